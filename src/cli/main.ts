@@ -1,0 +1,51 @@
+// The quorumlab command: thin argument parsing over src/promql, src/rules and src/sim.
+// Each subcommand lives in its own module under commands/ and returns the process exit code.
+import { readFileSync } from 'node:fs';
+import { commands } from './commands.ts';
+
+const packageJson = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
+/** Prints the top-level usage. */
+function formatHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'quorumlab — simulate an etcd cluster behind Prometheus and test its alerts',
+    '',
+    'Usage: quorumlab <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    "  -h, --help     show this help (or a command's help: quorumlab <command> --help)",
+    '  -v, --version  print the version',
+  ].join('\n');
+}
+
+/** Runs the command line and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    process.stdout.write(formatHelp() + '\n');
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '-v' || first === '--version') {
+    process.stdout.write(`quorumlab ${packageJson.version}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === first);
+  if (!command) {
+    process.stderr.write(`quorumlab: unknown command "${first}"\n\n${formatHelp()}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    process.stderr.write(
+      `quorumlab ${first}: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    return 2;
+  }
+}

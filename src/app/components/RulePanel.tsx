@@ -1,0 +1,98 @@
+// One candidate rule: its expression, the expression's value over time, its alert states, and the
+// button that exports it as a Prometheus rule file.
+import type { AlertState } from '../../rules/index.ts';
+import type { RuleDraft } from '../model/rulePresets.ts';
+import type { RuleView } from '../model/evaluateView.ts';
+import { formatLabelsShort, formatOffset } from './format.ts';
+import { StateBand } from './StateBand.tsx';
+import { TimeChart } from './TimeChart.tsx';
+
+const stateNames: Record<AlertState, string> = {
+  inactive: 'inactive',
+  pending: 'pending',
+  firing: 'firing',
+};
+
+/** Props of a rule panel. */
+export interface RulePanelProps {
+  readonly rule: RuleDraft;
+  readonly view: RuleView | undefined;
+  readonly times: readonly number[];
+  readonly cursor: number;
+  readonly onCursor: (t: number) => void;
+  readonly onExport: () => void;
+}
+
+/** Shows one rule's expression, value chart and state band. */
+export function RulePanel({ rule, view, times, cursor, onCursor, onExport }: RulePanelProps) {
+  const end = times[times.length - 1] ?? 0;
+  const step = times.length > 1 ? (times[1] ?? 0) - (times[0] ?? 0) : 0;
+  const cursorIndex = step > 0 ? Math.min(times.length - 1, Math.floor(cursor / step)) : 0;
+  const stateAtCursor = view?.states[cursorIndex] ?? 'inactive';
+  const active = (view?.spans ?? []).filter((s) => s.state !== 'inactive');
+  return (
+    <section
+      className="panel rule"
+      aria-labelledby={`rule-${rule.id}`}
+      data-testid={`rule-${rule.id}`}
+    >
+      <header className="panel-header">
+        <h2 id={`rule-${rule.id}`}>{rule.alert}</h2>
+        <span className="pill">for: {formatOffset(rule.forMs)}</span>
+        {Object.entries(rule.labels).map(([k, v]) => (
+          <span key={k} className="pill">
+            {k}: {v}
+          </span>
+        ))}
+        <button type="button" className="button" onClick={onExport}>
+          Export rule file
+        </button>
+      </header>
+      <pre className="expr">{rule.expr}</pre>
+      <p className="note">{rule.note}</p>
+      {view?.error ? (
+        <p className="error" role="alert">
+          {view.error}
+        </p>
+      ) : null}
+      <TimeChart
+        title="Expression value"
+        query="(the alert expression; no line means no output)"
+        times={times}
+        lines={view?.lines ?? []}
+        cursor={cursor}
+        onCursor={onCursor}
+        height={110}
+        lineName={(l) => formatLabelsShort(l.labels)}
+        emptyText="The expression returned nothing at any evaluation in this scenario."
+        testId={`rule-${rule.id}-value`}
+      />
+      <StateBand
+        label="alert"
+        spans={view?.spans ?? []}
+        end={end}
+        cursor={cursor}
+        onCursor={onCursor}
+        describe={(s) => stateNames[s]}
+        testId={`rule-${rule.id}-band`}
+      />
+      <p className="rule-summary">
+        At {formatOffset(cursor)}:{' '}
+        <strong
+          className={`state-text state-${stateAtCursor}`}
+          data-testid={`rule-${rule.id}-state`}
+        >
+          {stateAtCursor}
+        </strong>
+        .{' '}
+        <span data-testid={`rule-${rule.id}-spans`}>
+          {active.length === 0
+            ? 'Never pending or firing in this scenario.'
+            : active
+                .map((s) => `${s.state} ${formatOffset(s.from)}–${formatOffset(s.to)}`)
+                .join(', ')}
+        </span>
+      </p>
+    </section>
+  );
+}

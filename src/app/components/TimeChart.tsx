@@ -1,0 +1,111 @@
+// A line chart on the playground's shared time axis: every chart uses the same domain, margins and
+// cursor, and hovering one shows the exact values in all of them (Recharts' syncId).
+import { useMemo } from 'react';
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { ChartLine } from '../model/evaluateView.ts';
+import { formatOffset, formatValue } from './format.ts';
+import { chartMargin, yAxisWidth } from './layout.ts';
+
+const palette = ['#e6522c', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b'];
+
+/** Props of a time chart. */
+export interface TimeChartProps {
+  readonly title: string;
+  readonly query: string;
+  readonly times: readonly number[];
+  readonly lines: readonly ChartLine[];
+  readonly cursor: number;
+  readonly onCursor: (t: number) => void;
+  readonly height?: number;
+  readonly lineName?: (line: ChartLine) => string;
+  readonly emptyText?: string;
+  readonly testId?: string;
+}
+
+/** Draws the given lines against the shared time axis. */
+export function TimeChart(props: TimeChartProps) {
+  const { times, lines, cursor, onCursor, lineName } = props;
+  const rows = useMemo(
+    () =>
+      times.map((t, j) => {
+        const row: Record<string, number | null> = { t };
+        lines.forEach((line, i) => {
+          row[`s${i}`] = line.values[j] ?? null;
+        });
+        return row;
+      }),
+    [times, lines],
+  );
+  const end = times[times.length - 1] ?? 0;
+  return (
+    <figure className="chart" data-testid={props.testId}>
+      <figcaption>
+        <span className="chart-title">{props.title}</span>
+        <code className="chart-query">{props.query}</code>
+      </figcaption>
+      {lines.length === 0 ? (
+        <div className="chart-empty" style={{ height: props.height ?? 140 }}>
+          {props.emptyText ?? 'empty query result'}
+        </div>
+      ) : (
+        <ResponsiveContainer width="100%" height={props.height ?? 140}>
+          <LineChart
+            data={rows}
+            syncId="timeline"
+            margin={chartMargin}
+            onClick={(state) => {
+              const i = state.activeTooltipIndex;
+              const t = typeof i === 'number' ? times[i] : times[Number(i)];
+              if (t !== undefined) onCursor(t);
+            }}
+          >
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={[0, end]}
+              tickFormatter={formatOffset}
+              stroke="var(--muted)"
+              fontSize={11}
+            />
+            <YAxis
+              width={yAxisWidth}
+              stroke="var(--muted)"
+              fontSize={11}
+              tickFormatter={formatValue}
+            />
+            <Tooltip
+              isAnimationActive={false}
+              labelFormatter={(t) => `t = ${formatOffset(Number(t))}`}
+              formatter={(v) => formatValue(Number(v))}
+              contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
+            />
+            <ReferenceLine x={cursor} stroke="var(--cursor)" strokeWidth={1.5} />
+            {lines.map((line, i) => (
+              <Line
+                key={line.key}
+                dataKey={`s${i}`}
+                name={lineName ? lineName(line) : line.key}
+                stroke={palette[i % palette.length]}
+                dot={false}
+                strokeWidth={1.5}
+                isAnimationActive={false}
+                connectNulls={false}
+                type="stepAfter"
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,71 @@
+// The ground truth on the shared time axis: which members are really down, and how many more
+// failures the cluster survives. This is what the rules are judged against.
+import { useMemo } from 'react';
+import type { ChartLine, TruthView } from '../model/evaluateView.ts';
+import { toSpans } from '../model/evaluateView.ts';
+import { StateBand } from './StateBand.tsx';
+import { TimeChart } from './TimeChart.tsx';
+
+type Health = 'healthy' | 'degraded' | 'quorum-lost';
+
+const healthNames: Record<Health, string> = {
+  healthy: 'all members up',
+  degraded: 'members down, quorum held',
+  'quorum-lost': 'quorum lost',
+};
+
+/** Props of the truth panel. */
+export interface TruthPanelProps {
+  readonly times: readonly number[];
+  readonly truth: readonly TruthView[];
+  readonly cursor: number;
+  readonly onCursor: (t: number) => void;
+}
+
+/** Shows the members really down and the cluster's margin over time. */
+export function TruthPanel({ times, truth, cursor, onCursor }: TruthPanelProps) {
+  const lines = useMemo((): ChartLine[] => {
+    return [
+      { key: 'down', labels: { series: 'members down' }, values: truth.map((p) => p.down.length) },
+      {
+        key: 'survive',
+        labels: { series: 'more failures survived' },
+        values: truth.map((p) => (p.quorum ? p.canSurvive : 0)),
+      },
+    ];
+  }, [truth]);
+  const spans = useMemo(() => {
+    const step = times.length > 1 ? (times[1] ?? 0) - (times[0] ?? 0) : 0;
+    const states = truth.map((p): Health =>
+      !p.quorum ? 'quorum-lost' : p.down.length > 0 ? 'degraded' : 'healthy',
+    );
+    return toSpans(times, step, states);
+  }, [times, truth]);
+  return (
+    <section className="panel truth" aria-labelledby="truth-title">
+      <header className="panel-header">
+        <h2 id="truth-title">Ground truth</h2>
+      </header>
+      <StateBand
+        label="cluster"
+        spans={spans}
+        end={times[times.length - 1] ?? 0}
+        cursor={cursor}
+        onCursor={onCursor}
+        describe={(s) => healthNames[s]}
+        testId="truth-band"
+      />
+      <TimeChart
+        title="Members down and failures survived"
+        query="(simulator ground truth)"
+        times={times}
+        lines={lines}
+        cursor={cursor}
+        onCursor={onCursor}
+        height={110}
+        lineName={(l) => l.labels.series ?? l.key}
+        testId="truth-chart"
+      />
+    </section>
+  );
+}

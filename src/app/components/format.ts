@@ -1,0 +1,33 @@
+// Formatting for axes, tooltips and labels.
+
+/** An offset from the scenario start as Prometheus writes durations: "0s", "10m", "1h5m". */
+export function formatOffset(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(Math.round(ms / 1000));
+  const h = Math.floor(rest / 3600);
+  rest -= h * 3600;
+  const m = Math.floor(rest / 60);
+  const s = rest - m * 60;
+  return sign + (h ? `${h}h` : '') + (m ? `${m}m` : '') + (s ? `${s}s` : '');
+}
+
+/** A sample value, short enough for an axis and exact enough for a tooltip. */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(6)));
+}
+
+/** A label set without the metric name, as Prometheus prints it: {a="1", b="2"}. */
+export function formatLabelsShort(
+  labels: Readonly<Record<string, string>>,
+  omit: string[] = [],
+): string {
+  const keys = Object.keys(labels)
+    .filter((k) => k !== '__name__' && !omit.includes(k))
+    .sort();
+  return `{${keys.map((k) => `${k}="${labels[k] ?? ''}"`).join(', ')}}`;
+}

@@ -1,0 +1,172 @@
+// Turns a scenario and the candidate rules into everything the screen draws: it simulates the
+// cluster, loads the scraped series into the engine's store, evaluates the raw-series queries and
+// every rule over the scenario's evaluation schedule, and samples the ground truth. Pure: it runs
+// in the Web Worker, in unit tests and in the e2e checks alike.
+import { SeriesStore, evalRange, type Labels } from '../../promql/index.ts';
+import { alertTimeline, type AlertState } from '../../rules/index.ts';
+import { simulate, type Member, type Scenario } from '../../sim/index.ts';
+import type { RuleDraft } from './rulePresets.ts';
+
+/** One line of a chart: a label set and its value at each evaluation time (null: no sample). */
+export interface ChartLine {
+  readonly key: string;
+  readonly labels: Labels;
+  readonly values: readonly (number | null)[];
+}
+
+/** A stretch of time during which a rule (or the ground truth) holds one state. */
+export interface StateSpan<S extends string> {
+  readonly from: number;
+  readonly to: number;
+  readonly state: S;
+}
+
+/** What one rule did over the scenario. */
+export interface RuleView {
+  readonly id: string;
+  readonly alert: string;
+  readonly lines: readonly ChartLine[];
+  readonly states: readonly AlertState[];
+  readonly spans: readonly StateSpan<AlertState>[];
+  readonly error: string | null;
+}
+
+/** The ground truth at one evaluation time. */
+export interface TruthView {
+  readonly down: readonly number[];
+  readonly quorum: boolean;
+  readonly canSurvive: number;
+  readonly leader: number | null;
+}
+
+/** Everything the charts need, on one time axis (`times`, Unix ms from the scenario start). */
+export interface ViewModel {
+  readonly times: readonly number[];
+  readonly step: number;
+  readonly members: readonly Member[];
+  readonly up: readonly ChartLine[];
+  readonly failures: readonly ChartLine[];
+  readonly rules: readonly RuleView[];
+  readonly truth: readonly TruthView[];
+}
+
+/** The queries behind the raw-series charts. */
+export const rawQueries = {
+  up: 'up{job=~".*etcd.*"}',
+  failures: 'sum without (To) (rate(etcd_network_peer_sent_failures_total{job=~".*etcd.*"}[120s]))',
+} as const;
+
+/** Simulates the scenario and evaluates the raw queries and every rule on it. */
+export function evaluateView(scenario: Scenario, rules: readonly RuleDraft[]): ViewModel {
+  const sim = simulate(scenario);
+  const store = new SeriesStore();
+  for (const s of sim.series) store.addSeries(s.labels, s.points);
+
+  const step = scenario.evaluationInterval;
+  const times: number[] = [];
+  for (let t = 0; t <= scenario.duration; t += step) times.push(t);
+
+  const rawLines = (expr: string): ChartLine[] => {
+    const r = evalRange(expr, store, 0, scenario.duration, step);
+    return r.ok ? toLines(r.value.series, times) : [];
+  };
+
+  const ruleViews = rules.map((rule): RuleView => {
+    const lines = evalRange(rule.expr, store, 0, scenario.duration, step);
+    const timeline = alertTimeline(
+      {
+        alert: rule.alert,
+        expr: rule.expr,
+        for: rule.forMs,
+        keepFiringFor: rule.keepFiringForMs,
+        labels: rule.labels,
+        annotations: rule.annotations,
+      },
+      store,
+      { start: 0, end: scenario.duration, interval: step },
+    );
+    if (!lines.ok || !timeline.ok) {
+      const error = !lines.ok ? lines.error.message : timeline.ok ? '' : timeline.error.message;
+      return { id: rule.id, alert: rule.alert, lines: [], states: [], spans: [], error };
+    }
+    const states = timeline.value.steps.map((s) => s.state);
+    return {
+      id: rule.id,
+      alert: rule.alert,
+      lines: toLines(lines.value.series, times),
+      states,
+      spans: toSpans(times, step, states),
+      error: null,
+    };
+  });
+
+  const truth = times.map((t): TruthView => {
+    const p = truthAtTime(sim.truth, t);
+    return { down: p.down, quorum: p.quorum, canSurvive: p.canSurvive, leader: p.leader };
+  });
+
+  return {
+    times,
+    step,
+    members: sim.members,
+    up: rawLines(rawQueries.up),
+    failures: rawLines(rawQueries.failures),
+    rules: ruleViews,
+    truth,
+  };
+}
+
+/** The newest truth point at or before t (the truth is sampled at scrape times). */
+function truthAtTime<P extends { t: number }>(points: readonly P[], t: number): P {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((points[mid] as P).t <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  const p = points[lo];
+  if (p === undefined) throw new Error('simulation produced no ground truth');
+  return p;
+}
+
+function toLines(
+  series: readonly { labels: Labels; points: readonly { t: number; v: number }[] }[],
+  times: readonly number[],
+): ChartLine[] {
+  const index = new Map(times.map((t, i) => [t, i]));
+  return series.map((s) => {
+    const values: (number | null)[] = times.map(() => null);
+    for (const p of s.points) {
+      const i = index.get(p.t);
+      if (i !== undefined) values[i] = p.v;
+    }
+    return { key: formatLabelSet(s.labels), labels: s.labels, values };
+  });
+}
+
+/** Joins equal consecutive states into spans; each evaluation holds until the next one. */
+export function toSpans<S extends string>(
+  times: readonly number[],
+  step: number,
+  states: readonly S[],
+): StateSpan<S>[] {
+  const spans: StateSpan<S>[] = [];
+  states.forEach((state, i) => {
+    const from = times[i] ?? 0;
+    const last = spans[spans.length - 1];
+    if (last && last.state === state) spans[spans.length - 1] = { ...last, to: from + step };
+    else spans.push({ from, to: from + step, state });
+  });
+  return spans;
+}
+
+function formatLabelSet(labels: Labels): string {
+  const name = labels.__name__ ?? '';
+  const rest = Object.keys(labels)
+    .filter((k) => k !== '__name__')
+    .sort()
+    .map((k) => `${k}="${labels[k] ?? ''}"`)
+    .join(', ');
+  return `${name}{${rest}}`;
+}

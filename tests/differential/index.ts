@@ -1,0 +1,51 @@
+// The differential test harness against real promtool: random series and expressions, promtool
+// as the judge, our engine compared with it. Used by the vitest files here and by bench/.
+
+export { createRng, type Rng } from './rng.ts';
+export {
+  formatSeriesSelector,
+  formatValue,
+  generateScenario,
+  parseValueToken,
+  seriesPoints,
+  type Family,
+  type GeneratedSeries,
+  type SamplePoint,
+  type Scenario,
+  type ValueToken,
+} from './genSeries.ts';
+export { generateExpr, type ExprOptions } from './genExpr.ts';
+export {
+  CASE_LABEL,
+  formatGoDuration,
+  formatPromtoolTestFile,
+  judgeWithPromtool,
+  parseGoDuration,
+  parseGoFloat,
+  parsePromtoolOutput,
+  parseSampleList,
+  promtoolPath,
+  readGoString,
+  runPromtoolTestRules,
+  type DifferentialCase,
+  type DifferentialGroup,
+  type Outcome,
+  type OutcomeSample,
+  type PromtoolReport,
+  type PromtoolRun,
+} from './promtool.ts';
+export {
+  compareOutcomes,
+  engineOutcome,
+  evaluateWithEngine,
+  floatsAgree,
+  formatDisagreement,
+  formatOutcome,
+  generateBatch,
+  labelsKey,
+  type BatchOptions,
+  type Disagreement,
+  type EngineApi,
+  type EngineResult,
+  type EngineValue,
+} from './differential.ts';

@@ -1,0 +1,243 @@
+// `npm run bench`: (a) range evaluation of the etcd mixin's alert expressions over a 5-member
+// cluster, 24h at a 15s scrape, through our engine and through the real promtool (one
+// `promtool test rules` process with an instant promql_expr_test per expression and step),
+// printing both timings, their ratio and how many step results agree; (b) bench/sim.bench.ts
+// when present. Figures are recorded in docs/BENCHMARKS.md.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import {
+  compareOutcomes,
+  formatGoDuration,
+  formatOutcome,
+  formatPromtoolTestFile,
+  parsePromtoolOutput,
+  runPromtoolTestRules,
+  seriesPoints,
+  type DifferentialCase,
+  type EngineResult,
+  type Outcome,
+  type SamplePoint,
+  type Scenario,
+} from '../tests/differential/index.ts';
+import { defaultClusterOptions, generateEtcdCluster } from './etcdCluster.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const rulesPath = resolve(
+  process.env['QUORUM_ETCD_RULES'] ?? resolve(root, '../shared/conformance/etcd-mixin/rules.yaml'),
+);
+const STEP_MS = 60_000;
+
+/** The engine calls the benchmark makes (src/promql/index.ts, see docs/ARCHITECTURE.md). */
+interface RangeEngine {
+  newStore(): unknown;
+  addSeries(store: unknown, labels: Readonly<Record<string, string>>, points: SamplePoint[]): void;
+  parseExpr(text: string): EngineResult<unknown>;
+  evalRange(
+    expr: unknown,
+    store: unknown,
+    start: number,
+    end: number,
+    step: number,
+  ): EngineResult<MatrixValue>;
+}
+
+interface MatrixValue {
+  readonly type: string;
+  readonly series?: readonly {
+    readonly labels: Readonly<Record<string, string>>;
+    readonly points: readonly { readonly t: number; readonly v: number }[];
+  }[];
+}
+
+interface PromqlModule {
+  SeriesStore: new () => { addSeries(labels: Record<string, string>, points: SamplePoint[]): void };
+  parseExpr(text: string): EngineResult<unknown>;
+  evalRange(
+    expr: unknown,
+    store: unknown,
+    start: number,
+    end: number,
+    step: number,
+    opts: { compat: 'v2' | 'v3' },
+  ): EngineResult<MatrixValue>;
+}
+
+// Loaded at run time so that the benchmark still measures promtool while the engine is missing.
+async function loadEngine(): Promise<RangeEngine | null> {
+  const path = resolve(root, 'src/promql/index.ts');
+  if (!existsSync(path)) return null;
+  const mod = (await import(pathToFileURL(path).href)) as PromqlModule;
+  return {
+    newStore: () => new mod.SeriesStore(),
+    addSeries: (store, labels, points) =>
+      (store as InstanceType<PromqlModule['SeriesStore']>).addSeries({ ...labels }, points),
+    parseExpr: (text) => mod.parseExpr(text),
+    // promtool is Prometheus 2.42: compare with the engine's v2 semantics.
+    evalRange: (expr, store, start, end, step) =>
+      mod.evalRange(expr, store, start, end, step, { compat: 'v2' }),
+  };
+}
+
+function readAlertExpressions(path: string): { alert: string; expr: string }[] {
+  const doc = parseYaml(readFileSync(path, 'utf8')) as {
+    groups: { rules: { alert?: string; record?: string; expr: string }[] }[];
+  };
+  return doc.groups.flatMap((g) =>
+    g.rules
+      .filter((r) => r.alert !== undefined)
+      .map((r) => ({ alert: r.alert ?? '', expr: r.expr.trim() })),
+  );
+}
+
+const fmtMs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+function time<T>(fn: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = fn();
+  return { value, ms: performance.now() - start };
+}
+
+// Our range result at each step, in the outcome shape promtool's reports are read into.
+function stepOutcomes(result: EngineResult<MatrixValue>, steps: number[]): Map<number, Outcome> {
+  const out = new Map<number, Outcome>();
+  if (!result.ok) {
+    for (const t of steps) out.set(t, { kind: 'error', message: result.error.message });
+    return out;
+  }
+  const samples = new Map<number, { labels: Record<string, string>; value: number }[]>();
+  for (const t of steps) samples.set(t, []);
+  for (const s of result.value.series ?? []) {
+    for (const p of s.points) samples.get(p.t)?.push({ labels: { ...s.labels }, value: p.v });
+  }
+  for (const [t, list] of samples) out.set(t, { kind: 'samples', samples: list });
+  return out;
+}
+
+async function benchEtcdMixin(): Promise<void> {
+  const o = defaultClusterOptions;
+  const alerts = readAlertExpressions(rulesPath);
+  const gen = time(() => generateEtcdCluster(o));
+  const series = gen.value;
+  const samples = series.reduce((n, s) => n + s.values.filter((v) => v !== '_').length, 0);
+  const steps: number[] = [];
+  for (let t = 0; t <= o.durationMs; t += STEP_MS) steps.push(t);
+  console.log(`## etcd mixin alert expressions, range evaluation`);
+  console.log(
+    `cluster: ${o.members} members, ${series.length} series, ${samples} samples ` +
+      `(${formatGoDuration(o.durationMs)} at ${formatGoDuration(o.scrapeIntervalMs)}), ` +
+      `generated in ${fmtMs(gen.ms)}`,
+  );
+  console.log(
+    `work: ${alerts.length} alert expressions x ${steps.length} steps ` +
+      `(0 to ${formatGoDuration(o.durationMs)} every ${formatGoDuration(STEP_MS)}) = ` +
+      `${alerts.length * steps.length} instant evaluations`,
+  );
+
+  // Our engine.
+  const engine = await loadEngine();
+  const ours = new Map<number, Map<number, Outcome>>();
+  let oursTotal = NaN;
+  if (!engine) {
+    console.log('ours: src/promql/index.ts does not exist yet; engine not measured');
+  } else {
+    const load = time(() => {
+      const store = engine.newStore();
+      for (const s of series)
+        engine.addSeries(store, s.labels, seriesPoints(s, o.scrapeIntervalMs));
+      return store;
+    });
+    console.log(`ours: store built in ${fmtMs(load.ms)}`);
+    let evalMs = 0;
+    alerts.forEach((a, i) => {
+      const run = time(() => {
+        const parsed = engine.parseExpr(a.expr);
+        if (!parsed.ok) return parsed;
+        return engine.evalRange(parsed.value, load.value, 0, o.durationMs, STEP_MS);
+      });
+      evalMs += run.ms;
+      ours.set(i, stepOutcomes(run.value as EngineResult<MatrixValue>, steps));
+      const status = run.value.ok ? '' : `  ERROR: ${run.value.error.message}`;
+      console.log(`  ${fmtMs(run.ms).padStart(9)}  ${a.alert}${status}`);
+    });
+    oursTotal = load.ms + evalMs;
+    console.log(`ours: evaluation ${fmtMs(evalMs)}, total with store ${fmtMs(oursTotal)}`);
+  }
+
+  // promtool: the same evaluations as instant queries in one test file, one process.
+  const scenario: Scenario = {
+    intervalMs: o.scrapeIntervalMs,
+    endMs: o.durationMs,
+    series,
+    families: [],
+  };
+  const cases: DifferentialCase[] = [];
+  alerts.forEach((a, i) => {
+    steps.forEach((t, j) => cases.push({ id: i * steps.length + j, expr: a.expr, evalTimeMs: t }));
+  });
+  const file = formatPromtoolTestFile([{ scenario, cases }]);
+  const baselineFile = formatPromtoolTestFile([{ scenario, cases: [] }]);
+  console.log(`promtool: test file ${(file.length / 1e6).toFixed(1)} MB`);
+  const baseline = time(() => runPromtoolTestRules(baselineFile));
+  const full = time(() => runPromtoolTestRules(file));
+  console.log(`promtool: loading the series only (no expressions): ${fmtMs(baseline.ms)}`);
+  console.log(`promtool: whole process with every evaluation: ${fmtMs(full.ms)}`);
+  console.log(`promtool: evaluation alone (difference): ${fmtMs(full.ms - baseline.ms)}`);
+  if (engine) {
+    console.log(`ratio promtool / ours (whole): ${(full.ms / oursTotal).toFixed(2)}`);
+  }
+
+  // Do the two agree? promtool's report for every case, against our value at that step.
+  const { reports, other } = parsePromtoolOutput(full.value.stderr);
+  if (other.length > 0 || reports.length !== cases.length) {
+    console.log(
+      `promtool: ${reports.length} reports for ${cases.length} cases; ${other.slice(0, 5).join('; ')}`,
+    );
+    return;
+  }
+  if (!engine) return;
+  let agree = 0;
+  const firstDisagreement = new Map<number, string>();
+  cases.forEach((c, k) => {
+    const alertIndex = Math.floor(c.id / steps.length);
+    const mine = ours.get(alertIndex)?.get(c.evalTimeMs);
+    const theirs = reports[k]?.outcome;
+    if (!mine || !theirs) return;
+    const why = compareOutcomes(theirs, mine);
+    if (why === null) agree++;
+    else if (!firstDisagreement.has(alertIndex)) {
+      firstDisagreement.set(
+        alertIndex,
+        `at ${formatGoDuration(c.evalTimeMs)}: ${why}\n      promtool: ${formatOutcome(theirs).slice(0, 300)}\n      ours:     ${formatOutcome(mine).slice(0, 300)}`,
+      );
+    }
+  });
+  console.log(`agreement: ${agree} of ${cases.length} step results agree with promtool`);
+  for (const [i, text] of firstDisagreement) {
+    console.log(`  ${alerts[i]?.alert}: first disagreement ${text}`);
+  }
+}
+
+function benchSimulator(): void {
+  const path = resolve(root, 'bench/sim.bench.ts');
+  console.log('\n## simulator (bench/sim.bench.ts)');
+  if (!existsSync(path)) {
+    console.log('bench/sim.bench.ts does not exist yet');
+    return;
+  }
+  const tsx = resolve(root, 'node_modules/.bin/tsx');
+  const run = spawnSync(tsx, [path], { stdio: 'inherit', cwd: root });
+  if (run.status !== 0) process.exitCode = 1;
+}
+
+console.log(`# Quorum Lab benchmarks`);
+console.log(
+  `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ` +
+    `${new Date().toISOString()}\n`,
+);
+await benchEtcdMixin();
+benchSimulator();

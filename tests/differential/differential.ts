@@ -12,6 +12,7 @@ import {
 import {
   formatGoDuration,
   formatPromtoolTestFile,
+  judgeWithPromtool,
   type DifferentialCase,
   type DifferentialGroup,
   type Outcome,
@@ -200,4 +201,42 @@ export function formatDisagreement(d: Disagreement): string {
     '  reproduce with `promtool test rules` on:',
     ...repro.split('\n').map((l) => `    ${l}`),
   ].join('\n');
+}
+
+/** The outcome of one differential run. */
+export interface DifferentialRun {
+  readonly seed: number;
+  readonly groups: readonly DifferentialGroup[];
+  readonly cases: number;
+  /** Cases on which promtool itself failed (and we must fail too). */
+  readonly promtoolErrors: number;
+  readonly disagreements: readonly Disagreement[];
+}
+
+/** Generates a batch from the seed, judges it with promtool and compares our engine with it. */
+export function runDifferential<E, S>(
+  engine: EngineApi<E, S>,
+  seed: number,
+  options: BatchOptions,
+): DifferentialRun {
+  const groups = generateBatch(seed, options);
+  const judged = judgeWithPromtool(groups);
+  const disagreements: Disagreement[] = [];
+  let cases = 0;
+  let promtoolErrors = 0;
+  for (const group of groups) {
+    const ours = evaluateWithEngine(engine, group);
+    for (const c of group.cases) {
+      cases++;
+      const promtool = judged.get(c.id);
+      const mine = ours.get(c.id);
+      if (!promtool || !mine) throw new Error(`case ${c.id} has no result`);
+      if (promtool.kind === 'error') promtoolErrors++;
+      const reason = compareOutcomes(promtool, mine);
+      if (reason !== null) {
+        disagreements.push({ seed, group, case: c, reason, promtool, ours: mine });
+      }
+    }
+  }
+  return { seed, groups, cases, promtoolErrors, disagreements };
 }

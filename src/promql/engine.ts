@@ -1,0 +1,450 @@
+// The evaluator: walks the syntax tree at one timestamp at a time (range queries step through
+// their grid), mirroring the semantics of promql/engine.go. Selector matches are resolved once per
+// query and windows are found by binary search over the store's sorted typed arrays; subquery
+// inner steps are cached by absolute timestamp so consecutive outer steps share them.
+import {
+  exprType,
+  type AtModifier,
+  type Call,
+  type Expr,
+  type Matcher,
+  type Subquery,
+} from './ast.ts';
+import { callFunction } from './functions.ts';
+import { dropMetricName, labelsKey, type Labels } from './labels.ts';
+import { goDiv } from './mathx.ts';
+import { aggregate, scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './operators.ts';
+import { compileMatcherRegex } from './regex.ts';
+import type { SeriesStore, StoredSeries } from './store.ts';
+import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
+
+/** Options of an evaluation. */
+export interface EvalOptions {
+  /** Prometheus 3 (default) or 2 semantics. */
+  compat?: 'v3' | 'v2';
+  /** ms, default 300000. */
+  lookbackDelta?: number;
+  /** Default 50e6. */
+  maxSamples?: number;
+  /** Wall-clock budget in ms; needs `now`. */
+  timeBudgetMs?: number;
+  now?: () => number;
+  /** Default subquery step (the global evaluation interval), ms; default 60000. */
+  defaultSubqueryStep?: number;
+  /** Record every node's result at each (instant) evaluation. */
+  explain?: boolean;
+}
+
+/** One recorded node evaluation for explain mode. */
+export interface TraceEntry {
+  value: EvalValue;
+  notes: string[];
+}
+
+/** Everything one query evaluation shares across its steps. */
+export class Evaluator {
+  readonly compat: 'v3' | 'v2';
+  readonly lookback: number;
+  readonly maxSamples: number;
+  readonly defaultStep: number;
+  readonly warnings = new Set<string>();
+  readonly trace: Map<Expr, TraceEntry> | null;
+  private readonly selections = new Map<Expr, StoredSeries[]>();
+  private readonly subqueryCache = new Map<Subquery, Map<number, VSample[]>>();
+  private readonly deadline: number | null;
+  private ticks = 0;
+  private currentSamples = 0;
+  rangeQuery = false;
+
+  constructor(
+    readonly store: SeriesStore,
+    readonly text: string | null,
+    readonly start: number,
+    readonly end: number,
+    readonly opts: EvalOptions,
+  ) {
+    this.compat = opts.compat ?? 'v3';
+    this.lookback = opts.lookbackDelta ?? 300_000;
+    this.maxSamples = opts.maxSamples ?? 50e6;
+    this.defaultStep = opts.defaultSubqueryStep ?? 60_000;
+    this.trace = opts.explain ? new Map() : null;
+    this.deadline =
+      opts.timeBudgetMs !== undefined && opts.now ? opts.now() + opts.timeBudgetMs : null;
+  }
+
+  /** Adds a warning or info, with Prometheus's "(line:col)" position suffix. */
+  annotate(pos: { from: number }, message: string): void {
+    let suffix = '';
+    if (this.text !== null) {
+      const before = this.text.slice(0, pos.from);
+      const line = before.split('\n').length;
+      const col = pos.from - before.lastIndexOf('\n');
+      suffix = ` (${line}:${col})`;
+    }
+    this.warnings.add(message + suffix);
+  }
+
+  private tick(node: Expr): void {
+    if (this.deadline === null) return;
+    if (++this.ticks % 64 !== 0) return;
+    if (this.opts.now!() > this.deadline) {
+      throw new EvalError(node, 'query timed out in expression evaluation');
+    }
+  }
+
+  /** Counts samples held for the current step; fails past maxSamples. */
+  addSamples(node: Expr, n: number): void {
+    this.currentSamples += n;
+    if (this.currentSamples > this.maxSamples) {
+      throw new EvalError(
+        node,
+        'query processing would load too many samples into memory in query execution',
+      );
+    }
+  }
+
+  /** Starts a new step of a range query (the sample count is per step). */
+  resetStep(): void {
+    this.currentSamples = 0;
+  }
+
+  private select(node: Expr, matchers: readonly Matcher[]): StoredSeries[] {
+    const hit = this.selections.get(node);
+    if (hit) return hit;
+    const nameMatcher = matchers.find((m) => m.name === '__name__' && m.type === '=');
+    const candidates = this.store.candidates(nameMatcher?.value);
+    const tests = matchers.map((m) => compileMatcher(m, this.compat));
+    const out = candidates.filter((s) => tests.every((t) => t(s.labels)));
+    this.selections.set(node, out);
+    return out;
+  }
+
+  private refTime(t: number, at: AtModifier | null): number {
+    if (!at) return t;
+    switch (at.kind) {
+      case 'timestamp':
+        return at.t;
+      case 'start':
+        return this.start;
+      case 'end':
+        return this.end;
+      default: {
+        const never: never = at;
+        return never;
+      }
+    }
+  }
+
+  /** Evaluates a node at time t (ms). */
+  eval(node: Expr, t: number): EvalValue {
+    this.tick(node);
+    const value = this.evalNode(node, t);
+    if (this.trace) {
+      const prev = this.trace.get(node);
+      this.trace.set(node, { value, notes: prev?.notes ?? [] });
+    }
+    return value;
+  }
+
+  note(node: Expr, message: string): void {
+    if (!this.trace) return;
+    const entry = this.trace.get(node);
+    if (entry) entry.notes.push(message);
+    else this.trace.set(node, { value: { kind: 'vector', samples: [] }, notes: [message] });
+  }
+
+  private evalNode(node: Expr, t: number): EvalValue {
+    switch (node.type) {
+      case 'numberLiteral':
+        return { kind: 'scalar', v: node.val };
+      case 'stringLiteral':
+        return { kind: 'string', v: node.val };
+      case 'parenExpr':
+        return this.eval(node.expr, t);
+      case 'unaryExpr': {
+        const v = this.eval(node.expr, t);
+        if (node.op === '+') return v;
+        if (v.kind === 'scalar') return { kind: 'scalar', v: -v.v };
+        if (v.kind !== 'vector') throw new EvalError(node, 'unary minus on a non-vector');
+        const samples = v.samples.map((s) => ({ labels: dropMetricName(s.labels), v: -s.v }));
+        checkDuplicates(node, samples);
+        return { kind: 'vector', samples };
+      }
+      case 'vectorSelector':
+        return this.evalVectorSelector(node, t);
+      case 'matrixSelector':
+        return this.evalMatrixSelector(node, t);
+      case 'subquery':
+        return this.evalSubquery(node, t);
+      case 'call':
+        return this.evalCall(node, t);
+      case 'aggregation':
+        return this.evalAggregation(node, t);
+      case 'binaryExpr':
+        return this.evalBinary(node, t);
+      default: {
+        const never: never = node;
+        throw new Error(`unknown node ${String(never)}`);
+      }
+    }
+  }
+
+  private evalVectorSelector(node: Expr & { type: 'vectorSelector' }, t: number): EvalValue {
+    const ref = this.refTime(t, node.at) - node.offset;
+    const minT = ref - this.lookback;
+    const closed = this.compat === 'v2';
+    const samples: VSample[] = [];
+    for (const s of this.select(node, node.matchers)) {
+      const i = lastAtOrBefore(s.ts, ref);
+      if (i < 0) continue;
+      const st = s.ts[i]!;
+      if (closed ? st < minT : st <= minT) continue;
+      if (s.stale[i]) continue;
+      samples.push({ labels: s.labels, v: s.vs[i]!, st });
+    }
+    this.addSamples(node, samples.length);
+    return { kind: 'vector', samples };
+  }
+
+  private evalMatrixSelector(node: Expr & { type: 'matrixSelector' }, t: number): EvalValue {
+    const vs = node.selector;
+    const rangeEnd = this.refTime(t, vs.at) - vs.offset;
+    const rangeStart = rangeEnd - node.range;
+    const series: MSeries[] = [];
+    let total = 0;
+    for (const s of this.select(vs, vs.matchers)) {
+      const hi = lastAtOrBefore(s.ts, rangeEnd);
+      // v3 windows are left-open, v2 windows left-closed.
+      const lo =
+        this.compat === 'v2'
+          ? firstAtOrAfter(s.ts, rangeStart)
+          : lastAtOrBefore(s.ts, rangeStart) + 1;
+      if (hi < lo) continue;
+      let hasStale = false;
+      for (let i = lo; i <= hi; i++) {
+        if (s.stale[i]) {
+          hasStale = true;
+          break;
+        }
+      }
+      let ts: ArrayLike<number>;
+      let values: ArrayLike<number>;
+      if (!hasStale) {
+        ts = s.ts.subarray(lo, hi + 1);
+        values = s.vs.subarray(lo, hi + 1);
+      } else {
+        const tt: number[] = [];
+        const vv: number[] = [];
+        for (let i = lo; i <= hi; i++) {
+          if (s.stale[i]) continue;
+          tt.push(s.ts[i]!);
+          vv.push(s.vs[i]!);
+        }
+        if (tt.length === 0) continue;
+        ts = tt;
+        values = vv;
+      }
+      total += ts.length;
+      series.push({ labels: s.labels, ts, vs: values });
+    }
+    this.addSamples(node, total);
+    return { kind: 'matrix', series, rangeStart, rangeEnd };
+  }
+
+  /** The inner evaluation timestamps of a subquery evaluated at t. */
+  subqueryTimes(
+    node: Subquery,
+    t: number,
+  ): { times: number[]; rangeStart: number; rangeEnd: number } {
+    const step = node.step || this.defaultStep;
+    const rangeEnd = this.refTime(t, node.at) - node.offset;
+    const rangeStart = rangeEnd - node.range;
+    let first: number;
+    if (this.compat === 'v2') {
+      first = step * goDiv(rangeStart, step);
+      if (first < rangeStart) first += step;
+    } else {
+      first = step * (goDiv(rangeStart, step) + 1);
+      if (first < rangeStart) first += step;
+    }
+    const times: number[] = [];
+    for (let ts = first; ts <= rangeEnd; ts += step) times.push(ts);
+    return { times, rangeStart, rangeEnd };
+  }
+
+  private evalSubquery(node: Subquery, t: number): EvalValue {
+    const { times, rangeStart, rangeEnd } = this.subqueryTimes(node, t);
+    let cache = this.subqueryCache.get(node);
+    if (!cache) {
+      cache = new Map();
+      this.subqueryCache.set(node, cache);
+    }
+    const bySeries = new Map<string, { labels: Labels; ts: number[]; vs: number[] }>();
+    const saved = this.currentSamples;
+    let total = 0;
+    for (const ts of times) {
+      let samples = cache.get(ts);
+      if (!samples) {
+        const v = this.eval(node.expr, ts);
+        samples =
+          v.kind === 'vector' ? v.samples : v.kind === 'scalar' ? [{ labels: {}, v: v.v }] : [];
+        cache.set(ts, samples);
+      }
+      this.currentSamples = saved;
+      for (const s of samples) {
+        const key = labelsKey(s.labels);
+        let out = bySeries.get(key);
+        if (!out) {
+          out = { labels: s.labels, ts: [], vs: [] };
+          bySeries.set(key, out);
+        }
+        out.ts.push(ts);
+        out.vs.push(s.v);
+        total++;
+      }
+    }
+    // Inner results older than this window are not needed by later (increasing) outer steps.
+    if (cache.size > times.length * 2 + 16) {
+      const min = times[0] ?? rangeEnd;
+      for (const k of cache.keys()) if (k < min) cache.delete(k);
+    }
+    this.addSamples(node, total);
+    return { kind: 'matrix', series: [...bySeries.values()], rangeStart, rangeEnd };
+  }
+
+  private evalCall(node: Call, t: number): EvalValue {
+    const args = node.args.map((a) => this.eval(a, t));
+    // timestamp() reads the stored samples' own time only straight off a selector.
+    if (node.func.name === 'timestamp') {
+      let inner: Expr | undefined = node.args[0];
+      while (inner?.type === 'parenExpr') inner = inner.expr;
+      const a = args[0];
+      if (inner?.type !== 'vectorSelector' && a?.kind === 'vector') {
+        args[0] = { kind: 'vector', samples: a.samples.map((s) => ({ labels: s.labels, v: s.v })) };
+      }
+    }
+    const result = callFunction(node.func.name, args, {
+      t,
+      call: node,
+      compat: this.compat,
+      rangeQuery: this.rangeQuery,
+      warn: (pos, message) => this.annotate(pos, message),
+      info: (pos, message) => this.annotate(pos, message),
+    });
+    if (result.kind === 'scalar') return result;
+    checkDuplicates(node, result.samples);
+    this.addSamples(node, result.samples.length);
+    return result;
+  }
+
+  private evalAggregation(node: Expr & { type: 'aggregation' }, t: number): EvalValue {
+    let param: number | string | null = null;
+    if (node.param) {
+      const p = this.eval(node.param, t);
+      param = p.kind === 'scalar' || p.kind === 'string' ? p.v : null;
+    }
+    const inner = this.eval(node.expr, t);
+    const samples = inner.kind === 'vector' ? inner.samples : [];
+    const out = aggregate(node, samples, param, {
+      warn: (message) => this.annotate(node.param ?? node, message),
+    });
+    this.addSamples(node, out.length);
+    return { kind: 'vector', samples: out };
+  }
+
+  private evalBinary(node: Expr & { type: 'binaryExpr' }, t: number): EvalValue {
+    const lt = exprType(node.lhs);
+    const rt = exprType(node.rhs);
+    const l = this.eval(node.lhs, t);
+    const r = this.eval(node.rhs, t);
+    if (lt === 'scalar' && rt === 'scalar') {
+      const lv = l.kind === 'scalar' ? l.v : NaN;
+      const rv = r.kind === 'scalar' ? r.v : NaN;
+      const [v, keep] = scalarBinop(node.op, lv, rv);
+      return { kind: 'scalar', v: node.bool ? (keep ? 1 : 0) : v };
+    }
+    let samples: VSample[];
+    if (lt === 'vector' && rt === 'vector') {
+      const ls = l.kind === 'vector' ? l.samples : [];
+      const rs = r.kind === 'vector' ? r.samples : [];
+      samples =
+        node.op === 'and' || node.op === 'or' || node.op === 'unless'
+          ? setBinop(node, ls, rs)
+          : vectorBinop(node, ls, rs);
+    } else if (lt === 'vector') {
+      samples = vectorScalarBinop(
+        node,
+        l.kind === 'vector' ? l.samples : [],
+        r.kind === 'scalar' ? r.v : NaN,
+        false,
+      );
+    } else {
+      samples = vectorScalarBinop(
+        node,
+        r.kind === 'vector' ? r.samples : [],
+        l.kind === 'scalar' ? l.v : NaN,
+        true,
+      );
+    }
+    checkDuplicates(node, samples);
+    this.addSamples(node, samples.length);
+    return { kind: 'vector', samples };
+  }
+}
+
+/** Fails like Prometheus when an operation yields two samples with the same labels. */
+function checkDuplicates(node: Expr, samples: VSample[]): void {
+  if (samples.length < 2) return;
+  const seen = new Set<string>();
+  for (const s of samples) {
+    const k = labelsKey(s.labels);
+    if (seen.has(k)) {
+      throw new EvalError(node, 'vector cannot contain metrics with the same labelset');
+    }
+    seen.add(k);
+  }
+}
+
+function compileMatcher(m: Matcher, compat: 'v3' | 'v2'): (l: Labels) => boolean {
+  switch (m.type) {
+    case '=':
+      return (l) => (l[m.name] ?? '') === m.value;
+    case '!=':
+      return (l) => (l[m.name] ?? '') !== m.value;
+    case '=~':
+    case '!~': {
+      const re = compileMatcherRegex(m.value, compat === 'v3');
+      if (typeof re === 'string') return () => false;
+      const want = m.type === '=~';
+      return (l) => re.test(l[m.name] ?? '') === want;
+    }
+    default: {
+      const never: never = m.type;
+      return never;
+    }
+  }
+}
+
+/** Index of the last timestamp <= t, or -1. */
+export function lastAtOrBefore(ts: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** Index of the first timestamp >= t (ts.length if none). */
+export function firstAtOrAfter(ts: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

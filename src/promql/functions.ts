@@ -1,0 +1,783 @@
+// Implementations of the PromQL functions for float samples, mirroring promql/functions.go.
+// Each entry maps evaluated arguments to output samples; the evaluator handles selection.
+import type { Call, Expr } from './ast.ts';
+import { compileMatcherRegex } from './regex.ts';
+import { dropMetricName, compareLabels, makeLabels, type Labels } from './labels.ts';
+import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
+import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
+
+/** What a function implementation gets besides its arguments. */
+export interface FuncContext {
+  /** Evaluation time, ms. */
+  readonly t: number;
+  readonly call: Call;
+  readonly compat: 'v3' | 'v2';
+  /** Whether this is one step of a range query (sort functions only warn there). */
+  readonly rangeQuery: boolean;
+  warn(node: Expr | Call, message: string): void;
+  info(node: Expr | Call, message: string): void;
+}
+
+export type FuncResult = { kind: 'vector'; samples: VSample[] } | { kind: 'scalar'; v: number };
+
+type FuncImpl = (args: EvalValue[], ctx: FuncContext) => FuncResult;
+
+function vec(samples: VSample[]): FuncResult {
+  return { kind: 'vector', samples };
+}
+
+function argVector(args: EvalValue[], i: number): VSample[] {
+  const a = args[i];
+  return a && a.kind === 'vector' ? a.samples : [];
+}
+
+function argScalar(args: EvalValue[], i: number): number {
+  const a = args[i];
+  return a && a.kind === 'scalar' ? a.v : NaN;
+}
+
+function argString(args: EvalValue[], i: number): string {
+  const a = args[i];
+  return a && a.kind === 'string' ? a.v : '';
+}
+
+function argMatrix(args: EvalValue[], i: number): Extract<EvalValue, { kind: 'matrix' }> {
+  const a = args[i];
+  if (a && a.kind === 'matrix') return a;
+  return { kind: 'matrix', series: [], rangeStart: 0, rangeEnd: 0 };
+}
+
+/** Applies f to every sample's value, dropping the metric name. */
+function mapValues(f: (v: number) => number): FuncImpl {
+  return (args) =>
+    vec(argVector(args, 0).map((s) => ({ labels: dropMetricName(s.labels), v: f(s.v) })));
+}
+
+/** Applies f to each series of the range argument; series for which f returns null are skipped. */
+function overTime(
+  f: (s: MSeries, args: EvalValue[], ctx: FuncContext) => number | null,
+  keepName = false,
+): FuncImpl {
+  return (args, ctx) => {
+    const out: VSample[] = [];
+    for (const s of argMatrix(args, 0).series) {
+      if (s.ts.length === 0) continue;
+      const v = f(s, args, ctx);
+      if (v !== null) out.push({ labels: keepName ? s.labels : dropMetricName(s.labels), v });
+    }
+    return vec(out);
+  };
+}
+
+/** Mirrors extrapolatedRate in functions.go (rate, increase, delta). */
+function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
+  return (args, ctx) => {
+    const m = argMatrix(args, 0);
+    const rangeStart = m.rangeStart;
+    const rangeEnd = m.rangeEnd;
+    const rangeSeconds = (rangeEnd - rangeStart) / 1000;
+    const out: VSample[] = [];
+    for (const s of m.series) {
+      const n = s.ts.length;
+      if (n < 2) continue;
+      const first = s.vs[0]!;
+      const last = s.vs[n - 1]!;
+      let result = last - first;
+      if (isCounter) {
+        let prev = first;
+        for (let i = 1; i < n; i++) {
+          const cur = s.vs[i]!;
+          if (cur < prev) result += prev;
+          prev = cur;
+        }
+      }
+      const firstT = s.ts[0]!;
+      const lastT = s.ts[n - 1]!;
+      let toStart = (firstT - rangeStart) / 1000;
+      let toEnd = (rangeEnd - lastT) / 1000;
+      const sampled = (lastT - firstT) / 1000;
+      const avgGap = sampled / (n - 1);
+      const threshold = avgGap * 1.1;
+      let factor: number;
+      if (ctx.compat === 'v2') {
+        // Prometheus 2.x caps the start gap at the zero point before the threshold check.
+        if (isCounter && result > 0 && first >= 0) {
+          const toZero = sampled * (first / result);
+          if (toZero < toStart) toStart = toZero;
+        }
+        let interval = sampled;
+        interval += toStart < threshold ? toStart : avgGap / 2;
+        interval += toEnd < threshold ? toEnd : avgGap / 2;
+        factor = interval / sampled;
+      } else {
+        if (toStart >= threshold) toStart = avgGap / 2;
+        if (isCounter) {
+          let toZero = toStart;
+          if (result > 0 && first >= 0) toZero = sampled * (first / result);
+          if (toZero < toStart) toStart = toZero;
+        }
+        if (toEnd >= threshold) toEnd = avgGap / 2;
+        factor = (sampled + toStart + toEnd) / sampled;
+      }
+      if (isRate) factor /= rangeSeconds;
+      out.push({ labels: dropMetricName(s.labels), v: result * factor });
+    }
+    return vec(out);
+  };
+}
+
+/** Mirrors instantValue in functions.go (irate, idelta). */
+function instantValue(isRate: boolean): FuncImpl {
+  return overTime((s) => {
+    const n = s.ts.length;
+    if (n < 2) return null;
+    const last = s.vs[n - 1]!;
+    const prev = s.vs[n - 2]!;
+    let result = isRate && last < prev ? last : last - prev;
+    const interval = s.ts[n - 1]! - s.ts[n - 2]!;
+    if (interval === 0) return null;
+    if (isRate) result /= interval / 1000;
+    return result;
+  });
+}
+
+/** Least-squares regression as in functions.go's linearRegression. */
+function linearRegression(s: MSeries, interceptTime: number): [number, number] {
+  let n = 0;
+  let sumX = 0;
+  let cX = 0;
+  let sumY = 0;
+  let cY = 0;
+  let sumXY = 0;
+  let cXY = 0;
+  let sumX2 = 0;
+  let cX2 = 0;
+  const initY = s.vs[0]!;
+  let constY = true;
+  for (let i = 0; i < s.ts.length; i++) {
+    const y = s.vs[i]!;
+    if (constY && i > 0 && y !== initY) constY = false;
+    n += 1;
+    const x = (s.ts[i]! - interceptTime) / 1000;
+    [sumX, cX] = kahanSumInc(x, sumX, cX);
+    [sumY, cY] = kahanSumInc(y, sumY, cY);
+    [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
+    [sumX2, cX2] = kahanSumInc(x * x, sumX2, cX2);
+  }
+  if (constY) {
+    if (!Number.isFinite(initY) && !Number.isNaN(initY)) return [NaN, NaN];
+    return [0, initY];
+  }
+  sumX += cX;
+  sumY += cY;
+  sumXY += cXY;
+  sumX2 += cX2;
+  const covXY = sumXY - (sumX * sumY) / n;
+  const varX = sumX2 - (sumX * sumX) / n;
+  const slope = covXY / varX;
+  const intercept = sumY / n - (slope * sumX) / n;
+  return [slope, intercept];
+}
+
+function stdvarOf(s: MSeries): number {
+  let count = 0;
+  let mean = 0;
+  let cMean = 0;
+  let aux = 0;
+  let cAux = 0;
+  for (let i = 0; i < s.vs.length; i++) {
+    const f = s.vs[i]!;
+    count++;
+    const delta = f - (mean + cMean);
+    [mean, cMean] = kahanSumInc(delta / count, mean, cMean);
+    [aux, cAux] = kahanSumInc(delta * (f - (mean + cMean)), aux, cAux);
+  }
+  return (aux + cAux) / count;
+}
+
+function smoothing(name: string): FuncImpl {
+  return (args) => {
+    const sf = argScalar(args, 1);
+    const tf = argScalar(args, 2);
+    if (!(sf > 0 && sf < 1)) {
+      throw new Error(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
+    }
+    if (!(tf > 0 && tf < 1)) {
+      throw new Error(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
+    }
+    void name;
+    const out: VSample[] = [];
+    for (const s of argMatrix(args, 0).series) {
+      const l = s.vs.length;
+      if (l < 2) continue;
+      let s0 = 0;
+      let s1 = s.vs[0]!;
+      let b = s.vs[1]! - s.vs[0]!;
+      for (let i = 1; i < l; i++) {
+        const x = sf * s.vs[i]!;
+        if (i - 1 !== 0) b = tf * (s1 - s0) + (1 - tf) * b;
+        const y = (1 - sf) * (s1 + b);
+        s0 = s1;
+        s1 = x + y;
+      }
+      out.push({ labels: dropMetricName(s.labels), v: s1 });
+    }
+    return vec(out);
+  };
+}
+
+/** Date parts of a Unix time in seconds, in UTC. */
+function dateFunction(f: (d: Date) => number): FuncImpl {
+  return (args, ctx) => {
+    const input: VSample[] =
+      args.length === 0 ? [{ labels: {}, v: ctx.t / 1000 }] : argVector(args, 0);
+    const out: VSample[] = [];
+    for (const s of input) {
+      // NaN and infinities have no date; Prometheus returns NaN for them.
+      const v = Number.isFinite(s.v) ? f(new Date(Math.trunc(s.v) * 1000)) : NaN;
+      out.push({ labels: dropMetricName(s.labels), v });
+    }
+    return vec(out);
+  };
+}
+
+function dayOfYear(d: Date): number {
+  const start = Date.UTC(d.getUTCFullYear(), 0, 1);
+  return Math.floor((d.getTime() - start) / 86_400_000) + 1;
+}
+
+/** Labels of absent()'s output: the selector's equality matchers (functions.go). */
+function absentLabels(arg: Expr | undefined): Labels {
+  let matchers;
+  if (arg?.type === 'vectorSelector') matchers = arg.matchers;
+  else if (arg?.type === 'matrixSelector') matchers = arg.selector.matchers;
+  else return {};
+  const out: Record<string, string> = {};
+  const has = new Set<string>();
+  for (const m of matchers) {
+    if (m.name === '__name__') continue;
+    if (m.type === '=' && !has.has(m.name)) {
+      out[m.name] = m.value;
+      has.add(m.name);
+    } else delete out[m.name];
+  }
+  return makeLabels(out);
+}
+
+const labelNameRe = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function validLabelName(name: string, compat: 'v3' | 'v2'): boolean {
+  if (compat === 'v2') return labelNameRe.test(name);
+  return name.length > 0 && isWellFormed(name);
+}
+
+function isWellFormed(s: string): boolean {
+  // Lone surrogates stand for invalid UTF-8 bytes.
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}
+
+/** Go's regexp.Expand for a replacement template. */
+function expandTemplate(template: string, m: RegExpExecArray): string {
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i]!;
+    if (ch !== '$' || i === template.length - 1) {
+      out += ch;
+      continue;
+    }
+    const next = template[i + 1]!;
+    if (next === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    let name: string;
+    let end: number;
+    if (next === '{') {
+      const close = template.indexOf('}', i + 2);
+      const inner = close < 0 ? '' : template.slice(i + 2, close);
+      if (close < 0 || !/^[a-zA-Z0-9_]+$/.test(inner)) {
+        out += ch;
+        continue;
+      }
+      name = inner;
+      end = close;
+    } else {
+      const mm = /^[a-zA-Z0-9_]+/.exec(template.slice(i + 1));
+      if (!mm) {
+        out += ch;
+        continue;
+      }
+      name = mm[0];
+      end = i + name.length;
+    }
+    if (/^[0-9]+$/.test(name)) {
+      const idx = Number(name);
+      out += idx < m.length ? (m[idx] ?? '') : '';
+    } else {
+      out += m.groups?.[name] ?? '';
+    }
+    i = end;
+  }
+  return out;
+}
+
+/** Go-style named groups (?P<name>…) are written (?<name>…) in JavaScript. */
+function jsRegexSource(re: string): string {
+  return re.replace(/\(\?P</g, '(?<');
+}
+
+function labelReplace(args: EvalValue[], ctx: FuncContext): FuncResult {
+  const dst = argString(args, 1);
+  const repl = argString(args, 2);
+  const src = argString(args, 3);
+  const reText = argString(args, 4);
+  const re = compileMatcherRegex(jsRegexSource(reText), ctx.compat === 'v3');
+  if (typeof re === 'string') {
+    throw new Error(`invalid regular expression in label_replace(): ${reText}`);
+  }
+  if (!validLabelName(dst, ctx.compat)) {
+    throw new Error(`invalid destination label name in label_replace(): ${dst}`);
+  }
+  const out: VSample[] = [];
+  for (const s of argVector(args, 0)) {
+    const m = re.exec(s.labels[src] ?? '');
+    if (!m) {
+      out.push(s);
+      continue;
+    }
+    const value = expandTemplate(repl, m);
+    const labels: Record<string, string> = { ...s.labels };
+    labels[dst] = value;
+    out.push({ ...s, labels: makeLabels(labels) });
+  }
+  return vec(out);
+}
+
+function labelJoin(args: EvalValue[], ctx: FuncContext): FuncResult {
+  const dst = argString(args, 1);
+  const sep = argString(args, 2);
+  const srcs: string[] = [];
+  for (let i = 3; i < args.length; i++) {
+    const src = argString(args, i);
+    if (!validLabelName(src, ctx.compat)) {
+      throw new Error(`invalid source label name in label_join(): ${src}`);
+    }
+    srcs.push(src);
+  }
+  if (!validLabelName(dst, ctx.compat)) {
+    throw new Error(`invalid destination label name in label_join(): ${dst}`);
+  }
+  return vec(
+    argVector(args, 0).map((s) => {
+      const labels: Record<string, string> = { ...s.labels };
+      labels[dst] = srcs.map((l) => s.labels[l] ?? '').join(sep);
+      return { ...s, labels: makeLabels(labels) };
+    }),
+  );
+}
+
+/** Natural order for sort_by_label (digit runs compare numerically). */
+function naturalLess(a: string, b: string): number {
+  const ca = a.match(/\d+|\D+/g) ?? [];
+  const cb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+    const x = ca[i]!;
+    const y = cb[i]!;
+    if (x === y) continue;
+    const dx = /^\d/.test(x);
+    const dy = /^\d/.test(y);
+    if (dx && dy) {
+      const nx = x.replace(/^0+/, '');
+      const ny = y.replace(/^0+/, '');
+      if (nx.length !== ny.length) return nx.length - ny.length;
+      if (nx !== ny) return nx < ny ? -1 : 1;
+      continue;
+    }
+    return x < y ? -1 : 1;
+  }
+  return ca.length - cb.length;
+}
+
+function sortByLabel(desc: boolean): FuncImpl {
+  return (args, ctx) => {
+    if (ctx.rangeQuery) warnSort(ctx);
+    const names: string[] = [];
+    for (let i = 1; i < args.length; i++) names.push(argString(args, i));
+    const out = argVector(args, 0).slice();
+    out.sort((a, b) => {
+      for (const l of names) {
+        const x = a.labels[l] ?? '';
+        const y = b.labels[l] ?? '';
+        if (x === y) continue;
+        const c = naturalLess(x, y);
+        if (c !== 0) return desc ? -c : c;
+      }
+      const c = compareLabels(a.labels, b.labels);
+      return desc ? -c : c;
+    });
+    return vec(out);
+  };
+}
+
+function warnSort(ctx: FuncContext): void {
+  ctx.warn(
+    ctx.call,
+    'PromQL warning: sort is ineffective for range queries since results are always ordered by labels',
+  );
+}
+
+function sortByValue(desc: boolean): FuncImpl {
+  return (args, ctx) => {
+    if (ctx.rangeQuery) warnSort(ctx);
+    const out = argVector(args, 0).slice();
+    out.sort((a, b) => {
+      if (Number.isNaN(a.v)) return Number.isNaN(b.v) ? 0 : -1;
+      if (Number.isNaN(b.v)) return 1;
+      return desc ? b.v - a.v : a.v - b.v;
+    });
+    return vec(out);
+  };
+}
+
+interface Bucket {
+  upper: number;
+  count: number;
+}
+
+/** Mirrors BucketQuantile in promql/quantile.go; returns [value, forcedMonotonic]. */
+export function bucketQuantile(q: number, input: Bucket[]): [number, boolean] {
+  if (Number.isNaN(q)) return [NaN, false];
+  if (q < 0) return [-Infinity, false];
+  if (q > 1) return [Infinity, false];
+  const sorted = input.slice().sort((a, b) => a.upper - b.upper);
+  if (sorted.length === 0 || sorted[sorted.length - 1]!.upper !== Infinity) return [NaN, false];
+  const buckets: Bucket[] = [];
+  for (const b of sorted) {
+    const last = buckets[buckets.length - 1];
+    if (last && last.upper === b.upper) last.count += b.count;
+    else buckets.push({ ...b });
+  }
+  let forced = false;
+  let prev = buckets[0]!.count;
+  for (let i = 1; i < buckets.length; i++) {
+    const cur = buckets[i]!.count;
+    if (cur === prev) continue;
+    if (almostEqual(prev, cur, 1e-12)) {
+      buckets[i]!.count = prev;
+      continue;
+    }
+    if (cur < prev) {
+      buckets[i]!.count = prev;
+      forced = true;
+      continue;
+    }
+    prev = cur;
+  }
+  if (buckets.length < 2) return [NaN, forced];
+  const observations = buckets[buckets.length - 1]!.count;
+  if (observations === 0) return [NaN, forced];
+  let rank = q * observations;
+  let b = buckets.length - 1;
+  for (let i = 0; i < buckets.length - 1; i++) {
+    if (buckets[i]!.count >= rank) {
+      b = i;
+      break;
+    }
+  }
+  if (b === buckets.length - 1) return [buckets[buckets.length - 2]!.upper, forced];
+  if (b === 0 && buckets[0]!.upper <= 0) return [buckets[0]!.upper, forced];
+  let start = 0;
+  const end = buckets[b]!.upper;
+  let count = buckets[b]!.count;
+  if (b > 0) {
+    start = buckets[b - 1]!.upper;
+    count -= buckets[b - 1]!.count;
+    rank -= buckets[b - 1]!.count;
+  }
+  return [start + (end - start) * (rank / count), forced];
+}
+
+function parseLe(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const t = text.trim();
+  const lower = t.toLowerCase();
+  if (lower === '+inf' || lower === 'inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  if (lower === 'nan') return NaN;
+  if (t === '' || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?0x[0-9a-f]+$/i.test(t)) return null;
+  return Number(t);
+}
+
+function histogramQuantile(args: EvalValue[], ctx: FuncContext): FuncResult {
+  const q = argScalar(args, 0);
+  if (Number.isNaN(q) || q < 0 || q > 1) {
+    ctx.warn(
+      ctx.call.args[0]!,
+      `PromQL warning: quantile value should be between 0 and 1, got ${formatG(q)}`,
+    );
+  }
+  const groups = new Map<string, { labels: Labels; buckets: Bucket[]; name: string }>();
+  for (const s of argVector(args, 1)) {
+    const upper = parseLe(s.labels['le']);
+    const name = s.labels['__name__'] ?? '';
+    if (upper === null) {
+      ctx.warn(
+        ctx.call,
+        `PromQL warning: bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${name}"`,
+      );
+      continue;
+    }
+    const rest: Record<string, string> = { ...s.labels };
+    delete rest['le'];
+    delete rest['__name__'];
+    const labels = makeLabels(rest);
+    const key = JSON.stringify(labels);
+    let g = groups.get(key);
+    if (!g) {
+      g = { labels, buckets: [], name };
+      groups.set(key, g);
+    }
+    g.buckets.push({ upper, count: s.v });
+  }
+  const out: VSample[] = [];
+  for (const g of groups.values()) {
+    const [v, forced] = bucketQuantile(q, g.buckets);
+    if (forced) {
+      ctx.info(
+        ctx.call,
+        `PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${g.name}"`,
+      );
+    }
+    out.push({ labels: g.labels, v });
+  }
+  return vec(out);
+}
+
+/** Go's %g for warnings. */
+export function formatG(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+function roundImpl(args: EvalValue[]): FuncResult {
+  const toNearest = args.length > 1 ? argScalar(args, 1) : 1;
+  const inv = 1 / toNearest;
+  return vec(
+    argVector(args, 0).map((s) => ({
+      labels: dropMetricName(s.labels),
+      v: Math.floor(s.v * inv + 0.5) / inv,
+    })),
+  );
+}
+
+function clampImpl(args: EvalValue[]): FuncResult {
+  const min = argScalar(args, 1);
+  const max = argScalar(args, 2);
+  if (max < min) return vec([]);
+  return vec(
+    argVector(args, 0).map((s) => ({
+      labels: dropMetricName(s.labels),
+      v: goMax(min, goMin(max, s.v)),
+    })),
+  );
+}
+
+function goMax(a: number, b: number): number {
+  if (a === Infinity || b === Infinity) return Infinity;
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  return Math.max(a, b);
+}
+
+function goMin(a: number, b: number): number {
+  if (a === -Infinity || b === -Infinity) return -Infinity;
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  return Math.min(a, b);
+}
+
+function minMaxOverTime(isMax: boolean, ts: boolean): FuncImpl {
+  return overTime((s) => {
+    let best = s.vs[0]!;
+    let bestT = s.ts[0]!;
+    for (let i = 1; i < s.vs.length; i++) {
+      const v = s.vs[i]!;
+      const better = isMax ? v > best : v < best;
+      const take = ts ? (isMax ? v >= best : v <= best) : better;
+      if (take || Number.isNaN(best)) {
+        best = v;
+        bestT = s.ts[i]!;
+      }
+    }
+    return ts ? bestT / 1000 : best;
+  });
+}
+
+const impls: Record<string, FuncImpl> = {
+  abs: mapValues(Math.abs),
+  acos: mapValues(Math.acos),
+  acosh: mapValues(Math.acosh),
+  asin: mapValues(Math.asin),
+  asinh: mapValues(Math.asinh),
+  atan: mapValues(Math.atan),
+  atanh: mapValues(Math.atanh),
+  ceil: mapValues(Math.ceil),
+  cos: mapValues(Math.cos),
+  cosh: mapValues(Math.cosh),
+  deg: mapValues((v) => (v * 180) / Math.PI),
+  exp: mapValues(Math.exp),
+  floor: mapValues(Math.floor),
+  ln: mapValues(Math.log),
+  log10: mapValues(Math.log10),
+  log2: mapValues(Math.log2),
+  rad: mapValues((v) => (v * Math.PI) / 180),
+  sgn: mapValues((v) => (v < 0 ? -1 : v > 0 ? 1 : v)),
+  sin: mapValues(Math.sin),
+  sinh: mapValues(Math.sinh),
+  sqrt: mapValues(Math.sqrt),
+  tan: mapValues(Math.tan),
+  tanh: mapValues(Math.tanh),
+  round: roundImpl,
+  clamp: clampImpl,
+  clamp_max: (args) =>
+    vec(
+      argVector(args, 0).map((s) => ({
+        labels: dropMetricName(s.labels),
+        v: goMin(argScalar(args, 1), s.v),
+      })),
+    ),
+  clamp_min: (args) =>
+    vec(
+      argVector(args, 0).map((s) => ({
+        labels: dropMetricName(s.labels),
+        v: goMax(argScalar(args, 1), s.v),
+      })),
+    ),
+  timestamp: (args, ctx) =>
+    vec(
+      argVector(args, 0).map((s) => ({
+        labels: dropMetricName(s.labels),
+        v: (s.st ?? ctx.t) / 1000,
+      })),
+    ),
+  time: (_args, ctx) => ({ kind: 'scalar', v: ctx.t / 1000 }),
+  pi: () => ({ kind: 'scalar', v: Math.PI }),
+  scalar: (args) => {
+    const v = argVector(args, 0);
+    return { kind: 'scalar', v: v.length === 1 ? v[0]!.v : NaN };
+  },
+  vector: (args) => vec([{ labels: {}, v: argScalar(args, 0) }]),
+  absent: (args, ctx) =>
+    argVector(args, 0).length > 0
+      ? vec([])
+      : vec([{ labels: absentLabels(ctx.call.args[0]), v: 1 }]),
+  absent_over_time: (args, ctx) =>
+    argMatrix(args, 0).series.some((s) => s.ts.length > 0)
+      ? vec([])
+      : vec([{ labels: absentLabels(ctx.call.args[0]), v: 1 }]),
+  present_over_time: overTime(() => 1),
+  rate: extrapolatedRate(true, true),
+  increase: extrapolatedRate(true, false),
+  delta: extrapolatedRate(false, false),
+  irate: instantValue(true),
+  idelta: instantValue(false),
+  avg_over_time: overTime((s) => kahanMean(s.vs)),
+  sum_over_time: overTime((s) => {
+    let sum = 0;
+    let c = 0;
+    for (let i = 0; i < s.vs.length; i++) [sum, c] = kahanSumInc(s.vs[i]!, sum, c);
+    return sum + c;
+  }),
+  count_over_time: overTime((s) => s.ts.length),
+  min_over_time: minMaxOverTime(false, false),
+  max_over_time: minMaxOverTime(true, false),
+  ts_of_min_over_time: minMaxOverTime(false, true),
+  ts_of_max_over_time: minMaxOverTime(true, true),
+  last_over_time: overTime((s) => s.vs[s.vs.length - 1]!, true),
+  first_over_time: overTime((s) => s.vs[0]!, true),
+  ts_of_last_over_time: overTime((s) => s.ts[s.ts.length - 1]! / 1000),
+  ts_of_first_over_time: overTime((s) => s.ts[0]! / 1000),
+  quantile_over_time: (args, ctx) => {
+    const q = argScalar(args, 0);
+    if (Number.isNaN(q) || q < 0 || q > 1) {
+      ctx.warn(
+        ctx.call.args[0]!,
+        `PromQL warning: quantile value should be between 0 and 1, got ${formatG(q)}`,
+      );
+    }
+    return overTime((s) => quantile(q, Array.from(s.vs)))(args.slice(1), ctx);
+  },
+  stddev_over_time: overTime((s) => Math.sqrt(stdvarOf(s))),
+  stdvar_over_time: overTime((s) => stdvarOf(s)),
+  mad_over_time: overTime((s) => {
+    const vals = Array.from(s.vs);
+    const median = quantile(0.5, vals);
+    return quantile(
+      0.5,
+      vals.map((v) => Math.abs(v - median)),
+    );
+  }),
+  changes: overTime((s) => {
+    let changes = 0;
+    for (let i = 1; i < s.vs.length; i++) {
+      const cur = s.vs[i]!;
+      const prev = s.vs[i - 1]!;
+      if (cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev))) changes++;
+    }
+    return changes;
+  }),
+  resets: overTime((s) => {
+    let resets = 0;
+    for (let i = 1; i < s.vs.length; i++) if (s.vs[i]! < s.vs[i - 1]!) resets++;
+    return resets;
+  }),
+  deriv: overTime((s) => (s.ts.length < 2 ? null : linearRegression(s, s.ts[0]!)[0])),
+  predict_linear: (args, ctx) => {
+    const duration = argScalar(args, 1);
+    return overTime((s) => {
+      if (s.ts.length < 2) return null;
+      const [slope, intercept] = linearRegression(s, ctx.t);
+      return slope * duration + intercept;
+    })(args, ctx);
+  },
+  double_exponential_smoothing: smoothing('double_exponential_smoothing'),
+  holt_winters: smoothing('holt_winters'),
+  histogram_quantile: histogramQuantile,
+  histogram_count: () => vec([]),
+  histogram_sum: () => vec([]),
+  histogram_avg: () => vec([]),
+  histogram_stddev: () => vec([]),
+  histogram_stdvar: () => vec([]),
+  histogram_fraction: () => vec([]),
+  label_replace: labelReplace,
+  label_join: labelJoin,
+  sort: sortByValue(false),
+  sort_desc: sortByValue(true),
+  sort_by_label: sortByLabel(false),
+  sort_by_label_desc: sortByLabel(true),
+  day_of_month: dateFunction((d) => d.getUTCDate()),
+  day_of_week: dateFunction((d) => d.getUTCDay()),
+  day_of_year: dateFunction(dayOfYear),
+  days_in_month: dateFunction((d) =>
+    new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
+  ),
+  hour: dateFunction((d) => d.getUTCHours()),
+  minute: dateFunction((d) => d.getUTCMinutes()),
+  month: dateFunction((d) => d.getUTCMonth() + 1),
+  year: dateFunction((d) => d.getUTCFullYear()),
+};
+
+/** Calls a function implementation; errors it raises are positioned at the call. */
+export function callFunction(name: string, args: EvalValue[], ctx: FuncContext): FuncResult {
+  const impl = impls[name];
+  if (!impl) throw new EvalError(ctx.call, `unsupported: function ${name}`);
+  try {
+    return impl(args, ctx);
+  } catch (err) {
+    if (err instanceof EvalError) throw err;
+    throw new EvalError(ctx.call, err instanceof Error ? err.message : String(err));
+  }
+}
+
+export { sortValuesNaNFirst };

@@ -1,0 +1,51 @@
+// Public API of the PromQL engine: parsing, storage, evaluation, formatting and the promtool
+// series notation. Code outside src/promql imports only from here.
+export type { Labels } from './labels.ts';
+export { compareLabels, labelsKey, makeLabels } from './labels.ts';
+export type { Point, StoredSeries } from './store.ts';
+export { SeriesStore } from './store.ts';
+export type { PositionedError, Result } from './result.ts';
+export type {
+  Aggregation,
+  AggregationOp,
+  AtModifier,
+  BinaryExpr,
+  BinaryOp,
+  Call,
+  Expr,
+  MatchType,
+  Matcher,
+  MatrixSelector,
+  NumberLiteral,
+  ParenExpr,
+  PosRange,
+  StringLiteral,
+  Subquery,
+  UnaryExpr,
+  ValueType,
+  VectorMatching,
+  VectorSelector,
+} from './ast.ts';
+export { children, documentedType, exprType } from './ast.ts';
+export type { FunctionDef } from './functionDefs.ts';
+export { functionDefs } from './functionDefs.ts';
+export type { ParseOptions } from './parser.ts';
+export { parseExpr } from './parser.ts';
+export type { EvalOptions } from './engine.ts';
+export type { ExplainNode, Sample, Series, Value } from './query.ts';
+export { evalInstant, evalRange, explainInstant } from './query.ts';
+export {
+  formatDuration,
+  formatFloat,
+  formatLabels,
+  formatLabelsGo,
+  parseDuration,
+  quoteString,
+} from './format.ts';
+export type { SeriesValue } from './seriesNotation.ts';
+export {
+  expandSeriesValues,
+  parseSeriesDescriptor,
+  parseSeriesValues,
+  splitSeriesLine,
+} from './seriesNotation.ts';

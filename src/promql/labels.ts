@@ -1,0 +1,54 @@
+// Label sets: plain frozen objects with the metric name under "__name__" (Prometheus's
+// model/labels). Helpers build them, compare them and key them for hashing.
+
+/** A label set; the metric name is under "__name__". */
+export type Labels = Readonly<Record<string, string>>;
+
+export const metricNameLabel = '__name__';
+
+/** Creates a frozen label set, dropping empty values (an empty label equals an absent one). */
+export function makeLabels(obj: Record<string, string>): Labels {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(obj).sort(compareStrings)) {
+    const v = obj[k]!;
+    if (v !== '') out[k] = v;
+  }
+  return Object.freeze(out);
+}
+
+/** Compares strings by UTF-16 code units, which agrees with Go's byte order for BMP text. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A canonical string key for a label set (names sorted). */
+export function labelsKey(labels: Labels): string {
+  let out = '';
+  for (const k of Object.keys(labels).sort(compareStrings)) {
+    out += k + '\xff' + labels[k] + '\xfe';
+  }
+  return out;
+}
+
+/** The label set without the metric name. */
+export function dropMetricName(labels: Labels): Labels {
+  if (!(metricNameLabel in labels)) return labels;
+  const out: Record<string, string> = { ...labels };
+  delete out[metricNameLabel];
+  return Object.freeze(out);
+}
+
+/** Orders label sets as Prometheus's labels.Compare does (sorted names, then values). */
+export function compareLabels(a: Labels, b: Labels): number {
+  const ak = Object.keys(a).sort(compareStrings);
+  const bk = Object.keys(b).sort(compareStrings);
+  const n = Math.min(ak.length, bk.length);
+  for (let i = 0; i < n; i++) {
+    const x = ak[i]!;
+    const y = bk[i]!;
+    if (x !== y) return compareStrings(x, y);
+    const c = compareStrings(a[x]!, b[y]!);
+    if (c !== 0) return c;
+  }
+  return ak.length - bk.length;
+}

@@ -1,0 +1,467 @@
+// Binary operators and aggregations over instant vectors, mirroring VectorBinop, VectorAnd/Or/
+// Unless, VectorscalarBinop and the aggregation code in promql/engine.go.
+import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
+import { isComparisonOp } from './ast.ts';
+import { formatFloatPlain, formatLabelsGo } from './format.ts';
+import { compareStrings, dropMetricName, makeLabels, type Labels } from './labels.ts';
+import { goPow, kahanSumInc, quantile } from './mathx.ts';
+import { EvalError, type VSample } from './values.ts';
+
+/** Applies an arithmetic or comparison operator; returns [value, keep]. */
+export function scalarBinop(op: BinaryOp, l: number, r: number): [number, boolean] {
+  switch (op) {
+    case '+':
+      return [l + r, true];
+    case '-':
+      return [l - r, true];
+    case '*':
+      return [l * r, true];
+    case '/':
+      return [l / r, true];
+    case '%':
+      return [l % r, true];
+    case '^':
+      return [goPow(l, r), true];
+    case 'atan2':
+      return [Math.atan2(l, r), true];
+    case '==':
+      return [l, l === r];
+    case '!=':
+      return [l, l !== r];
+    case '>':
+      return [l, l > r];
+    case '<':
+      return [l, l < r];
+    case '>=':
+      return [l, l >= r];
+    case '<=':
+      return [l, l <= r];
+    case 'and':
+    case 'or':
+    case 'unless':
+      throw new Error(`operator "${op}" not allowed for scalar operations`);
+    default: {
+      const never: never = op;
+      return never;
+    }
+  }
+}
+
+/** The matching key of a label set for on(...)/ignoring(...). */
+export function matchSignature(labels: Labels, on: boolean, names: readonly string[]): string {
+  let out = '';
+  if (on) {
+    for (const n of [...names].sort(compareStrings)) {
+      const v = labels[n];
+      if (v !== undefined) out += n + '\xff' + v + '\xfe';
+    }
+    return out;
+  }
+  for (const n of Object.keys(labels).sort(compareStrings)) {
+    if (n === '__name__' || names.includes(n)) continue;
+    out += n + '\xff' + labels[n] + '\xfe';
+  }
+  return out;
+}
+
+function matchedLabels(labels: Labels, m: VectorMatching): Labels {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) {
+    const listed = m.labels.includes(k);
+    if (m.on ? listed : !listed && k !== '__name__') out[k] = v;
+  }
+  return makeLabels(out);
+}
+
+function resultMetric(
+  lhs: Labels,
+  rhs: Labels,
+  op: BinaryOp,
+  m: VectorMatching,
+  bool: boolean,
+): Labels {
+  const out: Record<string, string> = { ...lhs };
+  if (!isComparisonOp(op) || bool) delete out['__name__'];
+  if (m.card === 'one-to-one') {
+    if (m.on) {
+      for (const k of Object.keys(out)) if (!m.labels.includes(k)) delete out[k];
+    } else {
+      for (const k of m.labels) delete out[k];
+    }
+  }
+  for (const ln of m.include) {
+    const v = rhs[ln];
+    if (v !== undefined && v !== '') out[ln] = v;
+    else delete out[ln];
+  }
+  return makeLabels(out);
+}
+
+/** A binary operation between two instant vectors (not a set operator). */
+export function vectorBinop(e: BinaryExpr, lhsIn: VSample[], rhsIn: VSample[]): VSample[] {
+  const m = e.matching!;
+  if (lhsIn.length === 0 || rhsIn.length === 0) return [];
+  let lhs = lhsIn;
+  let rhs = rhsIn;
+  if (m.card === 'one-to-many') [lhs, rhs] = [rhs, lhs];
+  const rightSigs = new Map<string, VSample>();
+  for (const rs of rhs) {
+    const sig = matchSignature(rs.labels, m.on, m.labels);
+    const dup = rightSigs.get(sig);
+    if (dup) {
+      const side = m.card === 'one-to-many' ? 'left' : 'right';
+      throw new EvalError(
+        e,
+        `found duplicate series for the match group ${formatLabelsGo(matchedLabels(rs.labels, m))} on the ${side} hand-side of the operation: [${formatLabelsGo(dup.labels)}, ${formatLabelsGo(rs.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`,
+      );
+    }
+    rightSigs.set(sig, rs);
+  }
+  const matched = new Map<string, Set<string> | null>();
+  const out: VSample[] = [];
+  for (const ls of lhs) {
+    const sig = matchSignature(ls.labels, m.on, m.labels);
+    const rs = rightSigs.get(sig);
+    if (!rs) continue;
+    let l = ls.v;
+    let r = rs.v;
+    if (m.card === 'one-to-many') [l, r] = [r, l];
+    const [raw, keep] = scalarBinop(e.op, l, r);
+    if (!e.bool && !keep) continue;
+    const v = e.bool ? (keep ? 1 : 0) : raw;
+    const metric = resultMetric(ls.labels, rs.labels, e.op, m, e.bool);
+    const seen = matched.get(sig);
+    if (m.card === 'one-to-one') {
+      if (seen !== undefined) {
+        throw new EvalError(
+          e,
+          'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+        );
+      }
+      matched.set(sig, null);
+    } else {
+      const key = JSON.stringify(metric);
+      let set = seen;
+      if (!set) {
+        set = new Set();
+        matched.set(sig, set);
+      } else if (set.has(key)) {
+        throw new EvalError(
+          e,
+          'multiple matches for labels: grouping labels must ensure unique matches',
+        );
+      }
+      set.add(key);
+    }
+    out.push({ labels: metric, v });
+  }
+  return out;
+}
+
+/** and / or / unless between two instant vectors. */
+export function setBinop(e: BinaryExpr, lhs: VSample[], rhs: VSample[]): VSample[] {
+  const m = e.matching!;
+  const sig = (s: VSample) => matchSignature(s.labels, m.on, m.labels);
+  switch (e.op) {
+    case 'and': {
+      if (lhs.length === 0 || rhs.length === 0) return [];
+      const right = new Set(rhs.map(sig));
+      return lhs.filter((s) => right.has(sig(s)));
+    }
+    case 'or': {
+      const left = new Set(lhs.map(sig));
+      return [...lhs, ...rhs.filter((s) => !left.has(sig(s)))];
+    }
+    case 'unless': {
+      if (lhs.length === 0 || rhs.length === 0) return lhs;
+      const right = new Set(rhs.map(sig));
+      return lhs.filter((s) => !right.has(sig(s)));
+    }
+    default:
+      throw new EvalError(e, `not a set operator: ${e.op}`);
+  }
+}
+
+/** A binary operation between an instant vector and a scalar. */
+export function vectorScalarBinop(
+  e: BinaryExpr,
+  samples: VSample[],
+  scalar: number,
+  scalarOnLeft: boolean,
+): VSample[] {
+  const out: VSample[] = [];
+  const comparison = isComparisonOp(e.op);
+  for (const s of samples) {
+    let l = s.v;
+    let r = scalar;
+    if (scalarOnLeft) [l, r] = [r, l];
+    let [v, keep] = scalarBinop(e.op, l, r);
+    // The vector's value is the output of a comparison even when the scalar is on the left.
+    if (comparison && scalarOnLeft) v = r;
+    if (e.bool) {
+      v = keep ? 1 : 0;
+      keep = true;
+    }
+    if (!keep) continue;
+    const labels = !comparison || e.bool ? dropMetricName(s.labels) : s.labels;
+    out.push({ labels, v });
+  }
+  return out;
+}
+
+function groupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
+  let out = '';
+  if (!without) {
+    for (const n of [...grouping].sort(compareStrings)) {
+      const v = labels[n];
+      if (v !== undefined) out += n + '\xff' + v + '\xfe';
+    }
+    return out;
+  }
+  for (const n of Object.keys(labels).sort(compareStrings)) {
+    if (n === '__name__' || grouping.includes(n)) continue;
+    out += n + '\xff' + labels[n] + '\xfe';
+  }
+  return out;
+}
+
+function groupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
+  const out: Record<string, string> = {};
+  if (without) {
+    for (const [k, v] of Object.entries(labels)) {
+      if (k !== '__name__' && !grouping.includes(k)) out[k] = v;
+    }
+  } else {
+    for (const n of grouping) {
+      const v = labels[n];
+      if (v !== undefined) out[n] = v;
+    }
+  }
+  return makeLabels(out);
+}
+
+interface Group {
+  labels: Labels;
+  count: number;
+  value: number;
+  kahanC: number;
+  mean: number;
+  incremental: boolean;
+  samples: VSample[];
+}
+
+/** Hooks the aggregation needs from the evaluator (warnings). */
+export interface AggregateContext {
+  warn(message: string): void;
+}
+
+/** Evaluates an aggregation for one step. */
+export function aggregate(
+  e: Aggregation,
+  samples: VSample[],
+  param: number | string | null,
+  ctx: AggregateContext,
+): VSample[] {
+  const op = e.op;
+  if (op === 'topk' || op === 'bottomk' || op === 'limitk') {
+    return aggregateK(e, samples, param as number);
+  }
+  if (op === 'limit_ratio') return aggregateLimitRatio(e, samples, param as number);
+  if (op === 'count_values') return countValues(e, samples, param as string);
+  if (op === 'quantile') {
+    const q = param as number;
+    if (Number.isNaN(q) || q < 0 || q > 1) {
+      ctx.warn(`PromQL warning: quantile value should be between 0 and 1, got ${fmtG(q)}`);
+    }
+  }
+  const groups = new Map<string, Group>();
+  const order: Group[] = [];
+  for (const s of samples) {
+    const key = groupingKey(s.labels, e.grouping, e.without);
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        labels: groupLabels(s.labels, e.grouping, e.without),
+        count: 1,
+        value: s.v,
+        kahanC: 0,
+        mean: s.v,
+        incremental: false,
+        samples: [s],
+      };
+      groups.set(key, g);
+      order.push(g);
+      if (op === 'stddev' || op === 'stdvar') g.value = 0;
+      continue;
+    }
+    switch (op) {
+      case 'sum':
+        [g.value, g.kahanC] = kahanSumInc(s.v, g.value, g.kahanC);
+        g.count++;
+        break;
+      case 'avg': {
+        g.count++;
+        if (!g.incremental) {
+          const [nv, nc] = kahanSumInc(s.v, g.value, g.kahanC);
+          if (nv !== Infinity && nv !== -Infinity) {
+            g.value = nv;
+            g.kahanC = nc;
+            break;
+          }
+          g.incremental = true;
+          g.mean = g.value / (g.count - 1);
+          g.kahanC /= g.count - 1;
+        }
+        const q = (g.count - 1) / g.count;
+        [g.mean, g.kahanC] = kahanSumInc(s.v / g.count, q * g.mean, q * g.kahanC);
+        break;
+      }
+      case 'max':
+        if (g.value < s.v || Number.isNaN(g.value)) g.value = s.v;
+        break;
+      case 'min':
+        if (g.value > s.v || Number.isNaN(g.value)) g.value = s.v;
+        break;
+      case 'count':
+      case 'group':
+        g.count++;
+        break;
+      case 'stddev':
+      case 'stdvar': {
+        g.count++;
+        const delta = s.v - g.mean;
+        g.mean += delta / g.count;
+        g.value += delta * (s.v - g.mean);
+        break;
+      }
+      case 'quantile':
+        g.samples.push(s);
+        break;
+      default:
+        throw new EvalError(e, `unsupported: aggregation ${op}`);
+    }
+  }
+  return order.map((g) => {
+    let v: number;
+    switch (op) {
+      case 'sum':
+        v = g.value + g.kahanC;
+        break;
+      case 'avg':
+        v = g.incremental ? g.mean + g.kahanC : g.value / g.count + g.kahanC / g.count;
+        break;
+      case 'count':
+        v = g.count;
+        break;
+      case 'group':
+        v = 1;
+        break;
+      case 'stddev':
+        v = Math.sqrt(g.value / g.count);
+        break;
+      case 'stdvar':
+        v = g.value / g.count;
+        break;
+      case 'quantile':
+        v = quantile(
+          param as number,
+          g.samples.map((s) => s.v),
+        );
+        break;
+      default:
+        v = g.value;
+    }
+    return { labels: g.labels, v };
+  });
+}
+
+function fmtG(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+/** Less for topk's heap (NaN is smallest), as vectorByValueHeap. */
+function lessTop(a: number, b: number): boolean {
+  if (Number.isNaN(a)) return !Number.isNaN(b) || false;
+  return a < b;
+}
+
+function aggregateK(e: Aggregation, samples: VSample[], kParam: number): VSample[] {
+  if (Number.isNaN(kParam)) throw new EvalError(e.param ?? e, 'Parameter value is NaN');
+  if (kParam >= 2 ** 63) {
+    throw new EvalError(e.param ?? e, `Scalar value ${fmtG(kParam)} overflows int64`);
+  }
+  const k = Math.trunc(kParam);
+  if (k < 1) return [];
+  const groups = new Map<string, VSample[]>();
+  const order: VSample[][] = [];
+  for (const s of samples) {
+    const key = groupingKey(s.labels, e.grouping, e.without);
+    let g = groups.get(key);
+    if (!g) {
+      g = [];
+      groups.set(key, g);
+      order.push(g);
+    }
+    if (g.length < k) {
+      g.push(s);
+      continue;
+    }
+    if (e.op === 'limitk') continue;
+    // Replace the weakest kept sample if the new one beats it.
+    let weakest = 0;
+    for (let i = 1; i < g.length; i++) {
+      const a = g[i]!.v;
+      const b = g[weakest]!.v;
+      if (e.op === 'topk' ? lessTop(a, b) : lessTop(b, a) || (Number.isNaN(a) && !Number.isNaN(b)))
+        weakest = i;
+    }
+    const w = g[weakest]!.v;
+    const replace =
+      e.op === 'topk'
+        ? w < s.v || (Number.isNaN(w) && !Number.isNaN(s.v))
+        : w > s.v || (Number.isNaN(w) && !Number.isNaN(s.v));
+    if (replace) g[weakest] = s;
+  }
+  const out: VSample[] = [];
+  for (const g of order) {
+    if (e.op !== 'limitk') {
+      g.sort((a, b) => {
+        if (Number.isNaN(a.v)) return Number.isNaN(b.v) ? 0 : 1;
+        if (Number.isNaN(b.v)) return -1;
+        return e.op === 'topk' ? b.v - a.v : a.v - b.v;
+      });
+    }
+    out.push(...g);
+  }
+  return out;
+}
+
+function aggregateLimitRatio(e: Aggregation, samples: VSample[], ratio: number): VSample[] {
+  if (Number.isNaN(ratio)) throw new EvalError(e.param ?? e, 'Ratio value is NaN');
+  void samples;
+  throw new EvalError(e, 'unsupported: limit_ratio (needs xxhash of label sets)');
+}
+
+function countValues(e: Aggregation, samples: VSample[], label: string): VSample[] {
+  if (label === '' || !isWellFormedName(label)) {
+    throw new EvalError(e.param ?? e, `invalid label name ${JSON.stringify(label)}`);
+  }
+  const groups = new Map<string, { labels: Labels; count: number }>();
+  for (const s of samples) {
+    const base: Record<string, string> = { ...groupLabels(s.labels, e.grouping, e.without) };
+    base[label] = formatFloatPlain(s.v);
+    const labels = makeLabels(base);
+    const key = JSON.stringify(labels);
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { labels, count: 1 });
+  }
+  return [...groups.values()].map((g) => ({ labels: g.labels, v: g.count }));
+}
+
+function isWellFormedName(s: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}

@@ -1,0 +1,655 @@
+// Builds the typed syntax tree from @prometheus-io/lezer-promql's concrete tree and type-checks it
+// the way Prometheus's parser does (promql/parser/parse.go, checkAST); errors carry positions.
+import { parser } from '@prometheus-io/lezer-promql';
+import type { SyntaxNode } from '@lezer/common';
+import {
+  documentedType,
+  exprType,
+  isComparisonOp,
+  isSetOp,
+  type AggregationOp,
+  type AtModifier,
+  type BinaryOp,
+  type Expr,
+  type MatchType,
+  type Matcher,
+  type ValueType,
+  type VectorMatching,
+  type VectorSelector,
+} from './ast.ts';
+import { functionDefs } from './functionDefs.ts';
+import { parseDuration, unquoteString } from './format.ts';
+import { compileMatcherRegex } from './regex.ts';
+import type { PositionedError, Result } from './result.ts';
+
+/** Options of the parser. */
+export interface ParseOptions {
+  compat?: 'v3' | 'v2';
+}
+
+class ParseError extends Error {
+  constructor(
+    readonly from: number,
+    readonly to: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const binaryOps: Record<string, BinaryOp> = {
+  Pow: '^',
+  Mul: '*',
+  Div: '/',
+  Mod: '%',
+  Add: '+',
+  Sub: '-',
+  Eql: '==',
+  Neq: '!=',
+  Gtr: '>',
+  Lss: '<',
+  Gte: '>=',
+  Lte: '<=',
+  And: 'and',
+  Or: 'or',
+  Unless: 'unless',
+  Atan2: 'atan2',
+};
+
+const matchOps: Record<string, MatchType> = {
+  EqlSingle: '=',
+  Neq: '!=',
+  EqlRegex: '=~',
+  NeqRegex: '!~',
+};
+
+const aggregationOps: ReadonlySet<string> = new Set<AggregationOp>([
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'count',
+  'group',
+  'stddev',
+  'stdvar',
+  'count_values',
+  'topk',
+  'bottomk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+]);
+
+const paramAggregations: ReadonlySet<string> = new Set([
+  'count_values',
+  'topk',
+  'bottomk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+]);
+
+/** Parses a float literal the way Go's strconv.ParseFloat does, plus duration literals (seconds). */
+export function parseNumber(text: string): number | null {
+  const lower = text.toLowerCase();
+  if (lower === 'inf' || lower === '+inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  if (lower === 'nan') return NaN;
+  if (/^0x[0-9a-f]+$/i.test(text)) return parseInt(text.slice(2), 16);
+  if (/^[0-9]*\.?[0-9]+(e[+-]?[0-9]+)?$|^[0-9]+\.([0-9]*)?(e[+-]?[0-9]+)?$/i.test(text)) {
+    return Number(text);
+  }
+  const d = parseDuration(text);
+  return d === null ? null : d / 1000;
+}
+
+class Builder {
+  constructor(
+    readonly text: string,
+    readonly compat: 'v3' | 'v2',
+  ) {}
+
+  fail(node: { from: number; to: number }, message: string): never {
+    throw new ParseError(node.from, node.to, message);
+  }
+
+  src(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  kids(node: SyntaxNode): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
+    return out;
+  }
+
+  expectType(e: Expr, want: ValueType, context: string): void {
+    const got = exprType(e);
+    if (got !== want) {
+      this.fail(
+        e,
+        `expected type ${documentedType(want)} in ${context}, got ${documentedType(got)}`,
+      );
+    }
+  }
+
+  string(node: SyntaxNode): string {
+    const v = unquoteString(this.src(node));
+    if (v === null) this.fail(node, `invalid string literal ${this.src(node)}`);
+    return v;
+  }
+
+  labelName(node: SyntaxNode): string {
+    if (node.name === 'LabelName') return this.src(node);
+    if (node.name === 'QuotedLabelName') {
+      const s = node.firstChild;
+      if (!s) this.fail(node, 'unexpected label name');
+      return this.string(s);
+    }
+    return this.fail(node, `unexpected ${node.name} in label list`);
+  }
+
+  groupingLabels(node: SyntaxNode): string[] {
+    return this.kids(node).map((c) => this.labelName(c));
+  }
+
+  expr(node: SyntaxNode): Expr {
+    switch (node.name) {
+      case 'PromQL': {
+        const kids = this.kids(node).filter((c) => c.name !== 'LineComment');
+        if (kids.length === 0) this.fail(node, 'no expression found in input');
+        return this.expr(kids[0]!);
+      }
+      case 'ParenExpr': {
+        const inner = this.kids(node)[0];
+        if (!inner) this.fail(node, 'unexpected ")"');
+        return { type: 'parenExpr', expr: this.expr(inner), from: node.from, to: node.to };
+      }
+      case 'NumberDurationLiteral': {
+        const v = parseNumber(this.src(node));
+        if (v === null) this.fail(node, `bad number or duration syntax: "${this.src(node)}"`);
+        return { type: 'numberLiteral', val: v, from: node.from, to: node.to };
+      }
+      case 'StringLiteral':
+        return { type: 'stringLiteral', val: this.string(node), from: node.from, to: node.to };
+      case 'VectorSelector':
+        return this.vectorSelector(node);
+      case 'MatrixSelector':
+        return this.matrixSelector(node);
+      case 'SubqueryExpr':
+        return this.subquery(node);
+      case 'OffsetExpr':
+        return this.offsetExpr(node);
+      case 'StepInvariantExpr':
+        return this.atExpr(node);
+      case 'FunctionCall':
+        return this.call(node);
+      case 'AggregateExpr':
+        return this.aggregation(node);
+      case 'BinaryExpr':
+        return this.binary(node);
+      case 'UnaryExpr':
+        return this.unary(node);
+      default:
+        return this.fail(node, `unsupported: ${node.name}`);
+    }
+  }
+
+  vectorSelector(node: SyntaxNode): VectorSelector {
+    let name = '';
+    const matchers: Matcher[] = [];
+    for (const c of this.kids(node)) {
+      if (c.name === 'Identifier') name = this.src(c);
+      else if (c.name === 'LabelMatchers') {
+        for (const m of this.kids(c)) {
+          if (m.name === 'QuotedLabelName') {
+            matchers.push({ name: '__name__', type: '=', value: this.labelName(m) });
+            continue;
+          }
+          const parts = this.kids(m);
+          const [ln, op, val] = parts;
+          if (!ln || !op || !val) this.fail(m, 'unexpected label matcher');
+          const opName = op.firstChild?.name ?? '';
+          const type = matchOps[opName];
+          if (!type) this.fail(op, `unexpected match operator ${this.src(op)}`);
+          const matcher: Matcher = { name: this.labelName(ln), type, value: this.string(val) };
+          if (type === '=~' || type === '!~') {
+            const re = compileMatcherRegex(matcher.value, this.compat === 'v3');
+            if (typeof re === 'string') this.fail(val, re);
+          }
+          matchers.push(matcher);
+        }
+      }
+    }
+    if (name !== '') {
+      for (const m of matchers) {
+        if (m.name === '__name__') {
+          this.fail(node, `metric name must not be set twice: "${name}" or "${m.value}"`);
+        }
+      }
+      matchers.push({ name: '__name__', type: '=', value: name });
+    } else {
+      const nameMatcher = matchers.find((m) => m.name === '__name__' && m.type === '=');
+      if (nameMatcher) name = nameMatcher.value;
+      if (!matchers.some((m) => !matchesEmpty(m, this.compat))) {
+        this.fail(node, 'vector selector must contain at least one non-empty matcher');
+      }
+    }
+    return {
+      type: 'vectorSelector',
+      name,
+      matchers,
+      offset: 0,
+      at: null,
+      from: node.from,
+      to: node.to,
+    };
+  }
+
+  duration(node: SyntaxNode, allowNegative = false): number {
+    switch (node.name) {
+      case 'DurationExpr':
+      case 'OffsetDurationExpr': {
+        const kids = this.kids(node);
+        if (kids.length === 1) return this.duration(kids[0]!, allowNegative);
+        if (kids.length === 2 && kids[0]!.name === 'UnaryOp') {
+          const v = this.duration(kids[1]!, true);
+          const r = this.src(kids[0]!) === '-' ? -v : v;
+          if (r < 0 && !allowNegative) this.fail(node, 'duration must be greater than 0');
+          return r;
+        }
+        if (kids.length === 3) {
+          const a = this.duration(kids[0]!, true) / 1000;
+          const b = this.duration(kids[2]!, true) / 1000;
+          const op = kids[1]!.name;
+          let r: number;
+          if (op === 'Add') r = a + b;
+          else if (op === 'Sub') r = a - b;
+          else if (op === 'Mul') r = a * b;
+          else if (op === 'Div') {
+            if (b === 0) this.fail(node, 'division by zero');
+            r = a / b;
+          } else if (op === 'Mod') {
+            if (b === 0) this.fail(node, 'modulo by zero');
+            r = a % b;
+          } else if (op === 'Pow') r = Math.pow(a, b);
+          else return this.fail(node, `unsupported: duration operator ${this.src(kids[1]!)}`);
+          if (r < 0 && !allowNegative) this.fail(node, 'duration must be greater than 0');
+          return Math.round(r * 1000);
+        }
+        return this.fail(node, `unsupported: duration expression ${this.src(node)}`);
+      }
+      case 'NumberDurationLiteralInDurationContext':
+      case 'NumberDurationLiteral': {
+        const text = this.src(node);
+        const d = parseDuration(text);
+        if (d !== null) return d;
+        const n = parseNumber(text);
+        if (n === null || !Number.isFinite(n)) this.fail(node, `bad duration syntax: "${text}"`);
+        return Math.round(n * 1000);
+      }
+      case 'ParenExpr': {
+        const inner = this.kids(node)[0];
+        if (!inner) this.fail(node, 'unexpected ")"');
+        return this.duration(inner, allowNegative);
+      }
+      default:
+        return this.fail(node, `unsupported: ${this.src(node)} in a duration`);
+    }
+  }
+
+  matrixSelector(node: SyntaxNode): Expr {
+    const [inner, dur] = this.kids(node);
+    if (!inner || !dur) this.fail(node, 'unexpected range');
+    const e = this.expr(inner);
+    if (e.type !== 'vectorSelector') this.fail(node, 'ranges only allowed for vector selectors');
+    if (e.offset !== 0 || e.at !== null)
+      this.fail(node, 'no offset modifiers allowed before range');
+    const range = this.duration(dur);
+    if (range <= 0) this.fail(dur, `range must be greater than 0`);
+    return { type: 'matrixSelector', selector: e, range, from: node.from, to: node.to };
+  }
+
+  subquery(node: SyntaxNode): Expr {
+    const kids = this.kids(node);
+    const [inner, rangeNode, stepNode] = kids;
+    if (!inner || !rangeNode) this.fail(node, 'unexpected subquery');
+    const e = this.expr(inner);
+    if (exprType(e) !== 'vector') {
+      this.fail(
+        node,
+        `subquery is only allowed on instant vector, got ${documentedType(exprType(e))} instead`,
+      );
+    }
+    const range = this.duration(rangeNode);
+    if (range <= 0) this.fail(rangeNode, 'range must be greater than 0');
+    const step = stepNode ? this.duration(stepNode) : 0;
+    if (stepNode && step <= 0) this.fail(stepNode, 'step must be greater than 0');
+    return {
+      type: 'subquery',
+      expr: e,
+      range,
+      step,
+      offset: 0,
+      at: null,
+      from: node.from,
+      to: node.to,
+    };
+  }
+
+  offsetExpr(node: SyntaxNode): Expr {
+    const kids = this.kids(node);
+    const inner = kids[0];
+    const dur = kids[kids.length - 1];
+    if (!inner || !dur || kids.length < 3) this.fail(node, 'unexpected offset');
+    const e = this.expr(inner);
+    const offset = this.duration(dur, true);
+    const pos = { from: node.from, to: node.to };
+    switch (e.type) {
+      case 'vectorSelector':
+        if (e.offset !== 0) this.fail(node, 'offset may not be set multiple times');
+        return { ...e, offset, ...pos };
+      case 'matrixSelector':
+        if (e.selector.offset !== 0) this.fail(node, 'offset may not be set multiple times');
+        return { ...e, selector: { ...e.selector, offset }, ...pos };
+      case 'subquery':
+        if (e.offset !== 0) this.fail(node, 'offset may not be set multiple times');
+        return { ...e, offset, ...pos };
+      default:
+        return this.fail(
+          node,
+          'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+        );
+    }
+  }
+
+  atExpr(node: SyntaxNode): Expr {
+    const kids = this.kids(node);
+    const inner = kids[0];
+    const val = kids[kids.length - 1];
+    if (!inner || !val || kids.length < 3) this.fail(node, 'unexpected @');
+    const e = this.expr(inner);
+    let at: AtModifier;
+    if (val.name === 'AtModifierPreprocessors') {
+      at = { kind: val.firstChild?.name === 'AtStart' ? 'start' : 'end' };
+    } else {
+      const v = this.expr(val);
+      let num: number | null = null;
+      if (v.type === 'numberLiteral') num = v.val;
+      if (num === null) this.fail(val, 'unexpected @ value');
+      if (!Number.isFinite(num)) {
+        this.fail(val, `timestamp out of bounds for @ modifier: ${String(num)}`);
+      }
+      at = { kind: 'timestamp', t: Math.round(num * 1000) };
+    }
+    const pos = { from: node.from, to: node.to };
+    switch (e.type) {
+      case 'vectorSelector':
+        if (e.at) this.fail(node, '@ <timestamp> may not be set multiple times');
+        return { ...e, at, ...pos };
+      case 'matrixSelector':
+        if (e.selector.at) this.fail(node, '@ <timestamp> may not be set multiple times');
+        return { ...e, selector: { ...e.selector, at }, ...pos };
+      case 'subquery':
+        if (e.at) this.fail(node, '@ <timestamp> may not be set multiple times');
+        return { ...e, at, ...pos };
+      default:
+        return this.fail(
+          node,
+          '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+        );
+    }
+  }
+
+  args(body: SyntaxNode | undefined): Expr[] {
+    if (!body) return [];
+    return this.kids(body).map((c) => this.expr(c));
+  }
+
+  call(node: SyntaxNode): Expr {
+    const kids = this.kids(node);
+    const ident = kids[0];
+    if (!ident) this.fail(node, 'unexpected function call');
+    const name = this.src(ident);
+    const def = functionDefs.get(name);
+    if (!def || (def.only && def.only !== this.compat)) {
+      this.fail(ident, `unknown function with name "${name}"`);
+    }
+    if (name === 'info') this.fail(node, 'unsupported: info()');
+    const args = this.args(kids[1]);
+    const pos = { from: node.from, to: node.to };
+    const nargs = def.argTypes.length;
+    if (def.variadic === 0) {
+      if (nargs !== args.length) {
+        this.fail(pos, `expected ${nargs} argument(s) in call to "${name}", got ${args.length}`);
+      }
+    } else {
+      const na = nargs - 1;
+      if (na > args.length) {
+        this.fail(
+          pos,
+          `expected at least ${na} argument(s) in call to "${name}", got ${args.length}`,
+        );
+      } else if (def.variadic > 0 && na + def.variadic < args.length) {
+        this.fail(
+          pos,
+          `expected at most ${na + def.variadic} argument(s) in call to "${name}", got ${args.length}`,
+        );
+      }
+    }
+    args.forEach((a, i) => {
+      const t = def.argTypes[Math.min(i, nargs - 1)];
+      if (t !== undefined) this.expectType(a, t, `call to function "${name}"`);
+    });
+    return { type: 'call', func: def, args, ...pos };
+  }
+
+  aggregation(node: SyntaxNode): Expr {
+    let op = '';
+    let grouping: string[] = [];
+    let without = false;
+    let body: SyntaxNode | undefined;
+    for (const c of this.kids(node)) {
+      if (c.name === 'AggregateOp') op = this.src(c).toLowerCase();
+      else if (c.name === 'AggregateModifier') {
+        without = c.firstChild?.name === 'Without';
+        const gl = this.kids(c).find((k) => k.name === 'GroupingLabels');
+        grouping = gl ? this.groupingLabels(gl) : [];
+      } else if (c.name === 'FunctionCallBody') body = c;
+    }
+    const pos = { from: node.from, to: node.to };
+    if (!aggregationOps.has(op)) {
+      this.fail(node, `aggregation operator expected in aggregation expression but got "${op}"`);
+    }
+    if (this.compat === 'v2' && (op === 'limitk' || op === 'limit_ratio')) {
+      this.fail(node, `unknown aggregation "${op}"`);
+    }
+    const args = this.args(body);
+    if (args.length === 0) this.fail(pos, 'no arguments for aggregate expression provided');
+    const want = paramAggregations.has(op) ? 2 : 1;
+    if (args.length !== want) {
+      this.fail(
+        pos,
+        `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`,
+      );
+    }
+    const expr = args[want - 1]!;
+    const param = want === 2 ? args[0]! : null;
+    this.expectType(expr, 'vector', 'aggregation expression');
+    if (param) {
+      this.expectType(param, op === 'count_values' ? 'string' : 'scalar', 'aggregation parameter');
+    }
+    return {
+      type: 'aggregation',
+      op: op as AggregationOp,
+      expr,
+      param,
+      grouping,
+      without,
+      ...pos,
+    };
+  }
+
+  binary(node: SyntaxNode): Expr {
+    const kids = this.kids(node);
+    const lhsNode = kids[0];
+    const rhsNode = kids[kids.length - 1];
+    const opNode = kids[1];
+    if (!lhsNode || !rhsNode || !opNode || kids.length < 3) this.fail(node, 'unexpected operator');
+    const op = binaryOps[opNode.name];
+    if (!op) this.fail(opNode, `unexpected operator ${this.src(opNode)}`);
+    let bool = false;
+    let on = false;
+    let labels: string[] = [];
+    let include: string[] = [];
+    let card: VectorMatching['card'] = 'one-to-one';
+    let hasMatching = false;
+    for (const c of kids.slice(2, -1)) {
+      if (c.name === 'BoolModifier') bool = true;
+      else if (c.name === 'MatchingModifierClause') {
+        hasMatching = true;
+        let seenGroup = false;
+        for (const m of this.kids(c)) {
+          if (m.name === 'On') on = true;
+          else if (m.name === 'Ignoring') on = false;
+          else if (m.name === 'GroupLeft') {
+            card = 'many-to-one';
+            seenGroup = true;
+          } else if (m.name === 'GroupRight') {
+            card = 'one-to-many';
+            seenGroup = true;
+          } else if (m.name === 'GroupingLabels') {
+            if (seenGroup) include = this.groupingLabels(m);
+            else labels = this.groupingLabels(m);
+          }
+        }
+      } else if (c.name === 'FillModifier') {
+        this.fail(c, 'unsupported: fill modifiers');
+      }
+    }
+    const lhs = this.expr(lhsNode);
+    const rhs = this.expr(rhsNode);
+    const opRange = { from: opNode.from, to: kids[kids.length - 2]!.to };
+    if (bool && !isComparisonOp(op)) {
+      this.fail(opRange, 'bool modifier can only be used on comparison operators');
+    }
+    const lt = exprType(lhs);
+    const rt = exprType(rhs);
+    if (isComparisonOp(op) && !bool && lt === 'scalar' && rt === 'scalar') {
+      this.fail(opRange, 'comparisons between scalars must use BOOL modifier');
+    }
+    if (isSetOp(op) && card === 'one-to-one') card = 'many-to-many';
+    if (on) {
+      for (const l of labels) {
+        if (include.includes(l)) {
+          this.fail(opRange, `label "${l}" must not occur in ON and GROUP clause at once`);
+        }
+      }
+    }
+    if (lt !== 'scalar' && lt !== 'vector') {
+      this.fail(lhs, 'binary expression must contain only scalar and instant vector types');
+    }
+    if (rt !== 'scalar' && rt !== 'vector') {
+      this.fail(rhs, 'binary expression must contain only scalar and instant vector types');
+    }
+    let matching: VectorMatching | null = { card, on, labels, include };
+    if (lt !== 'vector' || rt !== 'vector') {
+      if (hasMatching && labels.length > 0) {
+        this.fail(node, 'vector matching only allowed between instant vectors');
+      }
+      matching = null;
+    } else if (isSetOp(op)) {
+      if (card === 'one-to-many' || card === 'many-to-one') {
+        this.fail(node, `no grouping allowed for "${op}" operation`);
+      }
+    }
+    if ((lt === 'scalar' || rt === 'scalar') && isSetOp(op)) {
+      this.fail(node, `set operator "${op}" not allowed in binary scalar expression`);
+    }
+    return { type: 'binaryExpr', op, lhs, rhs, bool, matching, from: node.from, to: node.to };
+  }
+
+  unary(node: SyntaxNode): Expr {
+    const [opNode, inner] = this.kids(node);
+    if (!opNode || !inner) this.fail(node, 'unexpected unary operator');
+    const op = this.src(opNode) === '-' ? '-' : '+';
+    const e = this.expr(inner);
+    const t = exprType(e);
+    if (t !== 'scalar' && t !== 'vector') {
+      this.fail(
+        node,
+        `unary expression only allowed on expressions of type scalar or instant vector, got "${documentedType(t)}"`,
+      );
+    }
+    // Like Prometheus's parser, a sign directly on a number literal is folded into it.
+    if (e.type === 'numberLiteral') {
+      return { type: 'numberLiteral', val: op === '-' ? -e.val : e.val, from: node.from, to: e.to };
+    }
+    return { type: 'unaryExpr', op, expr: e, from: node.from, to: node.to };
+  }
+}
+
+function matchesEmpty(m: Matcher, compat: 'v3' | 'v2'): boolean {
+  switch (m.type) {
+    case '=':
+      return m.value === '';
+    case '!=':
+      return m.value !== '';
+    case '=~':
+    case '!~': {
+      const re = compileMatcherRegex(m.value, compat === 'v3');
+      const hit = typeof re === 'string' ? false : re.test('');
+      return m.type === '=~' ? hit : !hit;
+    }
+    default: {
+      const never: never = m.type;
+      return never;
+    }
+  }
+}
+
+/** Describes the first syntax error of a lezer tree, Prometheus style. */
+function findSyntaxError(text: string, top: SyntaxNode): PositionedError | null {
+  let found: PositionedError | null = null;
+  const cursor = top.cursor();
+  do {
+    if (cursor.type.isError) {
+      const from = cursor.from;
+      const to = cursor.to;
+      let message: string;
+      if (from >= text.length) message = 'unexpected end of input';
+      else {
+        const tok = text.slice(from, Math.max(to, from + 1)).trim();
+        message = tok === '' ? 'unexpected end of input' : `unexpected ${JSON.stringify(tok)}`;
+      }
+      found = { from, to: Math.max(to, from), message };
+      break;
+    }
+  } while (cursor.next());
+  return found;
+}
+
+/** Parses and type-checks a PromQL expression. */
+export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
+  try {
+    const tree = parser.parse(text);
+    const top = tree.topNode;
+    const syntax = findSyntaxError(text, top);
+    if (syntax) return { ok: false, error: syntax };
+    const b = new Builder(text, opts.compat ?? 'v3');
+    const expr = b.expr(top);
+    return { ok: true, value: expr, warnings: [] };
+  } catch (err) {
+    if (err instanceof ParseError) {
+      return { ok: false, error: { from: err.from, to: err.to, message: err.message } };
+    }
+    return {
+      ok: false,
+      error: {
+        from: 0,
+        to: text.length,
+        message: err instanceof Error ? err.message : String(err),
+      },
+    };
+  }
+}

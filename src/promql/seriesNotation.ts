@@ -1,0 +1,131 @@
+// promtool's and promqltest's input series notation: `metric{l="v"}` descriptors and value
+// sequences like `0+10x5 _ stale 3x2` (promql/parser's series grammar, cmd/promtool/unittest.go).
+import { parseExpr } from './parser.ts';
+import { makeLabels, type Labels } from './labels.ts';
+import type { Result } from './result.ts';
+import type { Point } from './store.ts';
+
+const num = String.raw`[+-]?(?:[Ii]nf|NaN|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)`;
+const unsignedNum = String.raw`(?:[Ii]nf|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)`;
+const itemRe = new RegExp(String.raw`^(${num})(?:([+-]${unsignedNum})?x(\d+))?$`);
+const blankRe = /^_(?:x(\d+))?$/;
+
+function toNumber(text: string): number {
+  const t = text.replace(/^\+/, '');
+  const lower = t.toLowerCase();
+  if (lower === 'inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  if (lower === 'nan' || lower === '-nan') return NaN;
+  if (/^-?0x/i.test(t))
+    return t.startsWith('-') ? -parseInt(t.slice(3), 16) : parseInt(t.slice(2), 16);
+  return Number(t);
+}
+
+/** One value slot of an expanded sequence: a number, a staleness marker, or a missing scrape. */
+export type SeriesValue = number | 'stale' | 'missing';
+
+/** Expands a value sequence ("1+1x3 _ stale") into slots; null with a message if malformed. */
+export function expandSeriesValues(text: string): Result<SeriesValue[]> {
+  const out: SeriesValue[] = [];
+  let pos = 0;
+  for (const tok of text.split(/\s+/)) {
+    const from = text.indexOf(tok, pos);
+    pos = from + tok.length;
+    if (tok === '') continue;
+    if (tok.startsWith('{{')) {
+      return { ok: false, error: { from, to: pos, message: 'unsupported: native histograms' } };
+    }
+    if (tok === 'stale') {
+      out.push('stale');
+      continue;
+    }
+    const blank = blankRe.exec(tok);
+    if (blank) {
+      const n = blank[1] === undefined ? 1 : Number(blank[1]);
+      for (let i = 0; i < n; i++) out.push('missing');
+      continue;
+    }
+    const m = itemRe.exec(tok);
+    if (!m) {
+      return { ok: false, error: { from, to: pos, message: `invalid series value "${tok}"` } };
+    }
+    let v = toNumber(m[1]!);
+    if (m[3] === undefined) {
+      out.push(v);
+      continue;
+    }
+    const times = Number(m[3]);
+    const inc = m[2] === undefined ? 0 : toNumber(m[2]);
+    if (times > 1e7) {
+      return { ok: false, error: { from, to: pos, message: `too many values in "${tok}"` } };
+    }
+    // Iterative addition, as Prometheus's series grammar does (so float rounding agrees).
+    for (let i = 0; i <= times; i++) {
+      out.push(v);
+      v += inc;
+    }
+  }
+  return { ok: true, value: out, warnings: [] };
+}
+
+/** Parses promtool's value notation into points at 0, interval, 2·interval, … (ms). */
+export function parseSeriesValues(text: string, intervalMs: number, startMs = 0): Result<Point[]> {
+  const slots = expandSeriesValues(text);
+  if (!slots.ok) return slots;
+  const points: Point[] = [];
+  slots.value.forEach((v, i) => {
+    if (v === 'missing') return;
+    points.push([startMs + i * intervalMs, v === 'stale' ? null : v]);
+  });
+  return { ok: true, value: points, warnings: [] };
+}
+
+/** Parses a series descriptor such as 'up{job="x"}' into labels (via the PromQL grammar). */
+export function parseSeriesDescriptor(text: string): Result<Labels> {
+  const r = parseExpr(text.trim());
+  if (!r.ok) return r;
+  const e = r.value;
+  if (e.type !== 'vectorSelector') {
+    return {
+      ok: false,
+      error: { from: e.from, to: e.to, message: `invalid series descriptor "${text}"` },
+    };
+  }
+  const labels: Record<string, string> = {};
+  for (const m of e.matchers) {
+    if (m.type !== '=') {
+      return {
+        ok: false,
+        error: { from: e.from, to: e.to, message: `series descriptors only allow "=" matchers` },
+      };
+    }
+    labels[m.name] = m.value;
+  }
+  return { ok: true, value: makeLabels(labels), warnings: [] };
+}
+
+/** Splits "metric{a="b c"} 1 2 3" into the descriptor and the values text. */
+export function splitSeriesLine(line: string): [descriptor: string, values: string] {
+  const s = line.trim();
+  let i = 0;
+  let inQuote: string | null = null;
+  let depth = 0;
+  for (; i < s.length; i++) {
+    const ch = s[i]!;
+    if (inQuote) {
+      if (ch === '\\') i++;
+      else if (ch === inQuote) inQuote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') inQuote = ch;
+    else if (ch === '{') depth++;
+    else if (ch === '}') {
+      depth--;
+      if (depth === 0) {
+        i++;
+        break;
+      }
+    } else if (depth === 0 && /\s/.test(ch)) break;
+  }
+  return [s.slice(0, i), s.slice(i).trim()];
+}

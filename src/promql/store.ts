@@ -1,0 +1,156 @@
+// In-memory series storage for the engine: per series sorted timestamps and values in typed
+// arrays (binary-searched by the evaluator), a posting list by metric name, staleness markers
+// kept as a flag beside the value (Prometheus uses a special NaN; JS cannot carry NaN payloads).
+import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
+
+/** One ingested sample; a null value is a staleness marker. */
+export type Point = readonly [t: number, v: number | null];
+
+/** A stored series with its samples in columnar form (read-only for the evaluator). */
+export interface StoredSeries {
+  readonly labels: Labels;
+  readonly key: string;
+  /** ms timestamps, ascending, no duplicates. */
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+  /** 1 where the sample is a staleness marker. */
+  readonly stale: Uint8Array;
+}
+
+interface MutableSeries {
+  labels: Labels;
+  key: string;
+  pending: Point[];
+  sealed: StoredSeries | null;
+}
+
+/** The time series the engine queries; series with equal labels are merged. */
+export class SeriesStore {
+  private readonly byKey = new Map<string, MutableSeries>();
+  private readonly byName = new Map<string, MutableSeries[]>();
+  private ordered: StoredSeries[] | null = null;
+  private generation = 0;
+
+  /** Adds samples (sorted by time) to the series with these labels, creating it if needed. */
+  addSeries(labels: Labels, points: ReadonlyArray<Point>): void {
+    const clean = makeLabels(labels);
+    const key = labelsKey(clean);
+    let s = this.byKey.get(key);
+    if (!s) {
+      s = { labels: clean, key, pending: [], sealed: null };
+      this.byKey.set(key, s);
+      const name = clean['__name__'] ?? '';
+      const list = this.byName.get(name);
+      if (list) list.push(s);
+      else this.byName.set(name, [s]);
+    }
+    if (s.sealed) {
+      const old = s.sealed;
+      for (let i = 0; i < old.ts.length; i++) {
+        s.pending.push([old.ts[i]!, old.stale[i] ? null : old.vs[i]!]);
+      }
+      s.sealed = null;
+    }
+    for (const p of points) s.pending.push(p);
+    this.ordered = null;
+    this.generation++;
+  }
+
+  /** Changes whenever the contents change (lets callers cache derived data). */
+  get version(): number {
+    return this.generation;
+  }
+
+  /** The number of series. */
+  get seriesCount(): number {
+    return this.byKey.size;
+  }
+
+  private seal(s: MutableSeries): StoredSeries {
+    if (s.sealed) return s.sealed;
+    const pts = s.pending;
+    let sorted = true;
+    for (let i = 1; i < pts.length; i++) {
+      if (pts[i]![0] <= pts[i - 1]![0]) {
+        sorted = false;
+        break;
+      }
+    }
+    let list = pts;
+    if (!sorted) {
+      // Stable sort, then keep the last sample written for each timestamp.
+      const idx = pts.map((p, i) => [p, i] as const);
+      idx.sort((a, b) => a[0][0] - b[0][0] || a[1] - b[1]);
+      list = [];
+      for (const [p] of idx) {
+        const last = list[list.length - 1];
+        if (last && last[0] === p[0]) list[list.length - 1] = p;
+        else list.push(p);
+      }
+    }
+    const n = list.length;
+    const ts = new Float64Array(n);
+    const vs = new Float64Array(n);
+    const stale = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = list[i]!;
+      ts[i] = p[0];
+      if (p[1] === null) {
+        stale[i] = 1;
+        vs[i] = NaN;
+      } else vs[i] = p[1];
+    }
+    s.pending = [];
+    s.sealed = { labels: s.labels, key: s.key, ts, vs, stale };
+    return s.sealed;
+  }
+
+  /** All series sorted by labels. */
+  allSeries(): readonly StoredSeries[] {
+    if (!this.ordered) {
+      const out = [...this.byKey.values()].map((s) => this.seal(s));
+      out.sort((a, b) => compareLabels(a.labels, b.labels));
+      this.ordered = out;
+    }
+    return this.ordered;
+  }
+
+  /** Candidate series for a metric name (all series when name is undefined), sorted by labels. */
+  candidates(name: string | undefined): readonly StoredSeries[] {
+    if (name === undefined) return this.allSeries();
+    const list = this.byName.get(name);
+    if (!list) return [];
+    return list.map((s) => this.seal(s)).sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+
+  /** Every label name, sorted. */
+  labelNames(): string[] {
+    const names = new Set<string>();
+    for (const s of this.byKey.values()) for (const k of Object.keys(s.labels)) names.add(k);
+    return [...names].sort();
+  }
+
+  /** Every value of a label, sorted. */
+  labelValues(name: string): string[] {
+    const vals = new Set<string>();
+    for (const s of this.byKey.values()) {
+      const v = s.labels[name];
+      if (v !== undefined) vals.add(v);
+    }
+    return [...vals].sort();
+  }
+
+  /** Every metric name, sorted. */
+  metricNames(): string[] {
+    return [...this.byName.keys()].filter((n) => n !== '').sort();
+  }
+
+  /** Every series with its points (staleness markers as null). */
+  *series(): Iterable<{ labels: Labels; points: readonly Point[] }> {
+    for (const s of this.allSeries()) {
+      const points: Point[] = [];
+      for (let i = 0; i < s.ts.length; i++) points.push([s.ts[i]!, s.stale[i] ? null : s.vs[i]!]);
+      yield { labels: s.labels, points };
+    }
+  }
+}

@@ -1,0 +1,193 @@
+// Exports of a simulation: promtool's input_series (cmd/promtool/unittest.go), a promqltest
+// `load` block (promql/promqltest), and OpenMetrics text for
+// `promtool tsdb create-blocks-from openmetrics` (model/textparse/openmetricsparse.go).
+import { FAMILIES, familyOf } from './catalog.ts';
+import { columnsOf } from './columns.ts';
+import { formatDuration } from './duration.ts';
+import type { SimSeries, Simulation } from './types.ts';
+
+function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** Formats a series selector: name{a="x", b="y"} with the labels in the order stored. */
+export function formatSeriesName(labels: Record<string, string>, separator = ', '): string {
+  const name = labels.__name__ ?? '';
+  const parts = Object.keys(labels)
+    .filter((k) => k !== '__name__')
+    .map((k) => `${k}="${escapeLabelValue(labels[k]!)}"`);
+  return parts.length === 0 ? name : `${name}{${parts.join(separator)}}`;
+}
+
+type Token = number | '_' | 'stale';
+
+/** One token per scrape time: a value, a missing scrape, or a staleness marker. */
+function tokens(series: SimSeries, sim: Simulation): Token[] {
+  const out: Token[] = [];
+  const columns = columnsOf(series);
+  if (columns) {
+    const { values, stale } = columns;
+    let last = values.length - 1;
+    while (last >= 0 && !stale[last] && Number.isNaN(values[last]!)) last--;
+    for (let k = 0; k <= last; k++) {
+      out.push(stale[k] ? 'stale' : Number.isNaN(values[k]!) ? '_' : values[k]!);
+    }
+    return out;
+  }
+  const interval = sim.scenario.scrapeInterval;
+  let i = 0;
+  for (const [t, v] of series.points) {
+    const k = Math.round(t / interval);
+    while (i < k) {
+      out.push('_');
+      i++;
+    }
+    out.push(v === null ? 'stale' : v);
+    i++;
+  }
+  return out;
+}
+
+function formatNumber(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+/**
+ * Compacts values into promtool's notation: `a+bxn` is n+1 values starting at a, `_xn` is n
+ * missing scrapes. Steps are only used where every value and the step are integers, so that
+ * the expansion reproduces the values exactly.
+ */
+export function formatValues(values: readonly Token[]): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i < values.length) {
+    const v = values[i]!;
+    if (v === '_') {
+      let j = i;
+      while (j + 1 < values.length && values[j + 1] === '_') j++;
+      const n = j - i + 1;
+      out.push(n === 1 ? '_' : `_x${n}`);
+      i = j + 1;
+      continue;
+    }
+    if (v === 'stale') {
+      out.push('stale');
+      i++;
+      continue;
+    }
+    const next = values[i + 1];
+    if (typeof next === 'number') {
+      const step = next - v;
+      const exact = Number.isSafeInteger(v) && Number.isSafeInteger(next);
+      if (step === 0 || exact) {
+        let j = i + 1;
+        while (j + 1 < values.length) {
+          const w = values[j + 1];
+          if (typeof w !== 'number' || w - (values[j] as number) !== step) break;
+          if (step !== 0 && !Number.isSafeInteger(w)) break;
+          j++;
+        }
+        const n = j - i;
+        if (step === 0 && n >= 1) {
+          out.push(`${formatNumber(v)}x${n}`);
+          i = j + 1;
+          continue;
+        }
+        if (n >= 2) {
+          const sign = step < 0 ? '-' : '+';
+          out.push(`${formatNumber(v)}${sign}${Math.abs(step)}x${n}`);
+          i = j + 1;
+          continue;
+        }
+      }
+    }
+    out.push(formatNumber(v));
+    i++;
+  }
+  return out.join(' ');
+}
+
+/** The series as promtool's `input_series:` YAML block (interval = the scrape interval, from 0). */
+export function formatPromtoolSeries(sim: Simulation): string {
+  const lines = ['input_series:'];
+  for (const series of sim.series) {
+    const name = formatSeriesName(series.labels).replace(/'/g, "''");
+    lines.push(`  - series: '${name}'`);
+    lines.push(`    values: '${formatValues(tokens(series, sim))}'`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The series as a promqltest `load <scrape interval>` block. */
+export function formatPromqltestLoad(sim: Simulation): string {
+  const lines = [`load ${formatDuration(sim.scenario.scrapeInterval)}`];
+  for (const series of sim.series) {
+    lines.push(`  ${formatSeriesName(series.labels, ',')} ${formatValues(tokens(series, sim))}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Options for formatOpenMetrics. */
+export interface OpenMetricsOptions {
+  /** Added to every timestamp (ms), e.g. to place the blocks at a recent date. Default 0. */
+  offsetMs?: number;
+}
+
+/**
+ * The samples as OpenMetrics text, grouped by metric family, each series in time order.
+ * DIVERGENCE: OpenMetrics text cannot carry Prometheus's staleness markers (a NaN with a
+ * special bit pattern), so they are left out; backfilled blocks lack them.
+ */
+export function formatOpenMetrics(sim: Simulation, options: OpenMetricsOptions = {}): string {
+  const offset = options.offsetMs ?? 0;
+  const byFamily = new Map<string, SimSeries[]>();
+  for (const series of sim.series) {
+    const family = familyOf(series.labels.__name__ ?? '');
+    let list = byFamily.get(family);
+    if (!list) byFamily.set(family, (list = []));
+    list.push(series);
+  }
+  const out: string[] = [];
+  for (const family of [...byFamily.keys()].sort()) {
+    const meta = FAMILIES[family];
+    // OpenMetrics names a counter family without its _total suffix.
+    const familyName = meta?.type === 'counter' ? family.replace(/_total$/, '') : family;
+    out.push(`# TYPE ${familyName} ${meta?.type ?? 'unknown'}`);
+    if (meta) out.push(`# HELP ${familyName} ${meta.help}`);
+    for (const series of byFamily.get(family)!) {
+      const name = formatSeriesName(series.labels, ',');
+      const columns = columnsOf(series);
+      if (columns) {
+        const { times, values } = columns;
+        for (let k = 0; k < values.length; k++) {
+          const v = values[k]!;
+          if (Number.isNaN(v)) continue;
+          out.push(`${name} ${formatOpenMetricsNumber(v)} ${formatTimestamp(times[k]! + offset)}`);
+        }
+        continue;
+      }
+      for (const [t, v] of series.points) {
+        if (v === null) continue;
+        out.push(`${name} ${formatOpenMetricsNumber(v)} ${formatTimestamp(t + offset)}`);
+      }
+    }
+  }
+  out.push('# EOF');
+  return out.join('\n') + '\n';
+}
+
+function formatOpenMetricsNumber(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+function formatTimestamp(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  const rest = ms - sec * 1000;
+  return rest === 0 ? String(sec) : `${sec}.${String(rest).padStart(3, '0').replace(/0+$/, '')}`;
+}

@@ -1,0 +1,40 @@
+// The simulator's public API: an etcd cluster behind Prometheus, scenarios, presets and exports.
+export type {
+  CrashEvent,
+  DbGrowthEvent,
+  EventKind,
+  EvictEvent,
+  LabelScheme,
+  LeaderChurnEvent,
+  Member,
+  OneWayLossEvent,
+  PartitionEvent,
+  Point,
+  Preset,
+  PrometheusOutageEvent,
+  RestartEvent,
+  Scenario,
+  ScenarioEvent,
+  ScrapeFailureEvent,
+  SimEvent,
+  SimSeries,
+  Simulation,
+  SlowDiskEvent,
+  TruthPoint,
+  TruthSegment,
+} from './types.ts';
+export { validateScenario, MAX_MEMBERS, MAX_DURATION, MAX_SCRAPES } from './validate.ts';
+export type { ValidationError, ValidationResult } from './validate.ts';
+export { simulate, truthAt, DEFAULT_QUOTA } from './simulate.ts';
+export { presets, defaultScenario, findPreset } from './presets.ts';
+export {
+  formatPromtoolSeries,
+  formatPromqltestLoad,
+  formatOpenMetrics,
+  formatSeriesName,
+  formatValues,
+} from './exports.ts';
+export type { OpenMetricsOptions } from './exports.ts';
+export { parseDuration, formatDuration } from './duration.ts';
+export { scenarioToJson } from './json.ts';
+export { quorumSize } from './raft.ts';

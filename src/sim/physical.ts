@@ -1,0 +1,117 @@
+// The physical world over time, from the scenario's events: which processes run, which targets
+// service discovery lists, which network links deliver, disk latency, load changes.
+import type { Scenario, ScenarioEvent } from './types.ts';
+
+/** Default median WAL fsync latency of a healthy SSD, in seconds. */
+export const HEALTHY_FSYNC = 0.002;
+/** Default median fsync latency under a slow-disk event, in seconds. */
+export const SLOW_FSYNC = 0.5;
+/** Default leader-churn period. */
+export const DEFAULT_CHURN_EVERY = 120_000;
+
+/** The physical state during one span of time (members 0-based). */
+export interface Phys {
+  running: boolean[];
+  listed: boolean[];
+  /** Prometheus cannot scrape the member although etcd may be fine. */
+  scrapeBlocked: boolean[];
+  /** link[i][j]: a message from i to j is delivered (when both run). */
+  link: boolean[][];
+  promDown: boolean;
+  /** Median WAL fsync latency per member, seconds. */
+  fsync: number[];
+  /** Leader-churn period, or null. */
+  churnEvery: number | null;
+  /** Extra database growth while writes commit, bytes per second. */
+  dbGrowth: number;
+  /** Members stopping now for a graceful restart (they hand leadership over first). */
+  graceful: boolean[];
+}
+
+function endOf(ev: ScenarioEvent): number {
+  return ev.until ?? Number.POSITIVE_INFINITY;
+}
+
+/** The physical state for the span starting at t (events with at <= t < until are active). */
+export function physAt(s: Scenario, t: number): Phys {
+  const n = s.members;
+  const p: Phys = {
+    running: Array<boolean>(n).fill(true),
+    listed: Array<boolean>(n).fill(true),
+    scrapeBlocked: Array<boolean>(n).fill(false),
+    link: Array.from({ length: n }, () => Array<boolean>(n).fill(true)),
+    promDown: false,
+    fsync: Array<number>(n).fill(HEALTHY_FSYNC),
+    churnEvery: null,
+    dbGrowth: 0,
+    graceful: Array<boolean>(n).fill(false),
+  };
+  for (const ev of s.events) {
+    if (!(ev.at <= t && t < endOf(ev))) continue;
+    switch (ev.kind) {
+      case 'crash':
+        p.running[ev.member - 1] = false;
+        break;
+      case 'restart':
+        p.running[ev.member - 1] = false;
+        p.graceful[ev.member - 1] = true;
+        break;
+      case 'evict':
+        p.running[ev.member - 1] = false;
+        p.listed[ev.member - 1] = false;
+        break;
+      case 'partition': {
+        const group = Array<number>(n).fill(-1);
+        ev.groups.forEach((g, gi) => g.forEach((m) => (group[m - 1] = gi)));
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            if (group[i] !== group[j]) p.link[i]![j] = false;
+          }
+        }
+        break;
+      }
+      case 'one-way-loss': {
+        const from = ev.member - 1;
+        const to =
+          ev.to ?? Array.from({ length: n }, (_, i) => i + 1).filter((m) => m !== ev.member);
+        for (const m of to) p.link[from]![m - 1] = false;
+        break;
+      }
+      case 'scrape-failure':
+        p.scrapeBlocked[ev.member - 1] = true;
+        break;
+      case 'prometheus-outage':
+        p.promDown = true;
+        break;
+      case 'slow-disk':
+        p.fsync[ev.member - 1] = Math.max(p.fsync[ev.member - 1]!, ev.fsyncSeconds ?? SLOW_FSYNC);
+        break;
+      case 'leader-churn':
+        p.churnEvery = Math.min(p.churnEvery ?? Infinity, ev.every ?? DEFAULT_CHURN_EVERY);
+        break;
+      case 'db-growth':
+        p.dbGrowth += ev.bytesPerSecond;
+        break;
+      default: {
+        const never: never = ev;
+        throw new Error(`unhandled event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  return p;
+}
+
+/** The times in [0, duration] at which the physical state may change, sorted. */
+export function changeTimes(s: Scenario): number[] {
+  const set = new Set<number>();
+  for (const ev of s.events) {
+    if (ev.at <= s.duration) set.add(ev.at);
+    if (ev.until !== undefined && ev.until <= s.duration) set.add(ev.until);
+  }
+  return [...set].sort((a, b) => a - b);
+}
+
+/** i and j can exchange messages both ways (both running). */
+export function connected(p: Phys, i: number, j: number): boolean {
+  return p.running[i]! && p.running[j]! && p.link[i]![j]! && p.link[j]![i]!;
+}

@@ -1,0 +1,716 @@
+// The simulator: Raft state from raft.ts, traffic and latency as rates per span of time,
+// integrated into counters and histograms, and sampled the way Prometheus's scrape loop stores
+// them (prometheus/scrape/scrape.go: report series, staleness markers, end-of-run staleness).
+import {
+  DISK_BUCKETS,
+  GRPC_BUCKETS,
+  GRPC_CODES,
+  GRPC_METHODS,
+  RTT_BUCKETS,
+  formatLe,
+} from './catalog.ts';
+import type { GrpcCode } from './catalog.ts';
+import { createSeries } from './columns.ts';
+import { createMembers, targetLabels } from './members.ts';
+import { connected } from './physical.ts';
+import { deriveRng } from './prng.ts';
+import { runRaft } from './raft.ts';
+import type { RaftSegment } from './raft.ts';
+import type {
+  Scenario,
+  SimSeries,
+  SimEvent,
+  Simulation,
+  TruthPoint,
+  TruthSegment,
+} from './types.ts';
+import { validateScenario } from './validate.ts';
+
+/** Default `--quota-backend-bytes`: 2 GiB. */
+export const DEFAULT_QUOTA = 2 * 1024 ** 3;
+const MiB = 1024 ** 2;
+const PAGE = 4096;
+
+// Client load (cluster-wide, before the seeded ±20%).
+const BASE_WRITES = 40;
+const READS_PER_WRITE = 4;
+const WATCH_RATE = 0.05;
+
+// Raft traffic: heartbeats every 100 ms (--heartbeat-interval), sizes in bytes as rafthttp writes them.
+const HEARTBEATS = 10;
+const HEARTBEAT_BYTES = 30;
+const ENTRY_BYTES = 300;
+const RESPONSE_BYTES = 30;
+const LINK_HEARTBEAT_BYTES = 10;
+/** Pre-vote requests per second and peer from a member without a leader (one per [1s, 2s) timeout). */
+const VOTE_RATE = 1 / 1.5;
+const VOTE_BYTES = 40;
+/** rafthttp probes every peer every 4s; each probe is one round-trip-time observation. */
+const PROBE_RATE = 0.25;
+/** etcd's request timeout (5s + 2 × election timeout): how long a request waits for a lost quorum. */
+const REQUEST_TIMEOUT = 7;
+
+const PEER_SIZE = 3 + RTT_BUCKETS.length + 2;
+const GRPC_SIZE = 1 + GRPC_CODES.length + GRPC_BUCKETS.length + 2;
+const DISK_SIZE = DISK_BUCKETS.length + 2;
+
+type WriteOutcome = 'down' | 'ok' | 'alarm' | 'noleader' | 'stale';
+
+interface Seg extends RaftSegment {
+  /** Entries committed per second cluster-wide. */
+  commitRate: number;
+  /** Database growth, bytes per second. */
+  dbRate: number;
+  /** The NOSPACE alarm is raised: the database reached the quota. */
+  alarm: boolean;
+  /** Commit index and database size at max(start, 0). */
+  c0: number;
+  d0: number;
+  /** Members whose log follows the leader that holds the quorum. */
+  synced: boolean[];
+}
+
+interface Load {
+  writes: number;
+  reads: number;
+}
+
+// Abramowitz–Stegun 7.1.26; plenty for bucket fractions.
+function erf(x: number): number {
+  const sign = x < 0 ? -1 : 1;
+  const a = Math.abs(x);
+  const t = 1 / (1 + 0.3275911 * a);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-a * a);
+  return sign * y;
+}
+
+/** P(X <= x) for a log-normal latency with the given median and sigma. */
+function logNormalCdf(x: number, median: number, sigma: number): number {
+  const z = (Math.log(x) - Math.log(median)) / (sigma * Math.SQRT2);
+  return Math.min(1, Math.max(0, 0.5 * (1 + erf(z))));
+}
+
+function addHistogram(
+  out: Float64Array,
+  base: number,
+  bounds: readonly number[],
+  rate: number,
+  median: number,
+  sigma: number,
+): void {
+  if (rate <= 0) return;
+  for (let k = 0; k < bounds.length; k++)
+    out[base + k]! += rate * logNormalCdf(bounds[k]!, median, sigma);
+  out[base + bounds.length]! += rate * median * Math.exp((sigma * sigma) / 2);
+  out[base + bounds.length + 1]! += rate;
+}
+
+function writeOutcome(seg: RaftSegment, m: number, alarm: boolean): WriteOutcome {
+  const p = seg.phys;
+  if (!p.running[m]) return 'down';
+  const k = seg.known[m]!;
+  if (k === null) return 'noleader';
+  if (seg.leader === null || k !== seg.leader || (m !== k && !p.link[m]![k])) return 'stale';
+  return alarm ? 'alarm' : 'ok';
+}
+
+function runningCount(seg: RaftSegment): number {
+  return seg.phys.running.filter(Boolean).length;
+}
+
+/** Commit rate, database growth and the quota alarm per span; splits a span where the quota is hit. */
+function clusterPass(
+  raft: RaftSegment[],
+  s: Scenario,
+  load: Load,
+  dbStart: number,
+  c0: number,
+): Seg[] {
+  const quota = s.quotaBackendBytes ?? DEFAULT_QUOTA;
+  const out: Seg[] = [];
+  let c = c0;
+  let d = dbStart;
+  let alarm = d >= quota;
+  const make = (rs: RaftSegment, start: number): Seg => {
+    const n = rs.phys.running.length;
+    const perMember = load.writes / Math.max(1, runningCount(rs));
+    let commitRate = 0;
+    for (let m = 0; m < n; m++) if (writeOutcome(rs, m, alarm) === 'ok') commitRate += perMember;
+    const synced = rs.phys.running.map(
+      (r, m) => r && rs.leader !== null && (m === rs.leader || rs.hearing[m] === rs.leader),
+    );
+    return {
+      ...rs,
+      start,
+      commitRate,
+      dbRate: commitRate > 0 ? rs.phys.dbGrowth : 0,
+      alarm,
+      c0: c,
+      d0: d,
+      synced,
+    };
+  };
+  raft.forEach((rs, i) => {
+    c += rs.elections;
+    let seg = make(rs, rs.start);
+    out.push(seg);
+    const from = Math.max(rs.start, 0);
+    const to = Math.min(raft[i + 1]?.start ?? s.duration, s.duration);
+    if (to <= from) return;
+    const grown = d + (seg.dbRate * (to - from)) / 1000;
+    if (!alarm && seg.dbRate > 0 && grown >= quota) {
+      const cross = from + Math.ceil(((quota - d) / seg.dbRate) * 1000);
+      c += (seg.commitRate * (cross - from)) / 1000;
+      d = quota;
+      alarm = true;
+      if (cross < to) {
+        seg = make(rs, cross);
+        seg.leaderChanges = seg.leaderChanges.map(() => 0);
+        seg.elections = 0;
+        out.push(seg);
+        c += (seg.commitRate * (to - cross)) / 1000;
+      }
+      return;
+    }
+    c += (seg.commitRate * (to - from)) / 1000;
+    d = Math.min(quota, grown);
+  });
+  return out;
+}
+
+/** Simulates a scenario: Raft state, every series Prometheus stores, and the ground truth. */
+export function simulate(scenario: Scenario): Simulation {
+  const checked = validateScenario(scenario);
+  if (!checked.ok) {
+    throw new Error(
+      `invalid scenario: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    );
+  }
+  const s = checked.value;
+  const n = s.members;
+  const members = createMembers(n, s.seed, s.labelScheme);
+  const raft = runRaft(s, deriveRng(s.seed, 2));
+  const setup = deriveRng(s.seed, 3);
+  const writes = BASE_WRITES * (0.8 + 0.4 * setup());
+  const load: Load = { writes, reads: writes * READS_PER_WRITE };
+  const quota = s.quotaBackendBytes ?? DEFAULT_QUOTA;
+  const dbStart = Math.round((s.dbSizeBytes ?? 100 * MiB + setup() * 50 * MiB) / PAGE) * PAGE;
+  const inUseStart = Math.round((dbStart * (0.6 + 0.25 * setup())) / PAGE) * PAGE;
+  const commitStart = 1_000_000 + Math.floor(setup() * 9_000_000);
+  const dbOffset = members.map(() => PAGE * Math.floor(setup() * 64));
+  const uptime = members.map(() => (2 + setup() * 28) * 86_400);
+  const segs = clusterPass(raft.segments, s, load, dbStart, commitStart);
+
+  const peers = members.map((_, m) => members.map((__, p) => p).filter((p) => p !== m));
+  const peerPos = (m: number, p: number): number => (p < m ? p : p - 1);
+  const grpcBase = (n - 1) * PEER_SIZE;
+  const failedSlot = grpcBase + GRPC_METHODS.length * GRPC_SIZE;
+  const walBase = failedSlot + 1;
+  const backendBase = walBase + DISK_SIZE;
+  const slots = backendBase + DISK_SIZE;
+  const noisy = new Uint8Array(slots).fill(1);
+  for (let pi = 0; pi < n - 1; pi++) noisy[pi * PEER_SIZE + 2] = 0;
+  noisy[failedSlot] = 0;
+
+  const codeIndex = (c: GrpcCode): number => GRPC_CODES.indexOf(c);
+  const computeRates = (seg: Seg): Float64Array[] => {
+    const ph = seg.phys;
+    const out = members.map(() => new Float64Array(slots));
+    const running = Math.max(1, runningCount(seg));
+    const wm = load.writes / running;
+    const rm = load.reads / running;
+    for (let m = 0; m < n; m++) {
+      if (!ph.running[m]) continue;
+      const r = out[m]!;
+      const leads = seg.acting[m]! && seg.stalled !== m;
+      for (const p of peers[m]!) {
+        const base = peerPos(m, p) * PEER_SIZE;
+        const deliver = ph.running[p]! && ph.link[m]![p]!;
+        let sent = 0;
+        let fail = 0;
+        if (deliver && ph.link[p]![m]) sent += LINK_HEARTBEAT_BYTES;
+        if (leads) {
+          const entries = seg.leader === m ? seg.commitRate : 0;
+          if (deliver) sent += HEARTBEATS * HEARTBEAT_BYTES + entries * ENTRY_BYTES;
+          else fail += HEARTBEATS;
+        } else if (seg.hearing[m] === p) {
+          if (deliver) sent += HEARTBEATS * RESPONSE_BYTES + wm * ENTRY_BYTES;
+          else fail += HEARTBEATS;
+        } else if (seg.campaigning[m]) {
+          if (deliver) sent += VOTE_RATE * VOTE_BYTES;
+          else fail += VOTE_RATE;
+        }
+        if (seg.campaigning[p] && ph.running[p] && ph.link[p]![m]) {
+          if (deliver) sent += VOTE_RATE * RESPONSE_BYTES;
+          else fail += VOTE_RATE;
+        }
+        r[base] = sent;
+        r[base + 2] = fail;
+        if (connected(ph, m, p)) addHistogram(r, base + 3, RTT_BUCKETS, PROBE_RATE, 0.0006, 0.5);
+      }
+      const outcome = writeOutcome(seg, m, seg.alarm);
+      const leader = seg.leader ?? m;
+      const writeLatency = 0.002 + 2 * Math.max(ph.fsync[leader]!, ph.fsync[m]!);
+      GRPC_METHODS.forEach((method, gi) => {
+        const base = grpcBase + gi * GRPC_SIZE;
+        const hist = base + 1 + GRPC_CODES.length;
+        const handle = (rate: number, code: GrpcCode, median: number, sigma: number): void => {
+          r[base]! += rate;
+          r[base + 1 + codeIndex(code)]! += rate;
+          addHistogram(r, hist, GRPC_BUCKETS, rate, median, sigma);
+        };
+        if (method.type === 'bidi_stream') {
+          handle(WATCH_RATE, 'Canceled', 600, 0.5);
+          return;
+        }
+        const isRead = method.method === 'Range';
+        const rate = isRead ? rm : method.method === 'Put' ? 0.7 * wm : 0.3 * wm;
+        if (outcome === 'noleader' || outcome === 'stale') {
+          if (isRead || outcome === 'stale') handle(rate, 'Unavailable', REQUEST_TIMEOUT, 0.02);
+          else handle(rate, 'Unknown', 0.0003, 0.3);
+        } else if (isRead) handle(rate, 'OK', 0.0015, 0.6);
+        else if (outcome === 'alarm') handle(rate, 'ResourceExhausted', 0.0005, 0.3);
+        else handle(rate, 'OK', writeLatency, 0.5);
+      });
+      if (outcome === 'noleader' || outcome === 'stale') r[failedSlot] = wm;
+      const synced = seg.synced[m]!;
+      const fsyncs = synced ? 1 + 0.5 * seg.commitRate : 0.02;
+      addHistogram(r, walBase, DISK_BUCKETS, fsyncs, ph.fsync[m]!, 0.5);
+      const commits = synced ? (seg.commitRate > 0 ? 10 : 0.1) : 0.02;
+      addHistogram(r, backendBase, DISK_BUCKETS, commits, 4 * ph.fsync[m]!, 0.5);
+    }
+    // What m receives from p is what p delivered to m.
+    for (let m = 0; m < n; m++) {
+      for (const p of peers[m]!) {
+        if (ph.running[m] && ph.running[p] && ph.link[p]![m]) {
+          out[m]![peerPos(m, p) * PEER_SIZE + 1] = out[p]![peerPos(p, m) * PEER_SIZE]!;
+        }
+      }
+    }
+    return out;
+  };
+
+  // ---- Series layout ----------------------------------------------------------------------
+  const allLabels: Record<string, string>[] = [];
+  const allValues: Float64Array[] = [];
+  const allStale: Uint8Array[] = [];
+  const scrapeCount = Math.floor(s.duration / s.scrapeInterval) + 1;
+  let k = 0; // the current scrape index
+  const put = (series: number, v: number): void => {
+    allValues[series]![k] = v;
+  };
+  const putStale = (series: number): void => {
+    allStale[series]![k] = 1;
+  };
+  const addSeries = (
+    name: string,
+    target: Record<string, string>,
+    extra: Record<string, string>,
+  ): number => {
+    const merged: Record<string, string> = { ...target, ...extra };
+    const labels: Record<string, string> = { __name__: name };
+    for (const key of Object.keys(merged).sort()) labels[key] = merged[key]!;
+    allLabels.push(Object.freeze(labels));
+    allValues.push(new Float64Array(scrapeCount).fill(NaN));
+    allStale.push(new Uint8Array(scrapeCount));
+    return allLabels.length - 1;
+  };
+  type Kind =
+    | 'counter'
+    | 'float'
+    | 'has-leader'
+    | 'is-leader'
+    | 'leader-changes'
+    | 'committed'
+    | 'applied'
+    | 'pending'
+    | 'db-total'
+    | 'db-in-use'
+    | 'quota';
+  interface Desc {
+    series: number;
+    kind: Kind;
+    slot: number;
+    /** The series exists once floor(acc[exists]) >= 1 (a lazily created child), or always (-1). */
+    exists: number;
+  }
+  const report: number[][] = [];
+  const descs: Desc[][] = [];
+  members.forEach((member, m) => {
+    const target = targetLabels(member, s.labelScheme);
+    report.push(
+      [
+        'up',
+        'scrape_duration_seconds',
+        'scrape_samples_scraped',
+        'scrape_samples_post_metric_relabeling',
+        'scrape_series_added',
+      ].map((name) => addSeries(name, target, {})),
+    );
+    const list: Desc[] = [];
+    const gauge = (name: string, kind: Kind): void => {
+      list.push({ series: addSeries(name, target, {}), kind, slot: 0, exists: -1 });
+    };
+    const counter = (
+      name: string,
+      slot: number,
+      extra: Record<string, string>,
+      exists = -1,
+    ): void => {
+      list.push({ series: addSeries(name, target, extra), kind: 'counter', slot, exists });
+    };
+    const histogram = (
+      name: string,
+      base: number,
+      bounds: readonly number[],
+      extra: Record<string, string>,
+      lazy: boolean,
+    ): void => {
+      const count = base + bounds.length + 1;
+      const exists = lazy ? count : -1;
+      bounds.forEach((b, k) =>
+        counter(`${name}_bucket`, base + k, { ...extra, le: formatLe(b) }, exists),
+      );
+      counter(`${name}_bucket`, count, { ...extra, le: '+Inf' }, exists);
+      list.push({
+        series: addSeries(`${name}_sum`, target, extra),
+        kind: 'float',
+        slot: base + bounds.length,
+        exists,
+      });
+      counter(`${name}_count`, count, extra, exists);
+    };
+    gauge('etcd_server_has_leader', 'has-leader');
+    gauge('etcd_server_is_leader', 'is-leader');
+    gauge('etcd_server_leader_changes_seen_total', 'leader-changes');
+    gauge('etcd_server_proposals_committed_total', 'committed');
+    gauge('etcd_server_proposals_applied_total', 'applied');
+    gauge('etcd_server_proposals_pending', 'pending');
+    counter('etcd_server_proposals_failed_total', failedSlot, {});
+    for (const p of peers[m]!) {
+      const base = peerPos(m, p) * PEER_SIZE;
+      const id = members[p]!.id;
+      counter('etcd_network_peer_sent_bytes_total', base, { To: id }, base);
+      counter('etcd_network_peer_received_bytes_total', base + 1, { From: id }, base + 1);
+      counter('etcd_network_peer_sent_failures_total', base + 2, { To: id }, base + 2);
+      histogram(
+        'etcd_network_peer_round_trip_time_seconds',
+        base + 3,
+        RTT_BUCKETS,
+        { To: id },
+        true,
+      );
+    }
+    GRPC_METHODS.forEach((method, gi) => {
+      const base = grpcBase + gi * GRPC_SIZE;
+      const labels = {
+        grpc_method: method.method,
+        grpc_service: method.service,
+        grpc_type: method.type,
+      };
+      counter('grpc_server_started_total', base, labels);
+      GRPC_CODES.forEach((code, ci) => {
+        counter('grpc_server_handled_total', base + 1 + ci, { ...labels, grpc_code: code });
+      });
+      histogram(
+        'grpc_server_handling_seconds',
+        base + 1 + GRPC_CODES.length,
+        GRPC_BUCKETS,
+        labels,
+        false,
+      );
+    });
+    histogram('etcd_disk_wal_fsync_duration_seconds', walBase, DISK_BUCKETS, {}, false);
+    histogram('etcd_disk_backend_commit_duration_seconds', backendBase, DISK_BUCKETS, {}, false);
+    gauge('etcd_mvcc_db_total_size_in_bytes', 'db-total');
+    gauge('etcd_mvcc_db_total_size_in_use_in_bytes', 'db-in-use');
+    gauge('etcd_server_quota_backend_bytes', 'quota');
+    descs.push(list);
+  });
+
+  // ---- Sweep: integrate rates between scrapes, then scrape -------------------------------
+  const acc = members.map(() => new Float64Array(slots));
+  const leaderChanges = members.map(() => 1);
+  let si = 0;
+  let rates = computeRates(segs[0]!);
+  members.forEach((_, m) => {
+    if (!segs[0]!.phys.running[m]) return;
+    const r = rates[m]!;
+    for (let k = 0; k < slots; k++) acc[m]![k] = noisy[k] ? r[k]! * uptime[m]! : 0;
+  });
+  // Where each member's log stopped following the leader (it keeps that commit index and db size).
+  const syncSeg = members.map(() => 0);
+  const syncEnd: (number | null)[] = members.map(() => null);
+  const enter = (i: number): void => {
+    const prev = segs[i - 1]!;
+    const seg = segs[i]!;
+    for (let m = 0; m < n; m++) {
+      if (seg.phys.running[m] && !prev.phys.running[m]) {
+        acc[m]!.fill(0);
+        leaderChanges[m] = 0;
+      }
+      leaderChanges[m]! += seg.leaderChanges[m]!;
+      if (seg.synced[m]) {
+        syncSeg[m] = i;
+        syncEnd[m] = null;
+      } else if (syncEnd[m] === null) syncEnd[m] = seg.start;
+    }
+    rates = computeRates(seg);
+  };
+  const integrate = (from: number, to: number, mult: Float64Array): void => {
+    let a = from;
+    while (true) {
+      const nextStart = segs[si + 1]?.start;
+      const b = nextStart !== undefined && nextStart < to ? nextStart : to;
+      const dt = (b - Math.max(a, segs[si]!.start)) / 1000;
+      if (dt > 0) {
+        const ph = segs[si]!.phys;
+        for (let m = 0; m < n; m++) {
+          if (!ph.running[m]) continue;
+          const r = rates[m]!;
+          const x = acc[m]!;
+          const f = mult[m]!;
+          for (let k = 0; k < slots; k++) {
+            const v = r[k]!;
+            if (v !== 0) x[k]! += v * dt * (noisy[k] ? f : 1);
+          }
+        }
+      }
+      if (b === to) return;
+      a = b;
+      si++;
+      enter(si);
+    }
+  };
+  const valueAt = (i: number, x: number, rate: number, v0: number): number =>
+    v0 + (rate * (x - Math.max(segs[i]!.start, 0))) / 1000;
+
+  const noise = deriveRng(s.seed, 4);
+  const scrapeNoise = deriveRng(s.seed, 5);
+  const mult = new Float64Array(n);
+  const exposed = descs.map((d) => new Uint8Array(d.length));
+  const hadExposed = members.map(() => false);
+  const targetActive = members.map(() => false);
+  const scrapeTimes: number[] = [];
+  const truth: TruthPoint[] = [];
+  const timeout = (s.scrapeTimeout ?? Math.min(10_000, s.scrapeInterval)) / 1000;
+  const micro = (x: number): number => Math.round(x * 1e6) / 1e6;
+  const writesPerMember = (seg: Seg): number => load.writes / Math.max(1, runningCount(seg));
+
+  for (; k < scrapeCount; k++) {
+    const t = k * s.scrapeInterval;
+    for (let m = 0; m < n; m++) mult[m] = 0.9 + 0.2 * noise();
+    if (t > 0) integrate(t - s.scrapeInterval, t, mult);
+    scrapeTimes.push(t);
+    const seg = segs[si]!;
+    const ph = seg.phys;
+    truth.push({ t, ...truthOf(seg) });
+    for (let m = 0; m < n; m++) {
+      const rep = report[m]!;
+      const list = descs[m]!;
+      const ex = exposed[m]!;
+      const u = scrapeNoise();
+      if (ph.promDown) {
+        // A restarted Prometheus has a fresh scrape cache: no staleness markers for the gap.
+        ex.fill(0);
+        hadExposed[m] = false;
+        targetActive[m] = false;
+        continue;
+      }
+      const staleAll = (): void => {
+        if (!hadExposed[m]) return;
+        for (let d = 0; d < list.length; d++) if (ex[d]) putStale(list[d]!.series);
+        ex.fill(0);
+        hadExposed[m] = false;
+      };
+      if (!ph.listed[m]) {
+        if (targetActive[m]) {
+          // End-of-run staleness: the target left service discovery.
+          staleAll();
+          for (const r of rep) putStale(r);
+          targetActive[m] = false;
+        }
+        continue;
+      }
+      targetActive[m] = true;
+      if (!ph.running[m] || ph.scrapeBlocked[m]) {
+        staleAll();
+        const took = ph.scrapeBlocked[m] ? timeout + 0.0002 * u : 0.0004 + 0.0008 * u;
+        const values = [0, micro(took), 0, 0, 0];
+        rep.forEach((r, i) => put(r, values[i]!));
+        continue;
+      }
+      const x = acc[m]!;
+      let count = 0;
+      let added = 0;
+      const live = syncEnd[m] === null;
+      const at = live ? t : syncEnd[m]!;
+      const sIdx = syncSeg[m]!;
+      const sSeg = segs[sIdx]!;
+      const commit = Math.floor(valueAt(sIdx, at, sSeg.commitRate, sSeg.c0));
+      const db = Math.min(quota, valueAt(sIdx, at, sSeg.dbRate, sSeg.d0));
+      const outcome = writeOutcome(seg, m, seg.alarm);
+      for (let d = 0; d < list.length; d++) {
+        const desc = list[d]!;
+        if (desc.exists >= 0 && x[desc.exists]! < 1) {
+          if (ex[d]) {
+            putStale(desc.series);
+            ex[d] = 0;
+          }
+          continue;
+        }
+        let v: number;
+        switch (desc.kind) {
+          case 'counter':
+            v = Math.floor(x[desc.slot]!);
+            break;
+          case 'float':
+            v = micro(x[desc.slot]!);
+            break;
+          case 'has-leader':
+            v = seg.known[m] === null ? 0 : 1;
+            break;
+          case 'is-leader':
+            v = seg.acting[m] ? 1 : 0;
+            break;
+          case 'leader-changes':
+            v = leaderChanges[m]!;
+            break;
+          case 'committed':
+          case 'applied':
+            v = commit;
+            break;
+          case 'pending': {
+            const w = writesPerMember(seg);
+            const latency = 0.002 + 2 * Math.max(ph.fsync[seg.leader ?? m]!, ph.fsync[m]!);
+            v =
+              outcome === 'stale'
+                ? Math.round(w * REQUEST_TIMEOUT)
+                : outcome === 'ok'
+                  ? Math.round(w * latency)
+                  : 0;
+            break;
+          }
+          case 'db-total':
+            v = Math.round((db + dbOffset[m]!) / PAGE) * PAGE;
+            break;
+          case 'db-in-use':
+            v = Math.round((inUseStart + db - dbStart) / PAGE) * PAGE;
+            break;
+          case 'quota':
+            v = quota;
+            break;
+          default: {
+            const never: never = desc.kind;
+            throw new Error(`unknown series kind ${String(never)}`);
+          }
+        }
+        put(desc.series, v);
+        if (!ex[d]) added++;
+        ex[d] = 1;
+        count++;
+      }
+      hadExposed[m] = true;
+      const values = [1, micro(0.003 + 0.009 * u), count, count, added];
+      rep.forEach((r, i) => put(r, values[i]!));
+    }
+  }
+
+  const series: SimSeries[] = [];
+  allLabels.forEach((labels, i) => {
+    const values = allValues[i]!;
+    const stale = allStale[i]!;
+    if (values.some((v) => !Number.isNaN(v)) || stale.includes(1)) {
+      series.push(createSeries(labels, { times: scrapeTimes, values, stale }));
+    }
+  });
+  return {
+    scenario: s,
+    members,
+    series,
+    truth,
+    segments: truthSegments(segs, s.duration),
+    events: simEvents(s, raft.events),
+    scrapeTimes,
+  };
+}
+
+function truthOf(seg: RaftSegment): Omit<TruthPoint, 't'> {
+  const p = seg.phys;
+  const n = p.running.length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  const down = all.filter((i) => !p.running[i]);
+  const partitioned = all.filter(
+    (i) =>
+      p.running[i] && all.some((j) => j !== i && p.running[j] && !(p.link[i]![j] && p.link[j]![i])),
+  );
+  const reachable = p.promDown
+    ? []
+    : all.filter((i) => p.running[i] && p.listed[i] && !p.scrapeBlocked[i]);
+  const one = (xs: number[]): number[] => xs.map((i) => i + 1);
+  return {
+    down: one(down),
+    partitioned: one(partitioned),
+    reachable: one(reachable),
+    leader: seg.leader === null ? null : seg.leader + 1,
+    quorum: seg.canSurvive >= 0,
+    canSurvive: seg.canSurvive,
+  };
+}
+
+function truthSegments(segs: Seg[], duration: number): TruthSegment[] {
+  const out: TruthSegment[] = [];
+  segs.forEach((seg, i) => {
+    const from = Math.max(seg.start, 0);
+    const to = Math.min(segs[i + 1]?.start ?? Infinity, duration);
+    if (to <= from && !(i === 0 && to === 0)) return;
+    const truth = truthOf(seg);
+    const last = out[out.length - 1];
+    if (last && last.to === from && JSON.stringify(last.truth) === JSON.stringify(truth))
+      last.to = to;
+    else out.push({ from, to, truth });
+  });
+  return out;
+}
+
+function simEvents(s: Scenario, raftEvents: SimEvent[]): SimEvent[] {
+  const out: SimEvent[] = [];
+  for (const ev of s.events) {
+    const who = 'member' in ev ? ` member ${ev.member}` : '';
+    out.push({
+      t: ev.at,
+      kind: 'event-start',
+      ...('member' in ev && { member: ev.member }),
+      text: `${ev.kind}${who}`,
+    });
+    if (ev.until !== undefined && ev.until <= s.duration) {
+      out.push({
+        t: ev.until,
+        kind: 'event-end',
+        ...('member' in ev && { member: ev.member }),
+        text: `end of ${ev.kind}${who}`,
+      });
+    }
+  }
+  out.push(...raftEvents);
+  return out.sort((a, b) => a.t - b.t);
+}
+
+/** The ground truth at any instant t (the state just before t, as a scrape at t sees it). */
+export function truthAt(sim: Simulation, t: number): TruthPoint {
+  const segs = sim.segments;
+  let lo = 0;
+  let hi = segs.length - 1;
+  // The first segment whose `to` is >= t.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (segs[mid]!.to >= t) hi = mid;
+    else lo = mid + 1;
+  }
+  const seg = segs[lo]!;
+  return { t, ...seg.truth };
+}

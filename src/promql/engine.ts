@@ -33,6 +33,11 @@ export interface EvalOptions {
   defaultSubqueryStep?: number;
   /** Record every node's result at each (instant) evaluation. */
   explain?: boolean;
+  /**
+   * Keep the metric name until the end of the query (Prometheus 3's experimental
+   * promql-delayed-name-removal, which promqltest enables). Default false, as in Prometheus.
+   */
+  delayedNameRemoval?: boolean;
 }
 
 /** One recorded node evaluation for explain mode. */
@@ -47,6 +52,7 @@ export class Evaluator {
   readonly lookback: number;
   readonly maxSamples: number;
   readonly defaultStep: number;
+  readonly delayedNameRemoval: boolean;
   readonly warnings = new Set<string>();
   readonly trace: Map<Expr, TraceEntry> | null;
   private readonly selections = new Map<Expr, StoredSeries[]>();
@@ -55,6 +61,8 @@ export class Evaluator {
   private ticks = 0;
   private currentSamples = 0;
   rangeQuery = false;
+  /** The range query's step (ms); 0 for instant queries. */
+  step = 0;
 
   constructor(
     readonly store: SeriesStore,
@@ -67,6 +75,7 @@ export class Evaluator {
     this.lookback = opts.lookbackDelta ?? 300_000;
     this.maxSamples = opts.maxSamples ?? 50e6;
     this.defaultStep = opts.defaultSubqueryStep ?? 60_000;
+    this.delayedNameRemoval = opts.delayedNameRemoval ?? false;
     this.trace = opts.explain ? new Map() : null;
     this.deadline =
       opts.timeBudgetMs !== undefined && opts.now ? opts.now() + opts.timeBudgetMs : null;
@@ -166,9 +175,8 @@ export class Evaluator {
         if (node.op === '+') return v;
         if (v.kind === 'scalar') return { kind: 'scalar', v: -v.v };
         if (v.kind !== 'vector') throw new EvalError(node, 'unary minus on a non-vector');
-        const samples = v.samples.map((s) => ({ labels: dropMetricName(s.labels), v: -s.v }));
-        checkDuplicates(node, samples);
-        return { kind: 'vector', samples };
+        const samples = v.samples.map((s) => ({ labels: s.labels, v: -s.v, dropName: true }));
+        return { kind: 'vector', samples: this.settle(node, samples) };
       }
       case 'vectorSelector':
         return this.evalVectorSelector(node, t);
@@ -279,7 +287,10 @@ export class Evaluator {
       cache = new Map();
       this.subqueryCache.set(node, cache);
     }
-    const bySeries = new Map<string, { labels: Labels; ts: number[]; vs: number[] }>();
+    const bySeries = new Map<
+      string,
+      { labels: Labels; ts: number[]; vs: number[]; dropName: boolean }
+    >();
     const saved = this.currentSamples;
     let total = 0;
     for (const ts of times) {
@@ -295,7 +306,7 @@ export class Evaluator {
         const key = labelsKey(s.labels);
         let out = bySeries.get(key);
         if (!out) {
-          out = { labels: s.labels, ts: [], vs: [] };
+          out = { labels: s.labels, ts: [], vs: [], dropName: s.dropName === true };
           bySeries.set(key, out);
         }
         out.ts.push(ts);
@@ -328,13 +339,16 @@ export class Evaluator {
       call: node,
       compat: this.compat,
       rangeQuery: this.rangeQuery,
+      start: this.start,
+      end: this.end,
+      step: this.step,
       warn: (pos, message) => this.annotate(pos, message),
       info: (pos, message) => this.annotate(pos, message),
     });
     if (result.kind === 'scalar') return result;
-    checkDuplicates(node, result.samples);
-    this.addSamples(node, result.samples.length);
-    return result;
+    const samples = this.settle(node, result.samples);
+    this.addSamples(node, samples.length);
+    return { kind: 'vector', samples };
   }
 
   private evalAggregation(node: Expr & { type: 'aggregation' }, t: number): EvalValue {
@@ -370,7 +384,7 @@ export class Evaluator {
       samples =
         node.op === 'and' || node.op === 'or' || node.op === 'unless'
           ? setBinop(node, ls, rs)
-          : vectorBinop(node, ls, rs);
+          : vectorBinop(node, ls, rs, this.delayedNameRemoval);
     } else if (lt === 'vector') {
       samples = vectorScalarBinop(
         node,
@@ -386,9 +400,32 @@ export class Evaluator {
         true,
       );
     }
-    checkDuplicates(node, samples);
+    samples = this.settle(node, samples);
     this.addSamples(node, samples.length);
     return { kind: 'vector', samples };
+  }
+
+  /**
+   * Drops metric names marked for dropping and rejects duplicate label sets, unless name
+   * removal is delayed to the end of the query (then finish() does it).
+   */
+  settle(node: Expr, samples: VSample[]): VSample[] {
+    if (this.delayedNameRemoval) return samples;
+    const out = samples.map((s) =>
+      s.dropName ? { labels: dropMetricName(s.labels), v: s.v, st: s.st } : s,
+    );
+    checkDuplicates(node, out);
+    return out;
+  }
+
+  /** Applies delayed name removal to a query's final vector. */
+  finish(node: Expr, samples: VSample[]): VSample[] {
+    if (!this.delayedNameRemoval) return samples;
+    const out = samples.map((s) =>
+      s.dropName ? { labels: dropMetricName(s.labels), v: s.v, st: s.st } : s,
+    );
+    checkDuplicates(node, out);
+    return out;
   }
 }
 
@@ -405,7 +442,8 @@ function checkDuplicates(node: Expr, samples: VSample[]): void {
   }
 }
 
-function compileMatcher(m: Matcher, compat: 'v3' | 'v2'): (l: Labels) => boolean {
+/** Compiles a label matcher to a predicate. */
+export function compileMatcher(m: Matcher, compat: 'v3' | 'v2'): (l: Labels) => boolean {
   switch (m.type) {
     case '=':
       return (l) => (l[m.name] ?? '') === m.value;

@@ -2,7 +2,7 @@
 // Each entry maps evaluated arguments to output samples; the evaluator handles selection.
 import type { Call, Expr } from './ast.ts';
 import { compileMatcherRegex } from './regex.ts';
-import { dropMetricName, compareLabels, makeLabels, type Labels } from './labels.ts';
+import { compareLabels, makeLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
@@ -14,6 +14,10 @@ export interface FuncContext {
   readonly compat: 'v3' | 'v2';
   /** Whether this is one step of a range query (sort functions only warn there). */
   readonly rangeQuery: boolean;
+  /** The query's start, end and step (ms); step is 0 for instant queries. */
+  readonly start: number;
+  readonly end: number;
+  readonly step: number;
   warn(node: Expr | Call, message: string): void;
   info(node: Expr | Call, message: string): void;
 }
@@ -50,7 +54,7 @@ function argMatrix(args: EvalValue[], i: number): Extract<EvalValue, { kind: 'ma
 /** Applies f to every sample's value, dropping the metric name. */
 function mapValues(f: (v: number) => number): FuncImpl {
   return (args) =>
-    vec(argVector(args, 0).map((s) => ({ labels: dropMetricName(s.labels), v: f(s.v) })));
+    vec(argVector(args, 0).map((s) => ({ labels: s.labels, v: f(s.v), dropName: true })));
 }
 
 /** Applies f to each series of the range argument; series for which f returns null are skipped. */
@@ -63,7 +67,8 @@ function overTime(
     for (const s of argMatrix(args, 0).series) {
       if (s.ts.length === 0) continue;
       const v = f(s, args, ctx);
-      if (v !== null) out.push({ labels: keepName ? s.labels : dropMetricName(s.labels), v });
+      if (v !== null)
+        out.push({ labels: s.labels, v, dropName: keepName ? s.dropName === true : true });
     }
     return vec(out);
   };
@@ -120,7 +125,7 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
         factor = (sampled + toStart + toEnd) / sampled;
       }
       if (isRate) factor /= rangeSeconds;
-      out.push({ labels: dropMetricName(s.labels), v: result * factor });
+      out.push({ labels: s.labels, dropName: true, v: result * factor });
     }
     return vec(out);
   };
@@ -220,7 +225,7 @@ function smoothing(name: string): FuncImpl {
         s0 = s1;
         s1 = x + y;
       }
-      out.push({ labels: dropMetricName(s.labels), v: s1 });
+      out.push({ labels: s.labels, dropName: true, v: s1 });
     }
     return vec(out);
   };
@@ -235,7 +240,7 @@ function dateFunction(f: (d: Date) => number): FuncImpl {
     for (const s of input) {
       // NaN and infinities have no date; Prometheus returns NaN for them.
       const v = Number.isFinite(s.v) ? f(new Date(Math.trunc(s.v) * 1000)) : NaN;
-      out.push({ labels: dropMetricName(s.labels), v });
+      out.push({ labels: s.labels, dropName: true, v });
     }
     return vec(out);
   };
@@ -349,7 +354,11 @@ function labelReplace(args: EvalValue[], ctx: FuncContext): FuncResult {
     const value = expandTemplate(repl, m);
     const labels: Record<string, string> = { ...s.labels };
     labels[dst] = value;
-    out.push({ ...s, labels: makeLabels(labels) });
+    out.push({
+      ...s,
+      labels: makeLabels(labels),
+      dropName: dst === '__name__' ? false : s.dropName,
+    });
   }
   return vec(out);
 }
@@ -372,7 +381,11 @@ function labelJoin(args: EvalValue[], ctx: FuncContext): FuncResult {
     argVector(args, 0).map((s) => {
       const labels: Record<string, string> = { ...s.labels };
       labels[dst] = srcs.map((l) => s.labels[l] ?? '').join(sep);
-      return { ...s, labels: makeLabels(labels) };
+      return {
+        ...s,
+        labels: makeLabels(labels),
+        dropName: dst === '__name__' ? false : s.dropName,
+      };
     }),
   );
 }
@@ -567,7 +580,8 @@ function roundImpl(args: EvalValue[]): FuncResult {
   const inv = 1 / toNearest;
   return vec(
     argVector(args, 0).map((s) => ({
-      labels: dropMetricName(s.labels),
+      labels: s.labels,
+      dropName: true,
       v: Math.floor(s.v * inv + 0.5) / inv,
     })),
   );
@@ -579,7 +593,8 @@ function clampImpl(args: EvalValue[]): FuncResult {
   if (max < min) return vec([]);
   return vec(
     argVector(args, 0).map((s) => ({
-      labels: dropMetricName(s.labels),
+      labels: s.labels,
+      dropName: true,
       v: goMax(min, goMin(max, s.v)),
     })),
   );
@@ -643,26 +658,35 @@ const impls: Record<string, FuncImpl> = {
   clamp_max: (args) =>
     vec(
       argVector(args, 0).map((s) => ({
-        labels: dropMetricName(s.labels),
+        labels: s.labels,
+        dropName: true,
         v: goMin(argScalar(args, 1), s.v),
       })),
     ),
   clamp_min: (args) =>
     vec(
       argVector(args, 0).map((s) => ({
-        labels: dropMetricName(s.labels),
+        labels: s.labels,
+        dropName: true,
         v: goMax(argScalar(args, 1), s.v),
       })),
     ),
   timestamp: (args, ctx) =>
     vec(
       argVector(args, 0).map((s) => ({
-        labels: dropMetricName(s.labels),
+        labels: s.labels,
+        dropName: true,
         v: (s.st ?? ctx.t) / 1000,
       })),
     ),
   time: (_args, ctx) => ({ kind: 'scalar', v: ctx.t / 1000 }),
   pi: () => ({ kind: 'scalar', v: Math.PI }),
+  start: (_args, ctx) => ({ kind: 'scalar', v: ctx.start / 1000 }),
+  end: (_args, ctx) => ({ kind: 'scalar', v: ctx.end / 1000 }),
+  step: (_args, ctx) => ({ kind: 'scalar', v: ctx.step / 1000 }),
+  range: (_args, ctx) => ({ kind: 'scalar', v: (ctx.end - ctx.start) / 1000 }),
+  min_of: (args) => ({ kind: 'scalar', v: goMin(argScalar(args, 0), argScalar(args, 1)) }),
+  max_of: (args) => ({ kind: 'scalar', v: goMax(argScalar(args, 0), argScalar(args, 1)) }),
   scalar: (args) => {
     const v = argVector(args, 0);
     return { kind: 'scalar', v: v.length === 1 ? v[0]!.v : NaN };

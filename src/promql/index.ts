@@ -49,3 +49,5 @@ export {
   parseSeriesValues,
   splitSeriesLine,
 } from './seriesNotation.ts';
+export type { PromqlTestCase, PromqlTestOptions } from './promqltest.ts';
+export { formatPromqlTestFailure, runPromqlTest } from './promqltest.ts';

@@ -3,7 +3,7 @@
 import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
 import { formatFloatPlain, formatLabelsGo } from './format.ts';
-import { compareStrings, dropMetricName, makeLabels, type Labels } from './labels.ts';
+import { compareStrings, makeLabels, type Labels } from './labels.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
 import { EvalError, type VSample } from './values.ts';
 
@@ -73,15 +73,9 @@ function matchedLabels(labels: Labels, m: VectorMatching): Labels {
   return makeLabels(out);
 }
 
-function resultMetric(
-  lhs: Labels,
-  rhs: Labels,
-  op: BinaryOp,
-  m: VectorMatching,
-  bool: boolean,
-): Labels {
+function resultMetric(lhs: Labels, rhs: Labels, m: VectorMatching, dropName: boolean): Labels {
   const out: Record<string, string> = { ...lhs };
-  if (!isComparisonOp(op) || bool) delete out['__name__'];
+  if (dropName) delete out['__name__'];
   if (m.card === 'one-to-one') {
     if (m.on) {
       for (const k of Object.keys(out)) if (!m.labels.includes(k)) delete out[k];
@@ -98,7 +92,12 @@ function resultMetric(
 }
 
 /** A binary operation between two instant vectors (not a set operator). */
-export function vectorBinop(e: BinaryExpr, lhsIn: VSample[], rhsIn: VSample[]): VSample[] {
+export function vectorBinop(
+  e: BinaryExpr,
+  lhsIn: VSample[],
+  rhsIn: VSample[],
+  delayedNameRemoval: boolean,
+): VSample[] {
   const m = e.matching!;
   if (lhsIn.length === 0 || rhsIn.length === 0) return [];
   let lhs = lhsIn;
@@ -129,7 +128,9 @@ export function vectorBinop(e: BinaryExpr, lhsIn: VSample[], rhsIn: VSample[]): 
     const [raw, keep] = scalarBinop(e.op, l, r);
     if (!e.bool && !keep) continue;
     const v = e.bool ? (keep ? 1 : 0) : raw;
-    const metric = resultMetric(ls.labels, rs.labels, e.op, m, e.bool);
+    const drop = !isComparisonOp(e.op) || e.bool;
+    // With delayed name removal the name stays (marked) until the end of the query.
+    const metric = resultMetric(ls.labels, rs.labels, m, drop && !delayedNameRemoval);
     const seen = matched.get(sig);
     if (m.card === 'one-to-one') {
       if (seen !== undefined) {
@@ -153,7 +154,7 @@ export function vectorBinop(e: BinaryExpr, lhsIn: VSample[], rhsIn: VSample[]): 
       }
       set.add(key);
     }
-    out.push({ labels: metric, v });
+    out.push({ labels: metric, v, dropName: drop || ls.dropName === true });
   }
   return out;
 }
@@ -203,8 +204,7 @@ export function vectorScalarBinop(
       keep = true;
     }
     if (!keep) continue;
-    const labels = !comparison || e.bool ? dropMetricName(s.labels) : s.labels;
-    out.push({ labels, v });
+    out.push({ labels: s.labels, v, dropName: !comparison || e.bool || s.dropName === true });
   }
   return out;
 }
@@ -242,6 +242,7 @@ function groupLabels(labels: Labels, grouping: readonly string[], without: boole
 
 interface Group {
   labels: Labels;
+  dropName: boolean;
   count: number;
   value: number;
   kahanC: number;
@@ -282,6 +283,7 @@ export function aggregate(
     if (!g) {
       g = {
         labels: groupLabels(s.labels, e.grouping, e.without),
+        dropName: s.dropName === true,
         count: 1,
         value: s.v,
         kahanC: 0,
@@ -291,9 +293,13 @@ export function aggregate(
       };
       groups.set(key, g);
       order.push(g);
-      if (op === 'stddev' || op === 'stdvar') g.value = 0;
-      continue;
+      if (op !== 'stddev' && op !== 'stdvar') continue;
+      // The first sample goes through the same update, so that a lone NaN yields NaN.
+      g.count = 0;
+      g.value = 0;
+      g.mean = 0;
     }
+    if (s.dropName) g.dropName = true;
     switch (op) {
       case 'sum':
         [g.value, g.kahanC] = kahanSumInc(s.v, g.value, g.kahanC);
@@ -371,7 +377,9 @@ export function aggregate(
       default:
         v = g.value;
     }
-    return { labels: g.labels, v };
+    return g.dropName && '__name__' in g.labels
+      ? { labels: g.labels, v, dropName: true }
+      : { labels: g.labels, v };
   });
 }
 

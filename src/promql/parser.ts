@@ -91,6 +91,11 @@ const paramAggregations: ReadonlySet<string> = new Set([
 
 /** Parses a float literal the way Go's strconv.ParseFloat does, plus duration literals (seconds). */
 export function parseNumber(text: string): number | null {
+  text = text.replace(/\s+/g, '');
+  if (text.startsWith('-') || text.startsWith('+')) {
+    const rest = parseNumber(text.slice(1));
+    return rest === null ? null : text[0] === '-' ? -rest : rest;
+  }
   const lower = text.toLowerCase();
   if (lower === 'inf' || lower === '+inf') return Infinity;
   if (lower === '-inf') return -Infinity;
@@ -344,23 +349,46 @@ class Builder {
     if (!inner || !dur || kids.length < 3) this.fail(node, 'unexpected offset');
     const e = this.expr(inner);
     const offset = this.duration(dur, true);
-    const pos = { from: node.from, to: node.to };
-    switch (e.type) {
-      case 'vectorSelector':
-        if (e.offset !== 0) this.fail(node, 'offset may not be set multiple times');
-        return { ...e, offset, ...pos };
-      case 'matrixSelector':
-        if (e.selector.offset !== 0) this.fail(node, 'offset may not be set multiple times');
-        return { ...e, selector: { ...e.selector, offset }, ...pos };
-      case 'subquery':
-        if (e.offset !== 0) this.fail(node, 'offset may not be set multiple times');
-        return { ...e, offset, ...pos };
-      default:
-        return this.fail(
-          node,
-          'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
-        );
+    const apply = (inner: Expr): Expr | null => {
+      const pos = { from: inner.from, to: node.to };
+      switch (inner.type) {
+        case 'vectorSelector':
+          if (inner.offset !== 0) this.fail(node, 'offset may not be set multiple times');
+          return { ...inner, offset, ...pos };
+        case 'matrixSelector':
+          if (inner.selector.offset !== 0) this.fail(node, 'offset may not be set multiple times');
+          return { ...inner, selector: { ...inner.selector, offset }, ...pos };
+        case 'subquery':
+          if (inner.offset !== 0) this.fail(node, 'offset may not be set multiple times');
+          return { ...inner, offset, ...pos };
+        default:
+          return null;
+      }
+    };
+    const out = this.pushDown(e, apply);
+    if (!out) {
+      this.fail(
+        node,
+        'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+      );
     }
+    return out;
+  }
+
+  /**
+   * lezer-promql attaches a trailing `offset`/`@` to the whole preceding binary or unary
+   * expression; Prometheus binds it to the rightmost operand. Returns null if there is none.
+   */
+  pushDown(e: Expr, apply: (inner: Expr) => Expr | null): Expr | null {
+    if (e.type === 'binaryExpr') {
+      const rhs = this.pushDown(e.rhs, apply);
+      return rhs ? { ...e, rhs, to: rhs.to } : null;
+    }
+    if (e.type === 'unaryExpr') {
+      const inner = this.pushDown(e.expr, apply);
+      return inner ? { ...e, expr: inner, to: inner.to } : null;
+    }
+    return apply(e);
   }
 
   atExpr(node: SyntaxNode): Expr {
@@ -382,23 +410,30 @@ class Builder {
       }
       at = { kind: 'timestamp', t: Math.round(num * 1000) };
     }
-    const pos = { from: node.from, to: node.to };
-    switch (e.type) {
-      case 'vectorSelector':
-        if (e.at) this.fail(node, '@ <timestamp> may not be set multiple times');
-        return { ...e, at, ...pos };
-      case 'matrixSelector':
-        if (e.selector.at) this.fail(node, '@ <timestamp> may not be set multiple times');
-        return { ...e, selector: { ...e.selector, at }, ...pos };
-      case 'subquery':
-        if (e.at) this.fail(node, '@ <timestamp> may not be set multiple times');
-        return { ...e, at, ...pos };
-      default:
-        return this.fail(
-          node,
-          '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
-        );
+    const apply = (inner: Expr): Expr | null => {
+      const pos = { from: inner.from, to: node.to };
+      switch (inner.type) {
+        case 'vectorSelector':
+          if (inner.at) this.fail(node, '@ <timestamp> may not be set multiple times');
+          return { ...inner, at, ...pos };
+        case 'matrixSelector':
+          if (inner.selector.at) this.fail(node, '@ <timestamp> may not be set multiple times');
+          return { ...inner, selector: { ...inner.selector, at }, ...pos };
+        case 'subquery':
+          if (inner.at) this.fail(node, '@ <timestamp> may not be set multiple times');
+          return { ...inner, at, ...pos };
+        default:
+          return null;
+      }
+    };
+    const out = this.pushDown(e, apply);
+    if (!out) {
+      this.fail(
+        node,
+        '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+      );
     }
+    return out;
   }
 
   args(body: SyntaxNode | undefined): Expr[] {
@@ -632,11 +667,28 @@ function findSyntaxError(text: string, top: SyntaxNode): PositionedError | null 
 /** Parses and type-checks a PromQL expression. */
 export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
   try {
-    const tree = parser.parse(text);
+    let source = text;
+    let tree = parser.parse(source);
+    let syntax = findSyntaxError(source, tree.topNode);
+    // lezer-promql rejects a trailing dot ("2.", "1./6."), which Go's ParseFloat accepts; it is
+    // replaced by a space, keeping every position, and the text parsed again.
+    for (let tries = 0; syntax && tries < 20; tries++) {
+      const at = syntax.from;
+      if (
+        source[at] !== '.' ||
+        !/[0-9]/.test(source[at - 1] ?? '') ||
+        /[0-9]/.test(source[at + 1] ?? '')
+      ) {
+        break;
+      }
+      source = source.slice(0, at) + ' ' + source.slice(at + 1);
+      tree = parser.parse(source);
+      syntax = findSyntaxError(source, tree.topNode);
+    }
     const top = tree.topNode;
-    const syntax = findSyntaxError(text, top);
-    if (syntax) return { ok: false, error: syntax };
-    const b = new Builder(text, opts.compat ?? 'v3');
+    if (syntax)
+      return { ok: false, error: findSyntaxError(text, parser.parse(text).topNode) ?? syntax };
+    const b = new Builder(source, opts.compat ?? 'v3');
     const expr = b.expr(top);
     return { ok: true, value: expr, warnings: [] };
   } catch (err) {

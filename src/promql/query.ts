@@ -94,7 +94,8 @@ export function evalInstant(
   if (!r.ok) return r.error;
   try {
     const ev = new Evaluator(store, r.text, t, t, opts);
-    const v = ev.eval(r.expr, t);
+    let v = ev.eval(r.expr, t);
+    if (v.kind === 'vector') v = { kind: 'vector', samples: ev.finish(r.expr, v.samples) };
     return { ok: true, value: toValue(v, t), warnings: [...ev.warnings] };
   } catch (err) {
     return fail(err, r.expr);
@@ -144,6 +145,7 @@ export function evalRange(
   try {
     const ev = new Evaluator(store, r.text, start, end, opts);
     ev.rangeQuery = true;
+    ev.step = step;
     const out = new Map<string, Series>();
     let points = 0;
     for (let ts = start; ts <= end; ts += step) {
@@ -159,7 +161,7 @@ export function evalRange(
         s.points.push({ t: ts, v: v.v });
         points++;
       } else if (v.kind === 'vector') {
-        for (const sample of v.samples) {
+        for (const sample of ev.finish(e, v.samples)) {
           const key = labelsKey(sample.labels);
           let s = out.get(key);
           if (!s) {

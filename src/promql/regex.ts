@@ -18,17 +18,49 @@ const posixClasses: Record<string, string> = {
   xdigit: '0-9A-Fa-f',
 };
 
+function caseFold(ch: string): string {
+  const lo = ch.toLowerCase();
+  const up = ch.toUpperCase();
+  return lo === up ? ch : `[${lo}${up}]`;
+}
+
+/** Adds the other case of letters and letter ranges inside a character class body. */
+function foldClass(body: string): string {
+  let extra = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      const end = body[i + 2]!;
+      const a = ch.toLowerCase() === ch ? ch.toUpperCase() : ch.toLowerCase();
+      const b = end.toLowerCase() === end ? end.toUpperCase() : end.toLowerCase();
+      if (a !== ch && b !== end) extra += `${a}-${b}`;
+      i += 2;
+      continue;
+    }
+    const other = ch.toLowerCase() === ch ? ch.toUpperCase() : ch.toLowerCase();
+    if (other !== ch) extra += other;
+  }
+  return body + extra;
+}
+
 /** Translates the RE2 features JavaScript lacks; returns the source and extra flags. */
 function translate(re: string): { source: string; flags: string } {
   let flags = '';
   let src = re;
-  // Leading flag groups such as (?i) apply to the whole expression.
-  const lead = /^\(\?([imsU]+)\)/.exec(src);
+  // Leading flag groups such as (?s) apply to the whole expression.
+  const lead = /^\(\?([msU]+)\)/.exec(src);
   if (lead) {
-    for (const f of lead[1]!) if (f === 'i' || f === 's' || f === 'm') flags += f;
+    for (const f of lead[1]!) if (f === 's' || f === 'm') flags += f;
     src = src.slice(lead[0].length);
   }
   let out = '';
+  // One case-insensitivity flag per open group: (?i) sets it for the rest of the group.
+  const ci: boolean[] = [false];
+  const top = () => ci[ci.length - 1]!;
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]!;
     if (ch === '\\') {
@@ -36,7 +68,8 @@ function translate(re: string): { source: string; flags: string } {
       if (next === 'Q') {
         const end = src.indexOf('\\E', i + 2);
         const lit = end < 0 ? src.slice(i + 2) : src.slice(i + 2, end);
-        out += lit.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+        for (const c of lit)
+          out += top() ? caseFold(c) : c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
         i = end < 0 ? src.length : end + 1;
         continue;
       }
@@ -54,26 +87,77 @@ function translate(re: string): { source: string; flags: string } {
       i++;
       continue;
     }
-    if (ch === '[' && src[i + 1] === '[' && src[i + 2] === ':') {
-      // A class that starts with a POSIX class, e.g. [[:alpha:]x].
-      out += '[';
+    if (ch === '(') {
+      const flagGroup = /^\(\?([imsU]*)(?:-([imsU]*))?(:|\))/.exec(src.slice(i));
+      if (flagGroup && (flagGroup[1] || flagGroup[2])) {
+        const on = flagGroup[1]!.includes('i');
+        const off = (flagGroup[2] ?? '').includes('i');
+        const value = on ? true : off ? false : top();
+        if (flagGroup[3] === ')') ci[ci.length - 1] = value;
+        else {
+          ci.push(value);
+          out += '(?:';
+        }
+        i += flagGroup[0].length - 1;
+        continue;
+      }
+      const named = /^\(\?P</.exec(src.slice(i));
+      if (named) {
+        out += '(?<';
+        i += 3;
+        ci.push(top());
+        continue;
+      }
+      ci.push(top());
+      out += ch;
       continue;
     }
-    if (ch === '[' && src[i + 1] === ':') {
-      const end = src.indexOf(':]', i + 2);
-      if (end > 0) {
-        let name = src.slice(i + 2, end);
-        const neg = name.startsWith('^');
-        if (neg) name = name.slice(1);
-        const cls = posixClasses[name];
-        if (cls !== undefined && !neg) {
-          out += cls;
-          i = end + 1;
+    if (ch === ')') {
+      if (ci.length > 1) ci.pop();
+      out += ch;
+      continue;
+    }
+    if (ch === '[') {
+      // Copy the whole class, expanding POSIX classes and folding case if needed.
+      let j = i + 1;
+      let body = '';
+      if (src[j] === '^') {
+        body += '^';
+        j++;
+      }
+      if (src[j] === ']') {
+        body += '\\]';
+        j++;
+      }
+      while (j < src.length && src[j] !== ']') {
+        if (src[j] === '\\') {
+          body += src.slice(j, j + 2);
+          j += 2;
           continue;
         }
+        if (src[j] === '[' && src[j + 1] === ':') {
+          const end = src.indexOf(':]', j + 2);
+          const name = end > 0 ? src.slice(j + 2, end) : '';
+          const cls = posixClasses[name];
+          if (cls !== undefined) {
+            body += cls;
+            j = end + 2;
+            continue;
+          }
+        }
+        if (src[j] === '[') body += '\\[';
+        else body += src[j];
+        j++;
       }
+      if (j >= src.length) {
+        out += src.slice(i);
+        break;
+      }
+      out += '[' + (top() ? foldClass(body) : body) + ']';
+      i = j;
+      continue;
     }
-    out += ch;
+    out += top() ? caseFold(ch) : ch;
   }
   return { source: out, flags };
 }

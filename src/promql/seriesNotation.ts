@@ -80,9 +80,21 @@ export function parseSeriesValues(text: string, intervalMs: number, startMs = 0)
   return { ok: true, value: points, warnings: [] };
 }
 
+const dummyName = 'quorumlab_descriptor_placeholder';
+
 /** Parses a series descriptor such as 'up{job="x"}' into labels (via the PromQL grammar). */
 export function parseSeriesDescriptor(text: string): Result<Labels> {
-  const r = parseExpr(text.trim());
+  const trimmed = text.trim();
+  let r = parseExpr(trimmed);
+  let dummy = false;
+  if (!r.ok && trimmed.startsWith('{')) {
+    // `{}` and `{a=""}` are fine as descriptors, though not as selectors: parse with a name.
+    const retry = parseExpr(dummyName + trimmed);
+    if (retry.ok) {
+      r = retry;
+      dummy = true;
+    }
+  }
   if (!r.ok) return r;
   const e = r.value;
   if (e.type !== 'vectorSelector') {
@@ -99,6 +111,7 @@ export function parseSeriesDescriptor(text: string): Result<Labels> {
         error: { from: e.from, to: e.to, message: `series descriptors only allow "=" matchers` },
       };
     }
+    if (dummy && m.name === '__name__' && m.value === dummyName) continue;
     labels[m.name] = m.value;
   }
   return { ok: true, value: makeLabels(labels), warnings: [] };

@@ -9,6 +9,8 @@ export interface VSample {
   v: number;
   /** The stored sample's own timestamp (ms), set by vector selectors; used by timestamp(). */
   st?: number;
+  /** The metric name is to be dropped (kept until the end with delayed name removal). */
+  dropName?: boolean;
 }
 
 /** One series of a range vector inside the evaluator (columnar, possibly typed-array views). */
@@ -16,6 +18,7 @@ export interface MSeries {
   labels: Labels;
   ts: ArrayLike<number>;
   vs: ArrayLike<number>;
+  dropName?: boolean;
 }
 
 export type EvalValue =

@@ -1,6 +1,41 @@
 // Public API of src/rules: alert rule files, the alert state machine, templates and
 // promtool-compatible unit tests.
 export {
+  AlertingRule,
+  type Alert,
+  type AlertRuleSpec,
+  type AlertState,
+  type AlertingRuleOptions,
+  type OutputSample,
+} from './alerting.ts';
+export { RecordingRule, RuleGroup, type RecordingRuleSpec, type Rule } from './group.ts';
+export {
+  formatParseError,
+  makeQueryFn,
+  type QueryFn,
+  type QueryResult,
+  type QuerySample,
+} from './engine.ts';
+export { alertTimeline, type AlertTimeline } from './timeline.ts';
+export {
+  formatPrometheusRule,
+  formatRuleFile,
+  isAlertRule,
+  parseRuleFile,
+  type ParsedRuleFile,
+  type RuleFileError,
+  type RuleFileOptions,
+  type RuleGroupSpec,
+  type RuleSpec,
+} from './ruleFile.ts';
+export { checkRuleFile, runCheckRules, type CheckRulesReport } from './checkRules.ts';
+export {
+  runRuleTests,
+  type OutputChunk,
+  type RuleTestOptions,
+  type RuleTestReport,
+} from './unitTest.ts';
+export {
   checkTemplate,
   expandTemplate,
   renderTemplate,

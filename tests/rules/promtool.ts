@@ -1,7 +1,7 @@
 // Runs the real promtool (Prometheus 2.42 at /usr/bin/promtool) as the judge for tests: writes
 // files into a temporary directory, runs `promtool test rules` or `promtool check rules`, and
 // reads back what promtool printed.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,13 +21,8 @@ export function runPromtool(files: Record<string, string>, args: string[]): Prom
   const dir = mkdtempSync(join(tmpdir(), 'quorumlab-promtool-'));
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    try {
-      const stdout = execFileSync(PROMTOOL, args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
-      return { code: 0, stdout, stderr: '' };
-    } catch (err) {
-      const e = err as { status?: number; stdout?: string; stderr?: string };
-      return { code: e.status ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
+    const r = spawnSync(PROMTOOL, args, { cwd: dir, encoding: 'utf8' });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,132 @@
+// `quorumlab test rules [--compat v2|v3] [--run REGEX] FILE...`: promtool's rule unit tests over
+// src/rules, with promtool's output, then "N passed, M failed"; exit 0 only if all passed.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.ts';
+import { runRuleTests } from '../../rules/index.ts';
+
+const usage = `Usage: quorumlab test rules [--compat v2|v3] [--run REGEX] FILE...
+
+Runs promtool-style rule unit test files (rule_files, input_series, alert_rule_test,
+promql_expr_test). Each alert_rule_test and promql_expr_test entry is one case.
+Exits 0 only if every case passed.`;
+
+function globSegment(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] ?? '';
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re +=
+          '[' +
+          pattern
+            .slice(i + 1, end)
+            .replace(/^\^/, '^')
+            .replace(/\\/g, '\\\\') +
+          ']';
+        i = end;
+      }
+    } else if (c === '\\') {
+      re += '\\' + (pattern[++i] ?? '\\');
+    } else re += c.replace(/[.+^${}()|\]]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** filepath.Glob: wildcards in any path segment; results sorted; literal paths must exist. */
+export function globFiles(pattern: string): string[] {
+  const hasMeta = (s: string): boolean => /[*?[\\]/.test(s);
+  if (!hasMeta(pattern)) {
+    try {
+      statSync(pattern);
+      return [pattern];
+    } catch {
+      return [];
+    }
+  }
+  const abs = pattern.startsWith('/');
+  const segs = pattern.split('/').filter((s, i) => s !== '' || i === 0);
+  let bases = [abs ? '/' : ''];
+  for (const seg of abs ? segs.slice(1) : segs) {
+    const next: string[] = [];
+    for (const base of bases) {
+      const join = (name: string): string =>
+        base === '' ? name : base.endsWith('/') ? base + name : `${base}/${name}`;
+      if (!hasMeta(seg)) {
+        next.push(join(seg));
+        continue;
+      }
+      let names: string[];
+      try {
+        names = readdirSync(base === '' ? '.' : base).sort();
+      } catch {
+        continue;
+      }
+      const re = globSegment(seg);
+      for (const n of names) if (re.test(n)) next.push(join(n));
+    }
+    bases = next;
+  }
+  return bases.filter((p) => {
+    try {
+      statSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export const testCommand: Command = {
+  name: 'test',
+  summary: 'run promtool-style rule unit tests (test rules FILE...)',
+  run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        compat: { type: 'string', default: 'v3' },
+        run: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(usage + '\n');
+      return Promise.resolve(0);
+    }
+    const [sub, ...files] = positionals;
+    if (sub !== 'rules' || files.length === 0) {
+      process.stderr.write(usage + '\n');
+      return Promise.resolve(2);
+    }
+    const compat = values.compat;
+    if (compat !== 'v2' && compat !== 'v3') {
+      process.stderr.write('quorumlab test rules: --compat must be v2 or v3\n');
+      return Promise.resolve(2);
+    }
+    let run: RegExp | undefined;
+    if (values.run !== undefined) {
+      try {
+        run = new RegExp(values.run);
+      } catch (err) {
+        process.stderr.write(`quorumlab test rules: invalid --run: ${String(err)}\n`);
+        return Promise.resolve(2);
+      }
+    }
+    const report = runRuleTests(files, {
+      compat,
+      run,
+      readFile: (p) => readFileSync(p, 'utf8'),
+      glob: globFiles,
+    });
+    for (const chunk of report.output) {
+      (chunk.stream === 'stdout' ? process.stdout : process.stderr).write(chunk.text);
+    }
+    process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
+    return Promise.resolve(report.exitCode);
+  },
+};

@@ -1,0 +1,201 @@
+// The alerting rule's state machine, as rules/alerting.go runs it on every evaluation: new
+// label sets start Pending, turn Firing once `for` has elapsed, keep firing for
+// `keep_firing_for` after they leave the output, and resolved alerts are kept for 15 minutes.
+import type { Labels, QueryFn } from './engine.ts';
+import { labelsKey, normalizeLabels } from './labels.ts';
+import { renderTemplate } from './template/expand.ts';
+
+/** The state of one alert (or, for a rule, the worst state over its alerts). */
+export type AlertState = 'inactive' | 'pending' | 'firing';
+
+/** An alerting rule as the UI and the rule files describe it. Durations are ms. */
+export interface AlertRuleSpec {
+  alert: string;
+  expr: string;
+  for: number;
+  keepFiringFor: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** One alert instance of a rule. Times are ms. */
+export interface Alert {
+  labels: Labels;
+  annotations: Record<string, string>;
+  state: AlertState;
+  value: number;
+  activeAt: number;
+  firedAt: number | undefined;
+  resolvedAt: number | undefined;
+  keepFiringSince: number | undefined;
+}
+
+/** A sample a rule writes back to storage (ALERTS, ALERTS_FOR_STATE, recording rule output). */
+export interface OutputSample {
+  labels: Labels;
+  t: number;
+  v: number;
+}
+
+/** Where and how the rule's templates are expanded. */
+export interface AlertingRuleOptions {
+  externalLabels?: Readonly<Record<string, string>>;
+  externalURL?: string;
+  compat?: 'v2' | 'v3';
+}
+
+const RESOLVED_RETENTION = 15 * 60_000;
+
+const STATE_ORDER: Record<AlertState, number> = { inactive: 0, pending: 1, firing: 2 };
+
+/** The result of one evaluation: the ALERTS samples to write, or the error the rule reports. */
+export type EvalResult =
+  | { ok: true; output: OutputSample[]; samples: { labels: Labels; v: number }[] }
+  | { ok: false; error: string };
+
+/** An alerting rule with its active alerts. */
+export class AlertingRule {
+  /** Active alerts (pending, firing, and resolved ones still retained), by label-set key. */
+  readonly active = new Map<string, Alert>();
+
+  constructor(
+    readonly spec: AlertRuleSpec,
+    private readonly opts: AlertingRuleOptions = {},
+  ) {}
+
+  get name(): string {
+    return this.spec.alert;
+  }
+
+  /** Evaluates the rule at `ts` (ms); `queryOffset` shifts the query back (group query_offset). */
+  eval(ts: number, query: QueryFn, queryOffset = 0, limit = 0): EvalResult {
+    const res = query(this.spec.expr, ts - queryOffset);
+    if (!res.ok) return { ok: false, error: res.message };
+
+    const resultKeys = new Set<string>();
+    const fresh = new Map<string, Alert>();
+    for (const smpl of res.samples) {
+      const expand = (text: string): string =>
+        renderTemplate(text, {
+          alertName: this.spec.alert,
+          labels: smpl.labels,
+          value: smpl.v,
+          externalLabels: this.opts.externalLabels,
+          externalURL: this.opts.externalURL,
+          timestamp: ts,
+          compat: this.opts.compat,
+          query: (q, t) => {
+            const r = query(q, t);
+            return r.ok ? r.samples : { error: r.message };
+          },
+        });
+      const lb: Record<string, string> = { ...smpl.labels };
+      delete lb['__name__'];
+      for (const [k, v] of Object.entries(this.spec.labels)) lb[k] = expand(v);
+      lb['alertname'] = this.spec.alert;
+      const annotations: Record<string, string> = {};
+      for (const k of Object.keys(this.spec.annotations).sort()) {
+        annotations[k] = expand(this.spec.annotations[k] ?? '');
+      }
+      const labels = normalizeLabels(lb);
+      const key = labelsKey(labels);
+      resultKeys.add(key);
+      if (fresh.has(key)) {
+        return {
+          ok: false,
+          error: 'vector contains metrics with the same labelset after applying alert labels',
+        };
+      }
+      fresh.set(key, {
+        labels,
+        annotations,
+        state: 'pending',
+        value: smpl.v,
+        activeAt: ts,
+        firedAt: undefined,
+        resolvedAt: undefined,
+        keepFiringSince: undefined,
+      });
+    }
+
+    for (const [key, a] of fresh) {
+      const existing = this.active.get(key);
+      if (existing && existing.state !== 'inactive') {
+        existing.value = a.value;
+        existing.annotations = a.annotations;
+        continue;
+      }
+      this.active.set(key, a);
+    }
+
+    const output: OutputSample[] = [];
+    let numActivePending = 0;
+    for (const [key, a] of [...this.active]) {
+      if (!resultKeys.has(key)) {
+        let keepFiring = false;
+        if (a.state === 'firing' && this.spec.keepFiringFor > 0) {
+          if (a.keepFiringSince === undefined) a.keepFiringSince = ts;
+          if (ts - a.keepFiringSince < this.spec.keepFiringFor) keepFiring = true;
+        }
+        if (
+          a.state === 'pending' ||
+          (a.resolvedAt !== undefined && ts - a.resolvedAt > RESOLVED_RETENTION)
+        ) {
+          this.active.delete(key);
+        }
+        if (a.state !== 'inactive' && !keepFiring) {
+          a.state = 'inactive';
+          a.resolvedAt = ts;
+        }
+        if (!keepFiring) continue;
+      } else {
+        a.keepFiringSince = undefined;
+      }
+      numActivePending++;
+      if (a.state === 'pending' && ts - a.activeAt >= this.spec.for) {
+        a.state = 'firing';
+        a.firedAt = ts;
+      }
+      output.push(
+        {
+          labels: normalizeLabels({
+            ...a.labels,
+            __name__: 'ALERTS',
+            alertname: this.spec.alert,
+            alertstate: a.state,
+          }),
+          t: ts - queryOffset,
+          v: 1,
+        },
+        {
+          labels: normalizeLabels({
+            ...a.labels,
+            __name__: 'ALERTS_FOR_STATE',
+            alertname: this.spec.alert,
+          }),
+          t: ts - queryOffset,
+          v: Math.floor(a.activeAt / 1000),
+        },
+      );
+    }
+
+    if (limit > 0 && numActivePending > limit) {
+      this.active.clear();
+      return { ok: false, error: `exceeded limit of ${limit} with ${numActivePending} alerts` };
+    }
+    return { ok: true, output, samples: res.samples };
+  }
+
+  /** The worst state over the rule's alerts (firing > pending > inactive). */
+  state(): AlertState {
+    let max: AlertState = 'inactive';
+    for (const a of this.active.values())
+      if (STATE_ORDER[a.state] > STATE_ORDER[max]) max = a.state;
+    return max;
+  }
+
+  /** Alerts that are not resolved (what promtool compares, after keeping the firing ones). */
+  activeAlerts(): Alert[] {
+    return [...this.active.values()].filter((a) => a.resolvedAt === undefined);
+  }
+}

@@ -1,0 +1,62 @@
+// The one place src/rules touches the PromQL engine: instant queries shaped the way the rule
+// manager's EngineQueryFunc shapes them (rules/manager.go): a vector as is, a scalar as one
+// sample without labels, anything else an error.
+import { evalInstant, parseExpr, type Expr, type SeriesStore } from '../promql/index.ts';
+
+export type { Labels, Point, SeriesStore } from '../promql/index.ts';
+
+/** Engine options the rules pass through. */
+export interface QueryOptions {
+  compat?: 'v2' | 'v3';
+  lookbackDelta?: number;
+  /** The default subquery step; promtool uses the evaluation interval. */
+  defaultSubqueryStep?: number;
+}
+
+/** One sample of an instant query's result. */
+export interface QuerySample {
+  labels: Readonly<Record<string, string>>;
+  v: number;
+}
+
+/** The result of a rule's query: samples, or the engine's error message. */
+export type QueryResult = { ok: true; samples: QuerySample[] } | { ok: false; message: string };
+
+/** Runs an instant query at a time (ms). */
+export type QueryFn = (expr: string, t: number) => QueryResult;
+
+/** A QueryFn over a store; parsed expressions are cached by text. */
+export function makeQueryFn(store: SeriesStore, opts: QueryOptions = {}): QueryFn {
+  const parsed = new Map<string, Expr | string>();
+  return (text, t) => {
+    let expr = parsed.get(text);
+    if (expr === undefined) {
+      const p = parseExpr(text, { compat: opts.compat ?? 'v3' });
+      expr = p.ok ? p.value : formatParseError(text, p.error);
+      parsed.set(text, expr);
+    }
+    if (typeof expr === 'string') return { ok: false, message: expr };
+    const r = evalInstant(expr, store, t, opts);
+    if (!r.ok) return { ok: false, message: r.error.message };
+    const v = r.value;
+    switch (v.type) {
+      case 'vector':
+        return { ok: true, samples: v.samples.map((s) => ({ labels: s.labels, v: s.v })) };
+      case 'scalar':
+        return { ok: true, samples: [{ labels: {}, v: v.v }] };
+      case 'string':
+      case 'matrix':
+        return { ok: false, message: 'rule result is not a vector or scalar' };
+    }
+  };
+}
+
+/** Prometheus's ParseErr text: `line:col: parse error: message`. */
+export function formatParseError(expr: string, error: { from: number; message: string }): string {
+  if (/^\d+:\d+: parse error: /.test(error.message)) return error.message;
+  const before = expr.slice(0, error.from);
+  const line = before.split('\n').length;
+  const col = error.from - (before.lastIndexOf('\n') + 1) + 1;
+  const msg = error.message.replace(/^parse error: /, '');
+  return `${line}:${col}: parse error: ${msg}`;
+}

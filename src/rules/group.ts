@@ -1,0 +1,111 @@
+// A rule group evaluated as rules/group.go does: rules run in order at each timestamp, every
+// rule's output (recording rule series, ALERTS and ALERTS_FOR_STATE) is appended to storage
+// at once so later rules of the group see it, and series a rule stops returning get a
+// staleness marker.
+import { AlertingRule, type AlertRuleSpec, type OutputSample } from './alerting.ts';
+import type { Labels, QueryFn, SeriesStore } from './engine.ts';
+import { labelsKey, normalizeLabels } from './labels.ts';
+
+/** A recording rule. */
+export interface RecordingRuleSpec {
+  record: string;
+  expr: string;
+  labels: Record<string, string>;
+}
+
+/** A recording rule's evaluation state (only its name and last error matter). */
+export class RecordingRule {
+  constructor(readonly spec: RecordingRuleSpec) {}
+
+  get name(): string {
+    return this.spec.record;
+  }
+
+  /** Evaluates the rule at `ts`; returns its output samples or the error. */
+  eval(
+    ts: number,
+    query: QueryFn,
+    queryOffset = 0,
+    limit = 0,
+  ): { ok: true; output: OutputSample[] } | { ok: false; error: string } {
+    const res = query(this.spec.expr, ts - queryOffset);
+    if (!res.ok) return { ok: false, error: res.message };
+    const output: OutputSample[] = [];
+    const seen = new Set<string>();
+    for (const s of res.samples) {
+      const labels = normalizeLabels({
+        ...s.labels,
+        __name__: this.spec.record,
+        ...this.spec.labels,
+      });
+      const key = labelsKey(labels);
+      if (seen.has(key)) {
+        return {
+          ok: false,
+          error: 'vector contains metrics with the same labelset after applying rule labels',
+        };
+      }
+      seen.add(key);
+      output.push({ labels, t: ts - queryOffset, v: s.v });
+    }
+    if (limit > 0 && output.length > limit) {
+      return { ok: false, error: `exceeded limit of ${limit} with ${output.length} series` };
+    }
+    return { ok: true, output };
+  }
+}
+
+/** A rule of a group. */
+export type Rule = AlertingRule | RecordingRule;
+
+/** Evaluation settings of a group (durations in ms). */
+export interface GroupSettings {
+  name: string;
+  queryOffset: number;
+  limit: number;
+}
+
+/** A rule group with the storage it writes to. */
+export class RuleGroup {
+  /** The last error of each rule (undefined when its last evaluation succeeded). */
+  readonly lastErrors: (string | undefined)[];
+  private seriesInPreviousEval: Map<string, Labels>[];
+
+  constructor(
+    readonly settings: GroupSettings,
+    readonly rules: Rule[],
+  ) {
+    this.lastErrors = rules.map(() => undefined);
+    this.seriesInPreviousEval = rules.map(() => new Map());
+  }
+
+  /** Evaluates every rule at `ts`, appending outputs to `store` (which `query` reads). */
+  eval(ts: number, query: QueryFn, store: SeriesStore): void {
+    const { queryOffset, limit } = this.settings;
+    this.rules.forEach((rule, i) => {
+      const res = rule.eval(ts, query, queryOffset, limit);
+      if (!res.ok) {
+        this.lastErrors[i] = res.error;
+        return;
+      }
+      this.lastErrors[i] = undefined;
+      const returned = new Map<string, Labels>();
+      for (const s of res.output) {
+        store.addSeries(s.labels, [[s.t, s.v]]);
+        returned.set(labelsKey(s.labels), s.labels);
+      }
+      for (const [key, labels] of this.seriesInPreviousEval[i] ?? []) {
+        if (!returned.has(key)) store.addSeries(labels, [[ts - queryOffset, null]]);
+      }
+      this.seriesInPreviousEval[i] = returned;
+    });
+  }
+}
+
+/** Builds an alerting rule from its spec. */
+export function newAlertingRule(
+  spec: AlertRuleSpec,
+  opts: ConstructorParameters<typeof AlertingRule>[1],
+): AlertingRule {
+  return new AlertingRule(spec, opts);
+}

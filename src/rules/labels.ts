@@ -1,0 +1,46 @@
+// Label-set helpers for the rules (Prometheus's model/labels as the rule manager uses it):
+// canonical keys, ordering, and Go's labels.String() rendering used in promtool's output.
+import type { Labels } from './engine.ts';
+import { goQuote } from './template/goValues.ts';
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A label set with sorted names and without empty values (an empty label is an absent one). */
+export function normalizeLabels(obj: Readonly<Record<string, string>>): Labels {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(obj).sort(compareStrings)) {
+    const v = obj[k];
+    if (v !== undefined && v !== '') out[k] = v;
+  }
+  return Object.freeze(out);
+}
+
+/** A canonical string key for a label set. */
+export function labelsKey(labels: Labels): string {
+  let out = '';
+  for (const k of Object.keys(labels).sort(compareStrings)) out += `${k}\xff${labels[k] ?? ''}\xfe`;
+  return out;
+}
+
+/** labels.Compare: pairwise by name then value, then by length. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const ak = Object.keys(a).sort(compareStrings);
+  const bk = Object.keys(b).sort(compareStrings);
+  const n = Math.min(ak.length, bk.length);
+  for (let i = 0; i < n; i++) {
+    const x = ak[i] ?? '';
+    const y = bk[i] ?? '';
+    if (x !== y) return compareStrings(x, y);
+    const c = compareStrings(a[x] ?? '', b[y] ?? '');
+    if (c !== 0) return c;
+  }
+  return ak.length - bk.length;
+}
+
+/** labels.Labels.String(): `{a="b", c="d"}` with Go-quoted values. */
+export function formatLabelsGo(labels: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(labels).sort(compareStrings);
+  return `{${keys.map((k) => `${k}=${goQuote(labels[k] ?? '')}`).join(', ')}}`;
+}

@@ -1,0 +1,66 @@
+// Replays one alerting rule over a time range on the rule manager's schedule (start,
+// start+interval, … ≤ end, as promtool's unit tests run it): the expression's output at each
+// evaluation and every alert's state transitions, for the UI's timeline.
+import { parseExpr, type Labels, type Result, type SeriesStore } from '../promql/index.ts';
+import { AlertingRule, type AlertRuleSpec, type AlertState } from './alerting.ts';
+import { makeQueryFn } from './engine.ts';
+
+/** The rule's state and expression output at each evaluation, and each alert's history. */
+export interface AlertTimeline {
+  steps: { t: number; state: AlertState; samples: { labels: Labels; v: number }[] }[];
+  alerts: {
+    labels: Labels;
+    annotations: Record<string, string>;
+    transitions: { t: number; state: AlertState }[];
+  }[];
+  /** The first evaluation that failed (the rule keeps its previous state at that step). */
+  error?: { t: number; message: string };
+}
+
+/** Evaluates an alerting rule at start, start+interval, … ≤ end (ms) over `store`. */
+export function alertTimeline(
+  rule: AlertRuleSpec,
+  store: SeriesStore,
+  range: { start: number; end: number; interval: number },
+  opts: { compat?: 'v2' | 'v3' } = {},
+): Result<AlertTimeline> {
+  const compat = opts.compat ?? 'v3';
+  const parsed = parseExpr(rule.expr, { compat });
+  if (!parsed.ok) return parsed;
+  if (!(range.interval > 0)) {
+    return { ok: false, error: { from: 0, to: 0, message: 'interval must be positive' } };
+  }
+  const query = makeQueryFn(store, { compat, defaultSubqueryStep: range.interval });
+  const ar = new AlertingRule(rule, { compat });
+  const timeline: AlertTimeline = { steps: [], alerts: [] };
+  const history = new Map<string, AlertTimeline['alerts'][number]>();
+  for (let t = range.start; t <= range.end; t += range.interval) {
+    const res = ar.eval(t, query);
+    if (!res.ok) {
+      timeline.error ??= { t, message: res.error };
+      timeline.steps.push({ t, state: ar.state(), samples: [] });
+      continue;
+    }
+    timeline.steps.push({ t, state: ar.state(), samples: res.samples });
+    const present = new Set<string>();
+    for (const [key, a] of ar.active) {
+      present.add(key);
+      let h = history.get(key);
+      if (!h) {
+        h = { labels: a.labels, annotations: a.annotations, transitions: [] };
+        history.set(key, h);
+        timeline.alerts.push(h);
+      }
+      h.annotations = a.annotations;
+      const last = h.transitions[h.transitions.length - 1];
+      if (last?.state !== a.state) h.transitions.push({ t, state: a.state });
+    }
+    // Pending alerts that left the output were deleted: record them as inactive.
+    for (const [key, h] of history) {
+      if (present.has(key)) continue;
+      const last = h.transitions[h.transitions.length - 1];
+      if (last && last.state !== 'inactive') h.transitions.push({ t, state: 'inactive' });
+    }
+  }
+  return { ok: true, value: timeline, warnings: [] };
+}

@@ -1,0 +1,630 @@
+// promtool's rule unit tests (cmd/promtool/unittest.go): the test file format, the rule
+// manager's evaluation schedule from 0 to the largest eval_time, alert and PromQL expression
+// checks, and promtool's output word for word (`alertname: X, time: 5m, exp:… got:…`).
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import {
+  SeriesStore,
+  formatDuration,
+  parseDuration,
+  parseSeriesDescriptor,
+  parseSeriesValues,
+  type Labels,
+} from '../promql/index.ts';
+import { AlertingRule } from './alerting.ts';
+import { makeQueryFn, type QueryFn } from './engine.ts';
+import { RecordingRule, RuleGroup, type Rule } from './group.ts';
+import { compareLabels, formatLabelsGo } from './labels.ts';
+import { isAlertRule, parseRuleFile } from './ruleFile.ts';
+import { formatGoFloat } from './template/goFloat.ts';
+import { formatGoDuration, goQuote } from './template/goValues.ts';
+
+/** How to run rule unit tests. */
+export interface RuleTestOptions {
+  compat?: 'v2' | 'v3';
+  /** Only test groups whose name matches run (promtool 3's --run). */
+  run?: RegExp;
+  /** Reads a file; throws (with a message) when it cannot. */
+  readFile: (path: string) => string;
+  /** Expands a glob pattern to matching paths (sorted); without it patterns are literal paths. */
+  glob?: (pattern: string) => string[];
+}
+
+/** One line of output, for standard output or standard error. */
+export interface OutputChunk {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** Everything a `test rules` run produced. */
+export interface RuleTestReport {
+  output: OutputChunk[];
+  passed: number;
+  failed: number;
+  exitCode: 0 | 1;
+}
+
+interface AlertCase {
+  evalTime: number;
+  evalTimeText: string;
+  alertname: string;
+  expAlerts: { labels: Record<string, string>; annotations: Record<string, string> }[];
+}
+
+interface ExprCase {
+  expr: string;
+  evalTime: number;
+  evalTimeText: string;
+  expSamples: { labels: string; value: number }[];
+}
+
+interface TestGroup {
+  interval: number | undefined;
+  inputSeries: { series: string; values: string }[];
+  alertTests: AlertCase[];
+  exprTests: ExprCase[];
+  externalLabels: Record<string, string>;
+  externalURL: string;
+  name: string;
+  startTimestamp: number;
+}
+
+interface TestFile {
+  ruleFiles: string[];
+  evaluationInterval: number;
+  groupEvalOrder: string[];
+  fuzzyCompare: boolean;
+  tests: TestGroup[];
+}
+
+class TestFileError extends Error {}
+
+function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  if (i < 0) return '.';
+  if (i === 0) return '/';
+  return p.slice(0, i);
+}
+
+/** filepath.Join + Clean for slash-separated paths. */
+export function joinPath(...parts: string[]): string {
+  const joined = parts.filter((p) => p !== '').join('/');
+  const abs = joined.startsWith('/');
+  const out: string[] = [];
+  for (const seg of joined.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!abs) out.push('..');
+      continue;
+    }
+    out.push(seg);
+  }
+  const s = (abs ? '/' : '') + out.join('/');
+  return s === '' ? '.' : s;
+}
+
+/** Parses a unit test file strictly (unknown fields are errors, as yaml.UnmarshalStrict). */
+function parseTestFile(text: string, compat: 'v2' | 'v3'): TestFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const p = e ? lineCounter.linePos(e.pos[0]) : { line: 1 };
+    throw new TestFileError(
+      `yaml: line ${p.line}: ${(e?.message ?? 'invalid YAML').split('\n')[0]}`,
+    );
+  }
+  const problems: { line: number; text: string }[] = [];
+  const lineOf = (n: Node | null | undefined): number => {
+    const off = n?.range?.[0];
+    return off === undefined ? 0 : lineCounter.linePos(off).line;
+  };
+  const isNull = (n: Node | undefined): boolean =>
+    n === undefined || (isScalar(n) && n.value === null);
+  const fields = (
+    n: Node | undefined,
+    allowed: string[],
+    typeName: string,
+  ): Map<string, Node | undefined> => {
+    const out = new Map<string, Node | undefined>();
+    if (isNull(n)) return out;
+    if (!isMap(n)) {
+      problems.push({
+        line: lineOf(n),
+        text: `cannot unmarshal ${isSeq(n) ? '!!seq' : '!!str'} into ${typeName}`,
+      });
+      return out;
+    }
+    for (const pair of n.items) {
+      const k = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (!allowed.includes(k)) {
+        problems.push({
+          line: lineOf(pair.key as Node),
+          text: `field ${k} not found in type ${typeName}`,
+        });
+        continue;
+      }
+      out.set(k, (pair.value ?? undefined) as Node | undefined);
+    }
+    return out;
+  };
+  const str = (n: Node | undefined): string => {
+    if (isNull(n) || n === undefined) return '';
+    if (isScalar(n)) return String(n.source ?? n.value);
+    problems.push({
+      line: lineOf(n),
+      text: `cannot unmarshal ${isMap(n) ? '!!map' : '!!seq'} into string`,
+    });
+    return '';
+  };
+  const dur = (n: Node | undefined): { ms: number; text: string } => {
+    if (isNull(n)) return { ms: 0, text: '0s' };
+    const s = str(n);
+    const ms = parseDuration(s);
+    if (ms === null) throw new TestFileError(`not a valid duration string: ${JSON.stringify(s)}`);
+    return { ms, text: formatDuration(ms) };
+  };
+  const num = (n: Node | undefined): number => {
+    if (isNull(n) || n === undefined) return 0;
+    if (isScalar(n) && typeof n.value === 'number') return n.value;
+    problems.push({ line: lineOf(n), text: `cannot unmarshal !!str \`${str(n)}\` into float64` });
+    return 0;
+  };
+  const seq = (n: Node | undefined, typeName: string): Node[] => {
+    if (isNull(n)) return [];
+    if (!isSeq(n)) {
+      problems.push({ line: lineOf(n), text: `cannot unmarshal !!map into ${typeName}` });
+      return [];
+    }
+    return n.items as Node[];
+  };
+  const strMap = (n: Node | undefined): Record<string, string> => {
+    const out: Record<string, string> = {};
+    if (isNull(n)) return out;
+    if (!isMap(n)) {
+      problems.push({ line: lineOf(n), text: `cannot unmarshal !!seq into map[string]string` });
+      return out;
+    }
+    for (const pair of n.items)
+      out[str(pair.key as Node)] = str((pair.value ?? undefined) as Node | undefined);
+    return out;
+  };
+
+  const topFields = ['rule_files', 'evaluation_interval', 'group_eval_order', 'tests'];
+  const groupFields = [
+    'interval',
+    'input_series',
+    'alert_rule_test',
+    'promql_expr_test',
+    'external_labels',
+    'external_url',
+    'name',
+  ];
+  if (compat === 'v3') {
+    topFields.push('fuzzy_compare');
+    groupFields.push('start_timestamp');
+  }
+  const top = fields(
+    (doc.contents ?? undefined) as Node | undefined,
+    topFields,
+    'main.unitTestFile',
+  );
+  const file: TestFile = {
+    ruleFiles: seq(top.get('rule_files'), '[]string').map((n) => str(n)),
+    evaluationInterval: dur(top.get('evaluation_interval')).ms,
+    groupEvalOrder: seq(top.get('group_eval_order'), '[]string').map((n) => str(n)),
+    fuzzyCompare: (() => {
+      const n = top.get('fuzzy_compare');
+      return n !== undefined && isScalar(n) && n.value === true;
+    })(),
+    tests: [],
+  };
+  for (const tn of seq(top.get('tests'), '[]main.testGroup')) {
+    const g = fields(tn, groupFields, 'main.testGroup');
+    const interval =
+      g.has('interval') && !isNull(g.get('interval')) ? dur(g.get('interval')).ms : undefined;
+    const startNode = g.get('start_timestamp');
+    let startTimestamp = 0;
+    if (!isNull(startNode)) {
+      const s = str(startNode);
+      const asNum = Number(s);
+      if (s !== '' && Number.isFinite(asNum)) startTimestamp = asNum * 1000;
+      else {
+        const parsed = Date.parse(s);
+        if (Number.isNaN(parsed))
+          throw new TestFileError(`invalid start_timestamp: ${JSON.stringify(s)}`);
+        startTimestamp = parsed;
+      }
+    }
+    file.tests.push({
+      interval,
+      inputSeries: seq(g.get('input_series'), '[]main.series').map((sn) => {
+        const f = fields(sn, ['series', 'values'], 'main.series');
+        return { series: str(f.get('series')), values: str(f.get('values')) };
+      }),
+      alertTests: seq(g.get('alert_rule_test'), '[]main.alertTestCase').map((an) => {
+        const f = fields(an, ['eval_time', 'alertname', 'exp_alerts'], 'main.alertTestCase');
+        const et = dur(f.get('eval_time'));
+        return {
+          evalTime: et.ms,
+          evalTimeText: et.text,
+          alertname: str(f.get('alertname')),
+          expAlerts: seq(f.get('exp_alerts'), '[]main.alert').map((en) => {
+            const e = fields(en, ['exp_labels', 'exp_annotations'], 'main.alert');
+            return {
+              labels: strMap(e.get('exp_labels')),
+              annotations: strMap(e.get('exp_annotations')),
+            };
+          }),
+        };
+      }),
+      exprTests: seq(g.get('promql_expr_test'), '[]main.promqlTestCase').map((pn) => {
+        const f = fields(pn, ['expr', 'eval_time', 'exp_samples'], 'main.promqlTestCase');
+        const et = dur(f.get('eval_time'));
+        return {
+          expr: str(f.get('expr')),
+          evalTime: et.ms,
+          evalTimeText: et.text,
+          expSamples: seq(f.get('exp_samples'), '[]main.sample').map((xn) => {
+            const x = fields(xn, ['labels', 'value'], 'main.sample');
+            return { labels: str(x.get('labels')), value: num(x.get('value')) };
+          }),
+        };
+      }),
+      externalLabels: strMap(g.get('external_labels')),
+      externalURL: str(g.get('external_url')),
+      name: str(g.get('name')),
+      startTimestamp,
+    });
+  }
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.line - b.line);
+    throw new TestFileError(
+      `yaml: unmarshal errors:\n${problems.map((p) => `  line ${p.line}: ${p.text}`).join('\n')}`,
+    );
+  }
+  return file;
+}
+
+interface LoadedGroup {
+  group: RuleGroup;
+  order: number;
+}
+
+/** indentLines from unittest.go. */
+function indentLines(lines: string, indent: string): string {
+  return lines.split('\n').join('\n' + indent);
+}
+
+interface AlertEntry {
+  labels: Labels;
+  annotations: Labels;
+}
+
+function compareAlertEntries(a: AlertEntry, b: AlertEntry): number {
+  const d = compareLabels(a.labels, b.labels);
+  return d !== 0 ? d : compareLabels(a.annotations, b.annotations);
+}
+
+function formatAlertEntries(list: AlertEntry[]): string {
+  if (list.length === 0) return '[]';
+  const one = (a: AlertEntry): string =>
+    `Labels:${formatLabelsGo(a.labels)}\nAnnotations:${formatLabelsGo(a.annotations)}`;
+  let s = '[\n0:' + indentLines('\n' + one(list[0] as AlertEntry), '  ');
+  list.slice(1).forEach((a, i) => {
+    s += `,\n${i + 1}:` + indentLines('\n' + one(a), '  ');
+  });
+  return s + '\n]';
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  return compareLabels(a, b) === 0;
+}
+
+/** Go's strconv.FormatFloat(v, 'E', -1, 64). */
+function formatFloatE(v: number): string {
+  return formatGoFloat(v, 'E', -1);
+}
+
+function floatsEqual(a: number, b: number, compat: 'v2' | 'v3', fuzzy: boolean): boolean {
+  if (compat === 'v3' && Number.isNaN(a) && Number.isNaN(b)) return true;
+  if (a === b) return true;
+  if (!fuzzy || !Number.isFinite(a) || !Number.isFinite(b)) return false;
+  // Within one unit in the last place.
+  const buf = new DataView(new ArrayBuffer(16));
+  buf.setFloat64(0, a);
+  buf.setFloat64(8, b);
+  const ia = buf.getBigInt64(0);
+  const ib = buf.getBigInt64(8);
+  if (ia < 0n !== ib < 0n) return false;
+  const d = ia - ib;
+  return d >= -1n && d <= 1n;
+}
+
+interface GroupOutcome {
+  errors: string[];
+  passed: number;
+  failed: number;
+}
+
+function runTestGroup(
+  tg: TestGroup,
+  file: TestFile,
+  ruleFiles: string[],
+  opts: RuleTestOptions,
+): GroupOutcome {
+  const compat = opts.compat ?? 'v3';
+  const total = tg.alertTests.length + tg.exprTests.length;
+  const evalInterval = file.evaluationInterval;
+  const setupFailure = (errors: string[]): GroupOutcome => ({
+    errors,
+    passed: 0,
+    failed: Math.max(total, 1),
+  });
+
+  // Input series.
+  const store = new SeriesStore();
+  // promtool 2.42 loads the series with `load 0s` when interval is unset; 3.x defaults it.
+  const seriesInterval = tg.interval ?? (compat === 'v2' ? 0 : evalInterval);
+  for (const is of tg.inputSeries) {
+    const labels = parseSeriesDescriptor(is.series);
+    if (!labels.ok)
+      return setupFailure([
+        `error parsing series ${JSON.stringify(is.series)}: ${labels.error.message}`,
+      ]);
+    const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
+    if (!points.ok)
+      return setupFailure([`error parsing values of ${is.series}: ${points.error.message}`]);
+    store.addSeries(labels.value, points.value);
+  }
+
+  // Rule files.
+  const loaded: LoadedGroup[] = [];
+  const loadErrors: string[] = [];
+  const orderOf = new Map(file.groupEvalOrder.map((g, i) => [g, i] as const));
+  for (const rf of ruleFiles) {
+    let text: string;
+    try {
+      text = opts.readFile(rf);
+    } catch (err) {
+      loadErrors.push(`${rf}: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
+    const parsed = parseRuleFile(text, rf, { compat });
+    if (!parsed.ok) {
+      for (const e of parsed.errors) loadErrors.push(`${rf}: ${e.formatted}`);
+      continue;
+    }
+    for (const g of parsed.groups) {
+      const rules: Rule[] = g.rules.map((r) => {
+        const labels = { ...(g.labels ?? {}), ...r.labels };
+        if (isAlertRule(r)) {
+          return new AlertingRule(
+            { ...r, labels },
+            { externalLabels: tg.externalLabels, externalURL: tg.externalURL, compat },
+          );
+        }
+        return new RecordingRule({ ...r, labels });
+      });
+      loaded.push({
+        group: new RuleGroup(
+          { name: g.name, queryOffset: g.queryOffset ?? 0, limit: g.limit ?? 0 },
+          rules,
+        ),
+        order: orderOf.get(g.name) ?? 0,
+      });
+    }
+  }
+  if (loadErrors.length > 0) return setupFailure(loadErrors);
+  const groups = loaded.sort((a, b) => a.order - b.order).map((l) => l.group);
+
+  const mint = tg.startTimestamp;
+  const maxEval = Math.max(
+    0,
+    ...tg.alertTests.map((a) => a.evalTime),
+    ...tg.exprTests.map((e) => e.evalTime),
+  );
+  const maxt = mint + maxEval;
+
+  for (const a of tg.alertTests) {
+    if (a.alertname === '') {
+      const where = tg.name !== '' ? ` (in TestGroup ${tg.name})` : '';
+      return setupFailure([
+        `an item under alert_rule_test misses required attribute alertname at eval_time ${a.evalTimeText}${where}`,
+      ]);
+    }
+  }
+  const evalTimes = [...new Set(tg.alertTests.map((a) => a.evalTime))].sort((a, b) => a - b);
+
+  const query: QueryFn = makeQueryFn(store, { compat, defaultSubqueryStep: evalInterval });
+  const errors: string[] = [];
+  let passed = 0;
+  let failed = 0;
+  let curr = 0;
+  for (let ts = mint; ts <= maxt; ts += evalInterval) {
+    const evalErrors: string[] = [];
+    for (const g of groups) {
+      g.eval(ts, query, store);
+      g.rules.forEach((r, i) => {
+        const err = g.lastErrors[i];
+        if (err !== undefined) {
+          evalErrors.push(
+            `    rule: ${r.name}, time: ${formatGoDuration(BigInt(ts) * 1_000_000n)}, err: ${err}`,
+          );
+        }
+      });
+    }
+    if (evalErrors.length > 0) {
+      errors.push(...evalErrors);
+      return { errors, passed, failed: total - passed };
+    }
+    while (curr < evalTimes.length) {
+      const t = evalTimes[curr] ?? 0;
+      if (!(ts - mint <= t && t < ts + evalInterval - mint)) break;
+      const wanted = new Set(tg.alertTests.filter((a) => a.evalTime === t).map((a) => a.alertname));
+      const got = new Map<string, AlertEntry[]>();
+      for (const g of groups) {
+        for (const r of g.rules) {
+          if (!(r instanceof AlertingRule) || !wanted.has(r.name)) continue;
+          const list = got.get(r.name) ?? [];
+          for (const a of r.activeAlerts()) {
+            if (a.state === 'firing')
+              list.push({ labels: a.labels, annotations: normalizeAnnotations(a.annotations) });
+          }
+          got.set(r.name, list);
+        }
+      }
+      for (const tc of tg.alertTests.filter((a) => a.evalTime === t)) {
+        const gotAlerts = [...(got.get(tc.alertname) ?? [])].sort(compareAlertEntries);
+        const expAlerts = tc.expAlerts
+          .map((e) => ({
+            labels: normalizeAnnotations({ ...e.labels, alertname: tc.alertname }),
+            annotations: normalizeAnnotations(e.annotations),
+          }))
+          .sort(compareAlertEntries);
+        const equal =
+          gotAlerts.length === expAlerts.length &&
+          gotAlerts.every((g, i) => {
+            const e = expAlerts[i];
+            return (
+              e !== undefined &&
+              sameLabels(g.labels, e.labels) &&
+              sameLabels(g.annotations, e.annotations)
+            );
+          });
+        if (equal) {
+          passed++;
+        } else {
+          failed++;
+          const testName = tg.name !== '' ? `    name: ${tg.name},\n` : '';
+          const ind = '            ';
+          errors.push(
+            `${testName}    alertname: ${tc.alertname}, time: ${tc.evalTimeText}, \n        exp:${indentLines(formatAlertEntries(expAlerts), ind)}, \n        got:${indentLines(formatAlertEntries(gotAlerts), ind)}`,
+          );
+        }
+      }
+      curr++;
+    }
+  }
+
+  for (const tc of tg.exprTests) {
+    const res = query(tc.expr, mint + tc.evalTime);
+    if (!res.ok) {
+      failed++;
+      errors.push(`    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: ${res.message}`);
+      continue;
+    }
+    const gotSamples = res.samples.map((s) => ({ labels: s.labels, value: s.v }));
+    const expSamples: { labels: Labels; value: number }[] = [];
+    let bad: string | undefined;
+    for (const s of tc.expSamples) {
+      const lb = parseSeriesDescriptor(s.labels);
+      if (!lb.ok) {
+        bad = `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: labels ${goQuote(s.labels)}: ${lb.error.message}`;
+        break;
+      }
+      expSamples.push({ labels: lb.value, value: s.value });
+    }
+    if (bad !== undefined) {
+      failed++;
+      errors.push(bad);
+      continue;
+    }
+    const byLabels = (a: { labels: Labels }, b: { labels: Labels }): number =>
+      compareLabels(a.labels, b.labels);
+    expSamples.sort(byLabels);
+    gotSamples.sort(byLabels);
+    const equal =
+      expSamples.length === gotSamples.length &&
+      expSamples.every((e, i) => {
+        const g = gotSamples[i];
+        return (
+          g !== undefined &&
+          sameLabels(e.labels, g.labels) &&
+          floatsEqual(e.value, g.value, compat, file.fuzzyCompare)
+        );
+      });
+    if (equal) {
+      passed++;
+    } else {
+      failed++;
+      const fmt = (list: { labels: Labels; value: number }[]): string =>
+        list.length === 0
+          ? 'nil'
+          : list.map((s) => `${formatLabelsGo(s.labels)} ${formatFloatE(s.value)}`).join(', ');
+      errors.push(
+        `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText},\n        exp: ${fmt(expSamples)}\n        got: ${fmt(gotSamples)}`,
+      );
+    }
+  }
+  return { errors, passed, failed };
+}
+
+function normalizeAnnotations(a: Readonly<Record<string, string>>): Labels {
+  // labels.FromMap keeps empty values; only sort the names.
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(a).sort()) out[k] = a[k] ?? '';
+  return out;
+}
+
+/** Runs promtool-style rule unit tests over test files; the report carries promtool's output. */
+export function runRuleTests(files: readonly string[], opts: RuleTestOptions): RuleTestReport {
+  const compat = opts.compat ?? 'v3';
+  const output: OutputChunk[] = [];
+  const out = (text: string): void => {
+    output.push({ stream: 'stdout', text });
+  };
+  const err = (text: string): void => {
+    output.push({ stream: 'stderr', text });
+  };
+  let passed = 0;
+  let failed = 0;
+  let anyFailed = false;
+  for (const f of files) {
+    out(`Unit Testing:  ${f}\n`);
+    const errs: string[] = [];
+    let file: TestFile | undefined;
+    try {
+      file = parseTestFile(opts.readFile(f), compat);
+    } catch (e) {
+      errs.push(e instanceof Error ? e.message : String(e));
+      failed++;
+    }
+    if (file) {
+      if (file.evaluationInterval === 0) file.evaluationInterval = 60_000;
+      const ruleFiles: string[] = [];
+      for (const rf of file.ruleFiles) {
+        const full = rf !== '' && !rf.startsWith('/') ? joinPath(dirname(f), rf) : rf;
+        const matches = opts.glob ? opts.glob(full) : [full];
+        if (matches.length === 0) err(`  WARNING: no file match pattern ${full}\n`);
+        ruleFiles.push(...matches);
+      }
+      const seen = new Set<string>();
+      const repeated = file.groupEvalOrder.find((g) => (seen.has(g) ? true : (seen.add(g), false)));
+      if (repeated !== undefined) {
+        errs.push(`group name repeated in evaluation order: ${repeated}`);
+        failed++;
+      } else {
+        for (const tg of file.tests) {
+          if (opts.run && !opts.run.test(tg.name)) continue;
+          const outcome = runTestGroup(tg, file, ruleFiles, opts);
+          errs.push(...outcome.errors);
+          passed += outcome.passed;
+          failed += outcome.failed;
+        }
+      }
+    }
+    if (errs.length > 0) {
+      anyFailed = true;
+      err('  FAILED:\n');
+      for (const e of errs) {
+        err(e + '\n');
+        out('\n');
+      }
+    } else {
+      out('  SUCCESS\n');
+    }
+    out('\n');
+  }
+  return { output, passed, failed, exitCode: anyFailed ? 1 : 0 };
+}

@@ -1,0 +1,254 @@
+// `test rules` against real promtool (2.42, so --compat v2): the same test files must print
+// the same output, including every failure message; plus the etcd mixin conformance tests.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runRuleTests, type RuleTestReport } from '../../src/rules/index.ts';
+import { runPromtool } from './promtool.ts';
+
+function streams(report: RuleTestReport): { stdout: string; stderr: string } {
+  const join = (s: string): string =>
+    report.output
+      .filter((c) => c.stream === s)
+      .map((c) => c.text)
+      .join('');
+  return { stdout: join('stdout'), stderr: join('stderr') };
+}
+
+const RULES = `groups:
+- name: rec
+  rules:
+  - record: job:up:sum
+    expr: sum by (job) (up)
+  - record: job:up:ratio
+    expr: job:up:sum / count by (job) (up)
+- name: alerts
+  rules:
+  - alert: InstanceDown
+    expr: up == 0
+    for: 2m
+    labels:
+      severity: '{{ if eq $labels.job "api" }}page{{ else }}ticket{{ end }}'
+    annotations:
+      summary: '{{ $labels.instance }} of {{ $labels.job }} down, value {{ $value }}'
+      where: '{{ $externalLabels.cluster }} {{ $externalURL }}'
+  - alert: LowRatio
+    expr: job:up:ratio < 0.75
+    keep_firing_for: 3m
+    annotations:
+      ratio: '{{ humanizePercentage $value }}'
+  - alert: Flap
+    expr: changes(up[5m]) >= 2
+`;
+
+const TEST = `rule_files: [rules.yaml]
+evaluation_interval: 1m
+group_eval_order: [rec, alerts]
+tests:
+- name: first
+  interval: 1m
+  external_labels:
+    cluster: prod
+  external_url: https://prom.example.com
+  input_series:
+  - series: 'up{job="api",instance="a"}'
+    values: '1 1 0 0 0 0 1 1 1 1 1 1 1'
+  - series: 'up{job="api",instance="b"}'
+    values: '1x12'
+  - series: 'up{job="db",instance="c"}'
+    values: '1 0 1 0 1 _ _ stale 1x4'
+  alert_rule_test:
+  - eval_time: 3m
+    alertname: InstanceDown
+  - eval_time: 4m
+    alertname: InstanceDown
+    exp_alerts:
+    - exp_labels: {job: api, instance: a, severity: page}
+      exp_annotations:
+        summary: a of api down, value 0
+        where: prod https://prom.example.com
+  - eval_time: 4m
+    alertname: LowRatio
+    exp_alerts:
+    - exp_labels: {job: api}
+      exp_annotations: {ratio: "50%"}
+  - eval_time: 8m
+    alertname: LowRatio
+    exp_alerts:
+    - exp_labels: {job: api}
+      exp_annotations: {ratio: "50%"}
+  - eval_time: 10m
+    alertname: LowRatio
+  - eval_time: 5m
+    alertname: Flap
+    exp_alerts:
+    - exp_labels: {job: db, instance: c}
+  - eval_time: 5m30s
+    alertname: InstanceDown
+    exp_alerts:
+    - exp_labels: {job: api, instance: a, severity: ticket}
+  promql_expr_test:
+  - expr: job:up:sum
+    eval_time: 4m
+    exp_samples:
+    - labels: 'job:up:sum{job="api"}'
+      value: 1
+    - labels: 'job:up:sum{job="db"}'
+      value: 1
+  - expr: ALERTS{alertstate="firing"}
+    eval_time: 6m
+    exp_samples:
+    - labels: 'ALERTS{alertname="InstanceDown",alertstate="firing",instance="a",job="api",severity="page"}'
+      value: 1
+  - expr: ALERTS_FOR_STATE
+    eval_time: 3m
+    exp_samples: []
+  - expr: count(up{job="db"})
+    eval_time: 7m
+    exp_samples:
+    - labels: '{}'
+      value: 1
+  - expr: scalar(sum(up))
+    eval_time: 1m
+    exp_samples:
+    - labels: '{}'
+      value: 2
+  - expr: up{job="db"}
+    eval_time: 12m
+    exp_samples:
+    - labels: 'up{job="db",instance="c"}'
+      value: 1.5
+- name: broken
+  input_series:
+  - series: 'x{a="1",b="1"}'
+    values: '1 1 1'
+  - series: 'x{a="1",b="2"}'
+    values: '1 1 1'
+  - series: 'y{a="1"}'
+    values: '1 1 1'
+  promql_expr_test:
+  - expr: x
+    eval_time: 0m
+    exp_samples:
+    - labels: 'x{a="1",b="1"}'
+      value: 1
+    - labels: 'x{a="1",b="2"}'
+      value: 1
+- input_series:
+  - series: 'up{job="api",instance="a"}'
+    values: '0x10'
+  alert_rule_test:
+  - eval_time: 10m
+    alertname: InstanceDown
+    exp_alerts:
+    - exp_labels: {job: api, instance: a, severity: page}
+      exp_annotations:
+        summary: a of api down, value 0
+        where: ' '
+`;
+
+const testCases: { name: string; files: Record<string, string> }[] = [
+  {
+    name: 'recording rules, templates, keep_firing_for and failures',
+    files: { 'rules.yaml': RULES, 'test.yaml': TEST },
+  },
+  {
+    name: 'a rule evaluation error stopping the group',
+    files: {
+      'rules.yaml': 'groups:\n- name: g\n  rules:\n  - alert: M\n    expr: x * on(a) y\n',
+      'test.yaml':
+        "rule_files: [rules.yaml]\ntests:\n- interval: 1m\n  input_series:\n  - series: 'x{a=\"1\",b=\"1\"}'\n    values: '1 1 1'\n  - series: 'x{a=\"1\",b=\"2\"}'\n    values: '1 1 1'\n  - series: 'y{a=\"1\"}'\n    values: '1 1 1'\n  alert_rule_test:\n  - eval_time: 2m\n    alertname: M\n",
+    },
+  },
+  {
+    name: 'a missing alertname',
+    files: {
+      'rules.yaml': 'groups:\n- name: g\n  rules:\n  - alert: M\n    expr: up\n',
+      'test.yaml':
+        "rule_files: [rules.yaml]\ntests:\n- name: t\n  input_series:\n  - series: 'up'\n    values: '1'\n  alert_rule_test:\n  - eval_time: 2m\n",
+    },
+  },
+  {
+    name: 'an invalid rule file',
+    files: {
+      'rules.yaml': 'groups:\n- name: g\n  rules:\n  - alert: M\n    expr: up ==\n',
+      'test.yaml':
+        "rule_files: [rules.yaml]\ntests:\n- input_series:\n  - series: 'up'\n    values: '1'\n  alert_rule_test:\n  - eval_time: 2m\n    alertname: M\n",
+    },
+  },
+  {
+    name: 'an unknown field in the test file',
+    files: { 'test.yaml': 'rule_files: []\ntests:\n- interval: 1m\n  inputs: []\n' },
+  },
+  {
+    name: 'duplicate labels after applying alert labels',
+    files: {
+      'rules.yaml':
+        'groups:\n- name: g\n  rules:\n  - alert: D\n    expr: up\n    labels:\n      instance: same\n',
+      'test.yaml':
+        "rule_files: [rules.yaml]\ntests:\n- input_series:\n  - series: 'up{instance=\"a\"}'\n    values: '1'\n  - series: 'up{instance=\"b\"}'\n    values: '1'\n  alert_rule_test:\n  - eval_time: 0m\n    alertname: D\n",
+    },
+  },
+];
+
+describe('test rules agrees with promtool 2.42', () => {
+  testCases.forEach(({ name, files }) => {
+    it(`prints what promtool prints for ${name}`, () => {
+      const want = runPromtool(files, ['test', 'rules', 'test.yaml']);
+      const report = runRuleTests(['test.yaml'], {
+        compat: 'v2',
+        readFile: (p) => {
+          const text = files[p];
+          if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
+          return text;
+        },
+      });
+      const got = streams(report);
+      expect(got.stderr).toBe(want.stderr);
+      expect(got.stdout).toBe(want.stdout);
+      expect(report.exitCode).toBe(want.code);
+    });
+  });
+});
+
+describe('promql_expr_test query errors', () => {
+  it('reports a parse error with its position, as promtool does', () => {
+    const files: Record<string, string> = {
+      'test.yaml':
+        "tests:\n- interval: 1m\n  promql_expr_test:\n  - expr: 'rate(up[5m]'\n    eval_time: 1m\n",
+    };
+    const report = runRuleTests(['test.yaml'], { compat: 'v2', readFile: (p) => files[p] ?? '' });
+    // The wording after "parse error:" is the engine's; the prefix is promtool's.
+    expect(streams(report).stderr).toMatch(
+      /^ {2}FAILED:\n {4}expr: "rate\(up\[5m\]", time: 1m, err: 1:12: parse error: /,
+    );
+    expect({ passed: report.passed, failed: report.failed, exitCode: report.exitCode }).toEqual({
+      passed: 0,
+      failed: 1,
+      exitCode: 1,
+    });
+  });
+});
+
+describe('the etcd mixin conformance tests', () => {
+  const file = '/work/shared/conformance/etcd-mixin/test.yaml';
+  const readFile = (p: string): string => readFileSync(p, 'utf8');
+
+  it('all pass with v2 semantics, as with promtool 2.42', () => {
+    const report = runRuleTests([file], { compat: 'v2', readFile });
+    expect(streams(report)).toEqual({
+      stdout: `Unit Testing:  ${file}\n  SUCCESS\n\n`,
+      stderr: '',
+    });
+    expect({ passed: report.passed, failed: report.failed }).toEqual({ passed: 13, failed: 0 });
+  });
+
+  it('with v3 semantics, the test whose last `up` sample is exactly 5m old fails', () => {
+    // The second test group's series end at 19m and expect the alert firing at 24m: Prometheus 3's
+    // lookback window (T-5m, T] no longer sees the 19m sample, so the alert resolves instead.
+    const report = runRuleTests([file], { compat: 'v3', readFile });
+    expect({ passed: report.passed, failed: report.failed }).toEqual({ passed: 12, failed: 1 });
+    expect(streams(report).stderr).toContain(
+      'alertname: etcdMembersDown, time: 24m, \n        exp:[',
+    );
+  });
+});

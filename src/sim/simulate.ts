@@ -14,7 +14,7 @@ import { createSeries } from './columns.ts';
 import { createMembers, targetLabels } from './members.ts';
 import { connected } from './physical.ts';
 import { deriveRng } from './prng.ts';
-import { runRaft } from './raft.ts';
+import { quorumSize, runRaft } from './raft.ts';
 import type { RaftSegment } from './raft.ts';
 import type {
   Scenario,
@@ -129,9 +129,10 @@ function clusterPass(
   load: Load,
   dbStart: number,
   c0: number,
-): Seg[] {
+): { segs: Seg[]; alarms: number[] } {
   const quota = s.quotaBackendBytes ?? DEFAULT_QUOTA;
   const out: Seg[] = [];
+  const alarms: number[] = [];
   let c = c0;
   let d = dbStart;
   let alarm = d >= quota;
@@ -167,6 +168,7 @@ function clusterPass(
       c += (seg.commitRate * (cross - from)) / 1000;
       d = quota;
       alarm = true;
+      alarms.push(cross);
       if (cross < to) {
         seg = make(rs, cross);
         seg.leaderChanges = seg.leaderChanges.map(() => 0);
@@ -179,7 +181,7 @@ function clusterPass(
     c += (seg.commitRate * (to - from)) / 1000;
     d = Math.min(quota, grown);
   });
-  return out;
+  return { segs: out, alarms };
 }
 
 /** Simulates a scenario: Raft state, every series Prometheus stores, and the ground truth. */
@@ -203,7 +205,7 @@ export function simulate(scenario: Scenario): Simulation {
   const commitStart = 1_000_000 + Math.floor(setup() * 9_000_000);
   const dbOffset = members.map(() => PAGE * Math.floor(setup() * 64));
   const uptime = members.map(() => (2 + setup() * 28) * 86_400);
-  const segs = clusterPass(raft.segments, s, load, dbStart, commitStart);
+  const { segs, alarms } = clusterPass(raft.segments, s, load, dbStart, commitStart);
 
   const peers = members.map((_, m) => members.map((__, p) => p).filter((p) => p !== m));
   const peerPos = (m: number, p: number): number => (p < m ? p : p - 1);
@@ -634,7 +636,14 @@ export function simulate(scenario: Scenario): Simulation {
     series,
     truth,
     segments: truthSegments(segs, s.duration),
-    events: simEvents(s, raft.events),
+    events: simEvents(s, [
+      ...raft.events,
+      ...alarms.map((t): SimEvent => ({
+        t,
+        kind: 'nospace-alarm',
+        text: 'the database reached the quota: etcd raises the NOSPACE alarm and rejects writes',
+      })),
+    ]),
     scrapeTimes,
   };
 }
@@ -643,11 +652,19 @@ function truthOf(seg: RaftSegment): Omit<TruthPoint, 't'> {
   const p = seg.phys;
   const n = p.running.length;
   const all = Array.from({ length: n }, (_, i) => i);
+  const group = (i: number): number[] => all.filter((j) => j === i || connected(p, i, j));
+  // The reference group: the leader's, or with no leader the largest one a member could lead.
+  let ref: number[] = [];
+  if (seg.leader !== null) ref = group(seg.leader);
+  else {
+    for (const i of all) {
+      if (!p.running[i]) continue;
+      const g = group(i);
+      if (g.length > ref.length) ref = g;
+    }
+  }
   const down = all.filter((i) => !p.running[i]);
-  const partitioned = all.filter(
-    (i) =>
-      p.running[i] && all.some((j) => j !== i && p.running[j] && !(p.link[i]![j] && p.link[j]![i])),
-  );
+  const partitioned = all.filter((i) => p.running[i] && !ref.includes(i));
   const reachable = p.promDown
     ? []
     : all.filter((i) => p.running[i] && p.listed[i] && !p.scrapeBlocked[i]);
@@ -658,7 +675,7 @@ function truthOf(seg: RaftSegment): Omit<TruthPoint, 't'> {
     reachable: one(reachable),
     leader: seg.leader === null ? null : seg.leader + 1,
     quorum: seg.canSurvive >= 0,
-    canSurvive: seg.canSurvive,
+    canSurvive: ref.length - quorumSize(n),
   };
 }
 

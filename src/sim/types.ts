@@ -127,16 +127,20 @@ export interface TruthPoint {
   t: number;
   /** Members whose etcd process is not running (1-based). */
   down: number[];
-  /** Running members that cannot exchange messages both ways with at least one other running member. */
+  /**
+   * Running members cut off (in either direction) from the leader, or, when there is no leader,
+   * from the largest group of members that can all exchange messages with one member.
+   */
   partitioned: number[];
   /** Members Prometheus can scrape successfully (empty during a Prometheus outage). */
   reachable: number[];
   /** The leader of the quorum, or null (no leader, or an election is in progress). */
   leader: number | null;
-  /** Whether some running member can exchange messages with a quorum (floor(n/2)+1) of members. */
+  /** Whether some running member can exchange messages both ways with a quorum (floor(n/2)+1). */
   quorum: boolean;
   /**
-   * Further member failures the cluster survives: (largest group able to elect a leader) − quorum.
+   * Further member failures the cluster survives: size of the leader's group (or, with no
+   * leader, of the largest group a member could lead) − quorum.
    * Negative when quorum is lost: −k means k more members must come back to regain it.
    */
   canSurvive: number;
@@ -152,7 +156,8 @@ export interface SimEvent {
     | 'leader-transfer'
     | 'leader-step-down'
     | 'quorum-lost'
-    | 'quorum-regained';
+    | 'quorum-regained'
+    | 'nospace-alarm';
   member?: number;
   text: string;
 }

@@ -272,8 +272,9 @@ export class Evaluator {
       first = step * goDiv(rangeStart, step);
       if (first < rangeStart) first += step;
     } else {
-      first = step * (goDiv(rangeStart, step) + 1);
-      if (first < rangeStart) first += step;
+      // The first multiple of the step after the window start (floor division, so that
+      // windows reaching below zero keep their aligned steps).
+      first = step * (Math.floor(rangeStart / step) + 1);
     }
     const times: number[] = [];
     for (let ts = first; ts <= rangeEnd; ts += step) times.push(ts);

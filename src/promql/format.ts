@@ -202,20 +202,36 @@ export function unquoteString(text: string): string | null {
         if (e !== q) return null;
         out += e;
         break;
-      case 'x':
+      case 'x': {
+        // A run of \x bytes is decoded as UTF-8; bytes that do not form valid UTF-8 become
+        // lone surrogates (U+DC80..U+DCFF), so label validation can reject them like Go does.
+        const bytes: number[] = [];
+        let j = i - 1;
+        while (
+          body[j] === '\\' &&
+          body[j + 1] === 'x' &&
+          /^[0-9a-fA-F]{2}$/.test(body.slice(j + 2, j + 4))
+        ) {
+          bytes.push(parseInt(body.slice(j + 2, j + 4), 16));
+          j += 4;
+        }
+        if (bytes.length === 0) return null;
+        try {
+          out += new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes));
+        } catch {
+          for (const b of bytes) out += String.fromCharCode(b < 0x80 ? b : 0xdc00 + b);
+        }
+        i = j - 1;
+        break;
+      }
       case 'u':
       case 'U': {
-        const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+        const n = e === 'u' ? 4 : 8;
         const hex = body.slice(i + 1, i + 1 + n);
         if (hex.length !== n || !/^[0-9a-fA-F]+$/.test(hex)) return null;
         const code = parseInt(hex, 16);
-        if (e === 'x') {
-          // \x is a byte in Go; bytes >= 0x80 would make invalid UTF-8.
-          out += String.fromCharCode(code);
-        } else {
-          if (code > 0x10ffff || (code >= 0xd800 && code < 0xe000)) return null;
-          out += String.fromCodePoint(code);
-        }
+        if (code > 0x10ffff || (code >= 0xd800 && code < 0xe000)) return null;
+        out += String.fromCodePoint(code);
         i += n;
         break;
       }

@@ -65,6 +65,7 @@ const defs: FunctionDef[] = [
   def('histogram_count', [v], v),
   def('histogram_fraction', [s, s, v], v),
   def('histogram_quantile', [s, v], v),
+  def('histogram_quantiles', [v, str, s], v, -1, 'v3'),
   def('histogram_stddev', [v], v),
   def('histogram_stdvar', [v], v),
   def('histogram_sum', [v], v),

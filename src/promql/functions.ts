@@ -522,21 +522,29 @@ function parseLe(text: string | undefined): number | null {
   return Number(t);
 }
 
-function histogramQuantile(args: EvalValue[], ctx: FuncContext): FuncResult {
-  const q = argScalar(args, 0);
-  if (Number.isNaN(q) || q < 0 || q > 1) {
-    ctx.warn(
-      ctx.call.args[0]!,
-      `PromQL warning: quantile value should be between 0 and 1, got ${formatG(q)}`,
-    );
-  }
+function histogramQuantileOf(
+  input: VSample[],
+  qs: number[],
+  qNodes: (Expr | Call)[],
+  vectorNode: Expr | Call,
+  qLabel: string | null,
+  ctx: FuncContext,
+): FuncResult {
+  qs.forEach((q, k) => {
+    if (Number.isNaN(q) || q < 0 || q > 1) {
+      ctx.warn(
+        qNodes[k] ?? ctx.call,
+        `PromQL warning: quantile value should be between 0 and 1, got ${formatG(q)}`,
+      );
+    }
+  });
   const groups = new Map<string, { labels: Labels; buckets: Bucket[]; name: string }>();
-  for (const s of argVector(args, 1)) {
+  for (const s of input) {
     const upper = parseLe(s.labels['le']);
     const name = s.labels['__name__'] ?? '';
     if (upper === null) {
       ctx.warn(
-        ctx.call,
+        vectorNode,
         `PromQL warning: bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${name}"`,
       );
       continue;
@@ -554,17 +562,160 @@ function histogramQuantile(args: EvalValue[], ctx: FuncContext): FuncResult {
     g.buckets.push({ upper, count: s.v });
   }
   const out: VSample[] = [];
-  for (const g of groups.values()) {
-    const [v, forced] = bucketQuantile(q, g.buckets);
-    if (forced) {
-      ctx.info(
-        ctx.call,
-        `PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${g.name}"`,
-      );
+  for (const q of qs) {
+    for (const g of groups.values()) {
+      const [v, forced] = bucketQuantile(q, g.buckets);
+      if (forced) {
+        ctx.info(
+          vectorNode,
+          `PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${g.name}"`,
+        );
+      }
+      const labels =
+        qLabel === null
+          ? g.labels
+          : makeLabels({ ...g.labels, [qLabel]: formatOpenMetricsFloat(q) });
+      out.push({ labels, v });
     }
-    out.push({ labels: g.labels, v });
   }
   return vec(out);
+}
+
+/** Prepares classic buckets like BucketQuantile: sorted, coalesced, monotonic; null if unusable. */
+function normalizeBuckets(input: Bucket[]): Bucket[] | null {
+  const sorted = input.slice().sort((a, b) => a.upper - b.upper);
+  if (sorted.length === 0 || sorted[sorted.length - 1]!.upper !== Infinity) return null;
+  const buckets: Bucket[] = [];
+  for (const b of sorted) {
+    const last = buckets[buckets.length - 1];
+    if (last && last.upper === b.upper) last.count += b.count;
+    else buckets.push({ ...b });
+  }
+  let max = buckets[0]!.count;
+  for (const b of buckets) {
+    if (b.count < max) b.count = max;
+    else max = b.count;
+  }
+  return buckets;
+}
+
+/**
+ * The fraction of observations between lower and upper in classic buckets, interpolating
+ * linearly inside finite buckets.
+ */
+export function bucketFraction(lower: number, upper: number, input: Bucket[]): number {
+  const buckets = normalizeBuckets(input);
+  if (!buckets) return NaN;
+  const total = buckets[buckets.length - 1]!.count;
+  if (total === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
+  if (lower >= upper) return 0;
+  let rank = 0;
+  let lowerRank = 0;
+  let upperRank = 0;
+  let lowerSet = false;
+  let upperSet = false;
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i]!;
+    const bLower = i === 0 ? (b.upper > 0 ? 0 : -Infinity) : buckets[i - 1]!.upper;
+    const count = i === 0 ? b.count : b.count - buckets[i - 1]!.count;
+    // Observations of an infinite-width bucket are taken to sit at its infinite end.
+    const atMinusInf = bLower === -Infinity;
+    const atPlusInf = b.upper === Infinity;
+    if (!lowerSet && bLower >= lower) {
+      lowerRank = rank;
+      lowerSet = true;
+    }
+    if (!upperSet && bLower >= upper) {
+      upperRank = rank;
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    if (!lowerSet && bLower < lower && b.upper > lower) {
+      lowerRank = atMinusInf
+        ? rank + count
+        : atPlusInf
+          ? rank
+          : rank + (count * (lower - bLower)) / (b.upper - bLower);
+      lowerSet = true;
+    }
+    if (!upperSet && bLower < upper && b.upper > upper) {
+      upperRank = atMinusInf
+        ? rank + count
+        : atPlusInf
+          ? rank
+          : rank + (count * (upper - bLower)) / (b.upper - bLower);
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    rank += count;
+  }
+  if (!lowerSet || lowerRank > total) lowerRank = total;
+  if (!upperSet || upperRank > total) upperRank = total;
+  return (upperRank - lowerRank) / total;
+}
+
+function histogramFraction(args: EvalValue[], ctx: FuncContext): FuncResult {
+  const lower = argScalar(args, 0);
+  const upper = argScalar(args, 1);
+  const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
+  for (const s of argVector(args, 2)) {
+    const le = parseLe(s.labels['le']);
+    if (le === null) {
+      ctx.warn(
+        ctx.call.args[2]!,
+        `PromQL warning: bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${s.labels['__name__'] ?? ''}"`,
+      );
+      continue;
+    }
+    const rest: Record<string, string> = { ...s.labels };
+    delete rest['le'];
+    delete rest['__name__'];
+    const labels = makeLabels(rest);
+    const key = JSON.stringify(labels);
+    let g = groups.get(key);
+    if (!g) {
+      g = { labels, buckets: [] };
+      groups.set(key, g);
+    }
+    g.buckets.push({ upper: le, count: s.v });
+  }
+  return vec(
+    [...groups.values()].map((g) => ({
+      labels: g.labels,
+      v: bucketFraction(lower, upper, g.buckets),
+    })),
+  );
+}
+
+/** Formats a float like OpenMetrics label values ("1.0", "0.25", "+Inf"). */
+function formatOpenMetricsFloat(v: number): string {
+  const s = formatG(v);
+  return /^-?\d+$/.test(s) ? s + '.0' : s;
+}
+
+function histogramQuantile(args: EvalValue[], ctx: FuncContext): FuncResult {
+  return histogramQuantileOf(
+    argVector(args, 1),
+    [argScalar(args, 0)],
+    [ctx.call.args[0]!],
+    ctx.call.args[1]!,
+    null,
+    ctx,
+  );
+}
+
+function histogramQuantiles(args: EvalValue[], ctx: FuncContext): FuncResult {
+  const label = argString(args, 1);
+  const qs: number[] = [];
+  for (let i = 2; i < args.length; i++) qs.push(argScalar(args, i));
+  return histogramQuantileOf(
+    argVector(args, 0),
+    qs,
+    ctx.call.args.slice(2),
+    ctx.call.args[0]!,
+    label,
+    ctx,
+  );
 }
 
 /** Go's %g for warnings. */
@@ -736,6 +887,7 @@ const impls: Record<string, FuncImpl> = {
   stdvar_over_time: overTime((s) => stdvarOf(s)),
   mad_over_time: overTime((s) => {
     const vals = Array.from(s.vs);
+    if (vals.some((v) => Number.isNaN(v))) return NaN;
     const median = quantile(0.5, vals);
     return quantile(
       0.5,
@@ -768,12 +920,13 @@ const impls: Record<string, FuncImpl> = {
   double_exponential_smoothing: smoothing('double_exponential_smoothing'),
   holt_winters: smoothing('holt_winters'),
   histogram_quantile: histogramQuantile,
+  histogram_quantiles: histogramQuantiles,
   histogram_count: () => vec([]),
   histogram_sum: () => vec([]),
   histogram_avg: () => vec([]),
   histogram_stddev: () => vec([]),
   histogram_stdvar: () => vec([]),
-  histogram_fraction: () => vec([]),
+  histogram_fraction: histogramFraction,
   label_replace: labelReplace,
   label_join: labelJoin,
   sort: sortByValue(false),

@@ -126,12 +126,8 @@ export function vectorBinop(
     let r = rs.v;
     if (m.card === 'one-to-many') [l, r] = [r, l];
     const [raw, keep] = scalarBinop(e.op, l, r);
-    if (!e.bool && !keep) continue;
-    const v = e.bool ? (keep ? 1 : 0) : raw;
-    const drop = !isComparisonOp(e.op) || e.bool;
-    // With delayed name removal the name stays (marked) until the end of the query.
-    const metric = resultMetric(ls.labels, rs.labels, m, drop && !delayedNameRemoval);
     const seen = matched.get(sig);
+    // One-to-one matching errors are detected even for samples a comparison filters out.
     if (m.card === 'one-to-one') {
       if (seen !== undefined) {
         throw new EvalError(
@@ -140,7 +136,13 @@ export function vectorBinop(
         );
       }
       matched.set(sig, null);
-    } else {
+    }
+    if (!e.bool && !keep) continue;
+    const v = e.bool ? (keep ? 1 : 0) : raw;
+    const drop = !isComparisonOp(e.op) || e.bool;
+    // With delayed name removal the name stays (marked) until the end of the query.
+    const metric = resultMetric(ls.labels, rs.labels, m, drop && !delayedNameRemoval);
+    if (m.card !== 'one-to-one') {
       const key = JSON.stringify(metric);
       let set = seen;
       if (!set) {

@@ -667,7 +667,9 @@ function findSyntaxError(text: string, top: SyntaxNode): PositionedError | null 
 /** Parses and type-checks a PromQL expression. */
 export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
   try {
-    let source = text;
+    // lezer-promql 0.314 does not know min_of/max_of; they are parsed as a same-length known
+    // function name, and the builder reads the real name from the original text.
+    let source = text.replace(/(^|[^a-zA-Z0-9_:"'`])(min_of|max_of)(?=\s*\()/g, '$1absent');
     let tree = parser.parse(source);
     let syntax = findSyntaxError(source, tree.topNode);
     // lezer-promql rejects a trailing dot ("2.", "1./6."), which Go's ParseFloat accepts; it is
@@ -688,7 +690,7 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
     const top = tree.topNode;
     if (syntax)
       return { ok: false, error: findSyntaxError(text, parser.parse(text).topNode) ?? syntax };
-    const b = new Builder(source, opts.compat ?? 'v3');
+    const b = new Builder(text, opts.compat ?? 'v3');
     const expr = b.expr(top);
     return { ok: true, value: expr, warnings: [] };
   } catch (err) {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { compareOutcomes, engineOutcome, floatsAgree, labelsKey, type Outcome } from './index.ts';
+import {
+  classifyDisagreement,
+  compareOutcomes,
+  engineOutcome,
+  floatsAgree,
+  formatOutcome,
+  isTopkTie,
+  labelsKey,
+  type Disagreement,
+  type Outcome,
+} from './index.ts';
 
 const samples = (...list: [Record<string, string>, number][]): Outcome => ({
   kind: 'samples',
@@ -117,4 +127,114 @@ describe('labelsKey', () => {
   it('sorts label names', () => {
     expect(labelsKey({ b: '2', a: '1' })).toBe('{a="1", b="2"}');
   });
+});
+
+describe('isTopkTie', () => {
+  const testCases: { name: string; expr: string; judge: Outcome; ours: Outcome; tie: boolean }[] = [
+    {
+      name: 'a different choice among equal values is a tie',
+      expr: 'topk(1, up)',
+      judge: samples([{ i: 'a' }, 1]),
+      ours: samples([{ i: 'b' }, 1]),
+      tie: true,
+    },
+    {
+      name: 'a different value is not',
+      expr: 'topk(1, up)',
+      judge: samples([{ i: 'a' }, 1]),
+      ours: samples([{ i: 'b' }, 0]),
+      tie: false,
+    },
+    {
+      name: 'without topk or bottomk nothing is a tie',
+      expr: 'max(up)',
+      judge: samples([{ i: 'a' }, 1]),
+      ours: samples([{ i: 'b' }, 1]),
+      tie: false,
+    },
+  ];
+  for (const { name, expr, judge, ours, tie } of testCases) {
+    it(name, () => {
+      expect(isTopkTie(expr, judge, ours)).toBe(tie);
+    });
+  }
+});
+
+describe('classifyDisagreement', () => {
+  const scenario = { intervalMs: 15_000, endMs: 60_000, series: [], families: [] };
+  const disagreement = (expr: string, promtool: Outcome, ours: Outcome): Disagreement => ({
+    seed: 1,
+    group: { scenario, cases: [] },
+    case: { id: 0, expr, evalTimeMs: 0 },
+    reason: 'test',
+    promtool,
+    ours,
+  });
+  const testCases: { expr: string; promtool: Outcome; ours: Outcome; id: string | undefined }[] = [
+    {
+      expr: '(up) atan2 (x)',
+      promtool: samples([{ __name__: 'up', a: '1' }, 0.5]),
+      ours: samples([{ a: '1' }, 0.5]),
+      id: 'atan2-keeps-metric-name-in-v2',
+    },
+    {
+      expr: '(up) atan2 (x)',
+      promtool: samples([{ __name__: 'up', a: '1' }, 0.5]),
+      ours: samples([{ a: '1' }, 0.6]),
+      id: undefined,
+    },
+    {
+      expr: 'stddev(x)',
+      promtool: samples([{}, 0]),
+      ours: samples([{}, NaN]),
+      id: 'stddev-of-one-nan-is-zero',
+    },
+    {
+      expr: 'stddev_over_time(x[1m])',
+      promtool: samples([{}, 0]),
+      ours: samples([{}, NaN]),
+      id: undefined,
+    },
+    {
+      expr: 'count_values("value", x)',
+      promtool: samples([{ value: '2.950466666666667' }, 1]),
+      ours: samples([{ value: '2.9504666666666663' }, 1]),
+      id: 'count-values-last-bits',
+    },
+    {
+      expr: 'count_values("value", x)',
+      promtool: samples([{ value: '2.95' }, 1]),
+      ours: samples([{ value: '2.96' }, 1]),
+      id: undefined,
+    },
+    {
+      expr: 'a < on() b',
+      promtool: samples([{}, 1]),
+      ours: { kind: 'error', message: 'multiple matches for labels: many-to-one matching' },
+      id: 'one-to-one-duplicate-checked-too-early',
+    },
+    {
+      expr: 'cos(x ^ pi())',
+      promtool: samples([{}, -0.2790630172192926]),
+      ours: samples([{}, -0.2790630163249689]),
+      id: 'go-trig-argument-reduction',
+    },
+    {
+      expr: 'cos(x ^ pi())',
+      promtool: samples([{}, -0.3]),
+      ours: samples([{}, -0.2]),
+      id: undefined,
+    },
+    {
+      expr: 'group(timestamp(x{a="b"} offset 5m @ 431.5))',
+      promtool: samples(),
+      ours: samples([{}, 1]),
+      id: 'timestamp-with-offset-and-at',
+    },
+  ];
+  for (const { expr, promtool, ours, id } of testCases) {
+    it(`classifies ${expr} (${formatOutcome(promtool)} vs ${formatOutcome(ours)}) as ${id}`, () => {
+      expect(classifyDisagreement(disagreement(expr, promtool, ours))?.id).toBe(id);
+    });
+  }
 });

@@ -126,7 +126,7 @@ class ExprGenerator {
           `sort_desc(${this.vector(depth - 1, allowSubquery)})`,
         ]);
       case 14:
-        return `${r.pick(TIME_FUNCS)}(${this.vector(depth - 1, allowSubquery)})`;
+        return this.timeFunction();
       default:
         return this.selector();
     }
@@ -353,6 +353,25 @@ class ExprGenerator {
     }
     const sources = r.subset(this.labelNames(), 0.4).map((n) => `, "${n}"`);
     return `label_join(${inner}, "${r.pick(['joined', 'job'])}", "${r.pick(['-', ',', ''])}"${sources.join('')})`;
+  }
+
+  // The date functions convert the value to int64 seconds; Go leaves that conversion undefined
+  // for NaN, infinities and values out of range (on amd64 they all become the minimum int64,
+  // which promtool then prints as year 292277026596), so promtool cannot judge those inputs.
+  // Only arguments that are always finite and in range are generated.
+  private timeFunction(): string {
+    const r = this.rng;
+    const f = r.pick(TIME_FUNCS);
+    switch (r.int(0, 3)) {
+      case 0:
+        return `${f}()`;
+      case 1:
+        return `${f}(timestamp(${this.selector()}))`;
+      case 2:
+        return `${f}(vector(time()))`;
+      default:
+        return `${f}(${this.selector(['counter', 'up'])})`;
+    }
   }
 
   private histogramQuantile(): string {

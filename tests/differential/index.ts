@@ -39,6 +39,7 @@ export {
   engineOutcome,
   evaluateWithEngine,
   floatsAgree,
+  isTopkTie,
   formatDisagreement,
   formatOutcome,
   generateBatch,
@@ -51,3 +52,8 @@ export {
   type EngineResult,
   type EngineValue,
 } from './differential.ts';
+export {
+  classifyDisagreement,
+  knownDisagreements,
+  type KnownDisagreement,
+} from './knownDisagreements.ts';

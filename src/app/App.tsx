@@ -100,9 +100,7 @@ export function App() {
               lines={view.failures}
               cursor={cursor}
               onCursor={setCursor}
-              lineName={(l) =>
-                `${memberName(l.labels.instance)} ${formatLabelsShort(l.labels, ['job', 'instance'])}`
-              }
+              lineName={(l) => memberName(l.labels.instance)}
               testId="chart-failures"
             />
           </section>
@@ -116,6 +114,11 @@ export function App() {
                 cursor={cursor}
                 onCursor={setCursor}
                 onExport={() => openExport(rule.id)}
+                lineName={(l) =>
+                  l.labels.instance !== undefined
+                    ? memberName(l.labels.instance)
+                    : formatLabelsShort(l.labels)
+                }
               />
             ))}
           </div>

@@ -2,8 +2,8 @@
 // button that exports it as a Prometheus rule file.
 import type { AlertState } from '../../rules/index.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
-import type { RuleView } from '../model/evaluateView.ts';
-import { formatLabelsShort, formatOffset } from './format.ts';
+import type { ChartLine, RuleView } from '../model/evaluateView.ts';
+import { formatOffset, summarizeSpans } from './format.ts';
 import { StateBand } from './StateBand.tsx';
 import { TimeChart } from './TimeChart.tsx';
 
@@ -21,15 +21,16 @@ export interface RulePanelProps {
   readonly cursor: number;
   readonly onCursor: (t: number) => void;
   readonly onExport: () => void;
+  readonly lineName: (line: ChartLine) => string;
 }
 
 /** Shows one rule's expression, value chart and state band. */
-export function RulePanel({ rule, view, times, cursor, onCursor, onExport }: RulePanelProps) {
+export function RulePanel(props: RulePanelProps) {
+  const { rule, view, times, cursor, onCursor, onExport, lineName } = props;
   const end = times[times.length - 1] ?? 0;
   const step = times.length > 1 ? (times[1] ?? 0) - (times[0] ?? 0) : 0;
   const cursorIndex = step > 0 ? Math.min(times.length - 1, Math.floor(cursor / step)) : 0;
   const stateAtCursor = view?.states[cursorIndex] ?? 'inactive';
-  const active = (view?.spans ?? []).filter((s) => s.state !== 'inactive');
   return (
     <section
       className="panel rule"
@@ -56,15 +57,23 @@ export function RulePanel({ rule, view, times, cursor, onCursor, onExport }: Rul
         </p>
       ) : null}
       <TimeChart
-        title="Expression value"
-        query="(the alert expression; no line means no output)"
+        title={view?.threshold ? 'Value before the threshold' : 'Expression value'}
+        query={view?.valueQuery ?? rule.expr}
+        threshold={
+          view?.threshold
+            ? {
+                value: view.threshold.value,
+                label: `fires where ${view.threshold.op} ${view.threshold.value}`,
+              }
+            : null
+        }
         times={times}
         lines={view?.lines ?? []}
         cursor={cursor}
         onCursor={onCursor}
         height={110}
-        lineName={(l) => formatLabelsShort(l.labels)}
-        emptyText="The expression returned nothing at any evaluation in this scenario."
+        lineName={lineName}
+        emptyText="No series at any evaluation in this scenario."
         testId={`rule-${rule.id}-value`}
       />
       <StateBand
@@ -84,14 +93,7 @@ export function RulePanel({ rule, view, times, cursor, onCursor, onExport }: Rul
         >
           {stateAtCursor}
         </strong>
-        .{' '}
-        <span data-testid={`rule-${rule.id}-spans`}>
-          {active.length === 0
-            ? 'Never pending or firing in this scenario.'
-            : active
-                .map((s) => `${s.state} ${formatOffset(s.from)}–${formatOffset(s.to)}`)
-                .join(', ')}
-        </span>
+        . <span data-testid={`rule-${rule.id}-spans`}>{summarizeSpans(view?.spans ?? [])}</span>
       </p>
     </section>
   );

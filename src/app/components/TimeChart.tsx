@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import {
   CartesianGrid,
+  Legend,
   Line,
   LineChart,
   ReferenceLine,
@@ -29,6 +30,8 @@ export interface TimeChartProps {
   readonly lineName?: (line: ChartLine) => string;
   readonly emptyText?: string;
   readonly testId?: string;
+  /** A horizontal line, e.g. an alert threshold. */
+  readonly threshold?: { readonly value: number; readonly label: string } | null;
 }
 
 /** Draws the given lines against the shared time axis. */
@@ -89,6 +92,26 @@ export function TimeChart(props: TimeChartProps) {
               formatter={(v) => formatValue(Number(v))}
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
             />
+            <Legend
+              verticalAlign="top"
+              align="right"
+              height={20}
+              iconSize={10}
+              wrapperStyle={{ fontSize: 11, top: -4 }}
+            />
+            {props.threshold ? (
+              <ReferenceLine
+                y={props.threshold.value}
+                stroke="var(--firing)"
+                strokeDasharray="4 3"
+                label={{
+                  value: props.threshold.label,
+                  position: 'insideTopRight',
+                  fontSize: 11,
+                  fill: 'var(--muted)',
+                }}
+              />
+            ) : null}
             <ReferenceLine x={cursor} stroke="var(--cursor)" strokeWidth={1.5} />
             {lines.map((line, i) => (
               <Line

@@ -31,3 +31,13 @@ export function formatLabelsShort(
     .sort();
   return `{${keys.map((k) => `${k}="${labels[k] ?? ''}"`).join(', ')}}`;
 }
+
+/** The stretches in which a rule was pending or firing, as the rule panel writes them. */
+export function summarizeSpans(
+  spans: readonly { from: number; to: number; state: string }[],
+): string {
+  const active = spans.filter((s) => s.state !== 'inactive');
+  return active.length === 0
+    ? 'Never pending or firing in this scenario.'
+    : active.map((s) => `${s.state} ${formatOffset(s.from)}–${formatOffset(s.to)}`).join(', ');
+}

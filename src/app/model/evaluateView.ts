@@ -2,7 +2,7 @@
 // cluster, loads the scraped series into the engine's store, evaluates the raw-series queries and
 // every rule over the scenario's evaluation schedule, and samples the ground truth. Pure: it runs
 // in the Web Worker, in unit tests and in the e2e checks alike.
-import { SeriesStore, evalRange, type Labels } from '../../promql/index.ts';
+import { SeriesStore, evalRange, parseExpr, type Expr, type Labels } from '../../promql/index.ts';
 import { alertTimeline, type AlertState } from '../../rules/index.ts';
 import { simulate, type Member, type Scenario } from '../../sim/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
@@ -25,10 +25,48 @@ export interface StateSpan<S extends string> {
 export interface RuleView {
   readonly id: string;
   readonly alert: string;
+  /** The query charted as the rule's value: the left side of a threshold comparison, or the rule. */
+  readonly valueQuery: string;
+  readonly threshold: Threshold | null;
   readonly lines: readonly ChartLine[];
   readonly states: readonly AlertState[];
   readonly spans: readonly StateSpan<AlertState>[];
   readonly error: string | null;
+}
+
+/** A top-level `<vector> <op> <number>` comparison of an alert expression. */
+export interface Threshold {
+  readonly op: string;
+  readonly value: number;
+}
+
+const comparisonOps: ReadonlySet<string> = new Set(['==', '!=', '>', '<', '>=', '<=']);
+
+function numberValue(e: Expr): number | null {
+  if (e.type === 'numberLiteral') return e.val;
+  if (e.type === 'parenExpr') return numberValue(e.expr);
+  if (e.type === 'unaryExpr') {
+    const v = numberValue(e.expr);
+    return v === null ? null : e.op === '-' ? -v : v;
+  }
+  return null;
+}
+
+/**
+ * Splits `X > 0.5` into X and the threshold, so the chart can show X's value even where the
+ * comparison filters every series out (which is when a rule is most puzzling).
+ */
+export function splitThreshold(expr: string): { query: string; threshold: Threshold } | null {
+  const parsed = parseExpr(expr);
+  if (!parsed.ok) return null;
+  const root = parsed.value;
+  if (root.type !== 'binaryExpr' || root.bool || !comparisonOps.has(root.op)) return null;
+  const value = numberValue(root.rhs);
+  if (value === null || numberValue(root.lhs) !== null) return null;
+  return {
+    query: expr.slice(root.lhs.from, root.lhs.to),
+    threshold: { op: root.op, value },
+  };
 }
 
 /** The ground truth at one evaluation time. */
@@ -72,7 +110,10 @@ export function evaluateView(scenario: Scenario, rules: readonly RuleDraft[]): V
   };
 
   const ruleViews = rules.map((rule): RuleView => {
-    const lines = evalRange(rule.expr, store, 0, scenario.duration, step);
+    const split = splitThreshold(rule.expr);
+    const valueQuery = split?.query ?? rule.expr;
+    const threshold = split?.threshold ?? null;
+    const lines = evalRange(valueQuery, store, 0, scenario.duration, step);
     const timeline = alertTimeline(
       {
         alert: rule.alert,
@@ -87,12 +128,23 @@ export function evaluateView(scenario: Scenario, rules: readonly RuleDraft[]): V
     );
     if (!lines.ok || !timeline.ok) {
       const error = !lines.ok ? lines.error.message : timeline.ok ? '' : timeline.error.message;
-      return { id: rule.id, alert: rule.alert, lines: [], states: [], spans: [], error };
+      return {
+        id: rule.id,
+        alert: rule.alert,
+        valueQuery,
+        threshold,
+        lines: [],
+        states: [],
+        spans: [],
+        error,
+      };
     }
     const states = timeline.value.steps.map((s) => s.state);
     return {
       id: rule.id,
       alert: rule.alert,
+      valueQuery,
+      threshold,
       lines: toLines(lines.value.series, times),
       states,
       spans: toSpans(times, step, states),
@@ -152,11 +204,14 @@ export function toSpans<S extends string>(
   states: readonly S[],
 ): StateSpan<S>[] {
   const spans: StateSpan<S>[] = [];
+  const end = times[times.length - 1] ?? 0;
   states.forEach((state, i) => {
     const from = times[i] ?? 0;
+    // The last evaluation's state holds past the end of the timeline: cut it there.
+    const to = Math.min(from + step, Math.max(end, from));
     const last = spans[spans.length - 1];
-    if (last && last.state === state) spans[spans.length - 1] = { ...last, to: from + step };
-    else spans.push({ from, to: from + step, state });
+    if (last && last.state === state) spans[spans.length - 1] = { ...last, to };
+    else spans.push({ from, to, state });
   });
   return spans;
 }

@@ -42,7 +42,7 @@ or
 /** The naive rule: fires for a listed target whose scrape fails, and for nothing else. */
 export const naiveUpRule: RuleDraft = {
   id: 'naiveUp',
-  alert: 'EtcdTargetDown',
+  alert: 'etcdTargetDown',
   expr: 'up{job=~".*etcd.*"} == 0',
   forMs: 0,
   keepFiringForMs: 0,

@@ -33,13 +33,18 @@ export interface PlaygroundActions {
 
 export type PlaygroundState = PlaygroundData & PlaygroundActions;
 
+/** Where the cursor starts: a few minutes into the first event, when its effects show. */
+export function initialCursor(scenario: Scenario): number {
+  const first: ScenarioEvent | undefined = scenario.events[0];
+  return first ? Math.min(scenario.duration, first.at + 5 * 60_000) : 0;
+}
+
 /** The state a fresh page starts from (and tests reset to). */
 export function getInitialState(): PlaygroundData {
-  const firstEvent: ScenarioEvent | undefined = defaultScenario.events[0];
   return {
     scenario: defaultScenario,
     rules: defaultRules,
-    cursor: firstEvent ? firstEvent.at : 0,
+    cursor: initialCursor(defaultScenario),
     view: null,
     evaluating: false,
     error: null,

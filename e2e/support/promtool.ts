@@ -1,0 +1,59 @@
+// Runs real promtool from the e2e specs: the scenario's series with the engine's alert states as
+// expectations (so promtool passing means Prometheus agrees with what the page shows), and
+// `promtool check rules` on an exported file.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simulate, type Scenario } from '../../src/sim/index.ts';
+import { evaluateView } from '../../src/app/model/evaluateView.ts';
+import { computeAlertChecks, formatPromtoolTest } from '../../src/app/model/promtoolTest.ts';
+import type { RuleDraft } from '../../src/app/model/rulePresets.ts';
+import { summarizeSpans } from '../../src/app/components/format.ts';
+
+function promtool(args: string[]): { exitCode: number | null; output: string } {
+  const r = spawnSync('promtool', args, { encoding: 'utf8' });
+  if (r.error)
+    throw new Error(`promtool is required (apt-get install prometheus): ${r.error.message}`);
+  return { exitCode: r.status, output: r.stdout + r.stderr };
+}
+
+/** Runs `promtool test rules` on the scenario with the engine's alerts at every evaluation. */
+export function runPromtoolAgainstEngine(scenario: Scenario, rules: readonly RuleDraft[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'quorumlab-e2e-'));
+  // Debian's promtool is Prometheus 2.x: evaluate with its semantics.
+  const files = formatPromtoolTest(simulate(scenario), rules, {
+    ruleFileName: 'rules.yaml',
+    compat: 'v2',
+  });
+  writeFileSync(join(dir, 'rules.yaml'), files.rules);
+  writeFileSync(join(dir, 'test.yaml'), files.test);
+  return promtool(['test', 'rules', join(dir, 'test.yaml')]);
+}
+
+/** Runs `promtool check rules` on a rule file's text. */
+export function checkRulesWithPromtool(text: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'quorumlab-e2e-'));
+  writeFileSync(join(dir, 'rules.yaml'), text);
+  return promtool(['check', 'rules', join(dir, 'rules.yaml')]);
+}
+
+/** What the rule panel should say about the rule in this scenario. */
+export function expectedStates(scenario: Scenario, rule: RuleDraft) {
+  const view = evaluateView(scenario, [rule]);
+  const ruleView = view.rules[0];
+  if (!ruleView) throw new Error('no rule view');
+  return { summary: summarizeSpans(ruleView.spans) };
+}
+
+/**
+ * The page evaluates with Prometheus 3 semantics and Debian's promtool is Prometheus 2: the
+ * comparison with promtool speaks for the page only where both semantics agree on the alerts.
+ */
+export function alertsUnderBothSemantics(scenario: Scenario, rules: readonly RuleDraft[]) {
+  const sim = simulate(scenario);
+  return {
+    v2: computeAlertChecks(sim, rules, { compat: 'v2' }),
+    v3: computeAlertChecks(sim, rules, { compat: 'v3' }),
+  };
+}

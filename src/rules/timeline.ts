@@ -1,9 +1,15 @@
 // Replays one alerting rule over a time range on the rule manager's schedule (start,
 // start+interval, … ≤ end, as promtool's unit tests run it): the expression's output at each
 // evaluation and every alert's state transitions, for the UI's timeline.
-import { parseExpr, type Labels, type Result, type SeriesStore } from '../promql/index.ts';
+import {
+  evalRange,
+  parseExpr,
+  type Labels,
+  type Result,
+  type SeriesStore,
+} from '../promql/index.ts';
 import { AlertingRule, type AlertRuleSpec, type AlertState } from './alerting.ts';
-import { makeQueryFn } from './engine.ts';
+import { makeQueryFn, type QueryFn, type QuerySample } from './engine.ts';
 
 /** The rule's state and expression output at each evaluation, and each alert's history. */
 export interface AlertTimeline {
@@ -30,7 +36,25 @@ export function alertTimeline(
   if (!(range.interval > 0)) {
     return { ok: false, error: { from: 0, to: 0, message: 'interval must be positive' } };
   }
-  const query = makeQueryFn(store, { compat, defaultSubqueryStep: range.interval });
+  const instant = makeQueryFn(store, { compat, defaultSubqueryStep: range.interval });
+  // One range evaluation gives the expression's value at every step (a range query is instant
+  // queries at each step); fall back to instant queries when it fails, e.g. on an error at one
+  // step that must only affect that step.
+  const byStep = new Map<number, QuerySample[]>();
+  const ranged = evalRange(parsed.value, store, range.start, range.end, range.interval, {
+    compat,
+    defaultSubqueryStep: range.interval,
+  });
+  if (ranged.ok) {
+    for (let t = range.start; t <= range.end; t += range.interval) byStep.set(t, []);
+    for (const series of ranged.value.series) {
+      for (const p of series.points) byStep.get(p.t)?.push({ labels: series.labels, v: p.v });
+    }
+  }
+  const query: QueryFn = (expr, t) => {
+    const pre = expr === rule.expr ? byStep.get(t) : undefined;
+    return pre ? { ok: true, samples: pre } : instant(expr, t);
+  };
   const ar = new AlertingRule(rule, { compat });
   const timeline: AlertTimeline = { steps: [], alerts: [] };
   const history = new Map<string, AlertTimeline['alerts'][number]>();

@@ -168,6 +168,32 @@ describe('alertTimeline', () => {
     ]);
   });
 
+  it('gives the same expression output as instant queries at each step', () => {
+    const store = new SeriesStore();
+    ['0+1x30', '5 4 3 _ stale 1x20', '0+2x10 0+3x20'].forEach((values, i) => {
+      const p = parseSeriesValues(values, 30_000);
+      if (p.ok)
+        store.addSeries({ __name__: 'c', instance: `i${i}`, job: i % 2 ? 'a' : 'b' }, p.value);
+    });
+    const query = makeQueryFn(store, { defaultSubqueryStep: MIN });
+    for (const expr of [
+      'rate(c[2m]) > 0',
+      'sum by (job) (c) > 3',
+      'max_over_time(c[3m:1m])',
+      'scalar(sum(c))',
+    ]) {
+      const r = alertTimeline(rule({ expr }), store, { start: 0, end: 15 * MIN, interval: MIN });
+      if (!r.ok) throw new Error(r.error.message);
+      for (const step of r.value.steps) {
+        const want = query(expr, step.t);
+        if (!want.ok) throw new Error(want.message);
+        const key = (xs: { labels: object; v: number }[]): string[] =>
+          xs.map((x) => JSON.stringify([x.labels, x.v])).sort();
+        expect(key(step.samples)).toEqual(key(want.samples));
+      }
+    }
+  });
+
   it('reports a parse error as an error value', () => {
     const r = alertTimeline(rule({ expr: 'x >' }), new SeriesStore(), {
       start: 0,

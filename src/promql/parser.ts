@@ -601,6 +601,23 @@ class Builder {
     if ((lt === 'scalar' || rt === 'scalar') && isSetOp(op)) {
       this.fail(node, `set operator "${op}" not allowed in binary scalar expression`);
     }
+    // lezer-promql folds a sign into a number literal, so "-2 ^ 2" arrives as (-2) ^ 2; in
+    // Prometheus ^ binds tighter than a unary sign: -(2 ^ 2).
+    const sign = this.text[lhsNode.from];
+    if (op === '^' && lhs.type === 'numberLiteral' && (sign === '-' || sign === '+')) {
+      const unsigned: Expr = { ...lhs, val: Math.abs(lhs.val), from: lhsNode.from + 1 };
+      const pow: Expr = {
+        type: 'binaryExpr',
+        op,
+        lhs: unsigned,
+        rhs,
+        bool,
+        matching,
+        from: unsigned.from,
+        to: node.to,
+      };
+      return { type: 'unaryExpr', op: sign, expr: pow, from: node.from, to: node.to };
+    }
     return { type: 'binaryExpr', op, lhs, rhs, bool, matching, from: node.from, to: node.to };
   }
 

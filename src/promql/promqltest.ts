@@ -382,7 +382,7 @@ function runEval(cmd: EvalCmd, store: SeriesStore, compat: 'v3' | 'v2'): string 
     if (wantFail.length === 0) return `expected: success\n  got: error: ${result.error.message}`;
     const texts = errorTexts(cmd.expr, result.error.from, result.error.message, isParse);
     for (const e of wantFail) {
-      if (e.msg !== undefined && !texts.includes(e.msg)) {
+      if (e.msg !== undefined && !texts.some((t) => t.trim() === e.msg)) {
         return `expected: error ${JSON.stringify(e.msg)}\n  got: error ${JSON.stringify(result.error.message)}`;
       }
       if (e.regex && !texts.some((t) => e.regex!.test(t))) {

@@ -34,10 +34,13 @@ export function createSeries(labels: Record<string, string>, columns: Columns): 
 }
 
 function toPoints({ times, values, stale }: Columns): Point[] {
-  const out: Point[] = [];
+  let count = 0;
+  for (let k = 0; k < values.length; k++) if (stale[k] || !Number.isNaN(values[k]!)) count++;
+  const out = new Array<Point>(count);
+  let i = 0;
   for (let k = 0; k < values.length; k++) {
-    if (stale[k]) out.push([times[k]!, null]);
-    else if (!Number.isNaN(values[k]!)) out.push([times[k]!, values[k]!]);
+    if (stale[k]) out[i++] = [times[k]!, null];
+    else if (!Number.isNaN(values[k]!)) out[i++] = [times[k]!, values[k]!];
   }
   return out;
 }

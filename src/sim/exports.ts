@@ -142,6 +142,17 @@ export interface OpenMetricsOptions {
  * special bit pattern), so they are left out; backfilled blocks lack them.
  */
 export function formatOpenMetrics(sim: Simulation, options: OpenMetricsOptions = {}): string {
+  return [...openMetricsChunks(sim, options)].join('');
+}
+
+/**
+ * The same text as formatOpenMetrics in pieces (one per family header or series), for output
+ * too large for one string (a day of a 5-member cluster is several hundred MB).
+ */
+export function* openMetricsChunks(
+  sim: Simulation,
+  options: OpenMetricsOptions = {},
+): Generator<string, void, undefined> {
   const offset = options.offsetMs ?? 0;
   const byFamily = new Map<string, SimSeries[]>();
   for (const series of sim.series) {
@@ -150,33 +161,37 @@ export function formatOpenMetrics(sim: Simulation, options: OpenMetricsOptions =
     if (!list) byFamily.set(family, (list = []));
     list.push(series);
   }
-  const out: string[] = [];
   for (const family of [...byFamily.keys()].sort()) {
     const meta = FAMILIES[family];
     // OpenMetrics names a counter family without its _total suffix.
     const familyName = meta?.type === 'counter' ? family.replace(/_total$/, '') : family;
-    out.push(`# TYPE ${familyName} ${meta?.type ?? 'unknown'}`);
-    if (meta) out.push(`# HELP ${familyName} ${meta.help}`);
+    yield (
+      `# TYPE ${familyName} ${meta?.type ?? 'unknown'}\n` +
+      (meta ? `# HELP ${familyName} ${meta.help}\n` : '')
+    );
     for (const series of byFamily.get(family)!) {
       const name = formatSeriesName(series.labels, ',');
+      const lines: string[] = [];
       const columns = columnsOf(series);
       if (columns) {
         const { times, values } = columns;
         for (let k = 0; k < values.length; k++) {
           const v = values[k]!;
           if (Number.isNaN(v)) continue;
-          out.push(`${name} ${formatOpenMetricsNumber(v)} ${formatTimestamp(times[k]! + offset)}`);
+          lines.push(
+            `${name} ${formatOpenMetricsNumber(v)} ${formatTimestamp(times[k]! + offset)}\n`,
+          );
         }
-        continue;
+      } else {
+        for (const [t, v] of series.points) {
+          if (v === null) continue;
+          lines.push(`${name} ${formatOpenMetricsNumber(v)} ${formatTimestamp(t + offset)}\n`);
+        }
       }
-      for (const [t, v] of series.points) {
-        if (v === null) continue;
-        out.push(`${name} ${formatOpenMetricsNumber(v)} ${formatTimestamp(t + offset)}`);
-      }
+      yield lines.join('');
     }
   }
-  out.push('# EOF');
-  return out.join('\n') + '\n';
+  yield '# EOF\n';
 }
 
 function formatOpenMetricsNumber(v: number): string {

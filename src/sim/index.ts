@@ -31,6 +31,7 @@ export {
   formatPromtoolSeries,
   formatPromqltestLoad,
   formatOpenMetrics,
+  openMetricsChunks,
   formatSeriesName,
   formatValues,
 } from './exports.ts';

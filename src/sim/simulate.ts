@@ -503,6 +503,8 @@ export function simulate(scenario: Scenario): Simulation {
   const micro = (x: number): number => Math.round(x * 1e6) / 1e6;
   const writesPerMember = (seg: Seg): number => load.writes / Math.max(1, runningCount(seg));
 
+  let truthFor = -1;
+  let truthNow = truthOf(segs[0]!);
   for (; k < scrapeCount; k++) {
     const t = k * s.scrapeInterval;
     for (let m = 0; m < n; m++) mult[m] = 0.9 + 0.2 * noise();
@@ -510,7 +512,11 @@ export function simulate(scenario: Scenario): Simulation {
     scrapeTimes.push(t);
     const seg = segs[si]!;
     const ph = seg.phys;
-    truth.push({ t, ...truthOf(seg) });
+    if (truthFor !== si) {
+      truthFor = si;
+      truthNow = truthOf(seg);
+    }
+    truth.push({ t, ...truthNow });
     for (let m = 0; m < n; m++) {
       const rep = report[m]!;
       const list = descs[m]!;

@@ -1,0 +1,155 @@
+// `quorumlab scenario list|show|series`: the simulator's presets and scenario files on the
+// command line. Thin: it parses arguments and calls src/sim.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.ts';
+import {
+  findPreset,
+  formatDuration,
+  openMetricsChunks,
+  formatPromqltestLoad,
+  formatPromtoolSeries,
+  presets,
+  scenarioToJson,
+  simulate,
+  validateScenario,
+} from '../../sim/index.ts';
+import type { Scenario } from '../../sim/index.ts';
+
+const usage = `Usage:
+  quorumlab scenario list [--format names|table]
+  quorumlab scenario show NAME|FILE
+  quorumlab scenario series NAME|FILE [--format promtool|promqltest|openmetrics]
+
+NAME is a preset (see "scenario list"); FILE is a scenario JSON file ({"version": 1, ...}).
+"show" prints the scenario as JSON; "series" prints every series Prometheus would store:
+promtool's input_series block, a promqltest load block, or OpenMetrics text for
+"promtool tsdb create-blocks-from openmetrics".`;
+
+/** Where the command writes; tests pass their own. */
+export interface ScenarioIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: ScenarioIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Loads a preset by name or a scenario file; errors are printed and yield undefined. */
+function loadScenario(arg: string, io: ScenarioIo): Scenario | undefined {
+  const preset = findPreset(arg);
+  if (preset) return preset.scenario;
+  let text: string;
+  try {
+    text = readFileSync(arg, 'utf8');
+  } catch {
+    io.err(
+      `quorumlab scenario: "${arg}" is neither a preset nor a readable file (see "quorumlab scenario list")\n`,
+    );
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    io.err(`${arg}: not valid JSON: ${err instanceof Error ? err.message : String(err)}\n`);
+    return undefined;
+  }
+  const result = validateScenario(json);
+  if (!result.ok) {
+    for (const e of result.errors)
+      io.err(`${arg}: ${e.path === '' ? '' : `${e.path}: `}${e.message}\n`);
+    return undefined;
+  }
+  return result.value;
+}
+
+function formatTable(): string {
+  const rows = presets.map((p) => [
+    p.name,
+    String(p.scenario.members),
+    formatDuration(p.scenario.scrapeInterval),
+    formatDuration(p.scenario.duration),
+    p.title,
+  ]);
+  const header = ['NAME', 'MEMBERS', 'SCRAPE', 'DURATION', 'TITLE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows]
+    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
+    .join('\n');
+}
+
+/** Runs `quorumlab scenario …` with the arguments after "scenario"; returns the exit code. */
+export function runScenario(args: string[], io: ScenarioIo = processIo): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    io.err(`quorumlab scenario: ${err instanceof Error ? err.message : String(err)}\n${usage}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(usage + '\n');
+    return 0;
+  }
+  const [sub, target, ...extra] = positionals;
+  const bad = (message: string): number => {
+    io.err(`quorumlab scenario: ${message}\n${usage}\n`);
+    return 2;
+  };
+  switch (sub) {
+    case 'list': {
+      if (target !== undefined) return bad('list takes no arguments');
+      const format = values.format ?? 'table';
+      if (format === 'names') io.out(presets.map((p) => p.name).join('\n') + '\n');
+      else if (format === 'table') io.out(formatTable() + '\n');
+      else return bad(`--format must be names or table, got "${format}"`);
+      return 0;
+    }
+    case 'show': {
+      if (target === undefined || extra.length > 0) return bad('show takes one NAME or FILE');
+      if (values.format !== undefined) return bad('show takes no --format');
+      const scenario = loadScenario(target, io);
+      if (!scenario) return 1;
+      io.out(JSON.stringify(scenarioToJson(scenario), null, 2) + '\n');
+      return 0;
+    }
+    case 'series': {
+      if (target === undefined || extra.length > 0) return bad('series takes one NAME or FILE');
+      const format = values.format ?? 'promtool';
+      if (format !== 'promtool' && format !== 'promqltest' && format !== 'openmetrics') {
+        return bad(`--format must be promtool, promqltest or openmetrics, got "${format}"`);
+      }
+      const scenario = loadScenario(target, io);
+      if (!scenario) return 1;
+      const sim = simulate(scenario);
+      if (format === 'promtool') io.out(formatPromtoolSeries(sim));
+      else if (format === 'promqltest') io.out(formatPromqltestLoad(sim));
+      else for (const chunk of openMetricsChunks(sim)) io.out(chunk);
+      return 0;
+    }
+    case undefined:
+      return bad('missing subcommand');
+    default:
+      return bad(`unknown subcommand "${sub}"`);
+  }
+}
+
+/** The `scenario` subcommand. */
+export const scenarioCommand: Command = {
+  name: 'scenario',
+  summary: 'list, show and export the simulator scenarios (presets or JSON files)',
+  run(args) {
+    return Promise.resolve(runScenario(args));
+  },
+};

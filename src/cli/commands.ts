@@ -4,6 +4,7 @@ import { promqltestCommand } from './commands/promqltest.ts';
 import { queryCommand } from './commands/query.ts';
 import { testCommand } from './commands/test.ts';
 import { checkCommand } from './commands/check.ts';
+import { scenarioCommand } from './commands/scenario.ts';
 
 /** Every subcommand, in the order --help lists them. */
 export const commands: readonly Command[] = [
@@ -11,4 +12,5 @@ export const commands: readonly Command[] = [
   queryCommand,
   testCommand,
   checkCommand,
+  scenarioCommand,
 ];

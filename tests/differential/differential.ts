@@ -232,6 +232,10 @@ export function isTopkTie(expr: string, judge: Outcome, ours: Outcome): boolean 
   if (!/\b(topk|bottomk)\b/.test(expr)) return false;
   if (judge.kind !== 'samples' || ours.kind !== 'samples') return false;
   if (judge.samples.length !== ours.samples.length) return false;
+  // Tied samples come from the same input vector: the same label names, other values.
+  const names = (samples: readonly OutcomeSample[]): string[] =>
+    samples.map((s) => Object.keys(s.labels).sort().join(',')).sort();
+  if (names(judge.samples).join(';') !== names(ours.samples).join(';')) return false;
   const a = sortedValues(judge.samples);
   const b = sortedValues(ours.samples);
   return a.every((v, i) => floatsAgree(v, b[i] ?? NaN));

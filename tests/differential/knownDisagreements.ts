@@ -97,16 +97,6 @@ export const knownDisagreements: readonly KnownDisagreement[] = [
       d.ours.message.includes('multiple matches for labels'),
   },
   {
-    id: 'go-trig-argument-reduction',
-    description:
-      "Go's math.Sin/Cos/Tan reduce large arguments differently from V8's (Cody-Waite with a " +
-      'three-part pi/4 below 2^29, Payne-Hanek above); for arguments around 1e8 the results ' +
-      'differ near 1e-9 relative.',
-    matches: (d) =>
-      /\b(sin|cos|tan)\(/.test(d.case.expr) &&
-      sameExceptValues(d, (p, o) => Math.abs(p - o) <= 1e-6 * Math.max(Math.abs(p), Math.abs(o))),
-  },
-  {
     id: 'timestamp-with-offset-and-at',
     description:
       'In Prometheus 2.42, `timestamp(x offset o @ t)` replaces the offset by the `@` ' +

@@ -184,6 +184,24 @@ function linearRegression(s: MSeries, interceptTime: number): [number, number] {
   return [slope, intercept];
 }
 
+/** Prometheus 2.x's avg_over_time: an incremental mean with Kahan compensation. */
+function incrementalMeanV2(vs: ArrayLike<number>): number {
+  let mean = 0;
+  let count = 0;
+  let c = 0;
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i]!;
+    count++;
+    if (mean === Infinity || mean === -Infinity) {
+      if ((v === Infinity || v === -Infinity) && mean > 0 === v > 0) continue;
+      if (Number.isFinite(v)) continue;
+    }
+    [mean, c] = kahanSumInc(v / count - mean / count, mean, c);
+  }
+  if (mean === Infinity || mean === -Infinity) return mean;
+  return mean + c;
+}
+
 function stdvarOf(s: MSeries): number {
   let count = 0;
   let mean = 0;
@@ -857,7 +875,8 @@ const impls: Record<string, FuncImpl> = {
   delta: extrapolatedRate(false, false),
   irate: instantValue(true),
   idelta: instantValue(false),
-  avg_over_time: overTime((s) => kahanMean(s.vs)),
+  avg_over_time: (args, ctx) =>
+    overTime((s) => (ctx.compat === 'v2' ? incrementalMeanV2(s.vs) : kahanMean(s.vs)))(args, ctx),
   sum_over_time: overTime((s) => {
     let sum = 0;
     let c = 0;

@@ -684,9 +684,14 @@ function findSyntaxError(text: string, top: SyntaxNode): PositionedError | null 
 /** Parses and type-checks a PromQL expression. */
 export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
   try {
-    // lezer-promql 0.314 does not know min_of/max_of; they are parsed as a same-length known
-    // function name, and the builder reads the real name from the original text.
-    let source = text.replace(/(^|[^a-zA-Z0-9_:"'`])(min_of|max_of)(?=\s*\()/g, '$1absent');
+    // lezer-promql 0.314 does not know min_of/max_of (newer) or holt_winters (Prometheus 2);
+    // they are parsed as a same-length known function name, and the builder reads the real
+    // name from the original text.
+    let source = text.replace(
+      /(^|[^a-zA-Z0-9_:"'`])(min_of|max_of|holt_winters)(?=\s*\()/g,
+      (_m, pre: string, name: string) =>
+        pre + (name === 'holt_winters' ? 'day_of_month' : 'absent'),
+    );
     let tree = parser.parse(source);
     let syntax = findSyntaxError(source, tree.topNode);
     // lezer-promql rejects a trailing dot ("2.", "1./6."), which Go's ParseFloat accepts; it is

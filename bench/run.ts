@@ -8,8 +8,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import {
+  evalRange,
+  parseExpr,
+  SeriesStore,
+  type Result,
+  type Series,
+} from '../src/promql/index.ts';
 import {
   compareOutcomes,
   formatGoDuration,
@@ -19,9 +26,7 @@ import {
   runPromtoolTestRules,
   seriesPoints,
   type DifferentialCase,
-  type EngineResult,
   type Outcome,
-  type SamplePoint,
   type Scenario,
 } from '../tests/differential/index.ts';
 import { defaultClusterOptions, generateEtcdCluster } from './etcdCluster.ts';
@@ -31,57 +36,6 @@ const rulesPath = resolve(
   process.env['QUORUM_ETCD_RULES'] ?? resolve(root, '../shared/conformance/etcd-mixin/rules.yaml'),
 );
 const STEP_MS = 60_000;
-
-/** The engine calls the benchmark makes (src/promql/index.ts, see docs/ARCHITECTURE.md). */
-interface RangeEngine {
-  newStore(): unknown;
-  addSeries(store: unknown, labels: Readonly<Record<string, string>>, points: SamplePoint[]): void;
-  parseExpr(text: string): EngineResult<unknown>;
-  evalRange(
-    expr: unknown,
-    store: unknown,
-    start: number,
-    end: number,
-    step: number,
-  ): EngineResult<MatrixValue>;
-}
-
-interface MatrixValue {
-  readonly type: string;
-  readonly series?: readonly {
-    readonly labels: Readonly<Record<string, string>>;
-    readonly points: readonly { readonly t: number; readonly v: number }[];
-  }[];
-}
-
-interface PromqlModule {
-  SeriesStore: new () => { addSeries(labels: Record<string, string>, points: SamplePoint[]): void };
-  parseExpr(text: string): EngineResult<unknown>;
-  evalRange(
-    expr: unknown,
-    store: unknown,
-    start: number,
-    end: number,
-    step: number,
-    opts: { compat: 'v2' | 'v3' },
-  ): EngineResult<MatrixValue>;
-}
-
-// Loaded at run time so that the benchmark still measures promtool while the engine is missing.
-async function loadEngine(): Promise<RangeEngine | null> {
-  const path = resolve(root, 'src/promql/index.ts');
-  if (!existsSync(path)) return null;
-  const mod = (await import(pathToFileURL(path).href)) as PromqlModule;
-  return {
-    newStore: () => new mod.SeriesStore(),
-    addSeries: (store, labels, points) =>
-      (store as InstanceType<PromqlModule['SeriesStore']>).addSeries({ ...labels }, points),
-    parseExpr: (text) => mod.parseExpr(text),
-    // promtool is Prometheus 2.42: compare with the engine's v2 semantics.
-    evalRange: (expr, store, start, end, step) =>
-      mod.evalRange(expr, store, start, end, step, { compat: 'v2' }),
-  };
-}
 
 function readAlertExpressions(path: string): { alert: string; expr: string }[] {
   const doc = parseYaml(readFileSync(path, 'utf8')) as {
@@ -103,7 +57,10 @@ function time<T>(fn: () => T): { value: T; ms: number } {
 }
 
 // Our range result at each step, in the outcome shape promtool's reports are read into.
-function stepOutcomes(result: EngineResult<MatrixValue>, steps: number[]): Map<number, Outcome> {
+function stepOutcomes(
+  result: Result<{ type: 'matrix'; series: Series[] }>,
+  steps: number[],
+): Map<number, Outcome> {
   const out = new Map<number, Outcome>();
   if (!result.ok) {
     for (const t of steps) out.set(t, { kind: 'error', message: result.error.message });
@@ -111,7 +68,7 @@ function stepOutcomes(result: EngineResult<MatrixValue>, steps: number[]): Map<n
   }
   const samples = new Map<number, { labels: Record<string, string>; value: number }[]>();
   for (const t of steps) samples.set(t, []);
-  for (const s of result.value.series ?? []) {
+  for (const s of result.value.series) {
     for (const p of s.points) samples.get(p.t)?.push({ labels: { ...s.labels }, value: p.v });
   }
   for (const [t, list] of samples) out.set(t, { kind: 'samples', samples: list });
@@ -138,35 +95,28 @@ async function benchEtcdMixin(): Promise<void> {
       `${alerts.length * steps.length} instant evaluations`,
   );
 
-  // Our engine.
-  const engine = await loadEngine();
+  // Our engine, with Prometheus 2.42's semantics (promtool's version).
+  const load = time(() => {
+    const store = new SeriesStore();
+    for (const s of series) store.addSeries({ ...s.labels }, seriesPoints(s, o.scrapeIntervalMs));
+    return store;
+  });
+  console.log(`ours: store built in ${fmtMs(load.ms)}`);
   const ours = new Map<number, Map<number, Outcome>>();
-  let oursTotal = NaN;
-  if (!engine) {
-    console.log('ours: src/promql/index.ts does not exist yet; engine not measured');
-  } else {
-    const load = time(() => {
-      const store = engine.newStore();
-      for (const s of series)
-        engine.addSeries(store, s.labels, seriesPoints(s, o.scrapeIntervalMs));
-      return store;
+  let evalMs = 0;
+  alerts.forEach((a, i) => {
+    const run = time(() => {
+      const parsed = parseExpr(a.expr, { compat: 'v2' });
+      if (!parsed.ok) return parsed;
+      return evalRange(parsed.value, load.value, 0, o.durationMs, STEP_MS, { compat: 'v2' });
     });
-    console.log(`ours: store built in ${fmtMs(load.ms)}`);
-    let evalMs = 0;
-    alerts.forEach((a, i) => {
-      const run = time(() => {
-        const parsed = engine.parseExpr(a.expr);
-        if (!parsed.ok) return parsed;
-        return engine.evalRange(parsed.value, load.value, 0, o.durationMs, STEP_MS);
-      });
-      evalMs += run.ms;
-      ours.set(i, stepOutcomes(run.value as EngineResult<MatrixValue>, steps));
-      const status = run.value.ok ? '' : `  ERROR: ${run.value.error.message}`;
-      console.log(`  ${fmtMs(run.ms).padStart(9)}  ${a.alert}${status}`);
-    });
-    oursTotal = load.ms + evalMs;
-    console.log(`ours: evaluation ${fmtMs(evalMs)}, total with store ${fmtMs(oursTotal)}`);
-  }
+    evalMs += run.ms;
+    ours.set(i, stepOutcomes(run.value, steps));
+    const status = run.value.ok ? '' : `  ERROR: ${run.value.error.message}`;
+    console.log(`  ${fmtMs(run.ms).padStart(9)}  ${a.alert}${status}`);
+  });
+  const oursTotal = load.ms + evalMs;
+  console.log(`ours: evaluation ${fmtMs(evalMs)}, total with the store ${fmtMs(oursTotal)}`);
 
   // promtool: the same evaluations as instant queries in one test file, one process.
   const scenario: Scenario = {
@@ -187,9 +137,10 @@ async function benchEtcdMixin(): Promise<void> {
   console.log(`promtool: loading the series only (no expressions): ${fmtMs(baseline.ms)}`);
   console.log(`promtool: whole process with every evaluation: ${fmtMs(full.ms)}`);
   console.log(`promtool: evaluation alone (difference): ${fmtMs(full.ms - baseline.ms)}`);
-  if (engine) {
-    console.log(`ratio promtool / ours (whole): ${(full.ms / oursTotal).toFixed(2)}`);
-  }
+  console.log(
+    `ratio promtool / ours: whole ${(full.ms / oursTotal).toFixed(2)}, ` +
+      `evaluation alone ${((full.ms - baseline.ms) / evalMs).toFixed(2)}`,
+  );
 
   // Do the two agree? promtool's report for every case, against our value at that step.
   const { reports, other } = parsePromtoolOutput(full.value.stderr);
@@ -199,7 +150,6 @@ async function benchEtcdMixin(): Promise<void> {
     );
     return;
   }
-  if (!engine) return;
   let agree = 0;
   const firstDisagreement = new Map<number, string>();
   cases.forEach((c, k) => {

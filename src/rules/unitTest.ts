@@ -367,14 +367,17 @@ function runTestGroup(
   // promtool 2.42 loads the series with `load 0s` when interval is unset; 3.x defaults it.
   const seriesInterval = tg.interval ?? (compat === 'v2' ? 0 : evalInterval);
   for (const is of tg.inputSeries) {
+    // promtool parses each `series values` line with the series grammar; errors carry the
+    // 1-based column in that line.
     const labels = parseSeriesDescriptor(is.series);
-    if (!labels.ok)
-      return setupFailure([
-        `error parsing series ${JSON.stringify(is.series)}: ${labels.error.message}`,
-      ]);
+    if (!labels.ok) {
+      return setupFailure([`1:${labels.error.from + 1}: parse error: ${labels.error.message}`]);
+    }
     const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
-    if (!points.ok)
-      return setupFailure([`error parsing values of ${is.series}: ${points.error.message}`]);
+    if (!points.ok) {
+      const col = is.series.length + 2 + points.error.from;
+      return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
+    }
     store.addSeries(labels.value, points.value);
   }
 

@@ -69,7 +69,7 @@ export function promtoolExpand(cases: TemplateCase[]): string[] {
     );
     series.push(
       `  - series: ${yamlQuote(`tmpl_case_${i}{${labels}}`)}`,
-      `    values: '${String(c.value)}'`,
+      `    values: '${c.value === Infinity ? 'Inf' : c.value === -Infinity ? '-Inf' : String(c.value)}'`,
     );
     tests.push(`  - eval_time: 0m`, `    alertname: T${i}`);
   });

@@ -1,8 +1,9 @@
 // Alert templates expanded by our Go text/template implementation, checked against real promtool:
 // every case is rendered by both, and promtool's text is the expectation.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderTemplate } from '../../src/rules/index.ts';
-import { promtoolExpand, type TemplateCase } from './promtool.ts';
+import { SeriesStore } from '../../src/promql/index.ts';
+import { makeQueryFn, renderTemplate, runCheckRules } from '../../src/rules/index.ts';
+import { promtoolExpand, runPromtool, type TemplateCase } from './promtool.ts';
 
 const L = { instance: 'etcd-0.example.com:2379', job: 'etcd', To: 'member-1' };
 
@@ -123,6 +124,93 @@ const testCases: TemplateCase[] = [
     labels: L,
     value: 1,
   },
+  { template: '{{ .Labels.job.x }}', labels: L, value: 1 },
+  { template: '{{ $labels }} {{ index $labels }}', labels: L, value: 1 },
+  { template: '{{ . }}', labels: L, value: 1.5 },
+  { template: '{{ printf "%v|%s|%d" $labels $labels.job $labels }}', labels: L, value: 1 },
+  { template: '{{ range 5 }}x{{ end }}', labels: L, value: 1 },
+  { template: '{{ 1 2 }}', labels: L, value: 1 },
+  { template: '{{ humanize }}', labels: L, value: 1 },
+  { template: '{{ toUpper 1 }}', labels: L, value: 1 },
+  { template: '{{ first (query "nothing_here") }}', labels: L, value: 1 },
+  {
+    template:
+      '{{ with $x := 3 }}{{ $x }}{{ end }} {{ if 0 }}a{{ else if "" }}b{{ else }}c{{ end }}',
+    labels: L,
+    value: 1,
+  },
+  { template: '{{ 0x1F }} {{ 1e3 }} {{ 1_000 }} {{ -0.5 }} {{ .5 }}', labels: L, value: 1 },
+  { template: "{{ 'a' }} {{ '\\n' }}", labels: L, value: 1 },
+  { template: '{{ eq 1 1.0 }}', labels: L, value: 1 },
+  {
+    template: '{{ eq $labels.job "x" "etcd" }} {{ ne 1 2 }} {{ le 2 2 }} {{ lt "a" "b" }}',
+    labels: L,
+    value: 1,
+  },
+  { template: '{{ lt true false }}', labels: L, value: 1 },
+  { template: '{{ title "hello-world foo_bar élan" }}', labels: L, value: 1 },
+  {
+    template:
+      '{{ reReplaceAll "(?i)ETCD" "X" "etcd Etcd" }} {{ reReplaceAll "(a)(b)?" "[$1|$2|$3|${1}x|$$]" "ab a" }}',
+    labels: L,
+    value: 1,
+  },
+  {
+    template: '{{ printf "%6.2f|%-8s|%08.3f|%+d|%x|%X" 3.14159 "ab" -3.5 5 "hi" 254 }}',
+    labels: L,
+    value: 1,
+  },
+  {
+    template: '{{ printf "%.3s|%5q|%t|%v|%5.2e|%G" "abcdef" "x" true nil 12345.678 1e-7 }}',
+    labels: L,
+    value: 1,
+  },
+  { template: '{{ printf "%d %s" }} {{ printf "%z" 1 }} {{ printf "%" }}', labels: L, value: 1 },
+  {
+    template:
+      '{{ humanize 1e30 }} {{ humanize -0.5 }} {{ humanize1024 -2048 }} {{ humanize 999.95 }}',
+    labels: L,
+    value: 1,
+  },
+  { template: '{{ $value }}', labels: L, value: 1e21 },
+  { template: '{{ $value }}', labels: L, value: 1e20 },
+  { template: '{{ $value }}', labels: L, value: 123456789012 },
+  { template: '{{ $value }} {{ humanize $value }}', labels: L, value: NaN },
+  { template: '{{ $value }} {{ humanizeDuration $value }}', labels: L, value: -Infinity },
+  {
+    template:
+      '{{ humanizeDuration 0 }} {{ humanizeDuration 1e-9 }} {{ humanizeDuration 59.99999 }}',
+    labels: L,
+    value: 1,
+  },
+  { template: '{{ humanizeTimestamp "abc" }}', labels: L, value: 1 },
+  { template: '{{ humanizeTimestamp 0 }} {{ humanizeTimestamp -1.5 }}', labels: L, value: 1 },
+  { template: '{{ $value | humanize | printf "%s!" }}', labels: L, value: 2048 },
+  {
+    template: '{{ range $i, $x := (args "a" "b") }}{{ $i }}{{ $x }}{{ else }}none{{ end }}',
+    labels: L,
+    value: 1,
+  },
+  {
+    template: '{{ range $labels }}{{ if eq . "etcd" }}{{ continue }}{{ end }}{{ . }};{{ end }}',
+    labels: L,
+    value: 1,
+  },
+  { template: '{{ not 0 }} {{ not "x" }} {{ and "a" "b" }} {{ or 0 "" }}', labels: L, value: 1 },
+  { template: '{{ len (query "tmpl_case_0") }}', labels: L, value: 1 },
+  { template: '{{ index $labels "nope" }}|{{ index (args 1 2) "arg1" }}', labels: L, value: 1 },
+  { template: '{{ $labels.instance | reReplaceAll ":.*" "" }}', labels: L, value: 1 },
+  {
+    template:
+      '{{ stripPort "a:b:c" }} {{ stripDomain "[::1]:80" }} {{ stripDomain "1.2.3.4:9" }} {{ stripDomain "host.local" }}',
+    labels: L,
+    value: 1,
+  },
+  {
+    template: '{{ toTime "1.5e9" }} {{ parseDuration "1d" }} {{ parseDuration "bad" }}',
+    labels: L,
+    value: 1,
+  },
 ];
 
 describe('templates agree with promtool', () => {
@@ -131,9 +219,20 @@ describe('templates agree with promtool', () => {
     expected = promtoolExpand(testCases);
   }, 60_000);
 
+  // The same series promtool loads, for templates that run queries.
+  const store = new SeriesStore();
+  testCases.forEach((c, i) =>
+    store.addSeries({ __name__: `tmpl_case_${i}`, ...c.labels }, [[0, c.value]]),
+  );
+  const query = makeQueryFn(store, { compat: 'v2' });
+
   testCases.forEach((c, i) => {
     it(`expands ${JSON.stringify(c.template)} with value ${c.value}`, () => {
       const got = renderTemplate(c.template, {
+        query: (q, t) => {
+          const r = query(q, t);
+          return r.ok ? r.samples : { error: r.message };
+        },
         alertName: `T${i}`,
         labels: { __name__: `tmpl_case_${i}`, ...c.labels },
         value: c.value,
@@ -142,5 +241,47 @@ describe('templates agree with promtool', () => {
       });
       expect(got).toBe(expected[i]);
     });
+  });
+});
+
+// Templates that do not parse make the rule file invalid: compare `check rules` messages.
+const parseErrorCases = [
+  '{{ $undefined }}',
+  '{{ "unterminated }}',
+  '{{ nosuch 1 }}',
+  '{{ if }}x{{ end }}',
+  '{{ end }}',
+  '{{ range $a, $b, $c := . }}{{ end }}',
+  '{{ (1 }}',
+  '{{ 1) }}',
+  '{{ .Labels.| }}',
+  'line1\n{{ if true }}',
+  '{{ else }}',
+  '{{ $x := 1 }}{{ $y = 2 }}',
+  '{{ break }}',
+  '{{ 3k }}',
+  '{{/* unclosed comment }}',
+];
+
+describe('template parse errors agree with promtool check rules', () => {
+  it('reports every parse error as promtool does', () => {
+    const rules = [
+      'groups:',
+      '- name: g',
+      '  rules:',
+      ...parseErrorCases.flatMap((t, i) => [
+        `  - alert: P${i}`,
+        '    expr: up',
+        '    annotations:',
+        `      a: ${JSON.stringify(t)}`,
+      ]),
+    ].join('\n');
+    const want = runPromtool({ 'r.yaml': rules + '\n' }, ['check', 'rules', 'r.yaml']);
+    const got = runCheckRules(['r.yaml'], { compat: 'v2', readFile: () => rules + '\n' });
+    const stderr = got.output
+      .filter((c) => c.stream === 'stderr')
+      .map((c) => c.text)
+      .join('');
+    expect(stderr.split('\n').sort()).toEqual(want.stderr.split('\n').sort());
   });
 });

@@ -287,8 +287,7 @@ export function executeTemplate(
   const errorf = (message: string): never => {
     if (current === undefined) throw new TemplateExecError(`template: ${name}: ${message}`);
     const { line, col } = byteColumn(text, current.pos);
-    let context = nodeString(current);
-    if ([...context].length > 20) context = [...context].slice(0, 20).join('') + '...';
+    const context = nodeString(current);
     throw new TemplateExecError(
       `template: ${name}:${line}:${col}: executing "${name}" at <${context}>: ${message}`,
     );

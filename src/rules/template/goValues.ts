@@ -361,6 +361,20 @@ function formatArg(v: GoValue, verb: string, spec: Spec): string {
     return padTo(formatGoValue(v, false), spec, false);
   }
   if (v instanceof GoDuration && verb === 'd') return fmtInt(v.nanos, verb, spec);
+  if (verb !== 'v' && verb !== 's' && verb !== 'T') {
+    // Go applies the verb to each element of a map, slice or struct.
+    if (v instanceof GoMap) {
+      const keys = [...v.entries.keys()].sort();
+      return `map[${keys.map((k) => `${formatArg(k, verb, spec)}:${formatArg(v.entries.get(k), verb, spec)}`).join(' ')}]`;
+    }
+    if (v instanceof GoSlice) return `[${v.items.map((i) => formatArg(i, verb, spec)).join(' ')}]`;
+    if (v instanceof GoStruct) {
+      return (
+        (v.pointer ? '&' : '') +
+        `{${[...v.fields.values()].map((f) => formatArg(f, verb, spec)).join(' ')}}`
+      );
+    }
+  }
   if (verb === 'v' || verb === 's') return padTo(formatGoValue(v, false), spec, false);
   return badVerb(verb, v);
 }

@@ -230,7 +230,6 @@ function lex(input: string): Item[] {
       if (c === ')') {
         pos++;
         parenDepth--;
-        if (parenDepth < 0) return fail('unexpected right paren', start);
         emit('rightParen', start, pos, line);
         continue;
       }
@@ -395,6 +394,8 @@ function describeItem(it: Item): string {
     case 'error':
       return it.val;
     case 'keyword':
+    case 'dot':
+    case 'nil':
       return `<${it.val}>`;
   }
   if (it.val.length > 10) return `"${it.val.slice(0, 10)}"...`;
@@ -539,16 +540,17 @@ export function parseTemplate(text: string, isFunction: (name: string) => boolea
         let tok = nextNonSpace();
         if (tok.type === 'comma') {
           const second = nextNonSpace();
-          if (second.type !== 'variable') unexpected(second, 'range');
+          if (second.type !== 'variable') fail(second, 'range can only initialize variables');
           names.push(second.val);
           tok = nextNonSpace();
+          if (tok.type === 'comma') fail(tok, `too many declarations in ${context}`);
         }
         if (tok.type !== 'declare' && tok.type !== 'assign') unexpected(tok, context);
         pipe.isAssign = tok.type === 'assign';
         for (const name of names) {
-          if (pipe.isAssign && !hasVariable(name)) fail(first, `undefined variable "${name}"`);
+          // Go's parser records assigned names too; assigning an undeclared one fails at run time.
           pipe.decl.push({ type: 'variable', pos: first.pos, idents: [name] });
-          if (!pipe.isAssign) scope().push(name);
+          scope().push(name);
         }
         break decls;
       }
@@ -600,13 +602,15 @@ export function parseTemplate(text: string, isFunction: (name: string) => boolea
     const node = parseTerm();
     if (!node) return undefined;
     if (peek().type === 'field') {
+      // Go gives the merged node the position of the first appended field (parse.go operand).
+      const chainPos = peek().pos;
       const fields: string[] = [];
       while (peek().type === 'field') fields.push(next().val.slice(1));
       switch (node.type) {
         case 'field':
-          return { type: 'field', pos: node.pos, idents: [...node.idents, ...fields] };
+          return { type: 'field', pos: chainPos, idents: [...node.idents, ...fields] };
         case 'variable':
-          return { type: 'variable', pos: node.pos, idents: [...node.idents, ...fields] };
+          return { type: 'variable', pos: chainPos, idents: [...node.idents, ...fields] };
         case 'bool':
         case 'string':
         case 'number':
@@ -614,7 +618,7 @@ export function parseTemplate(text: string, isFunction: (name: string) => boolea
         case 'dot':
           return fail(peek(), `unexpected . after term "${node.type}"`);
         default:
-          return { type: 'chain', pos: node.pos, node, fields };
+          return { type: 'chain', pos: chainPos, node, fields };
       }
     }
     return node;

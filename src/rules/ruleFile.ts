@@ -405,11 +405,11 @@ function validateGroups(
       }
       if (alert !== '') {
         for (const k of Object.keys(labels).sort()) {
-          const e = checkTemplate(labels[k] ?? '', alert);
+          const e = checkTemplate(labels[k] ?? '', alert, compat);
           if (e !== undefined) push(`label ${JSON.stringify(k)}: ${e}`);
         }
         for (const k of Object.keys(annotations).sort()) {
-          const e = checkTemplate(annotations[k] ?? '', alert);
+          const e = checkTemplate(annotations[k] ?? '', alert, compat);
           if (e !== undefined) push(`annotation ${JSON.stringify(k)}: ${e}`);
         }
       }

@@ -1,5 +1,6 @@
 // `check rules` against real promtool (2.42, so --compat v2): the same files must give the same
 // output and exit code; plus formatting round trips that promtool accepts.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   formatPrometheusRule,
@@ -120,6 +121,16 @@ describe('formatting rule files', () => {
       true,
     );
     expect(parseRuleFile(text)).toEqual({ ok: true, groups });
+  });
+
+  it('round-trips the etcd mixin rules through formatRuleFile', () => {
+    const original = readFileSync('/work/shared/conformance/etcd-mixin/rules.yaml', 'utf8');
+    const parsed = parseRuleFile(original, 'rules.yaml');
+    if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.formatted).join('\n'));
+    const text = formatRuleFile(parsed.groups);
+    const run = runPromtool({ 'out.yaml': text }, ['check', 'rules', 'out.yaml']);
+    expect(run.stdout).toContain('SUCCESS: 15 rules found');
+    expect(parseRuleFile(text)).toEqual(parsed);
   });
 
   it('reports errors with line and column', () => {

@@ -285,3 +285,41 @@ describe('template parse errors agree with promtool check rules', () => {
     expect(stderr.split('\n').sort()).toEqual(want.stderr.split('\n').sort());
   });
 });
+
+describe('Prometheus 3 template functions', () => {
+  const v3Cases: { template: string; want: string }[] = [
+    { template: '{{ now }}', want: '1.7000000005e+09' },
+    {
+      template: '{{ toDuration 90.5 }} {{ toDuration "0.0015" }} {{ 3700 | toDuration }}',
+      want: '1m30.5s 1.5ms 1h1m40s',
+    },
+    { template: '{{ urlQueryEscape "a b&c=d/é" }}', want: 'a+b%26c%3Dd%2F%C3%A9' },
+    { template: '{{ humanizeDuration (toDuration 42) }}', want: '42s' },
+  ];
+  v3Cases.forEach(({ template, want }) => {
+    it(`expands ${JSON.stringify(template)}`, () => {
+      expect(
+        renderTemplate(template, {
+          alertName: 'A',
+          labels: {},
+          value: 1,
+          timestamp: 1_700_000_000_500,
+        }),
+      ).toBe(want);
+    });
+  });
+
+  it('does not know them with --compat v2 (promtool 2.42)', () => {
+    expect(
+      renderTemplate('{{ now }}', {
+        alertName: 'A',
+        labels: {},
+        value: 1,
+        timestamp: 0,
+        compat: 'v2',
+      }),
+    ).toBe(
+      '<error expanding template: error parsing template __alert_A: template: __alert_A:1: function "now" not defined>',
+    );
+  });
+});

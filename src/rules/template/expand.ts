@@ -69,7 +69,7 @@ function convertToFloat(v: GoValue): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') return goParseFloat(v);
   if (typeof v === 'bigint') return Number(v);
-  if (v instanceof GoDuration) return Number(v.nanos);
+  if (v instanceof GoDuration) return Number(v.nanos) / 1e9;
   const typeName =
     v === null || v === undefined ? '<nil>' : v instanceof GoTime ? 'time.Time' : 'unknown';
   throw new GoCallError(`can't convert ${typeName} to float`);
@@ -347,6 +347,16 @@ function buildFuncs(ctx: TemplateContext): Record<string, TemplateFunc> {
       },
     },
     now: { params: [], impl: () => ctx.timestamp / 1000 },
+    toDuration: {
+      params: ['any'],
+      impl: ([v]) => {
+        const f = convertToFloat(v);
+        if (!Number.isFinite(f))
+          throw new GoCallError(`cannot convert ${formatGoFloat(f, 'g', -1)} to time.Duration`);
+        return new GoDuration(BigInt(Math.trunc(f * 1e9)));
+      },
+    },
+    urlQueryEscape: { params: ['string'], impl: ([s]) => goQueryEscape(s as string) },
     // promtool gives templates a nil *url.URL, so these two fail as they do there.
     pathPrefix: { params: [], impl: nilURL },
     externalURL: { params: [], impl: nilURL },
@@ -376,8 +386,15 @@ function goSprintfTime(t: GoTime): string {
   return goSprintf('%v', [t]);
 }
 
-function isKnownFunction(name: string): boolean {
-  return name === 'and' || name === 'or' || name in BUILTIN_FUNCS || name in KNOWN_NAMES;
+/** Functions Prometheus 3 added; promtool 2.42 does not know them. */
+const V3_ONLY = new Set(['now', 'toDuration', 'urlQueryEscape']);
+
+function knownFunction(compat: 'v2' | 'v3' | undefined): (name: string) => boolean {
+  return (name) =>
+    name === 'and' ||
+    name === 'or' ||
+    name in BUILTIN_FUNCS ||
+    (name in KNOWN_NAMES && (compat !== 'v2' || !V3_ONLY.has(name)));
 }
 
 const KNOWN_NAMES: Record<string, true> = Object.fromEntries(
@@ -401,9 +418,13 @@ function templateData(ctx: TemplateContext): GoStruct {
 }
 
 /** Parses a template the way `promtool check rules` does; returns Go's error text or undefined. */
-export function checkTemplate(text: string, alertName: string): string | undefined {
+export function checkTemplate(
+  text: string,
+  alertName: string,
+  compat?: 'v2' | 'v3',
+): string | undefined {
   try {
-    parseTemplate(DEFS + text, isKnownFunction);
+    parseTemplate(DEFS + text, knownFunction(compat));
     return undefined;
   } catch (err) {
     if (err instanceof TemplateParseError)
@@ -421,7 +442,7 @@ export function expandTemplate(
   const full = DEFS + text;
   let nodes;
   try {
-    nodes = parseTemplate(full, isKnownFunction);
+    nodes = parseTemplate(full, knownFunction(ctx.compat));
   } catch (err) {
     if (err instanceof TemplateParseError) {
       return {
@@ -452,5 +473,3 @@ export function renderTemplate(text: string, ctx: TemplateContext): string {
   const r = expandTemplate(text, ctx);
   return r.ok ? r.text : `<error expanding template: ${r.error}>`;
 }
-
-export { GoDuration };

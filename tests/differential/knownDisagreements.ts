@@ -76,9 +76,9 @@ export const knownDisagreements: readonly KnownDisagreement[] = [
     id: 'count-values-last-bits',
     description:
       '`count_values` turns a value into a label with all its digits, so values that agree ' +
-      'within 1e-9 but not in the last bits give different label sets. The cause is upstream: ' +
-      'avg_over_time in 2.42 averages incrementally (`mean += v/count - mean/count`), ours ' +
-      'rounds differently.',
+      "within 1e-9 but not in the last bits give different label sets. Seen with `^`: Go's " +
+      "math.Pow multiplies by repeated squaring and is several ulps off V8's Math.pow for " +
+      'large exponents (2.115819551171729e307 against 2.1158195511717106e307).',
     matches: (d) =>
       /\bcount_values\b/.test(d.case.expr) &&
       compareOutcomes(mapLabels(d.promtool, roundedNumbers), mapLabels(d.ours, roundedNumbers)) ===

@@ -2,6 +2,7 @@
 export type {
   CrashEvent,
   DbGrowthEvent,
+  SlowNetworkEvent,
   EventKind,
   EvictEvent,
   LabelScheme,

@@ -6,6 +6,10 @@ import type { Scenario, ScenarioEvent } from './types.ts';
 export const HEALTHY_FSYNC = 0.002;
 /** Default median fsync latency under a slow-disk event, in seconds. */
 export const SLOW_FSYNC = 0.5;
+/** Median round-trip time between members on a healthy LAN, seconds. */
+export const HEALTHY_RTT = 0.0006;
+/** Default median round-trip time under a slow-network event, seconds. */
+export const SLOW_RTT = 0.2;
 /** Default leader-churn period. */
 export const DEFAULT_CHURN_EVERY = 120_000;
 
@@ -18,6 +22,8 @@ export interface Phys {
   /** link[i][j]: a message from i to j is delivered (when both run). */
   link: boolean[][];
   promDown: boolean;
+  /** rtt[i][j]: median round-trip time between i and j, seconds. */
+  rtt: number[][];
   /** Median WAL fsync latency per member, seconds. */
   fsync: number[];
   /** Leader-churn period, or null. */
@@ -41,6 +47,7 @@ export function physAt(s: Scenario, t: number): Phys {
     scrapeBlocked: Array<boolean>(n).fill(false),
     link: Array.from({ length: n }, () => Array<boolean>(n).fill(true)),
     promDown: false,
+    rtt: Array.from({ length: n }, () => Array<number>(n).fill(HEALTHY_RTT)),
     fsync: Array<number>(n).fill(HEALTHY_FSYNC),
     churnEvery: null,
     dbGrowth: 0,
@@ -89,6 +96,17 @@ export function physAt(s: Scenario, t: number): Phys {
       case 'leader-churn':
         p.churnEvery = Math.min(p.churnEvery ?? Infinity, ev.every ?? DEFAULT_CHURN_EVERY);
         break;
+      case 'slow-network': {
+        const slow = ev.rttSeconds ?? SLOW_RTT;
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            if (i === j || (ev.member !== undefined && i !== ev.member - 1 && j !== ev.member - 1))
+              continue;
+            p.rtt[i]![j] = Math.max(p.rtt[i]![j]!, slow);
+          }
+        }
+        break;
+      }
       case 'db-growth':
         p.dbGrowth += ev.bytesPerSecond;
         break;

@@ -162,6 +162,19 @@ export const presets: readonly Preset[] = [
     [{ kind: 'slow-disk', at: m(10), until: m(40), member: 1, fsyncSeconds: 0.8 }],
   ),
   preset(
+    'slow-network',
+    'Slow network to one member',
+    'From 10m to 40m round trips to member 3 take about 200ms instead of a fraction of a millisecond, while everything keeps working. The round-trip-time histograms of every pair that involves member 3 move up, and writes wait longer for their quorum.',
+    [{ kind: 'slow-network', at: m(10), until: m(40), member: 3, rttSeconds: 0.2 }],
+  ),
+  preset(
+    'fragmented-database',
+    'Fragmented database',
+    'After a large delete and compaction, the 1 GiB database file holds only 400 MiB of live data, because bbolt never gives pages back until a defragmentation. Nothing fails, yet the space is wasted on every member until someone runs etcdctl defrag.',
+    [],
+    { dbSizeBytes: 1 * GiB, dbInUseBytes: 400 * MiB },
+  ),
+  preset(
     'leader-churn',
     'Frequent leader changes',
     'From 10m to 50m the leader stalls every two minutes, long enough for the others to elect a new one. Each member counts every change it sees, so four or more changes in fifteen minutes are easy to spot with increase().',

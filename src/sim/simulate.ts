@@ -118,6 +118,21 @@ function writeOutcome(seg: RaftSegment, m: number, alarm: boolean): WriteOutcome
   return alarm ? 'alarm' : 'ok';
 }
 
+/**
+ * Median latency of a write on member m: a forward to the leader, the leader's fsync, a round
+ * trip to the quorum's slowest needed follower and its fsync, the apply.
+ */
+function writeLatencyOf(seg: RaftSegment, m: number): number {
+  const p = seg.phys;
+  const leader = seg.leader ?? m;
+  const rtts = p.rtt[leader]!.filter((_, j) => j !== leader && connected(p, leader, j)).sort(
+    (a, b) => a - b,
+  );
+  const quorumRtt = rtts[quorumSize(p.running.length) - 2] ?? 0;
+  const forward = leader === m ? 0 : p.rtt[m]![leader]!;
+  return 0.002 + 2 * Math.max(p.fsync[leader]!, p.fsync[m]!) + quorumRtt + forward;
+}
+
 function runningCount(seg: RaftSegment): number {
   return seg.phys.running.filter(Boolean).length;
 }
@@ -201,7 +216,8 @@ export function simulate(scenario: Scenario): Simulation {
   const load: Load = { writes, reads: writes * READS_PER_WRITE };
   const quota = s.quotaBackendBytes ?? DEFAULT_QUOTA;
   const dbStart = Math.round((s.dbSizeBytes ?? 100 * MiB + setup() * 50 * MiB) / PAGE) * PAGE;
-  const inUseStart = Math.round((dbStart * (0.6 + 0.25 * setup())) / PAGE) * PAGE;
+  const inUseRatio = 0.6 + 0.25 * setup();
+  const inUseStart = Math.round((s.dbInUseBytes ?? dbStart * inUseRatio) / PAGE) * PAGE;
   const commitStart = 1_000_000 + Math.floor(setup() * 9_000_000);
   const dbOffset = members.map(() => PAGE * Math.floor(setup() * 64));
   const uptime = members.map(() => (2 + setup() * 28) * 86_400);
@@ -252,11 +268,12 @@ export function simulate(scenario: Scenario): Simulation {
         }
         r[base] = sent;
         r[base + 2] = fail;
-        if (connected(ph, m, p)) addHistogram(r, base + 3, RTT_BUCKETS, PROBE_RATE, 0.0006, 0.5);
+        if (connected(ph, m, p)) {
+          addHistogram(r, base + 3, RTT_BUCKETS, PROBE_RATE, ph.rtt[m]![p]!, 0.5);
+        }
       }
       const outcome = writeOutcome(seg, m, seg.alarm);
-      const leader = seg.leader ?? m;
-      const writeLatency = 0.002 + 2 * Math.max(ph.fsync[leader]!, ph.fsync[m]!);
+      const writeLatency = writeLatencyOf(seg, m);
       GRPC_METHODS.forEach((method, gi) => {
         const base = grpcBase + gi * GRPC_SIZE;
         const hist = base + 1 + GRPC_CODES.length;
@@ -594,7 +611,7 @@ export function simulate(scenario: Scenario): Simulation {
             break;
           case 'pending': {
             const w = writesPerMember(seg);
-            const latency = 0.002 + 2 * Math.max(ph.fsync[seg.leader ?? m]!, ph.fsync[m]!);
+            const latency = writeLatencyOf(seg, m);
             v =
               outcome === 'stale'
                 ? Math.round(w * REQUEST_TIMEOUT)

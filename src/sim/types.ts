@@ -64,6 +64,12 @@ export interface LeaderChurnEvent extends EventBase {
   kind: 'leader-churn';
   every?: number;
 }
+/** Round trips to `member` (to every member when absent) take about `rttSeconds` (default 0.2). */
+export interface SlowNetworkEvent extends EventBase {
+  kind: 'slow-network';
+  member?: number;
+  rttSeconds?: number;
+}
 /** The database grows by `bytesPerSecond` while writes commit, up to the backend quota. */
 export interface DbGrowthEvent extends EventBase {
   kind: 'db-growth';
@@ -81,6 +87,7 @@ export type ScenarioEvent =
   | PrometheusOutageEvent
   | SlowDiskEvent
   | LeaderChurnEvent
+  | SlowNetworkEvent
   | DbGrowthEvent;
 
 /** A validated scenario; its JSON form may write durations as strings like "30s". */
@@ -99,6 +106,8 @@ export interface Scenario {
   seed: number;
   /** Database size at the start, in bytes (default about 120 MiB). */
   dbSizeBytes?: number;
+  /** Bytes of the database logically in use (default 60–85% of it); needs dbSizeBytes. */
+  dbInUseBytes?: number;
   /** `--quota-backend-bytes` (default 2 GiB). */
   quotaBackendBytes?: number;
   events: ScenarioEvent[];

@@ -30,6 +30,7 @@ const EVENT_FIELDS: Record<EventKind, readonly string[]> = {
   'prometheus-outage': [],
   'slow-disk': ['member', 'fsyncSeconds'],
   'leader-churn': ['every'],
+  'slow-network': ['member', 'rttSeconds'],
   'db-growth': ['bytesPerSecond'],
 };
 
@@ -45,6 +46,7 @@ const TOP_FIELDS = [
   'duration',
   'seed',
   'dbSizeBytes',
+  'dbInUseBytes',
   'quotaBackendBytes',
   'events',
 ];
@@ -200,6 +202,19 @@ export function validateScenario(input: unknown): ValidationResult {
   const seed = input.seed === undefined ? 1 : r.integer(input.seed, 'seed', 0, 0xffffffff);
   let dbSizeBytes: number | undefined;
   if (input.dbSizeBytes !== undefined) dbSizeBytes = r.positive(input.dbSizeBytes, 'dbSizeBytes');
+  let dbInUseBytes: number | undefined;
+  if (input.dbInUseBytes !== undefined) {
+    dbInUseBytes = r.positive(input.dbInUseBytes, 'dbInUseBytes');
+    if (dbInUseBytes !== undefined && dbSizeBytes === undefined) {
+      dbInUseBytes = r.fail('dbInUseBytes', 'needs dbSizeBytes');
+    } else if (
+      dbInUseBytes !== undefined &&
+      dbSizeBytes !== undefined &&
+      dbInUseBytes > dbSizeBytes
+    ) {
+      dbInUseBytes = r.fail('dbInUseBytes', `must be at most dbSizeBytes (${dbSizeBytes})`);
+    }
+  }
   let quotaBackendBytes: number | undefined;
   if (input.quotaBackendBytes !== undefined) {
     quotaBackendBytes = r.positive(input.quotaBackendBytes, 'quotaBackendBytes');
@@ -237,6 +252,7 @@ export function validateScenario(input: unknown): ValidationResult {
     duration,
     seed,
     ...(dbSizeBytes !== undefined && { dbSizeBytes }),
+    ...(dbInUseBytes !== undefined && { dbInUseBytes }),
     ...(quotaBackendBytes !== undefined && { quotaBackendBytes }),
     events,
   };
@@ -376,6 +392,27 @@ function readEvent(
         }
       }
       if (at !== undefined) ev = { kind: k, at, ...span, ...(every !== undefined && { every }) };
+      break;
+    }
+    case 'slow-network': {
+      let member: number | undefined;
+      if (raw.member !== undefined) member = readMember(r, raw.member, `${path}.member`, members);
+      let rttSeconds: number | undefined;
+      if (raw.rttSeconds !== undefined) {
+        rttSeconds = r.positive(raw.rttSeconds, `${path}.rttSeconds`);
+        if (rttSeconds !== undefined && rttSeconds > 10) {
+          rttSeconds = r.fail(`${path}.rttSeconds`, `must be at most 10, got ${rttSeconds}`);
+        }
+      }
+      if (at !== undefined) {
+        ev = {
+          kind: k,
+          at,
+          ...span,
+          ...(member !== undefined && { member }),
+          ...(rttSeconds !== undefined && { rttSeconds }),
+        };
+      }
       break;
     }
     case 'db-growth': {

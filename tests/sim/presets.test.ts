@@ -95,6 +95,8 @@ const groundTruth: Record<string, Expect[]> = {
   ],
   'one-way-loss': [[min(20), { down: [], partitioned: [3], leader: 1, canSurvive: 0 }]],
   'slow-fsync': [[min(20), { down: [], leader: 1, canSurvive: 1 }]],
+  'slow-network': [[min(20), { down: [], partitioned: [], leader: 1, canSurvive: 1 }]],
+  'fragmented-database': [[min(30), { down: [], leader: 1, canSurvive: 1 }]],
   'leader-churn': [
     [min(5), { leader: 1 }],
     [min(13), { quorum: true, canSurvive: 1 }],

@@ -251,6 +251,38 @@ describe('etcd under stress', () => {
     expect(increase(exhausted, min(30), min(40))).toBeGreaterThan(0);
   });
 
+  it('moves round trips to the slow member above 0.15s at the 99th percentile', () => {
+    const sim = preset('slow-network');
+    const share = (m: number, to: number, from: number, until: number) => {
+      const bucket = oneSeries(sim, 'etcd_network_peer_round_trip_time_seconds_bucket', {
+        instance: instance(sim, m),
+        To: id(sim, to),
+        le: '0.1024',
+      });
+      const count = oneSeries(sim, 'etcd_network_peer_round_trip_time_seconds_count', {
+        instance: instance(sim, m),
+        To: id(sim, to),
+      });
+      return increase(bucket, from, until) / increase(count, from, until);
+    };
+    expect(share(1, 3, min(1), min(9))).toBe(1);
+    expect(share(1, 3, min(20), min(30))).toBeLessThan(0.1);
+    expect(share(1, 2, min(20), min(30))).toBe(1);
+  });
+
+  it('reports a fragmented database: in use well below the allocated size', () => {
+    const sim = preset('fragmented-database');
+    const total = oneSeries(sim, 'etcd_mvcc_db_total_size_in_bytes', {
+      instance: instance(sim, 2),
+    });
+    const inUse = oneSeries(sim, 'etcd_mvcc_db_total_size_in_use_in_bytes', {
+      instance: instance(sim, 2),
+    });
+    const ratio = (valueAt(inUse, min(30)) as number) / (valueAt(total, min(30)) as number);
+    expect(ratio).toBeGreaterThan(0.38);
+    expect(ratio).toBeLessThan(0.4);
+  });
+
   it('keeps histogram buckets cumulative and +Inf equal to _count', () => {
     const sim = preset('slow-fsync');
     const buckets = findSeries(sim, 'etcd_disk_wal_fsync_duration_seconds_bucket', {

@@ -140,6 +140,24 @@ describe('validateScenario', () => {
       /positive number/,
     ],
     [
+      'in-use size without a database size',
+      { ...base, dbInUseBytes: 1000 },
+      'dbInUseBytes',
+      /needs dbSizeBytes/,
+    ],
+    [
+      'in-use size above the database size',
+      { ...base, dbSizeBytes: 1000, dbInUseBytes: 2000 },
+      'dbInUseBytes',
+      /at most dbSizeBytes/,
+    ],
+    [
+      'a slow network slower than 10s',
+      { ...base, events: [{ kind: 'slow-network', at: 0, rttSeconds: 11 }] },
+      'events[0].rttSeconds',
+      /at most 10/,
+    ],
+    [
       'churn too fast',
       { ...base, events: [{ kind: 'leader-churn', at: 0, every: '1s' }] },
       'events[0].every',

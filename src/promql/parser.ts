@@ -669,16 +669,79 @@ function findSyntaxError(text: string, top: SyntaxNode): PositionedError | null 
       const from = cursor.from;
       const to = cursor.to;
       let message: string;
-      if (from >= text.length) message = 'unexpected end of input';
-      else {
-        const tok = text.slice(from, Math.max(to, from + 1)).trim();
-        message = tok === '' ? 'unexpected end of input' : `unexpected ${JSON.stringify(tok)}`;
+      const rest = text.slice(from).replace(/^\s+/, '');
+      const start = text.length - rest.length;
+      if (rest === '') {
+        message = 'unexpected end of input';
+        found = { from: text.length, to: text.length, message };
+        break;
       }
-      found = { from, to: Math.max(to, from), message };
+      // Name only the first token, as Prometheus's parser does.
+      const tok =
+        /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(rest)?.[0] ??
+        /^"(?:[^"\\\n]|\\.)*"?|^'(?:[^'\\\n]|\\.)*'?|^`[^`]*`?/.exec(rest)?.[0] ??
+        /^[0-9][0-9a-zA-Z.]*/.exec(rest)?.[0] ??
+        /^(?:==|!=|=~|!~|>=|<=)/.exec(rest)?.[0] ??
+        rest.slice(0, 1);
+      const kind = /^[a-zA-Z_:]/.test(tok)
+        ? 'identifier '
+        : /^["'`]/.test(tok)
+          ? 'string '
+          : /^[0-9]/.test(tok)
+            ? 'number '
+            : '';
+      const unterminated = kind === 'string ' && (tok.length < 2 || tok[tok.length - 1] !== tok[0]);
+      message = unterminated
+        ? 'unterminated quoted string'
+        : `unexpected ${kind}${JSON.stringify(tok)}`;
+      found = { from: start, to: Math.min(text.length, Math.max(to, start + tok.length)), message };
       break;
     }
   } while (cursor.next());
   return found;
+}
+
+/** The start of an unterminated string literal, if any (comments skipped). */
+function unterminatedString(text: string): number | null {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '#') {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return null;
+      i = nl;
+      continue;
+    }
+    if (ch !== '"' && ch !== "'" && ch !== '`') continue;
+    let j = i + 1;
+    for (; j < text.length; j++) {
+      const c = text[j]!;
+      if (c === '\\' && ch !== '`') j++;
+      else if (c === ch) break;
+      else if (c === '\n' && ch !== '`') return i;
+    }
+    if (j >= text.length) return i;
+    i = j;
+  }
+  return null;
+}
+
+/** Refines lezer's first error into Prometheus's wording where the cause is recognisable. */
+function refineSyntaxError(text: string, err: PositionedError): PositionedError {
+  const open = unterminatedString(text);
+  if (open !== null && open <= err.from) {
+    return { from: open, to: text.length, message: 'unterminated quoted string' };
+  }
+  const call = /([a-zA-Z_][a-zA-Z0-9_]*)\s*$/.exec(text.slice(0, err.from));
+  if (
+    call &&
+    text[err.from] === '(' &&
+    !functionDefs.has(call[1]!) &&
+    !aggregationOps.has(call[1]!)
+  ) {
+    const from = err.from - call[0].length;
+    return { from, to: from + call[1]!.length, message: `unknown function with name "${call[1]}"` };
+  }
+  return err;
 }
 
 /** Parses and type-checks a PromQL expression. */
@@ -710,8 +773,10 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
       syntax = findSyntaxError(source, tree.topNode);
     }
     const top = tree.topNode;
-    if (syntax)
-      return { ok: false, error: findSyntaxError(text, parser.parse(text).topNode) ?? syntax };
+    if (syntax) {
+      const first = findSyntaxError(text, parser.parse(text).topNode) ?? syntax;
+      return { ok: false, error: refineSyntaxError(text, first) };
+    }
     const b = new Builder(text, opts.compat ?? 'v3');
     const expr = b.expr(top);
     return { ok: true, value: expr, warnings: [] };

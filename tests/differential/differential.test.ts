@@ -58,6 +58,13 @@ describe(`differential run against promtool (seed ${seed})`, () => {
     expect(run.cases).toBe(groups * casesPerGroup);
   });
 
+  it('generates only expressions that promtool 2.42 parses', () => {
+    const parseErrors = [...run.promtool.values()].filter(
+      (o) => o.kind === 'error' && /parse error/.test(o.message),
+    );
+    expect(parseErrors).toEqual([]);
+  });
+
   it('generates mostly cases that promtool evaluates without error', () => {
     // Errors (many-to-many matching, duplicate label sets) are fair cases, but a grammar that
     // produced mostly errors would test little.

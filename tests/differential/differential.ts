@@ -208,6 +208,8 @@ export interface DifferentialRun {
   readonly seed: number;
   readonly groups: readonly DifferentialGroup[];
   readonly cases: number;
+  /** promtool's outcome for every case, by case id. */
+  readonly promtool: ReadonlyMap<number, Outcome>;
   /** Cases on which promtool itself failed (and we must fail too). */
   readonly promtoolErrors: number;
   readonly disagreements: readonly Disagreement[];
@@ -268,5 +270,5 @@ export function runDifferential<E, S>(
       else disagreements.push(d);
     }
   }
-  return { seed, groups, cases, promtoolErrors, disagreements, ties };
+  return { seed, groups, cases, promtool: judged, promtoolErrors, disagreements, ties };
 }

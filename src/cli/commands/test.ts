@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { runRuleTests } from '../../rules/index.ts';
 
-const usage = `Usage: quorumlab test rules [--compat v2|v3] [--run REGEX] FILE...
+const usage = `Usage: quorumlab test rules [--compat v2|v3] [--run REGEX]... FILE...
 
 Runs promtool-style rule unit test files (rule_files, input_series, alert_rule_test,
 promql_expr_test). Each alert_rule_test and promql_expr_test entry is one case.
@@ -90,7 +90,7 @@ export const testCommand: Command = {
       allowPositionals: true,
       options: {
         compat: { type: 'string', default: 'v3' },
-        run: { type: 'string' },
+        run: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -108,10 +108,11 @@ export const testCommand: Command = {
       process.stderr.write('quorumlab test rules: --compat must be v2 or v3\n');
       return Promise.resolve(2);
     }
+    // --run may repeat; a test group runs when any of the expressions matches its name.
     let run: RegExp | undefined;
-    if (values.run !== undefined) {
+    if (values.run !== undefined && values.run.length > 0) {
       try {
-        run = new RegExp(values.run);
+        run = new RegExp(values.run.map((r) => `(?:${r})`).join('|'));
       } catch (err) {
         process.stderr.write(`quorumlab test rules: invalid --run: ${String(err)}\n`);
         return Promise.resolve(2);

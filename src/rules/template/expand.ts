@@ -163,15 +163,41 @@ export function goRegExp(pattern: string, anchored = false): RegExp {
   try {
     return new RegExp(anchored ? `^(?:${p})$` : p, flags + 'g');
   } catch (err) {
-    throw new GoCallError(
-      `error parsing regexp: ${err instanceof Error ? err.message : String(err)}: \`${pattern}\``,
-    );
+    throw new GoCallError(`error parsing regexp: ${regexpErrorText(pattern, err)}`);
   }
+}
+
+/** Go's regexp/syntax wording for the common compile errors JavaScript reports. */
+function regexpErrorText(pattern: string, err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/Unterminated group/.test(msg)) return `missing closing ): \`${pattern}\``;
+  if (/Unmatched '\)'/.test(msg)) return `unexpected ): \`${pattern}\``;
+  if (/Unterminated character class/.test(msg)) {
+    return `missing closing ]: \`${pattern.slice(pattern.lastIndexOf('['))}\``;
+  }
+  if (/Nothing to repeat/.test(msg)) {
+    const m = /(^|[^\\])([*+?]|\{\d+(,\d*)?\})/.exec(pattern);
+    return `missing argument to repetition operator: \`${m?.[2] ?? '*'}\``;
+  }
+  return `${msg}: \`${pattern}\``;
+}
+
+/** How regexp.MustCompile's panic names a pattern (backquoted when it can be). */
+function compileQuote(pattern: string): string {
+  return /^[^`\x00-\x08\x0a-\x1f\x7f]*$/.test(pattern) ? `\`${pattern}\`` : JSON.stringify(pattern);
 }
 
 /** Regexp.ReplaceAllString: `$1`, `${1}`, `$name`, `$$` in the replacement. */
 function reReplaceAll(pattern: string, repl: string, text: string): string {
-  const re = goRegExp(pattern);
+  let re: RegExp;
+  try {
+    re = goRegExp(pattern);
+  } catch (err) {
+    // regexp.MustCompile panics; text/template turns the panic into the call's error.
+    throw new GoCallError(
+      `regexp: Compile(${compileQuote(pattern)}): ${err instanceof Error ? err.message : ''}`,
+    );
+  }
   return text.replace(re, (...m: unknown[]) => {
     const hasGroups = typeof m[m.length - 1] === 'object' && m[m.length - 1] !== null;
     const groups = (hasGroups ? m[m.length - 1] : {}) as Record<string, string | undefined>;

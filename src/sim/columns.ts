@@ -3,11 +3,11 @@
 // arrays are the simulator's main cost, and the exports read the columns directly.
 import type { Point, SimSeries } from './types.ts';
 
-/** A series' samples by scrape index: NaN where nothing was stored; stale[k] = 1 for a staleness marker. */
+/** A series' samples by scrape index; state[k] is 0 (nothing stored), 1 (values[k]) or 2 (stale). */
 export interface Columns {
   times: readonly number[];
   values: Float64Array;
-  stale: Uint8Array;
+  state: Uint8Array;
 }
 
 const store = new WeakMap<SimSeries, Columns>();
@@ -33,14 +33,15 @@ export function createSeries(labels: Record<string, string>, columns: Columns): 
   return series;
 }
 
-function toPoints({ times, values, stale }: Columns): Point[] {
+function toPoints({ times, values, state }: Columns): Point[] {
   let count = 0;
-  for (let k = 0; k < values.length; k++) if (stale[k] || !Number.isNaN(values[k]!)) count++;
+  for (let k = 0; k < state.length; k++) if (state[k] !== 0) count++;
   const out = new Array<Point>(count);
   let i = 0;
-  for (let k = 0; k < values.length; k++) {
-    if (stale[k]) out[i++] = [times[k]!, null];
-    else if (!Number.isNaN(values[k]!)) out[i++] = [times[k]!, values[k]!];
+  for (let k = 0; k < state.length; k++) {
+    const st = state[k];
+    if (st === 1) out[i++] = [times[k]!, values[k]!];
+    else if (st === 2) out[i++] = [times[k]!, null];
   }
   return out;
 }

@@ -26,11 +26,12 @@ function tokens(series: SimSeries, sim: Simulation): Token[] {
   const out: Token[] = [];
   const columns = columnsOf(series);
   if (columns) {
-    const { values, stale } = columns;
-    let last = values.length - 1;
-    while (last >= 0 && !stale[last] && Number.isNaN(values[last]!)) last--;
+    const { values, state } = columns;
+    let last = state.length - 1;
+    while (last >= 0 && state[last] === 0) last--;
     for (let k = 0; k <= last; k++) {
-      out.push(stale[k] ? 'stale' : Number.isNaN(values[k]!) ? '_' : values[k]!);
+      const st = state[k];
+      out.push(st === 2 ? 'stale' : st === 0 ? '_' : values[k]!);
     }
     return out;
   }
@@ -174,10 +175,10 @@ export function* openMetricsChunks(
       const lines: string[] = [];
       const columns = columnsOf(series);
       if (columns) {
-        const { times, values } = columns;
+        const { times, values, state } = columns;
         for (let k = 0; k < values.length; k++) {
+          if (state[k] !== 1) continue;
           const v = values[k]!;
-          if (Number.isNaN(v)) continue;
           lines.push(
             `${name} ${formatOpenMetricsNumber(v)} ${formatTimestamp(times[k]! + offset)}\n`,
           );

@@ -315,15 +315,19 @@ export function simulate(scenario: Scenario): Simulation {
 
   // ---- Series layout ----------------------------------------------------------------------
   const allLabels: Record<string, string>[] = [];
-  const allValues: Float64Array[] = [];
-  const allStale: Uint8Array[] = [];
   const scrapeCount = Math.floor(s.duration / s.scrapeInterval) + 1;
+  // One buffer for all series (allocated once the layout is known): series i, scrape k is at
+  // i * scrapeCount + k; state 1 marks a value, 2 a staleness marker.
+  let allValues = new Float64Array(0);
+  let allState = new Uint8Array(0);
   let k = 0; // the current scrape index
   const put = (series: number, v: number): void => {
-    allValues[series]![k] = v;
+    const at = series * scrapeCount + k;
+    allValues[at] = v;
+    allState[at] = 1;
   };
   const putStale = (series: number): void => {
-    allStale[series]![k] = 1;
+    allState[series * scrapeCount + k] = 2;
   };
   const addSeries = (
     name: string,
@@ -334,8 +338,6 @@ export function simulate(scenario: Scenario): Simulation {
     const labels: Record<string, string> = { __name__: name };
     for (const key of Object.keys(merged).sort()) labels[key] = merged[key]!;
     allLabels.push(Object.freeze(labels));
-    allValues.push(new Float64Array(scrapeCount).fill(NaN));
-    allStale.push(new Uint8Array(scrapeCount));
     return allLabels.length - 1;
   };
   type Kind =
@@ -450,6 +452,9 @@ export function simulate(scenario: Scenario): Simulation {
     gauge('etcd_server_quota_backend_bytes', 'quota');
     descs.push(list);
   });
+
+  allValues = new Float64Array(allLabels.length * scrapeCount);
+  allState = new Uint8Array(allLabels.length * scrapeCount);
 
   // ---- Sweep: integrate rates between scrapes, then scrape -------------------------------
   const acc = members.map(() => new Float64Array(slots));
@@ -647,10 +652,11 @@ export function simulate(scenario: Scenario): Simulation {
 
   const series: SimSeries[] = [];
   allLabels.forEach((labels, i) => {
-    const values = allValues[i]!;
-    const stale = allStale[i]!;
-    if (values.some((v) => !Number.isNaN(v)) || stale.includes(1)) {
-      series.push(createSeries(labels, { times: scrapeTimes, values, stale }));
+    const from = i * scrapeCount;
+    const state = allState.subarray(from, from + scrapeCount);
+    if (state.some((x) => x !== 0)) {
+      const values = allValues.subarray(from, from + scrapeCount);
+      series.push(createSeries(labels, { times: scrapeTimes, values, state }));
     }
   });
   return {

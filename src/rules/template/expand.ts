@@ -184,7 +184,12 @@ function regexpErrorText(pattern: string, err: unknown): string {
 
 /** How regexp.MustCompile's panic names a pattern (backquoted when it can be). */
 function compileQuote(pattern: string): string {
-  return /^[^`\x00-\x08\x0a-\x1f\x7f]*$/.test(pattern) ? `\`${pattern}\`` : JSON.stringify(pattern);
+  // strconv.CanBackquote: no backquote and no control characters other than tab.
+  const ok = [...pattern].every((c) => {
+    const cp = c.codePointAt(0) ?? 0;
+    return c !== '`' && cp !== 0x7f && (cp >= 0x20 || c === '\t');
+  });
+  return ok ? `\`${pattern}\`` : JSON.stringify(pattern);
 }
 
 /** Regexp.ReplaceAllString: `$1`, `${1}`, `$name`, `$$` in the replacement. */

@@ -2,7 +2,7 @@
 // Each entry maps evaluated arguments to output samples; the evaluator handles selection.
 import type { Call, Expr } from './ast.ts';
 import { compileMatcherRegex } from './regex.ts';
-import { compareLabels, makeLabels, type Labels } from './labels.ts';
+import { cachedDerived, compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
@@ -529,6 +529,17 @@ export function bucketQuantile(q: number, input: Bucket[]): [number, boolean] {
   return [start + (end - start) * (rank / count), forced];
 }
 
+/** A bucket's histogram: its labels without `le` and the metric name (cached per label set). */
+function bucketGroup(labels: Labels): { labels: Labels; key: string } {
+  return cachedDerived(labels, 'bucket-group', () => {
+    const rest: Record<string, string> = { ...labels };
+    delete rest['le'];
+    delete rest['__name__'];
+    const out = makeLabels(rest);
+    return { labels: out, key: labelsKey(out) };
+  });
+}
+
 function parseLe(text: string | undefined): number | null {
   if (text === undefined) return null;
   const t = text.trim();
@@ -567,11 +578,7 @@ function histogramQuantileOf(
       );
       continue;
     }
-    const rest: Record<string, string> = { ...s.labels };
-    delete rest['le'];
-    delete rest['__name__'];
-    const labels = makeLabels(rest);
-    const key = JSON.stringify(labels);
+    const { labels, key } = bucketGroup(s.labels);
     let g = groups.get(key);
     if (!g) {
       g = { labels, buckets: [], name };
@@ -685,11 +692,7 @@ function histogramFraction(args: EvalValue[], ctx: FuncContext): FuncResult {
       );
       continue;
     }
-    const rest: Record<string, string> = { ...s.labels };
-    delete rest['le'];
-    delete rest['__name__'];
-    const labels = makeLabels(rest);
-    const key = JSON.stringify(labels);
+    const { labels, key } = bucketGroup(s.labels);
     let g = groups.get(key);
     if (!g) {
       g = { labels, buckets: [] };

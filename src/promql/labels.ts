@@ -21,21 +21,48 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// Label sets are immutable, so derived keys are cached per object; range queries meet the same
+// label objects at every step.
+const keyCache = new WeakMap<Labels, string>();
+const noNameCache = new WeakMap<Labels, Labels>();
+
 /** A canonical string key for a label set (names sorted). */
 export function labelsKey(labels: Labels): string {
+  const hit = keyCache.get(labels);
+  if (hit !== undefined) return hit;
   let out = '';
   for (const k of Object.keys(labels).sort(compareStrings)) {
     out += k + '\xff' + labels[k] + '\xfe';
   }
+  keyCache.set(labels, out);
   return out;
 }
 
 /** The label set without the metric name. */
 export function dropMetricName(labels: Labels): Labels {
   if (!(metricNameLabel in labels)) return labels;
+  const hit = noNameCache.get(labels);
+  if (hit) return hit;
   const out: Record<string, string> = { ...labels };
   delete out[metricNameLabel];
-  return Object.freeze(out);
+  const frozen = Object.freeze(out);
+  noNameCache.set(labels, frozen);
+  return frozen;
+}
+
+const derivedCache = new WeakMap<Labels, Map<string, unknown>>();
+
+/** Caches a value derived from a label set under a spec string (e.g. a grouping). */
+export function cachedDerived<T>(labels: Labels, spec: string, make: () => T): T {
+  let m = derivedCache.get(labels);
+  if (!m) {
+    m = new Map();
+    derivedCache.set(labels, m);
+  }
+  if (m.has(spec)) return m.get(spec) as T;
+  const v = make();
+  m.set(spec, v);
+  return v;
 }
 
 /** Orders label sets as Prometheus's labels.Compare does (sorted names, then values). */

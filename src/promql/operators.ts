@@ -3,7 +3,7 @@
 import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
 import { formatFloatPlain, formatLabelsGo } from './format.ts';
-import { compareStrings, makeLabels, type Labels } from './labels.ts';
+import { cachedDerived, compareStrings, makeLabels, type Labels } from './labels.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
 import { EvalError, type VSample } from './values.ts';
 
@@ -49,6 +49,12 @@ export function scalarBinop(op: BinaryOp, l: number, r: number): [number, boolea
 
 /** The matching key of a label set for on(...)/ignoring(...). */
 export function matchSignature(labels: Labels, on: boolean, names: readonly string[]): string {
+  return cachedDerived(labels, `sig:${on ? 'on' : 'ig'}:${names.join('\xff')}`, () =>
+    computeSignature(labels, on, names),
+  );
+}
+
+function computeSignature(labels: Labels, on: boolean, names: readonly string[]): string {
   let out = '';
   if (on) {
     for (const n of [...names].sort(compareStrings)) {
@@ -212,6 +218,12 @@ export function vectorScalarBinop(
 }
 
 function groupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
+  return cachedDerived(labels, `gk:${without ? 'w' : 'b'}:${grouping.join('\xff')}`, () =>
+    computeGroupingKey(labels, grouping, without),
+  );
+}
+
+function computeGroupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
   let out = '';
   if (!without) {
     for (const n of [...grouping].sort(compareStrings)) {
@@ -228,6 +240,12 @@ function groupingKey(labels: Labels, grouping: readonly string[], without: boole
 }
 
 function groupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
+  return cachedDerived(labels, `gl:${without ? 'w' : 'b'}:${grouping.join('\xff')}`, () =>
+    computeGroupLabels(labels, grouping, without),
+  );
+}
+
+function computeGroupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
   const out: Record<string, string> = {};
   if (without) {
     for (const [k, v] of Object.entries(labels)) {

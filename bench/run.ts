@@ -50,11 +50,30 @@ function readAlertExpressions(path: string): { alert: string; expr: string }[] {
 
 const fmtMs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
-function time<T>(fn: () => T): { value: T; ms: number } {
-  const start = performance.now();
-  const value = fn();
-  return { value, ms: performance.now() - start };
+// CPU time of waited-for child processes (Linux: cutime + cstime in /proc/self/stat), so that
+// promtool's CPU time can be read around spawnSync. NaN where /proc is missing.
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+function childrenCpuMs(): number {
+  if (!existsSync('/proc/self/stat')) return NaN;
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of proc(5), counted from 1, in the part after the command name (field 3 on).
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks;
 }
+
+/** Wall time, and CPU time of this process plus its children, of one call. */
+function time<T>(fn: () => T): { value: T; ms: number; cpuMs: number } {
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const children = childrenCpuMs();
+  const value = fn();
+  const own = process.cpuUsage(cpu);
+  const cpuMs = (own.user + own.system) / 1000 + (childrenCpuMs() - children);
+  return { value, ms: performance.now() - start, cpuMs };
+}
+
+const fmtTime = (t: { ms: number; cpuMs: number }): string =>
+  `${fmtMs(t.ms)} (${fmtMs(t.cpuMs)} CPU)`;
 
 // Our range result at each step, in the outcome shape promtool's reports are read into.
 function stepOutcomes(
@@ -101,9 +120,10 @@ async function benchEtcdMixin(): Promise<void> {
     for (const s of series) store.addSeries({ ...s.labels }, seriesPoints(s, o.scrapeIntervalMs));
     return store;
   });
-  console.log(`ours: store built in ${fmtMs(load.ms)}`);
+  console.log(`ours: store built in ${fmtTime(load)}`);
   const ours = new Map<number, Map<number, Outcome>>();
   let evalMs = 0;
+  let evalCpuMs = 0;
   alerts.forEach((a, i) => {
     const run = time(() => {
       const parsed = parseExpr(a.expr, { compat: 'v2' });
@@ -111,12 +131,17 @@ async function benchEtcdMixin(): Promise<void> {
       return evalRange(parsed.value, load.value, 0, o.durationMs, STEP_MS, { compat: 'v2' });
     });
     evalMs += run.ms;
+    evalCpuMs += run.cpuMs;
     ours.set(i, stepOutcomes(run.value, steps));
     const status = run.value.ok ? '' : `  ERROR: ${run.value.error.message}`;
-    console.log(`  ${fmtMs(run.ms).padStart(9)}  ${a.alert}${status}`);
+    console.log(`  ${fmtTime(run).padStart(22)}  ${a.alert}${status}`);
   });
   const oursTotal = load.ms + evalMs;
-  console.log(`ours: evaluation ${fmtMs(evalMs)}, total with the store ${fmtMs(oursTotal)}`);
+  const oursCpu = load.cpuMs + evalCpuMs;
+  console.log(
+    `ours: evaluation ${fmtTime({ ms: evalMs, cpuMs: evalCpuMs })}, ` +
+      `total with the store ${fmtTime({ ms: oursTotal, cpuMs: oursCpu })}`,
+  );
 
   // promtool: the same evaluations as instant queries in one test file, one process.
   const scenario: Scenario = {
@@ -134,12 +159,15 @@ async function benchEtcdMixin(): Promise<void> {
   console.log(`promtool: test file ${(file.length / 1e6).toFixed(1)} MB`);
   const baseline = time(() => runPromtoolTestRules(baselineFile));
   const full = time(() => runPromtoolTestRules(file));
-  console.log(`promtool: loading the series only (no expressions): ${fmtMs(baseline.ms)}`);
-  console.log(`promtool: whole process with every evaluation: ${fmtMs(full.ms)}`);
-  console.log(`promtool: evaluation alone (difference): ${fmtMs(full.ms - baseline.ms)}`);
+  const promtoolEval = { ms: full.ms - baseline.ms, cpuMs: full.cpuMs - baseline.cpuMs };
+  console.log(`promtool: loading the series only (no expressions): ${fmtTime(baseline)}`);
+  console.log(`promtool: whole process with every evaluation: ${fmtTime(full)}`);
+  console.log(`promtool: evaluation alone (difference): ${fmtTime(promtoolEval)}`);
   console.log(
-    `ratio promtool / ours: whole ${(full.ms / oursTotal).toFixed(2)}, ` +
-      `evaluation alone ${((full.ms - baseline.ms) / evalMs).toFixed(2)}`,
+    `ratio promtool / ours, wall: whole ${(full.ms / oursTotal).toFixed(2)}, ` +
+      `evaluation alone ${(promtoolEval.ms / evalMs).toFixed(2)}; CPU: whole ` +
+      `${(full.cpuMs / oursCpu).toFixed(2)}, evaluation alone ` +
+      `${(promtoolEval.cpuMs / evalCpuMs).toFixed(2)}`,
   );
 
   // Do the two agree? promtool's report for every case, against our value at that step.

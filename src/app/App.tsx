@@ -1,74 +1,153 @@
 // The playground page: the cluster at the cursor, the raw series, the candidate rules side by
-// side, and the ground truth, all on one time axis. Evaluation runs in a Web Worker.
-import { useEffect, useState } from 'react';
+// side, the ground truth, the explanation of one rule at the cursor and the scorecard, all on
+// one time axis. Simulation and evaluation run in a Web Worker.
+import { useCallback, useEffect, useState } from 'react';
+import type { ExplainNode } from '../promql/index.ts';
+import { findPreset } from '../sim/index.ts';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
+import { ExplainPanel } from './components/ExplainPanel.tsx';
 import { ExportDialog } from './components/ExportDialog.tsx';
 import { formatLabelsShort, formatOffset } from './components/format.ts';
+import { RuleEditor } from './components/RuleEditor.tsx';
 import { RulePanel } from './components/RulePanel.tsx';
+import { ScorecardPanel } from './components/ScorecardPanel.tsx';
 import { TimeChart } from './components/TimeChart.tsx';
+import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { rawQueries } from './model/evaluateView.ts';
 import { exportRuleFile, ruleFileName } from './model/exportRule.ts';
+import { rulePresets } from './model/rulePresets.ts';
+import { persistChanges, restoreDoc, shareLink } from './state/persistence.ts';
 import { isMemberDownAt, usePlayground } from './state/store.ts';
-import { EvaluationBridge } from './worker/bridge.ts';
+import { EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 
-/** Keeps the worker's evaluation in step with the scenario and the rules. */
-function useEvaluation() {
-  const scenario = usePlayground((s) => s.scenario);
-  const rules = usePlayground((s) => s.rules);
+/** Keeps the worker's evaluation and explanation in step with the document and the cursor. */
+function useWorker(): ExplainOutcome | null {
+  const scenario = usePlayground((s) => s.doc.scenario);
+  const rules = usePlayground((s) => s.doc.rules);
+  const cursor = usePlayground((s) => s.cursor);
+  const selectedRuleId = usePlayground((s) => s.selectedRuleId);
+  const [explained, setExplained] = useState<ExplainOutcome | null>(null);
   const [bridge] = useState(
-    () => new EvaluationBridge((outcome) => usePlayground.getState().evaluationFinished(outcome)),
+    () =>
+      new EvaluationBridge(
+        (outcome) => usePlayground.getState().evaluationFinished(outcome),
+        (outcome) => setExplained(outcome),
+      ),
   );
   useEffect(() => {
     usePlayground.getState().evaluationStarted();
     bridge.evaluate(scenario, rules);
   }, [bridge, scenario, rules]);
+  const selected = rules.find((r) => r.id === selectedRuleId);
+  useEffect(() => {
+    if (selected) bridge.explain(scenario, selected, cursor);
+  }, [bridge, scenario, selected, cursor]);
+  return selected ? explained : null;
+}
+
+/** Undo and redo from the keyboard, outside text fields (which have their own). */
+function useUndoKeys() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, .cm-editor')) return;
+      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z') return;
+      e.preventDefault();
+      if (e.shiftKey) usePlayground.getState().redo();
+      else usePlayground.getState().undo();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/** Restores the document from the link or local storage once, then saves every change. */
+function usePersistence(): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let unsubscribe: (() => void) | null = null;
+    let cancelled = false;
+    void restoreDoc().finally(() => {
+      if (cancelled) return;
+      unsubscribe = persistChanges();
+      setReady(true);
+    });
+    return () => {
+      cancelled = true;
+      unsubscribe?.();
+    };
+  }, []);
+  return ready;
 }
 
 /** The whole playground. */
 export function App() {
-  useEvaluation();
-  const scenario = usePlayground((s) => s.scenario);
-  const rules = usePlayground((s) => s.rules);
+  const ready = usePersistence();
+  return ready ? <Playground /> : <p className="loading">Loading…</p>;
+}
+
+function Playground() {
+  const explained = useWorker();
+  useUndoKeys();
+  const scenario = usePlayground((s) => s.doc.scenario);
+  const rules = usePlayground((s) => s.doc.rules);
   const view = usePlayground((s) => s.view);
   const cursor = usePlayground((s) => s.cursor);
-  const evaluating = usePlayground((s) => s.evaluating);
   const error = usePlayground((s) => s.error);
-  const lastEvalMs = usePlayground((s) => s.lastEvalMs);
+  const notice = usePlayground((s) => s.notice);
+  const selectedRuleId = usePlayground((s) => s.selectedRuleId);
   const exportRuleId = usePlayground((s) => s.exportRuleId);
   const setCursor = usePlayground((s) => s.setCursor);
   const toggleMember = usePlayground((s) => s.toggleMember);
   const openExport = usePlayground((s) => s.openExport);
+  const selectRule = usePlayground((s) => s.selectRule);
+  const updateRule = usePlayground((s) => s.updateRule);
+  const removeRule = usePlayground((s) => s.removeRule);
+  const addRule = usePlayground((s) => s.addRule);
+  const setNotice = usePlayground((s) => s.setNotice);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [shareStatus, setShareStatus] = useState<string | null>(null);
+
+  const onShare = useCallback(() => {
+    void shareLink(usePlayground.getState().doc).then(async (link) => {
+      try {
+        await navigator.clipboard.writeText(link);
+        setShareStatus('Link copied.');
+      } catch {
+        setShareStatus('Copy the link from the address bar.');
+      }
+    });
+  }, []);
+  const catalog = useCallback(() => usePlayground.getState().view?.catalog ?? [], []);
 
   const times = view?.times ?? [];
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRule = rules.find((r) => r.id === exportRuleId);
+  const selected = rules.find((r) => r.id === selectedRuleId) ?? null;
+  const preset = scenario.name ? findPreset(scenario.name) : undefined;
   const memberName = (instance: string | undefined) =>
     view?.members.find((m) => m.instance === instance)?.name ?? instance ?? '';
 
   return (
     <div className="app">
-      <header className="topbar">
-        <h1>
-          <span className="logo" aria-hidden="true">
-            ◆
-          </span>{' '}
-          Quorum Lab
-        </h1>
-        <span className="scenario-title">{scenario.title ?? scenario.name ?? 'scenario'}</span>
-        <span className="status" role="status" data-testid="status">
-          {evaluating
-            ? 'evaluating…'
-            : error
-              ? 'error'
-              : lastEvalMs !== null
-                ? `evaluated in ${Math.round(lastEvalMs)} ms`
-                : ''}
-        </span>
-      </header>
+      <Toolbar onShare={onShare} shareStatus={shareStatus} />
+      {notice ? (
+        <div className="notice" role="alert">
+          <span>{notice}</span>
+          <button type="button" className="button" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
       {error ? (
         <p className="error" role="alert">
           {error}
+        </p>
+      ) : null}
+      {preset && preset.scenario === scenario ? (
+        <p className="preset-explanation" data-testid="preset-explanation">
+          <strong>{preset.title}.</strong> {preset.explanation}
         </p>
       ) : null}
       {view === null ? (
@@ -112,8 +191,20 @@ export function App() {
                 view={view.rules.find((r) => r.id === rule.id)}
                 times={times}
                 cursor={cursor}
+                selected={rule.id === selectedRuleId}
+                editing={rule.id === editingId}
                 onCursor={setCursor}
                 onExport={() => openExport(rule.id)}
+                onSelect={() => selectRule(rule.id)}
+                onEdit={() => setEditingId(editingId === rule.id ? null : rule.id)}
+                onRemove={() => removeRule(rule.id)}
+                editor={
+                  <RuleEditor
+                    rule={rule}
+                    onChange={(patch) => updateRule(rule.id, patch)}
+                    series={catalog}
+                  />
+                }
                 lineName={(l) =>
                   l.labels.instance !== undefined
                     ? memberName(l.labels.instance)
@@ -121,8 +212,34 @@ export function App() {
                 }
               />
             ))}
+            <section className="panel add-rule">
+              <label className="toolbar-field">
+                <span>Add a rule</span>
+                <select
+                  aria-label="Add a rule"
+                  value=""
+                  onChange={(e) => {
+                    if (e.target.value) addRule(e.target.value);
+                  }}
+                >
+                  <option value="">choose a preset…</option>
+                  {rulePresets.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {r.alert} — {r.note.split(':')[0]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </section>
           </div>
           <TruthPanel times={times} truth={view.truth} cursor={cursor} onCursor={setCursor} />
+          <ExplainPanel
+            ruleName={selected?.alert ?? null}
+            t={cursor}
+            tree={explained?.ok ? explained.tree : null}
+            error={explained && !explained.ok ? explained.error : null}
+          />
+          <ScorecardPanel rules={view.rules} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
             {formatOffset(view.step)}, scrape every {formatOffset(scenario.scrapeInterval)}.
@@ -139,3 +256,5 @@ export function App() {
     </div>
   );
 }
+
+export type { ExplainNode };

@@ -1,5 +1,6 @@
 // One candidate rule: its expression, the expression's value over time, its alert states, and the
 // button that exports it as a Prometheus rule file.
+import type { ReactNode } from 'react';
 import type { AlertState } from '../../rules/index.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ChartLine, RuleView } from '../model/evaluateView.ts';
@@ -22,18 +23,25 @@ export interface RulePanelProps {
   readonly onCursor: (t: number) => void;
   readonly onExport: () => void;
   readonly lineName: (line: ChartLine) => string;
+  readonly selected: boolean;
+  readonly editing: boolean;
+  readonly onSelect: () => void;
+  readonly onEdit: () => void;
+  readonly onRemove: () => void;
+  /** The rule's editor, shown while editing. */
+  readonly editor: ReactNode;
 }
 
 /** Shows one rule's expression, value chart and state band. */
 export function RulePanel(props: RulePanelProps) {
-  const { rule, view, times, cursor, onCursor, onExport, lineName } = props;
+  const { rule, view, times, cursor, onCursor, onExport, lineName, selected, editing } = props;
   const end = times[times.length - 1] ?? 0;
   const step = times.length > 1 ? (times[1] ?? 0) - (times[0] ?? 0) : 0;
   const cursorIndex = step > 0 ? Math.min(times.length - 1, Math.floor(cursor / step)) : 0;
   const stateAtCursor = view?.states[cursorIndex] ?? 'inactive';
   return (
     <section
-      className="panel rule"
+      className={`panel rule ${selected ? 'rule-selected' : ''}`}
       aria-labelledby={`rule-${rule.id}`}
       data-testid={`rule-${rule.id}`}
     >
@@ -45,11 +53,27 @@ export function RulePanel(props: RulePanelProps) {
             {k}: {v}
           </span>
         ))}
-        <button type="button" className="button" onClick={onExport}>
-          Export rule file
-        </button>
+        <span className="panel-actions">
+          <button type="button" className="button" onClick={props.onSelect} aria-pressed={selected}>
+            Explain
+          </button>
+          <button type="button" className="button" onClick={props.onEdit} aria-expanded={editing}>
+            {editing ? 'Done' : 'Edit'}
+          </button>
+          <button type="button" className="button" onClick={onExport}>
+            Export rule file
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={props.onRemove}
+            aria-label={`Remove ${rule.alert}`}
+          >
+            Remove
+          </button>
+        </span>
       </header>
-      <pre className="expr">{rule.expr}</pre>
+      {editing ? props.editor : <pre className="expr">{rule.expr}</pre>}
       <p className="note">{rule.note}</p>
       {view?.error ? (
         <p className="error" role="alert">

@@ -4,7 +4,8 @@
 // in the Web Worker, in unit tests and in the e2e checks alike.
 import { SeriesStore, evalRange, parseExpr, type Expr, type Labels } from '../../promql/index.ts';
 import { alertTimeline, type AlertState } from '../../rules/index.ts';
-import { simulate, type Member, type Scenario } from '../../sim/index.ts';
+import { simulate, type Member, type Scenario, type Simulation } from '../../sim/index.ts';
+import { computeScorecard, type Scorecard } from './scorecard.ts';
 import type { RuleDraft } from './rulePresets.ts';
 
 /** One line of a chart: a label set and its value at each evaluation time (null: no sample). */
@@ -31,6 +32,7 @@ export interface RuleView {
   readonly lines: readonly ChartLine[];
   readonly states: readonly AlertState[];
   readonly spans: readonly StateSpan<AlertState>[];
+  readonly scorecard: Scorecard | null;
   readonly error: string | null;
 }
 
@@ -72,6 +74,7 @@ export function splitThreshold(expr: string): { query: string; threshold: Thresh
 /** The ground truth at one evaluation time. */
 export interface TruthView {
   readonly down: readonly number[];
+  readonly partitioned: readonly number[];
   readonly quorum: boolean;
   readonly canSurvive: number;
   readonly leader: number | null;
@@ -86,6 +89,23 @@ export interface ViewModel {
   readonly failures: readonly ChartLine[];
   readonly rules: readonly RuleView[];
   readonly truth: readonly TruthView[];
+  /** Every series' label set, for completion in the editor. */
+  readonly catalog: readonly Labels[];
+}
+
+/** A simulated scenario loaded into the engine's store, reused while only the rules change. */
+export interface PreparedScenario {
+  readonly scenario: Scenario;
+  readonly sim: Simulation;
+  readonly store: SeriesStore;
+}
+
+/** Simulates the scenario and loads its series into a store. */
+export function prepareScenario(scenario: Scenario): PreparedScenario {
+  const sim = simulate(scenario);
+  const store = new SeriesStore();
+  for (const s of sim.series) store.addSeries(s.labels, s.points);
+  return { scenario, sim, store };
 }
 
 /** The queries behind the raw-series charts. */
@@ -94,11 +114,12 @@ export const rawQueries = {
   failures: 'sum without (To) (rate(etcd_network_peer_sent_failures_total{job=~".*etcd.*"}[120s]))',
 } as const;
 
-/** Simulates the scenario and evaluates the raw queries and every rule on it. */
-export function evaluateView(scenario: Scenario, rules: readonly RuleDraft[]): ViewModel {
-  const sim = simulate(scenario);
-  const store = new SeriesStore();
-  for (const s of sim.series) store.addSeries(s.labels, s.points);
+/** Simulates the scenario (or reuses a prepared one) and evaluates the raw queries and rules. */
+export function evaluateView(
+  input: Scenario | PreparedScenario,
+  rules: readonly RuleDraft[],
+): ViewModel {
+  const { scenario, sim, store } = 'store' in input ? input : prepareScenario(input);
 
   const step = scenario.evaluationInterval;
   const times: number[] = [];
@@ -108,6 +129,17 @@ export function evaluateView(scenario: Scenario, rules: readonly RuleDraft[]): V
     const r = evalRange(expr, store, 0, scenario.duration, step);
     return r.ok ? toLines(r.value.series, times) : [];
   };
+
+  const truth = times.map((t): TruthView => {
+    const p = truthAtTime(sim.truth, t);
+    return {
+      down: p.down,
+      partitioned: p.partitioned,
+      quorum: p.quorum,
+      canSurvive: p.canSurvive,
+      leader: p.leader,
+    };
+  });
 
   const ruleViews = rules.map((rule): RuleView => {
     const split = splitThreshold(rule.expr);
@@ -136,6 +168,7 @@ export function evaluateView(scenario: Scenario, rules: readonly RuleDraft[]): V
         lines: [],
         states: [],
         spans: [],
+        scorecard: null,
         error,
       };
     }
@@ -148,13 +181,9 @@ export function evaluateView(scenario: Scenario, rules: readonly RuleDraft[]): V
       lines: toLines(lines.value.series, times),
       states,
       spans: toSpans(times, step, states),
+      scorecard: computeScorecard(times, states, truth),
       error: null,
     };
-  });
-
-  const truth = times.map((t): TruthView => {
-    const p = truthAtTime(sim.truth, t);
-    return { down: p.down, quorum: p.quorum, canSurvive: p.canSurvive, leader: p.leader };
   });
 
   return {
@@ -165,6 +194,7 @@ export function evaluateView(scenario: Scenario, rules: readonly RuleDraft[]): V
     failures: rawLines(rawQueries.failures),
     rules: ruleViews,
     truth,
+    catalog: [...store.series()].map((s) => s.labels),
   };
 }
 

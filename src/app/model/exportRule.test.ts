@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportRuleFile, ruleFileName } from './exportRule.ts';
-import { defaultRules, etcdMembersDown } from './rulePresets.ts';
+import { defaultRules, etcdMembersDown, rulePresets } from './rulePresets.ts';
 
 function promtoolCheckRules(text: string): { status: number | null; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'quorumlab-export-'));
@@ -20,7 +20,7 @@ function promtoolCheckRules(text: string): { status: number | null; output: stri
 }
 
 describe('exportRuleFile', () => {
-  it.each(defaultRules.map((r) => [r.alert, r] as const))(
+  it.each(rulePresets.map((r) => [r.id, r] as const))(
     'exports %s as a file real promtool check rules accepts',
     (_name, rule) => {
       const r = promtoolCheckRules(exportRuleFile([rule]));

@@ -1,22 +1,30 @@
-// The playground's state: the scenario being simulated, the candidate rules, the cursor, and the
-// newest evaluation. Actions live in the store; components read one field per selector.
+// The playground's state: the document (scenario and candidate rules) with its undo history, the
+// cursor, the selected rule, and the newest evaluation. Actions live in the store; components read
+// one field per selector.
 import { create } from 'zustand';
-import { defaultScenario, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
-import { defaultRules, type RuleDraft } from '../model/rulePresets.ts';
+import { defaultScenario, findPreset, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
+import type { PlaygroundDoc } from '../model/document.ts';
+import { defaultRules, rulePresets, type RuleDraft } from '../model/rulePresets.ts';
 import type { ViewModel } from '../model/evaluateView.ts';
 import { isMemberDownAt, toggleMemberAt } from './memberToggle.ts';
 
 /** The data part of the playground state. */
 export interface PlaygroundData {
-  readonly scenario: Scenario;
-  readonly rules: readonly RuleDraft[];
-  /** The time the cluster view and the explain view look at, ms from the scenario start. */
+  readonly doc: PlaygroundDoc;
+  /** Earlier documents, newest last, for undo. */
+  readonly past: readonly PlaygroundDoc[];
+  /** Undone documents, most recently undone last, for redo. */
+  readonly future: readonly PlaygroundDoc[];
+  /** The time the cluster, explain and cursor views look at, ms from the scenario start. */
   readonly cursor: number;
+  readonly selectedRuleId: string | null;
   readonly view: ViewModel | null;
   readonly evaluating: boolean;
   readonly error: string | null;
   readonly lastEvalMs: number | null;
   readonly exportRuleId: string | null;
+  /** A message about something the user did not ask for, e.g. a broken share link. */
+  readonly notice: string | null;
 }
 
 /** What the UI can do to the state. */
@@ -24,7 +32,19 @@ export interface PlaygroundActions {
   setCursor(t: number): void;
   toggleMember(index: number): void;
   setScenario(scenario: Scenario): void;
+  loadPreset(name: string): void;
+  setClusterSize(members: number): void;
+  loadDoc(doc: PlaygroundDoc, notice?: string | null): void;
+  /** Starts over from a document (a share link, a saved state) without an undo step. */
+  resetDoc(doc: PlaygroundDoc, notice?: string | null): void;
+  addRule(presetId: string): void;
+  updateRule(id: string, patch: Partial<Omit<RuleDraft, 'id'>>): void;
+  removeRule(id: string): void;
+  selectRule(id: string | null): void;
+  undo(): void;
+  redo(): void;
   openExport(ruleId: string | null): void;
+  setNotice(notice: string | null): void;
   evaluationStarted(): void;
   evaluationFinished(
     outcome: { ok: true; view: ViewModel; ms: number } | { ok: false; error: string },
@@ -33,43 +53,150 @@ export interface PlaygroundActions {
 
 export type PlaygroundState = PlaygroundData & PlaygroundActions;
 
+/** How many documents undo remembers. */
+const HISTORY_LIMIT = 100;
+
 /** Where the cursor starts: a few minutes into the first event, when its effects show. */
 export function initialCursor(scenario: Scenario): number {
   const first: ScenarioEvent | undefined = scenario.events[0];
   return first ? Math.min(scenario.duration, first.at + 5 * 60_000) : 0;
 }
 
+/** The document a fresh page starts from. */
+export function defaultDoc(): PlaygroundDoc {
+  return { scenario: defaultScenario, rules: defaultRules };
+}
+
 /** The state a fresh page starts from (and tests reset to). */
 export function getInitialState(): PlaygroundData {
+  const doc = defaultDoc();
   return {
-    scenario: defaultScenario,
-    rules: defaultRules,
-    cursor: initialCursor(defaultScenario),
+    doc,
+    past: [],
+    future: [],
+    cursor: initialCursor(doc.scenario),
+    selectedRuleId: doc.rules[0]?.id ?? null,
     view: null,
     evaluating: false,
     error: null,
     lastEvalMs: null,
     exportRuleId: null,
+    notice: null,
   };
 }
 
+/** An id not yet used by any of the rules. */
+function freshRuleId(base: string, rules: readonly RuleDraft[]): string {
+  const used = new Set(rules.map((r) => r.id));
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
 /** The playground store. */
-export const usePlayground = create<PlaygroundState>()((set, get) => ({
-  ...getInitialState(),
-  setCursor: (t) => set({ cursor: Math.max(0, Math.min(get().scenario.duration, t)) }),
-  toggleMember: (index) => {
-    const { scenario, cursor } = get();
-    set({ scenario: toggleMemberAt(scenario, index, cursor) });
-  },
-  setScenario: (scenario) => set({ scenario }),
-  openExport: (ruleId) => set({ exportRuleId: ruleId }),
-  evaluationStarted: () => set({ evaluating: true }),
-  evaluationFinished: (outcome) =>
-    set(
-      outcome.ok
-        ? { view: outcome.view, evaluating: false, error: null, lastEvalMs: outcome.ms }
-        : { evaluating: false, error: outcome.error },
-    ),
-}));
+export const usePlayground = create<PlaygroundState>()((set, get) => {
+  /** Replaces the document, remembering the old one for undo. */
+  const commit = (doc: PlaygroundDoc, extra: Partial<PlaygroundData> = {}) => {
+    const { doc: old, past } = get();
+    set({ doc, past: [...past, old].slice(-HISTORY_LIMIT), future: [], ...extra });
+  };
+  const clampCursor = (t: number, scenario: Scenario) =>
+    Math.max(0, Math.min(scenario.duration, t));
+  return {
+    ...getInitialState(),
+    setCursor: (t) => set({ cursor: clampCursor(t, get().doc.scenario) }),
+    toggleMember: (index) => {
+      const { doc, cursor } = get();
+      commit({ ...doc, scenario: toggleMemberAt(doc.scenario, index, cursor) });
+    },
+    setScenario: (scenario) => {
+      const { doc, cursor } = get();
+      commit({ ...doc, scenario }, { cursor: clampCursor(cursor, scenario) });
+    },
+    loadPreset: (name) => {
+      const preset = findPreset(name);
+      if (!preset) return;
+      commit(
+        { ...get().doc, scenario: preset.scenario },
+        { cursor: initialCursor(preset.scenario) },
+      );
+    },
+    setClusterSize: (members) => {
+      const { doc } = get();
+      const events = doc.scenario.events.filter((e) => {
+        if ('member' in e && (e.member ?? 0) > members) return false;
+        if (e.kind === 'partition') return e.groups.every((g) => g.every((m) => m <= members));
+        if (e.kind === 'one-way-loss') return (e.to ?? []).every((m) => m <= members);
+        return true;
+      });
+      commit({ ...doc, scenario: { ...doc.scenario, members, events } });
+    },
+    loadDoc: (doc, notice = null) =>
+      commit(doc, {
+        cursor: initialCursor(doc.scenario),
+        selectedRuleId: doc.rules[0]?.id ?? null,
+        notice,
+      }),
+    resetDoc: (doc, notice = null) =>
+      set({
+        doc,
+        past: [],
+        future: [],
+        cursor: initialCursor(doc.scenario),
+        selectedRuleId: doc.rules[0]?.id ?? null,
+        notice,
+      }),
+    addRule: (presetId) => {
+      const preset = rulePresets.find((r) => r.id === presetId);
+      if (!preset) return;
+      const { doc } = get();
+      const rule = { ...preset, id: freshRuleId(preset.id, doc.rules) };
+      commit({ ...doc, rules: [...doc.rules, rule] }, { selectedRuleId: rule.id });
+    },
+    updateRule: (id, patch) => {
+      const { doc } = get();
+      commit({ ...doc, rules: doc.rules.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
+    },
+    removeRule: (id) => {
+      const { doc, selectedRuleId } = get();
+      const rules = doc.rules.filter((r) => r.id !== id);
+      commit(
+        { ...doc, rules },
+        { selectedRuleId: selectedRuleId === id ? (rules[0]?.id ?? null) : selectedRuleId },
+      );
+    },
+    selectRule: (id) => set({ selectedRuleId: id }),
+    undo: () => {
+      const { past, doc, future, cursor } = get();
+      const prev = past[past.length - 1];
+      if (!prev) return;
+      set({
+        doc: prev,
+        past: past.slice(0, -1),
+        future: [...future, doc],
+        cursor: clampCursor(cursor, prev.scenario),
+      });
+    },
+    redo: () => {
+      const { past, doc, future, cursor } = get();
+      const next = future[future.length - 1];
+      if (!next) return;
+      set({
+        doc: next,
+        past: [...past, doc],
+        future: future.slice(0, -1),
+        cursor: clampCursor(cursor, next.scenario),
+      });
+    },
+    openExport: (ruleId) => set({ exportRuleId: ruleId }),
+    setNotice: (notice) => set({ notice }),
+    evaluationStarted: () => set({ evaluating: true }),
+    evaluationFinished: (outcome) =>
+      set(
+        outcome.ok
+          ? { view: outcome.view, evaluating: false, error: null, lastEvalMs: outcome.ms }
+          : { evaluating: false, error: outcome.error },
+      ),
+  };
+});
 
 export { isMemberDownAt };

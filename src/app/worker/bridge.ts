@@ -1,35 +1,57 @@
-// The page's side of the evaluation worker: one worker, requests numbered, only the newest answer
-// delivered. A request that is overtaken by a newer one is dropped when its answer arrives.
+// The page's side of the evaluation worker: one worker, requests numbered per kind, only the
+// newest answer of each kind delivered. An overtaken request's answer is dropped on arrival.
+import type { ExplainNode } from '../../promql/index.ts';
 import type { Scenario } from '../../sim/index.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ViewModel } from '../model/evaluateView.ts';
-import type { EvaluateRequest, EvaluateResponse } from './protocol.ts';
+import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
-/** What the bridge reports back for the newest request. */
+/** What the bridge reports back for the newest evaluation. */
 export type EvaluationOutcome =
   { ok: true; view: ViewModel; ms: number } | { ok: false; error: string };
 
-/** Sends evaluations to a worker and reports only the newest one's outcome. */
+/** What the bridge reports back for the newest explanation. */
+export type ExplainOutcome = { ok: true; tree: ExplainNode } | { ok: false; error: string };
+
+/** Sends work to a worker and reports only the newest request's outcome of each kind. */
 export class EvaluationBridge {
   private readonly worker: Worker;
-  private latest = 0;
+  private latest = { evaluate: 0, explain: 0 };
 
-  constructor(private readonly onOutcome: (outcome: EvaluationOutcome) => void) {
+  constructor(
+    private readonly onEvaluated: (outcome: EvaluationOutcome) => void,
+    private readonly onExplained: (outcome: ExplainOutcome) => void,
+  ) {
     this.worker = new Worker(new URL('./evalWorker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (e: MessageEvent<EvaluateResponse>) => {
+    this.worker.onmessage = (e: MessageEvent<WorkerResponse>) => {
       const r = e.data;
-      if (r.id !== this.latest) return;
-      this.onOutcome(r.ok ? { ok: true, view: r.view, ms: r.ms } : { ok: false, error: r.error });
+      if (r.id !== this.latest[r.kind]) return;
+      if (r.kind === 'evaluate') {
+        this.onEvaluated(
+          r.ok ? { ok: true, view: r.view, ms: r.ms } : { ok: false, error: r.error },
+        );
+      } else {
+        this.onExplained(r.ok ? { ok: true, tree: r.tree } : { ok: false, error: r.error });
+      }
     };
     this.worker.onerror = (e) => {
-      this.onOutcome({ ok: false, error: `evaluation worker failed: ${e.message}` });
+      this.onEvaluated({ ok: false, error: `evaluation worker failed: ${e.message}` });
     };
   }
 
-  /** Starts evaluating; any earlier request still running becomes stale. */
+  private send(req: WorkerRequest): void {
+    this.worker.postMessage(req);
+  }
+
+  /** Starts evaluating; any earlier evaluation still running becomes stale. */
   evaluate(scenario: Scenario, rules: readonly RuleDraft[]): void {
-    this.latest += 1;
-    const request: EvaluateRequest = { id: this.latest, scenario, rules };
-    this.worker.postMessage(request);
+    this.latest.evaluate += 1;
+    this.send({ kind: 'evaluate', id: this.latest.evaluate, scenario, rules });
+  }
+
+  /** Starts explaining one rule at time t; an earlier explanation becomes stale. */
+  explain(scenario: Scenario, rule: RuleDraft, t: number): void {
+    this.latest.explain += 1;
+    this.send({ kind: 'explain', id: this.latest.explain, scenario, rule, t });
   }
 }

@@ -1,19 +1,50 @@
-// The Web Worker that runs the simulator and the engine off the page's main thread.
-import { evaluateView } from '../model/evaluateView.ts';
-import type { EvaluateRequest, EvaluateResponse } from './protocol.ts';
+// The Web Worker that runs the simulator and the engine off the page's main thread. The newest
+// simulated scenario is kept, so editing a rule does not simulate the cluster again.
+import { explainInstant } from '../../promql/index.ts';
+import type { Scenario } from '../../sim/index.ts';
+import { evaluateView, prepareScenario, type PreparedScenario } from '../model/evaluateView.ts';
+import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 const scope = self as unknown as {
-  onmessage: ((e: MessageEvent<EvaluateRequest>) => void) | null;
-  postMessage(message: EvaluateResponse): void;
+  onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(message: WorkerResponse): void;
 };
 
+let cached: { key: string; prepared: PreparedScenario } | null = null;
+
+function prepared(scenario: Scenario): PreparedScenario {
+  const key = JSON.stringify(scenario);
+  if (cached?.key !== key) cached = { key, prepared: prepareScenario(scenario) };
+  return cached.prepared;
+}
+
 scope.onmessage = (e) => {
-  const { id, scenario, rules } = e.data;
+  const req = e.data;
   const started = performance.now();
   try {
-    const view = evaluateView(scenario, rules);
-    scope.postMessage({ id, ok: true, view, ms: performance.now() - started });
+    if (req.kind === 'evaluate') {
+      const view = evaluateView(prepared(req.scenario), req.rules);
+      scope.postMessage({
+        kind: 'evaluate',
+        id: req.id,
+        ok: true,
+        view,
+        ms: performance.now() - started,
+      });
+    } else {
+      const r = explainInstant(req.rule.expr, prepared(req.scenario).store, req.t);
+      scope.postMessage(
+        r.ok
+          ? { kind: 'explain', id: req.id, ok: true, tree: r.value }
+          : { kind: 'explain', id: req.id, ok: false, error: r.error.message },
+      );
+    }
   } catch (err) {
-    scope.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
+    scope.postMessage({
+      kind: req.kind,
+      id: req.id,
+      ok: false,
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 };

@@ -1,0 +1,131 @@
+// Why a rule did or did not fire: the expression as a tree at the cursor time, each
+// sub-expression with its result and what its operator did there.
+import type { ExplainNode, Value } from '../../promql/index.ts';
+import { formatLabelsShort, formatOffset, formatValue } from './format.ts';
+
+/** Props of the explain panel. */
+export interface ExplainPanelProps {
+  readonly ruleName: string | null;
+  readonly t: number;
+  readonly tree: ExplainNode | null;
+  readonly error: string | null;
+}
+
+const MAX_ROWS = 12;
+
+function ResultTable({ value }: { value: Value | null }) {
+  if (value === null) return <p className="explain-empty">not evaluated</p>;
+  switch (value.type) {
+    case 'scalar':
+      return <p className="explain-scalar">scalar {formatValue(value.v)}</p>;
+    case 'string':
+      return <p className="explain-scalar">string “{value.v}”</p>;
+    case 'vector':
+      if (value.samples.length === 0) return <p className="explain-empty">no series</p>;
+      return (
+        <table className="explain-table">
+          <tbody>
+            {value.samples.slice(0, MAX_ROWS).map((s, i) => (
+              <tr key={i}>
+                <td>
+                  <code>
+                    {s.labels.__name__ ?? ''}
+                    {formatLabelsShort(s.labels)}
+                  </code>
+                </td>
+                <td className="num">{formatValue(s.v)}</td>
+              </tr>
+            ))}
+            {value.samples.length > MAX_ROWS ? (
+              <tr>
+                <td colSpan={2}>… {value.samples.length - MAX_ROWS} more series</td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      );
+    case 'matrix':
+      if (value.series.length === 0) return <p className="explain-empty">no series</p>;
+      return (
+        <table className="explain-table">
+          <tbody>
+            {value.series.slice(0, MAX_ROWS).map((s, i) => (
+              <tr key={i}>
+                <td>
+                  <code>
+                    {s.labels.__name__ ?? ''}
+                    {formatLabelsShort(s.labels)}
+                  </code>
+                </td>
+                <td className="num">
+                  {s.points.length} samples
+                  {s.points.length > 0
+                    ? `, last ${formatValue(s.points[s.points.length - 1]?.v ?? NaN)}`
+                    : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      );
+    default: {
+      const never: never = value;
+      return never;
+    }
+  }
+}
+
+function Node({ node, depth }: { node: ExplainNode; depth: number }) {
+  return (
+    <li className="explain-node">
+      <details open={depth < 4}>
+        <summary>
+          <code className="explain-text">{node.text}</code>{' '}
+          <span className="pill">{node.kind}</span>
+        </summary>
+        {node.notes.length > 0 ? (
+          <ul className="explain-notes">
+            {node.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        ) : null}
+        <ResultTable value={node.value} />
+        {node.children.length > 0 ? (
+          <ul className="explain-children">
+            {node.children.map((c, i) => (
+              <Node key={i} node={c} depth={depth + 1} />
+            ))}
+          </ul>
+        ) : null}
+      </details>
+    </li>
+  );
+}
+
+/** Shows the explain tree of the selected rule at the cursor. */
+export function ExplainPanel({ ruleName, t, tree, error }: ExplainPanelProps) {
+  return (
+    <section className="panel explain" aria-labelledby="explain-title" data-testid="explain">
+      <header className="panel-header">
+        <h2 id="explain-title">
+          Explain {ruleName ?? ''} at {formatOffset(t)}
+        </h2>
+        <span className="note">
+          Each step of the expression and what it did at the cursor time.
+        </span>
+      </header>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : tree ? (
+        <ul className="explain-root">
+          <Node node={tree} depth={0} />
+        </ul>
+      ) : (
+        <p className="note">Select a rule.</p>
+      )}
+    </section>
+  );
+}

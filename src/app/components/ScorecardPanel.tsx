@@ -1,0 +1,64 @@
+// Each rule judged against the ground truth of the scenario: detection delay per real failure,
+// failure time missed, firing time with nothing wrong, and flaps.
+import type { RuleView } from '../model/evaluateView.ts';
+import { formatOffset } from './format.ts';
+
+/** Props of the scorecard. */
+export interface ScorecardPanelProps {
+  readonly rules: readonly RuleView[];
+}
+
+/** A table with one row per rule. */
+export function ScorecardPanel({ rules }: ScorecardPanelProps) {
+  return (
+    <section className="panel" aria-labelledby="scorecard-title">
+      <header className="panel-header">
+        <h2 id="scorecard-title">Scorecard</h2>
+        <span className="note">
+          A real failure is a member down or partitioned, or quorum lost (the ground truth).
+        </span>
+      </header>
+      <table className="scorecard" data-testid="scorecard">
+        <thead>
+          <tr>
+            <th scope="col">rule</th>
+            <th scope="col">failures</th>
+            <th scope="col">time to firing</th>
+            <th scope="col">failure missed</th>
+            <th scope="col">firing with no failure</th>
+            <th scope="col">flaps</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rules.map((r) => {
+            const sc = r.scorecard;
+            return (
+              <tr key={r.id} data-testid={`scorecard-${r.id}`}>
+                <th scope="row">{r.alert}</th>
+                {sc === null ? (
+                  <td colSpan={5}>{r.error ?? '—'}</td>
+                ) : (
+                  <>
+                    <td className="num">{sc.episodes.length}</td>
+                    <td>
+                      {sc.episodes.length === 0
+                        ? '—'
+                        : sc.episodes
+                            .map((e) =>
+                              e.detectionDelay === null ? 'never' : formatOffset(e.detectionDelay),
+                            )
+                            .join(', ')}
+                    </td>
+                    <td className="num">{formatOffset(sc.missedMs)}</td>
+                    <td className="num">{formatOffset(sc.falseFiringMs)}</td>
+                    <td className="num">{sc.flaps}</td>
+                  </>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+// The top bar: presets, cluster size, undo and redo, the share link, and the evaluation status.
+import { MAX_MEMBERS, presets } from '../../sim/index.ts';
+import { usePlayground } from '../state/store.ts';
+
+/** Props of the toolbar. */
+export interface ToolbarProps {
+  readonly onShare: () => void;
+  readonly shareStatus: string | null;
+}
+
+/** The top bar. */
+export function Toolbar({ onShare, shareStatus }: ToolbarProps) {
+  const scenario = usePlayground((s) => s.doc.scenario);
+  const canUndo = usePlayground((s) => s.past.length > 0);
+  const canRedo = usePlayground((s) => s.future.length > 0);
+  const evaluating = usePlayground((s) => s.evaluating);
+  const error = usePlayground((s) => s.error);
+  const lastEvalMs = usePlayground((s) => s.lastEvalMs);
+  const loadPreset = usePlayground((s) => s.loadPreset);
+  const setClusterSize = usePlayground((s) => s.setClusterSize);
+  const undo = usePlayground((s) => s.undo);
+  const redo = usePlayground((s) => s.redo);
+  const presetName = presets.some((p) => p.name === scenario.name) ? (scenario.name ?? '') : '';
+  return (
+    <header className="topbar">
+      <h1>
+        <span className="logo" aria-hidden="true">
+          ◆
+        </span>{' '}
+        Quorum Lab
+      </h1>
+      <label className="toolbar-field">
+        <span>Scenario</span>
+        <select
+          value={presetName}
+          onChange={(e) => loadPreset(e.target.value)}
+          aria-label="Scenario preset"
+        >
+          {presetName === '' ? (
+            <option value="">{scenario.title ?? 'custom scenario'}</option>
+          ) : null}
+          {presets.map((p) => (
+            <option key={p.name} value={p.name}>
+              {p.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="toolbar-field">
+        <span>Members</span>
+        <select
+          value={scenario.members}
+          onChange={(e) => setClusterSize(Number(e.target.value))}
+          aria-label="Cluster size"
+        >
+          {Array.from({ length: MAX_MEMBERS }, (_, i) => i + 1).map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="button"
+        onClick={undo}
+        disabled={!canUndo}
+        title="Undo (Ctrl+Z)"
+      >
+        Undo
+      </button>
+      <button
+        type="button"
+        className="button"
+        onClick={redo}
+        disabled={!canRedo}
+        title="Redo (Ctrl+Shift+Z)"
+      >
+        Redo
+      </button>
+      <button type="button" className="button" onClick={onShare}>
+        Copy share link
+      </button>
+      {shareStatus ? (
+        <span className="note" role="status">
+          {shareStatus}
+        </span>
+      ) : null}
+      <span className="status" role="status" data-testid="status">
+        {evaluating
+          ? 'evaluating…'
+          : error
+            ? 'error'
+            : lastEvalMs !== null
+              ? `evaluated in ${Math.round(lastEvalMs)} ms`
+              : ''}
+      </span>
+    </header>
+  );
+}

@@ -1,0 +1,141 @@
+// The playground document: everything a user builds (the scenario and the candidate rules), in a
+// versioned JSON form that goes into share links and local storage. Decoding validates every
+// field and reports what is wrong; nothing half-valid is ever applied.
+import { scenarioToJson, validateScenario, type Scenario } from '../../sim/index.ts';
+import type { RuleDraft } from './rulePresets.ts';
+
+/** What a share link or a saved state holds. */
+export interface PlaygroundDoc {
+  readonly scenario: Scenario;
+  readonly rules: readonly RuleDraft[];
+}
+
+/** The outcome of decoding a document. */
+export type DocResult = { ok: true; doc: PlaygroundDoc } | { ok: false; errors: string[] };
+
+const DOC_VERSION = 1;
+
+/** The document as JSON (durations in the scenario written as Prometheus durations). */
+export function docToJson(doc: PlaygroundDoc): string {
+  return JSON.stringify({
+    version: DOC_VERSION,
+    scenario: scenarioToJson(doc.scenario),
+    rules: doc.rules,
+  });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isStringMap(v: unknown): v is Record<string, string> {
+  return isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+function readRule(v: unknown, path: string, errors: string[]): RuleDraft | null {
+  if (!isRecord(v)) {
+    errors.push(`${path}: must be an object`);
+    return null;
+  }
+  const before = errors.length;
+  const str = (k: string) => {
+    if (typeof v[k] !== 'string') errors.push(`${path}.${k}: must be a string`);
+    return typeof v[k] === 'string' ? v[k] : '';
+  };
+  const ms = (k: string) => {
+    const x = v[k];
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
+      errors.push(`${path}.${k}: must be a duration in milliseconds, 0 or more`);
+      return 0;
+    }
+    return x;
+  };
+  const map = (k: string) => {
+    if (!isStringMap(v[k])) errors.push(`${path}.${k}: must map names to strings`);
+    return isStringMap(v[k]) ? v[k] : {};
+  };
+  const rule: RuleDraft = {
+    id: str('id'),
+    alert: str('alert'),
+    expr: str('expr'),
+    forMs: ms('forMs'),
+    keepFiringForMs: ms('keepFiringForMs'),
+    labels: map('labels'),
+    annotations: map('annotations'),
+    note: typeof v.note === 'string' ? v.note : '',
+  };
+  return errors.length === before ? rule : null;
+}
+
+/** Reads a document from JSON text, validating the scenario and every rule. */
+export function docFromJson(text: string): DocResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return {
+      ok: false,
+      errors: [`not valid JSON: ${err instanceof Error ? err.message : String(err)}`],
+    };
+  }
+  if (!isRecord(raw)) return { ok: false, errors: ['the document must be a JSON object'] };
+  if (raw.version !== DOC_VERSION) {
+    return {
+      ok: false,
+      errors: [`version: expected ${DOC_VERSION}, got ${JSON.stringify(raw.version)}`],
+    };
+  }
+  const errors: string[] = [];
+  const scenario = validateScenario(raw.scenario);
+  if (!scenario.ok) errors.push(...scenario.errors.map((e) => `scenario.${e.path}: ${e.message}`));
+  const rules: RuleDraft[] = [];
+  if (!Array.isArray(raw.rules)) errors.push('rules: must be a list');
+  else
+    raw.rules.forEach((r, i) => {
+      const rule = readRule(r, `rules[${i}]`, errors);
+      if (rule) rules.push(rule);
+    });
+  const ids = new Set<string>();
+  for (const r of rules) {
+    if (ids.has(r.id)) errors.push(`rules: the id "${r.id}" is used twice`);
+    ids.add(r.id);
+  }
+  if (errors.length > 0 || !scenario.ok) return { ok: false, errors };
+  return { ok: true, doc: { scenario: scenario.value, rules } };
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream) {
+  const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
+  return new Uint8Array(await new Response(out).arrayBuffer());
+}
+
+/** The document compressed (deflate) into a URL-safe string for a share link. */
+export async function encodeDocForUrl(doc: PlaygroundDoc): Promise<string> {
+  const bytes = new TextEncoder().encode(docToJson(doc));
+  return toBase64Url(await pipe(bytes, new CompressionStream('deflate-raw')));
+}
+
+/** Reads a share link's document; a damaged link yields errors, never an exception. */
+export async function decodeDocFromUrl(text: string): Promise<DocResult> {
+  let json: string;
+  try {
+    json = new TextDecoder().decode(
+      await pipe(fromBase64Url(text), new DecompressionStream('deflate-raw')),
+    );
+  } catch {
+    return { ok: false, errors: ['the link is damaged: its state could not be decompressed'] };
+  }
+  return docFromJson(json);
+}

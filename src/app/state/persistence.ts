@@ -1,0 +1,93 @@
+// Keeps the playground document in the URL (compressed, so a link reproduces the view) and in
+// local storage (so a reload finds it). A broken link or saved state is reported and replaced by
+// the last good state; the broken text is kept aside, never silently lost.
+import {
+  decodeDocFromUrl,
+  docFromJson,
+  docToJson,
+  encodeDocForUrl,
+  type PlaygroundDoc,
+} from '../model/document.ts';
+import { defaultDoc, usePlayground } from './store.ts';
+
+const STORAGE_KEY = 'quorumlab.doc';
+const BROKEN_KEY = 'quorumlab.doc.broken';
+const HASH_PREFIX = '#s=';
+
+function readSaved(): { doc: PlaygroundDoc | null; problem: string | null } {
+  let text: string | null;
+  try {
+    text = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return { doc: null, problem: null };
+  }
+  if (text === null) return { doc: null, problem: null };
+  const r = docFromJson(text);
+  if (r.ok) return { doc: r.doc, problem: null };
+  try {
+    localStorage.setItem(BROKEN_KEY, text);
+  } catch {
+    // Storage full or denied: the notice below still tells the user.
+  }
+  return { doc: null, problem: `The saved state could not be restored (${r.errors.join('; ')}).` };
+}
+
+/** Loads the document from the URL, else from local storage, else the default. */
+export async function restoreDoc(): Promise<void> {
+  const saved = readSaved();
+  const hash = location.hash;
+  if (hash.startsWith(HASH_PREFIX)) {
+    const r = await decodeDocFromUrl(hash.slice(HASH_PREFIX.length));
+    if (r.ok) {
+      usePlayground.getState().resetDoc(r.doc);
+      return;
+    }
+    const fallback = saved.doc ? 'your last saved state' : 'the default scenario';
+    usePlayground
+      .getState()
+      .resetDoc(
+        saved.doc ?? defaultDoc(),
+        `The link could not be opened: ${r.errors.join('; ')}. Showing ${fallback} instead.`,
+      );
+    return;
+  }
+  if (saved.doc) usePlayground.getState().resetDoc(saved.doc);
+  else if (saved.problem)
+    usePlayground
+      .getState()
+      .resetDoc(
+        defaultDoc(),
+        `${saved.problem} Showing the default scenario; the old text is kept in local storage under "${BROKEN_KEY}".`,
+      );
+}
+
+/** The share link for the current document. */
+export async function shareLink(doc: PlaygroundDoc): Promise<string> {
+  const url = new URL(location.href);
+  url.hash = HASH_PREFIX.slice(1) + (await encodeDocForUrl(doc));
+  return url.toString();
+}
+
+/** Saves every change of the document to local storage and the URL; returns the unsubscribe. */
+export function persistChanges(): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let generation = 0;
+  return usePlayground.subscribe((state, prev) => {
+    if (state.doc === prev.doc) return;
+    if (timer) clearTimeout(timer);
+    const doc = state.doc;
+    const mine = ++generation;
+    timer = setTimeout(() => {
+      try {
+        localStorage.setItem(STORAGE_KEY, docToJson(doc));
+      } catch {
+        usePlayground
+          .getState()
+          .setNotice('Local storage is full or disabled: changes are not saved on this device.');
+      }
+      void encodeDocForUrl(doc).then((encoded) => {
+        if (mine === generation) history.replaceState(null, '', HASH_PREFIX + encoded);
+      });
+    }, 200);
+  });
+}

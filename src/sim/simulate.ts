@@ -538,7 +538,7 @@ export function simulate(scenario: Scenario): Simulation {
       truthFor = si;
       truthNow = truthOf(seg);
     }
-    truth.push({ t, ...truthNow });
+    truth.push(truthPoint(t, truthNow));
     for (let m = 0; m < n; m++) {
       const rep = report[m]!;
       const list = descs[m]!;
@@ -708,6 +708,19 @@ function truthOf(seg: RaftSegment): Omit<TruthPoint, 't'> {
   };
 }
 
+/** A truth point with its own arrays, so that callers may keep or change it freely. */
+function truthPoint(t: number, truth: Omit<TruthPoint, 't'>): TruthPoint {
+  return {
+    t,
+    down: [...truth.down],
+    partitioned: [...truth.partitioned],
+    reachable: [...truth.reachable],
+    leader: truth.leader,
+    quorum: truth.quorum,
+    canSurvive: truth.canSurvive,
+  };
+}
+
 function truthSegments(segs: Seg[], duration: number): TruthSegment[] {
   const out: TruthSegment[] = [];
   segs.forEach((seg, i) => {
@@ -758,5 +771,5 @@ export function truthAt(sim: Simulation, t: number): TruthPoint {
     else lo = mid + 1;
   }
   const seg = segs[lo]!;
-  return { t, ...seg.truth };
+  return truthPoint(t, seg.truth);
 }

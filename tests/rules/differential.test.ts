@@ -52,13 +52,15 @@ const TEMPLATES = [
   '{{ $labels.job | toUpper }} {{ $value | printf "%5.1f" }}',
 ];
 
-function generate(seed: number, minutes: number): { rules: string; test: string } {
+function generate(seed: number, steps: number): { rules: string; test: string } {
   const r = rng(seed);
+  const evalSec = pick(r, [30, 60]);
+  const seriesSec = pick(r, [30, 60, 120]);
   const series: string[] = [];
   const nSeries = 2 + Math.floor(r() * 3);
   for (let i = 0; i < nSeries; i++) {
     const vals: string[] = [];
-    for (let t = 0; t < minutes; t++) {
+    for (let t = 0; t < steps; t++) {
       const x = r();
       vals.push(x < 0.08 ? '_' : x < 0.12 ? 'stale' : String(Math.floor(r() * 4)));
     }
@@ -67,51 +69,69 @@ function generate(seed: number, minutes: number): { rules: string; test: string 
       `    values: '${vals.join(' ')}'`,
     );
   }
-  const rules = [
-    'groups:',
-    '- name: g',
-    '  rules:',
-    '  - record: job:m:sum',
-    '    expr: sum by (job) (m)',
-  ];
-  const nAlerts = 3 + Math.floor(r() * 3);
+  const alerts: string[] = [];
   const names: string[] = [];
+  const nAlerts = 3 + Math.floor(r() * 3);
   for (let a = 0; a < nAlerts; a++) {
     const name = `Alert${a}`;
     names.push(name);
     const expr = pick(r, EXPRS).replace(/K/g, () => String(Math.floor(r() * 3)));
-    rules.push(`  - alert: ${name}`, `    expr: '${expr}'`);
-    const forMin = Math.floor(r() * 5);
-    if (forMin > 0) rules.push(`    for: ${forMin}m`);
-    const keep = Math.floor(r() * 4);
-    if (keep > 0 && r() < 0.6) rules.push(`    keep_firing_for: ${keep}m`);
+    alerts.push(`  - alert: ${name}`, `    expr: '${expr}'`);
+    const forSec = pick(r, [0, 0, 30, 60, 90, 120, 180]);
+    if (forSec > 0) alerts.push(`    for: ${forSec}s`);
+    const keepSec = pick(r, [0, 0, 30, 60, 120]);
+    if (keepSec > 0) alerts.push(`    keep_firing_for: ${keepSec}s`);
     if (r() < 0.5) {
-      rules.push(
+      alerts.push(
         '    labels:',
         `      severity: ${JSON.stringify(r() < 0.5 ? 'page' : '{{ if ge $value 2.0 }}page{{ else }}ticket{{ end }}')}`,
       );
     }
-    rules.push('    annotations:', `      summary: ${JSON.stringify(pick(r, TEMPLATES))}`);
-    if (r() < 0.5) rules.push(`      detail: ${JSON.stringify(pick(r, TEMPLATES))}`);
+    alerts.push('    annotations:', `      summary: ${JSON.stringify(pick(r, TEMPLATES))}`);
+    if (r() < 0.5) alerts.push(`      detail: ${JSON.stringify(pick(r, TEMPLATES))}`);
   }
+  // A rule over the ALERTS series the other group writes, so the group order matters.
+  names.push('ManyFiring');
+  const rules = [
+    'groups:',
+    '- name: rec',
+    '  rules:',
+    '  - record: job:m:sum',
+    '    expr: sum by (job) (m)',
+    '  - alert: ManyFiring',
+    '    expr: count(ALERTS{alertstate="firing"}) >= 2',
+    '    annotations:',
+    '      summary: "{{ $value }} firing in {{ $externalLabels.cluster }}"',
+    '- name: alerts',
+    '  rules:',
+    ...alerts,
+  ];
+  const order = r() < 0.5 ? '[rec, alerts]' : '[alerts, rec]';
   const alertTests: string[] = [];
-  for (let t = 0; t < minutes; t++) {
-    for (const n of names) alertTests.push(`  - eval_time: ${t}m`, `    alertname: ${n}`);
-  }
   const exprTests: string[] = [];
-  for (let t = 0; t < minutes; t += 3) {
-    exprTests.push(
-      `  - expr: ALERTS`,
-      `    eval_time: ${t}m`,
-      `  - expr: job:m:sum`,
-      `    eval_time: ${t}m`,
-    );
+  const end = steps * seriesSec;
+  for (let t = 0; t < end; t += evalSec) {
+    // Sometimes check between evaluations: promtool uses the last evaluation at or before it.
+    const at = r() < 0.2 ? t + Math.floor(r() * evalSec) : t;
+    for (const n of names) alertTests.push(`  - eval_time: ${at}s`, `    alertname: ${n}`);
+    if (r() < 0.3) {
+      exprTests.push(
+        '  - expr: ALERTS',
+        `    eval_time: ${at}s`,
+        '  - expr: job:m:sum',
+        `    eval_time: ${at}s`,
+      );
+    }
   }
   const test = [
     'rule_files: [rules.yaml]',
-    'evaluation_interval: 1m',
+    `evaluation_interval: ${evalSec}s`,
+    `group_eval_order: ${order}`,
     'tests:',
-    '- interval: 1m',
+    `- interval: ${seriesSec}s`,
+    `  name: seed${seed}`,
+    '  external_labels:',
+    '    cluster: c1',
     '  input_series:',
     ...series,
     '  alert_rule_test:',
@@ -122,12 +142,12 @@ function generate(seed: number, minutes: number): { rules: string; test: string 
   return { rules: rules.join('\n') + '\n', test: test + '\n' };
 }
 
-const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1);
 
 describe('random alerting rules agree with promtool', () => {
   SEEDS.forEach((seed) => {
     it(`agrees on seed ${seed}`, () => {
-      const { rules, test } = generate(seed, 24);
+      const { rules, test } = generate(seed, 20);
       const files: Record<string, string> = { 'rules.yaml': rules, 'test.yaml': test };
       const want = runPromtool(files, ['test', 'rules', 'test.yaml']);
       const report = runRuleTests(['test.yaml'], { compat: 'v2', readFile: (p) => files[p] ?? '' });

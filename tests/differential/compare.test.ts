@@ -221,6 +221,12 @@ describe('classifyDisagreement', () => {
       id: 'one-to-one-duplicate-checked-too-early',
     },
     {
+      expr: 'holt_winters(nosuch[1m], 1, 0.1)',
+      promtool: samples(),
+      ours: { kind: 'error', message: 'invalid smoothing factor. Expected: 0 < sf < 1, got: 1' },
+      id: 'holt-winters-factors-checked-too-early',
+    },
+    {
       expr: 'group(timestamp(x{a="b"} offset 5m @ 431.5))',
       promtool: samples(),
       ours: samples([{}, 1]),

@@ -42,6 +42,14 @@ const MATH_FUNCS = [
   'log10',
   'sgn',
   'atan',
+  'asin',
+  'acos',
+  'asinh',
+  'acosh',
+  'atanh',
+  'sinh',
+  'cosh',
+  'tanh',
   'deg',
   'rad',
 ];
@@ -53,6 +61,7 @@ const TIME_FUNCS = [
   'day_of_week',
   'day_of_month',
   'days_in_month',
+  'day_of_year',
 ];
 const ARITHMETIC = ['+', '-', '*', '/', '%', '^', 'atan2'];
 const COMPARISONS = ['==', '!=', '>', '<', '>=', '<='];
@@ -227,7 +236,10 @@ class ExprGenerator {
       const f = r.pick(COUNTER_RANGE_FUNCS);
       return `${f}(${this.rangeVector(depth, allowSubquery, ['counter', 'bucket'])})`;
     }
-    switch (r.int(0, 6)) {
+    switch (r.int(0, 7)) {
+      case 7:
+        // Prometheus 2 only (renamed double_exponential_smoothing in 3); 1 is out of range.
+        return `holt_winters(${this.rangeVector(depth, allowSubquery)}, ${r.pick(['0.1', '0.5', '0.9', '1'])}, ${r.pick(['0.1', '0.5', '0.9'])})`;
       case 0:
         return `quantile_over_time(${r.pick(['0', '0.5', '0.9', '1', '-1', '2'])}, ${this.rangeVector(depth, allowSubquery)})`;
       case 1:
@@ -347,7 +359,7 @@ class ExprGenerator {
         // sin and cos of large arguments amplify last-bit differences (Go's math.Pow is not
         // V8's Math.pow; Go reduces arguments below 2^29 with a three-part pi/4) into
         // unrelated results, so they only see arguments clamped to a well-conditioned range.
-        return `${r.pick(['sin', 'cos'])}(clamp(${inner}, -1000, 1000))`;
+        return `${r.pick(['sin', 'cos', 'tan'])}(clamp(${inner}, -1000, 1000))`;
       default:
         return `${r.pick(MATH_FUNCS)}(${inner})`;
     }

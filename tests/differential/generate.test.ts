@@ -116,7 +116,7 @@ describe('generateExpr', () => {
     for (let i = 0; i < 200; i++) {
       const expr = generateExpr(rng, scenario.families);
       expect(expr).not.toMatch(
-        /double_exponential_smoothing|limitk|limit_ratio|mad_over_time|info\(|sort_by_label|holt_winters/,
+        /double_exponential_smoothing|limitk|limit_ratio|mad_over_time|info\(|sort_by_label/,
       );
     }
   });

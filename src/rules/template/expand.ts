@@ -20,7 +20,7 @@ import {
   goQueryEscape,
   type TemplateFunc,
 } from './exec.ts';
-import { TemplateParseError, parseTemplate } from './parse.ts';
+import { TemplateParseError, parseTemplate, type Node } from './parse.ts';
 
 /** One sample a template's `query` returns. */
 export interface TemplateSample {
@@ -448,6 +448,9 @@ function templateData(ctx: TemplateContext): GoStruct {
   );
 }
 
+const PARSE_CACHE_SIZE = 1000;
+const parseCache = new Map<string, Node[] | TemplateParseError>();
+
 /** Parses a template the way `promtool check rules` does; returns Go's error text or undefined. */
 export function checkTemplate(
   text: string,
@@ -471,18 +474,26 @@ export function expandTemplate(
 ): { ok: true; text: string } | { ok: false; error: string } {
   const name = `__alert_${ctx.alertName}`;
   const full = DEFS + text;
-  let nodes;
-  try {
-    nodes = parseTemplate(full, knownFunction(ctx.compat));
-  } catch (err) {
-    if (err instanceof TemplateParseError) {
-      return {
-        ok: false,
-        error: `error parsing template ${name}: template: ${name}:${err.line}: ${err.message}`,
-      };
+  // Rules expand the same few templates at every evaluation: keep their parse trees.
+  const cacheKey = `${ctx.compat ?? 'v3'}\u0000${full}`;
+  let parsed = parseCache.get(cacheKey);
+  if (parsed === undefined) {
+    try {
+      parsed = parseTemplate(full, knownFunction(ctx.compat));
+    } catch (err) {
+      if (!(err instanceof TemplateParseError)) throw err;
+      parsed = err;
     }
-    throw err;
+    if (parseCache.size >= PARSE_CACHE_SIZE) parseCache.clear();
+    parseCache.set(cacheKey, parsed);
   }
+  if (parsed instanceof TemplateParseError) {
+    return {
+      ok: false,
+      error: `error parsing template ${name}: template: ${name}:${parsed.line}: ${parsed.message}`,
+    };
+  }
+  const nodes = parsed;
   try {
     return {
       ok: true,

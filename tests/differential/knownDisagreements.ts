@@ -76,9 +76,11 @@ export const knownDisagreements: readonly KnownDisagreement[] = [
     id: 'count-values-last-bits',
     description:
       '`count_values` turns a value into a label with all its digits, so values that agree ' +
-      "within 1e-9 but not in the last bits give different label sets. Seen with `^`: Go's " +
-      "math.Pow multiplies by repeated squaring and is several ulps off V8's Math.pow for " +
-      'large exponents (2.115819551171729e307 against 2.1158195511717106e307).',
+      "within 1e-9 but not in the last bits give different label sets. Causes seen: Go's " +
+      "math.Pow (repeated squaring, several ulps off V8's Math.pow for large exponents: " +
+      '2.115819551171729e307 against 2.1158195511717106e307), math.Cos, Tan and Atan2 against ' +
+      "V8's, and sums taken in another order (promtool's series order is their creation order, " +
+      'partly random).',
     matches: (d) =>
       /\bcount_values\b/.test(d.case.expr) &&
       compareOutcomes(mapLabels(d.promtool, roundedNumbers), mapLabels(d.ours, roundedNumbers)) ===

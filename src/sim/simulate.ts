@@ -199,6 +199,101 @@ function clusterPass(
   return { segs: out, alarms };
 }
 
+/** Gauges computed per member and scrape (not from accumulated rates). */
+const GAUGE_KINDS = [
+  'has-leader',
+  'is-leader',
+  'leader-changes',
+  'committed',
+  'applied',
+  'pending',
+  'db-total',
+  'db-in-use',
+  'quota',
+] as const;
+type GaugeKind = (typeof GAUGE_KINDS)[number];
+
+/** A member's exposed series as flat arrays, for the per-scrape loop. */
+interface DescTable {
+  series: Int32Array;
+  /** 0: floor(acc[slot]) (a counter), 1: acc[slot] to the microsecond, 2 + i: GAUGE_KINDS[i]. */
+  code: Int32Array;
+  slot: Int32Array;
+  /** The series exists once floor(acc[exists]) >= 1 (a lazily created child), or always (-1). */
+  exists: Int32Array;
+}
+
+function toDescTable(
+  list: readonly { series: number; kind: string; slot: number; exists: number }[],
+): DescTable {
+  const code = (kind: string): number =>
+    kind === 'counter' ? 0 : kind === 'float' ? 1 : 2 + GAUGE_KINDS.indexOf(kind as GaugeKind);
+  return {
+    series: Int32Array.from(list, (d) => d.series),
+    code: Int32Array.from(list, (d) => code(d.kind)),
+    slot: Int32Array.from(list, (d) => d.slot),
+    exists: Int32Array.from(list, (d) => d.exists),
+  };
+}
+
+/** x += rates × dt, the noisy slots scaled by f. Kept small so that V8 optimizes it early. */
+function accumulate(
+  x: Float64Array,
+  r: Float64Array,
+  noisy: Uint8Array,
+  dt: number,
+  f: number,
+): void {
+  for (let k = 0; k < x.length; k++) {
+    const v = r[k]!;
+    if (v !== 0) x[k]! += v * dt * (noisy[k] ? f : 1);
+  }
+}
+
+/**
+ * Stores one successful scrape of a member at scrape index k: every existing series' value,
+ * a staleness marker for a series that disappeared. tally gets [exposed, newly exposed].
+ */
+function emitSamples(
+  table: DescTable,
+  x: Float64Array,
+  exposed: Uint8Array,
+  gauges: Float64Array,
+  values: Float64Array,
+  state: Uint8Array,
+  k: number,
+  scrapeCount: number,
+  tally: Int32Array,
+): void {
+  let count = 0;
+  let added = 0;
+  const n = table.series.length;
+  for (let d = 0; d < n; d++) {
+    const at = table.series[d]! * scrapeCount + k;
+    const e = table.exists[d]!;
+    if (e >= 0 && x[e]! < 1) {
+      if (exposed[d]) {
+        state[at] = 2;
+        exposed[d] = 0;
+      }
+      continue;
+    }
+    const c = table.code[d]!;
+    values[at] =
+      c === 0
+        ? Math.floor(x[table.slot[d]!]!)
+        : c === 1
+          ? Math.round(x[table.slot[d]!]! * 1e6) / 1e6
+          : gauges[c - 2]!;
+    state[at] = 1;
+    if (!exposed[d]) added++;
+    exposed[d] = 1;
+    count++;
+  }
+  tally[0] = count;
+  tally[1] = added;
+}
+
 /** Simulates a scenario: Raft state, every series Prometheus stores, and the ground truth. */
 export function simulate(scenario: Scenario): Simulation {
   const checked = validateScenario(scenario);
@@ -340,18 +435,7 @@ export function simulate(scenario: Scenario): Simulation {
     allLabels.push(Object.freeze(labels));
     return allLabels.length - 1;
   };
-  type Kind =
-    | 'counter'
-    | 'float'
-    | 'has-leader'
-    | 'is-leader'
-    | 'leader-changes'
-    | 'committed'
-    | 'applied'
-    | 'pending'
-    | 'db-total'
-    | 'db-in-use'
-    | 'quota';
+  type Kind = 'counter' | 'float' | GaugeKind;
   interface Desc {
     series: number;
     kind: Kind;
@@ -495,13 +579,7 @@ export function simulate(scenario: Scenario): Simulation {
         const ph = segs[si]!.phys;
         for (let m = 0; m < n; m++) {
           if (!ph.running[m]) continue;
-          const r = rates[m]!;
-          const x = acc[m]!;
-          const f = mult[m]!;
-          for (let k = 0; k < slots; k++) {
-            const v = r[k]!;
-            if (v !== 0) x[k]! += v * dt * (noisy[k] ? f : 1);
-          }
+          accumulate(acc[m]!, rates[m]!, noisy, dt, mult[m]!);
         }
       }
       if (b === to) return;
@@ -517,6 +595,9 @@ export function simulate(scenario: Scenario): Simulation {
   const scrapeNoise = deriveRng(s.seed, 5);
   const mult = new Float64Array(n);
   const exposed = descs.map((d) => new Uint8Array(d.length));
+  const tables = descs.map(toDescTable);
+  const gauges = new Float64Array(GAUGE_KINDS.length);
+  const tally = new Int32Array(2);
   const hadExposed = members.map(() => false);
   const targetActive = members.map(() => false);
   const scrapeTimes: number[] = [];
@@ -575,8 +656,6 @@ export function simulate(scenario: Scenario): Simulation {
         continue;
       }
       const x = acc[m]!;
-      let count = 0;
-      let added = 0;
       const live = syncEnd[m] === null;
       const at = live ? t : syncEnd[m]!;
       const sIdx = syncSeg[m]!;
@@ -584,66 +663,25 @@ export function simulate(scenario: Scenario): Simulation {
       const commit = Math.floor(valueAt(sIdx, at, sSeg.commitRate, sSeg.c0));
       const db = Math.min(quota, valueAt(sIdx, at, sSeg.dbRate, sSeg.d0));
       const outcome = writeOutcome(seg, m, seg.alarm);
-      for (let d = 0; d < list.length; d++) {
-        const desc = list[d]!;
-        if (desc.exists >= 0 && x[desc.exists]! < 1) {
-          if (ex[d]) {
-            putStale(desc.series);
-            ex[d] = 0;
-          }
-          continue;
-        }
-        let v: number;
-        switch (desc.kind) {
-          case 'counter':
-            v = Math.floor(x[desc.slot]!);
-            break;
-          case 'float':
-            v = micro(x[desc.slot]!);
-            break;
-          case 'has-leader':
-            v = seg.known[m] === null ? 0 : 1;
-            break;
-          case 'is-leader':
-            v = seg.acting[m] ? 1 : 0;
-            break;
-          case 'leader-changes':
-            v = leaderChanges[m]!;
-            break;
-          case 'committed':
-          case 'applied':
-            v = commit;
-            break;
-          case 'pending': {
-            const w = writesPerMember(seg);
-            const latency = writeLatencyOf(seg, m);
-            v =
-              outcome === 'stale'
-                ? Math.round(w * REQUEST_TIMEOUT)
-                : outcome === 'ok'
-                  ? Math.round(w * latency)
-                  : 0;
-            break;
-          }
-          case 'db-total':
-            v = Math.round((db + dbOffset[m]!) / PAGE) * PAGE;
-            break;
-          case 'db-in-use':
-            v = Math.round((inUseStart + db - dbStart) / PAGE) * PAGE;
-            break;
-          case 'quota':
-            v = quota;
-            break;
-          default: {
-            const never: never = desc.kind;
-            throw new Error(`unknown series kind ${String(never)}`);
-          }
-        }
-        put(desc.series, v);
-        if (!ex[d]) added++;
-        ex[d] = 1;
-        count++;
-      }
+      const w = writesPerMember(seg);
+      gauges[GAUGE_KINDS.indexOf('has-leader')] = seg.known[m] === null ? 0 : 1;
+      gauges[GAUGE_KINDS.indexOf('is-leader')] = seg.acting[m] ? 1 : 0;
+      gauges[GAUGE_KINDS.indexOf('leader-changes')] = leaderChanges[m]!;
+      gauges[GAUGE_KINDS.indexOf('committed')] = commit;
+      gauges[GAUGE_KINDS.indexOf('applied')] = commit;
+      gauges[GAUGE_KINDS.indexOf('pending')] =
+        outcome === 'stale'
+          ? Math.round(w * REQUEST_TIMEOUT)
+          : outcome === 'ok'
+            ? Math.round(w * writeLatencyOf(seg, m))
+            : 0;
+      gauges[GAUGE_KINDS.indexOf('db-total')] = Math.round((db + dbOffset[m]!) / PAGE) * PAGE;
+      gauges[GAUGE_KINDS.indexOf('db-in-use')] =
+        Math.round((inUseStart + db - dbStart) / PAGE) * PAGE;
+      gauges[GAUGE_KINDS.indexOf('quota')] = quota;
+      emitSamples(tables[m]!, x, ex, gauges, allValues, allState, k, scrapeCount, tally);
+      const count = tally[0]!;
+      const added = tally[1]!;
       hadExposed[m] = true;
       const values = [1, micro(0.003 + 0.009 * u), count, count, added];
       rep.forEach((r, i) => put(r, values[i]!));

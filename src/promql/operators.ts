@@ -5,6 +5,7 @@ import { isComparisonOp } from './ast.ts';
 import { formatFloatPlain, formatLabelsGo } from './format.ts';
 import { cachedDerived, compareStrings, makeLabels, type Labels } from './labels.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
+import { xxhash64 } from './xxhash.ts';
 import { EvalError, type VSample } from './values.ts';
 
 /** Applies an arithmetic or comparison operator; returns [value, keep]. */
@@ -287,7 +288,7 @@ export function aggregate(
   if (op === 'topk' || op === 'bottomk' || op === 'limitk') {
     return aggregateK(e, samples, param as number);
   }
-  if (op === 'limit_ratio') return aggregateLimitRatio(e, samples, param as number);
+  if (op === 'limit_ratio') return aggregateLimitRatio(e, samples, param as number, ctx);
   if (op === 'count_values') return countValues(e, samples, param as string);
   if (op === 'quantile') {
     const q = param as number;
@@ -467,10 +468,48 @@ function aggregateK(e: Aggregation, samples: VSample[], kParam: number): VSample
   return out;
 }
 
-function aggregateLimitRatio(e: Aggregation, samples: VSample[], ratio: number): VSample[] {
-  if (Number.isNaN(ratio)) throw new EvalError(e.param ?? e, 'Ratio value is NaN');
-  void samples;
-  throw new EvalError(e, 'unsupported: limit_ratio (needs xxhash of label sets)');
+const utf8 = new TextEncoder();
+
+/** Prometheus's labels.Hash(): XXH64 over name, 0xff, value, 0xff for each label in order. */
+export function labelsHash(labels: Labels): bigint {
+  return cachedDerived(labels, 'xxhash', () => {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for (const k of Object.keys(labels).sort(compareStrings)) {
+      for (const b of [utf8.encode(k), sep, utf8.encode(labels[k]!), sep]) {
+        parts.push(b);
+        size += b.length;
+      }
+    }
+    const buf = new Uint8Array(size);
+    let off = 0;
+    for (const b of parts) {
+      buf.set(b, off);
+      off += b.length;
+    }
+    return xxhash64(buf);
+  });
+}
+
+const sep = Uint8Array.of(0xff);
+
+function aggregateLimitRatio(
+  e: Aggregation,
+  samples: VSample[],
+  ratioParam: number,
+  ctx: AggregateContext,
+): VSample[] {
+  if (Number.isNaN(ratioParam)) throw new EvalError(e.param ?? e, 'Ratio value is NaN');
+  let ratio = ratioParam;
+  if (ratio < -1 || ratio > 1) {
+    ctx.warn(`PromQL warning: ratio value should be between -1 and 1, got ${fmtG(ratio)}`);
+    ratio = Math.max(-1, Math.min(1, ratio));
+  }
+  // Each series keeps a fixed place in [0, 1) from its label hash, so the kept subset is stable.
+  return samples.filter((s) => {
+    const offset = Number(labelsHash(s.labels)) / 2 ** 64;
+    return (ratio >= 0 && offset < ratio) || (ratio < 0 && offset >= 1 + ratio);
+  });
 }
 
 function countValues(e: Aggregation, samples: VSample[], label: string): VSample[] {

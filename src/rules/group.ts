@@ -2,7 +2,7 @@
 // rule's output (recording rule series, ALERTS and ALERTS_FOR_STATE) is appended to storage
 // at once so later rules of the group see it, and series a rule stops returning get a
 // staleness marker.
-import { AlertingRule, type AlertRuleSpec, type OutputSample } from './alerting.ts';
+import type { AlertingRule, OutputSample } from './alerting.ts';
 import type { Labels, QueryFn, SeriesStore } from './engine.ts';
 import { labelsKey, normalizeLabels } from './labels.ts';
 
@@ -100,12 +100,4 @@ export class RuleGroup {
       this.seriesInPreviousEval[i] = returned;
     });
   }
-}
-
-/** Builds an alerting rule from its spec. */
-export function newAlertingRule(
-  spec: AlertRuleSpec,
-  opts: ConstructorParameters<typeof AlertingRule>[1],
-): AlertingRule {
-  return new AlertingRule(spec, opts);
 }

@@ -6,9 +6,16 @@ export {
   type AlertRuleSpec,
   type AlertState,
   type AlertingRuleOptions,
+  type EvalResult,
   type OutputSample,
 } from './alerting.ts';
-export { RecordingRule, RuleGroup, type RecordingRuleSpec, type Rule } from './group.ts';
+export {
+  RecordingRule,
+  RuleGroup,
+  type GroupSettings,
+  type RecordingRuleSpec,
+  type Rule,
+} from './group.ts';
 export {
   formatParseError,
   makeQueryFn,

@@ -11,6 +11,7 @@ import {
   formatPromtoolSeries,
   formatSeriesName,
   formatValues,
+  openMetricsChunks,
   presets,
   simulate,
 } from '../../src/sim/index.ts';
@@ -69,6 +70,10 @@ describe('text exports', () => {
     expect(text).toContain(
       `  - series: 'up{instance="${tiny.members[0]!.instance}", job="etcd"}'\n    values: '1x4'\n`,
     );
+  });
+
+  it('streams the same OpenMetrics text in chunks', () => {
+    expect([...openMetricsChunks(tiny)].join('')).toBe(formatOpenMetrics(tiny));
   });
 
   it('groups OpenMetrics samples by family with TYPE lines and ends with # EOF', () => {

@@ -197,6 +197,14 @@ describe('elections', () => {
   });
 });
 
+describe('simulate', () => {
+  it('refuses an invalid scenario with the validation errors', () => {
+    expect(() => simulate(scenarioOf({ members: 9 }))).toThrow(
+      'invalid scenario: members: must be between 1 and 7, got 9',
+    );
+  });
+});
+
 describe('determinism', () => {
   it('gives the same output for the same seed', () => {
     const s = scenarioOf({ events: [{ kind: 'crash', at: min(10), member: 1 }] });

@@ -14,6 +14,7 @@ import { ScorecardPanel } from './components/ScorecardPanel.tsx';
 import { TimeChart } from './components/TimeChart.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
+import { scenariosEqual } from './model/document.ts';
 import { rawQueries } from './model/evaluateView.ts';
 import { exportRuleFile, ruleFileName } from './model/exportRule.ts';
 import { rulePresets } from './model/rulePresets.ts';
@@ -145,9 +146,12 @@ function Playground() {
           {error}
         </p>
       ) : null}
-      {preset && preset.scenario === scenario ? (
+      {preset ? (
         <p className="preset-explanation" data-testid="preset-explanation">
           <strong>{preset.title}.</strong> {preset.explanation}
+          {scenariosEqual(preset.scenario, scenario) ? null : (
+            <em className="modified"> (modified: the preset with your changes)</em>
+          )}
         </p>
       ) : null}
       {view === null ? (

@@ -24,6 +24,22 @@ export function docToJson(doc: PlaygroundDoc): string {
   });
 }
 
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (isRecord(v)) {
+    const keys = Object.keys(v)
+      .filter((k) => v[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Whether two scenarios are the same, whatever the order of their fields. */
+export function scenariosEqual(a: Scenario, b: Scenario): boolean {
+  return a === b || stableJson(a) === stableJson(b);
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -78,6 +78,6 @@ describe('evaluateView on the default scenario', () => {
 
   it('shows the evicted member down in the ground truth, with no failure left to survive', () => {
     const last = view.truth[view.truth.length - 1];
-    expect(last).toEqual({ down: [3], quorum: true, canSurvive: 0, leader: 1 });
+    expect(last).toEqual({ down: [3], partitioned: [], quorum: true, canSurvive: 0, leader: 1 });
   });
 });

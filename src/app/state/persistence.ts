@@ -68,11 +68,19 @@ export async function shareLink(doc: PlaygroundDoc): Promise<string> {
   return url.toString();
 }
 
-/** Saves every change of the document to local storage and the URL; returns the unsubscribe. */
+/** The hash this page last wrote, to tell the user's own link navigation from ours. */
+let writtenHash = '';
+
+/** Saves every change of the document to local storage and the URL, and follows links pasted
+ * into the address bar of an open page; returns the unsubscribe. */
 export function persistChanges(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let generation = 0;
-  return usePlayground.subscribe((state, prev) => {
+  const onHashChange = () => {
+    if (location.hash !== writtenHash && location.hash.startsWith(HASH_PREFIX)) void restoreDoc();
+  };
+  window.addEventListener('hashchange', onHashChange);
+  const unsubscribe = usePlayground.subscribe((state, prev) => {
     if (state.doc === prev.doc) return;
     if (timer) clearTimeout(timer);
     const doc = state.doc;
@@ -86,8 +94,14 @@ export function persistChanges(): () => void {
           .setNotice('Local storage is full or disabled: changes are not saved on this device.');
       }
       void encodeDocForUrl(doc).then((encoded) => {
-        if (mine === generation) history.replaceState(null, '', HASH_PREFIX + encoded);
+        if (mine !== generation) return;
+        writtenHash = HASH_PREFIX + encoded;
+        history.replaceState(null, '', writtenHash);
       });
     }, 200);
   });
+  return () => {
+    unsubscribe();
+    window.removeEventListener('hashchange', onHashChange);
+  };
 }

@@ -1,0 +1,149 @@
+// The playground's features in a real Chromium: presets, undo, editing a rule with completion and
+// lint, explain, share links, reload, and broken links.
+import { expect, test, type Page } from '@playwright/test';
+import { presets } from '../src/sim/index.ts';
+
+async function waitForEvaluation(page: Page) {
+  await expect(page.getByTestId('status')).toContainText('evaluated in');
+}
+
+async function open(page: Page, path = '/') {
+  await page.goto(path);
+  await expect(page.getByTestId('playground')).toBeVisible();
+  await waitForEvaluation(page);
+}
+
+test('every preset loads, explains itself and evaluates without error', async ({ page }) => {
+  await open(page);
+  for (const preset of presets) {
+    await page.getByLabel('Scenario preset').selectOption(preset.name);
+    await waitForEvaluation(page);
+    await expect(page.getByTestId('preset-explanation')).toContainText(preset.title);
+    await expect(page.locator('.error')).toHaveCount(0);
+    await expect(page.getByTestId('member-1')).toBeVisible();
+  }
+});
+
+test('loading a preset is undoable, from the button and the keyboard', async ({ page }) => {
+  await open(page);
+  const first = presets[0];
+  const second = presets[1];
+  if (!first || !second) throw new Error('need two presets');
+  await page.getByLabel('Scenario preset').selectOption(second.name);
+  await expect(page.getByTestId('preset-explanation')).toContainText(second.title);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('preset-explanation')).toContainText(first.title);
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect(page.getByTestId('preset-explanation')).toContainText(second.title);
+  await page.locator('body').press('Control+z');
+  await expect(page.getByTestId('preset-explanation')).toContainText(first.title);
+});
+
+test('the cluster size switch re-simulates with that many members', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('Cluster size').selectOption('5');
+  await waitForEvaluation(page);
+  await expect(page.getByTestId('member-5')).toBeVisible();
+  await expect(page.getByTestId('survive')).toHaveText('can survive 1 more failure');
+});
+
+test('a rule is edited with completion from the simulated series, and lint from our parser', async ({
+  page,
+}) => {
+  await open(page);
+  const panel = page.getByTestId('rule-naiveUp');
+  await panel.getByRole('button', { name: 'Edit' }).click();
+  const editor = panel.locator('.cm-content');
+  const completion = page.locator('.cm-tooltip-autocomplete');
+  // Completion answers asynchronously while typing; a retry covers an Enter that lands between
+  // two answers (as a person's pause would).
+  await expect(async () => {
+    await editor.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('etcd_server_has_le');
+    await expect(completion.locator('[aria-selected="true"]')).toContainText(
+      'etcd_server_has_leader',
+    );
+    await page.keyboard.press('Enter');
+    await expect(editor).toHaveText('etcd_server_has_leader', { timeout: 1000 });
+  }).toPass();
+  await page.keyboard.type(' == 0');
+  await expect(panel.locator('.chart-query')).toHaveText('etcd_server_has_leader');
+  await waitForEvaluation(page);
+
+  // A broken expression: the editor marks it with our parser's message, the panel shows it.
+  await page.keyboard.type(' +');
+  await expect(panel.locator('.cm-lintRange-error, .cm-lintPoint-error')).toHaveCount(1);
+  await expect(panel.getByRole('alert')).toBeVisible();
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+
+  // An invalid `for` is reported and not applied; a valid one is.
+  const forField = panel.getByTestId('for-naiveUp');
+  await forField.fill('5 minutes');
+  await expect(panel.getByText('not a valid duration string')).toBeVisible();
+  await forField.fill('5m');
+  await expect(panel.locator('.pill').first()).toHaveText('for: 5m');
+
+  await panel.getByRole('button', { name: 'Export rule file' }).click();
+  await expect(page.getByTestId('export-text')).toContainText('expr: etcd_server_has_leader == 0');
+  await expect(page.getByTestId('export-text')).toContainText('for: 5m');
+});
+
+test('explain shows why etcdMembersDown stays silent at the cursor', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('rule-etcdMembersDown').getByRole('button', { name: 'Explain' }).click();
+  const explain = page.getByTestId('explain');
+  await expect(explain.getByRole('heading')).toHaveText('Explain etcdMembersDown at 15m');
+  await expect(explain.locator('.explain-node').first()).toContainText('max without (endpoint)');
+  // Each sub-expression is there with its result.
+  await expect(explain).toContainText('count without (To)');
+  await expect(explain).toContainText('{job="etcd"}');
+  // Moving the cursor explains another time.
+  const band = page.getByTestId('rule-etcdMembersDown-band').locator('.band-track');
+  const box = await band.boundingBox();
+  if (!box) throw new Error('no band');
+  await page.mouse.click(box.x + 2, box.y + box.height / 2);
+  await expect(explain.getByRole('heading')).not.toHaveText('Explain etcdMembersDown at 15m');
+});
+
+test('the URL holds the whole state: a link reopens the same view', async ({ page, browser }) => {
+  await open(page);
+  await page.getByRole('button', { name: /^Take down etcd-2 at/ }).click();
+  await waitForEvaluation(page);
+  const spans = await page.getByTestId('rule-naiveUp-spans').textContent();
+  await expect(page).toHaveURL(/#s=/);
+  const link = page.url();
+  const other = await browser.newContext();
+  const fresh = await other.newPage();
+  await open(fresh, link);
+  await expect(fresh.getByTestId('rule-naiveUp-spans')).toHaveText(spans ?? '');
+  await expect(fresh.getByRole('button', { name: /^Bring up etcd-2 at/ })).toBeVisible();
+  await other.close();
+});
+
+test('a reload finds the state where it was left', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('Scenario preset').selectOption(presets[2]?.name ?? '');
+  await waitForEvaluation(page);
+  await expect(page).toHaveURL(/#s=/);
+  await page.goto('/');
+  await expect(page.getByTestId('playground')).toBeVisible();
+  await expect(page.getByTestId('preset-explanation')).toContainText(presets[2]?.title ?? '');
+});
+
+test('a broken link says what is wrong and falls back without losing the saved state', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByLabel('Scenario preset').selectOption(presets[3]?.name ?? '');
+  await waitForEvaluation(page);
+  await expect(page).toHaveURL(/#s=/);
+  await page.goto('about:blank');
+  await page.goto('/#s=this-link-is-broken');
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'The link could not be opened' }),
+  ).toBeVisible();
+  await expect(page.getByTestId('preset-explanation')).toContainText(presets[3]?.title ?? '');
+});

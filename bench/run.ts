@@ -21,14 +21,17 @@ import {
   compareOutcomes,
   formatGoDuration,
   formatOutcome,
+  formatValue,
   formatPromtoolTestFile,
   parsePromtoolOutput,
   runPromtoolTestRules,
   seriesPoints,
   type DifferentialCase,
+  type GeneratedSeries,
   type Outcome,
   type Scenario,
 } from '../tests/differential/index.ts';
+import { simulate, type Scenario as SimScenario } from '../src/sim/index.ts';
 import { defaultClusterOptions, generateEtcdCluster } from './etcdCluster.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +39,48 @@ const rulesPath = resolve(
   process.env['QUORUM_ETCD_RULES'] ?? resolve(root, '../shared/conformance/etcd-mixin/rules.yaml'),
 );
 const STEP_MS = 60_000;
+// `--source=sim` takes the cluster's series from the simulator (src/sim) instead of
+// bench/etcdCluster.ts: more series (1074, 6.1M samples), the simulator's own incidents.
+const source = process.argv.includes('--source=sim') ? 'sim' : 'synthetic';
+
+// The scenario of bench/sim.bench.ts: a crash, a partition and leader churn over 24h.
+const simScenario: SimScenario = {
+  version: 1,
+  name: 'bench-etcd-mixin',
+  members: 5,
+  labelScheme: 'plain',
+  scrapeInterval: defaultClusterOptions.scrapeIntervalMs,
+  evaluationInterval: 60_000,
+  duration: defaultClusterOptions.durationMs,
+  seed: 7,
+  events: [
+    { kind: 'crash', at: 6 * 3_600_000, until: 7 * 3_600_000, member: 2 },
+    {
+      kind: 'partition',
+      at: 12 * 3_600_000,
+      until: 13 * 3_600_000,
+      groups: [
+        [1, 2],
+        [3, 4, 5],
+      ],
+    },
+    { kind: 'leader-churn', at: 18 * 3_600_000, until: 20 * 3_600_000 },
+  ],
+};
+
+// The simulator's series as one promtool token per scrape (its samples are on the scrape grid).
+function simulatedCluster(): GeneratedSeries[] {
+  const interval = simScenario.scrapeInterval;
+  return simulate(simScenario).series.map((s) => {
+    const values: string[] = [];
+    for (const [t, v] of s.points) {
+      const k = Math.round(t / interval);
+      while (values.length < k) values.push('_');
+      values.push(v === null ? 'stale' : formatValue(v));
+    }
+    return { labels: s.labels, values };
+  });
+}
 
 function readAlertExpressions(path: string): { alert: string; expr: string }[] {
   const doc = parseYaml(readFileSync(path, 'utf8')) as {
@@ -97,14 +142,15 @@ function stepOutcomes(
 async function benchEtcdMixin(): Promise<void> {
   const o = defaultClusterOptions;
   const alerts = readAlertExpressions(rulesPath);
-  const gen = time(() => generateEtcdCluster(o));
+  const gen = time(() => (source === 'sim' ? simulatedCluster() : generateEtcdCluster(o)));
   const series = gen.value;
   const samples = series.reduce((n, s) => n + s.values.filter((v) => v !== '_').length, 0);
   const steps: number[] = [];
   for (let t = 0; t <= o.durationMs; t += STEP_MS) steps.push(t);
   console.log(`## etcd mixin alert expressions, range evaluation`);
   console.log(
-    `cluster: ${o.members} members, ${series.length} series, ${samples} samples ` +
+    `cluster (${source === 'sim' ? 'src/sim simulate()' : 'bench/etcdCluster.ts'}): ` +
+      `${o.members} members, ${series.length} series, ${samples} samples ` +
       `(${formatGoDuration(o.durationMs)} at ${formatGoDuration(o.scrapeIntervalMs)}), ` +
       `generated in ${fmtMs(gen.ms)}`,
   );

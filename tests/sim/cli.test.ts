@@ -59,6 +59,17 @@ describe('quorumlab scenario', () => {
     expect(om.out.endsWith('# EOF\n')).toBe(true);
   });
 
+  it('moves OpenMetrics timestamps to --start', async () => {
+    const file = join(dir, 'start.json');
+    await writeFile(file, JSON.stringify({ version: 1, members: 1, duration: '30s' }));
+    for (const start of ['1700000000', '2023-11-14T22:13:20Z']) {
+      const r = capture(['series', file, '--format', 'openmetrics', '--start', start]);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(' 1 1700000000\n');
+      expect(r.out).toContain(' 1 1700000030\n');
+    }
+  });
+
   it('prints every validation error with its path and exits 1', async () => {
     const file = join(dir, 'bad.json');
     await writeFile(
@@ -82,6 +93,11 @@ describe('quorumlab scenario', () => {
     [['frobnicate'], /unknown subcommand/],
     [[], /missing subcommand/],
     [['show'], /show takes one NAME or FILE/],
+    [['series', 'pod-eviction-default', '--start', '5'], /only applies to --format openmetrics/],
+    [
+      ['series', 'pod-eviction-default', '--format', 'openmetrics', '--start', 'yesterday'],
+      /--start must be Unix seconds or an RFC 3339 time/,
+    ],
   ])('rejects %j with usage', (args, message) => {
     const r = capture(args);
     expect(r.code).toBe(2);

@@ -19,12 +19,14 @@ import type { Scenario } from '../../sim/index.ts';
 const usage = `Usage:
   quorumlab scenario list [--format names|table]
   quorumlab scenario show NAME|FILE
-  quorumlab scenario series NAME|FILE [--format promtool|promqltest|openmetrics]
+  quorumlab scenario series NAME|FILE [--format promtool|promqltest|openmetrics] [--start TIME]
 
 NAME is a preset (see "scenario list"); FILE is a scenario JSON file ({"version": 1, ...}).
 "show" prints the scenario as JSON; "series" prints every series Prometheus would store:
 promtool's input_series block, a promqltest load block, or OpenMetrics text for
-"promtool tsdb create-blocks-from openmetrics".`;
+"promtool tsdb create-blocks-from openmetrics". Samples start at time 0 (1970); with
+--format openmetrics, --start TIME (Unix seconds or RFC 3339) moves them, e.g. to a recent
+date that a Prometheus server's retention keeps.`;
 
 /** Where the command writes; tests pass their own. */
 export interface ScenarioIo {
@@ -66,6 +68,15 @@ function loadScenario(arg: string, io: ScenarioIo): Scenario | undefined {
   return result.value;
 }
 
+/** Unix seconds ("1700000000") or an RFC 3339 time, as milliseconds; undefined if neither. */
+function parseStart(text: string): number | undefined {
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(text))
+    return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 function formatTable(): string {
   const rows = presets.map((p) => [
     p.name,
@@ -90,6 +101,7 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
       allowPositionals: true,
       options: {
         format: { type: 'string' },
+        start: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -130,12 +142,21 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
       if (format !== 'promtool' && format !== 'promqltest' && format !== 'openmetrics') {
         return bad(`--format must be promtool, promqltest or openmetrics, got "${format}"`);
       }
+      let offsetMs = 0;
+      if (values.start !== undefined) {
+        if (format !== 'openmetrics') return bad('--start only applies to --format openmetrics');
+        const start = parseStart(values.start);
+        if (start === undefined) {
+          return bad(`--start must be Unix seconds or an RFC 3339 time, got "${values.start}"`);
+        }
+        offsetMs = start;
+      }
       const scenario = loadScenario(target, io);
       if (!scenario) return 1;
       const sim = simulate(scenario);
       if (format === 'promtool') io.out(formatPromtoolSeries(sim));
       else if (format === 'promqltest') io.out(formatPromqltestLoad(sim));
-      else for (const chunk of openMetricsChunks(sim)) io.out(chunk);
+      else for (const chunk of openMetricsChunks(sim, { offsetMs })) io.out(chunk);
       return 0;
     }
     case undefined:

@@ -16,6 +16,7 @@ import {
   classifyDisagreement,
   formatDisagreement,
   formatOutcome,
+  promtoolVersion,
   runDifferential,
   type EngineApi,
 } from './index.ts';
@@ -53,6 +54,10 @@ describe(`differential run against promtool (seed ${seed})`, () => {
   for (const d of known) {
     console.log(`KNOWN (${classifyDisagreement(d)?.id}, not fixed yet)\n${formatDisagreement(d)}`);
   }
+
+  it('judges with promtool 2.x, whose semantics the engine follows with compat v2', () => {
+    expect(promtoolVersion()).toMatch(/^2\./);
+  });
 
   it('gets a result from promtool for every generated case', () => {
     expect(run.cases).toBe(groups * casesPerGroup);

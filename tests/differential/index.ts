@@ -25,6 +25,7 @@ export {
   parsePromtoolOutput,
   parseSampleList,
   promtoolPath,
+  promtoolVersion,
   readGoString,
   runPromtoolTestRules,
   type DifferentialCase,

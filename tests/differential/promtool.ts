@@ -123,6 +123,18 @@ export function promtoolPath(): string {
   return process.env['PROMTOOL'] ?? 'promtool';
 }
 
+/** promtool's version, e.g. `2.42.0+ds`, from `promtool --version`. */
+export function promtoolVersion(): string {
+  const run = spawnSync(promtoolPath(), ['--version'], { encoding: 'utf8' });
+  if (run.error) {
+    throw new Error(
+      `promtool not found (${promtoolPath()}): install it with \`apt-get install prometheus\`.`,
+    );
+  }
+  const m = /version (\S+)/.exec(`${run.stdout}${run.stderr}`);
+  return m?.[1] ?? 'unknown';
+}
+
 /** Raw result of running `promtool test rules` on a file's text. */
 export interface PromtoolRun {
   readonly status: number | null;

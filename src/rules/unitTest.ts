@@ -9,11 +9,12 @@ import {
   parseSeriesDescriptor,
   parseSeriesValues,
   type Labels,
+  type Point,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
 import { makeQueryFn, type QueryFn } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule } from './group.ts';
-import { compareLabels, formatLabelsGo } from './labels.ts';
+import { compareLabels, formatLabelsGo, labelsKey } from './labels.ts';
 import { isAlertRule, parseRuleFile } from './ruleFile.ts';
 import { formatGoFloat } from './template/goFloat.ts';
 import { formatGoDuration, goQuote } from './template/goValues.ts';
@@ -366,6 +367,8 @@ function runTestGroup(
   const store = new SeriesStore();
   // promtool 2.42 loads the series with `load 0s` when interval is unset; 3.x defaults it.
   const seriesInterval = tg.interval ?? (compat === 'v2' ? 0 : evalInterval);
+  // The lazy loader keys series by labels: a later line for the same series replaces it.
+  const inputs = new Map<string, { labels: Labels; points: Point[] }>();
   for (const is of tg.inputSeries) {
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
@@ -378,8 +381,13 @@ function runTestGroup(
       const col = is.series.length + 2 + points.error.from;
       return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
     }
-    store.addSeries(labels.value, points.value);
+    // The TSDB rejects a second sample at a timestamp it already has (with `interval: 0`
+    // every value lands on 0): keep the first.
+    const seen = new Set<number>();
+    const unique = points.value.filter(([t]) => (seen.has(t) ? false : (seen.add(t), true)));
+    inputs.set(labelsKey(labels.value), { labels: labels.value, points: unique });
   }
+  for (const { labels, points } of inputs.values()) store.addSeries(labels, points);
 
   // Rule files.
   const loaded: LoadedGroup[] = [];

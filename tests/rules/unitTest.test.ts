@@ -190,6 +190,23 @@ const testCases: { name: string; files: Record<string, string> }[] = [
   },
 ];
 
+testCases.push(
+  {
+    name: 'input series without an interval (promtool 2.42 loads them all at 0)',
+    files: {
+      'test.yaml':
+        "tests:\n- input_series:\n  - series: 'x'\n    values: '1 2 3'\n  promql_expr_test:\n  - expr: x\n    eval_time: 0m\n  - expr: x\n    eval_time: 10m\n",
+    },
+  },
+  {
+    name: 'a series listed twice (the later line replaces the earlier)',
+    files: {
+      'test.yaml':
+        "tests:\n- interval: 1m\n  input_series:\n  - series: 'x'\n    values: '1 2 3'\n  - series: 'x'\n    values: '7'\n  promql_expr_test:\n  - expr: x\n    eval_time: 2m\n",
+    },
+  },
+);
+
 describe('test rules agrees with promtool 2.42', () => {
   testCases.forEach(({ name, files }) => {
     it(`prints what promtool prints for ${name}`, () => {

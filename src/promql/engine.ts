@@ -147,19 +147,22 @@ export class Evaluator {
   /** Evaluates a node at time t (ms). */
   eval(node: Expr, t: number): EvalValue {
     this.tick(node);
-    const value = this.evalNode(node, t);
-    if (this.trace) {
-      const prev = this.trace.get(node);
-      this.trace.set(node, { value, notes: prev?.notes ?? [] });
-    }
-    return value;
+    if (!this.trace) return this.evalNode(node, t);
+    // Notes describe the node's latest evaluation (subquery inner nodes run many times).
+    const entry: TraceEntry = { value: { kind: 'vector', samples: [] }, notes: [] };
+    this.trace.set(node, entry);
+    entry.value = this.evalNode(node, t);
+    return entry.value;
   }
 
-  note(node: Expr, message: string): void {
+  /** Records what an operator did, for explain mode (no cost otherwise). */
+  note(node: Expr, message: () => string): void {
     if (!this.trace) return;
-    const entry = this.trace.get(node);
-    if (entry) entry.notes.push(message);
-    else this.trace.set(node, { value: { kind: 'vector', samples: [] }, notes: [message] });
+    this.trace.get(node)?.notes.push(message());
+  }
+
+  private window(from: number, to: number): string {
+    return `${this.compat === 'v2' ? '[' : '('}${from / 1000}s, ${to / 1000}s]`;
   }
 
   private evalNode(node: Expr, t: number): EvalValue {
@@ -211,6 +214,11 @@ export class Evaluator {
       samples.push({ labels: s.labels, v: s.vs[i]!, st });
     }
     this.addSamples(node, samples.length);
+    this.note(
+      node,
+      () =>
+        `${this.select(node, node.matchers).length} series match; ${samples.length} have a sample in ${this.window(minT, ref)} that is not a staleness marker`,
+    );
     return { kind: 'vector', samples };
   }
 
@@ -256,6 +264,11 @@ export class Evaluator {
       series.push({ labels: s.labels, ts, vs: values });
     }
     this.addSamples(node, total);
+    this.note(
+      node,
+      () =>
+        `window ${this.window(rangeStart, rangeEnd)}: ${series.length} series, ${total} samples (staleness markers left out)`,
+    );
     return { kind: 'matrix', series, rangeStart, rangeEnd };
   }
 
@@ -275,6 +288,14 @@ export class Evaluator {
       // The first multiple of the step after the window start (floor division, so that
       // windows reaching below zero keep their aligned steps).
       first = step * (Math.floor(rangeStart / step) + 1);
+    }
+    // Each inner step holds at least one sample, so an absurd step count is refused up front
+    // instead of exhausting memory.
+    if ((rangeEnd - first) / step + 1 > this.maxSamples) {
+      throw new EvalError(
+        node,
+        'query processing would load too many samples into memory in query execution',
+      );
     }
     const times: number[] = [];
     for (let ts = first; ts <= rangeEnd; ts += step) times.push(ts);
@@ -313,6 +334,7 @@ export class Evaluator {
         out.ts.push(ts);
         out.vs.push(s.v);
         total++;
+        if (saved + total > this.maxSamples) this.addSamples(node, total);
       }
     }
     // Inner results older than this window are not needed by later (increasing) outer steps.
@@ -321,6 +343,11 @@ export class Evaluator {
       for (const k of cache.keys()) if (k < min) cache.delete(k);
     }
     this.addSamples(node, total);
+    this.note(
+      node,
+      () =>
+        `inner expression evaluated at ${times.length} steps ${times.length ? `${times[0]! / 1000}s … ${times[times.length - 1]! / 1000}s` : ''} (multiples of ${(node.step || this.defaultStep) / 1000}s in ${this.window(rangeStart, rangeEnd)})`,
+    );
     return { kind: 'matrix', series: [...bySeries.values()], rangeStart, rangeEnd };
   }
 
@@ -347,6 +374,14 @@ export class Evaluator {
       info: (pos, message) => this.annotate(pos, message),
     });
     if (result.kind === 'scalar') return result;
+    const m = args.find((a) => a.kind === 'matrix');
+    if (m?.kind === 'matrix') {
+      this.note(
+        node,
+        () =>
+          `over ${this.window(m.rangeStart, m.rangeEnd)}: ${m.series.length} input series → ${result.samples.length} results`,
+      );
+    }
     const samples = this.settle(node, result.samples);
     this.addSamples(node, samples.length);
     return { kind: 'vector', samples };
@@ -364,6 +399,7 @@ export class Evaluator {
       warn: (message) => this.annotate(node.param ?? node, message),
     });
     this.addSamples(node, out.length);
+    this.note(node, () => `${samples.length} input samples → ${out.length} output samples`);
     return { kind: 'vector', samples: out };
   }
 
@@ -403,6 +439,10 @@ export class Evaluator {
     }
     samples = this.settle(node, samples);
     this.addSamples(node, samples.length);
+    const nl = l.kind === 'vector' ? l.samples.length : 1;
+    const nr = r.kind === 'vector' ? r.samples.length : 1;
+    const out = samples.length;
+    this.note(node, () => `${nl} left and ${nr} right samples → ${out} results`);
     return { kind: 'vector', samples };
   }
 

@@ -1,6 +1,6 @@
 // The engine's entry points: instant and range evaluation (Prometheus's Engine.NewInstantQuery /
 // NewRangeQuery), explain mode, and conversion of internal values to the public Value shape.
-import { children, documentedType, exprType, type Expr } from './ast.ts';
+import { children, documentedType, exprType, isComparisonOp, type Expr } from './ast.ts';
 import { Evaluator, type EvalOptions } from './engine.ts';
 import { compareLabels, labelsKey, type Labels } from './labels.ts';
 import { parseExpr } from './parser.ts';
@@ -136,6 +136,17 @@ export function evalRange(
       },
     };
   }
+  const maxSamples = opts.maxSamples ?? 50e6;
+  if ((end - start) / step + 1 > maxSamples) {
+    return {
+      ok: false,
+      error: {
+        from: e.from,
+        to: e.to,
+        message: 'query processing would load too many samples into memory in query execution',
+      },
+    };
+  }
   if (end < start) {
     return {
       ok: false,
@@ -224,10 +235,10 @@ function describe(e: Expr, v: Value | null): string[] {
         );
       }
       if (e.bool) notes.push('bool: comparison yields 0 or 1 instead of filtering');
-      notes.push(`result: ${size}`);
+      else if (isComparisonOp(e.op)) notes.push('comparison filters: only matches are kept');
       break;
     case 'aggregation':
-      notes.push(`${e.op} ${e.without ? 'without' : 'by'} (${e.grouping.join(', ')}): ${size}`);
+      notes.push(`${e.op} ${e.without ? 'without' : 'by'} (${e.grouping.join(', ')})`);
       break;
     case 'call':
       notes.push(`${e.func.name}(): ${size}`);
@@ -264,7 +275,8 @@ export function explainInstant(
       text: r.text === null ? '' : r.text.slice(e.from, e.to),
       value,
       notes: [...describe(e, value), ...(entry?.notes ?? [])],
-      children: children(e).map(build),
+      // A range selector's inner selector is not evaluated on its own.
+      children: e.type === 'matrixSelector' ? [] : children(e).map(build),
     };
   };
   const root = build(r.expr);

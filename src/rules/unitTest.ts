@@ -387,7 +387,17 @@ function runTestGroup(
     const unique = points.value.filter(([t]) => (seen.has(t) ? false : (seen.add(t), true)));
     inputs.set(labelsKey(labels.value), { labels: labels.value, points: unique });
   }
-  for (const { labels, points } of inputs.values()) store.addSeries(labels, points);
+  // promtool's lazy loader appends input samples up to each evaluation time just before it
+  // (WithSamplesTill), so no query sees a sample from its future, even with @ or offset.
+  const pending = [...inputs.values()].map((s) => ({ ...s, next: 0 }));
+  const loadTill = (ts: number): void => {
+    for (const s of pending) {
+      let end = s.next;
+      while (end < s.points.length && (s.points[end]?.[0] ?? Infinity) <= ts) end++;
+      if (end > s.next) store.addSeries(s.labels, s.points.slice(s.next, end));
+      s.next = end;
+    }
+  };
 
   // Rule files.
   const loaded: LoadedGroup[] = [];
@@ -453,6 +463,7 @@ function runTestGroup(
   let failed = 0;
   let curr = 0;
   for (let ts = mint; ts <= maxt; ts += evalInterval) {
+    loadTill(ts);
     const evalErrors: string[] = [];
     for (const g of groups) {
       g.eval(ts, query, store);

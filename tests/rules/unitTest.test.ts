@@ -199,6 +199,15 @@ testCases.push(
     },
   },
   {
+    name: 'queries that reach past the evaluation time (@ and negative offset)',
+    files: {
+      'rules.yaml':
+        'groups:\n- name: g\n  rules:\n  - alert: A\n    expr: x @ 300 > 2\n  - record: fut\n    expr: x offset -3m\n',
+      'test.yaml':
+        "rule_files: [rules.yaml]\ntests:\n- interval: 1m\n  input_series:\n  - series: 'x'\n    values: '1 2 3 4 5 6'\n  promql_expr_test:\n  - expr: x @ 300\n    eval_time: 1m\n  - expr: x offset -2m\n    eval_time: 1m\n  - expr: fut\n    eval_time: 2m\n  alert_rule_test:\n  - eval_time: 1m\n    alertname: A\n  - eval_time: 2m\n    alertname: A\n",
+    },
+  },
+  {
     name: 'a series listed twice (the later line replaces the earlier)',
     files: {
       'test.yaml':

@@ -227,6 +227,24 @@ describe('classifyDisagreement', () => {
       id: 'holt-winters-factors-checked-too-early',
     },
     {
+      expr: 'day_of_week(timestamp(x offset 5m @ end()))',
+      promtool: samples(),
+      ours: samples([{ a: '1' }, 4]),
+      id: 'timestamp-with-offset-and-at',
+    },
+    {
+      expr: 'stdvar by (code) (sinh(tanh(x)))',
+      promtool: samples([{}, 5.349071963614901e-16]),
+      ours: samples([{}, 5.349072066324123e-16]),
+      id: 'variance-amplifies-last-bits',
+    },
+    {
+      expr: 'stdvar by (code) (x)',
+      promtool: samples([{}, 5.349071963614901e-16]),
+      ours: samples([{}, 5.349072066324123e-16]),
+      id: undefined,
+    },
+    {
       expr: 'group(timestamp(x{a="b"} offset 5m @ 431.5))',
       promtool: samples(),
       ours: samples([{}, 1]),

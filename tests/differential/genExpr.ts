@@ -130,12 +130,12 @@ class ExprGenerator {
         return `vector(${this.scalar(depth - 1)})`;
       case 13:
         return r.pick([
-          `absent(${this.selector()})`,
-          `timestamp(${this.selector()})`,
-          `-(${this.vector(depth - 1, allowSubquery)})`,
-          `sort(${this.vector(depth - 1, allowSubquery)})`,
-          `sort_desc(${this.vector(depth - 1, allowSubquery)})`,
-        ]);
+          () => `absent(${this.selector()})`,
+          () => `timestamp(${this.selector()})`,
+          () => `-(${this.vector(depth - 1, allowSubquery)})`,
+          () => `sort(${this.vector(depth - 1, allowSubquery)})`,
+          () => `sort_desc(${this.vector(depth - 1, allowSubquery)})`,
+        ])();
       case 14:
         return this.timeFunction();
       default:
@@ -145,6 +145,8 @@ class ExprGenerator {
 
   scalar(depth: number): string {
     const r = this.rng;
+    // A topk inside scalar() would hide its ties: only a vector root may hold one.
+    this.atRoot = false;
     const choice = depth <= 0 ? r.int(0, 2) : r.int(0, 5);
     switch (choice) {
       case 0:

@@ -108,6 +108,30 @@ describe('Prometheus 3 unit test features', () => {
     expect([r.passed, r.failed]).toEqual([3, 0]);
   });
 
+  it('queries a group with query_offset that far back and writes its ALERTS there', () => {
+    const local: Record<string, string> = {
+      'rules.yaml':
+        'groups:\n- name: g\n  query_offset: 1m\n  rules:\n  - alert: Big\n    expr: x > 1\n',
+      'test.yaml':
+        'rule_files: [rules.yaml]\ntests:\n- interval: 1m\n  input_series:\n  - series: x\n    values: 0 0 5 5 5\n  alert_rule_test:\n  - eval_time: 2m\n    alertname: Big\n  - eval_time: 3m\n    alertname: Big\n    exp_alerts:\n    - {}\n  promql_expr_test:\n  - expr: ALERTS\n    eval_time: 2m\n    exp_samples:\n    - labels: \'ALERTS{alertname="Big",alertstate="firing"}\'\n      value: 1\n',
+    };
+    const r = runRuleTests(['test.yaml'], { compat: 'v3', readFile: (p) => local[p] ?? '' });
+    expect(stderr(r)).toBe('');
+    expect([r.passed, r.failed]).toEqual([3, 0]);
+  });
+
+  it("adds group labels to the group's rules, rule labels winning", () => {
+    const local: Record<string, string> = {
+      'rules.yaml':
+        'groups:\n- name: g\n  labels:\n    team: db\n    severity: low\n  rules:\n  - alert: Up\n    expr: up\n    labels:\n      severity: page\n  - record: up:sum\n    expr: sum(up)\n',
+      'test.yaml':
+        'rule_files: [rules.yaml]\ntests:\n- interval: 1m\n  input_series:\n  - series: up\n    values: 1\n  alert_rule_test:\n  - eval_time: 0m\n    alertname: Up\n    exp_alerts:\n    - exp_labels: {team: db, severity: page}\n  promql_expr_test:\n  - expr: up:sum\n    eval_time: 0m\n    exp_samples:\n    - labels: \'up:sum{team="db",severity="low"}\'\n      value: 1\n',
+    };
+    const r = runRuleTests(['test.yaml'], { compat: 'v3', readFile: (p) => local[p] ?? '' });
+    expect(stderr(r)).toBe('');
+    expect([r.passed, r.failed]).toEqual([2, 0]);
+  });
+
   it('defaults the series interval to evaluation_interval', () => {
     const r = run(
       'evaluation_interval: 30s\ntests:\n- input_series:\n  - series: x\n    values: 1 2 3\n  promql_expr_test:\n  - expr: x\n    eval_time: 1m\n    exp_samples:\n    - labels: x\n      value: 3\n',

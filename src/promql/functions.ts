@@ -74,6 +74,8 @@ function overTime(
   };
 }
 
+const counterSuffix = /(_total|_sum|_count|_bucket)$/;
+
 /** Mirrors extrapolatedRate in functions.go (rate, increase, delta). */
 function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
   return (args, ctx) => {
@@ -84,6 +86,19 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
     const out: VSample[] = [];
     for (const s of m.series) {
       const n = s.ts.length;
+      const name = s.labels['__name__'];
+      if (
+        isCounter &&
+        ctx.compat === 'v3' &&
+        name !== undefined &&
+        n > 0 &&
+        !counterSuffix.test(name)
+      ) {
+        ctx.info(
+          ctx.call.args[0]!,
+          `PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "${name}"`,
+        );
+      }
       if (n < 2) continue;
       const first = s.vs[0]!;
       const last = s.vs[n - 1]!;

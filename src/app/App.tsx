@@ -12,6 +12,7 @@ import { RuleEditor } from './components/RuleEditor.tsx';
 import { RulePanel } from './components/RulePanel.tsx';
 import { ScorecardPanel } from './components/ScorecardPanel.tsx';
 import { TimeChart } from './components/TimeChart.tsx';
+import { TimelineEditor } from './components/TimelineEditor.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { scenariosEqual } from './model/document.ts';
@@ -101,6 +102,7 @@ function Playground() {
   const exportRuleId = usePlayground((s) => s.exportRuleId);
   const setCursor = usePlayground((s) => s.setCursor);
   const toggleMember = usePlayground((s) => s.toggleMember);
+  const setScenario = usePlayground((s) => s.setScenario);
   const openExport = usePlayground((s) => s.openExport);
   const selectRule = usePlayground((s) => s.selectRule);
   const updateRule = usePlayground((s) => s.updateRule);
@@ -164,6 +166,12 @@ function Playground() {
             cursor={cursor}
             downByScenario={(m) => isMemberDownAt(scenario, m, cursor)}
             onToggle={toggleMember}
+          />
+          <TimelineEditor
+            scenario={scenario}
+            members={view.members}
+            cursor={cursor}
+            onChange={setScenario}
           />
           <section className="panel" aria-label="Raw series">
             <TimeChart

@@ -245,6 +245,12 @@ describe('classifyDisagreement', () => {
       id: undefined,
     },
     {
+      expr: 'count_over_time((predict_linear(foo[1m] @ 60, 0))[2m:30s])',
+      promtool: samples([{}, 2]),
+      ours: samples([{}, 5]),
+      id: 'predict-linear-with-at-over-steps',
+    },
+    {
       expr: 'group(timestamp(x{a="b"} offset 5m @ 431.5))',
       promtool: samples(),
       ours: samples([{}, 1]),

@@ -125,6 +125,17 @@ export const knownDisagreements: readonly KnownDisagreement[] = [
       /invalid (smoothing|trend) factor/.test(d.ours.message),
   },
   {
+    id: 'predict-linear-with-at-over-steps',
+    description:
+      'Over several steps (a subquery), Prometheus 2.42 gives `predict_linear(x[r] @ t, d)` ' +
+      'a value at the first two steps only: `count_over_time((predict_linear(foo[1m] @ 60, ' +
+      '0))[2m:30s])` is 2 at 3m where our engine counts 5 (predict_linear is "@-unsafe", so ' +
+      'it is evaluated step by step, and the matrix selection for a fixed `@` window does not ' +
+      'survive the steps); deriv(x[r] @ t), which is step-invariant, is not affected.',
+    matches: (d) =>
+      /predict_linear\([^,]*@/.test(d.case.expr) && /\[\d+[smh]:\w*\]/.test(d.case.expr),
+  },
+  {
     id: 'timestamp-with-offset-and-at',
     description:
       'In Prometheus 2.42, `timestamp(x offset o @ t)` replaces the offset by the `@` ' +

@@ -251,6 +251,12 @@ describe('classifyDisagreement', () => {
       id: 'predict-linear-with-at-over-steps',
     },
     {
+      expr: 'irate((predict_linear(x{job="api", code!~"20.*"}[2m] @ start(), -30))[5m:45s])',
+      promtool: samples([{}, 0.035]),
+      ours: samples([{}, 0.029]),
+      id: 'predict-linear-with-at-over-steps',
+    },
+    {
       expr: 'group(timestamp(x{a="b"} offset 5m @ 431.5))',
       promtool: samples(),
       ours: samples([{}, 1]),

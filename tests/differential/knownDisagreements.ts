@@ -133,7 +133,8 @@ export const knownDisagreements: readonly KnownDisagreement[] = [
       'it is evaluated step by step, and the matrix selection for a fixed `@` window does not ' +
       'survive the steps); deriv(x[r] @ t), which is step-invariant, is not affected.',
     matches: (d) =>
-      /predict_linear\([^,]*@/.test(d.case.expr) && /\[\d+[smh]:\w*\]/.test(d.case.expr),
+      /predict_linear\([\w:]*(\{[^}]*\})?\[[^\]]+\][^,]*@/.test(d.case.expr) &&
+      /\[\d+[smh]:\w*\]/.test(d.case.expr),
   },
   {
     id: 'timestamp-with-offset-and-at',

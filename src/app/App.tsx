@@ -6,7 +6,8 @@ import type { ExplainNode } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
 import { ExplainPanel } from './components/ExplainPanel.tsx';
-import { ExportDialog } from './components/ExportDialog.tsx';
+import { ExportPanel } from './components/ExportPanel.tsx';
+import { ImportDialog } from './components/ImportDialog.tsx';
 import { formatLabelsShort, formatOffset } from './components/format.ts';
 import { RuleEditor } from './components/RuleEditor.tsx';
 import { RulePanel } from './components/RulePanel.tsx';
@@ -17,10 +18,9 @@ import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { scenariosEqual } from './model/document.ts';
 import { rawQueries } from './model/evaluateView.ts';
-import { exportRuleFile, ruleFileName } from './model/exportRule.ts';
 import { rulePresets } from './model/rulePresets.ts';
 import { persistChanges, restoreDoc, shareLink } from './state/persistence.ts';
-import { isMemberDownAt, usePlayground } from './state/store.ts';
+import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
 import { EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 
 /** Keeps the worker's evaluation and explanation in step with the document and the cursor. */
@@ -111,6 +111,8 @@ function Playground() {
   const setNotice = usePlayground((s) => s.setNotice);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [shareStatus, setShareStatus] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
+  const importRules = usePlayground((s) => s.importRules);
 
   const onShare = useCallback(() => {
     void shareLink(usePlayground.getState().doc).then(async (link) => {
@@ -126,7 +128,8 @@ function Playground() {
 
   const times = view?.times ?? [];
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
-  const exportRule = rules.find((r) => r.id === exportRuleId);
+  const exportRules =
+    exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
   const selected = rules.find((r) => r.id === selectedRuleId) ?? null;
   const preset = scenario.name ? findPreset(scenario.name) : undefined;
   const memberName = (instance: string | undefined) =>
@@ -134,7 +137,12 @@ function Playground() {
 
   return (
     <div className="app">
-      <Toolbar onShare={onShare} shareStatus={shareStatus} />
+      <Toolbar
+        onShare={onShare}
+        shareStatus={shareStatus}
+        onExport={() => openExport(ALL_RULES)}
+        onImport={() => setImporting(true)}
+      />
       {notice ? (
         <div className="notice" role="alert">
           <span>{notice}</span>
@@ -258,12 +266,11 @@ function Playground() {
           </p>
         </main>
       )}
-      {exportRule ? (
-        <ExportDialog
-          fileName={ruleFileName(exportRule)}
-          text={exportRuleFile([exportRule])}
-          onClose={() => openExport(null)}
-        />
+      {exportRules.length > 0 ? (
+        <ExportPanel rules={exportRules} scenario={scenario} onClose={() => openExport(null)} />
+      ) : null}
+      {importing ? (
+        <ImportDialog onImport={importRules} onClose={() => setImporting(false)} />
       ) : null}
     </div>
   );

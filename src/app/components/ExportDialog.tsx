@@ -1,47 +1,95 @@
-// Shows a rule as a Prometheus rule file, with copy and download. The text is shown as text,
-// never as HTML.
-import { useEffect, useRef } from 'react';
+// Shows exported files (rule file, PrometheusRule, promtool unit test) in tabs, with copy and
+// download. The text is shown as text, never as HTML.
+import { useEffect, useRef, useState } from 'react';
+
+/** One exported file. */
+export interface ExportFile {
+  readonly label: string;
+  readonly fileName: string;
+  readonly text: string;
+  readonly hint: string;
+}
 
 /** Props of the export dialog. */
 export interface ExportDialogProps {
-  readonly fileName: string;
-  readonly text: string;
+  readonly title: string;
+  readonly files: readonly ExportFile[];
   readonly onClose: () => void;
+  /** Extra controls above the text (e.g. the Prometheus generation of a unit test). */
+  readonly controls?: React.ReactNode;
+  readonly initialTab?: number;
 }
 
-/** A modal dialog holding an exported file. */
-export function ExportDialog({ fileName, text, onClose }: ExportDialogProps) {
+function download(file: ExportFile) {
+  const url = URL.createObjectURL(new Blob([file.text], { type: 'application/yaml' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A modal dialog holding exported files. */
+export function ExportDialog({
+  title,
+  files,
+  onClose,
+  controls,
+  initialTab = 0,
+}: ExportDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const [tab, setTab] = useState(initialTab);
+  const [copied, setCopied] = useState(false);
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
   }, []);
-  const download = () => {
-    const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  };
+  const file = files[Math.min(tab, files.length - 1)];
+  if (!file) return null;
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="export-title" onClose={onClose}>
       <header className="panel-header">
-        <h2 id="export-title">{fileName}</h2>
-        <span className="note">Prometheus rule file — `promtool check rules {fileName}`</span>
+        <h2 id="export-title">{title}</h2>
       </header>
-      <pre className="export-text" data-testid="export-text">
-        {text}
+      <div role="tablist" className="tabs">
+        {files.map((f, i) => (
+          <button
+            key={f.label}
+            type="button"
+            role="tab"
+            aria-selected={i === tab}
+            className="button tab"
+            onClick={() => {
+              setTab(i);
+              setCopied(false);
+            }}
+          >
+            {f.label}
+          </button>
+        ))}
+      </div>
+      {controls}
+      <p className="note">
+        <code>{file.fileName}</code> — {file.hint}
+      </p>
+      <pre className="export-text" data-testid="export-text" role="tabpanel">
+        {file.text}
       </pre>
       <footer className="dialog-actions">
+        {copied ? <span className="note">Copied.</span> : null}
         <button
           type="button"
           className="button"
-          onClick={() => void navigator.clipboard?.writeText(text)}
+          onClick={() =>
+            void navigator.clipboard
+              ?.writeText(file.text)
+              .then(() => setCopied(true))
+              .catch(() => setCopied(false))
+          }
         >
           Copy
         </button>
-        <button type="button" className="button" onClick={download}>
+        <button type="button" className="button" onClick={() => download(file)}>
           Download
         </button>
         <button type="button" className="button" onClick={onClose}>

@@ -6,10 +6,12 @@ import { usePlayground } from '../state/store.ts';
 export interface ToolbarProps {
   readonly onShare: () => void;
   readonly shareStatus: string | null;
+  readonly onExport: () => void;
+  readonly onImport: () => void;
 }
 
 /** The top bar. */
-export function Toolbar({ onShare, shareStatus }: ToolbarProps) {
+export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarProps) {
   const scenario = usePlayground((s) => s.doc.scenario);
   const canUndo = usePlayground((s) => s.past.length > 0);
   const canRedo = usePlayground((s) => s.future.length > 0);
@@ -77,6 +79,12 @@ export function Toolbar({ onShare, shareStatus }: ToolbarProps) {
         title="Redo (Ctrl+Shift+Z)"
       >
         Redo
+      </button>
+      <button type="button" className="button" onClick={onImport}>
+        Import rules…
+      </button>
+      <button type="button" className="button" onClick={onExport}>
+        Export…
       </button>
       <button type="button" className="button" onClick={onShare}>
         Copy share link

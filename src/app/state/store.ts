@@ -40,6 +40,8 @@ export interface PlaygroundActions {
   addRule(presetId: string): void;
   updateRule(id: string, patch: Partial<Omit<RuleDraft, 'id'>>): void;
   removeRule(id: string): void;
+  /** Adds rules (e.g. from an imported file) after the current ones, as one undo step. */
+  importRules(rules: readonly RuleDraft[]): void;
   selectRule(id: string | null): void;
   undo(): void;
   redo(): void;
@@ -52,6 +54,9 @@ export interface PlaygroundActions {
 }
 
 export type PlaygroundState = PlaygroundData & PlaygroundActions;
+
+/** The export dialog's rule id meaning "every rule". */
+export const ALL_RULES = '*';
 
 /** How many documents undo remembers. */
 const HISTORY_LIMIT = 100;
@@ -155,6 +160,12 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
     updateRule: (id, patch) => {
       const { doc } = get();
       commit({ ...doc, rules: doc.rules.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
+    },
+    importRules: (imported) => {
+      const { doc } = get();
+      const rules = [...doc.rules];
+      for (const r of imported) rules.push({ ...r, id: freshRuleId(r.id, rules) });
+      commit({ ...doc, rules }, { selectedRuleId: rules[doc.rules.length]?.id ?? null });
     },
     removeRule: (id) => {
       const { doc, selectedRuleId } = get();

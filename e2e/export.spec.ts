@@ -1,0 +1,106 @@
+// Export and import in a real Chromium: the rule file, the PrometheusRule and the promtool unit
+// test of the current scenario all pass real promtool; imported rules join the list, and a broken
+// file is reported with its line and column.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { parse, stringify } from 'yaml';
+
+async function open(page: Page) {
+  await page.goto('/');
+  await expect(page.getByTestId('playground')).toBeVisible();
+  await expect(page.getByTestId('status')).toContainText('evaluated in');
+}
+
+function promtool(dir: string, ...args: string[]) {
+  const r = spawnSync('promtool', args, { cwd: dir, encoding: 'utf8' });
+  if (r.error)
+    throw new Error(`promtool is required (apt-get install prometheus): ${r.error.message}`);
+  return { status: r.status, output: r.stdout + r.stderr };
+}
+
+async function downloadTab(page: Page, tab: string, dir: string): Promise<string> {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('tab', { name: tab }).click();
+  const wait = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Download' }).click();
+  const d = await wait;
+  const text = readFileSync(await d.path(), 'utf8');
+  writeFileSync(join(dir, d.suggestedFilename()), text);
+  return d.suggestedFilename();
+}
+
+test('every export of the current rules and scenario passes real promtool', async ({ page }) => {
+  await open(page);
+  // Make the scenario fire: etcd-2 crashes at the cursor, so both rules have alerts to test.
+  await page.getByRole('button', { name: /^Take down etcd-2 at/ }).click();
+  await expect(page.getByTestId('status')).toContainText('evaluated in');
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading')).toHaveText('Export 2 rules');
+  const dir = mkdtempSync(join(tmpdir(), 'quorumlab-export-'));
+
+  const ruleFile = await downloadTab(page, 'Rule file', dir);
+  expect(ruleFile).toBe('etcd.rules.yaml');
+  const check = promtool(dir, 'check', 'rules', ruleFile);
+  expect(check.output).toContain('SUCCESS: 2 rules found');
+
+  const resource = await downloadTab(page, 'PrometheusRule', dir);
+  const parsed = parse(readFileSync(join(dir, resource), 'utf8')) as {
+    kind: string;
+    spec: unknown;
+  };
+  expect(parsed.kind).toBe('PrometheusRule');
+  writeFileSync(join(dir, 'from-resource.yaml'), stringify(parsed.spec));
+  expect(promtool(dir, 'check', 'rules', 'from-resource.yaml').output).toContain(
+    'SUCCESS: 2 rules found',
+  );
+
+  // Debian's promtool is Prometheus 2: export the unit test for it.
+  await dialog.getByRole('tab', { name: 'promtool unit test' }).click();
+  await dialog.getByLabel('Prometheus version of the unit test').selectOption('v2');
+  await expect(dialog.getByTestId('export-text')).toContainText('alertname: etcdMembersDown');
+  await expect(dialog.getByTestId('export-text')).toContainText('severity: warning');
+  const testFile = await downloadTab(page, 'promtool unit test', dir);
+  const run = promtool(dir, 'test', 'rules', testFile);
+  expect(run.output).toContain('SUCCESS');
+  expect(run.status).toBe(0);
+});
+
+test('imported rules join the list; a broken file says where it is broken', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Import rules…' }).click();
+  const dialog = page.getByRole('dialog');
+  const text = dialog.getByLabel('Rule file text');
+  await text.fill(
+    [
+      'groups:',
+      '  - name: mine',
+      '    rules:',
+      '      - alert: NoLeader',
+      '        expr: etcd_server_has_leader == 0',
+      '        for: 1 minute',
+    ].join('\n'),
+  );
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(dialog.getByRole('alert')).toContainText('pasted.yaml:6:');
+  await expect(dialog.getByRole('alert')).toContainText('1 minute');
+  await text.fill(
+    [
+      'groups:',
+      '  - name: mine',
+      '    rules:',
+      '      - alert: NoLeader',
+      '        expr: etcd_server_has_leader == 0',
+      '        for: 1m',
+    ].join('\n'),
+  );
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('rule-NoLeader')).toBeVisible();
+  await expect(page.getByTestId('rule-NoLeader').locator('.pill').first()).toHaveText('for: 1m');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('rule-NoLeader')).toHaveCount(0);
+});

@@ -83,10 +83,43 @@ function usePersistence(): boolean {
   return ready;
 }
 
-/** The whole playground. */
+type Mode = 'simulate' | 'backtest';
+
+/** The whole app: the simulation playground, or a backtest on a real Prometheus. */
 export function App() {
   const ready = usePersistence();
-  return ready ? <Playground /> : <p className="loading">Loading…</p>;
+  const [mode, setMode] = useState<Mode>('simulate');
+  if (!ready) return <p className="loading">Loading…</p>;
+  return (
+    <>
+      <nav className="modes" role="tablist" aria-label="Mode">
+        {(['simulate', 'backtest'] as const).map((m) => (
+          <button
+            key={m}
+            type="button"
+            role="tab"
+            className="button tab"
+            aria-selected={mode === m}
+            onClick={() => setMode(m)}
+          >
+            {m === 'simulate' ? 'Simulate' : 'Backtest'}
+          </button>
+        ))}
+      </nav>
+      {mode === 'simulate' ? <Playground /> : <BacktestMode />}
+    </>
+  );
+}
+
+function BacktestMode() {
+  const rules = usePlayground((s) => s.doc.rules);
+  return (
+    <main className="main">
+      <p className="note">
+        Backtest of {rules.length} rules on a real Prometheus: coming in this release.
+      </p>
+    </main>
+  );
 }
 
 function Playground() {

@@ -396,6 +396,7 @@ export class Evaluator {
     const inner = this.eval(node.expr, t);
     const samples = inner.kind === 'vector' ? inner.samples : [];
     const out = aggregate(node, samples, param, {
+      compat: this.compat,
       warn: (message) => this.annotate(node.param ?? node, message),
     });
     this.addSamples(node, out.length);
@@ -421,13 +422,14 @@ export class Evaluator {
       samples =
         node.op === 'and' || node.op === 'or' || node.op === 'unless'
           ? setBinop(node, ls, rs)
-          : vectorBinop(node, ls, rs, this.delayedNameRemoval);
+          : vectorBinop(node, ls, rs, this);
     } else if (lt === 'vector') {
       samples = vectorScalarBinop(
         node,
         l.kind === 'vector' ? l.samples : [],
         r.kind === 'scalar' ? r.v : NaN,
         false,
+        this,
       );
     } else {
       samples = vectorScalarBinop(
@@ -435,6 +437,7 @@ export class Evaluator {
         r.kind === 'vector' ? r.samples : [],
         l.kind === 'scalar' ? l.v : NaN,
         true,
+        this,
       );
     }
     samples = this.settle(node, samples);

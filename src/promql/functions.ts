@@ -233,15 +233,26 @@ function stdvarOf(s: MSeries): number {
   return (aux + cAux) / count;
 }
 
+/** Go's %f. */
+function goFixed(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  return v.toFixed(6);
+}
+
 function smoothing(name: string): FuncImpl {
   return (args) => {
     const sf = argScalar(args, 1);
     const tf = argScalar(args, 2);
-    if (!(sf > 0 && sf < 1)) {
-      throw new Error(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
-    }
-    if (!(tf > 0 && tf < 1)) {
-      throw new Error(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
+    // Prometheus checks the factors inside the per-series call, so only when some series has
+    // samples in the window.
+    if (argMatrix(args, 0).series.some((s) => s.ts.length > 0)) {
+      if (!(sf > 0 && sf < 1)) {
+        throw new Error(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${goFixed(sf)}`);
+      }
+      if (!(tf > 0 && tf < 1)) {
+        throw new Error(`invalid trend factor. Expected: 0 < tf < 1, got: ${goFixed(tf)}`);
+      }
     }
     void name;
     const out: VSample[] = [];

@@ -8,6 +8,19 @@ import { goPow, kahanSumInc, quantile } from './mathx.ts';
 import { xxhash64 } from './xxhash.ts';
 import { EvalError, type VSample } from './values.ts';
 
+/** Engine settings the operators depend on. */
+export interface OperatorOptions {
+  readonly compat: 'v3' | 'v2';
+  readonly delayedNameRemoval: boolean;
+}
+
+/** Whether an operator drops the metric name (Prometheus 2 keeps it on atan2). */
+function dropsName(op: BinaryOp, bool: boolean, compat: 'v3' | 'v2'): boolean {
+  if (bool) return true;
+  if (isComparisonOp(op)) return false;
+  return !(op === 'atan2' && compat === 'v2');
+}
+
 /** Applies an arithmetic or comparison operator; returns [value, keep]. */
 export function scalarBinop(op: BinaryOp, l: number, r: number): [number, boolean] {
   switch (op) {
@@ -103,7 +116,7 @@ export function vectorBinop(
   e: BinaryExpr,
   lhsIn: VSample[],
   rhsIn: VSample[],
-  delayedNameRemoval: boolean,
+  opts: OperatorOptions,
 ): VSample[] {
   const m = e.matching!;
   if (lhsIn.length === 0 || rhsIn.length === 0) return [];
@@ -134,8 +147,10 @@ export function vectorBinop(
     if (m.card === 'one-to-many') [l, r] = [r, l];
     const [raw, keep] = scalarBinop(e.op, l, r);
     const seen = matched.get(sig);
-    // One-to-one matching errors are detected even for samples a comparison filters out.
-    if (m.card === 'one-to-one') {
+    // Prometheus 3 detects one-to-one matching errors even for samples a comparison filters
+    // out; Prometheus 2 only once a second sample survives the filter.
+    const checkOneToOne = () => {
+      if (m.card !== 'one-to-one') return;
       if (seen !== undefined) {
         throw new EvalError(
           e,
@@ -143,12 +158,14 @@ export function vectorBinop(
         );
       }
       matched.set(sig, null);
-    }
+    };
+    if (opts.compat === 'v3') checkOneToOne();
     if (!e.bool && !keep) continue;
+    if (opts.compat === 'v2') checkOneToOne();
     const v = e.bool ? (keep ? 1 : 0) : raw;
-    const drop = !isComparisonOp(e.op) || e.bool;
+    const drop = dropsName(e.op, e.bool, opts.compat);
     // With delayed name removal the name stays (marked) until the end of the query.
-    const metric = resultMetric(ls.labels, rs.labels, m, drop && !delayedNameRemoval);
+    const metric = resultMetric(ls.labels, rs.labels, m, drop && !opts.delayedNameRemoval);
     if (m.card !== 'one-to-one') {
       const key = JSON.stringify(metric);
       let set = seen;
@@ -198,9 +215,11 @@ export function vectorScalarBinop(
   samples: VSample[],
   scalar: number,
   scalarOnLeft: boolean,
+  opts: OperatorOptions,
 ): VSample[] {
   const out: VSample[] = [];
   const comparison = isComparisonOp(e.op);
+  const drop = dropsName(e.op, e.bool, opts.compat);
   for (const s of samples) {
     let l = s.v;
     let r = scalar;
@@ -213,7 +232,7 @@ export function vectorScalarBinop(
       keep = true;
     }
     if (!keep) continue;
-    out.push({ labels: s.labels, v, dropName: !comparison || e.bool || s.dropName === true });
+    out.push({ labels: s.labels, v, dropName: drop || s.dropName === true });
   }
   return out;
 }
@@ -274,6 +293,7 @@ interface Group {
 
 /** Hooks the aggregation needs from the evaluator (warnings). */
 export interface AggregateContext {
+  readonly compat: 'v3' | 'v2';
   warn(message: string): void;
 }
 
@@ -315,7 +335,12 @@ export function aggregate(
       groups.set(key, g);
       order.push(g);
       if (op !== 'stddev' && op !== 'stdvar') continue;
-      // The first sample goes through the same update, so that a lone NaN yields NaN.
+      if (ctx.compat === 'v2') {
+        // Prometheus 2 starts the running variance at 0 with the first sample as the mean.
+        g.value = 0;
+        continue;
+      }
+      // Prometheus 3 puts the first sample through the same update: a lone NaN yields NaN.
       g.count = 0;
       g.value = 0;
       g.mean = 0;

@@ -43,6 +43,10 @@ const inputSeries: [string, string][] = [
   ['etcd_disk_wal_fsync_duration_seconds_bucket{job="etcd",instance="a",le="0.5"}', '0+9x60'],
   ['etcd_disk_wal_fsync_duration_seconds_bucket{job="etcd",instance="a",le="+Inf"}', '0+10x60'],
   ['ends{job="e"}', '1 2 3 4'],
+  ['lonely_nan{job="n"}', 'NaN'],
+  ['dup{job="d",i="1"}', '0x60'],
+  ['dup{job="d",i="2"}', '1x60'],
+  ['one{job="d"}', '1x60'],
   // Values that make float summation order and compensation visible.
   ['prec{i="1"}', '0.1+0.1x60'],
   ['prec{i="2"}', '1e16+1x60'],
@@ -70,6 +74,18 @@ const expressions = [
   'deriv(prec[5m])',
   'predict_linear(prec[5m], 100)',
   'rate(prec[5m])',
+  // Prometheus 2 differences from 3: atan2 keeps the name, stddev of a lone NaN is 0, a
+  // one-to-one clash counts only samples that survive a comparison, holt_winters checks its
+  // factors per series.
+  'gauge atan2 2',
+  'stddev(lonely_nan)',
+  'dup > on(job) one',
+  'dup >= on(job) one',
+  'holt_winters(nonexistent[5m], 2, 2)',
+  // Go's math.Pow squares the mantissa repeatedly; V8's Math.pow rounds differently.
+  '1.0001 ^ 100000',
+  '1.1 ^ 700',
+  'rank ^ 7.5',
   'up == 0',
   'up == bool 1',
   'sum without (instance) (up{job=~".*etcd.*"} == bool 0)',

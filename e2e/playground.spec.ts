@@ -147,3 +147,39 @@ test('a broken link says what is wrong and falls back without losing the saved s
   ).toBeVisible();
   await expect(page.getByTestId('preset-explanation')).toContainText(presets[3]?.title ?? '');
 });
+
+test('tuning sliders rewrite the rule and every view follows; one drag is one undo step', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByRole('button', { name: /^Take down etcd-2 at/ }).click();
+  await waitForEvaluation(page);
+  await page.getByTestId('rule-naiveUp').getByRole('button', { name: 'Explain' }).click();
+  const tuning = page.getByTestId('tuning');
+  await expect(tuning.getByRole('heading')).toHaveText('Tune etcdTargetDown');
+  const spans = page.getByTestId('rule-naiveUp-spans');
+  await expect(spans).toHaveText('firing 15m30s–1h');
+
+  const forSlider = tuning.getByRole('slider', { name: 'for', exact: true });
+  await forSlider.focus();
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+  await expect(forSlider).toHaveAttribute('aria-valuetext', '5m');
+  await expect(spans).toHaveText('pending 15m30s–20m30s, firing 20m30s–1h');
+  // The failure began with etcd-3's eviction at 10m30s: firing at 20m30s is 10m late, and the
+  // 10m before it are missed.
+  const cells = page.getByTestId('scorecard-naiveUp').locator('td');
+  await expect(cells).toHaveText(['1', '10m', '10m', '0s', '0']);
+
+  // The threshold: `up == 0` becomes `up == 1`, which fires for the healthy members instead.
+  await tuning.getByRole('slider', { name: 'threshold ==' }).fill('1');
+  await expect(page.getByTestId('rule-naiveUp').locator('.chart-query')).toHaveText(
+    'up{job=~".*etcd.*"}',
+  );
+  await expect(spans).toHaveText('pending 0s–5m, firing 5m–1h');
+
+  // Undo takes back the threshold, then the whole `for` drag at once.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(spans).toHaveText('pending 15m30s–20m30s, firing 20m30s–1h');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(spans).toHaveText('firing 15m30s–1h');
+});

@@ -16,6 +16,7 @@ import { TimeChart } from './components/TimeChart.tsx';
 import { TimelineEditor } from './components/TimelineEditor.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
+import { TuningPanel } from './components/TuningPanel.tsx';
 import { scenariosEqual } from './model/document.ts';
 import { rawQueries } from './model/evaluateView.ts';
 import { rulePresets } from './model/rulePresets.ts';
@@ -292,6 +293,7 @@ function Playground() {
             tree={explained?.ok ? explained.tree : null}
             error={explained && !explained.ok ? explained.error : null}
           />
+          <TuningPanel rule={selected} />
           <ScorecardPanel rules={view.rules} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}

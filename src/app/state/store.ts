@@ -38,7 +38,13 @@ export interface PlaygroundActions {
   /** Starts over from a document (a share link, a saved state) without an undo step. */
   resetDoc(doc: PlaygroundDoc, notice?: string | null): void;
   addRule(presetId: string): void;
-  updateRule(id: string, patch: Partial<Omit<RuleDraft, 'id'>>): void;
+  /**
+   * Changes a rule. Consecutive changes with the same `coalesce` key (a slider being dragged)
+   * make a single undo step.
+   */
+  updateRule(id: string, patch: Partial<Omit<RuleDraft, 'id'>>, coalesce?: string): void;
+  /** Sets the scrape interval (a tuning slider), coalescing like updateRule. */
+  setScrapeInterval(ms: number, coalesce?: string): void;
   removeRule(id: string): void;
   /** Adds rules (e.g. from an imported file) after the current ones, as one undo step. */
   importRules(rules: readonly RuleDraft[]): void;
@@ -99,10 +105,15 @@ function freshRuleId(base: string, rules: readonly RuleDraft[]): string {
 
 /** The playground store. */
 export const usePlayground = create<PlaygroundState>()((set, get) => {
+  // The key of the last coalescing change; a change with the same key replaces it in history.
+  let lastCoalesce: string | null = null;
   /** Replaces the document, remembering the old one for undo. */
-  const commit = (doc: PlaygroundDoc, extra: Partial<PlaygroundData> = {}) => {
+  const commit = (doc: PlaygroundDoc, extra: Partial<PlaygroundData> = {}, coalesce?: string) => {
     const { doc: old, past } = get();
-    set({ doc, past: [...past, old].slice(-HISTORY_LIMIT), future: [], ...extra });
+    const merge = coalesce !== undefined && coalesce === lastCoalesce;
+    lastCoalesce = coalesce ?? null;
+    if (merge) set({ doc, future: [], ...extra });
+    else set({ doc, past: [...past, old].slice(-HISTORY_LIMIT), future: [], ...extra });
   };
   const clampCursor = (t: number, scenario: Scenario) =>
     Math.max(0, Math.min(scenario.duration, t));
@@ -157,9 +168,22 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
       const rule = { ...preset, id: freshRuleId(preset.id, doc.rules) };
       commit({ ...doc, rules: [...doc.rules, rule] }, { selectedRuleId: rule.id });
     },
-    updateRule: (id, patch) => {
+    updateRule: (id, patch, coalesce) => {
       const { doc } = get();
-      commit({ ...doc, rules: doc.rules.map((r) => (r.id === id ? { ...r, ...patch } : r)) });
+      commit(
+        { ...doc, rules: doc.rules.map((r) => (r.id === id ? { ...r, ...patch } : r)) },
+        {},
+        coalesce,
+      );
+    },
+    setScrapeInterval: (ms, coalesce) => {
+      const { doc } = get();
+      const scenario = {
+        ...doc.scenario,
+        scrapeInterval: ms,
+        scrapeTimeout: Math.min(doc.scenario.scrapeTimeout ?? ms, ms),
+      };
+      commit({ ...doc, scenario }, {}, coalesce);
     },
     importRules: (imported) => {
       const { doc } = get();
@@ -177,6 +201,7 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
     },
     selectRule: (id) => set({ selectedRuleId: id }),
     undo: () => {
+      lastCoalesce = null;
       const { past, doc, future, cursor } = get();
       const prev = past[past.length - 1];
       if (!prev) return;
@@ -188,6 +213,7 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
       });
     },
     redo: () => {
+      lastCoalesce = null;
       const { past, doc, future, cursor } = get();
       const next = future[future.length - 1];
       if (!next) return;

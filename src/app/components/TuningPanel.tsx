@@ -1,0 +1,78 @@
+// Sliders for the numbers of the selected rule (range windows, thresholds, `for`) and for the
+// scrape interval. Charts, states and the scorecard follow while a slider moves; one drag is one
+// undo step.
+import { formatDuration } from '../../promql/index.ts';
+import { applyTunable, findTunables, type Tunable } from '../model/tunables.ts';
+import type { RuleDraft } from '../model/rulePresets.ts';
+import { usePlayground } from '../state/store.ts';
+
+const scrapeChoices = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000];
+
+function formatTunable(t: Tunable, v: number): string {
+  return t.kind === 'number' ? String(Number(v.toPrecision(6))) : formatDuration(v);
+}
+
+/** Props of the tuning panel. */
+export interface TuningPanelProps {
+  readonly rule: RuleDraft | null;
+}
+
+/** The tuning sliders for one rule. */
+export function TuningPanel({ rule }: TuningPanelProps) {
+  const scrapeInterval = usePlayground((s) => s.doc.scenario.scrapeInterval);
+  const updateRule = usePlayground((s) => s.updateRule);
+  const setScrapeInterval = usePlayground((s) => s.setScrapeInterval);
+  const tunables = rule ? findTunables(rule, scrapeInterval) : [];
+  const scrapeIndex = Math.max(0, scrapeChoices.indexOf(scrapeInterval));
+  return (
+    <section className="panel tuning" aria-labelledby="tuning-title" data-testid="tuning">
+      <header className="panel-header">
+        <h2 id="tuning-title">Tune {rule?.alert ?? ''}</h2>
+        <span className="note">Drag a slider: every chart, state and score follows.</span>
+      </header>
+      <div className="sliders">
+        <label className="slider">
+          <span className="slider-label">scrape interval</span>
+          <input
+            type="range"
+            min={0}
+            max={scrapeChoices.length - 1}
+            step={1}
+            value={scrapeIndex}
+            aria-label="scrape interval"
+            aria-valuetext={formatDuration(scrapeInterval)}
+            onChange={(e) =>
+              setScrapeInterval(scrapeChoices[Number(e.target.value)] ?? 30_000, 'scrape')
+            }
+          />
+          <output>{formatDuration(scrapeInterval)}</output>
+        </label>
+        {rule
+          ? tunables.map((t) => (
+              <label className="slider" key={t.key}>
+                <span className="slider-label">{t.label}</span>
+                <input
+                  type="range"
+                  min={t.min}
+                  max={t.max}
+                  step={t.step}
+                  value={t.value}
+                  aria-label={t.label}
+                  aria-valuetext={formatTunable(t, t.value)}
+                  onChange={(e) => {
+                    const next = applyTunable(rule, t, Number(e.target.value));
+                    updateRule(
+                      rule.id,
+                      { expr: next.expr, forMs: next.forMs },
+                      `${rule.id}:${t.key}`,
+                    );
+                  }}
+                />
+                <output>{formatTunable(t, t.value)}</output>
+              </label>
+            ))
+          : null}
+      </div>
+    </section>
+  );
+}

@@ -3,6 +3,7 @@
 // query and windows are found by binary search over the store's sorted typed arrays; subquery
 // inner steps are cached by absolute timestamp so consecutive outer steps share them.
 import {
+  children,
   exprType,
   type AtModifier,
   type Call,
@@ -61,6 +62,9 @@ export class Evaluator {
   private ticks = 0;
   private currentSamples = 0;
   rangeQuery = false;
+  /** Start of the current (sub)query evaluation: the query start, or a subquery's first step. */
+  evalStart: number;
+  private readonly evalStartDependent = new Map<Expr, boolean>();
   /** The range query's step (ms); 0 for instant queries. */
   step = 0;
 
@@ -76,6 +80,7 @@ export class Evaluator {
     this.maxSamples = opts.maxSamples ?? 50e6;
     this.defaultStep = opts.defaultSubqueryStep ?? 60_000;
     this.delayedNameRemoval = opts.delayedNameRemoval ?? false;
+    this.evalStart = start;
     this.trace = opts.explain ? new Map() : null;
     this.deadline =
       opts.timeBudgetMs !== undefined && opts.now ? opts.now() + opts.timeBudgetMs : null;
@@ -315,13 +320,16 @@ export class Evaluator {
     >();
     const saved = this.currentSamples;
     let total = 0;
+    const outerStart = this.evalStart;
+    const cacheable = !this.dependsOnEvalStart(node.expr);
+    this.evalStart = times[0] ?? outerStart;
     for (const ts of times) {
-      let samples = cache.get(ts);
+      let samples = cacheable ? cache.get(ts) : undefined;
       if (!samples) {
         const v = this.eval(node.expr, ts);
         samples =
           v.kind === 'vector' ? v.samples : v.kind === 'scalar' ? [{ labels: {}, v: v.v }] : [];
-        cache.set(ts, samples);
+        if (cacheable) cache.set(ts, samples);
       }
       this.currentSamples = saved;
       for (const s of samples) {
@@ -337,6 +345,7 @@ export class Evaluator {
         if (saved + total > this.maxSamples) this.addSamples(node, total);
       }
     }
+    this.evalStart = outerStart;
     // Inner results older than this window are not needed by later (increasing) outer steps.
     if (cache.size > times.length * 2 + 16) {
       const min = times[0] ?? rangeEnd;
@@ -351,8 +360,61 @@ export class Evaluator {
     return { kind: 'matrix', series: [...bySeries.values()], rangeStart, rangeEnd };
   }
 
+  /**
+   * Prometheus 2 (promql/engine.go, the Call case) slides the window of a range argument of
+   * the @-unsafe predict_linear with the step, offset for @ relative to the evaluator's start,
+   * while the storage only returns samples from the selector's hinted @ range.
+   */
+  private isV2PredictLinearAt(node: Call): boolean {
+    const a = node.args[0];
+    return (
+      this.compat === 'v2' &&
+      node.func.name === 'predict_linear' &&
+      a?.type === 'matrixSelector' &&
+      a.selector.at !== null
+    );
+  }
+
+  private evalV2PredictLinearArg(node: Expr & { type: 'matrixSelector' }, t: number): EvalValue {
+    const vs = node.selector;
+    const anchor = this.refTime(t, vs.at) - vs.offset;
+    const hintStart = anchor - node.range;
+    const rangeEnd = anchor + (t - this.evalStart);
+    const rangeStart = rangeEnd - node.range;
+    const lo = Math.max(rangeStart, hintStart);
+    const hi = Math.min(rangeEnd, anchor);
+    const series: MSeries[] = [];
+    for (const s of this.select(vs, vs.matchers)) {
+      const ts: number[] = [];
+      const values: number[] = [];
+      for (let i = firstAtOrAfter(s.ts, lo); i < s.ts.length && s.ts[i]! <= hi; i++) {
+        if (s.stale[i]) continue;
+        ts.push(s.ts[i]!);
+        values.push(s.vs[i]!);
+      }
+      if (ts.length > 0) series.push({ labels: s.labels, ts, vs: values });
+    }
+    return { kind: 'matrix', series, rangeStart, rangeEnd };
+  }
+
+  /** Whether a subtree's value depends on evalStart (so subquery steps cannot be cached). */
+  private dependsOnEvalStart(node: Expr): boolean {
+    let hit = this.evalStartDependent.get(node);
+    if (hit === undefined) {
+      hit =
+        (node.type === 'call' && this.isV2PredictLinearAt(node)) ||
+        children(node).some((c) => this.dependsOnEvalStart(c));
+      this.evalStartDependent.set(node, hit);
+    }
+    return hit;
+  }
+
   private evalCall(node: Call, t: number): EvalValue {
-    const args = node.args.map((a) => this.eval(a, t));
+    const args = node.args.map((a, i) =>
+      i === 0 && a.type === 'matrixSelector' && this.isV2PredictLinearAt(node)
+        ? this.evalV2PredictLinearArg(a, t)
+        : this.eval(a, t),
+    );
     // timestamp() reads the stored samples' own time only straight off a selector.
     if (node.func.name === 'timestamp') {
       let inner: Expr | undefined = node.args[0];

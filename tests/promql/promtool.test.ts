@@ -82,6 +82,9 @@ const expressions = [
   'dup > on(job) one',
   'dup >= on(job) one',
   'holt_winters(nonexistent[5m], 2, 2)',
+  // predict_linear is @-unsafe: in a subquery its window slides with the step.
+  'count_over_time((predict_linear(rank[1m] @ 60, 0))[2m:30s])',
+  'sum_over_time((predict_linear(rank[2m] @ 200, 30))[3m:20s])',
   // Go's math.Pow squares the mantissa repeatedly; V8's Math.pow rounds differently.
   '1.0001 ^ 100000',
   '1.1 ^ 700',

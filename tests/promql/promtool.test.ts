@@ -44,6 +44,7 @@ const inputSeries: [string, string][] = [
   ['etcd_disk_wal_fsync_duration_seconds_bucket{job="etcd",instance="a",le="+Inf"}', '0+10x60'],
   ['ends{job="e"}', '1 2 3 4'],
   ['lonely_nan{job="n"}', 'NaN'],
+  ['sparse', '0 3 _x6 5 _x14 9 10 _x13 14'],
   ['dup{job="d",i="1"}', '0x60'],
   ['dup{job="d",i="2"}', '1x60'],
   ['one{job="d"}', '1x60'],
@@ -85,6 +86,10 @@ const expressions = [
   // predict_linear is @-unsafe: in a subquery its window slides with the step.
   'count_over_time((predict_linear(rank[1m] @ 60, 0))[2m:30s])',
   'sum_over_time((predict_linear(rank[2m] @ 200, 30))[3m:20s])',
+  // timestamp() over a selector with @ looks back from @ itself.
+  'timestamp(sparse offset 4m @ 600)',
+  'timestamp(sparse offset -2m @ 400)',
+  'timestamp(sparse offset 1m @ 300)',
   // Go's math.Pow squares the mantissa repeatedly; V8's Math.pow rounds differently.
   '1.0001 ^ 100000',
   '1.1 ^ 700',

@@ -74,14 +74,17 @@ export interface VectorMatching {
   readonly include: readonly string[];
 }
 
+/** A number literal (durations used as numbers are in seconds). */
 export interface NumberLiteral extends PosRange {
   readonly type: 'numberLiteral';
   readonly val: number;
 }
+/** A string literal, unquoted. */
 export interface StringLiteral extends PosRange {
   readonly type: 'stringLiteral';
   readonly val: string;
 }
+/** An instant vector selector: `name{matchers} offset o @ t`. */
 export interface VectorSelector extends PosRange {
   readonly type: 'vectorSelector';
   readonly name: string;
@@ -90,12 +93,14 @@ export interface VectorSelector extends PosRange {
   readonly offset: number;
   readonly at: AtModifier | null;
 }
+/** A range vector selector: `selector[range]`. */
 export interface MatrixSelector extends PosRange {
   readonly type: 'matrixSelector';
   readonly selector: VectorSelector;
   /** ms */
   readonly range: number;
 }
+/** A subquery: `expr[range:step] offset o @ t`. */
 export interface Subquery extends PosRange {
   readonly type: 'subquery';
   readonly expr: Expr;
@@ -105,11 +110,13 @@ export interface Subquery extends PosRange {
   readonly offset: number;
   readonly at: AtModifier | null;
 }
+/** A function call. */
 export interface Call extends PosRange {
   readonly type: 'call';
   readonly func: FunctionDef;
   readonly args: readonly Expr[];
 }
+/** An aggregation: `op by|without (labels) ([param,] expr)`. */
 export interface Aggregation extends PosRange {
   readonly type: 'aggregation';
   readonly op: AggregationOp;
@@ -118,6 +125,7 @@ export interface Aggregation extends PosRange {
   readonly grouping: readonly string[];
   readonly without: boolean;
 }
+/** A binary operation, with `bool` and vector matching. */
 export interface BinaryExpr extends PosRange {
   readonly type: 'binaryExpr';
   readonly op: BinaryOp;
@@ -127,11 +135,13 @@ export interface BinaryExpr extends PosRange {
   /** null unless both sides are instant vectors. */
   readonly matching: VectorMatching | null;
 }
+/** A unary sign on an expression (a sign on a number literal is folded into it). */
 export interface UnaryExpr extends PosRange {
   readonly type: 'unaryExpr';
   readonly op: '-' | '+';
   readonly expr: Expr;
 }
+/** A parenthesised expression. */
 export interface ParenExpr extends PosRange {
   readonly type: 'parenExpr';
   readonly expr: Expr;
@@ -222,10 +232,12 @@ export function children(e: Expr): Expr[] {
   }
 }
 
+/** Whether an operator is a comparison (filters unless `bool`). */
 export function isComparisonOp(op: BinaryOp): boolean {
   return op === '==' || op === '!=' || op === '>' || op === '<' || op === '>=' || op === '<=';
 }
 
+/** Whether an operator is one of and/or/unless. */
 export function isSetOp(op: BinaryOp): boolean {
   return op === 'and' || op === 'or' || op === 'unless';
 }

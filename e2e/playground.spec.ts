@@ -183,3 +183,27 @@ test('tuning sliders rewrite the rule and every view follows; one drag is one un
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(spans).toHaveText('firing 15m30s–1h');
 });
+
+test('the matrix scores every rule on every preset in the background; a sweep plots one parameter', async ({
+  page,
+}) => {
+  await open(page);
+  // The shipped rule misses the eviction (the two branches of `or` have the same labels), and so
+  // does up == 0; both stay quiet on a healthy cluster.
+  await expect(page.getByTestId('matrix-pod-eviction-default-etcdMembersDown')).toHaveText(
+    'missed',
+  );
+  await expect(page.getByTestId('matrix-pod-eviction-default-naiveUp')).toHaveText('missed');
+  await expect(page.getByTestId('matrix-healthy-baseline-etcdMembersDown')).toHaveText('quiet ✓');
+  for (const preset of presets) {
+    await expect(page.getByTestId(`matrix-${preset.name}-naiveUp`)).not.toHaveText('…');
+  }
+
+  await page.getByTestId('rule-naiveUp').getByRole('button', { name: 'Explain' }).click();
+  await page.getByLabel('Parameter to sweep').selectOption('for');
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  const table = page.getByTestId('sweep-table');
+  await expect(table.locator('tbody tr')).toHaveCount(9);
+  await expect(table.locator('tbody tr').first().locator('td').first()).toHaveText('0s');
+  await expect(table.locator('tbody tr').last().locator('td').first()).toHaveText('1h');
+});

@@ -1,15 +1,13 @@
 // The playground page: the cluster at the cursor, the raw series, the candidate rules side by
 // side, the ground truth, the explanation of one rule at the cursor and the scorecard, all on
 // one time axis. Simulation and evaluation run in a Web Worker.
-import { useCallback, useEffect, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import type { ExplainNode } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
+import { BackgroundPanels } from './components/BackgroundPanels.tsx';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
 import { ExplainPanel } from './components/ExplainPanel.tsx';
-import { ExportPanel } from './components/ExportPanel.tsx';
-import { ImportDialog } from './components/ImportDialog.tsx';
 import { formatLabelsShort, formatOffset } from './components/format.ts';
-import { RuleEditor } from './components/RuleEditor.tsx';
 import { RulePanel } from './components/RulePanel.tsx';
 import { ScorecardPanel } from './components/ScorecardPanel.tsx';
 import { TimeChart } from './components/TimeChart.tsx';
@@ -83,6 +81,18 @@ function usePersistence(): boolean {
   }, []);
   return ready;
 }
+
+// The editor (CodeMirror), the export and import dialogs load when first used, keeping the first
+// load small.
+const RuleEditor = lazy(() =>
+  import('./components/RuleEditor.tsx').then((m) => ({ default: m.RuleEditor })),
+);
+const ExportPanel = lazy(() =>
+  import('./components/ExportPanel.tsx').then((m) => ({ default: m.ExportPanel })),
+);
+const ImportDialog = lazy(() =>
+  import('./components/ImportDialog.tsx').then((m) => ({ default: m.ImportDialog })),
+);
 
 type Mode = 'simulate' | 'backtest';
 
@@ -253,11 +263,13 @@ function Playground() {
                 onEdit={() => setEditingId(editingId === rule.id ? null : rule.id)}
                 onRemove={() => removeRule(rule.id)}
                 editor={
-                  <RuleEditor
-                    rule={rule}
-                    onChange={(patch) => updateRule(rule.id, patch)}
-                    series={catalog}
-                  />
+                  <Suspense fallback={<p className="note">Loading the editor…</p>}>
+                    <RuleEditor
+                      rule={rule}
+                      onChange={(patch) => updateRule(rule.id, patch)}
+                      series={catalog}
+                    />
+                  </Suspense>
                 }
                 lineName={(l) =>
                   l.labels.instance !== undefined
@@ -295,18 +307,21 @@ function Playground() {
           />
           <TuningPanel rule={selected} />
           <ScorecardPanel rules={view.rules} />
+          <BackgroundPanels rules={rules} selected={selected} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
             {formatOffset(view.step)}, scrape every {formatOffset(scenario.scrapeInterval)}.
           </p>
         </main>
       )}
-      {exportRules.length > 0 ? (
-        <ExportPanel rules={exportRules} scenario={scenario} onClose={() => openExport(null)} />
-      ) : null}
-      {importing ? (
-        <ImportDialog onImport={importRules} onClose={() => setImporting(false)} />
-      ) : null}
+      <Suspense fallback={null}>
+        {exportRules.length > 0 ? (
+          <ExportPanel rules={exportRules} scenario={scenario} onClose={() => openExport(null)} />
+        ) : null}
+        {importing ? (
+          <ImportDialog onImport={importRules} onClose={() => setImporting(false)} />
+        ) : null}
+      </Suspense>
     </div>
   );
 }

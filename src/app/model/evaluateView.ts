@@ -98,6 +98,10 @@ export interface PreparedScenario {
   readonly scenario: Scenario;
   readonly sim: Simulation;
   readonly store: SeriesStore;
+  /** The rule evaluation times: 0, interval, … up to the duration. */
+  readonly times: readonly number[];
+  /** The ground truth at each evaluation time. */
+  readonly truth: readonly TruthView[];
 }
 
 /** Simulates the scenario and loads its series into a store. */
@@ -105,7 +109,41 @@ export function prepareScenario(scenario: Scenario): PreparedScenario {
   const sim = simulate(scenario);
   const store = new SeriesStore();
   for (const s of sim.series) store.addSeries(s.labels, s.points);
-  return { scenario, sim, store };
+  const times: number[] = [];
+  for (let t = 0; t <= scenario.duration; t += scenario.evaluationInterval) times.push(t);
+  const truth = times.map((t): TruthView => {
+    const p = truthAtTime(sim.truth, t);
+    return {
+      down: p.down,
+      partitioned: p.partitioned,
+      quorum: p.quorum,
+      canSurvive: p.canSurvive,
+      leader: p.leader,
+    };
+  });
+  return { scenario, sim, store, times, truth };
+}
+
+/** The rule's alert state at every evaluation time of the prepared scenario. */
+export function ruleStates(
+  prepared: PreparedScenario,
+  rule: RuleDraft,
+): { ok: true; states: AlertState[] } | { ok: false; error: string } {
+  const { scenario, store } = prepared;
+  const timeline = alertTimeline(
+    {
+      alert: rule.alert,
+      expr: rule.expr,
+      for: rule.forMs,
+      keepFiringFor: rule.keepFiringForMs,
+      labels: rule.labels,
+      annotations: rule.annotations,
+    },
+    store,
+    { start: 0, end: scenario.duration, interval: scenario.evaluationInterval },
+  );
+  if (!timeline.ok) return { ok: false, error: timeline.error.message };
+  return { ok: true, states: timeline.value.steps.map((s) => s.state) };
 }
 
 /** The queries behind the raw-series charts. */
@@ -119,47 +157,22 @@ export function evaluateView(
   input: Scenario | PreparedScenario,
   rules: readonly RuleDraft[],
 ): ViewModel {
-  const { scenario, sim, store } = 'store' in input ? input : prepareScenario(input);
-
+  const prepared = 'store' in input ? input : prepareScenario(input);
+  const { scenario, sim, store, times, truth } = prepared;
   const step = scenario.evaluationInterval;
-  const times: number[] = [];
-  for (let t = 0; t <= scenario.duration; t += step) times.push(t);
 
   const rawLines = (expr: string): ChartLine[] => {
     const r = evalRange(expr, store, 0, scenario.duration, step);
     return r.ok ? toLines(r.value.series, times) : [];
   };
 
-  const truth = times.map((t): TruthView => {
-    const p = truthAtTime(sim.truth, t);
-    return {
-      down: p.down,
-      partitioned: p.partitioned,
-      quorum: p.quorum,
-      canSurvive: p.canSurvive,
-      leader: p.leader,
-    };
-  });
-
   const ruleViews = rules.map((rule): RuleView => {
     const split = splitThreshold(rule.expr);
     const valueQuery = split?.query ?? rule.expr;
     const threshold = split?.threshold ?? null;
     const lines = evalRange(valueQuery, store, 0, scenario.duration, step);
-    const timeline = alertTimeline(
-      {
-        alert: rule.alert,
-        expr: rule.expr,
-        for: rule.forMs,
-        keepFiringFor: rule.keepFiringForMs,
-        labels: rule.labels,
-        annotations: rule.annotations,
-      },
-      store,
-      { start: 0, end: scenario.duration, interval: step },
-    );
-    if (!lines.ok || !timeline.ok) {
-      const error = !lines.ok ? lines.error.message : timeline.ok ? '' : timeline.error.message;
+    const states = ruleStates(prepared, rule);
+    if (!lines.ok || !states.ok) {
       return {
         id: rule.id,
         alert: rule.alert,
@@ -169,19 +182,18 @@ export function evaluateView(
         states: [],
         spans: [],
         scorecard: null,
-        error,
+        error: !states.ok ? states.error : !lines.ok ? lines.error.message : '',
       };
     }
-    const states = timeline.value.steps.map((s) => s.state);
     return {
       id: rule.id,
       alert: rule.alert,
       valueQuery,
       threshold,
       lines: toLines(lines.value.series, times),
-      states,
-      spans: toSpans(times, step, states),
-      scorecard: computeScorecard(times, states, truth),
+      states: states.states,
+      spans: toSpans(times, step, states.states),
+      scorecard: computeScorecard(times, states.states, truth),
       error: null,
     };
   });

@@ -1,0 +1,22 @@
+// Messages of the background worker, which computes the rules-by-presets matrix and sweeps
+// without delaying the interactive worker. Every request has an id; a newer request of the same
+// kind makes an older one stale, and stale work stops at its next step.
+import type { RuleDraft } from '../model/rulePresets.ts';
+import type { MatrixCell, Progress, SweepPoint } from '../model/matrix.ts';
+
+/** A request to the background worker. */
+export type BackgroundRequest =
+  | { readonly kind: 'matrix'; readonly id: number; readonly rules: readonly RuleDraft[] }
+  | {
+      readonly kind: 'sweep';
+      readonly id: number;
+      readonly rule: RuleDraft;
+      readonly tunableKey: string;
+    };
+
+/** What the background worker sends back: progress, then a result or an error. */
+export type BackgroundResponse =
+  | { readonly kind: 'matrix' | 'sweep'; readonly id: number; readonly progress: Progress }
+  | { readonly kind: 'matrix'; readonly id: number; readonly cells: MatrixCell[] }
+  | { readonly kind: 'sweep'; readonly id: number; readonly points: SweepPoint[] }
+  | { readonly kind: 'matrix' | 'sweep'; readonly id: number; readonly error: string };

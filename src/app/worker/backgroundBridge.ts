@@ -1,0 +1,46 @@
+// The page's side of the background worker: the newest matrix and sweep requests, with progress.
+import type { MatrixCell, Progress, SweepPoint } from '../model/matrix.ts';
+import type { RuleDraft } from '../model/rulePresets.ts';
+import type { BackgroundRequest, BackgroundResponse } from './background.ts';
+
+/** Callbacks for background results; only the newest request of each kind reports. */
+export interface BackgroundListener {
+  progress(kind: 'matrix' | 'sweep', progress: Progress): void;
+  matrix(cells: MatrixCell[]): void;
+  sweep(points: SweepPoint[]): void;
+  error(kind: 'matrix' | 'sweep', message: string): void;
+}
+
+/** Runs matrices and sweeps in a second worker. */
+export class BackgroundBridge {
+  private readonly worker: Worker;
+  private readonly latest = { matrix: 0, sweep: 0 };
+
+  constructor(listener: BackgroundListener) {
+    this.worker = new Worker(new URL('./backgroundWorker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (e: MessageEvent<BackgroundResponse>) => {
+      const r = e.data;
+      if (r.id !== this.latest[r.kind]) return;
+      if ('progress' in r) listener.progress(r.kind, r.progress);
+      else if ('error' in r) listener.error(r.kind, r.error);
+      else if ('cells' in r) listener.matrix(r.cells);
+      else listener.sweep(r.points);
+    };
+  }
+
+  private send(req: BackgroundRequest) {
+    this.worker.postMessage(req);
+  }
+
+  /** Scores every rule on every preset. */
+  matrix(rules: readonly RuleDraft[]): void {
+    this.latest.matrix += 1;
+    this.send({ kind: 'matrix', id: this.latest.matrix, rules });
+  }
+
+  /** Sweeps one number of a rule. */
+  sweep(rule: RuleDraft, tunableKey: string): void {
+    this.latest.sweep += 1;
+    this.send({ kind: 'sweep', id: this.latest.sweep, rule, tunableKey });
+  }
+}

@@ -348,11 +348,24 @@ export function aggregate(
     if (s.dropName) g.dropName = true;
     switch (op) {
       case 'sum':
-        [g.value, g.kahanC] = kahanSumInc(s.v, g.value, g.kahanC);
+        // Prometheus 2 sums plainly; Prometheus 3 with Kahan-Neumaier compensation.
+        if (ctx.compat === 'v2') g.value += s.v;
+        else [g.value, g.kahanC] = kahanSumInc(s.v, g.value, g.kahanC);
         g.count++;
         break;
       case 'avg': {
         g.count++;
+        if (ctx.compat === 'v2') {
+          // Prometheus 2's incremental mean, which keeps an infinite mean unless a NaN or the
+          // opposite infinity arrives.
+          if (g.mean === Infinity || g.mean === -Infinity) {
+            const inf = s.v === Infinity || s.v === -Infinity;
+            if (inf && g.mean > 0 === s.v > 0) break;
+            if (!inf && !Number.isNaN(s.v)) break;
+          }
+          g.mean += s.v / g.count - g.mean / g.count;
+          break;
+        }
         if (!g.incremental) {
           const [nv, nc] = kahanSumInc(s.v, g.value, g.kahanC);
           if (nv !== Infinity && nv !== -Infinity) {
@@ -400,7 +413,8 @@ export function aggregate(
         v = g.value + g.kahanC;
         break;
       case 'avg':
-        v = g.incremental ? g.mean + g.kahanC : g.value / g.count + g.kahanC / g.count;
+        if (ctx.compat === 'v2') v = g.mean;
+        else v = g.incremental ? g.mean + g.kahanC : g.value / g.count + g.kahanC / g.count;
         break;
       case 'count':
         v = g.count;

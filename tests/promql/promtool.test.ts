@@ -45,6 +45,10 @@ const inputSeries: [string, string][] = [
   ['ends{job="e"}', '1 2 3 4'],
   ['lonely_nan{job="n"}', 'NaN'],
   ['sparse', '0 3 _x6 5 _x14 9 10 _x13 14'],
+  // Summed in any order without compensation these give 13.600000000000001 (13.6 with Kahan).
+  ['addends{i="1"}', '3.9x60'],
+  ['addends{i="2"}', '0.8x60'],
+  ['addends{i="3"}', '8.9x60'],
   ['dup{job="d",i="1"}', '0x60'],
   ['dup{job="d",i="2"}', '1x60'],
   ['one{job="d"}', '1x60'],
@@ -90,6 +94,9 @@ const expressions = [
   'timestamp(sparse offset 4m @ 600)',
   'timestamp(sparse offset -2m @ 400)',
   'timestamp(sparse offset 1m @ 300)',
+  // Prometheus 2 sums without compensation.
+  'sum(addends)',
+  'sum_over_time(sparse[10m])',
   // Go's math.Pow squares the mantissa repeatedly; V8's Math.pow rounds differently.
   '1.0001 ^ 100000',
   '1.1 ^ 700',

@@ -207,3 +207,13 @@ test('the matrix scores every rule on every preset in the background; a sweep pl
   await expect(table.locator('tbody tr').first().locator('td').first()).toHaveText('0s');
   await expect(table.locator('tbody tr').last().locator('td').first()).toHaveText('1h');
 });
+
+test('lint explains what is wrong with a rule on this scenario', async ({ page }) => {
+  await open(page);
+  const lints = page.getByTestId('lints-etcdMembersDown');
+  await expect(lints).toContainText('The right side of `or` never counts in this scenario');
+  await page.getByLabel('Add a rule').selectOption('etcdMembersDown-2020-1m');
+  await expect(page.getByTestId('lints-etcdMembersDown-2020-1m')).toContainText(
+    'rate() over [1m] sees at most 2 scrapes at a 30s interval',
+  );
+});

@@ -17,34 +17,46 @@ import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { scenariosEqual } from './model/document.ts';
 import { rawQueries } from './model/evaluateView.ts';
+import type { RuleLint } from './model/ruleLint.ts';
 import { rulePresets } from './model/rulePresets.ts';
 import { persistChanges, restoreDoc, shareLink } from './state/persistence.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
 import { EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 
-/** Keeps the worker's evaluation and explanation in step with the document and the cursor. */
-function useWorker(): ExplainOutcome | null {
+/** What the worker reported besides the view: the explanation at the cursor and the lints. */
+interface WorkerExtras {
+  readonly explained: ExplainOutcome | null;
+  readonly lints: Readonly<Record<string, readonly RuleLint[]>>;
+}
+
+/** Keeps the worker's evaluation, explanation and lint in step with the document and cursor. */
+function useWorker(): WorkerExtras {
   const scenario = usePlayground((s) => s.doc.scenario);
   const rules = usePlayground((s) => s.doc.rules);
   const cursor = usePlayground((s) => s.cursor);
   const selectedRuleId = usePlayground((s) => s.selectedRuleId);
   const [explained, setExplained] = useState<ExplainOutcome | null>(null);
+  const [lints, setLints] = useState<Readonly<Record<string, readonly RuleLint[]>>>({});
   const [bridge] = useState(
     () =>
       new EvaluationBridge(
         (outcome) => usePlayground.getState().evaluationFinished(outcome),
         (outcome) => setExplained(outcome),
+        (l) => setLints(l),
       ),
   );
   useEffect(() => {
     usePlayground.getState().evaluationStarted();
     bridge.evaluate(scenario, rules);
+    // Lint after a pause: it evaluates sub-expressions, which dragging a slider need not wait for.
+    const t = setTimeout(() => bridge.lint(scenario, rules), 400);
+    return () => clearTimeout(t);
   }, [bridge, scenario, rules]);
   const selected = rules.find((r) => r.id === selectedRuleId);
   useEffect(() => {
     if (selected) bridge.explain(scenario, selected, cursor);
   }, [bridge, scenario, selected, cursor]);
-  return selected ? explained : null;
+  return { explained: selected ? explained : null, lints };
 }
 
 /** Undo and redo from the keyboard, outside text fields (which have their own). */
@@ -134,7 +146,7 @@ function BacktestMode() {
 }
 
 function Playground() {
-  const explained = useWorker();
+  const { explained, lints } = useWorker();
   useUndoKeys();
   const scenario = usePlayground((s) => s.doc.scenario);
   const rules = usePlayground((s) => s.doc.rules);
@@ -262,6 +274,7 @@ function Playground() {
                 onSelect={() => selectRule(rule.id)}
                 onEdit={() => setEditingId(editingId === rule.id ? null : rule.id)}
                 onRemove={() => removeRule(rule.id)}
+                lints={lints[rule.id] ?? []}
                 editor={
                   <Suspense fallback={<p className="note">Loading the editor…</p>}>
                     <RuleEditor

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import type { AlertState } from '../../rules/index.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ChartLine, RuleView } from '../model/evaluateView.ts';
+import type { RuleLint } from '../model/ruleLint.ts';
 import { formatOffset, summarizeSpans } from './format.ts';
 import { StateBand } from './StateBand.tsx';
 import { TimeChart } from './TimeChart.tsx';
@@ -28,6 +29,8 @@ export interface RulePanelProps {
   readonly onSelect: () => void;
   readonly onEdit: () => void;
   readonly onRemove: () => void;
+  /** Findings about the rule on this scenario. */
+  readonly lints: readonly RuleLint[];
   /** The rule's editor, shown while editing. */
   readonly editor: ReactNode;
 }
@@ -75,6 +78,22 @@ export function RulePanel(props: RulePanelProps) {
       </header>
       {editing ? props.editor : <pre className="expr">{rule.expr}</pre>}
       <p className="note">{rule.note}</p>
+      {props.lints.length > 0 ? (
+        <ul
+          className="lints"
+          aria-label={`Findings about ${rule.alert}`}
+          data-testid={`lints-${rule.id}`}
+        >
+          {props.lints.map((l, i) => (
+            <li key={i} className={`lint lint-${l.severity}`}>
+              {l.from !== undefined && l.to !== undefined ? (
+                <code>{rule.expr.slice(l.from, l.to)}</code>
+              ) : null}{' '}
+              {l.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {view?.error ? (
         <p className="error" role="alert">
           {view.error}

@@ -4,6 +4,7 @@ import type { ExplainNode } from '../../promql/index.ts';
 import type { Scenario } from '../../sim/index.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ViewModel } from '../model/evaluateView.ts';
+import type { RuleLint } from '../model/ruleLint.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 /** What the bridge reports back for the newest evaluation. */
@@ -16,11 +17,12 @@ export type ExplainOutcome = { ok: true; tree: ExplainNode } | { ok: false; erro
 /** Sends work to a worker and reports only the newest request's outcome of each kind. */
 export class EvaluationBridge {
   private readonly worker: Worker;
-  private latest = { evaluate: 0, explain: 0 };
+  private latest = { evaluate: 0, explain: 0, lint: 0 };
 
   constructor(
     private readonly onEvaluated: (outcome: EvaluationOutcome) => void,
     private readonly onExplained: (outcome: ExplainOutcome) => void,
+    private readonly onLinted: (lints: Readonly<Record<string, readonly RuleLint[]>>) => void,
   ) {
     this.worker = new Worker(new URL('./evalWorker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e: MessageEvent<WorkerResponse>) => {
@@ -30,6 +32,8 @@ export class EvaluationBridge {
         this.onEvaluated(
           r.ok ? { ok: true, view: r.view, ms: r.ms } : { ok: false, error: r.error },
         );
+      } else if (r.kind === 'lint') {
+        if (r.ok) this.onLinted(r.lints);
       } else {
         this.onExplained(r.ok ? { ok: true, tree: r.tree } : { ok: false, error: r.error });
       }
@@ -47,6 +51,12 @@ export class EvaluationBridge {
   evaluate(scenario: Scenario, rules: readonly RuleDraft[]): void {
     this.latest.evaluate += 1;
     this.send({ kind: 'evaluate', id: this.latest.evaluate, scenario, rules });
+  }
+
+  /** Starts linting the rules on the scenario; an earlier lint becomes stale. */
+  lint(scenario: Scenario, rules: readonly RuleDraft[]): void {
+    this.latest.lint += 1;
+    this.send({ kind: 'lint', id: this.latest.lint, scenario, rules });
   }
 
   /** Starts explaining one rule at time t; an earlier explanation becomes stale. */

@@ -3,6 +3,7 @@
 import { explainInstant } from '../../promql/index.ts';
 import type { Scenario } from '../../sim/index.ts';
 import { evaluateView, prepareScenario, type PreparedScenario } from '../model/evaluateView.ts';
+import { lintRule, type RuleLint } from '../model/ruleLint.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 const scope = self as unknown as {
@@ -31,6 +32,11 @@ scope.onmessage = (e) => {
         view,
         ms: performance.now() - started,
       });
+    } else if (req.kind === 'lint') {
+      const p = prepared(req.scenario);
+      const lints: Record<string, RuleLint[]> = {};
+      for (const rule of req.rules) lints[rule.id] = lintRule(rule, p);
+      scope.postMessage({ kind: 'lint', id: req.id, ok: true, lints });
     } else {
       const r = explainInstant(req.rule.expr, prepared(req.scenario).store, req.t);
       scope.postMessage(

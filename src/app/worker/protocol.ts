@@ -5,11 +5,18 @@ import type { ExplainNode } from '../../promql/index.ts';
 import type { Scenario } from '../../sim/index.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ViewModel } from '../model/evaluateView.ts';
+import type { RuleLint } from '../model/ruleLint.ts';
 
 /** A request to the worker. */
 export type WorkerRequest =
   | {
       readonly kind: 'evaluate';
+      readonly id: number;
+      readonly scenario: Scenario;
+      readonly rules: readonly RuleDraft[];
+    }
+  | {
+      readonly kind: 'lint';
       readonly id: number;
       readonly scenario: Scenario;
       readonly rules: readonly RuleDraft[];
@@ -33,7 +40,13 @@ export type WorkerResponse =
     }
   | { readonly kind: 'explain'; readonly id: number; readonly ok: true; readonly tree: ExplainNode }
   | {
-      readonly kind: 'evaluate' | 'explain';
+      readonly kind: 'lint';
+      readonly id: number;
+      readonly ok: true;
+      readonly lints: Readonly<Record<string, readonly RuleLint[]>>;
+    }
+  | {
+      readonly kind: 'evaluate' | 'explain' | 'lint';
       readonly id: number;
       readonly ok: false;
       readonly error: string;

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { defaultScenario } from '../../sim/index.ts';
+import { prepareScenario } from './evaluateView.ts';
+import { lintRule } from './ruleLint.ts';
+import {
+  etcdMembersDown,
+  etcdMembersDownVersions,
+  naiveUpRule,
+  type RuleDraft,
+} from './rulePresets.ts';
+
+const prepared = prepareScenario(defaultScenario);
+
+function findings(rule: RuleDraft): string[] {
+  return lintRule(rule, prepared).map((l) => {
+    const where = l.from !== undefined ? rule.expr.slice(l.from, l.to) : '';
+    return `${l.severity}:${where.split('(')[0]}:${l.message.split(' ')[0]}`;
+  });
+}
+
+describe('lintRule on the default scenario (30s scrapes, a pod evicted)', () => {
+  const v2020 = etcdMembersDownVersions.find((r) => r.id === 'etcdMembersDown-2020-without');
+  if (!v2020) throw new Error('missing preset');
+  const cases: { name: string; rule: RuleDraft; want: string[] }[] = [
+    {
+      name: 'the shipped rule: its right-hand `or` branch is shadowed',
+      rule: etcdMembersDown,
+      want: ['warning:count without :The'],
+    },
+    {
+      name: 'the 2020 [1m] rule: too short a window too, and for below a reboot',
+      rule: v2020,
+      want: [
+        'warning:count without :The',
+        'warning:etcd_network_peer_sent_failures_total{job=~".*etcd.*"}[1m]:rate()',
+        'info::for:',
+      ],
+    },
+    { name: 'the naive rule: for 0s', rule: naiveUpRule, want: ['info::for:'] },
+    {
+      name: 'a selector that matches nothing',
+      rule: { ...naiveUpRule, expr: 'etcd_no_such_metric == 0', forMs: 600_000 },
+      want: ['warning:etcd_no_such_metric:etcd_no_such_metric'],
+    },
+  ];
+  it.each(cases)('$name', ({ rule, want }) => {
+    expect(findings(rule)).toEqual(want);
+  });
+
+  it('finds nothing to say about an expression that does not parse (the editor reports it)', () => {
+    expect(lintRule({ ...naiveUpRule, expr: 'up ==' }, prepared)).toEqual([]);
+  });
+});

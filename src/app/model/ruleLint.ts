@@ -1,0 +1,139 @@
+// Checks of a rule against the scenario it is tried on, each with an explanation of why it
+// matters: windows too short for the scrape interval, a `for` shorter than a reboot, `or`
+// branches whose right side never counts, and selectors that match nothing.
+import {
+  children,
+  evalRange,
+  formatDuration,
+  labelsKey,
+  parseExpr,
+  type Expr,
+  type Labels,
+} from '../../promql/index.ts';
+import type { PreparedScenario } from './evaluateView.ts';
+import type { RuleDraft } from './rulePresets.ts';
+
+/** One finding about a rule. */
+export interface RuleLint {
+  readonly severity: 'warning' | 'info';
+  readonly message: string;
+  /** The part of the expression it is about, where there is one. */
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** How long a node takes to reboot, at the least; a `for` below it pages for every reboot. */
+const REBOOT_MS = 5 * 60_000;
+
+const rateLike: ReadonlySet<string> = new Set([
+  'rate',
+  'increase',
+  'irate',
+  'delta',
+  'idelta',
+  'deriv',
+]);
+
+function walk(e: Expr, visit: (e: Expr, parent: Expr | null) => void, parent: Expr | null = null) {
+  visit(e, parent);
+  for (const c of children(e)) walk(c, visit, e);
+}
+
+function matchKey(labels: Labels, on: boolean, names: readonly string[]): string {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) {
+    if (k === '__name__') continue;
+    if (on ? names.includes(k) : !names.includes(k)) out[k] = v;
+  }
+  return labelsKey(out);
+}
+
+/** Lints one rule on the prepared scenario. */
+export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[] {
+  const parsed = parseExpr(rule.expr);
+  if (!parsed.ok) return [];
+  const { scenario, store } = prepared;
+  const scrape = scenario.scrapeInterval;
+  const out: RuleLint[] = [];
+  const evalSide = (e: Expr) =>
+    evalRange(
+      rule.expr.slice(e.from, e.to),
+      store,
+      0,
+      scenario.duration,
+      scenario.evaluationInterval,
+    );
+
+  walk(parsed.value, (e, parent) => {
+    if (e.type === 'matrixSelector' && parent?.type === 'call' && rateLike.has(parent.func.name)) {
+      if (e.range < 4 * scrape) {
+        out.push({
+          severity: 'warning',
+          from: e.from,
+          to: e.to,
+          message: `${parent.func.name}() over [${formatDuration(e.range)}] sees at most ${Math.floor(e.range / scrape)} scrapes at a ${formatDuration(scrape)} interval: one missed scrape leaves it with too few samples. Use at least 4 × the scrape interval (${formatDuration(4 * scrape)}).`,
+        });
+      }
+    }
+    if (e.type === 'binaryExpr' && e.op === 'or') {
+      const lhs = evalSide(e.lhs);
+      const rhs = evalSide(e.rhs);
+      if (lhs.ok && rhs.ok && rhs.value.series.length > 0) {
+        const on = e.matching?.on ?? false;
+        const names = e.matching?.labels ?? [];
+        const leftAt = new Map<number, Set<string>>();
+        for (const s of lhs.value.series) {
+          const key = matchKey(s.labels, on, names);
+          for (const p of s.points) {
+            let set = leftAt.get(p.t);
+            if (!set) leftAt.set(p.t, (set = new Set()));
+            set.add(key);
+          }
+        }
+        let shadowed = 0;
+        let counted = 0;
+        for (const s of rhs.value.series) {
+          const key = matchKey(s.labels, on, names);
+          for (const p of s.points) {
+            if (leftAt.get(p.t)?.has(key)) shadowed += 1;
+            else counted += 1;
+          }
+        }
+        if (counted === 0 && shadowed > 0) {
+          out.push({
+            severity: 'warning',
+            from: e.rhs.from,
+            to: e.rhs.to,
+            message:
+              'The right side of `or` never counts in this scenario: every series it returned had a label set the left side also had at that time, and `or` keeps the left. It matters only where the left side has no series at all.',
+          });
+        }
+      }
+    }
+    if (e.type === 'vectorSelector') {
+      const r = evalRange(
+        `count(${rule.expr.slice(e.from, e.to)})`,
+        store,
+        0,
+        scenario.duration,
+        scenario.evaluationInterval,
+      );
+      if (r.ok && r.value.series.length === 0) {
+        out.push({
+          severity: 'warning',
+          from: e.from,
+          to: e.to,
+          message: `${rule.expr.slice(e.from, e.to)} matches no series in this scenario.`,
+        });
+      }
+    }
+  });
+
+  if (rule.forMs < REBOOT_MS) {
+    out.push({
+      severity: 'info',
+      message: `for: ${formatDuration(rule.forMs)} is shorter than a node reboot (${formatDuration(REBOOT_MS)} or more): a routine reboot will page. The etcd mixin uses 20m for members down.`,
+    });
+  }
+  return out;
+}

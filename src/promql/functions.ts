@@ -1,6 +1,7 @@
 // Implementations of the PromQL functions for float samples, mirroring promql/functions.go.
 // Each entry maps evaluated arguments to output samples; the evaluator handles selection.
 import type { Call, Expr } from './ast.ts';
+import { goAcos, goAsin, goAtan, goCos, goLog10, goLog2, goSin, goTan } from './gomath.ts';
 import { compileMatcherRegex } from './regex.ts';
 import { cachedDerived, compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
@@ -829,27 +830,27 @@ function minMaxOverTime(isMax: boolean, ts: boolean): FuncImpl {
 
 const impls: Record<string, FuncImpl> = {
   abs: mapValues(Math.abs),
-  acos: mapValues(Math.acos),
+  acos: mapValues(goAcos),
   acosh: mapValues(Math.acosh),
-  asin: mapValues(Math.asin),
+  asin: mapValues(goAsin),
   asinh: mapValues(Math.asinh),
-  atan: mapValues(Math.atan),
+  atan: mapValues(goAtan),
   atanh: mapValues(Math.atanh),
   ceil: mapValues(Math.ceil),
-  cos: mapValues(Math.cos),
+  cos: mapValues(goCos),
   cosh: mapValues(Math.cosh),
   deg: mapValues((v) => (v * 180) / Math.PI),
   exp: mapValues(Math.exp),
   floor: mapValues(Math.floor),
   ln: mapValues(Math.log),
-  log10: mapValues(Math.log10),
-  log2: mapValues(Math.log2),
+  log10: mapValues(goLog10),
+  log2: mapValues(goLog2),
   rad: mapValues((v) => (v * Math.PI) / 180),
   sgn: mapValues((v) => (v < 0 ? -1 : v > 0 ? 1 : v)),
-  sin: mapValues(Math.sin),
+  sin: mapValues(goSin),
   sinh: mapValues(Math.sinh),
   sqrt: mapValues(Math.sqrt),
-  tan: mapValues(Math.tan),
+  tan: mapValues(goTan),
   tanh: mapValues(Math.tanh),
   round: roundImpl,
   clamp: clampImpl,

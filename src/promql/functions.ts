@@ -1,7 +1,20 @@
 // Implementations of the PromQL functions for float samples, mirroring promql/functions.go.
 // Each entry maps evaluated arguments to output samples; the evaluator handles selection.
 import type { Call, Expr } from './ast.ts';
-import { goAcos, goAsin, goAtan, goCos, goLog10, goLog2, goSin, goTan } from './gomath.ts';
+import {
+  goAcos,
+  goAsin,
+  goAtan,
+  goCos,
+  goCosh,
+  goExp,
+  goLog10,
+  goLog2,
+  goSin,
+  goSinh,
+  goTan,
+  goTanh,
+} from './gomath.ts';
 import { compileMatcherRegex } from './regex.ts';
 import { cachedDerived, compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
@@ -838,9 +851,9 @@ const impls: Record<string, FuncImpl> = {
   atanh: mapValues(Math.atanh),
   ceil: mapValues(Math.ceil),
   cos: mapValues(goCos),
-  cosh: mapValues(Math.cosh),
+  cosh: mapValues(goCosh),
   deg: mapValues((v) => (v * 180) / Math.PI),
-  exp: mapValues(Math.exp),
+  exp: mapValues(goExp),
   floor: mapValues(Math.floor),
   ln: mapValues(Math.log),
   log10: mapValues(goLog10),
@@ -848,10 +861,10 @@ const impls: Record<string, FuncImpl> = {
   rad: mapValues((v) => (v * Math.PI) / 180),
   sgn: mapValues((v) => (v < 0 ? -1 : v > 0 ? 1 : v)),
   sin: mapValues(goSin),
-  sinh: mapValues(Math.sinh),
+  sinh: mapValues(goSinh),
   sqrt: mapValues(Math.sqrt),
   tan: mapValues(goTan),
-  tanh: mapValues(Math.tanh),
+  tanh: mapValues(goTanh),
   round: roundImpl,
   clamp: clampImpl,
   clamp_max: (args) =>

@@ -2,7 +2,7 @@
 // functions (Go's pure-Go Cephes ports, math/sin.go, tan.go, atan.go, asin.go, with Payne-Hanek
 // reduction from trig_reduce.go) and log2/log10 (math/log10.go, built on Log, which agrees with
 // Math.log). Prometheus evaluates with Go's math, so these keep results bit-identical.
-import { frexp } from './mathx.ts';
+import { frexp, ldexp } from './mathx.ts';
 
 const sinCoef = [
   1.5896230157654656e-10, -2.5050747762857807e-8, 0.0000027557313621385722, -0.0001984126982958954,
@@ -223,4 +223,126 @@ export function goLog2(x: number): number {
 /** Go's math.Log10 (Go 1.19/1.2, which Prometheus 2.42 is built with): Log(x) * (1/Ln10). */
 export function goLog10(x: number): number {
   return Math.log(x) * Math.LOG10E;
+}
+
+/** x as an integer mantissa and a power of two: x = m × 2^e (x finite). */
+function toExact(x: number): [bigint, number] {
+  const [frac, exp] = frexp(x);
+  return [BigInt(frac * 2 ** 53), exp - 53];
+}
+
+/** a × b + c rounded once, as the FMA instructions Go's amd64 assembly uses. */
+export function fma(a: number, b: number, c: number): number {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || a === 0 || b === 0) return a * b + c;
+  // A finite product cannot cancel an infinite or NaN addend (even if a × b alone overflows).
+  if (!Number.isFinite(c)) return c;
+  if (c === 0) return a * b;
+  const [ma, ea] = toExact(a);
+  const [mb, eb] = toExact(b);
+  const [mc, ec] = toExact(c);
+  const ep = ea + eb;
+  const e = Math.min(ep, ec);
+  let m = ((ma * mb) << BigInt(ep - e)) + (mc << BigInt(ec - e));
+  if (m === 0n) return 0;
+  const negative = m < 0n;
+  if (negative) m = -m;
+  // Keep 60 bits plus a sticky bit so that Number() rounds exactly once, correctly.
+  let shift = m.toString(2).length - 60;
+  let scaled = m;
+  if (shift > 0) {
+    const dropped = m & ((1n << BigInt(shift)) - 1n);
+    scaled = (m >> BigInt(shift)) | (dropped !== 0n ? 1n : 0n);
+  } else shift = 0;
+  const r = ldexp(Number(scaled), e + shift);
+  return negative ? -r : r;
+}
+
+const expCoef = [
+  0.0000248015873015873, 0.0001984126984126984, 0.001388888888888889, 0.008333333333333333,
+  0.041666666666666664, 0.16666666666666666, 0.5, 1.0,
+] as const;
+
+/**
+ * Go's math.Exp on amd64 (exp_amd64.s, Shibata's method) on a CPU with FMA, as promtool and
+ * Prometheus run on current x86 servers.
+ */
+export function goExp(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x;
+  if (x === -Infinity) return 0;
+  if (x > 709.782712893384) return Infinity;
+  const t = Math.LOG2E * x;
+  // CVTSD2SL: round half to even; out of range gives the indefinite integer -2^31.
+  let n = Math.abs(t) < 2 ** 31 ? roundHalfEven(t) : -(2 ** 31);
+  const k = n;
+  let r = fma(-k, 0.693147180559663, x);
+  r = fma(-k, 2.8235290563031577e-13, r);
+  r *= 0.0625;
+  let p: number = expCoef[0];
+  for (let i = 1; i < expCoef.length; i++) p = fma(p, r, expCoef[i]!);
+  r *= p;
+  for (let i = 0; i < 3; i++) r *= r + 2;
+  r = fma(r, r + 2, 1);
+  n += 1023;
+  if (n <= 0) return 0;
+  if (n >= 0x7ff) return Infinity;
+  return r * 2 ** (n - 1023);
+}
+
+function roundHalfEven(v: number): number {
+  const f = Math.floor(v);
+  const d = v - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** Go's math.Sinh. */
+export function goSinh(x: number): number {
+  const p0 = -630767.3640497717;
+  const p1 = -89912.72022039509;
+  const p2 = -2894.211355989564;
+  const p3 = -26.30563213397497;
+  const q0 = -630767.3640497717;
+  const q1 = 15215.17378790019;
+  const q2 = -173.6789535582337;
+  const a = Math.abs(x);
+  let r: number;
+  // Go 1.19/1.2 (Prometheus 2.42): one Exp call and its reciprocal.
+  if (a > 21) r = goExp(a) * 0.5;
+  else if (a > 0.5) {
+    const ex = goExp(a);
+    r = (ex - 1 / ex) * 0.5;
+  } else {
+    const sq = a * a;
+    r = (((p3 * sq + p2) * sq + p1) * sq + p0) * a;
+    r = r / (((sq + q2) * sq + q1) * sq + q0);
+  }
+  return x < 0 ? -r : r;
+}
+
+/** Go's math.Cosh. */
+export function goCosh(x: number): number {
+  const a = Math.abs(x);
+  if (a > 21) return goExp(a) * 0.5;
+  const ex = goExp(a);
+  return (ex + 1 / ex) * 0.5;
+}
+
+/** Go's math.Tanh. */
+export function goTanh(x: number): number {
+  const maxlog = 88.02969193111305;
+  const z = Math.abs(x);
+  if (z > 0.5 * maxlog) return x < 0 ? -1 : 1;
+  if (z >= 0.625) {
+    const s = goExp(2 * z);
+    const r = 1 - 2 / (s + 1);
+    return x < 0 ? -r : r;
+  }
+  if (x === 0) return x;
+  const s = x * x;
+  return (
+    x +
+    (x * s * ((-0.9643991794250523 * s + -99.28772310019185) * s + -1614.6876844170845)) /
+      (((s + 112.81167849163293) * s + 2235.4883906010045) * s + 4844.063053251255)
+  );
 }

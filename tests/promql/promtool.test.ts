@@ -106,6 +106,10 @@ const expressions = [
   'atan(angle)',
   'asin(clamp(angle / 25, -1, 1))',
   'acos(clamp(angle / 25, -1, 1))',
+  'exp(angle{k="small"} / 4)',
+  'sinh(angle{k="small"} / 8)',
+  'cosh(angle{k="small"} / 8)',
+  'tanh(angle{k="small"} / 16)',
   'log2(abs(angle))',
   'log10(abs(angle))',
   // Go's math.Pow squares the mantissa repeatedly; V8's Math.pow rounds differently.

@@ -2,7 +2,6 @@
 export type {
   CrashEvent,
   DbGrowthEvent,
-  SlowNetworkEvent,
   EventKind,
   EvictEvent,
   LabelScheme,
@@ -21,6 +20,7 @@ export type {
   SimSeries,
   Simulation,
   SlowDiskEvent,
+  SlowNetworkEvent,
   TruthPoint,
   TruthSegment,
 } from './types.ts';

@@ -4,7 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { quorumSize, simulate, validateScenario } from '../../src/sim/index.ts';
 import type { ScenarioEvent, Simulation } from '../../src/sim/index.ts';
-import { createRng } from '../../src/sim/prng.ts';
+
+/** A small LCG, so that the test needs nothing from the simulator but its public API. */
+function createRng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
 
 function randomScenario(seed: number): unknown {
   const rng = createRng(seed);

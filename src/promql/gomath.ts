@@ -346,3 +346,19 @@ export function goTanh(x: number): number {
       (((s + 112.81167849163293) * s + 2235.4883906010045) * s + 4844.063053251255)
   );
 }
+
+/** Go's math.Atan2: Atan(y/x) moved into the right quadrant. */
+export function goAtan2(y: number, x: number): number {
+  if (Number.isNaN(y) || Number.isNaN(x)) return NaN;
+  const sign = (v: number, s: number) => (s < 0 || Object.is(s, -0) ? -Math.abs(v) : Math.abs(v));
+  if (y === 0) return x >= 0 && !Object.is(x, -0) ? sign(0, y) : sign(Math.PI, y);
+  if (x === 0) return sign(Math.PI / 2, y);
+  if (!Number.isFinite(x)) {
+    if (x > 0) return Number.isFinite(y) ? sign(0, y) : sign(Math.PI / 4, y);
+    return Number.isFinite(y) ? sign(Math.PI, y) : sign((3 * Math.PI) / 4, y);
+  }
+  if (!Number.isFinite(y)) return sign(Math.PI / 2, y);
+  const q = goAtan(y / x);
+  if (x < 0) return q <= 0 ? q + Math.PI : q - Math.PI;
+  return q;
+}

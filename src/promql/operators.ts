@@ -4,6 +4,7 @@ import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts
 import { isComparisonOp } from './ast.ts';
 import { formatFloatPlain, formatLabelsGo } from './format.ts';
 import { cachedDerived, compareStrings, makeLabels, type Labels } from './labels.ts';
+import { goAtan2 } from './gomath.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
 import { xxhash64 } from './xxhash.ts';
 import { EvalError, type VSample } from './values.ts';
@@ -37,7 +38,7 @@ export function scalarBinop(op: BinaryOp, l: number, r: number): [number, boolea
     case '^':
       return [goPow(l, r), true];
     case 'atan2':
-      return [Math.atan2(l, r), true];
+      return [goAtan2(l, r), true];
     case '==':
       return [l, l === r];
     case '!=':

@@ -85,6 +85,8 @@ const expressions = [
   // one-to-one clash counts only samples that survive a comparison, holt_winters checks its
   // factors per series.
   'gauge atan2 2',
+  'angle atan2 on() group_left gauge',
+  '-3 atan2 angle',
   'stddev(lonely_nan)',
   'dup > on(job) one',
   'dup >= on(job) one',

@@ -410,19 +410,22 @@ export class Evaluator {
   }
 
   /**
-   * Prometheus 2's timestamp() over a selector with @ (rangeEvalTimestampFunctionOverVectorSelector)
-   * replaces the offset by the @ adjustment, so it looks back from @ itself, while the storage
-   * only returns samples from the hinted range shifted by the original offset.
+   * timestamp() over a selector with @ (rangeEvalTimestampFunctionOverVectorSelector, in
+   * Prometheus 2 and 3) replaces the offset by the @ adjustment, so it looks back from @ itself,
+   * while the storage only returns samples from the range hinted for the original offset.
    */
-  private evalV2TimestampAt(vs: Expr & { type: 'vectorSelector' }, t: number): EvalValue {
+  private evalTimestampAt(vs: Expr & { type: 'vectorSelector' }, t: number): EvalValue {
     const at = this.refTime(t, vs.at);
-    const lo = Math.max(at - this.lookback, at - vs.offset - this.lookback);
+    const hintLo = at - vs.offset - this.lookback;
     const hi = Math.min(at, at - vs.offset);
     const samples: VSample[] = [];
     for (const s of this.select(vs, vs.matchers)) {
       const i = lastAtOrBefore(s.ts, hi);
-      if (i < 0 || s.ts[i]! < lo || s.stale[i]) continue;
-      samples.push({ labels: s.labels, v: s.vs[i]!, st: s.ts[i]! });
+      if (i < 0 || s.stale[i]) continue;
+      const st = s.ts[i]!;
+      const inLookback = this.compat === 'v2' ? st >= at - this.lookback : st > at - this.lookback;
+      if (!inLookback || st < hintLo) continue;
+      samples.push({ labels: s.labels, v: s.vs[i]!, st });
     }
     return { kind: 'vector', samples };
   }
@@ -430,16 +433,13 @@ export class Evaluator {
   private evalCall(node: Call, t: number): EvalValue {
     let first: Expr | undefined = node.args[0];
     while (first?.type === 'parenExpr') first = first.expr;
-    const v2TimestampAt =
-      this.compat === 'v2' &&
-      node.func.name === 'timestamp' &&
-      first?.type === 'vectorSelector' &&
-      first.at !== null;
+    const timestampAt =
+      node.func.name === 'timestamp' && first?.type === 'vectorSelector' && first.at !== null;
     const args = node.args.map((a, i) =>
       i === 0 && a.type === 'matrixSelector' && this.isV2PredictLinearAt(node)
         ? this.evalV2PredictLinearArg(a, t)
-        : i === 0 && v2TimestampAt && first?.type === 'vectorSelector'
-          ? this.evalV2TimestampAt(first, t)
+        : i === 0 && timestampAt && first?.type === 'vectorSelector'
+          ? this.evalTimestampAt(first, t)
           : this.eval(a, t),
     );
     // timestamp() reads the stored samples' own time only straight off a selector.

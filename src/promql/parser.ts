@@ -124,7 +124,8 @@ class Builder {
 
   kids(node: SyntaxNode): SyntaxNode[] {
     const out: SyntaxNode[] = [];
-    for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
+    // Comments may sit anywhere between tokens.
+    for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'LineComment') out.push(c);
     return out;
   }
 

@@ -74,6 +74,8 @@ describe('parseExpr builds the typed AST', () => {
     ],
     ['holt_winters(x[5m], 0.5, 0.5)', 'ERR'],
     ['min_of(1, 2)', 'min_of(1, 2)'],
+    ['sum(x # a comment\n)', 'sum by()(sel{__name__="x"})'],
+    ['x{a="b", # a comment\n c="d"}', 'sel{a="b",c="d",__name__="x"}'],
   ];
   for (const [text, want] of cases) {
     it(text, () => {

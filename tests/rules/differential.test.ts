@@ -29,6 +29,7 @@ const EXPRS = [
   'sum by (job) (m) > K',
   'changes(m[3m]) > 0',
   'sum_over_time(m[2m]) >= K',
+  'avg_over_time(m[2m]) >= K',
   'max_over_time(m[4m]) < K',
   'job:m:sum >= K',
   '(m > K) unless (m offset 1m > K)',

@@ -5,6 +5,7 @@ import { queryCommand } from './commands/query.ts';
 import { testCommand } from './commands/test.ts';
 import { checkCommand } from './commands/check.ts';
 import { scenarioCommand } from './commands/scenario.ts';
+import { backtestCommand } from './commands/backtest.ts';
 
 /** Every subcommand, in the order --help lists them. */
 export const commands: readonly Command[] = [
@@ -13,4 +14,5 @@ export const commands: readonly Command[] = [
   testCommand,
   checkCommand,
   scenarioCommand,
+  backtestCommand,
 ];

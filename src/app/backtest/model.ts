@@ -1,0 +1,113 @@
+// The backtest mode's pure glue: rule drafts as alerting rules, time inputs, the user's incident
+// marks as ground truth for the scorecard, and the server's answers shaped for the playground's
+// charts and bands (times as offsets from the range start, as the shared time axis draws them).
+import { parseDuration } from '../../promql/index.ts';
+import type { AlertRuleSpec, AlertState } from '../../rules/index.ts';
+import { labelText, type RangeSeries, type RuleBacktest } from '../../backtest/index.ts';
+import type { ChartLine, RuleView, StateSpan } from '../model/evaluateView.ts';
+import { splitThreshold, toSpans } from '../model/evaluateView.ts';
+import { computeScorecard, type TruthSample } from '../model/scorecard.ts';
+import type { RuleDraft } from '../model/rulePresets.ts';
+
+/** A playground rule as the alert state machine takes it. */
+export function draftToSpec(d: RuleDraft): AlertRuleSpec {
+  return {
+    alert: d.alert,
+    expr: d.expr,
+    for: d.forMs,
+    keepFiringFor: d.keepFiringForMs,
+    labels: { ...d.labels },
+    annotations: { ...d.annotations },
+  };
+}
+
+/** A time input: RFC 3339, Unix seconds, `now` or `now-<duration>`; ms, or null. */
+export function parseTimeInput(text: string, now: number): number | null {
+  const s = text.trim();
+  const rel = /^now(?:([-+])(.+))?$/.exec(s);
+  if (rel) {
+    if (!rel[1]) return now;
+    const d = parseDuration(rel[2] ?? '');
+    if (d === null) return null;
+    return rel[1] === '-' ? now - d : now + d;
+  }
+  if (/^-?\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  if (/^\d{4}-\d{2}-\d{2}[T ]/.test(s)) {
+    const t = Date.parse(s);
+    return Number.isNaN(t) ? null : t;
+  }
+  return null;
+}
+
+/** The user's marks of real incidents: one per line, `START END` (time inputs), ms. */
+export function parseIncidents(
+  text: string,
+  now: number,
+): { ok: true; incidents: { from: number; to: number }[] } | { ok: false; line: number } {
+  const incidents: { from: number; to: number }[] = [];
+  const lines = text.split('\n');
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [a, b, ...rest] = line.split(/\s+/);
+    const from = a === undefined ? null : parseTimeInput(a, now);
+    const to = b === undefined ? null : parseTimeInput(b, now);
+    if (from === null || to === null || rest.length > 0 || to < from) {
+      return { ok: false, line: i + 1 };
+    }
+    incidents.push({ from, to });
+  }
+  return { ok: true, incidents };
+}
+
+/** Ground truth at each time from the incident marks: a marked time counts as a real failure. */
+export function incidentTruth(
+  times: readonly number[],
+  incidents: readonly { from: number; to: number }[],
+): TruthSample[] {
+  return times.map((t) => ({
+    down: incidents.some((i) => t >= i.from && t < i.to) ? [0] : [],
+    partitioned: [],
+    quorum: true,
+  }));
+}
+
+/** The server's series as chart lines over the times. */
+export function chartLines(times: readonly number[], series: readonly RangeSeries[]): ChartLine[] {
+  const index = new Map(times.map((t, i) => [t, i]));
+  return series.map((s) => {
+    const values: (number | null)[] = times.map(() => null);
+    for (const [t, v] of s.points) {
+      const i = index.get(t);
+      if (i !== undefined) values[i] = v;
+    }
+    return { key: labelText(s.labels), labels: s.labels, values };
+  });
+}
+
+/** One rule's result shaped as the playground's RuleView, times as offsets from `start`. */
+export function ruleView(
+  draft: RuleDraft,
+  result: RuleBacktest,
+  start: number,
+  step: number,
+  incidents: readonly { from: number; to: number }[],
+): RuleView {
+  const offsets = result.times.map((t) => t - start);
+  const states: AlertState[] = result.timeline.steps.map((s) => s.state);
+  const spans: StateSpan<AlertState>[] = toSpans(offsets, step, states);
+  const split = splitThreshold(draft.expr);
+  return {
+    id: draft.id,
+    alert: draft.alert,
+    valueQuery: draft.expr,
+    threshold: split?.threshold ?? null,
+    lines: chartLines(result.times, result.series),
+    states,
+    spans,
+    scorecard: result.error
+      ? null
+      : computeScorecard(offsets, states, incidentTruth(result.times, incidents)),
+    error: result.error ? `${result.error.message}. ${result.error.hint}` : null,
+  };
+}

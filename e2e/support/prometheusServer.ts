@@ -154,7 +154,11 @@ export async function startAuthProxy(
         headers: { ...req.headers, host: upstream.host },
       },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, { ...up.headers, ...cors });
+        // The proxy's CORS headers replace the server's (two Allow-Origin values fail).
+        const headers = Object.fromEntries(
+          Object.entries(up.headers).filter(([k]) => !k.startsWith('access-control-')),
+        );
+        res.writeHead(up.statusCode ?? 502, { ...headers, ...cors });
         up.pipe(res);
       },
     );

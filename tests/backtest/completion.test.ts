@@ -1,6 +1,9 @@
 // Completion from the data source: metric names and label values come from a real Prometheus
 // through @prometheus-io/codemirror-promql's client, with the source's credentials.
 import { createRequire } from 'node:module';
+import type * as Autocomplete from '@codemirror/autocomplete';
+import type * as State from '@codemirror/state';
+import type * as Promql from '@prometheus-io/codemirror-promql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverCompletion } from '../../src/backtest/index.ts';
 import { findPreset } from '../../src/sim/index.ts';
@@ -13,11 +16,9 @@ import {
 // In Node the package resolves to its CommonJS build, which loads CodeMirror's CommonJS builds:
 // take EditorState and CompletionContext from those too (one instance of @codemirror/state).
 const require = createRequire(import.meta.url);
-const { CompletionContext } =
-  require('@codemirror/autocomplete') as typeof import('@codemirror/autocomplete');
-const { EditorState } = require('@codemirror/state') as typeof import('@codemirror/state');
-const { PromQLExtension } =
-  require('@prometheus-io/codemirror-promql') as typeof import('@prometheus-io/codemirror-promql');
+const { CompletionContext } = require('@codemirror/autocomplete') as typeof Autocomplete;
+const { EditorState } = require('@codemirror/state') as typeof State;
+const { PromQLExtension } = require('@prometheus-io/codemirror-promql') as typeof Promql;
 
 let server: PrometheusServer;
 beforeAll(async () => {

@@ -177,3 +177,22 @@ test('a server that stops in the middle of the run is reported as unreachable', 
     await doomed.stop();
   }
 });
+
+test('a run can be cancelled while it waits for the server, with progress shown', async ({
+  page,
+}) => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(`${server.url}/api/v1/query_range**`, async (route) => {
+    await held;
+    await route.continue().catch(() => {});
+  });
+  await openBacktest(page, server.url);
+  await page.getByRole('button', { name: 'Run backtest' }).click();
+  await expect(page.getByTestId('backtest-progress')).toContainText('0/2 queries');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const error = page.getByTestId('backtest-error');
+  await expect(error).toHaveAttribute('data-kind', 'aborted');
+  await expect(page.getByRole('button', { name: 'Run backtest' })).toBeEnabled();
+  release();
+});

@@ -217,7 +217,10 @@ export function BacktestView({ rules }: BacktestViewProps) {
         : [];
     });
   }, [run, rules, incidents]);
-  const offsets = run ? (run.results[0]?.times ?? []).map((t) => t - run.start) : [];
+  const offsets = useMemo(
+    () => (run ? (run.results[0]?.times ?? []).map((t) => t - run.start) : []),
+    [run],
+  );
   const end = offsets[offsets.length - 1] ?? 0;
 
   return (

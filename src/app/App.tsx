@@ -16,7 +16,7 @@ import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { scenariosEqual } from './model/document.ts';
-import { rawQueries } from './model/evaluateView.ts';
+import { rawQueries, type ChartLine } from './model/evaluateView.ts';
 import type { RuleLint } from './model/ruleLint.ts';
 import { rulePresets } from './model/rulePresets.ts';
 import { persistChanges, restoreDoc, shareLink } from './state/persistence.ts';
@@ -106,6 +106,10 @@ const ImportDialog = lazy(() =>
   import('./components/ImportDialog.tsx').then((m) => ({ default: m.ImportDialog })),
 );
 
+const BacktestView = lazy(() =>
+  import('./backtest/BacktestView.tsx').then((m) => ({ default: m.BacktestView })),
+);
+
 type Mode = 'simulate' | 'backtest';
 
 /** The whole app: the simulation playground, or a backtest on a real Prometheus. */
@@ -137,12 +141,19 @@ export function App() {
 function BacktestMode() {
   const rules = usePlayground((s) => s.doc.rules);
   return (
-    <main className="main">
-      <p className="note">
-        Backtest of {rules.length} rules on a real Prometheus: coming in this release.
-      </p>
-    </main>
+    <Suspense fallback={<p className="loading">Loading the backtest…</p>}>
+      <BacktestView rules={rules} />
+    </Suspense>
   );
+}
+
+/** Counts renders of a new evaluation on <html data-rendered>, for the UI benchmark. */
+function useRenderCounter(view: unknown) {
+  useEffect(() => {
+    if (view === null) return;
+    const el = document.documentElement;
+    el.dataset.rendered = String(Number(el.dataset.rendered ?? '0') + 1);
+  }, [view]);
 }
 
 function Playground() {
@@ -151,6 +162,7 @@ function Playground() {
   const scenario = usePlayground((s) => s.doc.scenario);
   const rules = usePlayground((s) => s.doc.rules);
   const view = usePlayground((s) => s.view);
+  useRenderCounter(view);
   const cursor = usePlayground((s) => s.cursor);
   const error = usePlayground((s) => s.error);
   const notice = usePlayground((s) => s.notice);
@@ -188,8 +200,18 @@ function Playground() {
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
   const selected = rules.find((r) => r.id === selectedRuleId) ?? null;
   const preset = scenario.name ? findPreset(scenario.name) : undefined;
-  const memberName = (instance: string | undefined) =>
-    view?.members.find((m) => m.instance === instance)?.name ?? instance ?? '';
+  const members = view?.members;
+  // Stable while the members are: charts are memoized on their props.
+  const memberLineName = useCallback(
+    (l: ChartLine) =>
+      members?.find((m) => m.instance === l.labels.instance)?.name ?? l.labels.instance ?? '',
+    [members],
+  );
+  const ruleLineName = useCallback(
+    (l: ChartLine) =>
+      l.labels.instance !== undefined ? memberLineName(l) : formatLabelsShort(l.labels),
+    [memberLineName],
+  );
 
   return (
     <div className="app">
@@ -245,7 +267,7 @@ function Playground() {
               lines={view.up}
               cursor={cursor}
               onCursor={setCursor}
-              lineName={(l) => memberName(l.labels.instance)}
+              lineName={memberLineName}
               testId="chart-up"
             />
             <TimeChart
@@ -255,7 +277,7 @@ function Playground() {
               lines={view.failures}
               cursor={cursor}
               onCursor={setCursor}
-              lineName={(l) => memberName(l.labels.instance)}
+              lineName={memberLineName}
               testId="chart-failures"
             />
           </section>
@@ -284,11 +306,7 @@ function Playground() {
                     />
                   </Suspense>
                 }
-                lineName={(l) =>
-                  l.labels.instance !== undefined
-                    ? memberName(l.labels.instance)
-                    : formatLabelsShort(l.labels)
-                }
+                lineName={ruleLineName}
               />
             ))}
             <section className="panel add-rule">

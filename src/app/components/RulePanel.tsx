@@ -1,6 +1,6 @@
 // One candidate rule: its expression, the expression's value over time, its alert states, and the
 // button that exports it as a Prometheus rule file.
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { AlertState } from '../../rules/index.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ChartLine, RuleView } from '../model/evaluateView.ts';
@@ -14,6 +14,8 @@ const stateNames: Record<AlertState, string> = {
   pending: 'pending',
   firing: 'firing',
 };
+
+const describeState = (s: AlertState) => stateNames[s];
 
 /** Props of a rule panel. */
 export interface RulePanelProps {
@@ -38,6 +40,14 @@ export interface RulePanelProps {
 /** Shows one rule's expression, value chart and state band. */
 export function RulePanel(props: RulePanelProps) {
   const { rule, view, times, cursor, onCursor, onExport, lineName, selected, editing } = props;
+  const threshold = view?.threshold;
+  const chartThreshold = useMemo(
+    () =>
+      threshold
+        ? { value: threshold.value, label: `fires where ${threshold.op} ${threshold.value}` }
+        : null,
+    [threshold],
+  );
   const end = times[times.length - 1] ?? 0;
   const step = times.length > 1 ? (times[1] ?? 0) - (times[0] ?? 0) : 0;
   const cursorIndex = step > 0 ? Math.min(times.length - 1, Math.floor(cursor / step)) : 0;
@@ -102,14 +112,7 @@ export function RulePanel(props: RulePanelProps) {
       <TimeChart
         title={view?.threshold ? 'Value before the threshold' : 'Expression value'}
         query={view?.valueQuery ?? rule.expr}
-        threshold={
-          view?.threshold
-            ? {
-                value: view.threshold.value,
-                label: `fires where ${view.threshold.op} ${view.threshold.value}`,
-              }
-            : null
-        }
+        threshold={chartThreshold}
         times={times}
         lines={view?.lines ?? []}
         cursor={cursor}
@@ -125,7 +128,7 @@ export function RulePanel(props: RulePanelProps) {
         end={end}
         cursor={cursor}
         onCursor={onCursor}
-        describe={(s) => stateNames[s]}
+        describe={describeState}
         testId={`rule-${rule.id}-band`}
       />
       <p className="rule-summary">

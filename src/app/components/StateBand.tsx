@@ -1,5 +1,6 @@
 // A horizontal band of states on the shared time axis: alert states (inactive, pending, firing) or
 // the ground truth. Drawn with plain boxes so that it lines up with the charts' plot area.
+import { memo } from 'react';
 import type { StateSpan } from '../model/evaluateView.ts';
 import { formatOffset } from './format.ts';
 import { chartMargin, yAxisWidth } from './layout.ts';
@@ -16,7 +17,7 @@ export interface StateBandProps<S extends string> {
 }
 
 /** Draws the spans as coloured boxes, each titled with its state and time range. */
-export function StateBand<S extends string>(props: StateBandProps<S>) {
+function StateBandImpl<S extends string>(props: StateBandProps<S>) {
   const { spans, end, cursor, onCursor, describe } = props;
   const pct = (t: number) => `${(Math.min(Math.max(t, 0), end) / (end || 1)) * 100}%`;
   return (
@@ -49,3 +50,6 @@ export function StateBand<S extends string>(props: StateBandProps<S>) {
     </div>
   );
 }
+
+/** The band, redrawn only when its props change. */
+export const StateBand = memo(StateBandImpl) as typeof StateBandImpl;

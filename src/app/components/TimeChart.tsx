@@ -1,6 +1,6 @@
 // A line chart on the playground's shared time axis: every chart uses the same domain, margins and
 // cursor, and hovering one shows the exact values in all of them (Recharts' syncId).
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -34,20 +34,39 @@ export interface TimeChartProps {
   readonly threshold?: { readonly value: number; readonly label: string } | null;
 }
 
-/** Draws the given lines against the shared time axis. */
-export function TimeChart(props: TimeChartProps) {
+/** Most rows a chart draws; longer timelines are thinned (see chartRows). */
+const MAX_ROWS = 600;
+
+/**
+ * The chart's rows: one per evaluation time, thinned to at most about MAX_ROWS by keeping every
+ * k-th row plus every row where a line starts or stops, so gaps stay exactly where they are.
+ */
+export function chartRows(
+  times: readonly number[],
+  lines: readonly ChartLine[],
+  maxRows = MAX_ROWS,
+): Record<string, number | null>[] {
+  const stride = Math.max(1, Math.ceil(times.length / maxRows));
+  const rows: Record<string, number | null>[] = [];
+  times.forEach((t, j) => {
+    const edge =
+      j === 0 ||
+      j === times.length - 1 ||
+      lines.some((l) => (l.values[j] === null) !== (l.values[j - 1] === null));
+    if (!edge && j % stride !== 0) return;
+    const row: Record<string, number | null> = { t };
+    lines.forEach((line, i) => {
+      row[`s${i}`] = line.values[j] ?? null;
+    });
+    rows.push(row);
+  });
+  return rows;
+}
+
+/** Draws the given lines against the shared time axis; redraws only when its props change. */
+export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const { times, lines, cursor, onCursor, lineName } = props;
-  const rows = useMemo(
-    () =>
-      times.map((t, j) => {
-        const row: Record<string, number | null> = { t };
-        lines.forEach((line, i) => {
-          row[`s${i}`] = line.values[j] ?? null;
-        });
-        return row;
-      }),
-    [times, lines],
-  );
+  const rows = useMemo(() => chartRows(times, lines), [times, lines]);
   const end = times[times.length - 1] ?? 0;
   return (
     <figure className="chart" data-testid={props.testId}>
@@ -67,8 +86,8 @@ export function TimeChart(props: TimeChartProps) {
             margin={chartMargin}
             onClick={(state) => {
               const i = state.activeTooltipIndex;
-              const t = typeof i === 'number' ? times[i] : times[Number(i)];
-              if (t !== undefined) onCursor(t);
+              const row = typeof i === 'number' ? rows[i] : rows[Number(i)];
+              if (row?.t !== undefined && row.t !== null) onCursor(row.t);
             }}
           >
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
@@ -131,4 +150,4 @@ export function TimeChart(props: TimeChartProps) {
       )}
     </figure>
   );
-}
+});

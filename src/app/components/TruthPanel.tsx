@@ -14,6 +14,9 @@ const healthNames: Record<Health, string> = {
   'quorum-lost': 'quorum lost',
 };
 
+const describeHealth = (s: Health) => healthNames[s];
+const truthLineName = (l: ChartLine) => l.labels.series ?? l.key;
+
 /** Props of the truth panel. */
 export interface TruthPanelProps {
   readonly times: readonly number[];
@@ -52,7 +55,7 @@ export function TruthPanel({ times, truth, cursor, onCursor }: TruthPanelProps) 
         end={times[times.length - 1] ?? 0}
         cursor={cursor}
         onCursor={onCursor}
-        describe={(s) => healthNames[s]}
+        describe={describeHealth}
         testId="truth-band"
       />
       <TimeChart
@@ -63,7 +66,7 @@ export function TruthPanel({ times, truth, cursor, onCursor }: TruthPanelProps) 
         cursor={cursor}
         onCursor={onCursor}
         height={110}
-        lineName={(l) => l.labels.series ?? l.key}
+        lineName={truthLineName}
         testId="truth-chart"
       />
     </section>

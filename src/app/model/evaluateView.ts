@@ -24,6 +24,8 @@ export interface StateSpan<S extends string> {
 
 /** What one rule did over the scenario. */
 export interface RuleView {
+  /** Equal keys mean equal views: the page keeps its old object, and React skips the redraw. */
+  readonly key?: string;
   readonly id: string;
   readonly alert: string;
   /** The query charted as the rule's value: the left side of a threshold comparison, or the rule. */
@@ -91,6 +93,8 @@ export interface ViewModel {
   readonly truth: readonly TruthView[];
   /** Every series' label set, for completion in the editor. */
   readonly catalog: readonly Labels[];
+  /** Equal keys mean the same scenario: times, members, raw lines, truth and catalog are equal. */
+  readonly scenarioKey: string;
 }
 
 /** A simulated scenario loaded into the engine's store, reused while only the rules change. */
@@ -102,6 +106,15 @@ export interface PreparedScenario {
   readonly times: readonly number[];
   /** The ground truth at each evaluation time. */
   readonly truth: readonly TruthView[];
+  /** Every series' label set. */
+  readonly catalog: readonly Labels[];
+  /**
+   * Results already computed on this scenario, by query or rule: while a slider moves one rule,
+   * the others and the raw charts are not evaluated again.
+   */
+  readonly memo: Map<string, unknown>;
+  /** Identifies the scenario (its JSON). */
+  readonly key: string;
 }
 
 /** Simulates the scenario and loads its series into a store. */
@@ -121,7 +134,16 @@ export function prepareScenario(scenario: Scenario): PreparedScenario {
       leader: p.leader,
     };
   });
-  return { scenario, sim, store, times, truth };
+  return {
+    scenario,
+    sim,
+    store,
+    times,
+    truth,
+    catalog: sim.series.map((x) => x.labels),
+    memo: new Map(),
+    key: JSON.stringify(scenario),
+  };
 }
 
 /** The rule's alert state at every evaluation time of the prepared scenario. */
@@ -161,12 +183,26 @@ export function evaluateView(
   const { scenario, sim, store, times, truth } = prepared;
   const step = scenario.evaluationInterval;
 
-  const rawLines = (expr: string): ChartLine[] => {
-    const r = evalRange(expr, store, 0, scenario.duration, step);
-    return r.ok ? toLines(r.value.series, times) : [];
+  const memo = <T>(key: string, compute: () => T): T => {
+    if (prepared.memo.has(key)) return prepared.memo.get(key) as T;
+    const v = compute();
+    // Bounded: a long tuning session must not grow the worker's memory without end.
+    if (prepared.memo.size > 200) prepared.memo.clear();
+    prepared.memo.set(key, v);
+    return v;
   };
 
+  const rawLines = (expr: string): ChartLine[] =>
+    memo(`raw:${expr}`, () => {
+      const r = evalRange(expr, store, 0, scenario.duration, step);
+      return r.ok ? toLines(r.value.series, times) : [];
+    });
+
   const ruleViews = rules.map((rule): RuleView => {
+    const key = `rule:${JSON.stringify(rule)}`;
+    return memo(key, () => ({ ...ruleView(rule), key }));
+  });
+  function ruleView(rule: RuleDraft): Omit<RuleView, 'key'> {
     const split = splitThreshold(rule.expr);
     const valueQuery = split?.query ?? rule.expr;
     const threshold = split?.threshold ?? null;
@@ -196,7 +232,7 @@ export function evaluateView(
       scorecard: computeScorecard(times, states.states, truth),
       error: null,
     };
-  });
+  }
 
   return {
     times,
@@ -206,7 +242,8 @@ export function evaluateView(
     failures: rawLines(rawQueries.failures),
     rules: ruleViews,
     truth,
-    catalog: [...store.series()].map((s) => s.labels),
+    catalog: prepared.catalog,
+    scenarioKey: prepared.key,
   };
 }
 
@@ -266,4 +303,27 @@ function formatLabelSet(labels: Labels): string {
     .map((k) => `${k}="${labels[k] ?? ''}"`)
     .join(', ');
   return `${name}{${rest}}`;
+}
+
+/**
+ * The new view, sharing every part that equals the previous view's (same scenario, same rule),
+ * so that components memoized on their props only redraw what changed.
+ */
+export function reuseUnchanged(prev: ViewModel | null, next: ViewModel): ViewModel {
+  if (!prev) return next;
+  const rules = next.rules.map((r) => {
+    const old = r.key === undefined ? undefined : prev.rules.find((p) => p.key === r.key);
+    return old ?? r;
+  });
+  if (prev.scenarioKey !== next.scenarioKey) return { ...next, rules };
+  return {
+    ...next,
+    times: prev.times,
+    members: prev.members,
+    up: prev.up,
+    failures: prev.failures,
+    truth: prev.truth,
+    catalog: prev.catalog,
+    rules,
+  };
 }

@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import { defaultScenario, findPreset, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
 import type { PlaygroundDoc } from '../model/document.ts';
 import { defaultRules, rulePresets, type RuleDraft } from '../model/rulePresets.ts';
-import type { ViewModel } from '../model/evaluateView.ts';
+import { reuseUnchanged, type ViewModel } from '../model/evaluateView.ts';
 import { isMemberDownAt, toggleMemberAt } from './memberToggle.ts';
 
 /** The data part of the playground state. */
@@ -230,7 +230,12 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
     evaluationFinished: (outcome) =>
       set(
         outcome.ok
-          ? { view: outcome.view, evaluating: false, error: null, lastEvalMs: outcome.ms }
+          ? {
+              view: reuseUnchanged(get().view, outcome.view),
+              evaluating: false,
+              error: null,
+              lastEvalMs: outcome.ms,
+            }
           : { evaluating: false, error: outcome.error },
       ),
   };

@@ -1,0 +1,145 @@
+// The playground's speed in headless Chromium against the production build (run `npm run build`
+// first; `npm run bench` does): first load to the first chart, the JavaScript loaded before any
+// lazy chunk (gzipped), and the time from a tuning slider's change to the charts showing the new
+// evaluation, for 5 members, 6 hours at 15s and three rules. Prints figures; asserts nothing.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { defaultScenario } from '../src/sim/index.ts';
+import { encodeDocForUrl } from '../src/app/model/document.ts';
+import { defaultRules, etcdInsufficientMembers } from '../src/app/model/rulePresets.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const port = 4391;
+const base = `http://127.0.0.1:${port}/`;
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+}
+
+function initialJsBytes(): { raw: number; gzip: number; files: string[] } {
+  const html = readFileSync(resolve(root, 'dist/index.html'), 'utf8');
+  const files = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map(
+    (m) => m[1] ?? '',
+  );
+  let raw = 0;
+  let gzip = 0;
+  for (const f of files) {
+    const bytes = readFileSync(resolve(root, 'dist', f));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { raw, gzip, files };
+}
+
+const server = spawn(
+  'npx',
+  ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+  {
+    cwd: root,
+    stdio: 'ignore',
+    detached: true,
+  },
+);
+try {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(base)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+
+  console.log('## playground in headless Chromium');
+  const js = initialJsBytes();
+  console.log(
+    `JavaScript before lazy chunks: ${(js.gzip / 1024).toFixed(1)} KiB gzipped (${(js.raw / 1024).toFixed(0)} KiB raw; ${js.files.join(', ')})`,
+  );
+
+  const loads: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(base);
+    await page
+      .locator('[data-testid="chart-up"] .recharts-line-curve')
+      .first()
+      .waitFor({ state: 'attached' });
+    loads.push(await page.evaluate(() => performance.now()));
+    await context.close();
+  }
+  console.log(
+    `first load to first chart: median ${percentile(loads, 50).toFixed(0)} ms, p95 ${percentile(loads, 95).toFixed(0)} ms (${loads.length} fresh loads, default scenario)`,
+  );
+
+  const doc = {
+    scenario: {
+      ...defaultScenario,
+      members: 5,
+      scrapeInterval: 15_000,
+      evaluationInterval: 15_000,
+      duration: 6 * 3600_000,
+    },
+    rules: [...defaultRules, etcdInsufficientMembers],
+  };
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(`${base}#s=${await encodeDocForUrl(doc)}`);
+  await page.getByTestId('status').filter({ hasText: 'evaluated in' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('rule-etcdMembersDown').getByRole('button', { name: 'Explain' }).click();
+  const slider = page.getByTestId('tuning').getByRole('slider', { name: 'threshold > (1)' });
+  await slider.waitFor();
+  // Let the background work of a fresh page (the rules-by-presets matrix, lint) finish first.
+  await page.waitForFunction(
+    () => {
+      const cells = [...document.querySelectorAll('[data-testid="matrix"] td')];
+      return cells.length > 0 && cells.every((c) => c.textContent !== '…');
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
+  const samples: number[] = [];
+  const warmup = 5;
+  for (let i = 0; i < 40 + warmup; i++) {
+    if (process.env.BENCH_DEBUG) console.log('slider', i);
+    const handle = await slider.elementHandle();
+    if (!handle) throw new Error('no slider');
+    // Set the slider the way a drag does and wait for the next rendered evaluation to paint.
+    const ms = await handle.evaluate(
+      (el, step) =>
+        new Promise<number>((resolveTime) => {
+          const input = el as HTMLInputElement;
+          const html = document.documentElement;
+          const before = html.dataset.rendered;
+          // A change that leaves the rule as it was renders nothing new: give up on it after 5s.
+          setTimeout(() => resolveTime(Number.NaN), 5000);
+          const observer = new MutationObserver(() => {
+            if (html.dataset.rendered === before) return;
+            observer.disconnect();
+            requestAnimationFrame(() => setTimeout(() => resolveTime(performance.now() - t0), 0));
+          });
+          observer.observe(html, { attributes: true, attributeFilter: ['data-rendered'] });
+          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+          const t0 = performance.now();
+          setter?.call(input, String(0.005 + 0.0005 * step));
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        }),
+      i,
+    );
+    if (i >= warmup && !Number.isNaN(ms)) samples.push(ms);
+    if (process.env.BENCH_DEBUG) console.log('ms', ms);
+  }
+  console.log(
+    `slider change to updated charts (5 members, 6h at 15s, 3 rules): median ${percentile(samples, 50).toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (${samples.length} changes)`,
+  );
+  await browser.close();
+} finally {
+  if (server.pid) process.kill(-server.pid);
+}

@@ -124,7 +124,10 @@ describe('formatting rule files', () => {
   });
 
   it('round-trips the etcd mixin rules through formatRuleFile', () => {
-    const original = readFileSync('/work/shared/conformance/etcd-mixin/rules.yaml', 'utf8');
+    const original = readFileSync(
+      new URL('../../../shared/conformance/etcd-mixin/rules.yaml', import.meta.url),
+      'utf8',
+    );
     const parsed = parseRuleFile(original, 'rules.yaml');
     if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.formatted).join('\n'));
     const text = formatRuleFile(parsed.groups);

@@ -10,7 +10,7 @@ import { runRuleTests } from '../../src/rules/index.ts';
 import { runPromtool } from './promtool.ts';
 
 const BIN = new URL('../../bin/quorumlab', import.meta.url).pathname;
-const ETCD = '/work/shared/conformance/etcd-mixin';
+const ETCD = new URL('../../../shared/conformance/etcd-mixin', import.meta.url).pathname;
 
 function quorumlab(args: string[], cwd?: string): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd });

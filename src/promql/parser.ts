@@ -619,6 +619,33 @@ class Builder {
       };
       return { type: 'unaryExpr', op: sign, expr: pow, from: node.from, to: node.to };
     }
+    // lezer-promql ends an unparenthesised expression at a trailing `offset`/`@`, so in
+    // `a unless b offset 1m > 2` the `> 2` arrives applied to `a unless b offset 1m`. Prometheus
+    // binds the modifier to `b` and `>` tighter than `unless`: a unless ((b offset 1m) > 2).
+    if (
+      (lhsNode.name === 'OffsetExpr' || lhsNode.name === 'StepInvariantExpr') &&
+      lhs.type === 'binaryExpr' &&
+      bindsLooser(lhs.op, op)
+    ) {
+      const rotate = (left: Expr): Expr => {
+        if (left.type === 'binaryExpr' && bindsLooser(left.op, op)) {
+          const inner = rotate(left.rhs);
+          return { ...left, rhs: inner, to: inner.to };
+        }
+        const both = exprType(left) === 'vector' && rt === 'vector';
+        return {
+          type: 'binaryExpr',
+          op,
+          lhs: left,
+          rhs,
+          bool,
+          matching: both ? { card, on, labels, include } : null,
+          from: left.from,
+          to: node.to,
+        };
+      };
+      return rotate(lhs);
+    }
     return { type: 'binaryExpr', op, lhs, rhs, bool, matching, from: node.from, to: node.to };
   }
 
@@ -794,4 +821,43 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
       },
     };
   }
+}
+
+/** Prometheus's operator precedence (promql/parser/lex.go): higher binds tighter. */
+function precedence(op: BinaryOp): number {
+  switch (op) {
+    case 'or':
+      return 1;
+    case 'and':
+    case 'unless':
+      return 2;
+    case '==':
+    case '!=':
+    case '<=':
+    case '<':
+    case '>=':
+    case '>':
+      return 3;
+    case '+':
+    case '-':
+      return 4;
+    case '*':
+    case '/':
+    case '%':
+    case 'atan2':
+      return 5;
+    case '^':
+      return 6;
+    default: {
+      const never: never = op;
+      return never;
+    }
+  }
+}
+
+/** Whether `outer` (already applied) binds looser than `next`, which must then nest inside it. */
+function bindsLooser(outer: BinaryOp, next: BinaryOp): boolean {
+  const a = precedence(outer);
+  const b = precedence(next);
+  return a < b || (a === b && next === '^');
 }

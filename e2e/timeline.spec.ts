@@ -59,7 +59,7 @@ test('events are added, moved, resized and deleted, and the rules follow', async
 
 test('scrape interval and duration are set from the timeline', async ({ page }) => {
   await open(page);
-  await page.getByLabel('Scrape interval').selectOption('15000');
+  await page.getByLabel('Scrape interval', { exact: true }).selectOption('15000');
   await page.getByLabel('Duration').selectOption(String(2 * 3600_000));
   await expect(page.getByTestId('status')).toContainText('evaluated in');
   await expect(page.locator('.footnote')).toContainText('scrape every 15s');

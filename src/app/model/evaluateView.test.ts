@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../sim/index.ts';
-import { evaluateView, splitThreshold, toSpans } from './evaluateView.ts';
+import { evaluateView, reuseUnchanged, splitThreshold, toSpans } from './evaluateView.ts';
 import { defaultRules, etcdMembersDown } from './rulePresets.ts';
 
 const S = 1000;
@@ -79,5 +79,19 @@ describe('evaluateView on the default scenario', () => {
   it('shows the evicted member down in the ground truth, with no failure left to survive', () => {
     const last = view.truth[view.truth.length - 1];
     expect(last).toEqual({ down: [3], partitioned: [], quorum: true, canSurvive: 0, leader: 1 });
+  });
+});
+
+describe('reuseUnchanged', () => {
+  it('shares the parts of an unchanged scenario and rule, and nothing across scenarios', () => {
+    const a = evaluateView(defaultScenario, defaultRules);
+    const b = evaluateView(defaultScenario, defaultRules);
+    const same = reuseUnchanged(a, b);
+    expect(same.up).toBe(a.up);
+    expect(same.rules[0]).toBe(a.rules[0]);
+    const other = evaluateView({ ...defaultScenario, events: [] }, defaultRules);
+    const changed = reuseUnchanged(a, other);
+    expect(changed).toBe(other);
+    expect(changed.rules[0]).not.toBe(a.rules[0]);
   });
 });

@@ -310,12 +310,12 @@ function formatLabelSet(labels: Labels): string {
  * so that components memoized on their props only redraw what changed.
  */
 export function reuseUnchanged(prev: ViewModel | null, next: ViewModel): ViewModel {
-  if (!prev) return next;
+  // A rule's view depends on the scenario too: nothing is shared across scenarios.
+  if (!prev || prev.scenarioKey !== next.scenarioKey) return next;
   const rules = next.rules.map((r) => {
     const old = r.key === undefined ? undefined : prev.rules.find((p) => p.key === r.key);
     return old ?? r;
   });
-  if (prev.scenarioKey !== next.scenarioKey) return { ...next, rules };
   return {
     ...next,
     times: prev.times,

@@ -1,10 +1,10 @@
-// Takes screenshots of the production build for the README: `node scripts/screenshot.mjs [out.png]`.
+// Takes the README's screenshots of the production build: `node scripts/screenshot.mjs [dir]`.
 // Builds nothing itself: run `npm run build` first.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 
-const out = process.argv[2] ?? 'docs/screenshot.png';
-const theme = process.argv[3] ?? 'light';
+const dir = process.argv[2] ?? 'docs';
 const port = 4399;
 const server = spawn(
   'npx',
@@ -27,15 +27,34 @@ try {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
   });
-  const page = await browser.newPage({
-    viewport: { width: 1440, height: 1000 },
-    colorScheme: theme === 'dark' ? 'dark' : 'light',
-  });
-  await page.goto(url);
-  await page.getByTestId('status').filter({ hasText: 'evaluated in' }).waitFor();
-  await page.screenshot({ path: out, fullPage: true });
+  for (const theme of ['light', 'dark']) {
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 1300 },
+      colorScheme: theme,
+    });
+    await page.goto(url);
+    await page.getByTestId('status').filter({ hasText: 'evaluated in' }).waitFor();
+    await page.getByTestId('lints-etcdMembersDown').waitFor();
+    const suffix = theme === 'dark' ? '-dark' : '';
+    await page.screenshot({ path: join(dir, `screenshot${suffix}.png`) });
+    if (theme === 'light') {
+      await page.getByTestId('explain').screenshot({ path: join(dir, 'screenshot-explain.png') });
+      await page
+        .waitForFunction(() =>
+          [...document.querySelectorAll('[data-testid="matrix"] td')].every(
+            (c) => c.textContent !== '…',
+          ),
+        )
+        .catch(() => undefined);
+      await page.getByTestId('matrix').screenshot({ path: join(dir, 'screenshot-matrix.png') });
+      await page.getByRole('tab', { name: 'Backtest' }).click();
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(dir, 'screenshot-backtest.png') });
+    }
+    await page.close();
+  }
   await browser.close();
-  console.log(`wrote ${out}`);
+  console.log(`wrote screenshots to ${dir}/`);
 } finally {
   process.kill(-server.pid);
 }

@@ -51,7 +51,7 @@ export const presets: readonly Preset[] = [
   preset(
     'pod-eviction-default',
     'Pod eviction: a follower leaves service discovery',
-    'At 10m the pod of member 3, a follower, is evicted: Prometheus writes staleness markers on all its series, up included, and then has nothing for it, while the leader keeps failing to send it heartbeats. An alert built on up == 0 alone never sees this member go down; only the peer send failures on the leader tell the story.',
+    'At 10m the pod of member 3, a follower, is evicted: Prometheus writes staleness markers on all its series, up included, and then has nothing for it, while the leader keeps failing to send it heartbeats. An alert built on up == 0 alone never sees this member go down; only the peer send failures on the leader show it, so a rule catches it only if that part of its expression survives the way it is combined with up.',
     [{ kind: 'evict', at: m(10), member: 3 }],
   ),
   preset(

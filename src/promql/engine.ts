@@ -13,6 +13,7 @@ import {
 } from './ast.ts';
 import { callFunction } from './functions.ts';
 import { dropMetricName, labelsKey, type Labels } from './labels.ts';
+import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
 import { goDiv } from './mathx.ts';
 import { aggregate, scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './operators.ts';
 import { compileMatcherRegex } from './regex.ts';
@@ -535,6 +536,32 @@ export class Evaluator {
     const nr = r.kind === 'vector' ? r.samples.length : 1;
     const out = samples.length;
     this.note(node, () => `${nl} left and ${nr} right samples → ${out} results`);
+    if (this.trace) {
+      const notes =
+        lt === 'vector' && rt === 'vector'
+          ? explainVectorBinary(
+              node,
+              l.kind === 'vector' ? l.samples : [],
+              r.kind === 'vector' ? r.samples : [],
+              samples,
+            )
+          : lt === 'vector'
+            ? explainScalarComparison(
+                node,
+                l.kind === 'vector' ? l.samples : [],
+                r.kind === 'scalar' ? r.v : NaN,
+                false,
+                samples,
+              )
+            : explainScalarComparison(
+                node,
+                r.kind === 'vector' ? r.samples : [],
+                l.kind === 'scalar' ? l.v : NaN,
+                true,
+                samples,
+              );
+      for (const n of notes) this.note(node, () => n);
+    }
     return { kind: 'vector', samples };
   }
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { SeriesStore, explainInstant, type ExplainNode } from './index.ts';
+
+const store = new SeriesStore();
+store.addSeries({ __name__: 'up', job: 'etcd', instance: 'a' }, [[0, 1]]);
+store.addSeries({ __name__: 'up', job: 'etcd', instance: 'b' }, [[0, 0]]);
+store.addSeries({ __name__: 'fail', job: 'etcd' }, [[0, 3]]);
+store.addSeries({ __name__: 'fail', job: 'other' }, [[0, 3]]);
+
+function rootNotes(expr: string): string[] {
+  const r = explainInstant(expr, store, 60_000);
+  if (!r.ok) throw new Error(r.error.message);
+  return (r.value as ExplainNode).notes;
+}
+
+describe('explain notes on binary operators', () => {
+  const cases: { expr: string; note: string }[] = [
+    {
+      expr: 'sum without (instance) (up) or fail',
+      note: 'dropped 1 right-hand series because the left side already has their label set: fail{job="etcd"} = 3',
+    },
+    { expr: 'sum without (instance) (up) or fail', note: 'added 1 right-hand series' },
+    { expr: 'up == 0', note: 'filtered out 1 series: up{instance="a",job="etcd"} = 1, not == 0' },
+    { expr: 'up > 5', note: 'filtered out 2 series' },
+    { expr: '0 < up', note: '(0 < 0 is false)' },
+    {
+      expr: 'fail and on(job) up',
+      note: 'and dropped 1 left-hand series with no match on the right: fail{job="other"}',
+    },
+    {
+      expr: 'fail unless on(job) up',
+      note: 'unless dropped 1 left-hand series that have a match on the right: fail{job="etcd"}',
+    },
+    { expr: 'up == bool 0', note: 'bool: comparison yields 0 or 1 instead of filtering' },
+  ];
+  it.each(cases)('$expr: $note', ({ expr, note }) => {
+    expect(rootNotes(expr).join('\n')).toContain(note);
+  });
+});

@@ -1,0 +1,116 @@
+// Plain-language notes, for explain mode only, on what a binary operator did to its operands at
+// one time: which right-hand series `or` dropped because the left already had their label set,
+// which series `and`/`unless` removed, which series a comparison filtered out and why.
+import type { BinaryExpr } from './ast.ts';
+import { isComparisonOp } from './ast.ts';
+import { formatFloat, formatLabels } from './format.ts';
+import { labelsKey } from './labels.ts';
+import { matchSignature } from './operators.ts';
+import type { VSample } from './values.ts';
+
+const MAX_LISTED = 6;
+
+function list(samples: readonly VSample[], withValue: (s: VSample) => string = () => ''): string {
+  const shown = samples.slice(0, MAX_LISTED).map((s) => formatLabels(s.labels) + withValue(s));
+  const more = samples.length - shown.length;
+  return shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+
+/** Notes on a vector-to-vector operation. */
+export function explainVectorBinary(
+  e: BinaryExpr,
+  lhs: readonly VSample[],
+  rhs: readonly VSample[],
+  out: readonly VSample[],
+): string[] {
+  const m = e.matching;
+  const sig = (s: VSample) => (m ? matchSignature(s.labels, m.on, m.labels) : labelsKey(s.labels));
+  const how =
+    m && m.on
+      ? `on(${m.labels.join(', ')})`
+      : m && m.labels.length > 0
+        ? `ignoring(${m.labels.join(', ')})`
+        : 'all but the metric name';
+  const notes: string[] = [];
+  switch (e.op) {
+    case 'or': {
+      const left = new Set(lhs.map(sig));
+      const dropped = rhs.filter((s) => left.has(sig(s)));
+      const added = rhs.length - dropped.length;
+      notes.push(
+        `or keeps all ${lhs.length} left-hand series and adds right-hand series whose labels (${how}) no left-hand series has`,
+      );
+      if (dropped.length > 0) {
+        notes.push(
+          `dropped ${dropped.length} right-hand series because the left side already has their label set: ${list(dropped, (s) => ` = ${formatFloat(s.v)}`)}`,
+        );
+      }
+      notes.push(`added ${added} right-hand series`);
+      break;
+    }
+    case 'and': {
+      const kept = new Set(out.map((s) => labelsKey(s.labels)));
+      const dropped = lhs.filter((s) => !kept.has(labelsKey(s.labels)));
+      if (dropped.length > 0) {
+        notes.push(
+          `and dropped ${dropped.length} left-hand series with no match on the right: ${list(dropped)}`,
+        );
+      } else notes.push(`and kept every left-hand series: each has a match on the right`);
+      break;
+    }
+    case 'unless': {
+      const kept = new Set(out.map((s) => labelsKey(s.labels)));
+      const dropped = lhs.filter((s) => !kept.has(labelsKey(s.labels)));
+      if (dropped.length > 0) {
+        notes.push(
+          `unless dropped ${dropped.length} left-hand series that have a match on the right: ${list(dropped)}`,
+        );
+      } else notes.push('unless dropped nothing: no left-hand series has a match on the right');
+      break;
+    }
+    default:
+      if (isComparisonOp(e.op) && !e.bool) {
+        const right = new Set(rhs.map(sig));
+        const unmatched = lhs.filter((s) => !right.has(sig(s)));
+        const kept = out.length;
+        const failed = lhs.length - unmatched.length - kept;
+        if (unmatched.length > 0) {
+          notes.push(
+            `${unmatched.length} left-hand series had no match on the right and were dropped: ${list(unmatched)}`,
+          );
+        }
+        if (failed > 0)
+          notes.push(
+            `${failed} matched series failed the comparison ${e.op} and were filtered out`,
+          );
+      } else {
+        const right = new Set(rhs.map(sig));
+        const unmatched = lhs.filter((s) => !right.has(sig(s)));
+        if (unmatched.length > 0) {
+          notes.push(
+            `${unmatched.length} left-hand series had no match on the right and were dropped: ${list(unmatched)}`,
+          );
+        }
+      }
+  }
+  return notes;
+}
+
+/** Notes on a comparison between a vector and a scalar. */
+export function explainScalarComparison(
+  e: BinaryExpr,
+  vector: readonly VSample[],
+  scalar: number,
+  scalarOnLeft: boolean,
+  out: readonly VSample[],
+): string[] {
+  if (!isComparisonOp(e.op) || e.bool) return [];
+  const kept = new Set(out.map((s) => labelsKey(s.labels)));
+  const dropped = vector.filter((s) => !kept.has(labelsKey(s.labels)));
+  if (dropped.length === 0) return [`every series passed ${e.op} ${formatFloat(scalar)}`];
+  const test = (s: VSample) =>
+    scalarOnLeft
+      ? ` (${formatFloat(scalar)} ${e.op} ${formatFloat(s.v)} is false)`
+      : ` = ${formatFloat(s.v)}, not ${e.op} ${formatFloat(scalar)}`;
+  return [`filtered out ${dropped.length} series: ${list(dropped, test)}`];
+}

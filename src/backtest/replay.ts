@@ -2,7 +2,7 @@
 // query result: at each evaluation time the rule sees the series that have a point there; a
 // time with no point is an empty evaluation, as the rule manager would see it.
 import {
-  AlertingRule,
+  replayAlerts,
   type AlertRuleSpec,
   type AlertState,
   type AlertTimeline,
@@ -45,37 +45,7 @@ export function replayRule(
     expr === rule.expr
       ? { ok: true, samples: byT.get(t) ?? [] }
       : { ok: false, message: 'template queries are not evaluated in a backtest' };
-  const ar = new AlertingRule(rule, { compat: opts.compat ?? 'v3' });
-  const timeline: AlertTimeline = { steps: [], alerts: [] };
-  const history = new Map<string, AlertTimeline['alerts'][number]>();
-  for (const t of times) {
-    const res = ar.eval(t, query);
-    if (!res.ok) {
-      timeline.error ??= { t, message: res.error };
-      timeline.steps.push({ t, state: ar.state(), samples: [] });
-      continue;
-    }
-    timeline.steps.push({ t, state: ar.state(), samples: res.samples });
-    const present = new Set<string>();
-    for (const [key, a] of ar.active) {
-      present.add(key);
-      let h = history.get(key);
-      if (!h) {
-        h = { labels: a.labels, annotations: a.annotations, transitions: [] };
-        history.set(key, h);
-        timeline.alerts.push(h);
-      }
-      h.annotations = a.annotations;
-      const last = h.transitions[h.transitions.length - 1];
-      if (last?.state !== a.state) h.transitions.push({ t, state: a.state });
-    }
-    for (const [key, h] of history) {
-      if (present.has(key)) continue;
-      const last = h.transitions[h.transitions.length - 1];
-      if (last && last.state !== 'inactive') h.transitions.push({ t, state: 'inactive' });
-    }
-  }
-  return timeline;
+  return replayAlerts(rule, times, query, opts.compat ?? 'v3');
 }
 
 /** Each alert's pending and firing stretches, in time order, from a timeline's transitions. */

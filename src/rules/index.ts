@@ -23,7 +23,7 @@ export {
   type QueryResult,
   type QuerySample,
 } from './engine.ts';
-export { alertTimeline, type AlertTimeline } from './timeline.ts';
+export { alertTimeline, replayAlerts, type AlertTimeline } from './timeline.ts';
 export {
   formatPrometheusRule,
   formatRuleFile,

@@ -41,11 +41,15 @@ export function alertTimeline(
   // queries at each step); fall back to instant queries when it fails, e.g. on an error at one
   // step that must only affect that step.
   const byStep = new Map<number, QuerySample[]>();
-  const ranged = evalRange(parsed.value, store, range.start, range.end, range.interval, {
-    compat,
-    defaultSubqueryStep: range.interval,
-  });
-  if (ranged.ok) {
+  // `@ start()`/`@ end()` mean the evaluation time in a rule's instant query but the range's
+  // ends in a range query: such rules take the instant path.
+  const ranged = /\b(start|end)\s*\(\s*\)/.test(rule.expr)
+    ? null
+    : evalRange(parsed.value, store, range.start, range.end, range.interval, {
+        compat,
+        defaultSubqueryStep: range.interval,
+      });
+  if (ranged?.ok) {
     for (let t = range.start; t <= range.end; t += range.interval) byStep.set(t, []);
     for (const series of ranged.value.series) {
       for (const p of series.points) byStep.get(p.t)?.push({ labels: series.labels, v: p.v });
@@ -55,10 +59,25 @@ export function alertTimeline(
     const pre = expr === rule.expr ? byStep.get(t) : undefined;
     return pre ? { ok: true, samples: pre } : instant(expr, t);
   };
+  const times: number[] = [];
+  for (let t = range.start; t <= range.end; t += range.interval) times.push(t);
+  return { ok: true, value: replayAlerts(rule, times, query, compat), warnings: [] };
+}
+
+/**
+ * Runs the alert state machine at the given evaluation times with a query function, recording
+ * the rule's state and output at each time and every alert's transitions.
+ */
+export function replayAlerts(
+  rule: AlertRuleSpec,
+  times: Iterable<number>,
+  query: QueryFn,
+  compat: 'v2' | 'v3' = 'v3',
+): AlertTimeline {
   const ar = new AlertingRule(rule, { compat });
   const timeline: AlertTimeline = { steps: [], alerts: [] };
   const history = new Map<string, AlertTimeline['alerts'][number]>();
-  for (let t = range.start; t <= range.end; t += range.interval) {
+  for (const t of times) {
     const res = ar.eval(t, query);
     if (!res.ok) {
       timeline.error ??= { t, message: res.error };
@@ -86,5 +105,5 @@ export function alertTimeline(
       if (last && last.state !== 'inactive') h.transitions.push({ t, state: 'inactive' });
     }
   }
-  return { ok: true, value: timeline, warnings: [] };
+  return timeline;
 }

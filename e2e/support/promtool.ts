@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulate, type Scenario } from '../../src/sim/index.ts';
 import { evaluateView } from '../../src/app/model/evaluateView.ts';
-import { computeAlertChecks, formatPromtoolTest } from '../../src/app/model/promtoolTest.ts';
+import { computeScenarioChecks, formatPromtoolTest } from '../../src/app/model/promtoolTest.ts';
 import type { RuleDraft } from '../../src/app/model/rulePresets.ts';
 import { summarizeSpans } from '../../src/app/components/format.ts';
 
@@ -53,7 +53,7 @@ export function expectedStates(scenario: Scenario, rule: RuleDraft) {
 export function alertsUnderBothSemantics(scenario: Scenario, rules: readonly RuleDraft[]) {
   const sim = simulate(scenario);
   return {
-    v2: computeAlertChecks(sim, rules, { compat: 'v2' }),
-    v3: computeAlertChecks(sim, rules, { compat: 'v3' }),
+    v2: computeScenarioChecks(sim, rules, { compat: 'v2' }),
+    v3: computeScenarioChecks(sim, rules, { compat: 'v3' }),
   };
 }

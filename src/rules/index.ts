@@ -50,3 +50,20 @@ export {
   type TemplateSample,
 } from './template/expand.ts';
 export { formatGoFloat } from './template/goFloat.ts';
+export {
+  defaultRules,
+  etcdInsufficientMembers,
+  etcdMembersDown,
+  etcdMembersDownVersions,
+  naiveUpRule,
+  rulePresets,
+  formatDraftRuleFile,
+  toAlertRuleSpec,
+  type RuleDraft,
+} from './presets.ts';
+export {
+  computeAlertChecks,
+  formatAlertRuleTest,
+  type AlertCheck,
+  type ExpectedAlert,
+} from './exportTest.ts';

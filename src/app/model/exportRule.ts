@@ -2,11 +2,11 @@
 // imports rules from either. Both directions go through src/rules, so what is written is what
 // `promtool check rules` and the rule file parser agree on.
 import {
+  formatDraftRuleFile,
   formatPrometheusRule,
-  formatRuleFile,
   isAlertRule,
   parseRuleFile,
-  type RuleGroupSpec,
+  toAlertRuleSpec,
 } from '../../rules/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
 
@@ -15,30 +15,14 @@ export function ruleFileName(rule: RuleDraft): string {
   return `${rule.alert}.rules.yaml`;
 }
 
-function toGroups(rules: readonly RuleDraft[], groupName: string): RuleGroupSpec[] {
-  return [
-    {
-      name: groupName,
-      rules: rules.map((r) => ({
-        alert: r.alert,
-        expr: r.expr,
-        for: r.forMs,
-        keepFiringFor: r.keepFiringForMs,
-        labels: { ...r.labels },
-        annotations: { ...r.annotations },
-      })),
-    },
-  ];
-}
-
 /** The rules as one group of a Prometheus rule file. */
 export function exportRuleFile(rules: readonly RuleDraft[], groupName = 'etcd'): string {
-  return formatRuleFile(toGroups(rules, groupName));
+  return formatDraftRuleFile(rules, groupName);
 }
 
 /** The rules as a prometheus-operator PrometheusRule resource. */
 export function exportPrometheusRule(rules: readonly RuleDraft[], groupName = 'etcd'): string {
-  return formatPrometheusRule(toGroups(rules, groupName), {
+  return formatPrometheusRule([{ name: groupName, rules: rules.map(toAlertRuleSpec) }], {
     name: 'etcd-rules',
     namespace: 'monitoring',
   });

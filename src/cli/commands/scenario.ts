@@ -1,7 +1,21 @@
-// `quorumlab scenario list|show|series`: the simulator's presets and scenario files on the
-// command line. Thin: it parses arguments and calls src/sim.
-import { readFileSync } from 'node:fs';
+// `quorumlab scenario list|show|series|export-test`: the simulator's presets and scenario files
+// on the command line. Thin: it parses arguments and calls src/sim (and src/rules for tests).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { SeriesStore } from '../../promql/index.ts';
+import {
+  computeAlertChecks,
+  etcdInsufficientMembers,
+  etcdMembersDown,
+  formatAlertRuleTest,
+  formatDraftRuleFile,
+  isAlertRule,
+  naiveUpRule,
+  parseRuleFile,
+  type RuleDraft,
+} from '../../rules/index.ts';
 import type { Command } from '../command.ts';
 import {
   findPreset,
@@ -20,13 +34,49 @@ const usage = `Usage:
   quorumlab scenario list [--format names|table]
   quorumlab scenario show NAME|FILE
   quorumlab scenario series NAME|FILE [--format promtool|promqltest|openmetrics] [--start TIME]
+  quorumlab scenario export-test NAME|FILE [--rules FILE] [--compat v2|v3] -o OUT
 
 NAME is a preset (see "scenario list"); FILE is a scenario JSON file ({"version": 1, ...}).
 "show" prints the scenario as JSON; "series" prints every series Prometheus would store:
 promtool's input_series block, a promqltest load block, or OpenMetrics text for
 "promtool tsdb create-blocks-from openmetrics". Samples start at time 0 (1970); with
 --format openmetrics, --start TIME (Unix seconds or RFC 3339) moves them, e.g. to a recent
-date that a Prometheus server's retention keeps.`;
+date that a Prometheus server's retention keeps.
+"export-test" writes a promtool unit test OUT for the scenario: its series as input_series and,
+at the scenario's interesting times (each event's start and end, and after each rule's "for"),
+the alerts Quorum Lab computes; the rule file is written beside OUT (default rules: the etcd
+mixin's etcdMembersDown and etcdInsufficientMembers, and the naive up == 0). --compat v2 writes
+the expectations of Prometheus 2 (Debian's promtool), v3 (the default) those of Prometheus 3.`;
+
+/** The default rules of export-test. */
+const exportTestRules: readonly RuleDraft[] = [
+  etcdMembersDown,
+  naiveUpRule,
+  etcdInsufficientMembers,
+];
+
+/** Evaluation times worth checking: the ends, each event's start and end, and after each `for`. */
+export function interestingTimes(scenario: Scenario, rules: readonly RuleDraft[]): number[] {
+  const grid = scenario.evaluationInterval;
+  const end = Math.floor(scenario.duration / grid) * grid;
+  const times = new Set<number>([0, end]);
+  const add = (t: number) => {
+    if (t >= 0) times.add(Math.min(end, Math.ceil(t / grid) * grid));
+  };
+  for (const e of scenario.events) {
+    for (const t of [e.at, e.until]) {
+      if (t === undefined) continue;
+      add(t);
+      add(t + 2 * grid);
+      for (const r of rules) {
+        add(t + r.forMs + grid);
+        add(t + r.forMs + 2 * grid);
+        if (r.keepFiringForMs > 0) add(t + r.keepFiringForMs + 2 * grid);
+      }
+    }
+  }
+  return [...times].sort((a, b) => a - b);
+}
 
 /** Where the command writes; tests pass their own. */
 export interface ScenarioIo {
@@ -102,6 +152,9 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
       options: {
         format: { type: 'string' },
         start: { type: 'string' },
+        rules: { type: 'string' },
+        compat: { type: 'string' },
+        output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -157,6 +210,79 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
       if (format === 'promtool') io.out(formatPromtoolSeries(sim));
       else if (format === 'promqltest') io.out(formatPromqltestLoad(sim));
       else for (const chunk of openMetricsChunks(sim, { offsetMs })) io.out(chunk);
+      return 0;
+    }
+    case 'export-test': {
+      if (target === undefined || extra.length > 0)
+        return bad('export-test takes one NAME or FILE');
+      const out = values.output;
+      if (out === undefined) return bad('export-test needs -o OUT');
+      const compat = values.compat ?? 'v3';
+      if (compat !== 'v2' && compat !== 'v3')
+        return bad(`--compat must be v2 or v3, got "${compat}"`);
+      const scenario = loadScenario(target, io);
+      if (!scenario) return 1;
+      let rules: readonly RuleDraft[] = exportTestRules;
+      let rulesText = formatDraftRuleFile(exportTestRules);
+      if (values.rules !== undefined) {
+        const file = values.rules;
+        try {
+          rulesText = readFileSync(file, 'utf8');
+        } catch {
+          io.err(`quorumlab scenario: cannot read the rule file "${file}"\n`);
+          return 1;
+        }
+        const parsed = parseRuleFile(rulesText, file, { compat });
+        if (!parsed.ok) {
+          for (const e of parsed.errors) {
+            io.err(`${file}${e.line > 0 ? `:${e.line}:${e.col}` : ''}: ${e.formatted}\n`);
+          }
+          return 1;
+        }
+        const specs = parsed.groups.flatMap((g) => g.rules);
+        if (!specs.every(isAlertRule)) {
+          io.err(`${file}: export-test does not support recording rules yet\n`);
+          return 1;
+        }
+        rules = specs.filter(isAlertRule).map((r, i) => ({
+          id: `${r.alert}-${i}`,
+          alert: r.alert,
+          expr: r.expr,
+          forMs: r.for,
+          keepFiringForMs: r.keepFiringFor,
+          labels: r.labels,
+          annotations: r.annotations,
+          note: '',
+        }));
+      }
+      const sim = simulate(scenario);
+      const store = new SeriesStore();
+      for (const x of sim.series) store.addSeries(x.labels, x.points);
+      let checks;
+      try {
+        checks = computeAlertChecks(store, rules, {
+          interval: scenario.evaluationInterval,
+          checkTimes: interestingTimes(scenario, rules),
+          compat,
+        });
+      } catch (err) {
+        io.err(`quorumlab scenario: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 1;
+      }
+      const ruleFileName = basename(out).replace(/(\.test)?\.ya?ml$/, '') + '.rules.yaml';
+      const { input_series } = parseYaml(formatPromtoolSeries(sim)) as { input_series: unknown[] };
+      const test = formatAlertRuleTest({
+        name: scenario.title ?? scenario.name ?? target,
+        ruleFileName,
+        interval: scenario.scrapeInterval,
+        evaluationInterval: scenario.evaluationInterval,
+        inputSeries: input_series,
+        checks,
+      });
+      const rulesPath = join(dirname(out), ruleFileName);
+      writeFileSync(out, test);
+      writeFileSync(rulesPath, rulesText);
+      io.out(`wrote ${out} (${checks.length} alert_rule_test entries) and ${rulesPath}\n`);
       return 0;
     }
     case undefined:

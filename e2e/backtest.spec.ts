@@ -156,6 +156,49 @@ test('a proxy that demands a token: an auth error without it, a backtest with it
   }
 });
 
+test('the backtest’s rule editor completes from the server, with the source’s token', async ({
+  page,
+}) => {
+  const proxy = await startAuthProxy(server.url, 'let-me-in');
+  const asked: { url: string; auth: string | undefined }[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(proxy.url) && r.url().includes('/api/v1/label/'))
+      asked.push({ url: r.url(), auth: r.headers()['authorization'] });
+  });
+  try {
+    await openBacktest(page, proxy.url);
+    await page.getByLabel('Authentication').selectOption('bearer');
+    await page.getByLabel('Bearer token').fill('let-me-in');
+    const editor = page
+      .getByTestId('backtest-rules')
+      .getByLabel('PromQL expression of etcdMembersDown (backtest)');
+    const completion = page.locator('.cm-tooltip-autocomplete');
+    await expect(async () => {
+      await editor.click();
+      await page.keyboard.press('Control+a');
+      await page.keyboard.type('etcd_server_has_le');
+      await expect(completion.locator('[aria-selected="true"]')).toContainText(
+        'etcd_server_has_leader',
+      );
+      // CodeMirror ignores Enter for 75 ms after the list opens (its interactionDelay).
+      await page.waitForTimeout(200);
+      await page.keyboard.press('Enter');
+      await expect(editor).toHaveText('etcd_server_has_leader', { timeout: 1000 });
+    }).toPass();
+    // The names came from the server through the proxy, each request with the token.
+    expect(asked.some((a) => a.url.includes('/api/v1/label/__name__/values'))).toBe(true);
+    expect(asked.every((a) => a.auth === 'Bearer let-me-in')).toBe(true);
+
+    // The edit is the playground's rule too.
+    await page.getByRole('tab', { name: 'Simulate' }).click();
+    await expect(page.getByTestId('rule-etcdMembersDown').locator('.chart-query')).toHaveText(
+      'etcd_server_has_leader',
+    );
+  } finally {
+    await proxy.stop();
+  }
+});
+
 test('a server that stops in the middle of the run is reported as unreachable', async ({
   page,
 }) => {

@@ -94,6 +94,18 @@ test('a rule is edited with completion from the simulated series, and lint from 
   await expect(page.getByTestId('export-text')).toContainText('for: 5m');
 });
 
+test('an expression typed just before the editor closes is kept', async ({ page }) => {
+  await open(page);
+  const panel = page.getByTestId('rule-naiveUp');
+  await panel.getByRole('button', { name: 'Edit' }).click();
+  await panel.locator('.cm-content').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('up == 1');
+  // Closed within the editor's pause-in-typing delay.
+  await panel.getByRole('button', { name: 'Done' }).click();
+  await expect(panel.locator('pre.expr')).toHaveText('up == 1');
+});
+
 test('explain shows why etcdMembersDown stays silent at the cursor', async ({ page }) => {
   await open(page);
   await page.getByTestId('rule-etcdMembersDown').getByRole('button', { name: 'Explain' }).click();

@@ -140,9 +140,10 @@ export function App() {
 
 function BacktestMode() {
   const rules = usePlayground((s) => s.doc.rules);
+  const updateRule = usePlayground((s) => s.updateRule);
   return (
     <Suspense fallback={<p className="loading">Loading the backtest…</p>}>
-      <BacktestView rules={rules} />
+      <BacktestView rules={rules} onRuleChange={updateRule} />
     </Suspense>
   );
 }

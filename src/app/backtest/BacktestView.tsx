@@ -23,6 +23,7 @@ import { ScorecardPanel } from '../components/ScorecardPanel.tsx';
 import { StateBand } from '../components/StateBand.tsx';
 import { TimeChart } from '../components/TimeChart.tsx';
 import { formatLabelsShort, formatOffset, formatValue } from '../components/format.ts';
+import { BacktestRules } from './BacktestRules.tsx';
 import { draftToSpec, parseIncidents, parseTimeInput, ruleView } from './model.ts';
 
 const STORAGE_KEY = 'quorumlab.backtest.source';
@@ -97,6 +98,7 @@ function ErrorBox({ error, testId }: { error: BacktestError; testId: string }) {
 /** Props of the backtest mode. */
 export interface BacktestViewProps {
   readonly rules: readonly RuleDraft[];
+  readonly onRuleChange: (id: string, patch: Partial<Omit<RuleDraft, 'id'>>) => void;
 }
 
 interface RunState {
@@ -107,7 +109,7 @@ interface RunState {
 }
 
 /** The whole backtest mode. */
-export function BacktestView({ rules }: BacktestViewProps) {
+export function BacktestView({ rules, onRuleChange }: BacktestViewProps) {
   const [form, setForm] = useState<SourceForm>(loadSource);
   const [connection, setConnection] = useState<
     | { state: 'idle' }
@@ -222,6 +224,7 @@ export function BacktestView({ rules }: BacktestViewProps) {
     [run],
   );
   const end = offsets[offsets.length - 1] ?? 0;
+  const source = useMemo(() => toSource(form), [form]);
 
   return (
     <main className="main backtest" data-testid="backtest">
@@ -403,6 +406,8 @@ export function BacktestView({ rules }: BacktestViewProps) {
           <p className="field-error">Line {incidents.line}: expected two times, START END.</p>
         ) : null}
       </section>
+
+      <BacktestRules rules={rules} source={source} onRuleChange={onRuleChange} />
 
       {run ? (
         <>

@@ -105,10 +105,20 @@ const parseAlertName = (t: string) =>
 
 /** The editor for one rule. */
 export function RuleEditor({ rule, onChange, series }: RuleEditorProps) {
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // Expression edits wait for a pause in typing; one still waiting when the editor closes is
+  // applied then, not lost.
+  const pending = useRef<{ timer: ReturnType<typeof setTimeout>; expr: string } | null>(null);
+  const apply = useRef(onChange);
+  useEffect(() => {
+    apply.current = onChange;
+  });
   useEffect(
     () => () => {
-      if (timer.current) clearTimeout(timer.current);
+      const p = pending.current;
+      if (!p) return;
+      clearTimeout(p.timer);
+      pending.current = null;
+      apply.current({ expr: p.expr });
     },
     [],
   );
@@ -129,8 +139,12 @@ export function RuleEditor({ rule, onChange, series }: RuleEditorProps) {
           series={series}
           onChange={(expr) => {
             // Typing evaluates once the user pauses, not at every key.
-            if (timer.current) clearTimeout(timer.current);
-            timer.current = setTimeout(() => onChange({ expr }), 250);
+            if (pending.current) clearTimeout(pending.current.timer);
+            const timer = setTimeout(() => {
+              pending.current = null;
+              apply.current({ expr });
+            }, 250);
+            pending.current = { timer, expr };
           }}
         />
       </div>

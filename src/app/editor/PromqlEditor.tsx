@@ -1,6 +1,7 @@
 // A PromQL editor: CodeMirror 6 with @prometheus-io/codemirror-promql for highlighting and
-// completion (from the simulated series), and lint from Quorum Lab's own parser and type checker,
-// so the editor shows exactly the errors the engine would report.
+// completion (from the simulated series, or from a data source's HTTP API in backtest mode), and
+// lint from Quorum Lab's own parser and type checker, so the editor shows exactly the errors the
+// engine would report.
 import { useEffect, useRef } from 'react';
 import { autocompletion, closeBrackets } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
@@ -8,7 +9,11 @@ import { bracketMatching, syntaxHighlighting, defaultHighlightStyle } from '@cod
 import { linter, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
-import { PromQLExtension } from '@prometheus-io/codemirror-promql';
+import {
+  PromQLExtension,
+  newCompleteStrategy,
+  type CompleteStrategy,
+} from '@prometheus-io/codemirror-promql';
 import { parseExpr } from '../../promql/index.ts';
 import { createStoreClient } from './storeClient.ts';
 
@@ -18,6 +23,8 @@ export interface PromqlEditorProps {
   readonly onChange: (text: string) => void;
   /** The series the completion offers (label sets with __name__). */
   readonly series: () => readonly Readonly<Record<string, string>>[];
+  /** Completion from elsewhere (a data source); while given, it replaces the series'. */
+  readonly complete?: CompleteStrategy | null;
   readonly label: string;
 }
 
@@ -34,19 +41,24 @@ export function lintPromql(text: string): Diagnostic[] {
 }
 
 /** A CodeMirror PromQL editor; the text is owned by the caller. */
-export function PromqlEditor({ value, onChange, series, label }: PromqlEditorProps) {
+export function PromqlEditor({ value, onChange, series, complete, label }: PromqlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const latest = useRef({ onChange, series });
+  const latest = useRef({ onChange, series, complete });
   useEffect(() => {
-    latest.current = { onChange, series };
+    latest.current = { onChange, series, complete };
   });
 
   useEffect(() => {
     if (!host.current) return;
+    // The editor is built once; completion asks whichever source is current at each request.
+    const fromSeries = newCompleteStrategy({
+      remote: createStoreClient(() => latest.current.series()),
+    });
+    const current = (): CompleteStrategy => latest.current.complete ?? fromSeries;
     const promql = new PromQLExtension()
       .activateLinter(false)
-      .setComplete({ remote: createStoreClient(() => latest.current.series()) });
+      .setComplete({ completeStrategy: { promQL: (context) => current().promQL(context) } });
     const v = new EditorView({
       parent: host.current,
       state: EditorState.create({

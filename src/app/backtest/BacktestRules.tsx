@@ -77,7 +77,7 @@ export function BacktestRules({ rules, source, onRuleChange }: BacktestRulesProp
         </span>
       </header>
       {rules.map((rule) => (
-        <div className="field" key={rule.id}>
+        <div className="field backtest-rule-expr" key={rule.id}>
           <span className="field-label">{rule.alert}</span>
           <PromqlEditor
             label={`PromQL expression of ${rule.alert} (backtest)`}

@@ -186,9 +186,13 @@ function Playground() {
   const importScenario = usePlayground((s) => s.importScenario);
 
   const onShare = useCallback(() => {
-    void shareLink(usePlayground.getState().doc).then(async (link) => {
+    void shareLink(usePlayground.getState().doc).then(async (r) => {
+      if (!r.ok) {
+        setShareStatus(r.reason);
+        return;
+      }
       try {
-        await navigator.clipboard.writeText(link);
+        await navigator.clipboard.writeText(r.link);
         setShareStatus('Link copied.');
       } catch {
         setShareStatus('Copy the link from the address bar.');

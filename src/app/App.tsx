@@ -6,6 +6,7 @@ import type { ExplainNode } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
 import { BackgroundPanels } from './components/BackgroundPanels.tsx';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
+import { CursorControl } from './components/CursorControl.tsx';
 import { ExplainPanel } from './components/ExplainPanel.tsx';
 import { formatLabelsShort, formatOffset } from './components/format.ts';
 import { RulePanel } from './components/RulePanel.tsx';
@@ -127,14 +128,18 @@ export function App() {
             type="button"
             role="tab"
             className="button tab"
+            id={`tab-${m}`}
             aria-selected={mode === m}
+            aria-controls="mode-panel"
             onClick={() => setMode(m)}
           >
             {m === 'simulate' ? 'Simulate' : 'Backtest'}
           </button>
         ))}
       </nav>
-      {mode === 'simulate' ? <Playground /> : <BacktestMode />}
+      <div role="tabpanel" id="mode-panel" aria-labelledby={`tab-${mode}`}>
+        {mode === 'simulate' ? <Playground /> : <BacktestMode />}
+      </div>
     </>
   );
 }
@@ -262,6 +267,12 @@ function Playground() {
         <p className="loading">Simulating the cluster…</p>
       ) : (
         <main className="main" data-testid="playground" data-cursor={cursor}>
+          <CursorControl
+            cursor={cursor}
+            end={times[times.length - 1] ?? 0}
+            step={view.step}
+            onCursor={setCursor}
+          />
           {scenario ? (
             <>
               <ClusterPanel

@@ -10,6 +10,7 @@ import { chromium } from '@playwright/test';
 import { defaultScenario } from '../src/sim/index.ts';
 import { encodeDocForUrl } from '../src/app/model/document.ts';
 import { defaultRules, etcdInsufficientMembers } from '../src/app/model/rulePresets.ts';
+import { simulated } from '../src/app/model/source.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const port = 4391;
@@ -80,13 +81,13 @@ try {
   );
 
   const doc = {
-    scenario: {
+    source: simulated({
       ...defaultScenario,
       members: 5,
       scrapeInterval: 15_000,
       evaluationInterval: 15_000,
       duration: 6 * 3600_000,
-    },
+    }),
     rules: [...defaultRules, etcdInsufficientMembers],
   };
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });

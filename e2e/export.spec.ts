@@ -71,9 +71,9 @@ test('every export of the current rules and scenario passes real promtool', asyn
 
 test('imported rules join the list; a broken file says where it is broken', async ({ page }) => {
   await open(page);
-  await page.getByRole('button', { name: 'Import rules…' }).click();
+  await page.getByRole('button', { name: 'Import…' }).click();
   const dialog = page.getByRole('dialog');
-  const text = dialog.getByLabel('Rule file text');
+  const text = dialog.getByLabel('File text');
   await text.fill(
     [
       'groups:',
@@ -84,7 +84,7 @@ test('imported rules join the list; a broken file says where it is broken', asyn
       '        for: 1 minute',
     ].join('\n'),
   );
-  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Import rules', exact: true }).click();
   await expect(dialog.getByRole('alert')).toContainText('pasted.yaml:6:');
   await expect(dialog.getByRole('alert')).toContainText('1 minute');
   await text.fill(
@@ -97,7 +97,7 @@ test('imported rules join the list; a broken file says where it is broken', asyn
       '        for: 1m',
     ].join('\n'),
   );
-  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Import rules', exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('rule-NoLeader')).toBeVisible();
   await expect(page.getByTestId('rule-NoLeader').locator('.pill').first()).toHaveText('for: 1m');

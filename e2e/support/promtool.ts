@@ -5,7 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simulate, type Scenario } from '../../src/sim/index.ts';
+import { parse, stringify } from 'yaml';
+import { formatDuration } from '../../src/promql/index.ts';
+import type { AlertState } from '../../src/rules/index.ts';
+import { formatPromtoolSeries, simulate, type Scenario } from '../../src/sim/index.ts';
+import { exportRuleFile } from '../../src/app/model/exportRule.ts';
 import { evaluateView } from '../../src/app/model/evaluateView.ts';
 import { computeScenarioChecks, formatPromtoolTest } from '../../src/app/model/promtoolTest.ts';
 import type { RuleDraft } from '../../src/app/model/rulePresets.ts';
@@ -56,4 +60,56 @@ export function alertsUnderBothSemantics(scenario: Scenario, rules: readonly Rul
     v2: computeScenarioChecks(sim, rules, { compat: 'v2' }),
     v3: computeScenarioChecks(sim, rules, { compat: 'v3' }),
   };
+}
+
+/** A rule's state at every evaluation, as a page's state band shows it. */
+export type ShownStates = Readonly<Record<string, readonly AlertState[]>>;
+
+/**
+ * Runs `promtool test rules` on the scenario's series and rules, expecting at every evaluation
+ * exactly the states given (by alert name), and nothing taken from the engine: each check asks
+ * Prometheus's own ALERTS series for the rule's state, firing written as 2 and pending as 1
+ * (a rule's state is its most advanced alert's, as in rules.AlertingRule.State).
+ */
+export function runPromtoolOnShownStates(
+  scenario: Scenario,
+  rules: readonly RuleDraft[],
+  shown: ShownStates,
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'quorumlab-e2e-'));
+  const sim = simulate(scenario);
+  const { input_series } = parse(formatPromtoolSeries(sim)) as { input_series: unknown[] };
+  const tests: unknown[] = [];
+  for (const rule of rules) {
+    const states = shown[rule.alert];
+    if (!states) throw new Error(`no states shown for ${rule.alert}`);
+    const sel = (state: string) =>
+      `ALERTS{alertname=${JSON.stringify(rule.alert)},alertstate="${state}"}`;
+    states.forEach((state, i) => {
+      tests.push({
+        expr: `max(${sel('firing')}) * 2 or max(${sel('pending')})`,
+        eval_time: formatDuration(i * scenario.evaluationInterval),
+        exp_samples:
+          state === 'inactive' ? [] : [{ labels: '{}', value: state === 'firing' ? 2 : 1 }],
+      });
+    });
+  }
+  const test = stringify(
+    {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: formatDuration(scenario.evaluationInterval),
+      tests: [
+        {
+          name: scenario.title ?? scenario.name ?? 'scenario',
+          interval: formatDuration(scenario.scrapeInterval),
+          input_series,
+          promql_expr_test: tests,
+        },
+      ],
+    },
+    { lineWidth: 0 },
+  );
+  writeFileSync(join(dir, 'rules.yaml'), exportRuleFile(rules));
+  writeFileSync(join(dir, 'test.yaml'), test);
+  return { ...promtool(['test', 'rules', join(dir, 'test.yaml')]), checks: tests.length };
 }

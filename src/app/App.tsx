@@ -6,6 +6,7 @@ import type { ExplainNode } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
 import { BackgroundPanels } from './components/BackgroundPanels.tsx';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
+import { CursorControl } from './components/CursorControl.tsx';
 import { ExplainPanel } from './components/ExplainPanel.tsx';
 import { formatLabelsShort, formatOffset } from './components/format.ts';
 import { RulePanel } from './components/RulePanel.tsx';
@@ -16,9 +17,10 @@ import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { scenariosEqual } from './model/document.ts';
-import { rawQueries, type ChartLine } from './model/evaluateView.ts';
+import type { ChartLine } from './model/evaluateView.ts';
 import type { RuleLint } from './model/ruleLint.ts';
 import { rulePresets } from './model/rulePresets.ts';
+import { sourceSampleInterval } from './model/source.ts';
 import { persistChanges, restoreDoc, shareLink } from './state/persistence.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
 import { EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
@@ -31,7 +33,7 @@ interface WorkerExtras {
 
 /** Keeps the worker's evaluation, explanation and lint in step with the document and cursor. */
 function useWorker(): WorkerExtras {
-  const scenario = usePlayground((s) => s.doc.scenario);
+  const source = usePlayground((s) => s.doc.source);
   const rules = usePlayground((s) => s.doc.rules);
   const cursor = usePlayground((s) => s.cursor);
   const selectedRuleId = usePlayground((s) => s.selectedRuleId);
@@ -47,15 +49,15 @@ function useWorker(): WorkerExtras {
   );
   useEffect(() => {
     usePlayground.getState().evaluationStarted();
-    bridge.evaluate(scenario, rules);
+    bridge.evaluate(source, rules);
     // Lint after a pause: it evaluates sub-expressions, which dragging a slider need not wait for.
-    const t = setTimeout(() => bridge.lint(scenario, rules), 400);
+    const t = setTimeout(() => bridge.lint(source, rules), 400);
     return () => clearTimeout(t);
-  }, [bridge, scenario, rules]);
+  }, [bridge, source, rules]);
   const selected = rules.find((r) => r.id === selectedRuleId);
   useEffect(() => {
-    if (selected) bridge.explain(scenario, selected, cursor);
-  }, [bridge, scenario, selected, cursor]);
+    if (selected) bridge.explain(source, selected, cursor);
+  }, [bridge, source, selected, cursor]);
   return { explained: selected ? explained : null, lints };
 }
 
@@ -126,14 +128,18 @@ export function App() {
             type="button"
             role="tab"
             className="button tab"
+            id={`tab-${m}`}
             aria-selected={mode === m}
+            aria-controls="mode-panel"
             onClick={() => setMode(m)}
           >
             {m === 'simulate' ? 'Simulate' : 'Backtest'}
           </button>
         ))}
       </nav>
-      {mode === 'simulate' ? <Playground /> : <BacktestMode />}
+      <div role="tabpanel" id="mode-panel" aria-labelledby={`tab-${mode}`}>
+        {mode === 'simulate' ? <Playground /> : <BacktestMode />}
+      </div>
     </>
   );
 }
@@ -160,7 +166,8 @@ function useRenderCounter(view: unknown) {
 function Playground() {
   const { explained, lints } = useWorker();
   useUndoKeys();
-  const scenario = usePlayground((s) => s.doc.scenario);
+  const source = usePlayground((s) => s.doc.source);
+  const scenario = source.kind === 'simulated' ? source.scenario : null;
   const rules = usePlayground((s) => s.doc.rules);
   const view = usePlayground((s) => s.view);
   useRenderCounter(view);
@@ -182,11 +189,16 @@ function Playground() {
   const [shareStatus, setShareStatus] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
   const importRules = usePlayground((s) => s.importRules);
+  const importScenario = usePlayground((s) => s.importScenario);
 
   const onShare = useCallback(() => {
-    void shareLink(usePlayground.getState().doc).then(async (link) => {
+    void shareLink(usePlayground.getState().doc).then(async (r) => {
+      if (!r.ok) {
+        setShareStatus(r.reason);
+        return;
+      }
       try {
-        await navigator.clipboard.writeText(link);
+        await navigator.clipboard.writeText(r.link);
         setShareStatus('Link copied.');
       } catch {
         setShareStatus('Copy the link from the address bar.');
@@ -200,7 +212,7 @@ function Playground() {
   const exportRules =
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
   const selected = rules.find((r) => r.id === selectedRuleId) ?? null;
-  const preset = scenario.name ? findPreset(scenario.name) : undefined;
+  const preset = scenario?.name ? findPreset(scenario.name) : undefined;
   const members = view?.members;
   // Stable while the members are: charts are memoized on their props.
   const memberLineName = useCallback(
@@ -235,7 +247,7 @@ function Playground() {
           {error}
         </p>
       ) : null}
-      {preset ? (
+      {preset && scenario ? (
         <p className="preset-explanation" data-testid="preset-explanation">
           <strong>{preset.title}.</strong> {preset.explanation}
           {scenariosEqual(preset.scenario, scenario) ? null : (
@@ -243,44 +255,61 @@ function Playground() {
           )}
         </p>
       ) : null}
+      {source.kind === 'imported' ? (
+        <p className="preset-explanation" data-testid="imported-explanation">
+          <strong>Imported series.</strong> {source.series.length} input series of the test group “
+          {source.group}” from {source.fileName}, a sample every {formatOffset(source.interval)},
+          rules evaluated every {formatOffset(source.evaluationInterval)}. Nobody knows what really
+          happened behind imported series, so there is no ground truth and no scorecard. Choose a
+          preset to go back to a simulation.
+        </p>
+      ) : null}
       {view === null ? (
         <p className="loading">Simulating the cluster…</p>
       ) : (
         <main className="main" data-testid="playground" data-cursor={cursor}>
-          <ClusterPanel
-            members={view.members}
-            truth={view.truth[cursorIndex]}
+          <CursorControl
             cursor={cursor}
-            downByScenario={(m) => isMemberDownAt(scenario, m, cursor)}
-            onToggle={toggleMember}
+            end={times[times.length - 1] ?? 0}
+            step={view.step}
+            onCursor={setCursor}
           />
-          <TimelineEditor
-            scenario={scenario}
-            members={view.members}
-            cursor={cursor}
-            onChange={setScenario}
-          />
+          {scenario ? (
+            <>
+              <ClusterPanel
+                members={view.members}
+                truth={view.truth?.[cursorIndex]}
+                cursor={cursor}
+                downByScenario={(m) => isMemberDownAt(scenario, m, cursor)}
+                onToggle={toggleMember}
+              />
+              <TimelineEditor
+                scenario={scenario}
+                members={view.members}
+                cursor={cursor}
+                onChange={setScenario}
+              />
+            </>
+          ) : null}
           <section className="panel" aria-label="Raw series">
-            <TimeChart
-              title="up, per member"
-              query={rawQueries.up}
-              times={times}
-              lines={view.up}
-              cursor={cursor}
-              onCursor={setCursor}
-              lineName={memberLineName}
-              testId="chart-up"
-            />
-            <TimeChart
-              title="Peer send failures per second, per member"
-              query={rawQueries.failures}
-              times={times}
-              lines={view.failures}
-              cursor={cursor}
-              onCursor={setCursor}
-              lineName={memberLineName}
-              testId="chart-failures"
-            />
+            {view.raw.map((chart) => (
+              <TimeChart
+                key={chart.testId}
+                title={chart.title}
+                query={chart.query}
+                times={times}
+                lines={chart.lines}
+                cursor={cursor}
+                onCursor={setCursor}
+                lineName={scenario ? memberLineName : ruleLineName}
+                testId={chart.testId}
+              />
+            ))}
+            {view.unchartedMetrics > 0 ? (
+              <p className="note">
+                {view.unchartedMetrics} more metrics are not charted; write a rule to see them.
+              </p>
+            ) : null}
           </section>
           <div className="rules">
             {rules.map((rule) => (
@@ -338,20 +367,25 @@ function Playground() {
             error={explained && !explained.ok ? explained.error : null}
           />
           <TuningPanel rule={selected} />
-          <ScorecardPanel rules={view.rules} />
+          <ScorecardPanel rules={view.rules} hasTruth={view.truth !== null} />
           <BackgroundPanels rules={rules} selected={selected} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
-            {formatOffset(view.step)}, scrape every {formatOffset(scenario.scrapeInterval)}.
+            {formatOffset(view.step)}, a sample every {formatOffset(sourceSampleInterval(source))}.
           </p>
         </main>
       )}
       <Suspense fallback={null}>
         {exportRules.length > 0 ? (
-          <ExportPanel rules={exportRules} scenario={scenario} onClose={() => openExport(null)} />
+          <ExportPanel rules={exportRules} source={source} onClose={() => openExport(null)} />
         ) : null}
         {importing ? (
-          <ImportDialog onImport={importRules} onClose={() => setImporting(false)} />
+          <ImportDialog
+            onImport={importRules}
+            onImportScenario={importScenario}
+            currentAlerts={rules.map((r) => r.alert)}
+            onClose={() => setImporting(false)}
+          />
         ) : null}
       </Suspense>
     </div>

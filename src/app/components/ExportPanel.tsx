@@ -2,31 +2,31 @@
 // PrometheusRule resource, and a promtool unit test of the scenario with the alerts the engine
 // computes (for Prometheus 3 or 2 semantics, since the two can differ at window edges).
 import { useMemo, useState } from 'react';
-import { simulate, type Scenario } from '../../sim/index.ts';
 import { exportPrometheusRule, exportRuleFile } from '../model/exportRule.ts';
 import { formatPromtoolTest } from '../model/promtoolTest.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
+import type { ScenarioSource } from '../model/source.ts';
 import { ExportDialog, type ExportFile } from './ExportDialog.tsx';
 
 /** Props of the export panel. */
 export interface ExportPanelProps {
   readonly rules: readonly RuleDraft[];
-  readonly scenario: Scenario;
+  readonly source: ScenarioSource;
   readonly onClose: () => void;
 }
 
 /** The export dialog for the given rules. */
-export function ExportPanel({ rules, scenario, onClose }: ExportPanelProps) {
+export function ExportPanel({ rules, source, onClose }: ExportPanelProps) {
   const [compat, setCompat] = useState<'v3' | 'v2'>('v3');
   const only = rules.length === 1 ? rules[0] : undefined;
   const ruleFile = only ? `${only.alert}.rules.yaml` : 'etcd.rules.yaml';
   const testText = useMemo(() => {
     try {
-      return formatPromtoolTest(simulate(scenario), rules, { ruleFileName: ruleFile, compat }).test;
+      return formatPromtoolTest(source, rules, { ruleFileName: ruleFile, compat }).test;
     } catch (err) {
       return `# The unit test could not be written: ${err instanceof Error ? err.message : String(err)}`;
     }
-  }, [scenario, rules, ruleFile, compat]);
+  }, [source, rules, ruleFile, compat]);
   const files: ExportFile[] = [
     {
       label: 'Rule file',

@@ -1,64 +1,192 @@
-// Imports alerting rules from a Prometheus rule file or a PrometheusRule, pasted or from a file.
-// Errors name the line and column; nothing is applied unless the whole file is valid.
-import { useEffect, useRef, useState } from 'react';
+// Imports alerting rules from a Prometheus rule file or a PrometheusRule, or a promtool unit-test
+// file as a scenario (its input series, and the rules of its rule files where they are chosen
+// too), pasted or from files. Errors name the line and column; nothing is applied unless the
+// whole file is valid, and what the user had stays as it was.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { importRules } from '../model/exportRule.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
+import {
+  describeGroup,
+  isTestFile,
+  parseTestFile,
+  type ParsedTestFile,
+} from '../model/importTest.ts';
+import { rulePresets, type RuleDraft } from '../model/rulePresets.ts';
+import type { ImportedSource } from '../model/source.ts';
 
 /** Props of the import dialog. */
 export interface ImportDialogProps {
   readonly onImport: (rules: RuleDraft[]) => void;
+  readonly onImportScenario: (source: ImportedSource, rules: RuleDraft[]) => void;
+  /** The alert names of the rules already in the playground. */
+  readonly currentAlerts?: readonly string[];
   readonly onClose: () => void;
 }
 
-/** A modal dialog to paste or choose a rule file. */
-export function ImportDialog({ onImport, onClose }: ImportDialogProps) {
+/** A chosen file beside the main one: a rule file a test file names. */
+interface SideFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+const baseName = (path: string) => path.split('/').pop() ?? path;
+
+/**
+ * The rules of a test file: those of its rule files chosen beside it, then the known presets its
+ * alert_rule_test names that the playground does not have yet. Errors of a chosen rule file count.
+ */
+function rulesForTest(
+  file: ParsedTestFile,
+  groupIndex: number,
+  sideFiles: readonly SideFile[],
+  currentAlerts: readonly string[],
+): { rules: RuleDraft[]; errors: string[]; notes: string[] } {
+  const rules: RuleDraft[] = [];
+  const errors: string[] = [];
+  const notes: string[] = [];
+  for (const ruleFile of file.ruleFiles) {
+    const side = sideFiles.find((f) => f.name === baseName(ruleFile));
+    if (!side) {
+      notes.push(`${ruleFile} was not chosen: its rules are not imported.`);
+      continue;
+    }
+    const r = importRules(side.text, side.name);
+    if (r.ok) rules.push(...r.rules);
+    else errors.push(...r.errors);
+  }
+  const have = new Set([...currentAlerts, ...rules.map((r) => r.alert)]);
+  for (const name of file.groups[groupIndex]?.alertnames ?? []) {
+    if (have.has(name)) continue;
+    const preset = rulePresets.find((p) => p.alert === name);
+    if (preset) {
+      rules.push(preset);
+      have.add(name);
+      notes.push(`${name} is a known rule: the preset is added.`);
+    } else notes.push(`${name} is tested but its rule is unknown here.`);
+  }
+  return { rules, errors, notes };
+}
+
+/** A modal dialog to paste or choose a rule file or a promtool test file. */
+export function ImportDialog({
+  onImport,
+  onImportScenario,
+  currentAlerts = [],
+  onClose,
+}: ImportDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const [text, setText] = useState('');
   const [fileName, setFileName] = useState('pasted.yaml');
+  const [sideFiles, setSideFiles] = useState<readonly SideFile[]>([]);
+  const [groupIndex, setGroupIndex] = useState(0);
   const [errors, setErrors] = useState<string[]>([]);
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
   }, []);
+  const testFile = useMemo(
+    () => (isTestFile(text) ? parseTestFile(text, fileName) : null),
+    [text, fileName],
+  );
+  const parsedTest = testFile?.ok ? testFile.file : null;
+  const group = Math.min(groupIndex, Math.max(0, (parsedTest?.groups.length ?? 1) - 1));
+  const testRules = parsedTest ? rulesForTest(parsedTest, group, sideFiles, currentAlerts) : null;
   const submit = () => {
-    const r = importRules(text, fileName);
-    if (!r.ok) {
-      setErrors(r.errors);
+    if (testFile) {
+      if (!testFile.ok) return setErrors(testFile.errors);
+      const source = testFile.file.sources[group];
+      if (!source || !testRules) return;
+      if (testRules.errors.length > 0) return setErrors(testRules.errors);
+      onImportScenario(source, testRules.rules);
+      onClose();
       return;
     }
+    const r = importRules(text, fileName);
+    if (!r.ok) return setErrors(r.errors);
     onImport(r.rules);
     onClose();
   };
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="import-title" onClose={onClose}>
       <header className="panel-header">
-        <h2 id="import-title">Import rules</h2>
-        <span className="note">A Prometheus rule file or a PrometheusRule resource (YAML).</span>
+        <h2 id="import-title">Import</h2>
+        <span className="note">
+          A Prometheus rule file or a PrometheusRule resource adds rules; a promtool unit-test file
+          (choose its rule files with it) becomes the scenario.
+        </span>
       </header>
       <label className="field">
-        <span className="field-label">File</span>
+        <span className="field-label">Files</span>
         <input
           type="file"
           accept=".yaml,.yml,.json"
-          aria-label="Rule file to import"
+          multiple
+          aria-label="Files to import"
           onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (!f) return;
-            setFileName(f.name);
-            void f.text().then(setText);
+            const files = [...(e.target.files ?? [])];
+            void Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() }))).then(
+              (read) => {
+                // The test file leads when there is one; the others are the rule files it names.
+                const main = read.find((f) => isTestFile(f.text)) ?? read[0];
+                if (!main) return;
+                setFileName(main.name);
+                setText(main.text);
+                setSideFiles(read.filter((f) => f !== main));
+                setErrors([]);
+              },
+            );
           }}
         />
       </label>
       <label className="field">
-        <span className="field-label">or paste it here</span>
+        <span className="field-label">or paste one here</span>
         <textarea
           className="import-text"
-          aria-label="Rule file text"
+          aria-label="File text"
           rows={14}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            setErrors([]);
+          }}
         />
       </label>
+      {parsedTest ? (
+        <div className="import-test" data-testid="import-test">
+          <p className="note">
+            A promtool unit test: its input series replace the scenario (your rules stay).
+          </p>
+          {parsedTest.groups.length > 1 ? (
+            <label className="field">
+              <span className="field-label">Test group</span>
+              <select
+                aria-label="Test group"
+                value={group}
+                onChange={(e) => setGroupIndex(Number(e.target.value))}
+              >
+                {parsedTest.groups.map((g, i) => (
+                  <option key={i} value={i}>
+                    {describeGroup(g)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : (
+            <p className="note">
+              {parsedTest.groups[0] ? describeGroup(parsedTest.groups[0]) : ''}
+            </p>
+          )}
+          {testRules && (testRules.notes.length > 0 || testRules.rules.length > 0) ? (
+            <ul className="note" aria-label="Rules of the test">
+              {testRules.rules.length > 0 ? (
+                <li>Rules to add: {testRules.rules.map((r) => r.alert).join(', ')}.</li>
+              ) : null}
+              {testRules.notes.map((n, i) => (
+                <li key={i}>{n}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
       {errors.length > 0 ? (
         <ul className="error" role="alert">
           {errors.map((e, i) => (
@@ -68,7 +196,7 @@ export function ImportDialog({ onImport, onClose }: ImportDialogProps) {
       ) : null}
       <footer className="dialog-actions">
         <button type="button" className="button" onClick={submit} disabled={text.trim() === ''}>
-          Import
+          {testFile ? 'Import as scenario' : 'Import rules'}
         </button>
         <button type="button" className="button" onClick={onClose}>
           Cancel

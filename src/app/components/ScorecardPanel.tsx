@@ -6,10 +6,24 @@ import { formatOffset } from './format.ts';
 /** Props of the scorecard. */
 export interface ScorecardPanelProps {
   readonly rules: readonly RuleView[];
+  /** Whether there is a ground truth to judge against (not for imported series). */
+  readonly hasTruth?: boolean;
 }
 
 /** A table with one row per rule. */
-export function ScorecardPanel({ rules }: ScorecardPanelProps) {
+export function ScorecardPanel({ rules, hasTruth = true }: ScorecardPanelProps) {
+  if (!hasTruth)
+    return (
+      <section className="panel" aria-labelledby="scorecard-title">
+        <header className="panel-header">
+          <h2 id="scorecard-title">Scorecard</h2>
+        </header>
+        <p className="note">
+          Not available for imported series: a rule is scored against the ground truth, which only a
+          simulation has.
+        </p>
+      </section>
+    );
   return (
     <section className="panel" aria-labelledby="scorecard-title">
       <header className="panel-header">

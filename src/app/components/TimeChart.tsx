@@ -13,7 +13,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { ChartLine } from '../model/evaluateView.ts';
-import { formatOffset, formatValue } from './format.ts';
+import { formatOffset, formatValue, timeTicks } from './format.ts';
 import { chartMargin, yAxisWidth } from './layout.ts';
 
 const palette = ['#e6522c', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b'];
@@ -68,6 +68,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const { times, lines, cursor, onCursor, lineName } = props;
   const rows = useMemo(() => chartRows(times, lines), [times, lines]);
   const end = times[times.length - 1] ?? 0;
+  const ticks = useMemo(() => timeTicks(end), [end]);
   return (
     <figure className="chart" data-testid={props.testId}>
       <figcaption>
@@ -84,6 +85,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
             data={rows}
             syncId="timeline"
             margin={chartMargin}
+            title={`${props.title}: ${props.query}`}
             onClick={(state) => {
               const i = state.activeTooltipIndex;
               const row = typeof i === 'number' ? rows[i] : rows[Number(i)];
@@ -95,6 +97,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
               dataKey="t"
               type="number"
               domain={[0, end]}
+              ticks={ticks}
               tickFormatter={formatOffset}
               stroke="var(--muted)"
               fontSize={11}
@@ -125,7 +128,8 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
                 strokeDasharray="4 3"
                 label={{
                   value: props.threshold.label,
-                  position: 'insideTopRight',
+                  // Above the line: below it, the label would sit on the time axis' labels.
+                  position: 'insideBottomRight',
                   fontSize: 11,
                   fill: 'var(--muted)',
                 }}

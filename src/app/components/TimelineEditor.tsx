@@ -214,7 +214,15 @@ export function TimelineEditor({ scenario, members, cursor, onChange }: Timeline
               className="lane-track"
               data-testid={`lane-${label}`}
               onPointerDown={(e) => onTrackPointerDown(lane, e)}
-              aria-label={`${title}: click to add an event`}
+              role="button"
+              tabIndex={0}
+              aria-label={`Add an event to ${title} at the cursor`}
+              onKeyDown={(e) => {
+                // Keys pressed on the bars inside bubble here: only the track's own count.
+                if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
+                e.preventDefault();
+                apply(addEvent(scenario, lane, newKind, cursor, 5 * MIN, grid), true);
+              }}
             >
               {shown.events.map((ev, i) =>
                 sameLane(laneOf(ev), lane) ? (

@@ -1,6 +1,7 @@
 // The top bar: presets, cluster size, undo and redo, the share link, and the evaluation status.
 import { MAX_MEMBERS, presets } from '../../sim/index.ts';
-import { usePlayground } from '../state/store.ts';
+import { sourceTitle } from '../model/source.ts';
+import { simulatedScenario, usePlayground } from '../state/store.ts';
 
 /** Props of the toolbar. */
 export interface ToolbarProps {
@@ -12,7 +13,8 @@ export interface ToolbarProps {
 
 /** The top bar. */
 export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarProps) {
-  const scenario = usePlayground((s) => s.doc.scenario);
+  const source = usePlayground((s) => s.doc.source);
+  const scenario = usePlayground((s) => simulatedScenario(s.doc));
   const canUndo = usePlayground((s) => s.past.length > 0);
   const canRedo = usePlayground((s) => s.future.length > 0);
   const evaluating = usePlayground((s) => s.evaluating);
@@ -22,7 +24,8 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
   const setClusterSize = usePlayground((s) => s.setClusterSize);
   const undo = usePlayground((s) => s.undo);
   const redo = usePlayground((s) => s.redo);
-  const presetName = presets.some((p) => p.name === scenario.name) ? (scenario.name ?? '') : '';
+  const presetName =
+    scenario && presets.some((p) => p.name === scenario.name) ? (scenario.name ?? '') : '';
   return (
     <header className="topbar">
       <h1>
@@ -38,9 +41,7 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
           onChange={(e) => loadPreset(e.target.value)}
           aria-label="Scenario preset"
         >
-          {presetName === '' ? (
-            <option value="">{scenario.title ?? 'custom scenario'}</option>
-          ) : null}
+          {presetName === '' ? <option value="">{sourceTitle(source)}</option> : null}
           {presets.map((p) => (
             <option key={p.name} value={p.name}>
               {p.title}
@@ -51,10 +52,13 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
       <label className="toolbar-field">
         <span>Members</span>
         <select
-          value={scenario.members}
+          value={scenario?.members ?? ''}
           onChange={(e) => setClusterSize(Number(e.target.value))}
           aria-label="Cluster size"
+          disabled={scenario === null}
+          title={scenario === null ? 'Imported series have no simulated cluster' : undefined}
         >
+          {scenario === null ? <option value="">—</option> : null}
           {Array.from({ length: MAX_MEMBERS }, (_, i) => i + 1).map((n) => (
             <option key={n} value={n}>
               {n}
@@ -81,7 +85,7 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
         Redo
       </button>
       <button type="button" className="button" onClick={onImport}>
-        Import rules…
+        Import…
       </button>
       <button type="button" className="button" onClick={onExport}>
         Export…

@@ -20,13 +20,35 @@ const truthLineName = (l: ChartLine) => l.labels.series ?? l.key;
 /** Props of the truth panel. */
 export interface TruthPanelProps {
   readonly times: readonly number[];
-  readonly truth: readonly TruthView[];
+  /** Null for imported series: nobody knows their truth. */
+  readonly truth: readonly TruthView[] | null;
   readonly cursor: number;
   readonly onCursor: (t: number) => void;
 }
 
 /** Shows the members really down and the cluster's margin over time. */
 export function TruthPanel({ times, truth, cursor, onCursor }: TruthPanelProps) {
+  if (truth === null)
+    return (
+      <section className="panel truth" aria-labelledby="truth-title" data-testid="no-truth">
+        <header className="panel-header">
+          <h2 id="truth-title">Ground truth</h2>
+        </header>
+        <p className="note">
+          Not available for imported series: only a simulation knows which members were really down.
+          The alert states above are still exactly what Prometheus would compute.
+        </p>
+      </section>
+    );
+  return <KnownTruth times={times} truth={truth} cursor={cursor} onCursor={onCursor} />;
+}
+
+function KnownTruth({
+  times,
+  truth,
+  cursor,
+  onCursor,
+}: TruthPanelProps & { readonly truth: readonly TruthView[] }) {
   const lines = useMemo((): ChartLine[] => {
     return [
       { key: 'down', labels: { series: 'members down' }, values: truth.map((p) => p.down.length) },

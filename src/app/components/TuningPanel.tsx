@@ -4,6 +4,7 @@
 import { formatDuration } from '../../promql/index.ts';
 import { applyTunable, findTunables, type Tunable } from '../model/tunables.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
+import { sourceSampleInterval } from '../model/source.ts';
 import { usePlayground } from '../state/store.ts';
 
 const scrapeChoices = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000];
@@ -19,7 +20,9 @@ export interface TuningPanelProps {
 
 /** The tuning sliders for one rule. */
 export function TuningPanel({ rule }: TuningPanelProps) {
-  const scrapeInterval = usePlayground((s) => s.doc.scenario.scrapeInterval);
+  const scrapeInterval = usePlayground((s) => sourceSampleInterval(s.doc.source));
+  // Imported series were sampled at their test's interval: there is no scrape to retune.
+  const simulatedSource = usePlayground((s) => s.doc.source.kind === 'simulated');
   const updateRule = usePlayground((s) => s.updateRule);
   const setScrapeInterval = usePlayground((s) => s.setScrapeInterval);
   const tunables = rule ? findTunables(rule, scrapeInterval) : [];
@@ -31,22 +34,24 @@ export function TuningPanel({ rule }: TuningPanelProps) {
         <span className="note">Drag a slider: every chart, state and score follows.</span>
       </header>
       <div className="sliders">
-        <label className="slider">
-          <span className="slider-label">scrape interval</span>
-          <input
-            type="range"
-            min={0}
-            max={scrapeChoices.length - 1}
-            step={1}
-            value={scrapeIndex}
-            aria-label="scrape interval"
-            aria-valuetext={formatDuration(scrapeInterval)}
-            onChange={(e) =>
-              setScrapeInterval(scrapeChoices[Number(e.target.value)] ?? 30_000, 'scrape')
-            }
-          />
-          <output>{formatDuration(scrapeInterval)}</output>
-        </label>
+        {simulatedSource ? (
+          <label className="slider">
+            <span className="slider-label">scrape interval</span>
+            <input
+              type="range"
+              min={0}
+              max={scrapeChoices.length - 1}
+              step={1}
+              value={scrapeIndex}
+              aria-label="scrape interval"
+              aria-valuetext={formatDuration(scrapeInterval)}
+              onChange={(e) =>
+                setScrapeInterval(scrapeChoices[Number(e.target.value)] ?? 30_000, 'scrape')
+              }
+            />
+            <output>{formatDuration(scrapeInterval)}</output>
+          </label>
+        ) : null}
         {rule
           ? tunables.map((t) => (
               <label className="slider" key={t.key}>

@@ -41,3 +41,20 @@ export function summarizeSpans(
     ? 'Never pending or firing in this scenario.'
     : active.map((s) => `${s.state} ${formatOffset(s.from)}–${formatOffset(s.to)}`).join(', ');
 }
+
+const tickSteps = [
+  15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000,
+  10_800_000, 21_600_000, 43_200_000, 86_400_000,
+];
+
+/**
+ * Time axis ticks at round offsets (every 15m, 1h, …), at most `max` of them: an imported test's
+ * odd length would otherwise put ticks at 15m50s and 31m40s.
+ */
+export function timeTicks(end: number, max = 6): number[] {
+  if (!(end > 0)) return [0];
+  const step = tickSteps.find((s) => end / s <= max - 1) ?? Math.ceil(end / (max - 1));
+  const ticks: number[] = [];
+  for (let t = 0; t <= end; t += step) ticks.push(t);
+  return ticks;
+}

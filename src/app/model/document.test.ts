@@ -8,8 +8,22 @@ import {
   type PlaygroundDoc,
 } from './document.ts';
 import { defaultRules } from './rulePresets.ts';
+import { simulated, type ImportedSource } from './source.ts';
 
-const doc: PlaygroundDoc = { scenario: defaultScenario, rules: defaultRules };
+const doc: PlaygroundDoc = { source: simulated(defaultScenario), rules: defaultRules };
+
+const imported: ImportedSource = {
+  kind: 'imported',
+  fileName: 'etcd.test.yaml',
+  group: 'member down',
+  interval: 15_000,
+  evaluationInterval: 30_000,
+  series: [
+    { series: 'up{job="etcd",instance="a"}', values: '1x10 0x20 _ stale' },
+    { series: 'up{job="etcd",instance="b"}', values: '1+0x30' },
+  ],
+};
+const importedDoc: PlaygroundDoc = { source: imported, rules: defaultRules };
 
 describe('the playground document', () => {
   it('survives JSON', () => {
@@ -23,6 +37,23 @@ describe('the playground document', () => {
     expect(await decodeDocFromUrl(encoded)).toEqual({ ok: true, doc });
   });
 
+  it('survives JSON and a share link with imported series', async () => {
+    expect(docFromJson(docToJson(importedDoc))).toEqual({ ok: true, doc: importedDoc });
+    expect(await decodeDocFromUrl(await encodeDocForUrl(importedDoc))).toEqual({
+      ok: true,
+      doc: importedDoc,
+    });
+  });
+
+  it('still reads a version 1 document (a simulated scenario only)', () => {
+    const v1 = JSON.stringify({
+      version: 1,
+      scenario: JSON.parse(docToJson(doc)).source.scenario,
+      rules: defaultRules,
+    });
+    expect(docFromJson(v1)).toEqual({ ok: true, doc });
+  });
+
   it('reports a damaged link instead of throwing', async () => {
     const r = await decodeDocFromUrl('not-a-real-link');
     expect(r.ok).toBe(false);
@@ -30,14 +61,38 @@ describe('the playground document', () => {
 
   const broken: { name: string; json: string; error: string }[] = [
     { name: 'not JSON', json: '{', error: 'not valid JSON' },
-    { name: 'a wrong version', json: '{"version":2}', error: 'version: expected 1, got 2' },
+    { name: 'a wrong version', json: '{"version":3}', error: 'version: expected 1 or 2, got 3' },
     {
       name: 'a bad scenario field',
       json: JSON.stringify({
         ...JSON.parse(docToJson(doc)),
-        scenario: { ...JSON.parse(docToJson(doc)).scenario, members: 9 },
+        source: {
+          kind: 'simulated',
+          scenario: { ...JSON.parse(docToJson(doc)).source.scenario, members: 9 },
+        },
       }),
-      error: 'scenario.members',
+      error: 'source.scenario.members',
+    },
+    {
+      name: 'an unknown source kind',
+      json: JSON.stringify({ ...JSON.parse(docToJson(doc)), source: { kind: 'recorded' } }),
+      error: 'source.kind: expected "simulated" or "imported", got "recorded"',
+    },
+    {
+      name: 'an imported series with a bad value',
+      json: JSON.stringify({
+        ...JSON.parse(docToJson(importedDoc)),
+        source: { ...imported, series: [{ series: 'up', values: '1 oops' }] },
+      }),
+      error: 'source.series[0].values: invalid series value "oops"',
+    },
+    {
+      name: 'an imported series without an interval',
+      json: JSON.stringify({
+        ...JSON.parse(docToJson(importedDoc)),
+        source: { ...imported, interval: 0 },
+      }),
+      error: 'source.interval: must be a duration in milliseconds, more than 0',
     },
     {
       name: 'a rule without expr',

@@ -1,25 +1,45 @@
 // The playground document: everything a user builds (the scenario and the candidate rules), in a
 // versioned JSON form that goes into share links and local storage. Decoding validates every
-// field and reports what is wrong; nothing half-valid is ever applied.
+// field and reports what is wrong; nothing half-valid is ever applied. Version 1 (a simulated
+// scenario only) is still read, so old links keep working.
 import { scenarioToJson, validateScenario, type Scenario } from '../../sim/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import {
+  checkImportedLimits,
+  loadImportedSeries,
+  type ImportedSource,
+  type ScenarioSource,
+} from './source.ts';
 
 /** What a share link or a saved state holds. */
 export interface PlaygroundDoc {
-  readonly scenario: Scenario;
+  readonly source: ScenarioSource;
   readonly rules: readonly RuleDraft[];
 }
 
 /** The outcome of decoding a document. */
 export type DocResult = { ok: true; doc: PlaygroundDoc } | { ok: false; errors: string[] };
 
-const DOC_VERSION = 1;
+const DOC_VERSION = 2;
+
+function sourceToJson(source: ScenarioSource): unknown {
+  switch (source.kind) {
+    case 'simulated':
+      return { kind: 'simulated', scenario: scenarioToJson(source.scenario) };
+    case 'imported':
+      return source;
+    default: {
+      const never: never = source;
+      return never;
+    }
+  }
+}
 
 /** The document as JSON (durations in the scenario written as Prometheus durations). */
 export function docToJson(doc: PlaygroundDoc): string {
   return JSON.stringify({
     version: DOC_VERSION,
-    scenario: scenarioToJson(doc.scenario),
+    source: sourceToJson(doc.source),
     rules: doc.rules,
   });
 }
@@ -95,15 +115,17 @@ export function docFromJson(text: string): DocResult {
     };
   }
   if (!isRecord(raw)) return { ok: false, errors: ['the document must be a JSON object'] };
-  if (raw.version !== DOC_VERSION) {
+  if (raw.version !== DOC_VERSION && raw.version !== 1) {
     return {
       ok: false,
-      errors: [`version: expected ${DOC_VERSION}, got ${JSON.stringify(raw.version)}`],
+      errors: [`version: expected 1 or ${DOC_VERSION}, got ${JSON.stringify(raw.version)}`],
     };
   }
   const errors: string[] = [];
-  const scenario = validateScenario(raw.scenario);
-  if (!scenario.ok) errors.push(...scenario.errors.map((e) => `scenario.${e.path}: ${e.message}`));
+  const source =
+    raw.version === 1
+      ? readSimulated(raw.scenario, 'scenario', errors)
+      : readSource(raw.source, errors);
   const rules: RuleDraft[] = [];
   if (!Array.isArray(raw.rules)) errors.push('rules: must be a list');
   else
@@ -116,8 +138,71 @@ export function docFromJson(text: string): DocResult {
     if (ids.has(r.id)) errors.push(`rules: the id "${r.id}" is used twice`);
     ids.add(r.id);
   }
-  if (errors.length > 0 || !scenario.ok) return { ok: false, errors };
-  return { ok: true, doc: { scenario: scenario.value, rules } };
+  if (errors.length > 0 || source === null) return { ok: false, errors };
+  return { ok: true, doc: { source, rules } };
+}
+
+function readSimulated(v: unknown, path: string, errors: string[]): ScenarioSource | null {
+  const scenario = validateScenario(v);
+  if (!scenario.ok) {
+    errors.push(...scenario.errors.map((e) => `${path}.${e.path}: ${e.message}`));
+    return null;
+  }
+  return { kind: 'simulated', scenario: scenario.value };
+}
+
+function readSource(v: unknown, errors: string[]): ScenarioSource | null {
+  if (!isRecord(v)) {
+    errors.push('source: must be an object');
+    return null;
+  }
+  if (v.kind === 'simulated') return readSimulated(v.scenario, 'source.scenario', errors);
+  if (v.kind !== 'imported') {
+    errors.push(`source.kind: expected "simulated" or "imported", got ${JSON.stringify(v.kind)}`);
+    return null;
+  }
+  const before = errors.length;
+  const str = (k: string) => {
+    if (typeof v[k] !== 'string') errors.push(`source.${k}: must be a string`);
+    return typeof v[k] === 'string' ? v[k] : '';
+  };
+  const ms = (k: string) => {
+    const x = v[k];
+    if (typeof x !== 'number' || !Number.isInteger(x) || x <= 0) {
+      errors.push(`source.${k}: must be a duration in milliseconds, more than 0`);
+      return 1;
+    }
+    return x;
+  };
+  const series: { series: string; values: string }[] = [];
+  if (!Array.isArray(v.series) || v.series.length === 0)
+    errors.push('source.series: must be a non-empty list');
+  else
+    v.series.forEach((s, i) => {
+      if (isRecord(s) && typeof s.series === 'string' && typeof s.values === 'string')
+        series.push({ series: s.series, values: s.values });
+      else errors.push(`source.series[${i}]: must have a string series and values`);
+    });
+  const source: ImportedSource = {
+    kind: 'imported',
+    fileName: str('fileName'),
+    group: str('group'),
+    interval: ms('interval'),
+    evaluationInterval: ms('evaluationInterval'),
+    series,
+  };
+  if (errors.length > before) return null;
+  const loaded = loadImportedSeries(source);
+  if (!loaded.ok) {
+    for (const e of loaded.errors) errors.push(`source.series[${e.index}].${e.part}: ${e.message}`);
+    return null;
+  }
+  const limit = checkImportedLimits(source, loaded.duration);
+  if (limit) {
+    errors.push(`source: ${limit}`);
+    return null;
+  }
+  return source;
 }
 
 function toBase64Url(bytes: Uint8Array): string {

@@ -1,3 +1,4 @@
+import type { ImportedSource } from './source.ts';
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../sim/index.ts';
 import { evaluateView, reuseUnchanged, splitThreshold, toSpans } from './evaluateView.ts';
@@ -70,14 +71,16 @@ describe('evaluateView on the default scenario', () => {
   });
 
   it('charts up for each of the three members until the eviction', () => {
-    expect(view.up.map((l) => l.labels.instance)).toEqual(view.members.map((m) => m.instance));
-    const evicted = view.up[2];
+    const up = view.raw[0]?.lines ?? [];
+    expect(view.raw[0]?.query).toBe('up{job=~".*etcd.*"}');
+    expect(up.map((l) => l.labels.instance)).toEqual(view.members.map((m) => m.instance));
+    const evicted = up[2];
     expect(evicted?.values[0]).toBe(1);
     expect(evicted?.values[view.times.length - 1]).toBeNull();
   });
 
   it('shows the evicted member down in the ground truth, with no failure left to survive', () => {
-    const last = view.truth[view.truth.length - 1];
+    const last = view.truth?.[view.truth.length - 1];
     expect(last).toEqual({ down: [3], partitioned: [], quorum: true, canSurvive: 0, leader: 1 });
   });
 });
@@ -87,11 +90,63 @@ describe('reuseUnchanged', () => {
     const a = evaluateView(defaultScenario, defaultRules);
     const b = evaluateView(defaultScenario, defaultRules);
     const same = reuseUnchanged(a, b);
-    expect(same.up).toBe(a.up);
+    expect(same.raw).toBe(a.raw);
     expect(same.rules[0]).toBe(a.rules[0]);
     const other = evaluateView({ ...defaultScenario, events: [] }, defaultRules);
     const changed = reuseUnchanged(a, other);
     expect(changed).toBe(other);
     expect(changed.rules[0]).not.toBe(a.rules[0]);
+  });
+});
+
+describe('evaluateView on imported series', () => {
+  const source: ImportedSource = {
+    kind: 'imported',
+    fileName: 't.yaml',
+    group: 'g',
+    interval: 60_000,
+    evaluationInterval: 60_000,
+    series: [
+      { series: 'up{job="etcd",instance="a"}', values: '1x3 0x3' },
+      { series: 'up{job="etcd",instance="b"}', values: '1x6' },
+      { series: 'other_metric', values: '5' },
+    ],
+  };
+  const view = evaluateView(source, [
+    {
+      id: 'Down',
+      alert: 'Down',
+      expr: 'up == 0',
+      forMs: 60_000,
+      keepFiringForMs: 0,
+      labels: {},
+      annotations: {},
+      note: '',
+    },
+  ]);
+
+  it('evaluates the rules over the imported series, with no ground truth or scorecard', () => {
+    // 1x3 0x3 is eight values, one a minute: the series end at 7m.
+    expect(view.times).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((m) => m * 60_000));
+    expect(view.rules[0]?.states).toEqual([
+      'inactive',
+      'inactive',
+      'inactive',
+      'inactive',
+      'pending',
+      'firing',
+      'firing',
+      'firing',
+    ]);
+    expect(view.truth).toBeNull();
+    expect(view.rules[0]?.scorecard).toBeNull();
+    expect(view.members).toEqual([]);
+  });
+
+  it('charts each metric of the imported series', () => {
+    expect(view.raw.map((c) => [c.title, c.lines.length])).toEqual([
+      ['other_metric', 1],
+      ['up', 2],
+    ]);
   });
 });

@@ -1,12 +1,19 @@
 // Turns a scenario and the candidate rules into everything the screen draws: it simulates the
-// cluster, loads the scraped series into the engine's store, evaluates the raw-series queries and
+// cluster (or parses imported series), loads the series into the engine's store, evaluates the raw-series queries and
 // every rule over the scenario's evaluation schedule, and samples the ground truth. Pure: it runs
 // in the Web Worker, in unit tests and in the e2e checks alike.
 import { SeriesStore, evalRange, parseExpr, type Expr, type Labels } from '../../promql/index.ts';
 import { alertTimeline, type AlertState } from '../../rules/index.ts';
-import { simulate, type Member, type Scenario, type Simulation } from '../../sim/index.ts';
+import { simulate, type Member, type Scenario } from '../../sim/index.ts';
 import { computeScorecard, type Scorecard } from './scorecard.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import {
+  loadImportedSeries,
+  simulated,
+  sourceEvaluationInterval,
+  sourceSampleInterval,
+  type ScenarioSource,
+} from './source.ts';
 
 /** One line of a chart: a label set and its value at each evaluation time (null: no sample). */
 export interface ChartLine {
@@ -82,30 +89,50 @@ export interface TruthView {
   readonly leader: number | null;
 }
 
+/** One chart of raw series: the query and its lines. */
+export interface RawChart {
+  readonly title: string;
+  readonly query: string;
+  readonly lines: readonly ChartLine[];
+  readonly testId: string;
+}
+
 /** Everything the charts need, on one time axis (`times`, Unix ms from the scenario start). */
 export interface ViewModel {
   readonly times: readonly number[];
   readonly step: number;
+  /** The simulated members; none for imported series. */
   readonly members: readonly Member[];
-  readonly up: readonly ChartLine[];
-  readonly failures: readonly ChartLine[];
+  readonly raw: readonly RawChart[];
+  /** How many metrics of imported series have no chart of their own. */
+  readonly unchartedMetrics: number;
   readonly rules: readonly RuleView[];
-  readonly truth: readonly TruthView[];
+  /** The ground truth at each evaluation; null where there is none (imported series). */
+  readonly truth: readonly TruthView[] | null;
   /** Every series' label set, for completion in the editor. */
   readonly catalog: readonly Labels[];
   /** Equal keys mean the same scenario: times, members, raw lines, truth and catalog are equal. */
   readonly scenarioKey: string;
 }
 
-/** A simulated scenario loaded into the engine's store, reused while only the rules change. */
+/** A scenario's series loaded into the engine's store, reused while only the rules change. */
 export interface PreparedScenario {
-  readonly scenario: Scenario;
-  readonly sim: Simulation;
+  readonly source: ScenarioSource;
   readonly store: SeriesStore;
+  /** The time the series span, ms from the start. */
+  readonly duration: number;
+  readonly evaluationInterval: number;
+  /** The time between two samples of a series. */
+  readonly sampleInterval: number;
+  /** The simulated members; none for imported series. */
+  readonly members: readonly Member[];
   /** The rule evaluation times: 0, interval, … up to the duration. */
   readonly times: readonly number[];
-  /** The ground truth at each evaluation time. */
-  readonly truth: readonly TruthView[];
+  /** The ground truth at each evaluation time; null for imported series. */
+  readonly truth: readonly TruthView[] | null;
+  /** The raw-series charts: queries and titles. */
+  readonly rawQueries: readonly Omit<RawChart, 'lines'>[];
+  readonly unchartedMetrics: number;
   /** Every series' label set. */
   readonly catalog: readonly Labels[];
   /**
@@ -117,33 +144,88 @@ export interface PreparedScenario {
   readonly key: string;
 }
 
+/** The most metrics of imported series that get a chart each. */
+const MAX_IMPORTED_CHARTS = 4;
+
 /** Simulates the scenario and loads its series into a store. */
 export function prepareScenario(scenario: Scenario): PreparedScenario {
-  const sim = simulate(scenario);
+  return prepareSource(simulated(scenario));
+}
+
+/** Simulates a scenario, or parses imported series, and loads the series into a store. */
+export function prepareSource(source: ScenarioSource): PreparedScenario {
   const store = new SeriesStore();
-  for (const s of sim.series) store.addSeries(s.labels, s.points);
-  const times: number[] = [];
-  for (let t = 0; t <= scenario.duration; t += scenario.evaluationInterval) times.push(t);
-  const truth = times.map((t): TruthView => {
-    const p = truthAtTime(sim.truth, t);
-    return {
-      down: p.down,
-      partitioned: p.partitioned,
-      quorum: p.quorum,
-      canSurvive: p.canSurvive,
-      leader: p.leader,
-    };
-  });
-  return {
-    scenario,
-    sim,
-    store,
-    times,
-    truth,
-    catalog: sim.series.map((x) => x.labels),
-    memo: new Map(),
-    key: JSON.stringify(scenario),
+  const evaluationInterval = sourceEvaluationInterval(source);
+  const sampleInterval = sourceSampleInterval(source);
+  const common = { source, store, evaluationInterval, sampleInterval, memo: new Map() };
+  const timesUpTo = (duration: number) => {
+    const times: number[] = [];
+    for (let t = 0; t <= duration; t += evaluationInterval) times.push(t);
+    return times;
   };
+  switch (source.kind) {
+    case 'simulated': {
+      const { scenario } = source;
+      const sim = simulate(scenario);
+      for (const s of sim.series) store.addSeries(s.labels, s.points);
+      const times = timesUpTo(scenario.duration);
+      const truth = times.map((t): TruthView => {
+        const p = truthAtTime(sim.truth, t);
+        return {
+          down: p.down,
+          partitioned: p.partitioned,
+          quorum: p.quorum,
+          canSurvive: p.canSurvive,
+          leader: p.leader,
+        };
+      });
+      return {
+        ...common,
+        duration: scenario.duration,
+        members: sim.members,
+        times,
+        truth,
+        rawQueries: [
+          { title: 'up, per member', query: rawQueries.up, testId: 'chart-up' },
+          {
+            title: 'Peer send failures per second, per member',
+            query: rawQueries.failures,
+            testId: 'chart-failures',
+          },
+        ],
+        unchartedMetrics: 0,
+        catalog: sim.series.map((x) => x.labels),
+        key: JSON.stringify(scenario),
+      };
+    }
+    case 'imported': {
+      const loaded = loadImportedSeries(source);
+      if (!loaded.ok) throw new Error(`imported series: ${loaded.errors[0]?.message ?? ''}`);
+      for (const s of loaded.series) store.addSeries(s.labels, s.points);
+      const names = store.metricNames();
+      return {
+        ...common,
+        duration: loaded.duration,
+        members: [],
+        times: timesUpTo(loaded.duration),
+        truth: null,
+        rawQueries: names.slice(0, MAX_IMPORTED_CHARTS).map((name, i) => ({
+          title: name,
+          query: /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)
+            ? name
+            : `{__name__=${JSON.stringify(name)}}`,
+          testId: `chart-imported-${i}`,
+        })),
+        unchartedMetrics: Math.max(0, names.length - MAX_IMPORTED_CHARTS),
+        catalog: loaded.series.map((x) => x.labels),
+        key: JSON.stringify(source),
+      };
+    }
+    default: {
+      const never: never = source;
+      throw new Error(`unknown source ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /** The rule's alert state at every evaluation time of the prepared scenario. */
@@ -151,7 +233,7 @@ export function ruleStates(
   prepared: PreparedScenario,
   rule: RuleDraft,
 ): { ok: true; states: AlertState[] } | { ok: false; error: string } {
-  const { scenario, store } = prepared;
+  const { store, duration, evaluationInterval } = prepared;
   const timeline = alertTimeline(
     {
       alert: rule.alert,
@@ -162,7 +244,7 @@ export function ruleStates(
       annotations: rule.annotations,
     },
     store,
-    { start: 0, end: scenario.duration, interval: scenario.evaluationInterval },
+    { start: 0, end: duration, interval: evaluationInterval },
   );
   if (!timeline.ok) return { ok: false, error: timeline.error.message };
   return { ok: true, states: timeline.value.steps.map((s) => s.state) };
@@ -176,12 +258,13 @@ export const rawQueries = {
 
 /** Simulates the scenario (or reuses a prepared one) and evaluates the raw queries and rules. */
 export function evaluateView(
-  input: Scenario | PreparedScenario,
+  input: Scenario | ScenarioSource | PreparedScenario,
   rules: readonly RuleDraft[],
 ): ViewModel {
-  const prepared = 'store' in input ? input : prepareScenario(input);
-  const { scenario, sim, store, times, truth } = prepared;
-  const step = scenario.evaluationInterval;
+  const prepared =
+    'store' in input ? input : 'kind' in input ? prepareSource(input) : prepareScenario(input);
+  const { store, times, truth, duration } = prepared;
+  const step = prepared.evaluationInterval;
 
   const memo = <T>(key: string, compute: () => T): T => {
     if (prepared.memo.has(key)) return prepared.memo.get(key) as T;
@@ -194,7 +277,7 @@ export function evaluateView(
 
   const rawLines = (expr: string): ChartLine[] =>
     memo(`raw:${expr}`, () => {
-      const r = evalRange(expr, store, 0, scenario.duration, step);
+      const r = evalRange(expr, store, 0, duration, step);
       return r.ok ? toLines(r.value.series, times) : [];
     });
 
@@ -206,7 +289,7 @@ export function evaluateView(
     const split = splitThreshold(rule.expr);
     const valueQuery = split?.query ?? rule.expr;
     const threshold = split?.threshold ?? null;
-    const lines = evalRange(valueQuery, store, 0, scenario.duration, step);
+    const lines = evalRange(valueQuery, store, 0, duration, step);
     const states = ruleStates(prepared, rule);
     if (!lines.ok || !states.ok) {
       return {
@@ -229,7 +312,7 @@ export function evaluateView(
       lines: toLines(lines.value.series, times),
       states: states.states,
       spans: toSpans(times, step, states.states),
-      scorecard: computeScorecard(times, states.states, truth),
+      scorecard: truth ? computeScorecard(times, states.states, truth) : null,
       error: null,
     };
   }
@@ -237,9 +320,9 @@ export function evaluateView(
   return {
     times,
     step,
-    members: sim.members,
-    up: rawLines(rawQueries.up),
-    failures: rawLines(rawQueries.failures),
+    members: prepared.members,
+    raw: memo('raw', () => prepared.rawQueries.map((q) => ({ ...q, lines: rawLines(q.query) }))),
+    unchartedMetrics: prepared.unchartedMetrics,
     rules: ruleViews,
     truth,
     catalog: prepared.catalog,
@@ -320,8 +403,7 @@ export function reuseUnchanged(prev: ViewModel | null, next: ViewModel): ViewMod
     ...next,
     times: prev.times,
     members: prev.members,
-    up: prev.up,
-    failures: prev.failures,
+    raw: prev.raw,
     truth: prev.truth,
     catalog: prev.catalog,
     rules,

@@ -27,7 +27,9 @@ export function scoreRule(
   rule: RuleDraft,
 ): Scorecard | { error: string } {
   const r = ruleStates(prepared, rule);
-  return r.ok ? computeScorecard(prepared.times, r.states, prepared.truth) : { error: r.error };
+  if (!r.ok) return { error: r.error };
+  if (!prepared.truth) return { error: 'no ground truth for imported series' };
+  return computeScorecard(prepared.times, r.states, prepared.truth);
 }
 
 /** Simulated presets, each prepared once and kept for later matrices and sweeps. */

@@ -52,17 +52,11 @@ function matchKey(labels: Labels, on: boolean, names: readonly string[]): string
 export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[] {
   const parsed = parseExpr(rule.expr);
   if (!parsed.ok) return [];
-  const { scenario, store } = prepared;
-  const scrape = scenario.scrapeInterval;
+  const { store, duration, evaluationInterval } = prepared;
+  const scrape = prepared.sampleInterval;
   const out: RuleLint[] = [];
   const evalSide = (e: Expr) =>
-    evalRange(
-      rule.expr.slice(e.from, e.to),
-      store,
-      0,
-      scenario.duration,
-      scenario.evaluationInterval,
-    );
+    evalRange(rule.expr.slice(e.from, e.to), store, 0, duration, evaluationInterval);
 
   walk(parsed.value, (e, parent) => {
     if (e.type === 'matrixSelector' && parent?.type === 'call' && rateLike.has(parent.func.name)) {
@@ -115,8 +109,8 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
         `count(${rule.expr.slice(e.from, e.to)})`,
         store,
         0,
-        scenario.duration,
-        scenario.evaluationInterval,
+        duration,
+        evaluationInterval,
       );
       if (r.ok && r.value.series.length === 0) {
         out.push({

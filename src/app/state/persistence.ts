@@ -13,6 +13,16 @@ import { defaultDoc, usePlayground } from './store.ts';
 const STORAGE_KEY = 'quorumlab.doc';
 const BROKEN_KEY = 'quorumlab.doc.broken';
 const HASH_PREFIX = '#s=';
+/**
+ * The longest link written to the address bar. Browsers take more, but links this long already
+ * break in chat and mail; a larger document (big imported series) stays in local storage only.
+ */
+export const MAX_LINK_CHARS = 100_000;
+
+/** What the user is told when the document is too large for a link. */
+export function tooLargeForLink(chars: number): string {
+  return `This scenario is too large for a share link (${Math.ceil(chars / 1000)} kB compressed, at most ${MAX_LINK_CHARS / 1000} kB): it is saved in this browser only. Export the promtool unit test to share it.`;
+}
 
 function readSaved(): { doc: PlaygroundDoc | null; problem: string | null } {
   let text: string | null;
@@ -61,11 +71,16 @@ export async function restoreDoc(): Promise<void> {
       );
 }
 
-/** The share link for the current document. */
-export async function shareLink(doc: PlaygroundDoc): Promise<string> {
+/** The share link for the current document, or why there is none. */
+export async function shareLink(
+  doc: PlaygroundDoc,
+): Promise<{ ok: true; link: string } | { ok: false; reason: string }> {
+  const encoded = await encodeDocForUrl(doc);
+  if (encoded.length > MAX_LINK_CHARS)
+    return { ok: false, reason: tooLargeForLink(encoded.length) };
   const url = new URL(location.href);
-  url.hash = HASH_PREFIX.slice(1) + (await encodeDocForUrl(doc));
-  return url.toString();
+  url.hash = HASH_PREFIX.slice(1) + encoded;
+  return { ok: true, link: url.toString() };
 }
 
 /** The hash this page last wrote, to tell the user's own link navigation from ours. */
@@ -95,6 +110,13 @@ export function persistChanges(): () => void {
       }
       void encodeDocForUrl(doc).then((encoded) => {
         if (mine !== generation) return;
+        if (encoded.length > MAX_LINK_CHARS) {
+          // An old link in the address bar would bring back an older document: drop it.
+          writtenHash = '';
+          history.replaceState(null, '', location.pathname + location.search);
+          usePlayground.getState().setNotice(tooLargeForLink(encoded.length));
+          return;
+        }
         writtenHash = HASH_PREFIX + encoded;
         history.replaceState(null, '', writtenHash);
       });

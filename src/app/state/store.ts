@@ -6,6 +6,12 @@ import { defaultScenario, findPreset, type Scenario, type ScenarioEvent } from '
 import type { PlaygroundDoc } from '../model/document.ts';
 import { defaultRules, rulePresets, type RuleDraft } from '../model/rulePresets.ts';
 import { reuseUnchanged, type ViewModel } from '../model/evaluateView.ts';
+import {
+  simulated,
+  sourceDuration,
+  type ImportedSource,
+  type ScenarioSource,
+} from '../model/source.ts';
 import { isMemberDownAt, toggleMemberAt } from './memberToggle.ts';
 
 /** The data part of the playground state. */
@@ -33,6 +39,8 @@ export interface PlaygroundActions {
   toggleMember(index: number): void;
   setScenario(scenario: Scenario): void;
   loadPreset(name: string): void;
+  /** Shows imported series instead of a simulation, adding their rules: one undo step. */
+  importScenario(source: ImportedSource, rules: readonly RuleDraft[]): void;
   setClusterSize(members: number): void;
   loadDoc(doc: PlaygroundDoc, notice?: string | null): void;
   /** Starts over from a document (a share link, a saved state) without an undo step. */
@@ -67,15 +75,25 @@ export const ALL_RULES = '*';
 /** How many documents undo remembers. */
 const HISTORY_LIMIT = 100;
 
-/** Where the cursor starts: a few minutes into the first event, when its effects show. */
-export function initialCursor(scenario: Scenario): number {
+/**
+ * Where the cursor starts: a few minutes into a simulation's first event, when its effects show;
+ * at the start of imported series.
+ */
+export function initialCursor(source: Scenario | ScenarioSource): number {
+  if ('kind' in source && source.kind === 'imported') return 0;
+  const scenario = 'kind' in source ? source.scenario : source;
   const first: ScenarioEvent | undefined = scenario.events[0];
   return first ? Math.min(scenario.duration, first.at + 5 * 60_000) : 0;
 }
 
+/** The simulated scenario of a document, or null when it shows imported series. */
+export function simulatedScenario(doc: PlaygroundDoc): Scenario | null {
+  return doc.source.kind === 'simulated' ? doc.source.scenario : null;
+}
+
 /** The document a fresh page starts from. */
 export function defaultDoc(): PlaygroundDoc {
-  return { scenario: defaultScenario, rules: defaultRules };
+  return { source: simulated(defaultScenario), rules: defaultRules };
 }
 
 /** The state a fresh page starts from (and tests reset to). */
@@ -85,7 +103,7 @@ export function getInitialState(): PlaygroundData {
     doc,
     past: [],
     future: [],
-    cursor: initialCursor(doc.scenario),
+    cursor: initialCursor(doc.source),
     selectedRuleId: doc.rules[0]?.id ?? null,
     view: null,
     evaluating: false,
@@ -115,40 +133,57 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
     if (merge) set({ doc, future: [], ...extra });
     else set({ doc, past: [...past, old].slice(-HISTORY_LIMIT), future: [], ...extra });
   };
-  const clampCursor = (t: number, scenario: Scenario) =>
-    Math.max(0, Math.min(scenario.duration, t));
+  const clampCursor = (t: number, source: ScenarioSource) =>
+    Math.max(0, Math.min(sourceDuration(source), t));
+  /** Changes the simulated scenario; imported series have none to change. */
+  const editScenario = (
+    edit: (scenario: Scenario, doc: PlaygroundDoc) => Scenario,
+    coalesce?: string,
+  ) => {
+    const { doc, cursor } = get();
+    const scenario = simulatedScenario(doc);
+    if (!scenario) return;
+    const source = simulated(edit(scenario, doc));
+    commit({ ...doc, source }, { cursor: clampCursor(cursor, source) }, coalesce);
+  };
   return {
     ...getInitialState(),
-    setCursor: (t) => set({ cursor: clampCursor(t, get().doc.scenario) }),
-    toggleMember: (index) => {
-      const { doc, cursor } = get();
-      commit({ ...doc, scenario: toggleMemberAt(doc.scenario, index, cursor) });
-    },
-    setScenario: (scenario) => {
-      const { doc, cursor } = get();
-      commit({ ...doc, scenario }, { cursor: clampCursor(cursor, scenario) });
-    },
+    setCursor: (t) => set({ cursor: clampCursor(t, get().doc.source) }),
+    toggleMember: (index) => editScenario((sc) => toggleMemberAt(sc, index, get().cursor)),
+    setScenario: (scenario) => editScenario(() => scenario),
     loadPreset: (name) => {
       const preset = findPreset(name);
       if (!preset) return;
       commit(
-        { ...get().doc, scenario: preset.scenario },
+        { ...get().doc, source: simulated(preset.scenario) },
         { cursor: initialCursor(preset.scenario) },
       );
     },
-    setClusterSize: (members) => {
+    importScenario: (source, imported) => {
       const { doc } = get();
-      const events = doc.scenario.events.filter((e) => {
-        if ('member' in e && (e.member ?? 0) > members) return false;
-        if (e.kind === 'partition') return e.groups.every((g) => g.every((m) => m <= members));
-        if (e.kind === 'one-way-loss') return (e.to ?? []).every((m) => m <= members);
-        return true;
-      });
-      commit({ ...doc, scenario: { ...doc.scenario, members, events } });
+      const rules = [...doc.rules];
+      for (const r of imported) rules.push({ ...r, id: freshRuleId(r.id, rules) });
+      commit(
+        { source, rules },
+        {
+          cursor: initialCursor(source),
+          selectedRuleId: rules[doc.rules.length]?.id ?? get().selectedRuleId,
+        },
+      );
     },
+    setClusterSize: (members) =>
+      editScenario((scenario) => {
+        const events = scenario.events.filter((e) => {
+          if ('member' in e && (e.member ?? 0) > members) return false;
+          if (e.kind === 'partition') return e.groups.every((g) => g.every((m) => m <= members));
+          if (e.kind === 'one-way-loss') return (e.to ?? []).every((m) => m <= members);
+          return true;
+        });
+        return { ...scenario, members, events };
+      }),
     loadDoc: (doc, notice = null) =>
       commit(doc, {
-        cursor: initialCursor(doc.scenario),
+        cursor: initialCursor(doc.source),
         selectedRuleId: doc.rules[0]?.id ?? null,
         notice,
       }),
@@ -157,7 +192,7 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
         doc,
         past: [],
         future: [],
-        cursor: initialCursor(doc.scenario),
+        cursor: initialCursor(doc.source),
         selectedRuleId: doc.rules[0]?.id ?? null,
         notice,
       }),
@@ -176,15 +211,15 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
         coalesce,
       );
     },
-    setScrapeInterval: (ms, coalesce) => {
-      const { doc } = get();
-      const scenario = {
-        ...doc.scenario,
-        scrapeInterval: ms,
-        scrapeTimeout: Math.min(doc.scenario.scrapeTimeout ?? ms, ms),
-      };
-      commit({ ...doc, scenario }, {}, coalesce);
-    },
+    setScrapeInterval: (ms, coalesce) =>
+      editScenario(
+        (scenario) => ({
+          ...scenario,
+          scrapeInterval: ms,
+          scrapeTimeout: Math.min(scenario.scrapeTimeout ?? ms, ms),
+        }),
+        coalesce,
+      ),
     importRules: (imported) => {
       const { doc } = get();
       const rules = [...doc.rules];
@@ -209,7 +244,7 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
         doc: prev,
         past: past.slice(0, -1),
         future: [...future, doc],
-        cursor: clampCursor(cursor, prev.scenario),
+        cursor: clampCursor(cursor, prev.source),
       });
     },
     redo: () => {
@@ -221,7 +256,7 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
         doc: next,
         past: [...past, doc],
         future: future.slice(0, -1),
-        cursor: clampCursor(cursor, next.scenario),
+        cursor: clampCursor(cursor, next.source),
       });
     },
     openExport: (ruleId) => set({ exportRuleId: ruleId }),

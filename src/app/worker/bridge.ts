@@ -1,7 +1,7 @@
 // The page's side of the evaluation worker: one worker, requests numbered per kind, only the
 // newest answer of each kind delivered. An overtaken request's answer is dropped on arrival.
 import type { ExplainNode } from '../../promql/index.ts';
-import type { Scenario } from '../../sim/index.ts';
+import type { ScenarioSource } from '../model/source.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ViewModel } from '../model/evaluateView.ts';
 import type { RuleLint } from '../model/ruleLint.ts';
@@ -48,20 +48,20 @@ export class EvaluationBridge {
   }
 
   /** Starts evaluating; any earlier evaluation still running becomes stale. */
-  evaluate(scenario: Scenario, rules: readonly RuleDraft[]): void {
+  evaluate(source: ScenarioSource, rules: readonly RuleDraft[]): void {
     this.latest.evaluate += 1;
-    this.send({ kind: 'evaluate', id: this.latest.evaluate, scenario, rules });
+    this.send({ kind: 'evaluate', id: this.latest.evaluate, source, rules });
   }
 
-  /** Starts linting the rules on the scenario; an earlier lint becomes stale. */
-  lint(scenario: Scenario, rules: readonly RuleDraft[]): void {
+  /** Starts linting the rules on the source; an earlier lint becomes stale. */
+  lint(source: ScenarioSource, rules: readonly RuleDraft[]): void {
     this.latest.lint += 1;
-    this.send({ kind: 'lint', id: this.latest.lint, scenario, rules });
+    this.send({ kind: 'lint', id: this.latest.lint, source, rules });
   }
 
   /** Starts explaining one rule at time t; an earlier explanation becomes stale. */
-  explain(scenario: Scenario, rule: RuleDraft, t: number): void {
+  explain(source: ScenarioSource, rule: RuleDraft, t: number): void {
     this.latest.explain += 1;
-    this.send({ kind: 'explain', id: this.latest.explain, scenario, rule, t });
+    this.send({ kind: 'explain', id: this.latest.explain, source, rule, t });
   }
 }

@@ -1,8 +1,8 @@
-// The Web Worker that runs the simulator and the engine off the page's main thread. The newest
-// simulated scenario is kept, so editing a rule does not simulate the cluster again.
+// The Web Worker that runs the simulator (or parses imported series) and the engine off the page's main thread. The newest
+// prepared scenario is kept, so editing a rule does not simulate the cluster again.
 import { explainInstant } from '../../promql/index.ts';
-import type { Scenario } from '../../sim/index.ts';
-import { evaluateView, prepareScenario, type PreparedScenario } from '../model/evaluateView.ts';
+import { evaluateView, prepareSource, type PreparedScenario } from '../model/evaluateView.ts';
+import type { ScenarioSource } from '../model/source.ts';
 import { lintRule, type RuleLint } from '../model/ruleLint.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
@@ -13,9 +13,9 @@ const scope = self as unknown as {
 
 let cached: { key: string; prepared: PreparedScenario } | null = null;
 
-function prepared(scenario: Scenario): PreparedScenario {
-  const key = JSON.stringify(scenario);
-  if (cached?.key !== key) cached = { key, prepared: prepareScenario(scenario) };
+function prepared(source: ScenarioSource): PreparedScenario {
+  const key = JSON.stringify(source);
+  if (cached?.key !== key) cached = { key, prepared: prepareSource(source) };
   return cached.prepared;
 }
 
@@ -24,7 +24,7 @@ scope.onmessage = (e) => {
   const started = performance.now();
   try {
     if (req.kind === 'evaluate') {
-      const view = evaluateView(prepared(req.scenario), req.rules);
+      const view = evaluateView(prepared(req.source), req.rules);
       scope.postMessage({
         kind: 'evaluate',
         id: req.id,
@@ -33,12 +33,12 @@ scope.onmessage = (e) => {
         ms: performance.now() - started,
       });
     } else if (req.kind === 'lint') {
-      const p = prepared(req.scenario);
+      const p = prepared(req.source);
       const lints: Record<string, RuleLint[]> = {};
       for (const rule of req.rules) lints[rule.id] = lintRule(rule, p);
       scope.postMessage({ kind: 'lint', id: req.id, ok: true, lints });
     } else {
-      const r = explainInstant(req.rule.expr, prepared(req.scenario).store, req.t);
+      const r = explainInstant(req.rule.expr, prepared(req.source).store, req.t);
       scope.postMessage(
         r.ok
           ? { kind: 'explain', id: req.id, ok: true, tree: r.value }

@@ -2,7 +2,7 @@
 // kind; the page keeps only the answer to its newest request, so stale results never reach the
 // screen.
 import type { ExplainNode } from '../../promql/index.ts';
-import type { Scenario } from '../../sim/index.ts';
+import type { ScenarioSource } from '../model/source.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ViewModel } from '../model/evaluateView.ts';
 import type { RuleLint } from '../model/ruleLint.ts';
@@ -12,19 +12,19 @@ export type WorkerRequest =
   | {
       readonly kind: 'evaluate';
       readonly id: number;
-      readonly scenario: Scenario;
+      readonly source: ScenarioSource;
       readonly rules: readonly RuleDraft[];
     }
   | {
       readonly kind: 'lint';
       readonly id: number;
-      readonly scenario: Scenario;
+      readonly source: ScenarioSource;
       readonly rules: readonly RuleDraft[];
     }
   | {
       readonly kind: 'explain';
       readonly id: number;
-      readonly scenario: Scenario;
+      readonly source: ScenarioSource;
       readonly rule: RuleDraft;
       readonly t: number;
     };

@@ -1,0 +1,138 @@
+// A promtool unit-test file imported as the scenario in a real Chromium: its input series and the
+// rules of the rule file chosen with it are what the page evaluates (real promtool passes the same
+// test), the page says there is no ground truth, and the import survives undo, redo and a reload.
+// A broken file is reported with its line and column and changes nothing.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+
+const ruleFile = [
+  'groups:',
+  '  - name: imported',
+  '    rules:',
+  '      - alert: InstanceDown',
+  '        expr: up == 0',
+  '        for: 2m',
+  '        labels:',
+  '          severity: page',
+].join('\n');
+
+// Two groups: the second is the one imported. Its expectations are what promtool computes.
+const testFile = [
+  'rule_files: [instance.rules.yaml]',
+  'evaluation_interval: 1m',
+  'tests:',
+  '  - name: all up',
+  '    interval: 1m',
+  '    input_series:',
+  '      - series: \'up{job="etcd",instance="a"}\'',
+  "        values: '1x20'",
+  '  - name: a goes down',
+  '    interval: 1m',
+  '    input_series:',
+  '      - series: \'up{job="etcd",instance="a"}\'',
+  "        values: '1x4 0x6 1x4'",
+  '      - series: \'up{job="etcd",instance="b"}\'',
+  "        values: '1+0x14'",
+  '    alert_rule_test:',
+  '      - eval_time: 6m',
+  '        alertname: InstanceDown',
+  '      - eval_time: 7m',
+  '        alertname: InstanceDown',
+  '        exp_alerts:',
+  '          - exp_labels: {severity: page, job: etcd, instance: a}',
+].join('\n');
+
+async function open(page: Page) {
+  await page.goto('/');
+  await expect(page.getByTestId('playground')).toBeVisible();
+  await expect(page.getByTestId('status')).toContainText('evaluated in');
+}
+
+async function importFiles(page: Page) {
+  await page.getByRole('button', { name: 'Import…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Files to import').setInputFiles([
+    { name: 'instance.test.yaml', mimeType: 'application/yaml', buffer: Buffer.from(testFile) },
+    { name: 'instance.rules.yaml', mimeType: 'application/yaml', buffer: Buffer.from(ruleFile) },
+  ]);
+  await expect(dialog.getByTestId('import-test')).toContainText('Rules to add: InstanceDown.');
+  await dialog.getByLabel('Test group').selectOption({ label: 'a goes down: 2 series every 1m' });
+  await dialog.getByRole('button', { name: 'Import as scenario' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+test('real promtool passes the test file the page imports', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quorumlab-e2e-'));
+  writeFileSync(join(dir, 'instance.rules.yaml'), ruleFile);
+  writeFileSync(join(dir, 'instance.test.yaml'), testFile);
+  const r = spawnSync('promtool', ['test', 'rules', 'instance.test.yaml'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  if (r.error) throw new Error(`promtool is required: ${r.error.message}`);
+  expect(r.stdout + r.stderr).toContain('SUCCESS');
+  expect(r.status).toBe(0);
+});
+
+test('a promtool test file becomes the scenario, through undo, redo and a reload', async ({
+  page,
+}) => {
+  await open(page);
+  await importFiles(page);
+  await expect(page.getByTestId('imported-explanation')).toContainText(
+    '2 input series of the test group “a goes down” from instance.test.yaml',
+  );
+  // 1x4 is five values: a is down from 5m to 11m. Pending at 5m and 6m (for: 2m), firing from 7m
+  // until a is back at 12m: what promtool checks above (nothing firing at 6m, firing at 7m).
+  await expect(page.getByTestId('rule-InstanceDown-spans')).toHaveText(
+    'pending 5m–7m, firing 7m–12m',
+  );
+  await expect(page.getByTestId('no-truth')).toContainText('Not available for imported series');
+  await expect(page.getByTestId('scorecard')).toHaveCount(0);
+  await expect(page.getByTestId('preset-explanation')).toHaveCount(0);
+  await expect(page.getByRole('combobox', { name: 'Cluster size' })).toBeDisabled();
+  await expect(page.getByTestId('chart-imported-0')).toBeVisible();
+
+  // A reload restores the imported series from the link and local storage.
+  await expect(page).toHaveURL(/#s=/);
+  await page.reload();
+  await expect(page.getByTestId('status')).toContainText('evaluated in');
+  await expect(page.getByTestId('rule-InstanceDown-spans')).toHaveText(
+    'pending 5m–7m, firing 7m–12m',
+  );
+
+  // One undo step: the import of the series and its rule together. A fresh page has no history,
+  // so import again to undo it.
+  await page.getByRole('combobox', { name: 'Scenario preset' }).selectOption({ index: 1 });
+  await expect(page.getByTestId('preset-explanation')).toBeVisible();
+  await importFiles(page);
+  await expect(page.getByTestId('imported-explanation')).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('preset-explanation')).toBeVisible();
+  await expect(page.getByTestId('imported-explanation')).toHaveCount(0);
+  await expect(page.getByTestId('rule-InstanceDown-2')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect(page.getByTestId('imported-explanation')).toBeVisible();
+  await expect(page.getByTestId('rule-InstanceDown-2')).toBeVisible();
+});
+
+test('a broken test file is reported with its line and column and changes nothing', async ({
+  page,
+}) => {
+  await open(page);
+  const before = await page.getByTestId('preset-explanation').textContent();
+  await page.getByRole('button', { name: 'Import…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('File text').fill(testFile.replace("'1x4 0x6 1x4'", "'1x4 0y6'"));
+  await dialog.getByRole('button', { name: 'Import as scenario' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(
+    'pasted.yaml:13:22: invalid series value "0y6"',
+  );
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('preset-explanation')).toHaveText(before ?? '');
+  await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled();
+});

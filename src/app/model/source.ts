@@ -1,0 +1,169 @@
+// Where the playground's series come from: a simulated etcd cluster (a sim Scenario, with its
+// ground truth), or series imported from a promtool unit test's `input_series` (no ground truth:
+// nobody knows what really happened behind them). Everything that depends on the kind switches
+// over it here, so the rest of the app asks these functions instead of looking at the kind.
+import {
+  parseSeriesDescriptor,
+  parseSeriesValues,
+  type Labels,
+  type Point,
+} from '../../promql/index.ts';
+import { MAX_DURATION, type Scenario } from '../../sim/index.ts';
+
+/** A simulated cluster: the scenario is the whole description. */
+export interface SimulatedSource {
+  readonly kind: 'simulated';
+  readonly scenario: Scenario;
+}
+
+/** One input series in promtool's notation, kept as written (compact in links and storage). */
+export interface InputSeries {
+  readonly series: string;
+  readonly values: string;
+}
+
+/** Series imported from one test group of a promtool unit-test file. */
+export interface ImportedSource {
+  readonly kind: 'imported';
+  /** The file the series came from, as the user named it. */
+  readonly fileName: string;
+  /** The test group's name (or "test group N" when it has none). */
+  readonly group: string;
+  /** The group's `interval`: the time between two input values. */
+  readonly interval: number;
+  /** The file's `evaluation_interval`: how often the rules are evaluated. */
+  readonly evaluationInterval: number;
+  readonly series: readonly InputSeries[];
+}
+
+/** The series the playground shows: simulated or imported. */
+export type ScenarioSource = SimulatedSource | ImportedSource;
+
+/** An imported series parsed into labels and points, or the reason it cannot be. */
+export type LoadedSeries =
+  | { ok: true; series: { labels: Labels; points: Point[] }[]; duration: number }
+  | {
+      ok: false;
+      errors: { index: number; part: 'series' | 'values'; from: number; message: string }[];
+    };
+
+/** The most evaluations an imported scenario may span, to keep the page responsive. */
+export const MAX_IMPORTED_EVALUATIONS = 20_000;
+
+/** Wraps a simulated scenario as a source. */
+export function simulated(scenario: Scenario): SimulatedSource {
+  return { kind: 'simulated', scenario };
+}
+
+// Sources are immutable values: each is parsed once, however often the cursor asks its duration.
+const loadedCache = new WeakMap<ImportedSource, LoadedSeries>();
+
+/** Parses the imported series; the duration is the last input sample's time. */
+export function loadImportedSeries(source: ImportedSource): LoadedSeries {
+  let loaded = loadedCache.get(source);
+  if (!loaded) {
+    loaded = parseImportedSeries(source);
+    loadedCache.set(source, loaded);
+  }
+  return loaded;
+}
+
+function parseImportedSeries(source: ImportedSource): LoadedSeries {
+  const errors: Extract<LoadedSeries, { ok: false }>['errors'] = [];
+  const series: { labels: Labels; points: Point[] }[] = [];
+  let duration = 0;
+  source.series.forEach((s, index) => {
+    const labels = parseSeriesDescriptor(s.series);
+    if (!labels.ok) {
+      errors.push({
+        index,
+        part: 'series',
+        from: labels.error.from,
+        message: labels.error.message,
+      });
+      return;
+    }
+    const points = parseSeriesValues(s.values, source.interval);
+    if (!points.ok) {
+      errors.push({
+        index,
+        part: 'values',
+        from: points.error.from,
+        message: points.error.message,
+      });
+      return;
+    }
+    const last = points.value[points.value.length - 1];
+    if (last) duration = Math.max(duration, last[0]);
+    series.push({ labels: labels.value, points: points.value });
+  });
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, series, duration };
+}
+
+/** Why an imported source cannot be shown, or null: bad intervals, no series, too long. */
+export function checkImportedLimits(
+  source: Pick<ImportedSource, 'interval' | 'evaluationInterval'>,
+  duration: number,
+): string | null {
+  if (!(source.interval > 0)) return 'interval must be more than 0s';
+  if (!(source.evaluationInterval > 0)) return 'evaluation_interval must be more than 0s';
+  if (duration > MAX_DURATION) return 'the input series span more than 7 days';
+  if (duration / source.evaluationInterval > MAX_IMPORTED_EVALUATIONS)
+    return `the input series span more than ${MAX_IMPORTED_EVALUATIONS} evaluations`;
+  return null;
+}
+
+/** The time the source spans, ms from its start. */
+export function sourceDuration(source: ScenarioSource): number {
+  switch (source.kind) {
+    case 'simulated':
+      return source.scenario.duration;
+    case 'imported': {
+      const loaded = loadImportedSeries(source);
+      return loaded.ok ? loaded.duration : 0;
+    }
+    default:
+      return unreachable(source);
+  }
+}
+
+/** How often the rules are evaluated. */
+export function sourceEvaluationInterval(source: ScenarioSource): number {
+  switch (source.kind) {
+    case 'simulated':
+      return source.scenario.evaluationInterval;
+    case 'imported':
+      return source.evaluationInterval;
+    default:
+      return unreachable(source);
+  }
+}
+
+/** The time between two samples of a series (the scrape interval, or the test's `interval`). */
+export function sourceSampleInterval(source: ScenarioSource): number {
+  switch (source.kind) {
+    case 'simulated':
+      return source.scenario.scrapeInterval;
+    case 'imported':
+      return source.interval;
+    default:
+      return unreachable(source);
+  }
+}
+
+/** A short name for the source, for the scenario picker and file names. */
+export function sourceTitle(source: ScenarioSource): string {
+  switch (source.kind) {
+    case 'simulated':
+      return source.scenario.title ?? source.scenario.name ?? 'custom scenario';
+    case 'imported':
+      return `imported: ${source.group} (${source.fileName})`;
+    default:
+      return unreachable(source);
+  }
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unknown scenario source ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,63 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { defaultScenario } from '../../sim/index.ts';
+import type { ImportedSource } from '../model/source.ts';
+import { getInitialState, usePlayground } from './store.ts';
+
+const imported: ImportedSource = {
+  kind: 'imported',
+  fileName: 't.yaml',
+  group: 'g',
+  interval: 60_000,
+  evaluationInterval: 60_000,
+  series: [{ series: 'up{job="etcd",instance="a"}', values: '1x5 0x5' }],
+};
+
+const rule = {
+  id: 'Down',
+  alert: 'Down',
+  expr: 'up == 0',
+  forMs: 0,
+  keepFiringForMs: 0,
+  labels: {},
+  annotations: {},
+  note: '',
+};
+
+describe('importing a promtool test as the scenario', () => {
+  beforeEach(() => usePlayground.setState(getInitialState()));
+
+  it('replaces the scenario and adds the rules in one undo step', () => {
+    const before = usePlayground.getState().doc;
+    usePlayground.getState().importScenario(imported, [rule]);
+    const after = usePlayground.getState();
+    expect(after.doc.source).toBe(imported);
+    expect(after.doc.rules.map((r) => r.id)).toEqual([...before.rules.map((r) => r.id), 'Down']);
+    expect(after.selectedRuleId).toBe('Down');
+    expect(after.cursor).toBe(0);
+    after.undo();
+    expect(usePlayground.getState().doc).toBe(before);
+    usePlayground.getState().redo();
+    expect(usePlayground.getState().doc.source).toBe(imported);
+  });
+
+  it('keeps the cursor within the imported series', () => {
+    usePlayground.getState().importScenario(imported, []);
+    usePlayground.getState().setCursor(99 * 3600_000);
+    // 1x5 0x5 is twelve values, one a minute: the last at 11m.
+    expect(usePlayground.getState().cursor).toBe(11 * 60_000);
+  });
+
+  it('ignores cluster edits, which imported series do not have, and a preset brings one back', () => {
+    usePlayground.getState().importScenario(imported, []);
+    const doc = usePlayground.getState().doc;
+    usePlayground.getState().toggleMember(1);
+    usePlayground.getState().setClusterSize(5);
+    usePlayground.getState().setScrapeInterval(15_000);
+    expect(usePlayground.getState().doc).toBe(doc);
+    usePlayground.getState().loadPreset(defaultScenario.name ?? '');
+    expect(usePlayground.getState().doc.source).toEqual({
+      kind: 'simulated',
+      scenario: defaultScenario,
+    });
+  });
+});

@@ -1,7 +1,7 @@
 // The playground page: the cluster at the cursor, the raw series, the candidate rules side by
 // side, the ground truth, the explanation of one rule at the cursor and the scorecard, all on
 // one time axis. Simulation and evaluation run in a Web Worker.
-import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import type { ExplainNode } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
 import { BackgroundPanels } from './components/BackgroundPanels.tsx';
@@ -45,6 +45,7 @@ function useWorker(): WorkerExtras {
         (outcome) => usePlayground.getState().evaluationFinished(outcome),
         (outcome) => setExplained(outcome),
         (l) => setLints(l),
+        () => usePlayground.getState().view,
       ),
   );
   useEffect(() => {
@@ -55,8 +56,20 @@ function useWorker(): WorkerExtras {
     return () => clearTimeout(t);
   }, [bridge, source, rules]);
   const selected = rules.find((r) => r.id === selectedRuleId);
+  // While a slider rewrites the selected rule, explaining every step would keep the worker busy
+  // when the next step's evaluation arrives: explain once the rule holds still. A moved cursor
+  // is explained at once.
+  const explainedRule = useRef(selected);
   useEffect(() => {
-    if (selected) bridge.explain(source, selected, cursor);
+    if (!selected) return;
+    const ruleChanged = explainedRule.current !== selected;
+    explainedRule.current = selected;
+    if (!ruleChanged) {
+      bridge.explain(source, selected, cursor);
+      return;
+    }
+    const t = setTimeout(() => bridge.explain(source, selected, cursor), 150);
+    return () => clearTimeout(t);
   }, [bridge, source, selected, cursor]);
   return { explained: selected ? explained : null, lints };
 }
@@ -370,7 +383,8 @@ function Playground() {
           <BackgroundPanels rules={rules} selected={selected} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
-            {formatOffset(view.step)}, a sample every {formatOffset(sourceSampleInterval(source))}.
+            {formatOffset(view.step)}, {scenario ? 'scrape' : 'a sample'} every{' '}
+            {formatOffset(sourceSampleInterval(source))}.
           </p>
         </main>
       )}

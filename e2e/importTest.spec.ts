@@ -140,6 +140,8 @@ test('a broken test file is reported with its line and column and changes nothin
 test('series too large for a link stay in local storage, and the page says so', async ({
   page,
 }) => {
+  // Reading and evaluating 2000 series takes a while on a busy machine.
+  test.setTimeout(120_000);
   await open(page);
   // 2000 series of pseudo-random values: far over the link limit once compressed.
   let seed = 7;

@@ -1,7 +1,7 @@
 // The playground page: the cluster at the cursor, the raw series, the candidate rules side by
 // side, the ground truth, the explanation of one rule at the cursor and the scorecard, all on
 // one time axis. Simulation and evaluation run in a Web Worker.
-import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import type { ExplainNode } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
 import { BackgroundPanels } from './components/BackgroundPanels.tsx';
@@ -56,20 +56,9 @@ function useWorker(): WorkerExtras {
     return () => clearTimeout(t);
   }, [bridge, source, rules]);
   const selected = rules.find((r) => r.id === selectedRuleId);
-  // While a slider rewrites the selected rule, explaining every step would keep the worker busy
-  // when the next step's evaluation arrives: explain once the rule holds still. A moved cursor
-  // is explained at once.
-  const explainedRule = useRef(selected);
+  // Explained right after the evaluation: the worker explains while the page draws the new view.
   useEffect(() => {
-    if (!selected) return;
-    const ruleChanged = explainedRule.current !== selected;
-    explainedRule.current = selected;
-    if (!ruleChanged) {
-      bridge.explain(source, selected, cursor);
-      return;
-    }
-    const t = setTimeout(() => bridge.explain(source, selected, cursor), 150);
-    return () => clearTimeout(t);
+    if (selected) bridge.explain(source, selected, cursor);
   }, [bridge, source, selected, cursor]);
   return { explained: selected ? explained : null, lints };
 }

@@ -136,3 +136,40 @@ test('a broken test file is reported with its line and column and changes nothin
   await expect(page.getByTestId('preset-explanation')).toHaveText(before ?? '');
   await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled();
 });
+
+test('series too large for a link stay in local storage, and the page says so', async ({
+  page,
+}) => {
+  // Reading and evaluating 2000 series takes a while on a busy machine.
+  test.setTimeout(120_000);
+  await open(page);
+  // 2000 series of pseudo-random values: far over the link limit once compressed.
+  let seed = 7;
+  const next = () => (seed = (seed * 48271) % 2147483647);
+  const series = Array.from({ length: 2000 }, (_, i) => [
+    `      - series: 'load{host="h${i}"}'`,
+    `        values: '${Array.from({ length: 20 }, () => next() % 100000).join(' ')}'`,
+  ]).flat();
+  const big = [
+    'evaluation_interval: 1m',
+    'tests:',
+    '  - name: big',
+    '    input_series:',
+    ...series,
+  ];
+  await page.getByRole('button', { name: 'Import…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Files to import').setInputFiles({
+    name: 'big.test.yaml',
+    mimeType: 'application/yaml',
+    buffer: Buffer.from(big.join('\n')),
+  });
+  await dialog.getByRole('button', { name: 'Import as scenario' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('alert')).toContainText('too large for a share link');
+  await expect(page).not.toHaveURL(/#s=/);
+  await page.getByRole('button', { name: 'Copy share link' }).click();
+  await expect(page.getByText(/too large for a share link/).first()).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('imported-explanation')).toContainText('2000 input series');
+});

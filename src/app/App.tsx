@@ -45,6 +45,7 @@ function useWorker(): WorkerExtras {
         (outcome) => usePlayground.getState().evaluationFinished(outcome),
         (outcome) => setExplained(outcome),
         (l) => setLints(l),
+        () => usePlayground.getState().view,
       ),
   );
   useEffect(() => {
@@ -55,6 +56,7 @@ function useWorker(): WorkerExtras {
     return () => clearTimeout(t);
   }, [bridge, source, rules]);
   const selected = rules.find((r) => r.id === selectedRuleId);
+  // Explained right after the evaluation: the worker explains while the page draws the new view.
   useEffect(() => {
     if (selected) bridge.explain(source, selected, cursor);
   }, [bridge, source, selected, cursor]);
@@ -371,7 +373,8 @@ function Playground() {
           <BackgroundPanels rules={rules} selected={selected} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
-            {formatOffset(view.step)}, a sample every {formatOffset(sourceSampleInterval(source))}.
+            {formatOffset(view.step)}, {scenario ? 'scrape' : 'a sample'} every{' '}
+            {formatOffset(sourceSampleInterval(source))}.
           </p>
         </main>
       )}

@@ -2,12 +2,12 @@
 // file as a scenario (its input series, and the rules of its rule files where they are chosen
 // too), pasted or from files. Errors name the line and column; nothing is applied unless the
 // whole file is valid, and what the user had stays as it was.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { importRules } from '../model/exportRule.ts';
 import {
   describeGroup,
   isTestFile,
-  parseTestFile,
+  readTestFile,
   type ParsedTestFile,
 } from '../model/importTest.ts';
 import { rulePresets, type RuleDraft } from '../model/rulePresets.ts';
@@ -83,20 +83,24 @@ export function ImportDialog({
     const d = ref.current;
     if (d && !d.open) d.showModal();
   }, []);
-  const testFile = useMemo(
-    () => (isTestFile(text) ? parseTestFile(text, fileName) : null),
-    [text, fileName],
-  );
+  // A large file takes a moment to read: typing stays responsive while it is read again.
+  const settledText = useDeferredValue(text);
+  const testFile = useMemo(() => readTestFile(settledText, fileName), [settledText, fileName]);
   const parsedTest = testFile?.ok ? testFile.file : null;
-  const group = Math.min(groupIndex, Math.max(0, (parsedTest?.groups.length ?? 1) - 1));
+  const groupOf = (file: ParsedTestFile) =>
+    Math.min(groupIndex, Math.max(0, file.groups.length - 1));
+  const group = parsedTest ? groupOf(parsedTest) : 0;
   const testRules = parsedTest ? rulesForTest(parsedTest, group, sideFiles, currentAlerts) : null;
   const submit = () => {
-    if (testFile) {
-      if (!testFile.ok) return setErrors(testFile.errors);
-      const source = testFile.file.sources[group];
-      if (!source || !testRules) return;
-      if (testRules.errors.length > 0) return setErrors(testRules.errors);
-      onImportScenario(source, testRules.rules);
+    // What is in the box now, even where the deferred reading has not caught up with it yet.
+    const current = settledText === text ? testFile : readTestFile(text, fileName);
+    if (current) {
+      if (!current.ok) return setErrors(current.errors);
+      const source = current.file.sources[groupOf(current.file)];
+      if (!source) return;
+      const chosen = rulesForTest(current.file, groupOf(current.file), sideFiles, currentAlerts);
+      if (chosen.errors.length > 0) return setErrors(chosen.errors);
+      onImportScenario(source, chosen.rules);
       onClose();
       return;
     }

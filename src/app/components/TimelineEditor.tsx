@@ -191,8 +191,8 @@ export function TimelineEditor({ scenario, members, cursor, onChange }: Timeline
           </select>
         </label>
         <span className="note">
-          Click a lane to add; drag to move; drag the right edge to resize; arrows, Shift+arrows,
-          Delete on a focused bar.
+          Click a lane to add (Enter on a focused lane: at the cursor); drag to move; drag the right
+          edge to resize; arrows, Shift+arrows, Delete on a focused bar.
         </span>
       </header>
       {error ? (

@@ -1,8 +1,16 @@
-import type { ImportedSource } from './source.ts';
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../sim/index.ts';
-import { evaluateView, reuseUnchanged, splitThreshold, toSpans } from './evaluateView.ts';
+import {
+  applyUpdate,
+  evaluateView,
+  reuseUnchanged,
+  splitThreshold,
+  toSpans,
+  toUpdate,
+  viewBase,
+} from './evaluateView.ts';
 import { defaultRules, etcdMembersDown } from './rulePresets.ts';
+import type { ImportedSource } from './source.ts';
 
 const S = 1000;
 
@@ -148,5 +156,35 @@ describe('evaluateView on imported series', () => {
       ['other_metric', 1],
       ['up', 2],
     ]);
+  });
+});
+
+describe('view updates between the worker and the page', () => {
+  const a = evaluateView(defaultScenario, defaultRules);
+  const changed = defaultRules.map((r, i) => (i === 0 ? { ...r, forMs: r.forMs + 60_000 } : r));
+  const b = evaluateView(defaultScenario, changed);
+
+  it('send the whole view to a page without one, or with another scenario', () => {
+    expect(toUpdate(a, null)).toEqual({ kind: 'whole', view: a });
+    const other = viewBase(evaluateView({ ...defaultScenario, events: [] }, defaultRules));
+    expect(toUpdate(a, other).kind).toBe('whole');
+  });
+
+  it('send only the rule views the page lacks, and the page rebuilds the same view', () => {
+    const update = toUpdate(b, viewBase(a));
+    expect(update.kind).toBe('rules');
+    if (update.kind !== 'rules') return;
+    expect(typeof update.rules[0]).toBe('object');
+    expect(update.rules[1]).toBe(a.rules[1]?.key);
+    const rebuilt = applyUpdate(a, update);
+    expect(rebuilt).toEqual(reuseUnchanged(a, b));
+    expect(rebuilt?.catalog).toBe(a.catalog);
+    expect(rebuilt?.rules[1]).toBe(a.rules[1]);
+  });
+
+  it('refuse an update whose base the page no longer has', () => {
+    const update = toUpdate(b, viewBase(a));
+    expect(applyUpdate(null, update)).toBeNull();
+    expect(applyUpdate({ ...a, rules: [] }, update)).toBeNull();
   });
 });

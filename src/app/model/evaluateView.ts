@@ -409,3 +409,55 @@ export function reuseUnchanged(prev: ViewModel | null, next: ViewModel): ViewMod
     rules,
   };
 }
+
+/** What the page already has of a view: the worker leaves those parts out of its answer. */
+export interface ViewBase {
+  readonly scenarioKey: string;
+  readonly ruleKeys: readonly string[];
+}
+
+/**
+ * A view as the worker sends it: whole, or (when the page already shows the same scenario) only
+ * the rule views it lacks, the others named by their key. Copying a scenario's series catalog,
+ * raw lines and truth to the page on every slider step cost more than evaluating the rule.
+ */
+export type ViewUpdate =
+  | { readonly kind: 'whole'; readonly view: ViewModel }
+  | {
+      readonly kind: 'rules';
+      readonly scenarioKey: string;
+      readonly rules: readonly (RuleView | string)[];
+    };
+
+/** The base the page has, for the worker. */
+export function viewBase(view: ViewModel | null): ViewBase | null {
+  if (!view) return null;
+  return {
+    scenarioKey: view.scenarioKey,
+    ruleKeys: view.rules.flatMap((r) => (r.key === undefined ? [] : [r.key])),
+  };
+}
+
+/** The update to send to a page that has `base`. */
+export function toUpdate(view: ViewModel, base: ViewBase | null): ViewUpdate {
+  if (!base || base.scenarioKey !== view.scenarioKey) return { kind: 'whole', view };
+  const known = new Set(base.ruleKeys);
+  return {
+    kind: 'rules',
+    scenarioKey: view.scenarioKey,
+    rules: view.rules.map((r) => (r.key !== undefined && known.has(r.key) ? r.key : r)),
+  };
+}
+
+/** The page's new view from its old one and an update; null if the update needs another base. */
+export function applyUpdate(prev: ViewModel | null, update: ViewUpdate): ViewModel | null {
+  if (update.kind === 'whole') return reuseUnchanged(prev, update.view);
+  if (!prev || prev.scenarioKey !== update.scenarioKey) return null;
+  const rules: RuleView[] = [];
+  for (const r of update.rules) {
+    const rule = typeof r === 'string' ? prev.rules.find((p) => p.key === r) : r;
+    if (!rule) return null;
+    rules.push(rule);
+  }
+  return { ...prev, rules };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTestFile, isTestFile } from './importTest.ts';
+import { isTestFile, parseTestFile, readTestFile } from './importTest.ts';
 import { loadImportedSeries } from './source.ts';
 
 const twoGroups = [
@@ -45,6 +45,11 @@ describe('parseTestFile', () => {
     // 1x3 is four values, 0x4 five, then a missing slot and a staleness marker.
     expect(loaded.series[0]?.points.map(([, v]) => v)).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, null]);
     expect(loaded.duration).toBe(10 * 15_000);
+  });
+
+  it('reads a rule file as no test file at all', () => {
+    expect(readTestFile('groups:\n  - name: tests\n    rules: []\n')).toBeNull();
+    expect(readTestFile(twoGroups)?.ok).toBe(true);
   });
 
   it('tells a test file from a rule file', () => {

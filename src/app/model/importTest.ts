@@ -28,6 +28,7 @@ export type TestFileResult = { ok: true; file: ParsedTestFile } | { ok: false; e
 
 /** Whether the text looks like a promtool test file (a mapping with `tests`) rather than rules. */
 export function isTestFile(text: string): boolean {
+  if (!text.includes('tests')) return false;
   const doc = parseDocument(text, { prettyErrors: false });
   return isMap(doc.contents) && doc.contents.has('tests');
 }
@@ -36,8 +37,21 @@ const DEFAULT_EVALUATION_INTERVAL = 60_000;
 
 /** Reads a promtool unit-test file; each error is `file:line:col: message`. */
 export function parseTestFile(text: string, fileName = 'test.yaml'): TestFileResult {
+  return (
+    readTestFile(text, fileName) ?? { ok: false, errors: [`${fileName}: no tests in the file`] }
+  );
+}
+
+/**
+ * Reads the text as a promtool unit-test file, or returns null when it is not one (a rule file):
+ * the YAML is parsed once for both questions.
+ */
+export function readTestFile(text: string, fileName = 'test.yaml'): TestFileResult | null {
+  // Cheap first: a test file names its tests.
+  if (!text.includes('tests')) return null;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (!(isMap(doc.contents) && doc.contents.has('tests'))) return null;
   const at = (offset: number | undefined) => {
     const p = lineCounter.linePos(offset ?? 0);
     return `${fileName}:${p.line}:${p.col}`;

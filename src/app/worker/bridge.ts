@@ -3,7 +3,7 @@
 import type { ExplainNode } from '../../promql/index.ts';
 import type { ScenarioSource } from '../model/source.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
-import type { ViewModel } from '../model/evaluateView.ts';
+import { applyUpdate, viewBase, type ViewModel } from '../model/evaluateView.ts';
 import type { RuleLint } from '../model/ruleLint.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
@@ -18,20 +18,28 @@ export type ExplainOutcome = { ok: true; tree: ExplainNode } | { ok: false; erro
 export class EvaluationBridge {
   private readonly worker: Worker;
   private latest = { evaluate: 0, explain: 0, lint: 0 };
+  private lastEvaluate: { source: ScenarioSource; rules: readonly RuleDraft[] } | null = null;
 
+  /**
+   * `currentView` is the view the page shows: the worker leaves out what it already has. Only the
+   * newest answer is applied, so the page's view is the one the newest request was built on.
+   */
   constructor(
     private readonly onEvaluated: (outcome: EvaluationOutcome) => void,
     private readonly onExplained: (outcome: ExplainOutcome) => void,
     private readonly onLinted: (lints: Readonly<Record<string, readonly RuleLint[]>>) => void,
+    private readonly currentView: () => ViewModel | null = () => null,
   ) {
     this.worker = new Worker(new URL('./evalWorker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e: MessageEvent<WorkerResponse>) => {
       const r = e.data;
       if (r.id !== this.latest[r.kind]) return;
       if (r.kind === 'evaluate') {
-        this.onEvaluated(
-          r.ok ? { ok: true, view: r.view, ms: r.ms } : { ok: false, error: r.error },
-        );
+        if (!r.ok) return this.onEvaluated({ ok: false, error: r.error });
+        const view = applyUpdate(this.currentView(), r.update);
+        // The page no longer has what the update builds on: ask for the whole view.
+        if (!view) return this.resendWhole();
+        this.onEvaluated({ ok: true, view, ms: r.ms });
       } else if (r.kind === 'lint') {
         if (r.ok) this.onLinted(r.lints);
       } else {
@@ -49,8 +57,22 @@ export class EvaluationBridge {
 
   /** Starts evaluating; any earlier evaluation still running becomes stale. */
   evaluate(source: ScenarioSource, rules: readonly RuleDraft[]): void {
+    this.startEvaluate(source, rules, viewBase(this.currentView()));
+  }
+
+  private startEvaluate(
+    source: ScenarioSource,
+    rules: readonly RuleDraft[],
+    base: ReturnType<typeof viewBase>,
+  ): void {
     this.latest.evaluate += 1;
-    this.send({ kind: 'evaluate', id: this.latest.evaluate, source, rules });
+    this.lastEvaluate = { source, rules };
+    this.send({ kind: 'evaluate', id: this.latest.evaluate, source, rules, base });
+  }
+
+  private resendWhole(): void {
+    if (this.lastEvaluate)
+      this.startEvaluate(this.lastEvaluate.source, this.lastEvaluate.rules, null);
   }
 
   /** Starts linting the rules on the source; an earlier lint becomes stale. */

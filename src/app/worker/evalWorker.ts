@@ -1,7 +1,12 @@
 // The Web Worker that runs the simulator (or parses imported series) and the engine off the page's main thread. The newest
 // prepared scenario is kept, so editing a rule does not simulate the cluster again.
 import { explainInstant } from '../../promql/index.ts';
-import { evaluateView, prepareSource, type PreparedScenario } from '../model/evaluateView.ts';
+import {
+  evaluateView,
+  prepareSource,
+  toUpdate,
+  type PreparedScenario,
+} from '../model/evaluateView.ts';
 import type { ScenarioSource } from '../model/source.ts';
 import { lintRule, type RuleLint } from '../model/ruleLint.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
@@ -29,7 +34,7 @@ scope.onmessage = (e) => {
         kind: 'evaluate',
         id: req.id,
         ok: true,
-        view,
+        update: toUpdate(view, req.base),
         ms: performance.now() - started,
       });
     } else if (req.kind === 'lint') {

@@ -4,7 +4,7 @@
 import type { ExplainNode } from '../../promql/index.ts';
 import type { ScenarioSource } from '../model/source.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
-import type { ViewModel } from '../model/evaluateView.ts';
+import type { ViewBase, ViewUpdate } from '../model/evaluateView.ts';
 import type { RuleLint } from '../model/ruleLint.ts';
 
 /** A request to the worker. */
@@ -14,6 +14,8 @@ export type WorkerRequest =
       readonly id: number;
       readonly source: ScenarioSource;
       readonly rules: readonly RuleDraft[];
+      /** What the page already shows, left out of the answer. */
+      readonly base: ViewBase | null;
     }
   | {
       readonly kind: 'lint';
@@ -35,7 +37,7 @@ export type WorkerResponse =
       readonly kind: 'evaluate';
       readonly id: number;
       readonly ok: true;
-      readonly view: ViewModel;
+      readonly update: ViewUpdate;
       readonly ms: number;
     }
   | { readonly kind: 'explain'; readonly id: number; readonly ok: true; readonly tree: ExplainNode }

@@ -42,6 +42,10 @@ const STEP_MS = 60_000;
 // `--source=sim` takes the cluster's series from the simulator (src/sim) instead of
 // bench/etcdCluster.ts: more series (1074, 6.1M samples), the simulator's own incidents.
 const source = process.argv.includes('--source=sim') ? 'sim' : 'synthetic';
+// `--no-promtool` times our engine only (no promtool run, no ratio, no agreement check);
+// `--no-sim` leaves out bench/sim.bench.ts. Both are for profiling and quick iterations.
+const runPromtool = !process.argv.includes('--no-promtool');
+const runSimulator = !process.argv.includes('--no-sim');
 
 // The scenario of bench/sim.bench.ts: a crash, a partition and leader churn over 24h.
 const simScenario: SimScenario = {
@@ -189,6 +193,7 @@ async function benchEtcdMixin(): Promise<void> {
       `total with the store ${fmtTime({ ms: oursTotal, cpuMs: oursCpu })}`,
   );
 
+  if (!runPromtool) return;
   // promtool: the same evaluations as instant queries in one test file, one process.
   const scenario: Scenario = {
     intervalMs: o.scrapeIntervalMs,
@@ -264,4 +269,4 @@ console.log(
     `${new Date().toISOString()}\n`,
 );
 await benchEtcdMixin();
-benchSimulator();
+if (runSimulator) benchSimulator();

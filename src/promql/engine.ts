@@ -242,13 +242,8 @@ export class Evaluator {
           ? firstAtOrAfter(s.ts, rangeStart)
           : lastAtOrBefore(s.ts, rangeStart) + 1;
       if (hi < lo) continue;
-      let hasStale = false;
-      for (let i = lo; i <= hi; i++) {
-        if (s.stale[i]) {
-          hasStale = true;
-          break;
-        }
-      }
+      const sb = s.staleBefore;
+      const hasStale = sb !== null && sb[hi + 1]! - sb[lo]! > 0;
       let ts: ArrayLike<number>;
       let values: ArrayLike<number>;
       if (!hasStale) {

@@ -16,7 +16,7 @@ import {
   goTanh,
 } from './gomath.ts';
 import { compileMatcherRegex } from './regex.ts';
-import { cachedDerived, compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
+import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
@@ -193,10 +193,30 @@ function linearRegression(s: MSeries, interceptTime: number): [number, number] {
     if (constY && i > 0 && y !== initY) constY = false;
     n += 1;
     const x = (s.ts[i]! - interceptTime) / 1000;
-    [sumX, cX] = kahanSumInc(x, sumX, cX);
-    [sumY, cY] = kahanSumInc(y, sumY, cY);
-    [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
-    [sumX2, cX2] = kahanSumInc(x * x, sumX2, cX2);
+    // kahanSumInc (mathx.ts) written out four times: this loop runs over every sample of every
+    // window, and the tuples the helper returns would be allocated per sample.
+    let t = sumX + x;
+    if (t === Infinity || t === -Infinity) cX = 0;
+    else if (Math.abs(sumX) >= Math.abs(x)) cX += sumX - t + x;
+    else cX += x - t + sumX;
+    sumX = t;
+    t = sumY + y;
+    if (t === Infinity || t === -Infinity) cY = 0;
+    else if (Math.abs(sumY) >= Math.abs(y)) cY += sumY - t + y;
+    else cY += y - t + sumY;
+    sumY = t;
+    const xy = x * y;
+    t = sumXY + xy;
+    if (t === Infinity || t === -Infinity) cXY = 0;
+    else if (Math.abs(sumXY) >= Math.abs(xy)) cXY += sumXY - t + xy;
+    else cXY += xy - t + sumXY;
+    sumXY = t;
+    const x2 = x * x;
+    t = sumX2 + x2;
+    if (t === Infinity || t === -Infinity) cX2 = 0;
+    else if (Math.abs(sumX2) >= Math.abs(x2)) cX2 += sumX2 - t + x2;
+    else cX2 += x2 - t + sumX2;
+    sumX2 = t;
   }
   if (constY) {
     if (!Number.isFinite(initY) && !Number.isNaN(initY)) return [NaN, NaN];
@@ -569,15 +589,27 @@ export function bucketQuantile(q: number, input: Bucket[]): [number, boolean] {
   return [start + (end - start) * (rank / count), forced];
 }
 
-/** A bucket's histogram: its labels without `le` and the metric name (cached per label set). */
-function bucketGroup(labels: Labels): { labels: Labels; key: string } {
-  return cachedDerived(labels, 'bucket-group', () => {
+/** A bucket's histogram: its labels without `le` and the metric name, and its parsed `le`. */
+interface BucketOf {
+  readonly labels: Labels;
+  readonly key: string;
+  readonly upper: number | null;
+}
+
+const bucketCache = new WeakMap<Labels, BucketOf>();
+
+/** The bucket a label set describes (cached per label set). */
+function bucketOf(labels: Labels): BucketOf {
+  let b = bucketCache.get(labels);
+  if (b === undefined) {
     const rest: Record<string, string> = { ...labels };
     delete rest['le'];
     delete rest['__name__'];
-    const out = makeLabels(rest);
-    return { labels: out, key: labelsKey(out) };
-  });
+    const group = makeLabels(rest);
+    b = { labels: group, key: labelsKey(group), upper: parseLe(labels['le']) };
+    bucketCache.set(labels, b);
+  }
+  return b;
 }
 
 function parseLe(text: string | undefined): number | null {
@@ -609,19 +641,20 @@ function histogramQuantileOf(
   });
   const groups = new Map<string, { labels: Labels; buckets: Bucket[]; name: string }>();
   for (const s of input) {
-    const upper = parseLe(s.labels['le']);
-    const name = s.labels['__name__'] ?? '';
+    const bucket = bucketOf(s.labels);
+    const upper = bucket.upper;
     if (upper === null) {
+      const name = s.labels['__name__'] ?? '';
       ctx.warn(
         vectorNode,
         `PromQL warning: bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${name}"`,
       );
       continue;
     }
-    const { labels, key } = bucketGroup(s.labels);
+    const { labels, key } = bucket;
     let g = groups.get(key);
     if (!g) {
-      g = { labels, buckets: [], name };
+      g = { labels, buckets: [], name: s.labels['__name__'] ?? '' };
       groups.set(key, g);
     }
     g.buckets.push({ upper, count: s.v });
@@ -724,7 +757,8 @@ function histogramFraction(args: EvalValue[], ctx: FuncContext): FuncResult {
   const upper = argScalar(args, 1);
   const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
   for (const s of argVector(args, 2)) {
-    const le = parseLe(s.labels['le']);
+    const bucket = bucketOf(s.labels);
+    const le = bucket.upper;
     if (le === null) {
       ctx.warn(
         ctx.call.args[2]!,
@@ -732,7 +766,7 @@ function histogramFraction(args: EvalValue[], ctx: FuncContext): FuncResult {
       );
       continue;
     }
-    const { labels, key } = bucketGroup(s.labels);
+    const { labels, key } = bucket;
     let g = groups.get(key);
     if (!g) {
       g = { labels, buckets: [] };

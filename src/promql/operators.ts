@@ -3,7 +3,7 @@
 import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
 import { formatFloatPlain, formatLabelsGo } from './format.ts';
-import { cachedDerived, compareStrings, makeLabels, type Labels } from './labels.ts';
+import { compareStrings, derivedCache, labelsKey, makeLabels, type Labels } from './labels.ts';
 import { goAtan2 } from './gomath.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
 import { xxhash64 } from './xxhash.ts';
@@ -64,9 +64,20 @@ export function scalarBinop(op: BinaryOp, l: number, r: number): [number, boolea
 
 /** The matching key of a label set for on(...)/ignoring(...). */
 export function matchSignature(labels: Labels, on: boolean, names: readonly string[]): string {
-  return cachedDerived(labels, `sig:${on ? 'on' : 'ig'}:${names.join('\xff')}`, () =>
-    computeSignature(labels, on, names),
-  );
+  return signatureOf(on, names)(labels);
+}
+
+/** matchSignature for one on(...)/ignoring(...) list, cached per label set. */
+function signatureOf(on: boolean, names: readonly string[]): (labels: Labels) => string {
+  const cache = derivedCache<string>(names, on ? 'sig:on' : 'sig:ignoring');
+  return (labels) => {
+    let sig = cache.get(labels);
+    if (sig === undefined) {
+      sig = computeSignature(labels, on, names);
+      cache.set(labels, sig);
+    }
+    return sig;
+  };
 }
 
 function computeSignature(labels: Labels, on: boolean, names: readonly string[]): string {
@@ -124,9 +135,10 @@ export function vectorBinop(
   let lhs = lhsIn;
   let rhs = rhsIn;
   if (m.card === 'one-to-many') [lhs, rhs] = [rhs, lhs];
+  const signature = signatureOf(m.on, m.labels);
   const rightSigs = new Map<string, VSample>();
   for (const rs of rhs) {
-    const sig = matchSignature(rs.labels, m.on, m.labels);
+    const sig = signature(rs.labels);
     const dup = rightSigs.get(sig);
     if (dup) {
       const side = m.card === 'one-to-many' ? 'left' : 'right';
@@ -140,7 +152,7 @@ export function vectorBinop(
   const matched = new Map<string, Set<string> | null>();
   const out: VSample[] = [];
   for (const ls of lhs) {
-    const sig = matchSignature(ls.labels, m.on, m.labels);
+    const sig = signature(ls.labels);
     const rs = rightSigs.get(sig);
     if (!rs) continue;
     let l = ls.v;
@@ -189,7 +201,8 @@ export function vectorBinop(
 /** and / or / unless between two instant vectors. */
 export function setBinop(e: BinaryExpr, lhs: VSample[], rhs: VSample[]): VSample[] {
   const m = e.matching!;
-  const sig = (s: VSample) => matchSignature(s.labels, m.on, m.labels);
+  const signature = signatureOf(m.on, m.labels);
+  const sig = (s: VSample) => signature(s.labels);
   switch (e.op) {
     case 'and': {
       if (lhs.length === 0 || rhs.length === 0) return [];
@@ -238,10 +251,48 @@ export function vectorScalarBinop(
   return out;
 }
 
+/** A label set's group under an aggregation's by/without list: its key and its labels. */
+interface GroupOf {
+  readonly key: string;
+  readonly labels: Labels;
+}
+
+/** The group of a label set for one by/without list, cached per label set. */
+function groupOf(grouping: readonly string[], without: boolean): (labels: Labels) => GroupOf {
+  const cache = derivedCache<GroupOf>(grouping, without ? 'group:without' : 'group:by');
+  // Equal groups share one label object, which keeps later per-label-set caches small.
+  const sharedCaches = without ? sharedWithout : sharedBy;
+  let shared = sharedCaches.get(grouping);
+  if (!shared) {
+    shared = new Map();
+    sharedCaches.set(grouping, shared);
+  }
+  const interned = shared;
+  return (labels) => {
+    let g = cache.get(labels);
+    if (g === undefined) {
+      const key = computeGroupingKey(labels, grouping, without);
+      let out = interned.get(key);
+      if (!out) {
+        out = computeGroupLabels(labels, grouping, without);
+        interned.set(key, out);
+      }
+      g = { key, labels: out };
+      cache.set(labels, g);
+    }
+    return g;
+  };
+}
+
+const sharedBy = new WeakMap<readonly string[], Map<string, Labels>>();
+const sharedWithout = new WeakMap<readonly string[], Map<string, Labels>>();
+
 function groupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
-  return cachedDerived(labels, `gk:${without ? 'w' : 'b'}:${grouping.join('\xff')}`, () =>
-    computeGroupingKey(labels, grouping, without),
-  );
+  return groupOf(grouping, without)(labels).key;
+}
+
+function groupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
+  return groupOf(grouping, without)(labels).labels;
 }
 
 function computeGroupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
@@ -258,12 +309,6 @@ function computeGroupingKey(labels: Labels, grouping: readonly string[], without
     out += n + '\xff' + labels[n] + '\xfe';
   }
   return out;
-}
-
-function groupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
-  return cachedDerived(labels, `gl:${without ? 'w' : 'b'}:${grouping.join('\xff')}`, () =>
-    computeGroupLabels(labels, grouping, without),
-  );
 }
 
 function computeGroupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
@@ -319,12 +364,13 @@ export function aggregate(
   }
   const groups = new Map<string, Group>();
   const order: Group[] = [];
+  const groupOfLabels = groupOf(e.grouping, e.without);
   for (const s of samples) {
-    const key = groupingKey(s.labels, e.grouping, e.without);
+    const { key, labels } = groupOfLabels(s.labels);
     let g = groups.get(key);
     if (!g) {
       g = {
-        labels: groupLabels(s.labels, e.grouping, e.without),
+        labels,
         dropName: s.dropName === true,
         count: 1,
         value: s.v,
@@ -512,7 +558,17 @@ const utf8 = new TextEncoder();
 
 /** Prometheus's labels.Hash(): XXH64 over name, 0xff, value, 0xff for each label in order. */
 export function labelsHash(labels: Labels): bigint {
-  return cachedDerived(labels, 'xxhash', () => {
+  const hit = hashCache.get(labels);
+  if (hit !== undefined) return hit;
+  const h = computeLabelsHash(labels);
+  hashCache.set(labels, h);
+  return h;
+}
+
+const hashCache = new WeakMap<Labels, bigint>();
+
+function computeLabelsHash(labels: Labels): bigint {
+  {
     const parts: Uint8Array[] = [];
     let size = 0;
     for (const k of Object.keys(labels).sort(compareStrings)) {
@@ -528,7 +584,7 @@ export function labelsHash(labels: Labels): bigint {
       off += b.length;
     }
     return xxhash64(buf);
-  });
+  }
 }
 
 const sep = Uint8Array.of(0xff);

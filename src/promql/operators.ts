@@ -3,7 +3,7 @@
 import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
 import { formatFloatPlain, formatLabelsGo } from './format.ts';
-import { compareStrings, derivedCache, labelsKey, makeLabels, type Labels } from './labels.ts';
+import { compareStrings, derivedCache, makeLabels, type Labels } from './labels.ts';
 import { goAtan2 } from './gomath.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
 import { xxhash64 } from './xxhash.ts';

@@ -94,9 +94,6 @@ const counterSuffix = /(_total|_sum|_count|_bucket)$/;
 function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
   return (args, ctx) => {
     const m = argMatrix(args, 0);
-    const rangeStart = m.rangeStart;
-    const rangeEnd = m.rangeEnd;
-    const rangeSeconds = (rangeEnd - rangeStart) / 1000;
     const out: VSample[] = [];
     for (const s of m.series) {
       const n = s.ts.length;
@@ -114,69 +111,105 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
         );
       }
       if (n < 2) continue;
-      const first = s.vs[0]!;
-      const last = s.vs[n - 1]!;
-      let result = last - first;
-      if (isCounter) {
-        let prev = first;
-        for (let i = 1; i < n; i++) {
-          const cur = s.vs[i]!;
-          if (cur < prev) result += prev;
-          prev = cur;
-        }
-      }
-      const firstT = s.ts[0]!;
-      const lastT = s.ts[n - 1]!;
-      let toStart = (firstT - rangeStart) / 1000;
-      let toEnd = (rangeEnd - lastT) / 1000;
-      const sampled = (lastT - firstT) / 1000;
-      const avgGap = sampled / (n - 1);
-      const threshold = avgGap * 1.1;
-      let factor: number;
-      if (ctx.compat === 'v2') {
-        // Prometheus 2.x caps the start gap at the zero point before the threshold check.
-        if (isCounter && result > 0 && first >= 0) {
-          const toZero = sampled * (first / result);
-          if (toZero < toStart) toStart = toZero;
-        }
-        let interval = sampled;
-        interval += toStart < threshold ? toStart : avgGap / 2;
-        interval += toEnd < threshold ? toEnd : avgGap / 2;
-        factor = interval / sampled;
-      } else {
-        if (toStart >= threshold) toStart = avgGap / 2;
-        if (isCounter) {
-          let toZero = toStart;
-          if (result > 0 && first >= 0) toZero = sampled * (first / result);
-          if (toZero < toStart) toStart = toZero;
-        }
-        if (toEnd >= threshold) toEnd = avgGap / 2;
-        factor = (sampled + toStart + toEnd) / sampled;
-      }
-      if (isRate) factor /= rangeSeconds;
-      out.push({ labels: s.labels, dropName: true, v: result * factor });
+      const v = extrapolate(s.ts, s.vs, 0, n - 1, m.rangeStart, m.rangeEnd, isCounter, isRate, ctx);
+      out.push({ labels: s.labels, dropName: true, v });
     }
     return vec(out);
   };
 }
 
+/** extrapolatedRate's value over samples lo..hi (at least two) of a window. */
+function extrapolate(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  rangeStart: number,
+  rangeEnd: number,
+  isCounter: boolean,
+  isRate: boolean,
+  ctx: { readonly compat: 'v3' | 'v2' },
+): number {
+  const n = hi - lo + 1;
+  const rangeSeconds = (rangeEnd - rangeStart) / 1000;
+  const first = vs[lo]!;
+  const last = vs[hi]!;
+  let result = last - first;
+  if (isCounter) {
+    let prev = first;
+    for (let i = lo + 1; i <= hi; i++) {
+      const cur = vs[i]!;
+      if (cur < prev) result += prev;
+      prev = cur;
+    }
+  }
+  const firstT = ts[lo]!;
+  const lastT = ts[hi]!;
+  let toStart = (firstT - rangeStart) / 1000;
+  let toEnd = (rangeEnd - lastT) / 1000;
+  const sampled = (lastT - firstT) / 1000;
+  const avgGap = sampled / (n - 1);
+  const threshold = avgGap * 1.1;
+  let factor: number;
+  if (ctx.compat === 'v2') {
+    // Prometheus 2.x caps the start gap at the zero point before the threshold check.
+    if (isCounter && result > 0 && first >= 0) {
+      const toZero = sampled * (first / result);
+      if (toZero < toStart) toStart = toZero;
+    }
+    let interval = sampled;
+    interval += toStart < threshold ? toStart : avgGap / 2;
+    interval += toEnd < threshold ? toEnd : avgGap / 2;
+    factor = interval / sampled;
+  } else {
+    if (toStart >= threshold) toStart = avgGap / 2;
+    if (isCounter) {
+      let toZero = toStart;
+      if (result > 0 && first >= 0) toZero = sampled * (first / result);
+      if (toZero < toStart) toStart = toZero;
+    }
+    if (toEnd >= threshold) toEnd = avgGap / 2;
+    factor = (sampled + toStart + toEnd) / sampled;
+  }
+  if (isRate) factor /= rangeSeconds;
+  return result * factor;
+}
+
 /** Mirrors instantValue in functions.go (irate, idelta). */
 function instantValue(isRate: boolean): FuncImpl {
-  return overTime((s) => {
-    const n = s.ts.length;
-    if (n < 2) return null;
-    const last = s.vs[n - 1]!;
-    const prev = s.vs[n - 2]!;
-    let result = isRate && last < prev ? last : last - prev;
-    const interval = s.ts[n - 1]! - s.ts[n - 2]!;
-    if (interval === 0) return null;
-    if (isRate) result /= interval / 1000;
-    return result;
-  });
+  return overTime((s) => instantValueOf(s.ts, s.vs, s.ts.length - 1, isRate));
+}
+
+/** instantValue over the last two samples up to hi; null when there is no result. */
+function instantValueOf(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  hi: number,
+  isRate: boolean,
+): number | null {
+  if (hi < 1) return null;
+  const last = vs[hi]!;
+  const prev = vs[hi - 1]!;
+  let result = isRate && last < prev ? last : last - prev;
+  const interval = ts[hi]! - ts[hi - 1]!;
+  if (interval === 0) return null;
+  if (isRate) result /= interval / 1000;
+  return result;
 }
 
 /** Least-squares regression as in functions.go's linearRegression. */
 function linearRegression(s: MSeries, interceptTime: number): [number, number] {
+  return linearRegressionOf(s.ts, s.vs, 0, s.ts.length - 1, interceptTime);
+}
+
+/** linearRegression over samples lo..hi. */
+function linearRegressionOf(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  interceptTime: number,
+): [number, number] {
   let n = 0;
   let sumX = 0;
   let cX = 0;
@@ -186,13 +219,13 @@ function linearRegression(s: MSeries, interceptTime: number): [number, number] {
   let cXY = 0;
   let sumX2 = 0;
   let cX2 = 0;
-  const initY = s.vs[0]!;
+  const initY = vs[lo]!;
   let constY = true;
-  for (let i = 0; i < s.ts.length; i++) {
-    const y = s.vs[i]!;
-    if (constY && i > 0 && y !== initY) constY = false;
+  for (let i = lo; i <= hi; i++) {
+    const y = vs[i]!;
+    if (constY && i > lo && y !== initY) constY = false;
     n += 1;
-    const x = (s.ts[i]! - interceptTime) / 1000;
+    const x = (ts[i]! - interceptTime) / 1000;
     // kahanSumInc (mathx.ts) written out four times: this loop runs over every sample of every
     // window, and the tuples the helper returns would be allocated per sample.
     let t = sumX + x;
@@ -1040,6 +1073,69 @@ const impls: Record<string, FuncImpl> = {
   month: dateFunction((d) => d.getUTCMonth() + 1),
   year: dateFunction((d) => d.getUTCFullYear()),
 };
+
+/**
+ * A range function's value over samples lo..hi (hi >= lo, no staleness markers) of one series'
+ * window, for the range evaluation's sliding windows; null where the function has no output.
+ */
+export type WindowKernel = (
+  ts: Float64Array,
+  vs: Float64Array,
+  lo: number,
+  hi: number,
+  rangeStart: number,
+  rangeEnd: number,
+  t: number,
+) => number | null;
+
+/**
+ * The window kernel of a function (the same arithmetic as its implementation above), given its
+ * constant scalar arguments; null for functions without one, or where the function would raise
+ * infos per series (rate over a name that does not look like a counter, in v3).
+ */
+export function windowKernel(
+  name: string,
+  compat: 'v3' | 'v2',
+  metricName: string | undefined,
+  scalars: readonly number[],
+): WindowKernel | null {
+  const ctx = { compat };
+  const counterLike = compat === 'v2' || metricName === undefined || counterSuffix.test(metricName);
+  switch (name) {
+    case 'rate':
+    case 'increase':
+    case 'delta': {
+      const isCounter = name !== 'delta';
+      const isRate = name === 'rate';
+      if (isCounter && !counterLike) return null;
+      return (ts, vs, lo, hi, rangeStart, rangeEnd) =>
+        hi > lo ? extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx) : null;
+    }
+    case 'irate':
+    case 'idelta': {
+      const isRate = name === 'irate';
+      return (ts, vs, lo, hi) => (hi > lo ? instantValueOf(ts, vs, hi, isRate) : null);
+    }
+    case 'deriv':
+      return (ts, vs, lo, hi) => (hi > lo ? linearRegressionOf(ts, vs, lo, hi, ts[lo]!)[0] : null);
+    case 'predict_linear': {
+      const duration = scalars[0] ?? NaN;
+      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, t) => {
+        if (hi === lo) return null;
+        const [slope, intercept] = linearRegressionOf(ts, vs, lo, hi, t);
+        return slope * duration + intercept;
+      };
+    }
+    case 'last_over_time':
+      return (_ts, vs, _lo, hi) => vs[hi]!;
+    case 'count_over_time':
+      return (_ts, _vs, lo, hi) => hi - lo + 1;
+    case 'present_over_time':
+      return () => 1;
+    default:
+      return null;
+  }
+}
 
 /** Calls a function implementation; errors it raises are positioned at the call. */
 export function callFunction(name: string, args: EvalValue[], ctx: FuncContext): FuncResult {

@@ -71,6 +71,8 @@ export class Evaluator {
   /** How many subqueries the current evaluation is inside (their steps are off the grid). */
   private subqueryDepth = 0;
   private readonly rangeCalls = new Map<Call, RangeCall | null>();
+  /** Each node's last output found free of duplicate label sets (see checkUnique). */
+  private readonly uniqueOutputs = new Map<Expr, readonly Labels[]>();
 
   constructor(
     readonly store: SeriesStore,
@@ -740,11 +742,41 @@ export class Evaluator {
    */
   settle(node: Expr, samples: VSample[]): VSample[] {
     if (this.delayedNameRemoval) return samples;
-    const out = samples.map((s) =>
-      s.dropName ? { labels: dropMetricName(s.labels), v: s.v, st: s.st } : s,
-    );
-    checkDuplicates(node, out);
+    let out = samples;
+    for (let i = 0; i < samples.length; i++) {
+      if (samples[i]!.dropName) {
+        out = samples.map((s) =>
+          s.dropName ? { labels: dropMetricName(s.labels), v: s.v, st: s.st } : s,
+        );
+        break;
+      }
+    }
+    this.checkUnique(node, out);
     return out;
+  }
+
+  /**
+   * checkDuplicates, skipped when a node yields the very label objects of its last checked
+   * output in the same order (a range query's steps mostly do: derived label sets are cached).
+   */
+  private checkUnique(node: Expr, samples: VSample[]): void {
+    if (samples.length < 2) return;
+    const last = this.uniqueOutputs.get(node);
+    if (last !== undefined && last.length === samples.length) {
+      let same = true;
+      for (let i = 0; i < samples.length; i++) {
+        if (last[i] !== samples[i]!.labels) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+    checkDuplicates(node, samples);
+    this.uniqueOutputs.set(
+      node,
+      samples.map((s) => s.labels),
+    );
   }
 
   /** Applies delayed name removal to a query's final vector. */

@@ -106,6 +106,24 @@ function matchedLabels(labels: Labels, m: VectorMatching): Labels {
 }
 
 function resultMetric(lhs: Labels, rhs: Labels, m: VectorMatching, dropName: boolean): Labels {
+  // Without group_x(...) labels the result depends on the left side only: cached per label set,
+  // since a range query meets the same pairs at every step.
+  if (m.include.length > 0) return computeResultMetric(lhs, rhs, m, dropName);
+  const cache = derivedCache<Labels>(m, dropName ? 'result:drop-name' : 'result:keep-name');
+  let out = cache.get(lhs);
+  if (out === undefined) {
+    out = computeResultMetric(lhs, rhs, m, dropName);
+    cache.set(lhs, out);
+  }
+  return out;
+}
+
+function computeResultMetric(
+  lhs: Labels,
+  rhs: Labels,
+  m: VectorMatching,
+  dropName: boolean,
+): Labels {
   const out: Record<string, string> = { ...lhs };
   if (dropName) delete out['__name__'];
   if (m.card === 'one-to-one') {
@@ -150,6 +168,7 @@ export function vectorBinop(
     rightSigs.set(sig, rs);
   }
   const matched = new Map<string, Set<string> | null>();
+  const drop = dropsName(e.op, e.bool, opts.compat);
   const out: VSample[] = [];
   for (const ls of lhs) {
     const sig = signature(ls.labels);
@@ -162,21 +181,10 @@ export function vectorBinop(
     const seen = matched.get(sig);
     // Prometheus 3 detects one-to-one matching errors even for samples a comparison filters
     // out; Prometheus 2 only once a second sample survives the filter.
-    const checkOneToOne = () => {
-      if (m.card !== 'one-to-one') return;
-      if (seen !== undefined) {
-        throw new EvalError(
-          e,
-          'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
-        );
-      }
-      matched.set(sig, null);
-    };
-    if (opts.compat === 'v3') checkOneToOne();
+    if (opts.compat === 'v3' && m.card === 'one-to-one') checkOneToOne(e, matched, sig, seen);
     if (!e.bool && !keep) continue;
-    if (opts.compat === 'v2') checkOneToOne();
+    if (opts.compat === 'v2' && m.card === 'one-to-one') checkOneToOne(e, matched, sig, seen);
     const v = e.bool ? (keep ? 1 : 0) : raw;
-    const drop = dropsName(e.op, e.bool, opts.compat);
     // With delayed name removal the name stays (marked) until the end of the query.
     const metric = resultMetric(ls.labels, rs.labels, m, drop && !opts.delayedNameRemoval);
     if (m.card !== 'one-to-one') {
@@ -196,6 +204,22 @@ export function vectorBinop(
     out.push({ labels: metric, v, dropName: drop || ls.dropName === true });
   }
   return out;
+}
+
+/** Fails when a one-to-one match group meets a second left-hand sample. */
+function checkOneToOne(
+  e: BinaryExpr,
+  matched: Map<string, Set<string> | null>,
+  sig: string,
+  seen: Set<string> | null | undefined,
+): void {
+  if (seen !== undefined) {
+    throw new EvalError(
+      e,
+      'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+    );
+  }
+  matched.set(sig, null);
 }
 
 /** and / or / unless between two instant vectors. */
@@ -337,6 +361,9 @@ interface Group {
   samples: VSample[];
 }
 
+// The (never written) sample list of groups of aggregations other than quantile.
+const noSamples: VSample[] = [];
+
 /** Hooks the aggregation needs from the evaluator (warnings). */
 export interface AggregateContext {
   readonly compat: 'v3' | 'v2';
@@ -377,7 +404,7 @@ export function aggregate(
         kahanC: 0,
         mean: s.v,
         incremental: false,
-        samples: [s],
+        samples: op === 'quantile' ? [s] : noSamples,
       };
       groups.set(key, g);
       order.push(g);

@@ -63,12 +63,15 @@ export function seriesPoints(
   intervalMs: number,
   cutoffMs = Infinity,
 ): SamplePoint[] {
+  // A plain loop: the benchmark reads 2.7M tokens through here into the engine's store.
   const points: SamplePoint[] = [];
-  series.values.forEach((token, i) => {
+  const values = series.values;
+  for (let i = 0; i < values.length; i++) {
     const t = i * intervalMs;
-    const v = parseValueToken(token);
-    if (v !== undefined && t <= cutoffMs) points.push([t, v]);
-  });
+    if (t > cutoffMs) break;
+    const v = parseValueToken(values[i]!);
+    if (v !== undefined) points.push([t, v]);
+  }
   return points;
 }
 

@@ -499,6 +499,9 @@ export class Evaluator {
       info: (pos, message) => (notes[k] ??= []).push({ pos, message }),
     };
     const offset = arg.selector.offset;
+    const range = arg.range;
+    const start = this.start;
+    const step = this.step;
     const closed = this.compat === 'v2';
     const one: MSeries[] = [{ labels: {}, ts: [], vs: [] }];
     const matrix: EvalValue & { kind: 'matrix' } = {
@@ -525,9 +528,9 @@ export class Evaluator {
       let lo = 0;
       let hi = -1;
       for (k = 0; k < steps; k++) {
-        const t = this.start + k * this.step;
+        const t = start + k * step;
         const rangeEnd = t - offset;
-        const rangeStart = rangeEnd - arg.range;
+        const rangeStart = rangeEnd - range;
         while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
         // v3 windows are left-open, v2 windows left-closed.
         if (closed) while (lo < len && ts[lo]! < rangeStart) lo++;
@@ -536,10 +539,8 @@ export class Evaluator {
         const clean = sb === null || sb[hi + 1]! - sb[lo]! === 0;
         if (clean && kernel !== null) {
           windowSamples[k] = windowSamples[k]! + (hi - lo + 1);
-          const v = kernel(ts, s.vs, lo, hi, rangeStart, rangeEnd, t);
-          if (v === null) continue;
-          vals[k * n + i] = v;
-          present[k * n + i] = 1;
+          const at = k * n + i;
+          if (kernel(ts, s.vs, lo, hi, rangeStart, rangeEnd, t, vals, at)) present[at] = 1;
           continue;
         }
         let w: MSeries;

@@ -1075,8 +1075,10 @@ const impls: Record<string, FuncImpl> = {
 };
 
 /**
- * A range function's value over samples lo..hi (hi >= lo, no staleness markers) of one series'
- * window, for the range evaluation's sliding windows; null where the function has no output.
+ * A range function over samples lo..hi (hi >= lo, no staleness markers) of one series' window,
+ * for the range evaluation's sliding windows: writes the value to out[at] and returns true, or
+ * returns false where the function has no output. (Writing instead of returning keeps the value
+ * unboxed.)
  */
 export type WindowKernel = (
   ts: Float64Array,
@@ -1086,7 +1088,9 @@ export type WindowKernel = (
   rangeStart: number,
   rangeEnd: number,
   t: number,
-) => number | null;
+  out: Float64Array,
+  at: number,
+) => boolean;
 
 /**
  * The window kernel of a function (the same arithmetic as its implementation above), given its
@@ -1108,30 +1112,53 @@ export function windowKernel(
       const isCounter = name !== 'delta';
       const isRate = name === 'rate';
       if (isCounter && !counterLike) return null;
-      return (ts, vs, lo, hi, rangeStart, rangeEnd) =>
-        hi > lo ? extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx) : null;
+      return (ts, vs, lo, hi, rangeStart, rangeEnd, _t, out, at) => {
+        if (hi === lo) return false;
+        out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx);
+        return true;
+      };
     }
     case 'irate':
     case 'idelta': {
       const isRate = name === 'irate';
-      return (ts, vs, lo, hi) => (hi > lo ? instantValueOf(ts, vs, hi, isRate) : null);
+      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        if (hi === lo) return false;
+        const v = instantValueOf(ts, vs, hi, isRate);
+        if (v === null) return false;
+        out[at] = v;
+        return true;
+      };
     }
     case 'deriv':
-      return (ts, vs, lo, hi) => (hi > lo ? linearRegressionOf(ts, vs, lo, hi, ts[lo]!)[0] : null);
+      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        if (hi === lo) return false;
+        out[at] = linearRegressionOf(ts, vs, lo, hi, ts[lo]!)[0];
+        return true;
+      };
     case 'predict_linear': {
       const duration = scalars[0] ?? NaN;
-      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, t) => {
-        if (hi === lo) return null;
+      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, t, out, at) => {
+        if (hi === lo) return false;
         const [slope, intercept] = linearRegressionOf(ts, vs, lo, hi, t);
-        return slope * duration + intercept;
+        out[at] = slope * duration + intercept;
+        return true;
       };
     }
     case 'last_over_time':
-      return (_ts, vs, _lo, hi) => vs[hi]!;
+      return (_ts, vs, _lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        out[at] = vs[hi]!;
+        return true;
+      };
     case 'count_over_time':
-      return (_ts, _vs, lo, hi) => hi - lo + 1;
+      return (_ts, _vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        out[at] = hi - lo + 1;
+        return true;
+      };
     case 'present_over_time':
-      return () => 1;
+      return (_ts, _vs, _lo, _hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        out[at] = 1;
+        return true;
+      };
     default:
       return null;
   }

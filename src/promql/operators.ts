@@ -62,6 +62,26 @@ export function scalarBinop(op: BinaryOp, l: number, r: number): [number, boolea
   }
 }
 
+/** A comparison operator's outcome, as scalarBinop's keep. */
+function compare(op: BinaryOp, l: number, r: number): boolean {
+  switch (op) {
+    case '==':
+      return l === r;
+    case '!=':
+      return l !== r;
+    case '>':
+      return l > r;
+    case '<':
+      return l < r;
+    case '>=':
+      return l >= r;
+    case '<=':
+      return l <= r;
+    default:
+      return scalarBinop(op, l, r)[1];
+  }
+}
+
 /** The matching key of a label set for on(...)/ignoring(...). */
 export function matchSignature(labels: Labels, on: boolean, names: readonly string[]): string {
   return signatureOf(on, names)(labels);
@@ -258,10 +278,22 @@ export function vectorScalarBinop(
   const out: VSample[] = [];
   const comparison = isComparisonOp(e.op);
   const drop = dropsName(e.op, e.bool, opts.compat);
+  if (comparison && !e.bool && !scalarOnLeft) {
+    // A filter such as `x > 0.15`: the sample is kept as it is (the common alerting shape).
+    for (const s of samples) {
+      if (compare(e.op, s.v, scalar)) {
+        out.push({ labels: s.labels, v: s.v, dropName: drop || s.dropName === true });
+      }
+    }
+    return out;
+  }
   for (const s of samples) {
     let l = s.v;
     let r = scalar;
-    if (scalarOnLeft) [l, r] = [r, l];
+    if (scalarOnLeft) {
+      l = scalar;
+      r = s.v;
+    }
     let [v, keep] = scalarBinop(e.op, l, r);
     // The vector's value is the output of a comparison even when the scalar is on the left.
     if (comparison && scalarOnLeft) v = r;
@@ -279,37 +311,52 @@ export function vectorScalarBinop(
 interface GroupOf {
   readonly key: string;
   readonly labels: Labels;
+  /** A small number, distinct for each group of one by/without list. */
+  readonly id: number;
+}
+
+/** Every group of one by/without list met so far, by key. */
+interface Groups {
+  readonly byKey: Map<string, GroupOf>;
+  /** Scratch for aggregate(): the group's accumulator in the current call, by id. */
+  readonly slots: (Group | undefined)[];
 }
 
 /** The group of a label set for one by/without list, cached per label set. */
 function groupOf(grouping: readonly string[], without: boolean): (labels: Labels) => GroupOf {
-  const cache = derivedCache<GroupOf>(grouping, without ? 'group:without' : 'group:by');
-  // Equal groups share one label object, which keeps later per-label-set caches small.
-  const sharedCaches = without ? sharedWithout : sharedBy;
-  let shared = sharedCaches.get(grouping);
-  if (!shared) {
-    shared = new Map();
-    sharedCaches.set(grouping, shared);
-  }
-  const interned = shared;
-  return (labels) => {
-    let g = cache.get(labels);
-    if (g === undefined) {
-      const key = computeGroupingKey(labels, grouping, without);
-      let out = interned.get(key);
-      if (!out) {
-        out = computeGroupLabels(labels, grouping, without);
-        interned.set(key, out);
-      }
-      g = { key, labels: out };
-      cache.set(labels, g);
-    }
-    return g;
-  };
+  return groupsOf(grouping, without).lookup;
 }
 
-const sharedBy = new WeakMap<readonly string[], Map<string, Labels>>();
-const sharedWithout = new WeakMap<readonly string[], Map<string, Labels>>();
+const groupsBy = new WeakMap<readonly string[], Groups & { lookup: (l: Labels) => GroupOf }>();
+const groupsWithout = new WeakMap<readonly string[], Groups & { lookup: (l: Labels) => GroupOf }>();
+
+function groupsOf(
+  grouping: readonly string[],
+  without: boolean,
+): Groups & { lookup: (labels: Labels) => GroupOf } {
+  const all = without ? groupsWithout : groupsBy;
+  let g = all.get(grouping);
+  if (g) return g;
+  const cache = new WeakMap<Labels, GroupOf>();
+  const byKey = new Map<string, GroupOf>();
+  const lookup = (labels: Labels): GroupOf => {
+    let hit = cache.get(labels);
+    if (hit === undefined) {
+      const key = computeGroupingKey(labels, grouping, without);
+      // Equal groups share one object (and label set), which keeps later caches small.
+      hit = byKey.get(key);
+      if (!hit) {
+        hit = { key, labels: computeGroupLabels(labels, grouping, without), id: byKey.size };
+        byKey.set(key, hit);
+      }
+      cache.set(labels, hit);
+    }
+    return hit;
+  };
+  g = { byKey, slots: [], lookup };
+  all.set(grouping, g);
+  return g;
+}
 
 function groupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
   return groupOf(grouping, without)(labels).key;
@@ -351,6 +398,7 @@ function computeGroupLabels(labels: Labels, grouping: readonly string[], without
 }
 
 interface Group {
+  id: number;
   labels: Labels;
   dropName: boolean;
   count: number;
@@ -389,14 +437,32 @@ export function aggregate(
       ctx.warn(`PromQL warning: quantile value should be between 0 and 1, got ${fmtG(q)}`);
     }
   }
-  const groups = new Map<string, Group>();
   const order: Group[] = [];
-  const groupOfLabels = groupOf(e.grouping, e.without);
+  const { lookup, slots } = groupsOf(e.grouping, e.without);
+  // slots[id] is this call's accumulator of group id once order holds it (cleared on return).
+  try {
+    return aggregateGroups(e, samples, param, ctx, lookup, slots, order);
+  } finally {
+    for (const g of order) slots[g.id] = undefined;
+  }
+}
+
+function aggregateGroups(
+  e: Aggregation,
+  samples: VSample[],
+  param: number | string | null,
+  ctx: AggregateContext,
+  lookup: (labels: Labels) => GroupOf,
+  slots: (Group | undefined)[],
+  order: Group[],
+): VSample[] {
+  const op = e.op;
   for (const s of samples) {
-    const { key, labels } = groupOfLabels(s.labels);
-    let g = groups.get(key);
+    const { id, labels } = lookup(s.labels);
+    let g = slots[id];
     if (!g) {
       g = {
+        id,
         labels,
         dropName: s.dropName === true,
         count: 1,
@@ -406,7 +472,7 @@ export function aggregate(
         incremental: false,
         samples: op === 'quantile' ? [s] : noSamples,
       };
-      groups.set(key, g);
+      slots[id] = g;
       order.push(g);
       if (op !== 'stddev' && op !== 'stdvar') continue;
       if (ctx.compat === 'v2') {

@@ -569,59 +569,6 @@ interface Bucket {
   count: number;
 }
 
-/** Mirrors BucketQuantile in promql/quantile.go; returns [value, forcedMonotonic]. */
-export function bucketQuantile(q: number, input: Bucket[]): [number, boolean] {
-  if (Number.isNaN(q)) return [NaN, false];
-  if (q < 0) return [-Infinity, false];
-  if (q > 1) return [Infinity, false];
-  const sorted = input.slice().sort((a, b) => a.upper - b.upper);
-  if (sorted.length === 0 || sorted[sorted.length - 1]!.upper !== Infinity) return [NaN, false];
-  const buckets: Bucket[] = [];
-  for (const b of sorted) {
-    const last = buckets[buckets.length - 1];
-    if (last && last.upper === b.upper) last.count += b.count;
-    else buckets.push({ ...b });
-  }
-  let forced = false;
-  let prev = buckets[0]!.count;
-  for (let i = 1; i < buckets.length; i++) {
-    const cur = buckets[i]!.count;
-    if (cur === prev) continue;
-    if (almostEqual(prev, cur, 1e-12)) {
-      buckets[i]!.count = prev;
-      continue;
-    }
-    if (cur < prev) {
-      buckets[i]!.count = prev;
-      forced = true;
-      continue;
-    }
-    prev = cur;
-  }
-  if (buckets.length < 2) return [NaN, forced];
-  const observations = buckets[buckets.length - 1]!.count;
-  if (observations === 0) return [NaN, forced];
-  let rank = q * observations;
-  let b = buckets.length - 1;
-  for (let i = 0; i < buckets.length - 1; i++) {
-    if (buckets[i]!.count >= rank) {
-      b = i;
-      break;
-    }
-  }
-  if (b === buckets.length - 1) return [buckets[buckets.length - 2]!.upper, forced];
-  if (b === 0 && buckets[0]!.upper <= 0) return [buckets[0]!.upper, forced];
-  let start = 0;
-  const end = buckets[b]!.upper;
-  let count = buckets[b]!.count;
-  if (b > 0) {
-    start = buckets[b - 1]!.upper;
-    count -= buckets[b - 1]!.count;
-    rank -= buckets[b - 1]!.count;
-  }
-  return [start + (end - start) * (rank / count), forced];
-}
-
 /** A bucket's histogram: its labels without `le` and the metric name, and its parsed `le`. */
 interface BucketOf {
   readonly labels: Labels;
@@ -672,30 +619,18 @@ function histogramQuantileOf(
       );
     }
   });
-  const groups = new Map<string, { labels: Labels; buckets: Bucket[]; name: string }>();
-  for (const s of input) {
-    const bucket = bucketOf(s.labels);
-    const upper = bucket.upper;
-    if (upper === null) {
-      const name = s.labels['__name__'] ?? '';
-      ctx.warn(
-        vectorNode,
-        `PromQL warning: bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${name}"`,
-      );
-      continue;
-    }
-    const { labels, key } = bucket;
-    let g = groups.get(key);
-    if (!g) {
-      g = { labels, buckets: [], name: s.labels['__name__'] ?? '' };
-      groups.set(key, g);
-    }
-    g.buckets.push({ upper, count: s.v });
+  const plan = histogramPlan(ctx.call, input);
+  for (const i of plan.invalid) {
+    const l = input[i]!.labels;
+    ctx.warn(
+      vectorNode,
+      `PromQL warning: bucket label "le" is missing or has a malformed value of "${l['le'] ?? ''}" for metric name "${l['__name__'] ?? ''}"`,
+    );
   }
   const out: VSample[] = [];
   for (const q of qs) {
-    for (const g of groups.values()) {
-      const [v, forced] = bucketQuantile(q, g.buckets);
+    for (const g of plan.groups) {
+      const [v, forced] = planQuantile(q, g, input);
       if (forced) {
         ctx.info(
           vectorNode,
@@ -710,6 +645,159 @@ function histogramQuantileOf(
     }
   }
   return vec(out);
+}
+
+/**
+ * How the samples of one input vector fall into histograms: the groups in order of their first
+ * bucket, and each group's buckets in the order BucketQuantile's sort puts them (which depends on
+ * the `le` values alone). A range query meets the same label objects at every step, so the plan
+ * of a call's last step is reused while they repeat, and only the counts are read anew.
+ */
+interface HistogramPlan {
+  readonly inputs: readonly Labels[];
+  readonly groups: readonly PlanGroup[];
+  /** Indexes of inputs without a usable `le`, in input order. */
+  readonly invalid: readonly number[];
+}
+
+interface PlanGroup {
+  readonly labels: Labels;
+  /** The metric name of the group's first bucket. */
+  readonly name: string;
+  /** Input indexes of the group's buckets, sorted by upper bound (a stable sort). */
+  readonly members: readonly number[];
+  /** The distinct upper bounds, ascending, and how many members (in order) each one sums. */
+  readonly uppers: readonly number[];
+  readonly runs: readonly number[];
+  /** Whether the highest bucket is +Inf (otherwise the quantile is NaN). */
+  readonly usable: boolean;
+}
+
+const histogramPlans = new WeakMap<Call, HistogramPlan>();
+
+function histogramPlan(call: Call, input: VSample[]): HistogramPlan {
+  const last = histogramPlans.get(call);
+  if (last !== undefined && last.inputs.length === input.length) {
+    let same = true;
+    for (let i = 0; i < input.length; i++) {
+      if (last.inputs[i] !== input[i]!.labels) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last;
+  }
+  const plan = makeHistogramPlan(input);
+  histogramPlans.set(call, plan);
+  return plan;
+}
+
+function makeHistogramPlan(input: VSample[]): HistogramPlan {
+  const invalid: number[] = [];
+  const byKey = new Map<string, { labels: Labels; name: string; entries: Bucket[] }>();
+  input.forEach((s, i) => {
+    const bucket = bucketOf(s.labels);
+    if (bucket.upper === null) {
+      invalid.push(i);
+      return;
+    }
+    let g = byKey.get(bucket.key);
+    if (!g) {
+      g = { labels: bucket.labels, name: s.labels['__name__'] ?? '', entries: [] };
+      byKey.set(bucket.key, g);
+    }
+    // The count field carries the input index here; the sort looks at upper only.
+    g.entries.push({ upper: bucket.upper, count: i });
+  });
+  const groups = [...byKey.values()].map((g): PlanGroup => {
+    const sorted = g.entries.slice().sort((a, b) => a.upper - b.upper);
+    const uppers: number[] = [];
+    const runs: number[] = [];
+    for (const b of sorted) {
+      if (uppers.length > 0 && uppers[uppers.length - 1] === b.upper) runs[runs.length - 1]!++;
+      else {
+        uppers.push(b.upper);
+        runs.push(1);
+      }
+    }
+    return {
+      labels: g.labels,
+      name: g.name,
+      members: sorted.map((b) => b.count),
+      uppers,
+      runs,
+      usable: sorted.length > 0 && sorted[sorted.length - 1]!.upper === Infinity,
+    };
+  });
+  return { inputs: input.map((s) => s.labels), groups, invalid };
+}
+
+let planCounts = new Float64Array(64);
+
+/** BucketQuantile over a plan group's buckets with this step's counts. */
+function planQuantile(q: number, g: PlanGroup, input: VSample[]): [number, boolean] {
+  if (Number.isNaN(q)) return [NaN, false];
+  if (q < 0) return [-Infinity, false];
+  if (q > 1) return [Infinity, false];
+  if (!g.usable) return [NaN, false];
+  const n = g.uppers.length;
+  if (planCounts.length < n) planCounts = new Float64Array(n * 2);
+  const counts = planCounts;
+  // Buckets with equal bounds are summed in sorted order, as bucketQuantile coalesces them.
+  let m = 0;
+  for (let b = 0; b < n; b++) {
+    let c = input[g.members[m++]!]!.v;
+    for (let r = 1; r < g.runs[b]!; r++) c += input[g.members[m++]!]!.v;
+    counts[b] = c;
+  }
+  return quantileOfCounts(q, g.uppers, counts, n);
+}
+
+/** BucketQuantile (promql/quantile.go) after sorting and coalescing, on parallel arrays. */
+function quantileOfCounts(
+  q: number,
+  uppers: readonly number[],
+  counts: Float64Array,
+  n: number,
+): [number, boolean] {
+  let forced = false;
+  let prev = counts[0]!;
+  for (let i = 1; i < n; i++) {
+    const cur = counts[i]!;
+    if (cur === prev) continue;
+    if (almostEqual(prev, cur, 1e-12)) {
+      counts[i] = prev;
+      continue;
+    }
+    if (cur < prev) {
+      counts[i] = prev;
+      forced = true;
+      continue;
+    }
+    prev = cur;
+  }
+  if (n < 2) return [NaN, forced];
+  const observations = counts[n - 1]!;
+  if (observations === 0) return [NaN, forced];
+  let rank = q * observations;
+  let b = n - 1;
+  for (let i = 0; i < n - 1; i++) {
+    if (counts[i]! >= rank) {
+      b = i;
+      break;
+    }
+  }
+  if (b === n - 1) return [uppers[n - 2]!, forced];
+  if (b === 0 && uppers[0]! <= 0) return [uppers[0]!, forced];
+  let start = 0;
+  const end = uppers[b]!;
+  let count = counts[b]!;
+  if (b > 0) {
+    start = uppers[b - 1]!;
+    count -= counts[b - 1]!;
+    rank -= counts[b - 1]!;
+  }
+  return [start + (end - start) * (rank / count), forced];
 }
 
 /** Prepares classic buckets like BucketQuantile: sorted, coalesced, monotonic; null if unusable. */

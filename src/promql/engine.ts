@@ -524,6 +524,11 @@ export class Evaluator {
         kernel = windowKernel(name, this.compat, metricName, scalars);
         kernels.set(metricName, kernel);
       }
+      if (sb === null && kernel !== null) {
+        const g: WindowGrid = { start, step, steps, offset, range, closed };
+        slideKernel(kernel, ts, s.vs, g, vals, present, n, i, windowSamples);
+        continue;
+      }
       // lo: the first sample inside the window; hi: the last. Both only move forward.
       let lo = 0;
       let hi = -1;
@@ -788,6 +793,50 @@ export class Evaluator {
     );
     checkDuplicates(node, out);
     return out;
+  }
+}
+
+/** The windows of a range selector along a range query's steps. */
+interface WindowGrid {
+  readonly start: number;
+  readonly step: number;
+  readonly steps: number;
+  readonly offset: number;
+  readonly range: number;
+  /** v2's left-closed windows (v3's are left-open). */
+  readonly closed: boolean;
+}
+
+/**
+ * Runs a window kernel over one series without staleness markers at every step, its window's
+ * bounds sliding forward. Kept apart from the evaluator so that it sees typed arrays only and
+ * stays optimised across queries.
+ */
+function slideKernel(
+  kernel: WindowKernel,
+  ts: Float64Array,
+  vs: Float64Array,
+  g: WindowGrid,
+  vals: Float64Array,
+  present: Uint8Array,
+  n: number,
+  i: number,
+  windowSamples: Float64Array,
+): void {
+  const len = ts.length;
+  let lo = 0;
+  let hi = -1;
+  for (let k = 0; k < g.steps; k++) {
+    const t = g.start + k * g.step;
+    const rangeEnd = t - g.offset;
+    const rangeStart = rangeEnd - g.range;
+    while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
+    if (g.closed) while (lo < len && ts[lo]! < rangeStart) lo++;
+    else while (lo < len && ts[lo]! <= rangeStart) lo++;
+    if (hi < lo) continue;
+    windowSamples[k] = windowSamples[k]! + (hi - lo + 1);
+    const at = k * n + i;
+    if (kernel(ts, vs, lo, hi, rangeStart, rangeEnd, t, vals, at)) present[at] = 1;
   }
 }
 

@@ -513,6 +513,8 @@ export class Evaluator {
     const args: EvalValue[] = [matrix, ...restValues];
     const scalars = restValues.map((v) => (v.kind === 'scalar' ? v.v : NaN));
     const kernels = new Map<string | undefined, WindowKernel | null>();
+    // Steps of the current series that slideKernel left to the generic path.
+    const pending = new Uint8Array(steps);
     for (let i = 0; i < n; i++) {
       const s = selected[i]!;
       const ts = s.ts;
@@ -524,15 +526,19 @@ export class Evaluator {
         kernel = windowKernel(name, this.compat, metricName, scalars);
         kernels.set(metricName, kernel);
       }
-      if (sb === null && kernel !== null) {
+      if (kernel !== null) {
+        // Windows holding staleness markers are left to the generic path below.
         const g: WindowGrid = { start, step, steps, offset, range, closed };
-        slideKernel(kernel, ts, s.vs, g, vals, present, n, i, windowSamples);
-        continue;
+        if (slideKernel(kernel, ts, s.vs, sb, g, vals, present, n, i, windowSamples, pending)) {
+          continue;
+        }
       }
       // lo: the first sample inside the window; hi: the last. Both only move forward.
       let lo = 0;
       let hi = -1;
       for (k = 0; k < steps; k++) {
+        if (kernel !== null && pending[k] === 0) continue;
+        pending[k] = 0;
         const t = start + k * step;
         const rangeEnd = t - offset;
         const rangeStart = rangeEnd - range;
@@ -808,24 +814,27 @@ interface WindowGrid {
 }
 
 /**
- * Runs a window kernel over one series without staleness markers at every step, its window's
- * bounds sliding forward. Kept apart from the evaluator so that it sees typed arrays only and
- * stays optimised across queries.
+ * Runs a window kernel over one series at every step, its window's bounds sliding forward. A
+ * window holding staleness markers is flagged in pending instead; returns whether none was. Kept
+ * apart from the evaluator so that it sees typed arrays only and stays optimised across queries.
  */
 function slideKernel(
   kernel: WindowKernel,
   ts: Float64Array,
   vs: Float64Array,
+  staleBefore: Int32Array | null,
   g: WindowGrid,
   vals: Float64Array,
   present: Uint8Array,
   n: number,
   i: number,
   windowSamples: Float64Array,
-): void {
+  pending: Uint8Array,
+): boolean {
   const len = ts.length;
   let lo = 0;
   let hi = -1;
+  let done = true;
   for (let k = 0; k < g.steps; k++) {
     const t = g.start + k * g.step;
     const rangeEnd = t - g.offset;
@@ -834,10 +843,16 @@ function slideKernel(
     if (g.closed) while (lo < len && ts[lo]! < rangeStart) lo++;
     else while (lo < len && ts[lo]! <= rangeStart) lo++;
     if (hi < lo) continue;
+    if (staleBefore !== null && staleBefore[hi + 1]! - staleBefore[lo]! !== 0) {
+      pending[k] = 1;
+      done = false;
+      continue;
+    }
     windowSamples[k] = windowSamples[k]! + (hi - lo + 1);
     const at = k * n + i;
     if (kernel(ts, vs, lo, hi, rangeStart, rangeEnd, t, vals, at)) present[at] = 1;
   }
+  return done;
 }
 
 /** A range call's values at every step of a range query (see Evaluator.rangeCall). */

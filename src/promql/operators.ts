@@ -170,6 +170,10 @@ export function vectorBinop(
 ): VSample[] {
   const m = e.matching!;
   if (lhsIn.length === 0 || rhsIn.length === 0) return [];
+  if (m.card === 'one-to-one') {
+    const plan = oneToOnePlan(e, lhsIn, rhsIn, opts);
+    if (plan !== null) return applyOneToOnePlan(e, plan, lhsIn, rhsIn, opts);
+  }
   let lhs = lhsIn;
   let rhs = rhsIn;
   if (m.card === 'one-to-many') [lhs, rhs] = [rhs, lhs];
@@ -222,6 +226,106 @@ export function vectorBinop(
       set.add(key);
     }
     out.push({ labels: metric, v, dropName: drop || ls.dropName === true });
+  }
+  return out;
+}
+
+/**
+ * Which right-hand sample each left-hand sample of a one-to-one operation matches, and the
+ * result's labels, for inputs that can raise no matching error (unique signatures on both
+ * sides). A range query meets the same label objects at every step, so a node's plan is reused
+ * while they repeat.
+ */
+interface OneToOnePlan {
+  readonly lhs: readonly Labels[];
+  readonly rhs: readonly Labels[];
+  readonly compat: 'v3' | 'v2';
+  readonly delayedNameRemoval: boolean;
+  /** For each left-hand sample, the index of its right-hand match, or -1. */
+  readonly match: Int32Array;
+  readonly metric: readonly (Labels | undefined)[];
+}
+
+const oneToOnePlans = new WeakMap<BinaryExpr, OneToOnePlan | null>();
+
+function sameLabels(labels: readonly Labels[], samples: VSample[]): boolean {
+  if (labels.length !== samples.length) return false;
+  for (let i = 0; i < samples.length; i++) if (labels[i] !== samples[i]!.labels) return false;
+  return true;
+}
+
+/** The node's plan for these inputs, or null where the general path must run. */
+function oneToOnePlan(
+  e: BinaryExpr,
+  lhs: VSample[],
+  rhs: VSample[],
+  opts: OperatorOptions,
+): OneToOnePlan | null {
+  const last = oneToOnePlans.get(e);
+  if (
+    last &&
+    last.compat === opts.compat &&
+    last.delayedNameRemoval === opts.delayedNameRemoval &&
+    sameLabels(last.lhs, lhs) &&
+    sameLabels(last.rhs, rhs)
+  ) {
+    return last;
+  }
+  const m = e.matching!;
+  const signature = signatureOf(m.on, m.labels);
+  const right = new Map<string, number>();
+  for (let i = 0; i < rhs.length; i++) {
+    const sig = signature(rhs[i]!.labels);
+    if (right.has(sig)) return null;
+    right.set(sig, i);
+  }
+  const drop = dropsName(e.op, e.bool, opts.compat) && !opts.delayedNameRemoval;
+  const match = new Int32Array(lhs.length);
+  const metric: (Labels | undefined)[] = [];
+  const seen = new Set<string>();
+  for (let j = 0; j < lhs.length; j++) {
+    const sig = signature(lhs[j]!.labels);
+    const ri = right.get(sig);
+    match[j] = ri ?? -1;
+    if (ri === undefined) {
+      metric.push(undefined);
+      continue;
+    }
+    // Two left-hand samples in one match group may raise an error: not planned.
+    if (seen.has(sig)) return null;
+    seen.add(sig);
+    metric.push(resultMetric(lhs[j]!.labels, rhs[ri]!.labels, m, drop));
+  }
+  const plan: OneToOnePlan = {
+    lhs: lhs.map((s) => s.labels),
+    rhs: rhs.map((s) => s.labels),
+    compat: opts.compat,
+    delayedNameRemoval: opts.delayedNameRemoval,
+    match,
+    metric,
+  };
+  oneToOnePlans.set(e, plan);
+  return plan;
+}
+
+/** vectorBinop's loop for one-to-one matching over a plan (the same values and order). */
+function applyOneToOnePlan(
+  e: BinaryExpr,
+  plan: OneToOnePlan,
+  lhs: VSample[],
+  rhs: VSample[],
+  opts: OperatorOptions,
+): VSample[] {
+  const drop = dropsName(e.op, e.bool, opts.compat);
+  const out: VSample[] = [];
+  for (let j = 0; j < lhs.length; j++) {
+    const ri = plan.match[j]!;
+    if (ri < 0) continue;
+    const ls = lhs[j]!;
+    const [raw, keep] = scalarBinop(e.op, ls.v, rhs[ri]!.v);
+    if (!e.bool && !keep) continue;
+    const v = e.bool ? (keep ? 1 : 0) : raw;
+    out.push({ labels: plan.metric[j]!, v, dropName: drop || ls.dropName === true });
   }
   return out;
 }

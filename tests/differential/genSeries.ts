@@ -75,6 +75,29 @@ export function seriesPoints(
   return points;
 }
 
+/** The series' samples as SeriesStore.addColumns takes them (times, values, stale flags). */
+export function seriesColumns(
+  series: GeneratedSeries,
+  intervalMs: number,
+): { ts: Float64Array; vs: Float64Array; stale: Uint8Array } {
+  const values = series.values;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== '_') n++;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  const stale = new Uint8Array(n);
+  let j = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = parseValueToken(values[i]!);
+    if (v === undefined) continue;
+    ts[j] = i * intervalMs;
+    if (v === null) stale[j] = 1;
+    else vs[j] = v;
+    j++;
+  }
+  return { ts, vs, stale };
+}
+
 /** The series in promtool's notation, e.g. `foo{a="1"}`. */
 export function formatSeriesSelector(labels: Readonly<Record<string, string>>): string {
   const name = labels['__name__'] ?? '';

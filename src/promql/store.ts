@@ -95,7 +95,9 @@ export class SeriesStore {
     const flags = stale ?? new Uint8Array(n);
     let staleBefore: Int32Array | null = null;
     let values = vs;
-    if (stale !== null && stale.some((f) => f !== 0)) {
+    let anyStale = false;
+    if (stale !== null) for (let i = 0; i < n && !anyStale; i++) anyStale = stale[i] !== 0;
+    if (anyStale) {
       staleBefore = new Int32Array(n + 1);
       for (let i = 0; i < n; i++) staleBefore[i + 1] = staleBefore[i]! + (flags[i] ? 1 : 0);
       // Markers hold NaN, as sealed points do (a copy: the caller's values stay as they are).

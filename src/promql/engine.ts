@@ -255,16 +255,10 @@ export class Evaluator {
         ts = s.ts.subarray(lo, hi + 1);
         values = s.vs.subarray(lo, hi + 1);
       } else {
-        const tt: number[] = [];
-        const vv: number[] = [];
-        for (let i = lo; i <= hi; i++) {
-          if (s.stale[i]) continue;
-          tt.push(s.ts[i]!);
-          vv.push(s.vs[i]!);
-        }
-        if (tt.length === 0) continue;
-        ts = tt;
-        values = vv;
+        const w = withoutMarkers(s, lo, hi);
+        if (w === null) continue;
+        ts = w.ts;
+        values = w.vs;
       }
       total += ts.length;
       series.push({ labels: s.labels, ts, vs: values });
@@ -558,15 +552,9 @@ export class Evaluator {
         if (clean) {
           w = { labels: s.labels, ts: ts.subarray(lo, hi + 1), vs: s.vs.subarray(lo, hi + 1) };
         } else {
-          const tt: number[] = [];
-          const vv: number[] = [];
-          for (let j = lo; j <= hi; j++) {
-            if (s.stale[j]) continue;
-            tt.push(ts[j]!);
-            vv.push(s.vs[j]!);
-          }
-          if (tt.length === 0) continue;
-          w = { labels: s.labels, ts: tt, vs: vv };
+          const kept = withoutMarkers(s, lo, hi);
+          if (kept === null) continue;
+          w = { labels: s.labels, ts: kept.ts, vs: kept.vs };
         }
         windowSamples[k] = windowSamples[k]! + w.ts.length;
         one[0] = w;
@@ -800,6 +788,30 @@ export class Evaluator {
     checkDuplicates(node, out);
     return out;
   }
+}
+
+/**
+ * The samples lo..hi of a stored series without its staleness markers (null if none is left),
+ * in typed arrays like the windows without markers, so that functions see one array kind.
+ */
+function withoutMarkers(
+  s: StoredSeries,
+  lo: number,
+  hi: number,
+): { ts: Float64Array; vs: Float64Array } | null {
+  let n = 0;
+  for (let i = lo; i <= hi; i++) if (!s.stale[i]) n++;
+  if (n === 0) return null;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  let j = 0;
+  for (let i = lo; i <= hi; i++) {
+    if (s.stale[i]) continue;
+    ts[j] = s.ts[i]!;
+    vs[j] = s.vs[i]!;
+    j++;
+  }
+  return { ts, vs };
 }
 
 /** The windows of a range selector along a range query's steps. */

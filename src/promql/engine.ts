@@ -354,7 +354,17 @@ export class Evaluator {
       () =>
         `inner expression evaluated at ${times.length} steps ${times.length ? `${times[0]! / 1000}s … ${times[times.length - 1]! / 1000}s` : ''} (multiples of ${(node.step || this.defaultStep) / 1000}s in ${this.window(rangeStart, rangeEnd)})`,
     );
-    return { kind: 'matrix', series: [...bySeries.values()], rangeStart, rangeEnd };
+    // Typed arrays, like a range selector's windows, so that functions see one array kind.
+    const series: MSeries[] = [];
+    for (const o of bySeries.values()) {
+      series.push({
+        labels: o.labels,
+        ts: Float64Array.from(o.ts),
+        vs: Float64Array.from(o.vs),
+        dropName: o.dropName,
+      });
+    }
+    return { kind: 'matrix', series, rangeStart, rangeEnd };
   }
 
   /**

@@ -11,7 +11,7 @@ import {
   type Matcher,
   type Subquery,
 } from './ast.ts';
-import { callFunction } from './functions.ts';
+import { callFunction, windowKernel, type FuncContext, type WindowKernel } from './functions.ts';
 import { dropMetricName, labelsKey, type Labels } from './labels.ts';
 import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
 import { goDiv } from './mathx.ts';
@@ -68,6 +68,11 @@ export class Evaluator {
   private readonly evalStartDependent = new Map<Expr, boolean>();
   /** The range query's step (ms); 0 for instant queries. */
   step = 0;
+  /** How many subqueries the current evaluation is inside (their steps are off the grid). */
+  private subqueryDepth = 0;
+  private readonly rangeCalls = new Map<Call, RangeCall | null>();
+  /** Each node's last output found free of duplicate label sets (see checkUnique). */
+  private readonly uniqueOutputs = new Map<Expr, readonly Labels[]>();
 
   constructor(
     readonly store: SeriesStore,
@@ -242,29 +247,18 @@ export class Evaluator {
           ? firstAtOrAfter(s.ts, rangeStart)
           : lastAtOrBefore(s.ts, rangeStart) + 1;
       if (hi < lo) continue;
-      let hasStale = false;
-      for (let i = lo; i <= hi; i++) {
-        if (s.stale[i]) {
-          hasStale = true;
-          break;
-        }
-      }
+      const sb = s.staleBefore;
+      const hasStale = sb !== null && sb[hi + 1]! - sb[lo]! > 0;
       let ts: ArrayLike<number>;
       let values: ArrayLike<number>;
       if (!hasStale) {
         ts = s.ts.subarray(lo, hi + 1);
         values = s.vs.subarray(lo, hi + 1);
       } else {
-        const tt: number[] = [];
-        const vv: number[] = [];
-        for (let i = lo; i <= hi; i++) {
-          if (s.stale[i]) continue;
-          tt.push(s.ts[i]!);
-          vv.push(s.vs[i]!);
-        }
-        if (tt.length === 0) continue;
-        ts = tt;
-        values = vv;
+        const w = withoutMarkers(s, lo, hi);
+        if (w === null) continue;
+        ts = w.ts;
+        values = w.vs;
       }
       total += ts.length;
       series.push({ labels: s.labels, ts, vs: values });
@@ -324,6 +318,7 @@ export class Evaluator {
     const outerStart = this.evalStart;
     const cacheable = !this.dependsOnEvalStart(node.expr);
     this.evalStart = times[0] ?? outerStart;
+    this.subqueryDepth++;
     for (const ts of times) {
       let samples = cacheable ? cache.get(ts) : undefined;
       if (!samples) {
@@ -346,6 +341,7 @@ export class Evaluator {
         if (saved + total > this.maxSamples) this.addSamples(node, total);
       }
     }
+    this.subqueryDepth--;
     this.evalStart = outerStart;
     // Inner results older than this window are not needed by later (increasing) outer steps.
     if (cache.size > times.length * 2 + 16) {
@@ -358,7 +354,17 @@ export class Evaluator {
       () =>
         `inner expression evaluated at ${times.length} steps ${times.length ? `${times[0]! / 1000}s … ${times[times.length - 1]! / 1000}s` : ''} (multiples of ${(node.step || this.defaultStep) / 1000}s in ${this.window(rangeStart, rangeEnd)})`,
     );
-    return { kind: 'matrix', series: [...bySeries.values()], rangeStart, rangeEnd };
+    // Typed arrays, like a range selector's windows, so that functions see one array kind.
+    const series: MSeries[] = [];
+    for (const o of bySeries.values()) {
+      series.push({
+        labels: o.labels,
+        ts: Float64Array.from(o.ts),
+        vs: Float64Array.from(o.vs),
+        dropName: o.dropName,
+      });
+    }
+    return { kind: 'matrix', series, rangeStart, rangeEnd };
   }
 
   /**
@@ -432,6 +438,181 @@ export class Evaluator {
   }
 
   private evalCall(node: Call, t: number): EvalValue {
+    if (this.rangeQuery && this.subqueryDepth === 0 && this.trace === null) {
+      const k = (t - this.start) / this.step;
+      if (Number.isInteger(k) && k >= 0) {
+        const pre = this.rangeCall(node);
+        if (pre && k < pre.steps) return this.rangeCallStep(node, pre, k);
+      }
+    }
+    return this.evalCallAt(node, t);
+  }
+
+  /**
+   * A range function over a plain range selector (rate(x[5m]) and the like) computed for every
+   * step of the range query at once: each series' window slides along the grid instead of being
+   * searched for at each step, and the output labels and their uniqueness are settled once. The
+   * function itself runs on each window exactly as at a single step, so the values are the same
+   * bits. Null where the call is not of that shape.
+   */
+  private rangeCall(node: Call): RangeCall | null {
+    let pre = this.rangeCalls.get(node);
+    if (pre === undefined) {
+      pre = this.computeRangeCall(node);
+      this.rangeCalls.set(node, pre);
+    }
+    return pre;
+  }
+
+  private computeRangeCall(node: Call): RangeCall | null {
+    const name = node.func.name;
+    const drops = windowFunctions.get(name);
+    const arg = node.args[0];
+    if (drops === undefined || arg?.type !== 'matrixSelector' || arg.selector.at !== null) {
+      return null;
+    }
+    const rest = node.args.slice(1);
+    if (!rest.every(isConstantScalar)) return null;
+    const restValues = rest.map((a) => this.eval(a, this.start));
+    const selected = this.select(arg.selector, arg.selector.matchers);
+    const n = selected.length;
+    const steps = Math.floor((this.end - this.start) / this.step) + 1;
+    if (n * steps > maxRangeCallCells) return null;
+    const labels = selected.map((s) =>
+      drops && !this.delayedNameRemoval ? dropMetricName(s.labels) : s.labels,
+    );
+    if (drops && !this.delayedNameRemoval) {
+      // Names dropped from distinct series may collide; the step path raises the error then.
+      const keys = new Set(labels.map((l) => labelsKey(l)));
+      if (keys.size !== n) return null;
+    }
+    const vals = new Float64Array(n * steps);
+    const present = new Uint8Array(n * steps);
+    const windowSamples = new Float64Array(steps);
+    const notes: (RangeCallNote[] | undefined)[] = [];
+    let k = 0;
+    const ctx: FuncContext = {
+      t: 0,
+      call: node,
+      compat: this.compat,
+      rangeQuery: true,
+      start: this.start,
+      end: this.end,
+      step: this.step,
+      warn: (pos, message) => (notes[k] ??= []).push({ pos, message }),
+      info: (pos, message) => (notes[k] ??= []).push({ pos, message }),
+    };
+    const offset = arg.selector.offset;
+    const range = arg.range;
+    const start = this.start;
+    const step = this.step;
+    const closed = this.compat === 'v2';
+    const one: MSeries[] = [{ labels: {}, ts: [], vs: [] }];
+    const matrix: EvalValue & { kind: 'matrix' } = {
+      kind: 'matrix',
+      series: one,
+      rangeStart: 0,
+      rangeEnd: 0,
+    };
+    const args: EvalValue[] = [matrix, ...restValues];
+    const scalars = restValues.map((v) => (v.kind === 'scalar' ? v.v : NaN));
+    const kernels = new Map<string | undefined, WindowKernel | null>();
+    // Steps of the current series that slideKernel left to the generic path.
+    const pending = new Uint8Array(steps);
+    for (let i = 0; i < n; i++) {
+      const s = selected[i]!;
+      const ts = s.ts;
+      const len = ts.length;
+      const sb = s.staleBefore;
+      const metricName = s.labels['__name__'];
+      let kernel = kernels.get(metricName);
+      if (kernel === undefined) {
+        kernel = windowKernel(name, this.compat, metricName, scalars);
+        kernels.set(metricName, kernel);
+      }
+      if (kernel !== null) {
+        // Windows holding staleness markers are left to the generic path below.
+        const g: WindowGrid = { start, step, steps, offset, range, closed };
+        if (slideKernel(kernel, ts, s.vs, sb, g, vals, present, n, i, windowSamples, pending)) {
+          continue;
+        }
+      }
+      // lo: the first sample inside the window; hi: the last. Both only move forward.
+      let lo = 0;
+      let hi = -1;
+      for (k = 0; k < steps; k++) {
+        if (kernel !== null && pending[k] === 0) continue;
+        pending[k] = 0;
+        const t = start + k * step;
+        const rangeEnd = t - offset;
+        const rangeStart = rangeEnd - range;
+        while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
+        // v3 windows are left-open, v2 windows left-closed.
+        if (closed) while (lo < len && ts[lo]! < rangeStart) lo++;
+        else while (lo < len && ts[lo]! <= rangeStart) lo++;
+        if (hi < lo) continue;
+        const clean = sb === null || sb[hi + 1]! - sb[lo]! === 0;
+        if (clean && kernel !== null) {
+          windowSamples[k] = windowSamples[k]! + (hi - lo + 1);
+          const at = k * n + i;
+          if (kernel(ts, s.vs, lo, hi, rangeStart, rangeEnd, t, vals, at)) present[at] = 1;
+          continue;
+        }
+        let w: MSeries;
+        if (clean) {
+          w = { labels: s.labels, ts: ts.subarray(lo, hi + 1), vs: s.vs.subarray(lo, hi + 1) };
+        } else {
+          const kept = withoutMarkers(s, lo, hi);
+          if (kept === null) continue;
+          w = { labels: s.labels, ts: kept.ts, vs: kept.vs };
+        }
+        windowSamples[k] = windowSamples[k]! + w.ts.length;
+        one[0] = w;
+        matrix.rangeStart = rangeStart;
+        matrix.rangeEnd = rangeEnd;
+        (ctx as { t: number }).t = t;
+        const r = callFunction(name, args, ctx);
+        if (r.kind !== 'vector' || r.samples.length > 1) return null;
+        const out = r.samples[0];
+        if (out === undefined) continue;
+        vals[k * n + i] = out.v;
+        present[k * n + i] = 1;
+      }
+    }
+    return {
+      steps,
+      n,
+      labels,
+      dropName: drops,
+      selector: arg,
+      vals,
+      present,
+      windowSamples,
+      notes,
+    };
+  }
+
+  /** Step k of a precomputed range call, accounted and annotated as the step path does it. */
+  private rangeCallStep(node: Call, pre: RangeCall, k: number): EvalValue {
+    this.addSamples(pre.selector, pre.windowSamples[k]!);
+    const notes = pre.notes[k];
+    if (notes) for (const nt of notes) this.annotate(nt.pos, nt.message);
+    const samples: VSample[] = [];
+    const base = k * pre.n;
+    const marked = pre.dropName && this.delayedNameRemoval;
+    for (let i = 0; i < pre.n; i++) {
+      if (pre.present[base + i] === 0) continue;
+      samples.push(
+        marked
+          ? { labels: pre.labels[i]!, v: pre.vals[base + i]!, dropName: true }
+          : { labels: pre.labels[i]!, v: pre.vals[base + i]! },
+      );
+    }
+    this.addSamples(node, samples.length);
+    return { kind: 'vector', samples };
+  }
+
+  private evalCallAt(node: Call, t: number): EvalValue {
     let first: Expr | undefined = node.args[0];
     while (first?.type === 'parenExpr') first = first.expr;
     const timestampAt =
@@ -571,11 +752,41 @@ export class Evaluator {
    */
   settle(node: Expr, samples: VSample[]): VSample[] {
     if (this.delayedNameRemoval) return samples;
-    const out = samples.map((s) =>
-      s.dropName ? { labels: dropMetricName(s.labels), v: s.v, st: s.st } : s,
-    );
-    checkDuplicates(node, out);
+    let out = samples;
+    for (let i = 0; i < samples.length; i++) {
+      if (samples[i]!.dropName) {
+        out = samples.map((s) =>
+          s.dropName ? { labels: dropMetricName(s.labels), v: s.v, st: s.st } : s,
+        );
+        break;
+      }
+    }
+    this.checkUnique(node, out);
     return out;
+  }
+
+  /**
+   * checkDuplicates, skipped when a node yields the very label objects of its last checked
+   * output in the same order (a range query's steps mostly do: derived label sets are cached).
+   */
+  private checkUnique(node: Expr, samples: VSample[]): void {
+    if (samples.length < 2) return;
+    const last = this.uniqueOutputs.get(node);
+    if (last !== undefined && last.length === samples.length) {
+      let same = true;
+      for (let i = 0; i < samples.length; i++) {
+        if (last[i] !== samples[i]!.labels) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+    checkDuplicates(node, samples);
+    this.uniqueOutputs.set(
+      node,
+      samples.map((s) => s.labels),
+    );
   }
 
   /** Applies delayed name removal to a query's final vector. */
@@ -586,6 +797,151 @@ export class Evaluator {
     );
     checkDuplicates(node, out);
     return out;
+  }
+}
+
+/**
+ * The samples lo..hi of a stored series without its staleness markers (null if none is left),
+ * in typed arrays like the windows without markers, so that functions see one array kind.
+ */
+function withoutMarkers(
+  s: StoredSeries,
+  lo: number,
+  hi: number,
+): { ts: Float64Array; vs: Float64Array } | null {
+  let n = 0;
+  for (let i = lo; i <= hi; i++) if (!s.stale[i]) n++;
+  if (n === 0) return null;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  let j = 0;
+  for (let i = lo; i <= hi; i++) {
+    if (s.stale[i]) continue;
+    ts[j] = s.ts[i]!;
+    vs[j] = s.vs[i]!;
+    j++;
+  }
+  return { ts, vs };
+}
+
+/** The windows of a range selector along a range query's steps. */
+interface WindowGrid {
+  readonly start: number;
+  readonly step: number;
+  readonly steps: number;
+  readonly offset: number;
+  readonly range: number;
+  /** v2's left-closed windows (v3's are left-open). */
+  readonly closed: boolean;
+}
+
+/**
+ * Runs a window kernel over one series at every step, its window's bounds sliding forward. A
+ * window holding staleness markers is flagged in pending instead; returns whether none was. Kept
+ * apart from the evaluator so that it sees typed arrays only and stays optimised across queries.
+ */
+function slideKernel(
+  kernel: WindowKernel,
+  ts: Float64Array,
+  vs: Float64Array,
+  staleBefore: Int32Array | null,
+  g: WindowGrid,
+  vals: Float64Array,
+  present: Uint8Array,
+  n: number,
+  i: number,
+  windowSamples: Float64Array,
+  pending: Uint8Array,
+): boolean {
+  const len = ts.length;
+  let lo = 0;
+  let hi = -1;
+  let done = true;
+  for (let k = 0; k < g.steps; k++) {
+    const t = g.start + k * g.step;
+    const rangeEnd = t - g.offset;
+    const rangeStart = rangeEnd - g.range;
+    while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
+    if (g.closed) while (lo < len && ts[lo]! < rangeStart) lo++;
+    else while (lo < len && ts[lo]! <= rangeStart) lo++;
+    if (hi < lo) continue;
+    if (staleBefore !== null && staleBefore[hi + 1]! - staleBefore[lo]! !== 0) {
+      pending[k] = 1;
+      done = false;
+      continue;
+    }
+    windowSamples[k] = windowSamples[k]! + (hi - lo + 1);
+    const at = k * n + i;
+    if (kernel(ts, vs, lo, hi, rangeStart, rangeEnd, t, vals, at)) present[at] = 1;
+  }
+  return done;
+}
+
+/** A range call's values at every step of a range query (see Evaluator.rangeCall). */
+interface RangeCall {
+  readonly steps: number;
+  /** The number of selected series. */
+  readonly n: number;
+  /** Each selected series' output labels (the name already dropped unless removal is delayed). */
+  readonly labels: Labels[];
+  /** Whether the function drops the metric name. */
+  readonly dropName: boolean;
+  readonly selector: Expr & { type: 'matrixSelector' };
+  /** The value of series i at step k at [k * n + i], where present[k * n + i] is 1. */
+  readonly vals: Float64Array;
+  readonly present: Uint8Array;
+  /** Samples in the windows at each step (counted against maxSamples like the step path). */
+  readonly windowSamples: Float64Array;
+  /** Warnings and infos raised at each step. */
+  readonly notes: (RangeCallNote[] | undefined)[];
+}
+
+interface RangeCallNote {
+  readonly pos: { from: number };
+  readonly message: string;
+}
+
+// Above this many (series x steps) cells a range call is evaluated step by step instead.
+const maxRangeCallCells = 20_000_000;
+
+/**
+ * Functions of one range argument whose result for a series depends only on that series' window
+ * (at most one output sample per series, never an error), and whether they drop the metric name.
+ */
+const windowFunctions = new Map<string, boolean>([
+  ['rate', true],
+  ['increase', true],
+  ['delta', true],
+  ['irate', true],
+  ['idelta', true],
+  ['deriv', true],
+  ['predict_linear', true],
+  ['changes', true],
+  ['resets', true],
+  ['avg_over_time', true],
+  ['sum_over_time', true],
+  ['count_over_time', true],
+  ['min_over_time', true],
+  ['max_over_time', true],
+  ['stddev_over_time', true],
+  ['stdvar_over_time', true],
+  ['present_over_time', true],
+  ['last_over_time', false],
+]);
+
+/** Whether an expression is a scalar that is the same at every step (number literals only). */
+function isConstantScalar(e: Expr): boolean {
+  switch (e.type) {
+    case 'numberLiteral':
+      return true;
+    case 'parenExpr':
+      return isConstantScalar(e.expr);
+    case 'unaryExpr':
+      return isConstantScalar(e.expr);
+    case 'binaryExpr':
+      return !e.bool && isConstantScalar(e.lhs) && isConstantScalar(e.rhs);
+    default:
+      return false;
   }
 }
 

@@ -16,7 +16,7 @@ import {
   goTanh,
 } from './gomath.ts';
 import { compileMatcherRegex } from './regex.ts';
-import { cachedDerived, compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
+import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
@@ -94,9 +94,6 @@ const counterSuffix = /(_total|_sum|_count|_bucket)$/;
 function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
   return (args, ctx) => {
     const m = argMatrix(args, 0);
-    const rangeStart = m.rangeStart;
-    const rangeEnd = m.rangeEnd;
-    const rangeSeconds = (rangeEnd - rangeStart) / 1000;
     const out: VSample[] = [];
     for (const s of m.series) {
       const n = s.ts.length;
@@ -114,69 +111,105 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
         );
       }
       if (n < 2) continue;
-      const first = s.vs[0]!;
-      const last = s.vs[n - 1]!;
-      let result = last - first;
-      if (isCounter) {
-        let prev = first;
-        for (let i = 1; i < n; i++) {
-          const cur = s.vs[i]!;
-          if (cur < prev) result += prev;
-          prev = cur;
-        }
-      }
-      const firstT = s.ts[0]!;
-      const lastT = s.ts[n - 1]!;
-      let toStart = (firstT - rangeStart) / 1000;
-      let toEnd = (rangeEnd - lastT) / 1000;
-      const sampled = (lastT - firstT) / 1000;
-      const avgGap = sampled / (n - 1);
-      const threshold = avgGap * 1.1;
-      let factor: number;
-      if (ctx.compat === 'v2') {
-        // Prometheus 2.x caps the start gap at the zero point before the threshold check.
-        if (isCounter && result > 0 && first >= 0) {
-          const toZero = sampled * (first / result);
-          if (toZero < toStart) toStart = toZero;
-        }
-        let interval = sampled;
-        interval += toStart < threshold ? toStart : avgGap / 2;
-        interval += toEnd < threshold ? toEnd : avgGap / 2;
-        factor = interval / sampled;
-      } else {
-        if (toStart >= threshold) toStart = avgGap / 2;
-        if (isCounter) {
-          let toZero = toStart;
-          if (result > 0 && first >= 0) toZero = sampled * (first / result);
-          if (toZero < toStart) toStart = toZero;
-        }
-        if (toEnd >= threshold) toEnd = avgGap / 2;
-        factor = (sampled + toStart + toEnd) / sampled;
-      }
-      if (isRate) factor /= rangeSeconds;
-      out.push({ labels: s.labels, dropName: true, v: result * factor });
+      const v = extrapolate(s.ts, s.vs, 0, n - 1, m.rangeStart, m.rangeEnd, isCounter, isRate, ctx);
+      out.push({ labels: s.labels, dropName: true, v });
     }
     return vec(out);
   };
 }
 
+/** extrapolatedRate's value over samples lo..hi (at least two) of a window. */
+function extrapolate(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  rangeStart: number,
+  rangeEnd: number,
+  isCounter: boolean,
+  isRate: boolean,
+  ctx: { readonly compat: 'v3' | 'v2' },
+): number {
+  const n = hi - lo + 1;
+  const rangeSeconds = (rangeEnd - rangeStart) / 1000;
+  const first = vs[lo]!;
+  const last = vs[hi]!;
+  let result = last - first;
+  if (isCounter) {
+    let prev = first;
+    for (let i = lo + 1; i <= hi; i++) {
+      const cur = vs[i]!;
+      if (cur < prev) result += prev;
+      prev = cur;
+    }
+  }
+  const firstT = ts[lo]!;
+  const lastT = ts[hi]!;
+  let toStart = (firstT - rangeStart) / 1000;
+  let toEnd = (rangeEnd - lastT) / 1000;
+  const sampled = (lastT - firstT) / 1000;
+  const avgGap = sampled / (n - 1);
+  const threshold = avgGap * 1.1;
+  let factor: number;
+  if (ctx.compat === 'v2') {
+    // Prometheus 2.x caps the start gap at the zero point before the threshold check.
+    if (isCounter && result > 0 && first >= 0) {
+      const toZero = sampled * (first / result);
+      if (toZero < toStart) toStart = toZero;
+    }
+    let interval = sampled;
+    interval += toStart < threshold ? toStart : avgGap / 2;
+    interval += toEnd < threshold ? toEnd : avgGap / 2;
+    factor = interval / sampled;
+  } else {
+    if (toStart >= threshold) toStart = avgGap / 2;
+    if (isCounter) {
+      let toZero = toStart;
+      if (result > 0 && first >= 0) toZero = sampled * (first / result);
+      if (toZero < toStart) toStart = toZero;
+    }
+    if (toEnd >= threshold) toEnd = avgGap / 2;
+    factor = (sampled + toStart + toEnd) / sampled;
+  }
+  if (isRate) factor /= rangeSeconds;
+  return result * factor;
+}
+
 /** Mirrors instantValue in functions.go (irate, idelta). */
 function instantValue(isRate: boolean): FuncImpl {
-  return overTime((s) => {
-    const n = s.ts.length;
-    if (n < 2) return null;
-    const last = s.vs[n - 1]!;
-    const prev = s.vs[n - 2]!;
-    let result = isRate && last < prev ? last : last - prev;
-    const interval = s.ts[n - 1]! - s.ts[n - 2]!;
-    if (interval === 0) return null;
-    if (isRate) result /= interval / 1000;
-    return result;
-  });
+  return overTime((s) => instantValueOf(s.ts, s.vs, s.ts.length - 1, isRate));
+}
+
+/** instantValue over the last two samples up to hi; null when there is no result. */
+function instantValueOf(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  hi: number,
+  isRate: boolean,
+): number | null {
+  if (hi < 1) return null;
+  const last = vs[hi]!;
+  const prev = vs[hi - 1]!;
+  let result = isRate && last < prev ? last : last - prev;
+  const interval = ts[hi]! - ts[hi - 1]!;
+  if (interval === 0) return null;
+  if (isRate) result /= interval / 1000;
+  return result;
 }
 
 /** Least-squares regression as in functions.go's linearRegression. */
 function linearRegression(s: MSeries, interceptTime: number): [number, number] {
+  return linearRegressionOf(s.ts, s.vs, 0, s.ts.length - 1, interceptTime);
+}
+
+/** linearRegression over samples lo..hi. */
+function linearRegressionOf(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  interceptTime: number,
+): [number, number] {
   let n = 0;
   let sumX = 0;
   let cX = 0;
@@ -186,17 +219,37 @@ function linearRegression(s: MSeries, interceptTime: number): [number, number] {
   let cXY = 0;
   let sumX2 = 0;
   let cX2 = 0;
-  const initY = s.vs[0]!;
+  const initY = vs[lo]!;
   let constY = true;
-  for (let i = 0; i < s.ts.length; i++) {
-    const y = s.vs[i]!;
-    if (constY && i > 0 && y !== initY) constY = false;
+  for (let i = lo; i <= hi; i++) {
+    const y = vs[i]!;
+    if (constY && i > lo && y !== initY) constY = false;
     n += 1;
-    const x = (s.ts[i]! - interceptTime) / 1000;
-    [sumX, cX] = kahanSumInc(x, sumX, cX);
-    [sumY, cY] = kahanSumInc(y, sumY, cY);
-    [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
-    [sumX2, cX2] = kahanSumInc(x * x, sumX2, cX2);
+    const x = (ts[i]! - interceptTime) / 1000;
+    // kahanSumInc (mathx.ts) written out four times: this loop runs over every sample of every
+    // window, and the tuples the helper returns would be allocated per sample.
+    let t = sumX + x;
+    if (t === Infinity || t === -Infinity) cX = 0;
+    else if (Math.abs(sumX) >= Math.abs(x)) cX += sumX - t + x;
+    else cX += x - t + sumX;
+    sumX = t;
+    t = sumY + y;
+    if (t === Infinity || t === -Infinity) cY = 0;
+    else if (Math.abs(sumY) >= Math.abs(y)) cY += sumY - t + y;
+    else cY += y - t + sumY;
+    sumY = t;
+    const xy = x * y;
+    t = sumXY + xy;
+    if (t === Infinity || t === -Infinity) cXY = 0;
+    else if (Math.abs(sumXY) >= Math.abs(xy)) cXY += sumXY - t + xy;
+    else cXY += xy - t + sumXY;
+    sumXY = t;
+    const x2 = x * x;
+    t = sumX2 + x2;
+    if (t === Infinity || t === -Infinity) cX2 = 0;
+    else if (Math.abs(sumX2) >= Math.abs(x2)) cX2 += sumX2 - t + x2;
+    else cX2 += x2 - t + sumX2;
+    sumX2 = t;
   }
   if (constY) {
     if (!Number.isFinite(initY) && !Number.isNaN(initY)) return [NaN, NaN];
@@ -516,68 +569,27 @@ interface Bucket {
   count: number;
 }
 
-/** Mirrors BucketQuantile in promql/quantile.go; returns [value, forcedMonotonic]. */
-export function bucketQuantile(q: number, input: Bucket[]): [number, boolean] {
-  if (Number.isNaN(q)) return [NaN, false];
-  if (q < 0) return [-Infinity, false];
-  if (q > 1) return [Infinity, false];
-  const sorted = input.slice().sort((a, b) => a.upper - b.upper);
-  if (sorted.length === 0 || sorted[sorted.length - 1]!.upper !== Infinity) return [NaN, false];
-  const buckets: Bucket[] = [];
-  for (const b of sorted) {
-    const last = buckets[buckets.length - 1];
-    if (last && last.upper === b.upper) last.count += b.count;
-    else buckets.push({ ...b });
-  }
-  let forced = false;
-  let prev = buckets[0]!.count;
-  for (let i = 1; i < buckets.length; i++) {
-    const cur = buckets[i]!.count;
-    if (cur === prev) continue;
-    if (almostEqual(prev, cur, 1e-12)) {
-      buckets[i]!.count = prev;
-      continue;
-    }
-    if (cur < prev) {
-      buckets[i]!.count = prev;
-      forced = true;
-      continue;
-    }
-    prev = cur;
-  }
-  if (buckets.length < 2) return [NaN, forced];
-  const observations = buckets[buckets.length - 1]!.count;
-  if (observations === 0) return [NaN, forced];
-  let rank = q * observations;
-  let b = buckets.length - 1;
-  for (let i = 0; i < buckets.length - 1; i++) {
-    if (buckets[i]!.count >= rank) {
-      b = i;
-      break;
-    }
-  }
-  if (b === buckets.length - 1) return [buckets[buckets.length - 2]!.upper, forced];
-  if (b === 0 && buckets[0]!.upper <= 0) return [buckets[0]!.upper, forced];
-  let start = 0;
-  const end = buckets[b]!.upper;
-  let count = buckets[b]!.count;
-  if (b > 0) {
-    start = buckets[b - 1]!.upper;
-    count -= buckets[b - 1]!.count;
-    rank -= buckets[b - 1]!.count;
-  }
-  return [start + (end - start) * (rank / count), forced];
+/** A bucket's histogram: its labels without `le` and the metric name, and its parsed `le`. */
+interface BucketOf {
+  readonly labels: Labels;
+  readonly key: string;
+  readonly upper: number | null;
 }
 
-/** A bucket's histogram: its labels without `le` and the metric name (cached per label set). */
-function bucketGroup(labels: Labels): { labels: Labels; key: string } {
-  return cachedDerived(labels, 'bucket-group', () => {
+const bucketCache = new WeakMap<Labels, BucketOf>();
+
+/** The bucket a label set describes (cached per label set). */
+function bucketOf(labels: Labels): BucketOf {
+  let b = bucketCache.get(labels);
+  if (b === undefined) {
     const rest: Record<string, string> = { ...labels };
     delete rest['le'];
     delete rest['__name__'];
-    const out = makeLabels(rest);
-    return { labels: out, key: labelsKey(out) };
-  });
+    const group = makeLabels(rest);
+    b = { labels: group, key: labelsKey(group), upper: parseLe(labels['le']) };
+    bucketCache.set(labels, b);
+  }
+  return b;
 }
 
 function parseLe(text: string | undefined): number | null {
@@ -607,29 +619,18 @@ function histogramQuantileOf(
       );
     }
   });
-  const groups = new Map<string, { labels: Labels; buckets: Bucket[]; name: string }>();
-  for (const s of input) {
-    const upper = parseLe(s.labels['le']);
-    const name = s.labels['__name__'] ?? '';
-    if (upper === null) {
-      ctx.warn(
-        vectorNode,
-        `PromQL warning: bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${name}"`,
-      );
-      continue;
-    }
-    const { labels, key } = bucketGroup(s.labels);
-    let g = groups.get(key);
-    if (!g) {
-      g = { labels, buckets: [], name };
-      groups.set(key, g);
-    }
-    g.buckets.push({ upper, count: s.v });
+  const plan = histogramPlan(ctx.call, input);
+  for (const i of plan.invalid) {
+    const l = input[i]!.labels;
+    ctx.warn(
+      vectorNode,
+      `PromQL warning: bucket label "le" is missing or has a malformed value of "${l['le'] ?? ''}" for metric name "${l['__name__'] ?? ''}"`,
+    );
   }
   const out: VSample[] = [];
   for (const q of qs) {
-    for (const g of groups.values()) {
-      const [v, forced] = bucketQuantile(q, g.buckets);
+    for (const g of plan.groups) {
+      const [v, forced] = planQuantile(q, g, input);
       if (forced) {
         ctx.info(
           vectorNode,
@@ -644,6 +645,159 @@ function histogramQuantileOf(
     }
   }
   return vec(out);
+}
+
+/**
+ * How the samples of one input vector fall into histograms: the groups in order of their first
+ * bucket, and each group's buckets in the order BucketQuantile's sort puts them (which depends on
+ * the `le` values alone). A range query meets the same label objects at every step, so the plan
+ * of a call's last step is reused while they repeat, and only the counts are read anew.
+ */
+interface HistogramPlan {
+  readonly inputs: readonly Labels[];
+  readonly groups: readonly PlanGroup[];
+  /** Indexes of inputs without a usable `le`, in input order. */
+  readonly invalid: readonly number[];
+}
+
+interface PlanGroup {
+  readonly labels: Labels;
+  /** The metric name of the group's first bucket. */
+  readonly name: string;
+  /** Input indexes of the group's buckets, sorted by upper bound (a stable sort). */
+  readonly members: readonly number[];
+  /** The distinct upper bounds, ascending, and how many members (in order) each one sums. */
+  readonly uppers: readonly number[];
+  readonly runs: readonly number[];
+  /** Whether the highest bucket is +Inf (otherwise the quantile is NaN). */
+  readonly usable: boolean;
+}
+
+const histogramPlans = new WeakMap<Call, HistogramPlan>();
+
+function histogramPlan(call: Call, input: VSample[]): HistogramPlan {
+  const last = histogramPlans.get(call);
+  if (last !== undefined && last.inputs.length === input.length) {
+    let same = true;
+    for (let i = 0; i < input.length; i++) {
+      if (last.inputs[i] !== input[i]!.labels) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last;
+  }
+  const plan = makeHistogramPlan(input);
+  histogramPlans.set(call, plan);
+  return plan;
+}
+
+function makeHistogramPlan(input: VSample[]): HistogramPlan {
+  const invalid: number[] = [];
+  const byKey = new Map<string, { labels: Labels; name: string; entries: Bucket[] }>();
+  input.forEach((s, i) => {
+    const bucket = bucketOf(s.labels);
+    if (bucket.upper === null) {
+      invalid.push(i);
+      return;
+    }
+    let g = byKey.get(bucket.key);
+    if (!g) {
+      g = { labels: bucket.labels, name: s.labels['__name__'] ?? '', entries: [] };
+      byKey.set(bucket.key, g);
+    }
+    // The count field carries the input index here; the sort looks at upper only.
+    g.entries.push({ upper: bucket.upper, count: i });
+  });
+  const groups = [...byKey.values()].map((g): PlanGroup => {
+    const sorted = g.entries.slice().sort((a, b) => a.upper - b.upper);
+    const uppers: number[] = [];
+    const runs: number[] = [];
+    for (const b of sorted) {
+      if (uppers.length > 0 && uppers[uppers.length - 1] === b.upper) runs[runs.length - 1]!++;
+      else {
+        uppers.push(b.upper);
+        runs.push(1);
+      }
+    }
+    return {
+      labels: g.labels,
+      name: g.name,
+      members: sorted.map((b) => b.count),
+      uppers,
+      runs,
+      usable: sorted.length > 0 && sorted[sorted.length - 1]!.upper === Infinity,
+    };
+  });
+  return { inputs: input.map((s) => s.labels), groups, invalid };
+}
+
+let planCounts = new Float64Array(64);
+
+/** BucketQuantile over a plan group's buckets with this step's counts. */
+function planQuantile(q: number, g: PlanGroup, input: VSample[]): [number, boolean] {
+  if (Number.isNaN(q)) return [NaN, false];
+  if (q < 0) return [-Infinity, false];
+  if (q > 1) return [Infinity, false];
+  if (!g.usable) return [NaN, false];
+  const n = g.uppers.length;
+  if (planCounts.length < n) planCounts = new Float64Array(n * 2);
+  const counts = planCounts;
+  // Buckets with equal bounds are summed in sorted order, as bucketQuantile coalesces them.
+  let m = 0;
+  for (let b = 0; b < n; b++) {
+    let c = input[g.members[m++]!]!.v;
+    for (let r = 1; r < g.runs[b]!; r++) c += input[g.members[m++]!]!.v;
+    counts[b] = c;
+  }
+  return quantileOfCounts(q, g.uppers, counts, n);
+}
+
+/** BucketQuantile (promql/quantile.go) after sorting and coalescing, on parallel arrays. */
+function quantileOfCounts(
+  q: number,
+  uppers: readonly number[],
+  counts: Float64Array,
+  n: number,
+): [number, boolean] {
+  let forced = false;
+  let prev = counts[0]!;
+  for (let i = 1; i < n; i++) {
+    const cur = counts[i]!;
+    if (cur === prev) continue;
+    if (almostEqual(prev, cur, 1e-12)) {
+      counts[i] = prev;
+      continue;
+    }
+    if (cur < prev) {
+      counts[i] = prev;
+      forced = true;
+      continue;
+    }
+    prev = cur;
+  }
+  if (n < 2) return [NaN, forced];
+  const observations = counts[n - 1]!;
+  if (observations === 0) return [NaN, forced];
+  let rank = q * observations;
+  let b = n - 1;
+  for (let i = 0; i < n - 1; i++) {
+    if (counts[i]! >= rank) {
+      b = i;
+      break;
+    }
+  }
+  if (b === n - 1) return [uppers[n - 2]!, forced];
+  if (b === 0 && uppers[0]! <= 0) return [uppers[0]!, forced];
+  let start = 0;
+  const end = uppers[b]!;
+  let count = counts[b]!;
+  if (b > 0) {
+    start = uppers[b - 1]!;
+    count -= counts[b - 1]!;
+    rank -= counts[b - 1]!;
+  }
+  return [start + (end - start) * (rank / count), forced];
 }
 
 /** Prepares classic buckets like BucketQuantile: sorted, coalesced, monotonic; null if unusable. */
@@ -724,7 +878,8 @@ function histogramFraction(args: EvalValue[], ctx: FuncContext): FuncResult {
   const upper = argScalar(args, 1);
   const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
   for (const s of argVector(args, 2)) {
-    const le = parseLe(s.labels['le']);
+    const bucket = bucketOf(s.labels);
+    const le = bucket.upper;
     if (le === null) {
       ctx.warn(
         ctx.call.args[2]!,
@@ -732,7 +887,7 @@ function histogramFraction(args: EvalValue[], ctx: FuncContext): FuncResult {
       );
       continue;
     }
-    const { labels, key } = bucketGroup(s.labels);
+    const { labels, key } = bucket;
     let g = groups.get(key);
     if (!g) {
       g = { labels, buckets: [] };
@@ -1006,6 +1161,96 @@ const impls: Record<string, FuncImpl> = {
   month: dateFunction((d) => d.getUTCMonth() + 1),
   year: dateFunction((d) => d.getUTCFullYear()),
 };
+
+/**
+ * A range function over samples lo..hi (hi >= lo, no staleness markers) of one series' window,
+ * for the range evaluation's sliding windows: writes the value to out[at] and returns true, or
+ * returns false where the function has no output. (Writing instead of returning keeps the value
+ * unboxed.)
+ */
+export type WindowKernel = (
+  ts: Float64Array,
+  vs: Float64Array,
+  lo: number,
+  hi: number,
+  rangeStart: number,
+  rangeEnd: number,
+  t: number,
+  out: Float64Array,
+  at: number,
+) => boolean;
+
+/**
+ * The window kernel of a function (the same arithmetic as its implementation above), given its
+ * constant scalar arguments; null for functions without one, or where the function would raise
+ * infos per series (rate over a name that does not look like a counter, in v3).
+ */
+export function windowKernel(
+  name: string,
+  compat: 'v3' | 'v2',
+  metricName: string | undefined,
+  scalars: readonly number[],
+): WindowKernel | null {
+  const ctx = { compat };
+  const counterLike = compat === 'v2' || metricName === undefined || counterSuffix.test(metricName);
+  switch (name) {
+    case 'rate':
+    case 'increase':
+    case 'delta': {
+      const isCounter = name !== 'delta';
+      const isRate = name === 'rate';
+      if (isCounter && !counterLike) return null;
+      return (ts, vs, lo, hi, rangeStart, rangeEnd, _t, out, at) => {
+        if (hi === lo) return false;
+        out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx);
+        return true;
+      };
+    }
+    case 'irate':
+    case 'idelta': {
+      const isRate = name === 'irate';
+      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        if (hi === lo) return false;
+        const v = instantValueOf(ts, vs, hi, isRate);
+        if (v === null) return false;
+        out[at] = v;
+        return true;
+      };
+    }
+    case 'deriv':
+      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        if (hi === lo) return false;
+        out[at] = linearRegressionOf(ts, vs, lo, hi, ts[lo]!)[0];
+        return true;
+      };
+    case 'predict_linear': {
+      const duration = scalars[0] ?? NaN;
+      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, t, out, at) => {
+        if (hi === lo) return false;
+        const [slope, intercept] = linearRegressionOf(ts, vs, lo, hi, t);
+        out[at] = slope * duration + intercept;
+        return true;
+      };
+    }
+    case 'last_over_time':
+      return (_ts, vs, _lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        out[at] = vs[hi]!;
+        return true;
+      };
+    case 'count_over_time':
+      return (_ts, _vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        out[at] = hi - lo + 1;
+        return true;
+      };
+    case 'present_over_time':
+      return (_ts, _vs, _lo, _hi, _rangeStart, _rangeEnd, _t, out, at) => {
+        out[at] = 1;
+        return true;
+      };
+    default:
+      return null;
+  }
+}
 
 /** Calls a function implementation; errors it raises are positioned at the call. */
 export function callFunction(name: string, args: EvalValue[], ctx: FuncContext): FuncResult {

@@ -50,19 +50,25 @@ export function dropMetricName(labels: Labels): Labels {
   return frozen;
 }
 
-const derivedCache = new WeakMap<Labels, Map<string, unknown>>();
+const derivedCaches = new WeakMap<object, Map<string, WeakMap<Labels, unknown>>>();
 
-/** Caches a value derived from a label set under a spec string (e.g. a grouping). */
-export function cachedDerived<T>(labels: Labels, spec: string, make: () => T): T {
-  let m = derivedCache.get(labels);
-  if (!m) {
-    m = new Map();
-    derivedCache.set(labels, m);
+/**
+ * The cache of one derivation from label sets (e.g. a grouping's key), owned by a long-lived
+ * object such as the grouping's label list in the syntax tree. Callers look the cache up once
+ * per operation and then once per label set, so no key string is built per sample.
+ */
+export function derivedCache<T>(owner: object, spec: string): WeakMap<Labels, T> {
+  let byOwner = derivedCaches.get(owner);
+  if (!byOwner) {
+    byOwner = new Map();
+    derivedCaches.set(owner, byOwner);
   }
-  if (m.has(spec)) return m.get(spec) as T;
-  const v = make();
-  m.set(spec, v);
-  return v;
+  let cache = byOwner.get(spec);
+  if (!cache) {
+    cache = new WeakMap();
+    byOwner.set(spec, cache);
+  }
+  return cache as WeakMap<Labels, T>;
 }
 
 /** Orders label sets as Prometheus's labels.Compare does (sorted names, then values). */

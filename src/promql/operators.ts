@@ -3,7 +3,7 @@
 import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
 import { formatFloatPlain, formatLabelsGo } from './format.ts';
-import { cachedDerived, compareStrings, makeLabels, type Labels } from './labels.ts';
+import { compareStrings, derivedCache, makeLabels, type Labels } from './labels.ts';
 import { goAtan2 } from './gomath.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
 import { xxhash64 } from './xxhash.ts';
@@ -62,11 +62,42 @@ export function scalarBinop(op: BinaryOp, l: number, r: number): [number, boolea
   }
 }
 
+/** A comparison operator's outcome, as scalarBinop's keep. */
+function compare(op: BinaryOp, l: number, r: number): boolean {
+  switch (op) {
+    case '==':
+      return l === r;
+    case '!=':
+      return l !== r;
+    case '>':
+      return l > r;
+    case '<':
+      return l < r;
+    case '>=':
+      return l >= r;
+    case '<=':
+      return l <= r;
+    default:
+      return scalarBinop(op, l, r)[1];
+  }
+}
+
 /** The matching key of a label set for on(...)/ignoring(...). */
 export function matchSignature(labels: Labels, on: boolean, names: readonly string[]): string {
-  return cachedDerived(labels, `sig:${on ? 'on' : 'ig'}:${names.join('\xff')}`, () =>
-    computeSignature(labels, on, names),
-  );
+  return signatureOf(on, names)(labels);
+}
+
+/** matchSignature for one on(...)/ignoring(...) list, cached per label set. */
+function signatureOf(on: boolean, names: readonly string[]): (labels: Labels) => string {
+  const cache = derivedCache<string>(names, on ? 'sig:on' : 'sig:ignoring');
+  return (labels) => {
+    let sig = cache.get(labels);
+    if (sig === undefined) {
+      sig = computeSignature(labels, on, names);
+      cache.set(labels, sig);
+    }
+    return sig;
+  };
 }
 
 function computeSignature(labels: Labels, on: boolean, names: readonly string[]): string {
@@ -95,6 +126,24 @@ function matchedLabels(labels: Labels, m: VectorMatching): Labels {
 }
 
 function resultMetric(lhs: Labels, rhs: Labels, m: VectorMatching, dropName: boolean): Labels {
+  // Without group_x(...) labels the result depends on the left side only: cached per label set,
+  // since a range query meets the same pairs at every step.
+  if (m.include.length > 0) return computeResultMetric(lhs, rhs, m, dropName);
+  const cache = derivedCache<Labels>(m, dropName ? 'result:drop-name' : 'result:keep-name');
+  let out = cache.get(lhs);
+  if (out === undefined) {
+    out = computeResultMetric(lhs, rhs, m, dropName);
+    cache.set(lhs, out);
+  }
+  return out;
+}
+
+function computeResultMetric(
+  lhs: Labels,
+  rhs: Labels,
+  m: VectorMatching,
+  dropName: boolean,
+): Labels {
   const out: Record<string, string> = { ...lhs };
   if (dropName) delete out['__name__'];
   if (m.card === 'one-to-one') {
@@ -121,12 +170,17 @@ export function vectorBinop(
 ): VSample[] {
   const m = e.matching!;
   if (lhsIn.length === 0 || rhsIn.length === 0) return [];
+  if (m.card === 'one-to-one') {
+    const plan = oneToOnePlan(e, lhsIn, rhsIn, opts);
+    if (plan !== null) return applyOneToOnePlan(e, plan, lhsIn, rhsIn, opts);
+  }
   let lhs = lhsIn;
   let rhs = rhsIn;
   if (m.card === 'one-to-many') [lhs, rhs] = [rhs, lhs];
+  const signature = signatureOf(m.on, m.labels);
   const rightSigs = new Map<string, VSample>();
   for (const rs of rhs) {
-    const sig = matchSignature(rs.labels, m.on, m.labels);
+    const sig = signature(rs.labels);
     const dup = rightSigs.get(sig);
     if (dup) {
       const side = m.card === 'one-to-many' ? 'left' : 'right';
@@ -138,9 +192,10 @@ export function vectorBinop(
     rightSigs.set(sig, rs);
   }
   const matched = new Map<string, Set<string> | null>();
+  const drop = dropsName(e.op, e.bool, opts.compat);
   const out: VSample[] = [];
   for (const ls of lhs) {
-    const sig = matchSignature(ls.labels, m.on, m.labels);
+    const sig = signature(ls.labels);
     const rs = rightSigs.get(sig);
     if (!rs) continue;
     let l = ls.v;
@@ -150,21 +205,10 @@ export function vectorBinop(
     const seen = matched.get(sig);
     // Prometheus 3 detects one-to-one matching errors even for samples a comparison filters
     // out; Prometheus 2 only once a second sample survives the filter.
-    const checkOneToOne = () => {
-      if (m.card !== 'one-to-one') return;
-      if (seen !== undefined) {
-        throw new EvalError(
-          e,
-          'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
-        );
-      }
-      matched.set(sig, null);
-    };
-    if (opts.compat === 'v3') checkOneToOne();
+    if (opts.compat === 'v3' && m.card === 'one-to-one') checkOneToOne(e, matched, sig, seen);
     if (!e.bool && !keep) continue;
-    if (opts.compat === 'v2') checkOneToOne();
+    if (opts.compat === 'v2' && m.card === 'one-to-one') checkOneToOne(e, matched, sig, seen);
     const v = e.bool ? (keep ? 1 : 0) : raw;
-    const drop = dropsName(e.op, e.bool, opts.compat);
     // With delayed name removal the name stays (marked) until the end of the query.
     const metric = resultMetric(ls.labels, rs.labels, m, drop && !opts.delayedNameRemoval);
     if (m.card !== 'one-to-one') {
@@ -186,10 +230,127 @@ export function vectorBinop(
   return out;
 }
 
+/**
+ * Which right-hand sample each left-hand sample of a one-to-one operation matches, and the
+ * result's labels, for inputs that can raise no matching error (unique signatures on both
+ * sides). A range query meets the same label objects at every step, so a node's plan is reused
+ * while they repeat.
+ */
+interface OneToOnePlan {
+  readonly lhs: readonly Labels[];
+  readonly rhs: readonly Labels[];
+  readonly compat: 'v3' | 'v2';
+  readonly delayedNameRemoval: boolean;
+  /** For each left-hand sample, the index of its right-hand match, or -1. */
+  readonly match: Int32Array;
+  readonly metric: readonly (Labels | undefined)[];
+}
+
+const oneToOnePlans = new WeakMap<BinaryExpr, OneToOnePlan | null>();
+
+function sameLabels(labels: readonly Labels[], samples: VSample[]): boolean {
+  if (labels.length !== samples.length) return false;
+  for (let i = 0; i < samples.length; i++) if (labels[i] !== samples[i]!.labels) return false;
+  return true;
+}
+
+/** The node's plan for these inputs, or null where the general path must run. */
+function oneToOnePlan(
+  e: BinaryExpr,
+  lhs: VSample[],
+  rhs: VSample[],
+  opts: OperatorOptions,
+): OneToOnePlan | null {
+  const last = oneToOnePlans.get(e);
+  if (
+    last &&
+    last.compat === opts.compat &&
+    last.delayedNameRemoval === opts.delayedNameRemoval &&
+    sameLabels(last.lhs, lhs) &&
+    sameLabels(last.rhs, rhs)
+  ) {
+    return last;
+  }
+  const m = e.matching!;
+  const signature = signatureOf(m.on, m.labels);
+  const right = new Map<string, number>();
+  for (let i = 0; i < rhs.length; i++) {
+    const sig = signature(rhs[i]!.labels);
+    if (right.has(sig)) return null;
+    right.set(sig, i);
+  }
+  const drop = dropsName(e.op, e.bool, opts.compat) && !opts.delayedNameRemoval;
+  const match = new Int32Array(lhs.length);
+  const metric: (Labels | undefined)[] = [];
+  const seen = new Set<string>();
+  for (let j = 0; j < lhs.length; j++) {
+    const sig = signature(lhs[j]!.labels);
+    const ri = right.get(sig);
+    match[j] = ri ?? -1;
+    if (ri === undefined) {
+      metric.push(undefined);
+      continue;
+    }
+    // Two left-hand samples in one match group may raise an error: not planned.
+    if (seen.has(sig)) return null;
+    seen.add(sig);
+    metric.push(resultMetric(lhs[j]!.labels, rhs[ri]!.labels, m, drop));
+  }
+  const plan: OneToOnePlan = {
+    lhs: lhs.map((s) => s.labels),
+    rhs: rhs.map((s) => s.labels),
+    compat: opts.compat,
+    delayedNameRemoval: opts.delayedNameRemoval,
+    match,
+    metric,
+  };
+  oneToOnePlans.set(e, plan);
+  return plan;
+}
+
+/** vectorBinop's loop for one-to-one matching over a plan (the same values and order). */
+function applyOneToOnePlan(
+  e: BinaryExpr,
+  plan: OneToOnePlan,
+  lhs: VSample[],
+  rhs: VSample[],
+  opts: OperatorOptions,
+): VSample[] {
+  const drop = dropsName(e.op, e.bool, opts.compat);
+  const out: VSample[] = [];
+  for (let j = 0; j < lhs.length; j++) {
+    const ri = plan.match[j]!;
+    if (ri < 0) continue;
+    const ls = lhs[j]!;
+    const [raw, keep] = scalarBinop(e.op, ls.v, rhs[ri]!.v);
+    if (!e.bool && !keep) continue;
+    const v = e.bool ? (keep ? 1 : 0) : raw;
+    out.push({ labels: plan.metric[j]!, v, dropName: drop || ls.dropName === true });
+  }
+  return out;
+}
+
+/** Fails when a one-to-one match group meets a second left-hand sample. */
+function checkOneToOne(
+  e: BinaryExpr,
+  matched: Map<string, Set<string> | null>,
+  sig: string,
+  seen: Set<string> | null | undefined,
+): void {
+  if (seen !== undefined) {
+    throw new EvalError(
+      e,
+      'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+    );
+  }
+  matched.set(sig, null);
+}
+
 /** and / or / unless between two instant vectors. */
 export function setBinop(e: BinaryExpr, lhs: VSample[], rhs: VSample[]): VSample[] {
   const m = e.matching!;
-  const sig = (s: VSample) => matchSignature(s.labels, m.on, m.labels);
+  const signature = signatureOf(m.on, m.labels);
+  const sig = (s: VSample) => signature(s.labels);
   switch (e.op) {
     case 'and': {
       if (lhs.length === 0 || rhs.length === 0) return [];
@@ -221,10 +382,22 @@ export function vectorScalarBinop(
   const out: VSample[] = [];
   const comparison = isComparisonOp(e.op);
   const drop = dropsName(e.op, e.bool, opts.compat);
+  if (comparison && !e.bool && !scalarOnLeft) {
+    // A filter such as `x > 0.15`: the sample is kept as it is (the common alerting shape).
+    for (const s of samples) {
+      if (compare(e.op, s.v, scalar)) {
+        out.push({ labels: s.labels, v: s.v, dropName: drop || s.dropName === true });
+      }
+    }
+    return out;
+  }
   for (const s of samples) {
     let l = s.v;
     let r = scalar;
-    if (scalarOnLeft) [l, r] = [r, l];
+    if (scalarOnLeft) {
+      l = scalar;
+      r = s.v;
+    }
     let [v, keep] = scalarBinop(e.op, l, r);
     // The vector's value is the output of a comparison even when the scalar is on the left.
     if (comparison && scalarOnLeft) v = r;
@@ -238,10 +411,63 @@ export function vectorScalarBinop(
   return out;
 }
 
+/** A label set's group under an aggregation's by/without list: its key and its labels. */
+interface GroupOf {
+  readonly key: string;
+  readonly labels: Labels;
+  /** A small number, distinct for each group of one by/without list. */
+  readonly id: number;
+}
+
+/** Every group of one by/without list met so far, by key. */
+interface Groups {
+  readonly byKey: Map<string, GroupOf>;
+  /** Scratch for aggregate(): the group's accumulator in the current call, by id. */
+  readonly slots: (Group | undefined)[];
+}
+
+/** The group of a label set for one by/without list, cached per label set. */
+function groupOf(grouping: readonly string[], without: boolean): (labels: Labels) => GroupOf {
+  return groupsOf(grouping, without).lookup;
+}
+
+const groupsBy = new WeakMap<readonly string[], Groups & { lookup: (l: Labels) => GroupOf }>();
+const groupsWithout = new WeakMap<readonly string[], Groups & { lookup: (l: Labels) => GroupOf }>();
+
+function groupsOf(
+  grouping: readonly string[],
+  without: boolean,
+): Groups & { lookup: (labels: Labels) => GroupOf } {
+  const all = without ? groupsWithout : groupsBy;
+  let g = all.get(grouping);
+  if (g) return g;
+  const cache = new WeakMap<Labels, GroupOf>();
+  const byKey = new Map<string, GroupOf>();
+  const lookup = (labels: Labels): GroupOf => {
+    let hit = cache.get(labels);
+    if (hit === undefined) {
+      const key = computeGroupingKey(labels, grouping, without);
+      // Equal groups share one object (and label set), which keeps later caches small.
+      hit = byKey.get(key);
+      if (!hit) {
+        hit = { key, labels: computeGroupLabels(labels, grouping, without), id: byKey.size };
+        byKey.set(key, hit);
+      }
+      cache.set(labels, hit);
+    }
+    return hit;
+  };
+  g = { byKey, slots: [], lookup };
+  all.set(grouping, g);
+  return g;
+}
+
 function groupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
-  return cachedDerived(labels, `gk:${without ? 'w' : 'b'}:${grouping.join('\xff')}`, () =>
-    computeGroupingKey(labels, grouping, without),
-  );
+  return groupOf(grouping, without)(labels).key;
+}
+
+function groupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
+  return groupOf(grouping, without)(labels).labels;
 }
 
 function computeGroupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
@@ -260,12 +486,6 @@ function computeGroupingKey(labels: Labels, grouping: readonly string[], without
   return out;
 }
 
-function groupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
-  return cachedDerived(labels, `gl:${without ? 'w' : 'b'}:${grouping.join('\xff')}`, () =>
-    computeGroupLabels(labels, grouping, without),
-  );
-}
-
 function computeGroupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
   const out: Record<string, string> = {};
   if (without) {
@@ -282,6 +502,7 @@ function computeGroupLabels(labels: Labels, grouping: readonly string[], without
 }
 
 interface Group {
+  id: number;
   labels: Labels;
   dropName: boolean;
   count: number;
@@ -291,6 +512,9 @@ interface Group {
   incremental: boolean;
   samples: VSample[];
 }
+
+// The (never written) sample list of groups of aggregations other than quantile.
+const noSamples: VSample[] = [];
 
 /** Hooks the aggregation needs from the evaluator (warnings). */
 export interface AggregateContext {
@@ -317,23 +541,42 @@ export function aggregate(
       ctx.warn(`PromQL warning: quantile value should be between 0 and 1, got ${fmtG(q)}`);
     }
   }
-  const groups = new Map<string, Group>();
   const order: Group[] = [];
+  const { lookup, slots } = groupsOf(e.grouping, e.without);
+  // slots[id] is this call's accumulator of group id once order holds it (cleared on return).
+  try {
+    return aggregateGroups(e, samples, param, ctx, lookup, slots, order);
+  } finally {
+    for (const g of order) slots[g.id] = undefined;
+  }
+}
+
+function aggregateGroups(
+  e: Aggregation,
+  samples: VSample[],
+  param: number | string | null,
+  ctx: AggregateContext,
+  lookup: (labels: Labels) => GroupOf,
+  slots: (Group | undefined)[],
+  order: Group[],
+): VSample[] {
+  const op = e.op;
   for (const s of samples) {
-    const key = groupingKey(s.labels, e.grouping, e.without);
-    let g = groups.get(key);
+    const { id, labels } = lookup(s.labels);
+    let g = slots[id];
     if (!g) {
       g = {
-        labels: groupLabels(s.labels, e.grouping, e.without),
+        id,
+        labels,
         dropName: s.dropName === true,
         count: 1,
         value: s.v,
         kahanC: 0,
         mean: s.v,
         incremental: false,
-        samples: [s],
+        samples: op === 'quantile' ? [s] : noSamples,
       };
-      groups.set(key, g);
+      slots[id] = g;
       order.push(g);
       if (op !== 'stddev' && op !== 'stdvar') continue;
       if (ctx.compat === 'v2') {
@@ -512,7 +755,17 @@ const utf8 = new TextEncoder();
 
 /** Prometheus's labels.Hash(): XXH64 over name, 0xff, value, 0xff for each label in order. */
 export function labelsHash(labels: Labels): bigint {
-  return cachedDerived(labels, 'xxhash', () => {
+  const hit = hashCache.get(labels);
+  if (hit !== undefined) return hit;
+  const h = computeLabelsHash(labels);
+  hashCache.set(labels, h);
+  return h;
+}
+
+const hashCache = new WeakMap<Labels, bigint>();
+
+function computeLabelsHash(labels: Labels): bigint {
+  {
     const parts: Uint8Array[] = [];
     let size = 0;
     for (const k of Object.keys(labels).sort(compareStrings)) {
@@ -528,7 +781,7 @@ export function labelsHash(labels: Labels): bigint {
       off += b.length;
     }
     return xxhash64(buf);
-  });
+  }
 }
 
 const sep = Uint8Array.of(0xff);

@@ -15,6 +15,11 @@ export interface StoredSeries {
   readonly vs: Float64Array;
   /** 1 where the sample is a staleness marker. */
   readonly stale: Uint8Array;
+  /**
+   * staleBefore[i] is the number of staleness markers at indexes below i (length n + 1), so a
+   * window's markers are counted without a scan; null when the series has none.
+   */
+  readonly staleBefore: Int32Array | null;
 }
 
 interface MutableSeries {
@@ -29,6 +34,7 @@ export class SeriesStore {
   private readonly byKey = new Map<string, MutableSeries>();
   private readonly byName = new Map<string, MutableSeries[]>();
   private ordered: StoredSeries[] | null = null;
+  private readonly orderedByName = new Map<string, StoredSeries[]>();
   private generation = 0;
 
   /** Adds samples (sorted by time) to the series with these labels, creating it if needed. */
@@ -36,13 +42,19 @@ export class SeriesStore {
     const clean = makeLabels(labels);
     const key = labelsKey(clean);
     let s = this.byKey.get(key);
+    this.ordered = null;
+    this.orderedByName.clear();
+    this.generation++;
     if (!s) {
+      // A new series is sealed at once: no copy of its points is kept.
       s = { labels: clean, key, pending: [], sealed: null };
+      s.sealed = sealPoints(s, points);
       this.byKey.set(key, s);
       const name = clean['__name__'] ?? '';
       const list = this.byName.get(name);
       if (list) list.push(s);
       else this.byName.set(name, [s]);
+      return;
     }
     if (s.sealed) {
       const old = s.sealed;
@@ -52,8 +64,53 @@ export class SeriesStore {
       s.sealed = null;
     }
     for (const p of points) s.pending.push(p);
+  }
+
+  /**
+   * Adds samples in columnar form: times ascending, a value per time, and a flag per time
+   * marking staleness markers (or null for none). The store may keep the arrays, so the caller
+   * must not change them afterwards. Same effect as addSeries with the equivalent points.
+   */
+  addColumns(
+    labels: Labels,
+    ts: Float64Array,
+    vs: Float64Array,
+    stale: Uint8Array | null = null,
+  ): void {
+    const clean = makeLabels(labels);
+    const key = labelsKey(clean);
+    let increasing = vs.length === ts.length && (stale === null || stale.length === ts.length);
+    for (let i = 1; increasing && i < ts.length; i++)
+      if (!(ts[i]! > ts[i - 1]!)) increasing = false;
+    if (this.byKey.has(key) || !increasing) {
+      const points: Point[] = [];
+      for (let i = 0; i < ts.length; i++) points.push([ts[i]!, stale?.[i] ? null : vs[i]!]);
+      this.addSeries(labels, points);
+      return;
+    }
     this.ordered = null;
+    this.orderedByName.clear();
     this.generation++;
+    const n = ts.length;
+    const flags = stale ?? new Uint8Array(n);
+    let staleBefore: Int32Array | null = null;
+    let values = vs;
+    let anyStale = false;
+    if (stale !== null) for (let i = 0; i < n && !anyStale; i++) anyStale = stale[i] !== 0;
+    if (anyStale) {
+      staleBefore = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) staleBefore[i + 1] = staleBefore[i]! + (flags[i] ? 1 : 0);
+      // Markers hold NaN, as sealed points do (a copy: the caller's values stay as they are).
+      values = vs.slice();
+      for (let i = 0; i < n; i++) if (flags[i]) values[i] = NaN;
+    }
+    const s: MutableSeries = { labels: clean, key, pending: [], sealed: null };
+    s.sealed = { labels: clean, key, ts, vs: values, stale: flags, staleBefore };
+    this.byKey.set(key, s);
+    const name = clean['__name__'] ?? '';
+    const list = this.byName.get(name);
+    if (list) list.push(s);
+    else this.byName.set(name, [s]);
   }
 
   /** Changes whenever the contents change (lets callers cache derived data). */
@@ -68,40 +125,8 @@ export class SeriesStore {
 
   private seal(s: MutableSeries): StoredSeries {
     if (s.sealed) return s.sealed;
-    const pts = s.pending;
-    let sorted = true;
-    for (let i = 1; i < pts.length; i++) {
-      if (pts[i]![0] <= pts[i - 1]![0]) {
-        sorted = false;
-        break;
-      }
-    }
-    let list = pts;
-    if (!sorted) {
-      // Stable sort, then keep the last sample written for each timestamp.
-      const idx = pts.map((p, i) => [p, i] as const);
-      idx.sort((a, b) => a[0][0] - b[0][0] || a[1] - b[1]);
-      list = [];
-      for (const [p] of idx) {
-        const last = list[list.length - 1];
-        if (last && last[0] === p[0]) list[list.length - 1] = p;
-        else list.push(p);
-      }
-    }
-    const n = list.length;
-    const ts = new Float64Array(n);
-    const vs = new Float64Array(n);
-    const stale = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const p = list[i]!;
-      ts[i] = p[0];
-      if (p[1] === null) {
-        stale[i] = 1;
-        vs[i] = NaN;
-      } else vs[i] = p[1];
-    }
+    s.sealed = sealPoints(s, s.pending);
     s.pending = [];
-    s.sealed = { labels: s.labels, key: s.key, ts, vs, stale };
     return s.sealed;
   }
 
@@ -118,9 +143,13 @@ export class SeriesStore {
   /** Candidate series for a metric name (all series when name is undefined), sorted by labels. */
   candidates(name: string | undefined): readonly StoredSeries[] {
     if (name === undefined) return this.allSeries();
+    const hit = this.orderedByName.get(name);
+    if (hit) return hit;
     const list = this.byName.get(name);
     if (!list) return [];
-    return list.map((s) => this.seal(s)).sort((a, b) => compareLabels(a.labels, b.labels));
+    const out = list.map((s) => this.seal(s)).sort((a, b) => compareLabels(a.labels, b.labels));
+    this.orderedByName.set(name, out);
+    return out;
   }
 
   /** Every label name, sorted. */
@@ -153,4 +182,49 @@ export class SeriesStore {
       yield { labels: s.labels, points };
     }
   }
+}
+
+/** Columnar samples of a series from its points: sorted, the last write for a time winning. */
+function sealPoints(s: { labels: Labels; key: string }, pts: ReadonlyArray<Point>): StoredSeries {
+  let sorted = true;
+  for (let i = 1; i < pts.length; i++) {
+    if (pts[i]![0] <= pts[i - 1]![0]) {
+      sorted = false;
+      break;
+    }
+  }
+  let list = pts;
+  if (!sorted) {
+    // Stable sort, then keep the last sample written for each timestamp.
+    const idx = pts.map((p, i) => [p, i] as const);
+    idx.sort((a, b) => a[0][0] - b[0][0] || a[1] - b[1]);
+    const merged: Point[] = [];
+    for (const [p] of idx) {
+      const last = merged[merged.length - 1];
+      if (last && last[0] === p[0]) merged[merged.length - 1] = p;
+      else merged.push(p);
+    }
+    list = merged;
+  }
+  const n = list.length;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  const stale = new Uint8Array(n);
+  let staleCount = 0;
+  for (let i = 0; i < n; i++) {
+    const p = list[i]!;
+    ts[i] = p[0];
+    const v = p[1];
+    if (v === null) {
+      stale[i] = 1;
+      vs[i] = NaN;
+      staleCount++;
+    } else vs[i] = v;
+  }
+  let staleBefore: Int32Array | null = null;
+  if (staleCount > 0) {
+    staleBefore = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) staleBefore[i + 1] = staleBefore[i]! + stale[i]!;
+  }
+  return { labels: s.labels, key: s.key, ts, vs, stale, staleBefore };
 }

@@ -7,6 +7,7 @@ export {
   formatValue,
   generateScenario,
   parseValueToken,
+  seriesColumns,
   seriesPoints,
   type Family,
   type GeneratedSeries,

@@ -1,0 +1,50 @@
+// SeriesStore.addColumns stores the same series as addSeries with the equivalent points.
+import { describe, expect, it } from 'vitest';
+import { SeriesStore, evalRange, type Point } from '../../src/promql/index.ts';
+
+const points: Point[] = [
+  [0, 1],
+  [15_000, 2],
+  [30_000, null],
+  [60_000, 4],
+  [75_000, 8],
+];
+
+function columns(pts: readonly Point[]): [Float64Array, Float64Array, Uint8Array] {
+  return [
+    Float64Array.from(pts, (p) => p[0]),
+    Float64Array.from(pts, (p) => p[1] ?? 0),
+    Uint8Array.from(pts, (p) => (p[1] === null ? 1 : 0)),
+  ];
+}
+
+describe('SeriesStore.addColumns', () => {
+  it('stores what addSeries stores, staleness markers included', () => {
+    const a = new SeriesStore();
+    a.addSeries({ __name__: 'x', job: 'a' }, points);
+    const b = new SeriesStore();
+    b.addColumns({ __name__: 'x', job: 'a' }, ...columns(points));
+    expect([...b.series()]).toEqual([...a.series()]);
+    const q = (s: SeriesStore) => evalRange('rate(x[1m])', s, 0, 120_000, 15_000);
+    expect(q(b)).toEqual(q(a));
+  });
+
+  it('merges into an existing series and sorts unsorted columns', () => {
+    const a = new SeriesStore();
+    a.addSeries({ __name__: 'x' }, points.slice(0, 2));
+    a.addSeries({ __name__: 'x' }, points.slice(2));
+    const b = new SeriesStore();
+    b.addColumns({ __name__: 'x' }, ...columns(points.slice(0, 2)));
+    b.addColumns({ __name__: 'x' }, ...columns(points.slice(2)));
+    expect([...b.series()]).toEqual([...a.series()]);
+    const c = new SeriesStore();
+    c.addColumns({ __name__: 'x' }, ...columns([...points].reverse()));
+    expect([...c.series()]).toEqual([...a.series()]);
+  });
+
+  it('leaves the caller’s values as they are', () => {
+    const [ts, vs, stale] = columns(points);
+    new SeriesStore().addColumns({ __name__: 'x' }, ts, vs, stale);
+    expect(vs[2]).toBe(0);
+  });
+});

@@ -116,8 +116,85 @@ export function joinPath(...parts: string[]): string {
   return s === '' ? '.' : s;
 }
 
+const STASH_MARK = '__quorumlab_values_';
+
+/** Long `values:` strings taken out of a test file's text, and which of them were read back. */
+interface ValuesStash {
+  values: string[];
+  taken: boolean[];
+  /** Set when a placeholder was read twice or looked wrong: the stash cannot be trusted. */
+  bad: boolean;
+}
+
+/**
+ * Swaps each long one-line plain `values:` scalar for a short placeholder, so that the YAML
+ * parser does not scan megabytes of numbers. Lines stay where they are (errors cite lines), and
+ * the caller verifies that every placeholder came back exactly once as a series' values;
+ * otherwise (a continuation line, a `values:` inside a block scalar) it parses the original.
+ */
+function stashValues(text: string): { text: string; stash: ValuesStash } | null {
+  if (text.includes(STASH_MARK)) return null;
+  const values: string[] = [];
+  const out: string[] = [];
+  let copied = 0;
+  let at = text.indexOf('values:');
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    let lineEnd = text.indexOf('\n', at);
+    if (lineEnd < 0) lineEnd = text.length;
+    const next = text.indexOf('values:', lineEnd);
+    const valueStart = at + 'values:'.length;
+    const value = text.slice(valueStart, lineEnd).trim();
+    if (
+      /^[ \t]*(?:-[ \t]+)?$/.test(text.slice(lineStart, at)) &&
+      /^[ \t]/.test(text.slice(valueStart, valueStart + 1)) &&
+      value.length >= 64 &&
+      /^(?:[0-9A-Za-z_.+]|-[0-9A-Za-z_.])[0-9A-Za-z_.+\- \t]*$/.test(value) &&
+      /[ \t]/.test(value)
+    ) {
+      out.push(text.slice(copied, valueStart), ` ${STASH_MARK}${values.length}`);
+      values.push(value);
+      copied = lineEnd;
+    }
+    at = next;
+  }
+  if (values.length === 0) return null;
+  out.push(text.slice(copied));
+  return { text: out.join(''), stash: { values, taken: values.map(() => false), bad: false } };
+}
+
+/** A series' values as read from the parsed file: the stashed text for a placeholder. */
+function unstash(v: string, stash: ValuesStash | null): string {
+  if (stash === null || !v.startsWith(STASH_MARK)) return v;
+  const i = Number(v.slice(STASH_MARK.length));
+  const original = stash.values[i];
+  if (
+    original === undefined ||
+    stash.taken[i] === true ||
+    !/^\d+$/.test(v.slice(STASH_MARK.length))
+  ) {
+    stash.bad = true;
+    return v;
+  }
+  stash.taken[i] = true;
+  return original;
+}
+
 /** Parses a unit test file strictly (unknown fields are errors, as yaml.UnmarshalStrict). */
 function parseTestFile(text: string, compat: 'v2' | 'v3'): TestFile {
+  const stashed = stashValues(text);
+  if (stashed !== null) {
+    try {
+      const file = parseTestFileText(stashed.text, compat, stashed.stash);
+      if (!stashed.stash.bad && stashed.stash.taken.every((t) => t)) return file;
+    } catch {
+      // The original text reports the error, with its own positions.
+    }
+  }
+  return parseTestFileText(text, compat, null);
+}
+
+function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash | null): TestFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -253,7 +330,7 @@ function parseTestFile(text: string, compat: 'v2' | 'v3'): TestFile {
       interval,
       inputSeries: seq(g.get('input_series'), '[]main.series').map((sn) => {
         const f = fields(sn, ['series', 'values'], 'main.series');
-        return { series: str(f.get('series')), values: str(f.get('values')) };
+        return { series: str(f.get('series')), values: unstash(str(f.get('values')), stash) };
       }),
       alertTests: seq(g.get('alert_rule_test'), '[]main.alertTestCase').map((an) => {
         const f = fields(an, ['eval_time', 'alertname', 'exp_alerts'], 'main.alertTestCase');

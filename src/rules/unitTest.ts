@@ -6,6 +6,7 @@ import {
   SeriesStore,
   children,
   evalRange,
+  exprType,
   formatDuration,
   parseDuration,
   parseSeriesDescriptor,
@@ -14,6 +15,7 @@ import {
   type Expr,
   type Labels,
   type Point,
+  type Series,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
 import { makeQueryFn, type QueryFn, type QuerySample } from './engine.ts';
@@ -768,6 +770,44 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   }
   const gotAt = new Map<number, Map<string, AlertEntry[]>>();
   const writeAlerts = tg.exprTests.length > 0;
+  // Rules that differ only in a threshold (`X > 1` warning, `X > 5` critical) evaluate X once.
+  const flat = groups.flatMap((g) => g.rules.map((r) => ({ r, qo: g.settings.queryOffset })));
+  const thresholdKey = (text: string, e: Expr, qo: number): string | null => {
+    const t = splitThreshold(e);
+    return t === null ? null : `${qo}\0${text.slice(t.lhs.from, t.lhs.to)}`;
+  };
+  const keyCount = new Map<string, number>();
+  flat.forEach(({ r, qo }, i) => {
+    const e = exprs[i];
+    const key = e === undefined ? null : thresholdKey(r.spec.expr, e, qo);
+    if (key !== null) keyCount.set(key, (keyCount.get(key) ?? 0) + 1);
+  });
+  const shared = new Map<string, { version: number; series: Series[] }>();
+  const evalSeries = (e: Expr, qo: number): Series[] | null => {
+    const res = evalRange(e, store, mint - qo, last - qo, evalInterval, {
+      compat,
+      defaultSubqueryStep: evalInterval,
+    });
+    return res.ok ? res.value.series : null;
+  };
+  const rangeOf = (text: string, e: Expr, qo: number): Series[] | null => {
+    const key = thresholdKey(text, e, qo);
+    const t = splitThreshold(e);
+    if (key === null || t === null || (keyCount.get(key) ?? 0) < 2) return evalSeries(e, qo);
+    let hit = shared.get(key);
+    if (hit === undefined || hit.version !== store.version) {
+      const series = evalSeries(t.lhs, qo);
+      if (series === null) return null;
+      hit = { version: store.version, series };
+      shared.set(key, hit);
+    }
+    const out: Series[] = [];
+    for (const s of hit.series) {
+      const points = s.points.filter((p) => t.keep(p.v));
+      if (points.length > 0) out.push({ labels: s.labels, points });
+    }
+    return out;
+  };
   let pos = 0;
   for (const g of groups) {
     const qo = g.settings.queryOffset;
@@ -775,13 +815,10 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
       const rule = g.rules[i];
       const expr = exprs[pos++];
       if (rule === undefined || expr === undefined) return null;
-      const res = evalRange(expr, store, mint - qo, last - qo, evalInterval, {
-        compat,
-        defaultSubqueryStep: evalInterval,
-      });
-      if (!res.ok) return null;
+      const res = rangeOf(rule.spec.expr, expr, qo);
+      if (res === null) return null;
       const byStep: QuerySample[][] = Array.from({ length: steps }, () => []);
-      for (const series of res.value.series) {
+      for (const series of res) {
         for (const p of series.points) {
           byStep[Math.round((p.t - (mint - qo)) / evalInterval)]?.push({
             labels: series.labels,
@@ -821,6 +858,36 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   }
   checkExprs(run, query, outcome);
   return outcome;
+}
+
+/**
+ * `X op c` with a comparison `op` (no `bool`), X an instant vector and c a number: filtering X's
+ * samples by the comparison gives the same samples, labels and values (a filtering comparison
+ * keeps the left-hand sample as it is, metric name included).
+ */
+function splitThreshold(e: Expr): { lhs: Expr; keep: (v: number) => boolean } | null {
+  if (e.type !== 'binaryExpr' || e.bool || e.rhs.type !== 'numberLiteral') return null;
+  if (exprType(e.lhs) !== 'vector') return null;
+  const c = e.rhs.val;
+  const keep = ((): ((v: number) => boolean) | null => {
+    switch (e.op) {
+      case '==':
+        return (v) => v === c;
+      case '!=':
+        return (v) => v !== c;
+      case '>':
+        return (v) => v > c;
+      case '<':
+        return (v) => v < c;
+      case '>=':
+        return (v) => v >= c;
+      case '<=':
+        return (v) => v <= c;
+      default:
+        return null;
+    }
+  })();
+  return keep === null ? null : { lhs: e.lhs, keep };
 }
 
 /** Compares the alert_rule_test entries at eval_time `t` with the firing alerts by name. */

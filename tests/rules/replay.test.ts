@@ -275,6 +275,28 @@ const CASES: Case[] = [
     replay: 'range',
   },
   {
+    name: 'rules differing only in a threshold share one evaluation',
+    rules: `groups:
+- name: g
+  rules:
+  - alert: Warn
+    expr: sum by (job) (load) / 10 > 2
+    for: 1m
+  - alert: Crit
+    expr: sum by (job) (load) / 10 > 5
+  - alert: NotSeven
+    expr: sum by (job) (load) / 10 != 7
+  - alert: DownWarn
+    expr: up == 0
+  - alert: DownNaN
+    expr: up / 0 * 0 <= 0
+  - alert: NaNs
+    expr: up / 0 * 0 != 1
+`,
+    alerts: ['Warn', 'Crit', 'NotSeven', 'DownWarn', 'DownNaN', 'NaNs'],
+    replay: 'range',
+  },
+  {
     name: 'an alert limit exceeded (an evaluation error stops the group)',
     rules: `groups:
 - name: g

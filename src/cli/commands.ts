@@ -1,18 +1,44 @@
-// The table of quorumlab subcommands. Each entry's run() gets the arguments after its name.
+// The table of quorumlab subcommands. Each entry's module is imported only when the command
+// runs, so `quorumlab test rules` does not compile the simulator (tsx compiles at start-up).
 import type { Command } from './command.ts';
-import { promqltestCommand } from './commands/promqltest.ts';
-import { queryCommand } from './commands/query.ts';
-import { testCommand } from './commands/test.ts';
-import { checkCommand } from './commands/check.ts';
-import { scenarioCommand } from './commands/scenario.ts';
-import { backtestCommand } from './commands/backtest.ts';
+
+/** A subcommand as --help lists it, with its module loaded on demand. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
 
 /** Every subcommand, in the order --help lists them. */
-export const commands: readonly Command[] = [
-  promqltestCommand,
-  queryCommand,
-  testCommand,
-  checkCommand,
-  scenarioCommand,
-  backtestCommand,
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'promqltest',
+    summary: 'run Prometheus promqltest scripts against the engine',
+    load: async () => (await import('./commands/promqltest.ts')).promqltestCommand,
+  },
+  {
+    name: 'query',
+    summary: 'evaluate a PromQL expression over series in promtool notation',
+    load: async () => (await import('./commands/query.ts')).queryCommand,
+  },
+  {
+    name: 'test',
+    summary: 'run promtool-style rule unit tests (test rules FILE...)',
+    load: async () => (await import('./commands/test.ts')).testCommand,
+  },
+  {
+    name: 'check',
+    summary: 'validate rule files like promtool (check rules FILE...)',
+    load: async () => (await import('./commands/check.ts')).checkCommand,
+  },
+  {
+    name: 'scenario',
+    summary: 'list, show and export the simulator scenarios (presets or JSON files)',
+    load: async () => (await import('./commands/scenario.ts')).scenarioCommand,
+  },
+  {
+    name: 'backtest',
+    summary: 'replay alerting rules on a real Prometheus over a time range',
+    load: async () => (await import('./commands/backtest.ts')).backtestCommand,
+  },
 ];

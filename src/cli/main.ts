@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await (await command.load()).run(rest);
   } catch (err) {
     process.stderr.write(
       `quorumlab ${first}: ${err instanceof Error ? err.message : String(err)}\n`,

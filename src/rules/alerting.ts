@@ -28,6 +28,8 @@ export interface Alert {
   firedAt: number | undefined;
   resolvedAt: number | undefined;
   keepFiringSince: number | undefined;
+  /** The sample and time of the last evaluation that returned this alert (for deferred annotations). */
+  source?: { labels: Readonly<Record<string, string>>; v: number; ts: number };
 }
 
 /** A sample a rule writes back to storage (ALERTS, ALERTS_FOR_STATE, recording rule output). */
@@ -42,6 +44,12 @@ export interface AlertingRuleOptions {
   externalLabels?: Readonly<Record<string, string>>;
   externalURL?: string;
   compat?: 'v2' | 'v3';
+  /**
+   * Leave annotations unexpanded at each evaluation; `expandAnnotations` renders them on demand
+   * from the alert's last sample. Only for annotations that cannot depend on storage (no `query`),
+   * since the storage may have moved on by the time they are expanded.
+   */
+  deferAnnotations?: boolean;
 }
 
 const RESOLVED_RETENTION = 15 * 60_000;
@@ -74,29 +82,14 @@ export class AlertingRule {
 
     const resultKeys = new Set<string>();
     const fresh = new Map<string, Alert>();
+    const defer = this.opts.deferAnnotations === true;
     for (const smpl of res.samples) {
-      const expand = (text: string): string =>
-        renderTemplate(text, {
-          alertName: this.spec.alert,
-          labels: smpl.labels,
-          value: smpl.v,
-          externalLabels: this.opts.externalLabels,
-          externalURL: this.opts.externalURL,
-          timestamp: ts,
-          compat: this.opts.compat,
-          query: (q, t) => {
-            const r = query(q, t);
-            return r.ok ? r.samples : { error: r.message };
-          },
-        });
+      const expand = (text: string): string => this.expand(text, smpl, ts, query);
       const lb: Record<string, string> = { ...smpl.labels };
       delete lb['__name__'];
       for (const [k, v] of Object.entries(this.spec.labels)) lb[k] = expand(v);
       lb['alertname'] = this.spec.alert;
-      const annotations: Record<string, string> = {};
-      for (const k of Object.keys(this.spec.annotations).sort()) {
-        annotations[k] = expand(this.spec.annotations[k] ?? '');
-      }
+      const annotations = defer ? {} : this.expandAll(smpl, ts, query);
       const labels = normalizeLabels(lb);
       const key = labelsKey(labels);
       resultKeys.add(key);
@@ -115,6 +108,7 @@ export class AlertingRule {
         firedAt: undefined,
         resolvedAt: undefined,
         keepFiringSince: undefined,
+        source: defer ? { labels: smpl.labels, v: smpl.v, ts } : undefined,
       });
     }
 
@@ -123,6 +117,7 @@ export class AlertingRule {
       if (existing && existing.state !== 'inactive') {
         existing.value = a.value;
         existing.annotations = a.annotations;
+        existing.source = a.source;
         continue;
       }
       this.active.set(key, a);
@@ -184,6 +179,48 @@ export class AlertingRule {
       return { ok: false, error: `exceeded limit of ${limit} with ${numActivePending} alerts` };
     }
     return { ok: true, output, samples: res.samples };
+  }
+
+  private expand(
+    text: string,
+    smpl: { labels: Readonly<Record<string, string>>; v: number },
+    ts: number,
+    query: QueryFn,
+  ): string {
+    return renderTemplate(text, {
+      alertName: this.spec.alert,
+      labels: smpl.labels,
+      value: smpl.v,
+      externalLabels: this.opts.externalLabels,
+      externalURL: this.opts.externalURL,
+      timestamp: ts,
+      compat: this.opts.compat,
+      query: (q, t) => {
+        const r = query(q, t);
+        return r.ok ? r.samples : { error: r.message };
+      },
+    });
+  }
+
+  private expandAll(
+    smpl: { labels: Readonly<Record<string, string>>; v: number },
+    ts: number,
+    query: QueryFn,
+  ): Record<string, string> {
+    const annotations: Record<string, string> = {};
+    for (const k of Object.keys(this.spec.annotations).sort()) {
+      annotations[k] = this.expand(this.spec.annotations[k] ?? '', smpl, ts, query);
+    }
+    return annotations;
+  }
+
+  /**
+   * An alert's annotations: as expanded at its last evaluation, or, with `deferAnnotations`,
+   * expanded now from its last sample (`query` is then only a formality: such rules' templates
+   * do not query).
+   */
+  expandAnnotations(a: Alert, query: QueryFn): Record<string, string> {
+    return a.source ? this.expandAll(a.source, a.source.ts, query) : a.annotations;
   }
 
   /** The worst state over the rule's alerts (firing > pending > inactive). */

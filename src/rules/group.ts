@@ -81,23 +81,38 @@ export class RuleGroup {
 
   /** Evaluates every rule at `ts`, appending outputs to `store` (which `query` reads). */
   eval(ts: number, query: QueryFn, store: SeriesStore): void {
+    const write: SampleSink = (labels, t, v) => {
+      store.addSeries(labels, [[t, v]]);
+    };
+    for (let i = 0; i < this.rules.length; i++) this.evalRule(i, ts, query, write);
+  }
+
+  /**
+   * Evaluates rule `i` at `ts`, handing its output (and staleness markers for series it no
+   * longer returns) to `write`. Rules of a group keep separate state, so a caller may evaluate
+   * one rule over many timestamps before the next, as long as each rule sees its times in order.
+   */
+  evalRule(i: number, ts: number, query: QueryFn, write: SampleSink): void {
+    const rule = this.rules[i];
+    if (rule === undefined) return;
     const { queryOffset, limit } = this.settings;
-    this.rules.forEach((rule, i) => {
-      const res = rule.eval(ts, query, queryOffset, limit);
-      if (!res.ok) {
-        this.lastErrors[i] = res.error;
-        return;
-      }
-      this.lastErrors[i] = undefined;
-      const returned = new Map<string, Labels>();
-      for (const s of res.output) {
-        store.addSeries(s.labels, [[s.t, s.v]]);
-        returned.set(labelsKey(s.labels), s.labels);
-      }
-      for (const [key, labels] of this.seriesInPreviousEval[i] ?? []) {
-        if (!returned.has(key)) store.addSeries(labels, [[ts - queryOffset, null]]);
-      }
-      this.seriesInPreviousEval[i] = returned;
-    });
+    const res = rule.eval(ts, query, queryOffset, limit);
+    if (!res.ok) {
+      this.lastErrors[i] = res.error;
+      return;
+    }
+    this.lastErrors[i] = undefined;
+    const returned = new Map<string, Labels>();
+    for (const s of res.output) {
+      write(s.labels, s.t, s.v);
+      returned.set(labelsKey(s.labels), s.labels);
+    }
+    for (const [key, labels] of this.seriesInPreviousEval[i] ?? []) {
+      if (!returned.has(key)) write(labels, ts - queryOffset, null);
+    }
+    this.seriesInPreviousEval[i] = returned;
   }
 }
+
+/** Receives one sample a rule writes (a null value is a staleness marker). */
+export type SampleSink = (labels: Labels, t: number, v: number | null) => void;

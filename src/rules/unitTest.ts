@@ -4,18 +4,25 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import {
   SeriesStore,
+  children,
+  evalRange,
+  exprType,
   formatDuration,
   parseDuration,
   parseSeriesDescriptor,
+  parseExpr,
   parseSeriesValues,
+  type Expr,
   type Labels,
   type Point,
+  type Series,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
-import { makeQueryFn, type QueryFn } from './engine.ts';
-import { RecordingRule, RuleGroup, type Rule } from './group.ts';
+import { makeQueryFn, type QueryFn, type QuerySample } from './engine.ts';
+import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
 import { compareLabels, formatLabelsGo, labelsKey } from './labels.ts';
 import { isAlertRule, parseRuleFile } from './ruleFile.ts';
+import { parseSimpleSeriesValues } from './seriesValues.ts';
 import { formatGoFloat } from './template/goFloat.ts';
 import { formatGoDuration, goQuote } from './template/goValues.ts';
 
@@ -28,6 +35,13 @@ export interface RuleTestOptions {
   readFile: (path: string) => string;
   /** Expands a glob pattern to matching paths (sorted); without it patterns are literal paths. */
   glob?: (pattern: string) => string[];
+  /**
+   * How the rule manager is replayed: 'auto' (default) evaluates each rule once over the whole
+   * schedule where that gives promtool's results, else step by step; 'step' always steps.
+   */
+  replay?: 'auto' | 'step';
+  /** Told which replay each test group took (for tests). */
+  onReplay?: (group: string, replay: 'range' | 'step') => void;
 }
 
 /** One line of output, for standard output or standard error. */
@@ -104,8 +118,85 @@ export function joinPath(...parts: string[]): string {
   return s === '' ? '.' : s;
 }
 
+const STASH_MARK = '__quorumlab_values_';
+
+/** Long `values:` strings taken out of a test file's text, and which of them were read back. */
+interface ValuesStash {
+  values: string[];
+  taken: boolean[];
+  /** Set when a placeholder was read twice or looked wrong: the stash cannot be trusted. */
+  bad: boolean;
+}
+
+/**
+ * Swaps each long one-line plain `values:` scalar for a short placeholder, so that the YAML
+ * parser does not scan megabytes of numbers. Lines stay where they are (errors cite lines), and
+ * the caller verifies that every placeholder came back exactly once as a series' values;
+ * otherwise (a continuation line, a `values:` inside a block scalar) it parses the original.
+ */
+function stashValues(text: string): { text: string; stash: ValuesStash } | null {
+  if (text.includes(STASH_MARK)) return null;
+  const values: string[] = [];
+  const out: string[] = [];
+  let copied = 0;
+  let at = text.indexOf('values:');
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    let lineEnd = text.indexOf('\n', at);
+    if (lineEnd < 0) lineEnd = text.length;
+    const next = text.indexOf('values:', lineEnd);
+    const valueStart = at + 'values:'.length;
+    const value = text.slice(valueStart, lineEnd).trim();
+    if (
+      /^[ \t]*(?:-[ \t]+)?$/.test(text.slice(lineStart, at)) &&
+      /^[ \t]/.test(text.slice(valueStart, valueStart + 1)) &&
+      value.length >= 64 &&
+      /^(?:[0-9A-Za-z_.+]|-[0-9A-Za-z_.])[0-9A-Za-z_.+\- \t]*$/.test(value) &&
+      /[ \t]/.test(value)
+    ) {
+      out.push(text.slice(copied, valueStart), ` ${STASH_MARK}${values.length}`);
+      values.push(value);
+      copied = lineEnd;
+    }
+    at = next;
+  }
+  if (values.length === 0) return null;
+  out.push(text.slice(copied));
+  return { text: out.join(''), stash: { values, taken: values.map(() => false), bad: false } };
+}
+
+/** A series' values as read from the parsed file: the stashed text for a placeholder. */
+function unstash(v: string, stash: ValuesStash | null): string {
+  if (stash === null || !v.startsWith(STASH_MARK)) return v;
+  const i = Number(v.slice(STASH_MARK.length));
+  const original = stash.values[i];
+  if (
+    original === undefined ||
+    stash.taken[i] === true ||
+    !/^\d+$/.test(v.slice(STASH_MARK.length))
+  ) {
+    stash.bad = true;
+    return v;
+  }
+  stash.taken[i] = true;
+  return original;
+}
+
 /** Parses a unit test file strictly (unknown fields are errors, as yaml.UnmarshalStrict). */
 function parseTestFile(text: string, compat: 'v2' | 'v3'): TestFile {
+  const stashed = stashValues(text);
+  if (stashed !== null) {
+    try {
+      const file = parseTestFileText(stashed.text, compat, stashed.stash);
+      if (!stashed.stash.bad && stashed.stash.taken.every((t) => t)) return file;
+    } catch {
+      // The original text reports the error, with its own positions.
+    }
+  }
+  return parseTestFileText(text, compat, null);
+}
+
+function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash | null): TestFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -241,7 +332,7 @@ function parseTestFile(text: string, compat: 'v2' | 'v3'): TestFile {
       interval,
       inputSeries: seq(g.get('input_series'), '[]main.series').map((sn) => {
         const f = fields(sn, ['series', 'values'], 'main.series');
-        return { series: str(f.get('series')), values: str(f.get('values')) };
+        return { series: str(f.get('series')), values: unstash(str(f.get('values')), stash) };
       }),
       alertTests: seq(g.get('alert_rule_test'), '[]main.alertTestCase').map((an) => {
         const f = fields(an, ['eval_time', 'alertname', 'exp_alerts'], 'main.alertTestCase');
@@ -285,11 +376,6 @@ function parseTestFile(text: string, compat: 'v2' | 'v3'): TestFile {
     );
   }
   return file;
-}
-
-interface LoadedGroup {
-  group: RuleGroup;
-  order: number;
 }
 
 /** indentLines from unittest.go. */
@@ -348,6 +434,22 @@ interface GroupOutcome {
   failed: number;
 }
 
+/** Everything a test group's replay needs, set up once for either path. */
+interface GroupRun {
+  tg: TestGroup;
+  compat: 'v2' | 'v3';
+  fuzzy: boolean;
+  evalInterval: number;
+  inputs: { labels: Labels; points: Point[] }[];
+  /** Fresh rule groups in evaluation order (rules keep state, so each replay builds its own). */
+  makeGroups: (deferAnnotations: boolean) => RuleGroup[];
+  mint: number;
+  maxt: number;
+  /** Distinct alert_rule_test eval_times, ascending. */
+  evalTimes: number[];
+  total: number;
+}
+
 function runTestGroup(
   tg: TestGroup,
   file: TestFile,
@@ -364,7 +466,6 @@ function runTestGroup(
   });
 
   // Input series.
-  const store = new SeriesStore();
   // promtool 2.42 loads the series with `load 0s` when interval is unset; 3.x defaults it.
   const seriesInterval = tg.interval ?? (compat === 'v2' ? 0 : evalInterval);
   // The lazy loader keys series by labels: a later line for the same series replaces it.
@@ -376,31 +477,27 @@ function runTestGroup(
     if (!labels.ok) {
       return setupFailure([`1:${labels.error.from + 1}: parse error: ${labels.error.message}`]);
     }
-    const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
-    if (!points.ok) {
-      const col = is.series.length + 2 + points.error.from;
-      return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
+    let values = parseSimpleSeriesValues(is.values, seriesInterval, tg.startTimestamp);
+    if (values === null) {
+      const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
+      if (!points.ok) {
+        const col = is.series.length + 2 + points.error.from;
+        return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
+      }
+      values = points.value;
     }
     // The TSDB rejects a second sample at a timestamp it already has (with `interval: 0`
     // every value lands on 0): keep the first.
-    const seen = new Set<number>();
-    const unique = points.value.filter(([t]) => (seen.has(t) ? false : (seen.add(t), true)));
+    let unique = values;
+    if (seriesInterval <= 0) {
+      const seen = new Set<number>();
+      unique = values.filter(([t]) => (seen.has(t) ? false : (seen.add(t), true)));
+    }
     inputs.set(labelsKey(labels.value), { labels: labels.value, points: unique });
   }
-  // promtool's lazy loader appends input samples up to each evaluation time just before it
-  // (WithSamplesTill), so no query sees a sample from its future, even with @ or offset.
-  const pending = [...inputs.values()].map((s) => ({ ...s, next: 0 }));
-  const loadTill = (ts: number): void => {
-    for (const s of pending) {
-      let end = s.next;
-      while (end < s.points.length && (s.points[end]?.[0] ?? Infinity) <= ts) end++;
-      if (end > s.next) store.addSeries(s.labels, s.points.slice(s.next, end));
-      s.next = end;
-    }
-  };
 
   // Rule files.
-  const loaded: LoadedGroup[] = [];
+  const parsedFiles: { name: string; order: number; build: (defer: boolean) => RuleGroup }[] = [];
   const loadErrors: string[] = [];
   const orderOf = new Map(file.groupEvalOrder.map((g, i) => [g, i] as const));
   for (const rf of ruleFiles) {
@@ -417,27 +514,32 @@ function runTestGroup(
       continue;
     }
     for (const g of parsed.groups) {
-      const rules: Rule[] = g.rules.map((r) => {
-        const labels = { ...(g.labels ?? {}), ...r.labels };
-        if (isAlertRule(r)) {
-          return new AlertingRule(
-            { ...r, labels },
-            { externalLabels: tg.externalLabels, externalURL: tg.externalURL, compat },
-          );
-        }
-        return new RecordingRule({ ...r, labels });
-      });
-      loaded.push({
-        group: new RuleGroup(
+      const build = (deferAnnotations: boolean): RuleGroup => {
+        const rules: Rule[] = g.rules.map((r) => {
+          const labels = { ...(g.labels ?? {}), ...r.labels };
+          if (isAlertRule(r)) {
+            return new AlertingRule(
+              { ...r, labels },
+              {
+                externalLabels: tg.externalLabels,
+                externalURL: tg.externalURL,
+                compat,
+                deferAnnotations,
+              },
+            );
+          }
+          return new RecordingRule({ ...r, labels });
+        });
+        return new RuleGroup(
           { name: g.name, queryOffset: g.queryOffset ?? 0, limit: g.limit ?? 0 },
           rules,
-        ),
-        order: orderOf.get(g.name) ?? 0,
-      });
+        );
+      };
+      parsedFiles.push({ name: g.name, order: orderOf.get(g.name) ?? 0, build });
     }
   }
   if (loadErrors.length > 0) return setupFailure(loadErrors);
-  const groups = loaded.sort((a, b) => a.order - b.order).map((l) => l.group);
+  const ordered = parsedFiles.sort((a, b) => a.order - b.order);
 
   const mint = tg.startTimestamp;
   const maxEval = Math.max(
@@ -445,7 +547,6 @@ function runTestGroup(
     ...tg.alertTests.map((a) => a.evalTime),
     ...tg.exprTests.map((e) => e.evalTime),
   );
-  const maxt = mint + maxEval;
 
   for (const a of tg.alertTests) {
     if (a.alertname === '') {
@@ -455,12 +556,50 @@ function runTestGroup(
       ]);
     }
   }
-  const evalTimes = [...new Set(tg.alertTests.map((a) => a.evalTime))].sort((a, b) => a - b);
+  const run: GroupRun = {
+    tg,
+    compat,
+    fuzzy: file.fuzzyCompare,
+    evalInterval,
+    inputs: [...inputs.values()],
+    makeGroups: (defer) => ordered.map((g) => g.build(defer)),
+    mint,
+    maxt: mint + maxEval,
+    evalTimes: [...new Set(tg.alertTests.map((a) => a.evalTime))].sort((a, b) => a - b),
+    total,
+  };
+  if (opts.replay !== 'step') {
+    const ranged = replayRanged(run);
+    if (ranged !== null) {
+      opts.onReplay?.(tg.name, 'range');
+      return ranged;
+    }
+  }
+  opts.onReplay?.(tg.name, 'step');
+  return replayStepwise(run);
+}
 
+/**
+ * The rule manager replayed as promtool runs it: at each evaluation time, input samples up to
+ * that time are appended, then every group evaluates every rule in order.
+ */
+function replayStepwise(run: GroupRun): GroupOutcome {
+  const { tg, compat, evalInterval, mint, maxt, evalTimes, total } = run;
+  const store = new SeriesStore();
+  const groups = run.makeGroups(false);
+  // promtool's lazy loader appends input samples up to each evaluation time just before it
+  // (WithSamplesTill), so no query sees a sample from its future, even with @ or offset.
+  const pending = run.inputs.map((s) => ({ ...s, next: 0 }));
+  const loadTill = (ts: number): void => {
+    for (const s of pending) {
+      let end = s.next;
+      while (end < s.points.length && (s.points[end]?.[0] ?? Infinity) <= ts) end++;
+      if (end > s.next) store.addSeries(s.labels, s.points.slice(s.next, end));
+      s.next = end;
+    }
+  };
   const query: QueryFn = makeQueryFn(store, { compat, defaultSubqueryStep: evalInterval });
-  const errors: string[] = [];
-  let passed = 0;
-  let failed = 0;
+  const outcome: GroupOutcome = { errors: [], passed: 0, failed: 0 };
   let curr = 0;
   for (let ts = mint; ts <= maxt; ts += evalInterval) {
     loadTill(ts);
@@ -477,8 +616,9 @@ function runTestGroup(
       });
     }
     if (evalErrors.length > 0) {
-      errors.push(...evalErrors);
-      return { errors, passed, failed: total - passed };
+      outcome.errors.push(...evalErrors);
+      outcome.failed = total - outcome.passed;
+      return outcome;
     }
     while (curr < evalTimes.length) {
       const t = evalTimes[curr] ?? 0;
@@ -489,51 +629,316 @@ function runTestGroup(
         for (const r of g.rules) {
           if (!(r instanceof AlertingRule) || !wanted.has(r.name)) continue;
           const list = got.get(r.name) ?? [];
-          for (const a of r.activeAlerts()) {
-            if (a.state === 'firing')
-              list.push({ labels: a.labels, annotations: normalizeAnnotations(a.annotations) });
-          }
+          list.push(...firingAlerts(r, query));
           got.set(r.name, list);
         }
       }
-      for (const tc of tg.alertTests.filter((a) => a.evalTime === t)) {
-        const gotAlerts = [...(got.get(tc.alertname) ?? [])].sort(compareAlertEntries);
-        const expAlerts = tc.expAlerts
-          .map((e) => ({
-            labels: normalizeAnnotations({ ...e.labels, alertname: tc.alertname }),
-            annotations: normalizeAnnotations(e.annotations),
-          }))
-          .sort(compareAlertEntries);
-        const equal =
-          gotAlerts.length === expAlerts.length &&
-          gotAlerts.every((g, i) => {
-            const e = expAlerts[i];
-            return (
-              e !== undefined &&
-              sameLabels(g.labels, e.labels) &&
-              sameLabels(g.annotations, e.annotations)
-            );
-          });
-        if (equal) {
-          passed++;
-        } else {
-          failed++;
-          const testName = tg.name !== '' ? `    name: ${tg.name},\n` : '';
-          const ind = '            ';
-          errors.push(
-            `${testName}    alertname: ${tc.alertname}, time: ${tc.evalTimeText}, \n        exp:${indentLines(formatAlertEntries(expAlerts), ind)}, \n        got:${indentLines(formatAlertEntries(gotAlerts), ind)}`,
-          );
-        }
-      }
+      checkAlerts(run, t, got, outcome);
       curr++;
     }
   }
+  checkExprs(run, query, outcome);
+  return outcome;
+}
 
+/** The firing alerts of a rule as promtool compares them. */
+function firingAlerts(r: AlertingRule, query: QueryFn): AlertEntry[] {
+  const list: AlertEntry[] = [];
+  for (const a of r.activeAlerts()) {
+    if (a.state === 'firing') {
+      list.push({
+        labels: a.labels,
+        annotations: normalizeAnnotations(r.expandAnnotations(a, query)),
+      });
+    }
+  }
+  return list;
+}
+
+/** A selector's reads of rule-written metric names: one name, or any name at all. */
+type Reads = { any: true } | { any: false; name: string };
+
+/**
+ * The selectors' reads of an expression, or null when the expression may see samples after its
+ * evaluation time (a negative offset, or `@`, which can point anywhere and means the query's
+ * start or end in a range query).
+ */
+function readsOf(e: Expr): Reads[] | null {
+  const out: Reads[] = [];
+  const walk = (n: Expr): boolean => {
+    switch (n.type) {
+      case 'vectorSelector': {
+        if (n.at !== null || n.offset < 0) return false;
+        const eq = n.matchers.find((m) => m.name === '__name__' && m.type === '=');
+        out.push(eq ? { any: false, name: eq.value } : { any: true });
+        return true;
+      }
+      case 'subquery':
+        if (n.at !== null || n.offset < 0) return false;
+        return walk(n.expr);
+      case 'numberLiteral':
+      case 'stringLiteral':
+      case 'matrixSelector':
+      case 'unaryExpr':
+      case 'parenExpr':
+      case 'call':
+      case 'aggregation':
+      case 'binaryExpr':
+        return children(n).every(walk);
+      default: {
+        const never: never = n;
+        return never;
+      }
+    }
+  };
+  return walk(e) ? out : null;
+}
+
+/**
+ * Each rule's expression parsed, in evaluation order, if one range evaluation per rule gives
+ * what promtool's step-by-step replay gives; otherwise null. That holds when no rule can see
+ * its future (see readsOf), no template queries storage, no rule reads ALERTS or
+ * ALERTS_FOR_STATE, and every rule output a rule reads is written only by rules before it whose
+ * query_offset is no larger (so their samples up to the reader's query time are all written by
+ * the time the reader runs, and none from a later evaluation is visible).
+ */
+function planRanged(groups: RuleGroup[], compat: 'v2' | 'v3'): Expr[] | null {
+  const flat = groups.flatMap((g) => g.rules.map((rule) => ({ rule, qo: g.settings.queryOffset })));
+  const writers = new Map<string, number[]>();
+  flat.forEach(({ rule }, pos) => {
+    if (rule instanceof RecordingRule) {
+      writers.set(rule.name, [...(writers.get(rule.name) ?? []), pos]);
+    }
+  });
+  const alertsWritten = flat.some(({ rule }) => rule instanceof AlertingRule);
+  const exprs: Expr[] = [];
+  for (const [pos, { rule, qo }] of flat.entries()) {
+    if (rule instanceof AlertingRule) {
+      const texts = [...Object.values(rule.spec.labels), ...Object.values(rule.spec.annotations)];
+      if (texts.some((t) => t.includes('query'))) return null;
+    }
+    const parsed = parseExpr(rule.spec.expr, { compat });
+    if (!parsed.ok) return null;
+    const reads = readsOf(parsed.value);
+    if (reads === null) return null;
+    const readable = (name: string): boolean =>
+      (writers.get(name) ?? []).every((w) => w < pos && (flat[w]?.qo ?? Infinity) <= qo);
+    for (const r of reads) {
+      if (r.any) {
+        if (alertsWritten) return null;
+        if (![...writers.keys()].every(readable)) return null;
+      } else {
+        if (alertsWritten && (r.name === 'ALERTS' || r.name === 'ALERTS_FOR_STATE')) return null;
+        if (!readable(r.name)) return null;
+      }
+    }
+    exprs.push(parsed.value);
+  }
+  return exprs;
+}
+
+/**
+ * The same replay with one range evaluation per rule over the whole schedule: all input
+ * samples up to the last evaluation are loaded at once, and each rule runs its state machine
+ * over every step before the next rule, its output written to storage before the next rule's
+ * range evaluation. Returns null (and the caller replays step by step) when the plan does not
+ * allow it or any evaluation fails, since promtool stops at the first failing evaluation time
+ * with every rule's error at that time.
+ */
+function replayRanged(run: GroupRun): GroupOutcome | null {
+  const { tg, compat, evalInterval, mint, maxt, evalTimes } = run;
+  const groups = run.makeGroups(true);
+  const exprs = planRanged(groups, compat);
+  if (exprs === null) return null;
+  const steps = Math.floor((maxt - mint) / evalInterval) + 1;
+  const last = mint + (steps - 1) * evalInterval;
+  const store = new SeriesStore();
+  for (const s of run.inputs) {
+    let end = s.points.length;
+    while (end > 0 && (s.points[end - 1]?.[0] ?? Infinity) > last) end--;
+    if (end > 0)
+      store.addSeries(s.labels, end === s.points.length ? s.points : s.points.slice(0, end));
+  }
+  const query: QueryFn = makeQueryFn(store, { compat, defaultSubqueryStep: evalInterval });
+  // The evaluation step of each alert_rule_test eval_time, and the alert names checked there.
+  const wantedAt = new Map<number, Set<string>>();
+  for (const a of tg.alertTests) {
+    const k = Math.floor(a.evalTime / evalInterval);
+    const set = wantedAt.get(k) ?? new Set<string>();
+    set.add(a.alertname);
+    wantedAt.set(k, set);
+  }
+  const gotAt = new Map<number, Map<string, AlertEntry[]>>();
+  const writeAlerts = tg.exprTests.length > 0;
+  // Rules that differ only in a threshold (`X > 1` warning, `X > 5` critical) evaluate X once.
+  const flat = groups.flatMap((g) => g.rules.map((r) => ({ r, qo: g.settings.queryOffset })));
+  const thresholdKey = (text: string, e: Expr, qo: number): string | null => {
+    const t = splitThreshold(e);
+    return t === null ? null : `${qo}\0${text.slice(t.lhs.from, t.lhs.to)}`;
+  };
+  const keyCount = new Map<string, number>();
+  flat.forEach(({ r, qo }, i) => {
+    const e = exprs[i];
+    const key = e === undefined ? null : thresholdKey(r.spec.expr, e, qo);
+    if (key !== null) keyCount.set(key, (keyCount.get(key) ?? 0) + 1);
+  });
+  const shared = new Map<string, { version: number; series: Series[] }>();
+  const evalSeries = (e: Expr, qo: number): Series[] | null => {
+    const res = evalRange(e, store, mint - qo, last - qo, evalInterval, {
+      compat,
+      defaultSubqueryStep: evalInterval,
+    });
+    return res.ok ? res.value.series : null;
+  };
+  const rangeOf = (text: string, e: Expr, qo: number): Series[] | null => {
+    const key = thresholdKey(text, e, qo);
+    const t = splitThreshold(e);
+    if (key === null || t === null || (keyCount.get(key) ?? 0) < 2) return evalSeries(e, qo);
+    let hit = shared.get(key);
+    if (hit === undefined || hit.version !== store.version) {
+      const series = evalSeries(t.lhs, qo);
+      if (series === null) return null;
+      hit = { version: store.version, series };
+      shared.set(key, hit);
+    }
+    const out: Series[] = [];
+    for (const s of hit.series) {
+      const points = s.points.filter((p) => t.keep(p.v));
+      if (points.length > 0) out.push({ labels: s.labels, points });
+    }
+    return out;
+  };
+  let pos = 0;
+  for (const g of groups) {
+    const qo = g.settings.queryOffset;
+    for (let i = 0; i < g.rules.length; i++) {
+      const rule = g.rules[i];
+      const expr = exprs[pos++];
+      if (rule === undefined || expr === undefined) return null;
+      const res = rangeOf(rule.spec.expr, expr, qo);
+      if (res === null) return null;
+      const byStep: QuerySample[][] = Array.from({ length: steps }, () => []);
+      for (const series of res) {
+        for (const p of series.points) {
+          byStep[Math.round((p.t - (mint - qo)) / evalInterval)]?.push({
+            labels: series.labels,
+            v: p.v,
+          });
+        }
+      }
+      const buffer = new Map<string, { labels: Labels; points: Point[] }>();
+      const write: SampleSink =
+        rule instanceof RecordingRule || writeAlerts
+          ? (labels, t, v) => {
+              const key = labelsKey(labels);
+              const b = buffer.get(key);
+              if (b) b.points.push([t, v]);
+              else buffer.set(key, { labels, points: [[t, v]] });
+            }
+          : () => {};
+      for (let k = 0; k < steps; k++) {
+        const ts = mint + k * evalInterval;
+        const samples = byStep[k] ?? [];
+        const stepQuery: QueryFn = (text, t) =>
+          text === rule.spec.expr && t === ts - qo ? { ok: true, samples } : query(text, t);
+        g.evalRule(i, ts, stepQuery, write);
+        if (g.lastErrors[i] !== undefined) return null;
+        if (rule instanceof AlertingRule && wantedAt.get(k)?.has(rule.name)) {
+          const got = gotAt.get(k) ?? new Map<string, AlertEntry[]>();
+          got.set(rule.name, [...(got.get(rule.name) ?? []), ...firingAlerts(rule, query)]);
+          gotAt.set(k, got);
+        }
+      }
+      for (const b of buffer.values()) store.addSeries(b.labels, b.points);
+    }
+  }
+  const outcome: GroupOutcome = { errors: [], passed: 0, failed: 0 };
+  for (const t of evalTimes) {
+    checkAlerts(run, t, gotAt.get(Math.floor(t / evalInterval)) ?? new Map(), outcome);
+  }
+  checkExprs(run, query, outcome);
+  return outcome;
+}
+
+/**
+ * `X op c` with a comparison `op` (no `bool`), X an instant vector and c a number: filtering X's
+ * samples by the comparison gives the same samples, labels and values (a filtering comparison
+ * keeps the left-hand sample as it is, metric name included).
+ */
+function splitThreshold(e: Expr): { lhs: Expr; keep: (v: number) => boolean } | null {
+  if (e.type !== 'binaryExpr' || e.bool || e.rhs.type !== 'numberLiteral') return null;
+  if (exprType(e.lhs) !== 'vector') return null;
+  const c = e.rhs.val;
+  const keep = ((): ((v: number) => boolean) | null => {
+    switch (e.op) {
+      case '==':
+        return (v) => v === c;
+      case '!=':
+        return (v) => v !== c;
+      case '>':
+        return (v) => v > c;
+      case '<':
+        return (v) => v < c;
+      case '>=':
+        return (v) => v >= c;
+      case '<=':
+        return (v) => v <= c;
+      default:
+        return null;
+    }
+  })();
+  return keep === null ? null : { lhs: e.lhs, keep };
+}
+
+/** Compares the alert_rule_test entries at eval_time `t` with the firing alerts by name. */
+function checkAlerts(
+  run: GroupRun,
+  t: number,
+  got: Map<string, AlertEntry[]>,
+  outcome: GroupOutcome,
+): void {
+  const { tg } = run;
+  for (const tc of tg.alertTests.filter((a) => a.evalTime === t)) {
+    const gotAlerts = [...(got.get(tc.alertname) ?? [])].sort(compareAlertEntries);
+    const expAlerts = tc.expAlerts
+      .map((e) => ({
+        labels: normalizeAnnotations({ ...e.labels, alertname: tc.alertname }),
+        annotations: normalizeAnnotations(e.annotations),
+      }))
+      .sort(compareAlertEntries);
+    const equal =
+      gotAlerts.length === expAlerts.length &&
+      gotAlerts.every((g, i) => {
+        const e = expAlerts[i];
+        return (
+          e !== undefined &&
+          sameLabels(g.labels, e.labels) &&
+          sameLabels(g.annotations, e.annotations)
+        );
+      });
+    if (equal) {
+      outcome.passed++;
+    } else {
+      outcome.failed++;
+      const testName = tg.name !== '' ? `    name: ${tg.name},\n` : '';
+      const ind = '            ';
+      outcome.errors.push(
+        `${testName}    alertname: ${tc.alertname}, time: ${tc.evalTimeText}, \n        exp:${indentLines(formatAlertEntries(expAlerts), ind)}, \n        got:${indentLines(formatAlertEntries(gotAlerts), ind)}`,
+      );
+    }
+  }
+}
+
+/** Runs the promql_expr_test entries over the store the replay left behind. */
+function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void {
+  const { tg, mint, compat, fuzzy } = run;
   for (const tc of tg.exprTests) {
     const res = query(tc.expr, mint + tc.evalTime);
     if (!res.ok) {
-      failed++;
-      errors.push(`    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: ${res.message}`);
+      outcome.failed++;
+      outcome.errors.push(
+        `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: ${res.message}`,
+      );
       continue;
     }
     const gotSamples = res.samples.map((s) => ({ labels: s.labels, value: s.v }));
@@ -548,8 +953,8 @@ function runTestGroup(
       expSamples.push({ labels: lb.value, value: s.value });
     }
     if (bad !== undefined) {
-      failed++;
-      errors.push(bad);
+      outcome.failed++;
+      outcome.errors.push(bad);
       continue;
     }
     const byLabels = (a: { labels: Labels }, b: { labels: Labels }): number =>
@@ -563,23 +968,22 @@ function runTestGroup(
         return (
           g !== undefined &&
           sameLabels(e.labels, g.labels) &&
-          floatsEqual(e.value, g.value, compat, file.fuzzyCompare)
+          floatsEqual(e.value, g.value, compat, fuzzy)
         );
       });
     if (equal) {
-      passed++;
+      outcome.passed++;
     } else {
-      failed++;
+      outcome.failed++;
       const fmt = (list: { labels: Labels; value: number }[]): string =>
         list.length === 0
           ? 'nil'
           : list.map((s) => `${formatLabelsGo(s.labels)} ${formatFloatE(s.value)}`).join(', ');
-      errors.push(
+      outcome.errors.push(
         `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText},\n        exp: ${fmt(expSamples)}\n        got: ${fmt(gotSamples)}`,
       );
     }
   }
-  return { errors, passed, failed };
 }
 
 function normalizeAnnotations(a: Readonly<Record<string, string>>): Labels {

@@ -1,0 +1,139 @@
+// A fast path for promtool's input series values (`0+10x5 _ stale 3x2`): the common tokens
+// (decimal numbers, `axn`, `a+bxn`, `a-bxn`, `_`, `_xn`, `stale`) scanned by hand, since a large
+// test file holds millions of them. Anything else returns null and the caller takes the full
+// parser (src/promql's parseSeriesValues), which also positions the errors.
+import type { Point } from '../promql/index.ts';
+
+/** The same limit as parseSeriesValues ("too many values"). */
+const MAX_REPEAT = 1e7;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * The number spelled by text[from, to) if it is a decimal (`[+-]digits[.digits][e[+-]digits]`
+ * or `.digits`), else undefined. Up to 15 significant digits and 22 decimals it is computed
+ * as mantissa / 10^decimals, both exact in a double, so the one rounding gives what Number()
+ * gives (Clinger's fast path); anything longer goes through Number().
+ */
+function scanDecimal(text: string, from: number, to: number, signed: boolean): number | undefined {
+  let i = from;
+  let neg = false;
+  const first = text.charCodeAt(i);
+  if (signed && (first === 43 || first === 45)) {
+    neg = first === 45;
+    i++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let decimals = 0;
+  let intDigits = 0;
+  while (i < to && isDigit(text.charCodeAt(i))) {
+    mantissa = mantissa * 10 + (text.charCodeAt(i) - 48);
+    digits++;
+    intDigits++;
+    i++;
+  }
+  if (i < to && text.charCodeAt(i) === 46 /* . */) {
+    i++;
+    while (i < to && isDigit(text.charCodeAt(i))) {
+      mantissa = mantissa * 10 + (text.charCodeAt(i) - 48);
+      digits++;
+      decimals++;
+      i++;
+    }
+    if (intDigits === 0 && decimals === 0) return undefined;
+  } else if (intDigits === 0) return undefined;
+  let exact = digits <= 15 && decimals <= 22;
+  if (i < to && (text.charCodeAt(i) === 101 || text.charCodeAt(i) === 69) /* e E */) {
+    i++;
+    const s = text.charCodeAt(i);
+    if (i < to && (s === 43 || s === 45)) i++;
+    const expFrom = i;
+    while (i < to && isDigit(text.charCodeAt(i))) i++;
+    if (i === expFrom) return undefined;
+    exact = false;
+  }
+  if (i !== to) return undefined;
+  if (!exact) return Number(text.slice(from, to));
+  const v = decimals === 0 ? mantissa : mantissa / (POW10[decimals] ?? 1);
+  return neg ? -v : v;
+}
+
+/** Parses simple values notation into points; null when a token needs the full parser. */
+export function parseSimpleSeriesValues(
+  text: string,
+  intervalMs: number,
+  startMs: number,
+): Point[] | null {
+  const points: Point[] = [];
+  let slot = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++;
+      continue;
+    }
+    const from = i;
+    let x = -1;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) break;
+      if (c === 120 /* x */ && x < 0) x = i;
+      i++;
+    }
+    const to = i;
+    const head = text.charCodeAt(from);
+    if (head === 95 /* _ */) {
+      if (to - from === 1) slot++;
+      else if (x === from + 1 && to > x + 1) {
+        const times = scanDecimal(text, x + 1, to, false);
+        if (times === undefined || !/^\d+$/.test(text.slice(x + 1, to))) return null;
+        slot += times;
+      } else return null;
+      continue;
+    }
+    if (head === 115 /* s */) {
+      if (text.slice(from, to) !== 'stale') return null;
+      points.push([startMs + slot * intervalMs, null]);
+      slot++;
+      continue;
+    }
+    if (x < 0) {
+      const v = scanDecimal(text, from, to, true);
+      if (v === undefined) return null;
+      points.push([startMs + slot * intervalMs, v]);
+      slot++;
+      continue;
+    }
+    const timesText = text.slice(x + 1, to);
+    if (!/^\d+$/.test(timesText)) return null;
+    const times = Number(timesText);
+    if (times > MAX_REPEAT) return null;
+    // `a+bxn` / `a-bxn`: the sign after the first character (and not an exponent's) splits them.
+    let split = -1;
+    for (let j = from + 1; j < x; j++) {
+      const ch = text.charCodeAt(j);
+      const prev = text.charCodeAt(j - 1);
+      if ((ch === 43 || ch === 45) && prev !== 101 && prev !== 69) split = j;
+    }
+    const start = scanDecimal(text, from, split < 0 ? x : split, true);
+    if (start === undefined) return null;
+    let inc = 0;
+    if (split >= 0) {
+      const step = scanDecimal(text, split + 1, x, false);
+      if (step === undefined) return null;
+      inc = text.charCodeAt(split) === 45 ? -step : step;
+    }
+    // Iterative addition, as the series grammar does (so float rounding agrees).
+    let v = start;
+    for (let k = 0; k <= times; k++) {
+      points.push([startMs + slot * intervalMs, v]);
+      slot++;
+      v += inc;
+    }
+  }
+  return points;
+}

@@ -1,0 +1,119 @@
+// Test files with long `values:` lines, which `test rules` keeps out of the YAML parser: the same
+// output as with the values quoted (which the YAML parser then reads), for valid files,
+// continuation lines, values notation errors, and YAML or field errors around such lines; and
+// the same output as real promtool (2.42, so --compat v2) where our messages already agree.
+import { describe, expect, it } from 'vitest';
+import { runRuleTests, type RuleTestReport } from '../../src/rules/index.ts';
+import { runPromtool } from './promtool.ts';
+
+const RULES = `groups:
+- name: g
+  rules:
+  - alert: High
+    expr: m > 50
+    for: 1m
+    annotations:
+      v: '{{ $value }}'
+`;
+
+const LONG = Array.from({ length: 40 }, (_, i) => String((i * 7) % 100)).join(' ');
+
+function file(body: string): string {
+  return `rule_files: [rules.yaml]
+evaluation_interval: 1m
+tests:
+- interval: 1m
+  input_series:
+${body}
+  alert_rule_test:
+  - eval_time: 10m
+    alertname: High
+  - eval_time: 30m
+    alertname: High
+`;
+}
+
+/**
+ * `promtool: false` marks messages that differ from Go's whatever the values' length (the
+ * yaml package's wording and line for a syntax error, the series parser's wording and column,
+ * a duplicated key that yaml.v2 rejects).
+ */
+const CASES: { name: string; test: string; quoted?: string; promtool: boolean }[] = [
+  {
+    name: 'plain long values',
+    test: file(
+      `  - series: 'm{i="a"}'\n    values: ${LONG}\n  - series: 'm{i="b"}'\n    values: 0+3x39`,
+    ),
+    promtool: true,
+  },
+  {
+    name: 'a sequence entry starting with values',
+    test: file(`  - values: ${LONG}\n    series: 'm{i="a"}'`),
+    promtool: true,
+  },
+  {
+    name: 'a plain scalar continued on the next line',
+    test: file(`  - series: 'm{i="a"}'\n    values: ${LONG}\n      ${LONG}`),
+    quoted: file(`  - series: 'm{i="a"}'\n    values: "${LONG}\n      ${LONG}"`),
+    promtool: true,
+  },
+  {
+    name: 'a comment after the values',
+    test: file(`  - series: 'm{i="a"}'\n    values: ${LONG} # note`),
+    quoted: file(`  - series: 'm{i="a"}'\n    values: '${LONG}' # note`),
+    promtool: true,
+  },
+  {
+    name: 'a bad value in long values',
+    test: file(`  - series: 'm{i="a"}'\n    values: ${LONG} 1+x 2`),
+    promtool: false,
+  },
+  {
+    name: 'a YAML error after long values',
+    test: file(`  - series: 'm{i="a"}'\n    values: ${LONG}\n  - series: [unclosed\n`),
+    promtool: false,
+  },
+  {
+    name: 'an unknown field after long values',
+    test: file(`  - series: 'm{i="a"}'\n    values: ${LONG}\n    valuez: 1 2 3`),
+    promtool: true,
+  },
+  {
+    name: 'long values under an unknown key',
+    test: file(`  - series: 'm{i="a"}'\n    values: 1 2\n    other:\n      values: ${LONG}`),
+    promtool: true,
+  },
+  {
+    name: 'a duplicated values key',
+    test: file(`  - series: 'm{i="a"}'\n    values: ${LONG}\n    values: 1 2 3`),
+    promtool: false,
+  },
+];
+
+function run(files: Record<string, string>): RuleTestReport {
+  return runRuleTests(['test.yaml'], { compat: 'v2', readFile: (p) => files[p] ?? '' });
+}
+
+function text(report: RuleTestReport, stream: 'stdout' | 'stderr'): string {
+  return report.output
+    .filter((c) => c.stream === stream)
+    .map((c) => c.text)
+    .join('');
+}
+
+describe('long values lines', () => {
+  it.each(CASES)('$name', ({ test, quoted: given, promtool }) => {
+    const files: Record<string, string> = { 'rules.yaml': RULES, 'test.yaml': test };
+    const report = run(files);
+    // Quoted, the values are read by the YAML parser on the same lines.
+    const quoted = given ?? test.replace(/values: (.*\d)$/gm, "values: '$1'");
+    expect(quoted).not.toBe(test);
+    expect(report).toEqual(run({ ...files, 'test.yaml': quoted }));
+    if (promtool) {
+      const want = runPromtool(files, ['test', 'rules', 'test.yaml']);
+      expect(text(report, 'stderr')).toBe(want.stderr);
+      expect(text(report, 'stdout')).toBe(want.stdout);
+      expect(report.exitCode).toBe(want.code);
+    }
+  });
+});

@@ -1,0 +1,72 @@
+// The hand-written values scanner of test rules gives exactly what the full series-notation
+// parser gives (the same points, bit for bit), or declines (null) and leaves it to that parser.
+import { describe, expect, it } from 'vitest';
+import { parseSeriesValues } from '../../src/promql/index.ts';
+import { parseSimpleSeriesValues } from '../../src/rules/seriesValues.ts';
+
+function same(text: string, interval = 15_000, start = 0): void {
+  const fast = parseSimpleSeriesValues(text, interval, start);
+  const full = parseSeriesValues(text, interval, start);
+  if (fast === null) return;
+  expect(full.ok).toBe(true);
+  if (!full.ok) return;
+  expect(fast.length).toBe(full.value.length);
+  fast.forEach(([t, v], i) => {
+    const [ft, fv] = full.value[i] ?? [NaN, NaN];
+    expect(t).toBe(ft);
+    // Object.is tells -0 from 0.
+    expect(Object.is(v, fv)).toBe(true);
+  });
+}
+
+const CASES: { text: string; declines?: boolean }[] = [
+  { text: '1 2 3' },
+  { text: '0.008684 0.00429 0.004790 .5 5. -0 +0 -.25 +7' },
+  { text: '1e3 2.5E-4 -1e+2 123456789012345678 0.1234567890123456789' },
+  { text: '0+10x5 1-0.1x20 3x2 -2+0.3x9 1e2+1e-1x4 5.5-2x3' },
+  { text: '_ _x3 stale 1 _x0 2' },
+  { text: '\t1\n2  3 \r\n4 ' },
+  { text: '' },
+  { text: 'Inf -Inf NaN', declines: true },
+  { text: '1 2 x', declines: true },
+  { text: '1+x3', declines: true },
+  { text: '1x', declines: true },
+  { text: '0x1F', declines: true },
+  { text: '1 stalee', declines: true },
+  { text: '_y', declines: true },
+  { text: '1++2x3', declines: true },
+  { text: '1 . 2', declines: true },
+  { text: '1x20000000', declines: true },
+  { text: '{{schema:1}}', declines: true },
+];
+
+describe('parseSimpleSeriesValues', () => {
+  it.each(CASES)('$text', ({ text, declines }) => {
+    if (declines === true) expect(parseSimpleSeriesValues(text, 60_000, 0)).toBeNull();
+    else expect(parseSimpleSeriesValues(text, 60_000, 0)).not.toBeNull();
+    same(text, 60_000, 0);
+    same(text, 15_000, 1_700_000_000_000);
+  });
+
+  it('agrees with the full parser on random numbers', () => {
+    let seed = 42;
+    const r = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const tokens: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const digits = String(Math.floor(r() * 10 ** Math.floor(r() * 18)));
+      const cut = Math.floor(r() * (digits.length + 1));
+      let tok = r() < 0.5 ? `${digits.slice(0, cut)}.${digits.slice(cut)}` : digits;
+      if (tok === '.') tok = '0';
+      if (r() < 0.2) tok = `-${tok}`;
+      if (r() < 0.1) tok += `e${Math.floor(r() * 40) - 20}`;
+      if (r() < 0.1) tok += `+${Math.floor(r() * 100) / 10}x${Math.floor(r() * 5)}`;
+      tokens.push(tok);
+    }
+    const text = tokens.join(' ');
+    expect(parseSimpleSeriesValues(text, 15_000, 0)).not.toBeNull();
+    same(text);
+  });
+});

@@ -16,6 +16,7 @@ import {
   startPrometheus,
   type PrometheusServer,
 } from './support/prometheusServer.ts';
+import { completeInEditor } from './support/editor.ts';
 
 const scenario = findPreset('member-crash')!.scenario;
 const STEP = scenario.evaluationInterval;
@@ -172,19 +173,7 @@ test('the backtest’s rule editor completes from the server, with the source’
     const editor = page
       .getByTestId('backtest-rules')
       .getByLabel('PromQL expression of etcdMembersDown (backtest)');
-    const completion = page.locator('.cm-tooltip-autocomplete');
-    await expect(async () => {
-      await editor.click();
-      await page.keyboard.press('Control+a');
-      await page.keyboard.type('etcd_server_has_le');
-      await expect(completion.locator('[aria-selected="true"]')).toContainText(
-        'etcd_server_has_leader',
-      );
-      // CodeMirror ignores Enter for 75 ms after the list opens (its interactionDelay).
-      await page.waitForTimeout(200);
-      await page.keyboard.press('Enter');
-      await expect(editor).toHaveText('etcd_server_has_leader', { timeout: 1000 });
-    }).toPass();
+    await completeInEditor(page, editor, 'etcd_server_has_le', 'etcd_server_has_leader');
     // The names came from the server through the proxy, each request with the token.
     expect(asked.some((a) => a.url.includes('/api/v1/label/__name__/values'))).toBe(true);
     expect(asked.every((a) => a.auth === 'Bearer let-me-in')).toBe(true);

@@ -1,6 +1,7 @@
 // The playground's features in a real Chromium: presets, undo, editing a rule with completion and
 // lint, explain, share links, reload, and broken links.
 import { expect, test, type Page } from '@playwright/test';
+import { completeInEditor } from './support/editor.ts';
 import { presets } from '../src/sim/index.ts';
 
 async function waitForEvaluation(page: Page) {
@@ -54,22 +55,7 @@ test('a rule is edited with completion from the simulated series, and lint from 
   const panel = page.getByTestId('rule-naiveUp');
   await panel.getByRole('button', { name: 'Edit' }).click();
   const editor = panel.locator('.cm-content');
-  const completion = page.locator('.cm-tooltip-autocomplete');
-  // Completion answers asynchronously while typing; a retry covers an Enter that lands between
-  // two answers (as a person's pause would).
-  await expect(async () => {
-    await editor.click();
-    await page.keyboard.press('Control+a');
-    await page.keyboard.type('etcd_server_has_le');
-    await expect(completion.locator('[aria-selected="true"]')).toContainText(
-      'etcd_server_has_leader',
-    );
-    // CodeMirror ignores Enter for 75 ms after the list (re)opens (its interactionDelay), so that
-    // a fast typist does not accept by accident: pause as a person would.
-    await page.waitForTimeout(200);
-    await page.keyboard.press('Enter');
-    await expect(editor).toHaveText('etcd_server_has_leader', { timeout: 1000 });
-  }).toPass();
+  await completeInEditor(page, editor, 'etcd_server_has_le', 'etcd_server_has_leader');
   await page.keyboard.type(' == 0');
   await expect(panel.locator('.chart-query')).toHaveText('etcd_server_has_leader');
   await waitForEvaluation(page);

@@ -301,6 +301,7 @@ function Playground() {
                 query={chart.query}
                 times={times}
                 lines={chart.lines}
+                seriesCount={chart.seriesCount}
                 cursor={cursor}
                 onCursor={setCursor}
                 lineName={scenario ? memberLineName : ruleLineName}

@@ -5,7 +5,7 @@ import { parseDuration } from '../../promql/index.ts';
 import type { AlertRuleSpec, AlertState } from '../../rules/index.ts';
 import { labelText, type RangeSeries, type RuleBacktest } from '../../backtest/index.ts';
 import type { ChartLine, RuleView, StateSpan } from '../model/evaluateView.ts';
-import { splitThreshold, toSpans } from '../model/evaluateView.ts';
+import { MAX_CHART_LINES, splitThreshold, toSpans } from '../model/evaluateView.ts';
 import { computeScorecard, type TruthSample } from '../model/scorecard.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 
@@ -72,10 +72,10 @@ export function incidentTruth(
   }));
 }
 
-/** The server's series as chart lines over the times. */
+/** The server's series (the first MAX_CHART_LINES) as chart lines over the times. */
 export function chartLines(times: readonly number[], series: readonly RangeSeries[]): ChartLine[] {
   const index = new Map(times.map((t, i) => [t, i]));
-  return series.map((s) => {
+  return series.slice(0, MAX_CHART_LINES).map((s) => {
     const values: (number | null)[] = times.map(() => null);
     for (const [t, v] of s.points) {
       const i = index.get(t);
@@ -103,6 +103,7 @@ export function ruleView(
     valueQuery: draft.expr,
     threshold: split?.threshold ?? null,
     lines: chartLines(result.times, result.series),
+    seriesCount: result.series.length,
     states,
     spans,
     scorecard: result.error

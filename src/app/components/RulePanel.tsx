@@ -115,6 +115,7 @@ export function RulePanel(props: RulePanelProps) {
         threshold={chartThreshold}
         times={times}
         lines={view?.lines ?? []}
+        seriesCount={view?.seriesCount}
         cursor={cursor}
         onCursor={onCursor}
         height={110}

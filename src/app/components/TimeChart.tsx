@@ -24,6 +24,8 @@ export interface TimeChartProps {
   readonly query: string;
   readonly times: readonly number[];
   readonly lines: readonly ChartLine[];
+  /** How many series the query returned, when the chart draws only some of them. */
+  readonly seriesCount?: number;
   readonly cursor: number;
   readonly onCursor: (t: number) => void;
   readonly height?: number;
@@ -74,6 +76,11 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
       <figcaption>
         <span className="chart-title">{props.title}</span>
         <code className="chart-query">{props.query}</code>
+        {props.seriesCount !== undefined && props.seriesCount > lines.length ? (
+          <span className="chart-note" data-testid={props.testId && `${props.testId}-omitted`}>
+            the first {lines.length} of {props.seriesCount} series by label set
+          </span>
+        ) : null}
       </figcaption>
       {lines.length === 0 ? (
         <div className="chart-empty" style={{ height: props.height ?? 140 }}>

@@ -3,6 +3,7 @@ import { defaultScenario } from '../../sim/index.ts';
 import {
   applyUpdate,
   evaluateView,
+  MAX_CHART_LINES,
   reuseUnchanged,
   splitThreshold,
   toSpans,
@@ -156,6 +157,30 @@ describe('evaluateView on imported series', () => {
       ['other_metric', 1],
       ['up', 2],
     ]);
+  });
+
+  it('charts the first lines of a metric with more series than a chart draws, and counts all', () => {
+    const many: ImportedSource = {
+      ...source,
+      series: Array.from({ length: MAX_CHART_LINES + 5 }, (_, i) => ({
+        series: `load{host="h${String(i).padStart(2, '0')}"}`,
+        values: `${i}x3`,
+      })),
+    };
+    const rule = { ...defaultRules[0]!, id: 'High', alert: 'High', expr: 'load > 1' };
+    const v = evaluateView(many, [rule]);
+    const chart = v.raw[0]!;
+    expect(chart.seriesCount).toBe(MAX_CHART_LINES + 5);
+    expect(chart.lines.map((l) => l.key)).toEqual(
+      Array.from(
+        { length: MAX_CHART_LINES },
+        (_, i) => `load{host="h${String(i).padStart(2, '0')}"}`,
+      ),
+    );
+    // The rule's chart is its value before the threshold: load, every host.
+    expect(v.rules[0]?.valueQuery).toBe('load');
+    expect(v.rules[0]?.seriesCount).toBe(MAX_CHART_LINES + 5);
+    expect(v.rules[0]?.lines).toHaveLength(MAX_CHART_LINES);
   });
 });
 

@@ -38,7 +38,10 @@ export interface RuleView {
   /** The query charted as the rule's value: the left side of a threshold comparison, or the rule. */
   readonly valueQuery: string;
   readonly threshold: Threshold | null;
+  /** The lines charted: at most MAX_CHART_LINES of the `seriesCount` series, in label order. */
   readonly lines: readonly ChartLine[];
+  /** How many series the value query returned at any evaluation. */
+  readonly seriesCount: number;
   readonly states: readonly AlertState[];
   readonly spans: readonly StateSpan<AlertState>[];
   readonly scorecard: Scorecard | null;
@@ -93,9 +96,17 @@ export interface TruthView {
 export interface RawChart {
   readonly title: string;
   readonly query: string;
+  /** At most MAX_CHART_LINES of the `seriesCount` series the query returned. */
   readonly lines: readonly ChartLine[];
+  readonly seriesCount: number;
   readonly testId: string;
 }
+
+/**
+ * The most lines a chart draws. Nobody reads more, and drawing thousands (an imported test file
+ * with 2000 series of one metric) froze the page for seconds; the chart says how many it left out.
+ */
+export const MAX_CHART_LINES = 25;
 
 /** Everything the charts need, on one time axis (`times`, Unix ms from the scenario start). */
 export interface ViewModel {
@@ -131,7 +142,7 @@ export interface PreparedScenario {
   /** The ground truth at each evaluation time; null for imported series. */
   readonly truth: readonly TruthView[] | null;
   /** The raw-series charts: queries and titles. */
-  readonly rawQueries: readonly Omit<RawChart, 'lines'>[];
+  readonly rawQueries: readonly Omit<RawChart, 'lines' | 'seriesCount'>[];
   readonly unchartedMetrics: number;
   /** Every series' label set. */
   readonly catalog: readonly Labels[];
@@ -275,10 +286,12 @@ export function evaluateView(
     return v;
   };
 
-  const rawLines = (expr: string): ChartLine[] =>
+  const rawLines = (expr: string): { lines: ChartLine[]; seriesCount: number } =>
     memo(`raw:${expr}`, () => {
       const r = evalRange(expr, store, 0, duration, step);
-      return r.ok ? toLines(r.value.series, times) : [];
+      return r.ok
+        ? { lines: toLines(r.value.series, times), seriesCount: r.value.series.length }
+        : { lines: [], seriesCount: 0 };
     });
 
   const ruleViews = rules.map((rule): RuleView => {
@@ -298,6 +311,7 @@ export function evaluateView(
         valueQuery,
         threshold,
         lines: [],
+        seriesCount: 0,
         states: [],
         spans: [],
         scorecard: null,
@@ -310,6 +324,7 @@ export function evaluateView(
       valueQuery,
       threshold,
       lines: toLines(lines.value.series, times),
+      seriesCount: lines.value.series.length,
       states: states.states,
       spans: toSpans(times, step, states.states),
       scorecard: truth ? computeScorecard(times, states.states, truth) : null,
@@ -321,7 +336,7 @@ export function evaluateView(
     times,
     step,
     members: prepared.members,
-    raw: memo('raw', () => prepared.rawQueries.map((q) => ({ ...q, lines: rawLines(q.query) }))),
+    raw: memo('raw', () => prepared.rawQueries.map((q) => ({ ...q, ...rawLines(q.query) }))),
     unchartedMetrics: prepared.unchartedMetrics,
     rules: ruleViews,
     truth,
@@ -349,7 +364,7 @@ function toLines(
   times: readonly number[],
 ): ChartLine[] {
   const index = new Map(times.map((t, i) => [t, i]));
-  return series.map((s) => {
+  return series.slice(0, MAX_CHART_LINES).map((s) => {
     const values: (number | null)[] = times.map(() => null);
     for (const p of s.points) {
       const i = index.get(p.t);

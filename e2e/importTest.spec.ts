@@ -175,3 +175,46 @@ test('series too large for a link stay in local storage, and the page says so', 
   await page.reload();
   await expect(page.getByTestId('imported-explanation')).toContainText('2000 input series');
 });
+
+test('a test group with a start_timestamp is evaluated at its real times', async ({ page }) => {
+  // Prometheus 3's start_timestamp: the rule reads time(), so an axis taken to start at 0 would
+  // never fire it. The time axis counts from the start.
+  const start = 1_700_000_000;
+  const late = [
+    'rule_files: [late.rules.yaml]',
+    'evaluation_interval: 1m',
+    'tests:',
+    '  - name: late',
+    `    start_timestamp: ${start}`,
+    '    interval: 1m',
+    '    input_series:',
+    '      - series: \'up{job="etcd",instance="a"}\'',
+    "        values: '1x4 0x5 1x4'",
+  ].join('\n');
+  const lateRules = [
+    'groups:',
+    '  - name: late',
+    '    rules:',
+    '      - alert: Late',
+    `        expr: up == 0 and on () vector(time()) >= ${start + 7 * 60}`,
+  ].join('\n');
+  await open(page);
+  await page.getByRole('button', { name: 'Import…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Files to import').setInputFiles([
+    { name: 'late.test.yaml', mimeType: 'application/yaml', buffer: Buffer.from(late) },
+    { name: 'late.rules.yaml', mimeType: 'application/yaml', buffer: Buffer.from(lateRules) },
+  ]);
+  await expect(dialog.getByTestId('import-test')).toContainText(
+    'late: 1 series every 1m from 2023-11-14T22:13:20.000Z',
+  );
+  await dialog.getByRole('button', { name: 'Import as scenario' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('imported-explanation')).toContainText(
+    'from its start_timestamp 2023-11-14T22:13:20.000Z',
+  );
+  await expect(page.getByTestId('rule-Late-spans')).toHaveText('firing 7m–11m');
+  await expect(page).toHaveURL(/#s=/);
+  await page.reload();
+  await expect(page.getByTestId('rule-Late-spans')).toHaveText('firing 7m–11m');
+});

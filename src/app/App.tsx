@@ -261,9 +261,12 @@ function Playground() {
         <p className="preset-explanation" data-testid="imported-explanation">
           <strong>Imported series.</strong> {source.series.length} input series of the test group “
           {source.group}” from {source.fileName}, a sample every {formatOffset(source.interval)},
-          rules evaluated every {formatOffset(source.evaluationInterval)}. Nobody knows what really
-          happened behind imported series, so there is no ground truth and no scorecard. Choose a
-          preset to go back to a simulation.
+          rules evaluated every {formatOffset(source.evaluationInterval)}
+          {source.start
+            ? `, from its start_timestamp ${new Date(source.start).toISOString()} (the time axis counts from there)`
+            : ''}
+          . Nobody knows what really happened behind imported series, so there is no ground truth
+          and no scorecard. Choose a preset to go back to a simulation.
         </p>
       ) : null}
       {view === null ? (

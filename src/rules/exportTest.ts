@@ -33,9 +33,17 @@ function withoutName(labels: Labels): Record<string, string> {
 export function computeAlertChecks(
   store: SeriesStore,
   rules: readonly RuleDraft[],
-  opts: { interval: number; checkTimes: readonly number[]; compat?: 'v2' | 'v3' },
+  opts: {
+    interval: number;
+    /** Offsets from `start`, as a test's eval_time. */
+    checkTimes: readonly number[];
+    compat?: 'v2' | 'v3';
+    /** The test group's start_timestamp in Unix ms (0 when it has none). */
+    start?: number;
+  },
 ): AlertCheck[] {
   const compat = opts.compat ?? 'v3';
+  const start = opts.start ?? 0;
   const wanted = new Set(opts.checkTimes);
   const last = Math.max(0, ...opts.checkTimes);
   const checks: AlertCheck[] = [];
@@ -43,7 +51,7 @@ export function computeAlertChecks(
     const query = makeQueryFn(store, { compat, defaultSubqueryStep: opts.interval });
     const ar = new AlertingRule(toAlertRuleSpec(rule), { compat });
     for (let t = 0; t <= last; t += opts.interval) {
-      const r = ar.eval(t, query);
+      const r = ar.eval(start + t, query);
       if (!r.ok) throw new Error(`${rule.alert} at ${formatDuration(t)}: ${r.error}`);
       if (!wanted.has(t)) continue;
       const firing = [...ar.active.values()]
@@ -63,6 +71,8 @@ export function formatAlertRuleTest(opts: {
   evaluationInterval: number;
   inputSeries: readonly unknown[];
   checks: readonly AlertCheck[];
+  /** The group's start_timestamp in Unix ms; written (Prometheus 3 only) when not 0. */
+  start?: number;
 }): string {
   return stringify(
     {
@@ -71,6 +81,7 @@ export function formatAlertRuleTest(opts: {
       tests: [
         {
           name: opts.name,
+          ...(opts.start ? { start_timestamp: opts.start / 1000 } : {}),
           interval: formatDuration(opts.interval),
           input_series: opts.inputSeries,
           alert_rule_test: opts.checks,

@@ -37,6 +37,7 @@ export {
 } from './ruleFile.ts';
 export { checkRuleFile, runCheckRules, type CheckRulesReport } from './checkRules.ts';
 export {
+  parseStartTimestamp,
   runRuleTests,
   type OutputChunk,
   type RuleTestOptions,

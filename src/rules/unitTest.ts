@@ -93,6 +93,17 @@ interface TestFile {
 
 class TestFileError extends Error {}
 
+/**
+ * A test group's `start_timestamp` (Prometheus 3) in Unix ms: Unix seconds, or a date and time
+ * such as 2024-01-01T00:00:00Z. Null when it is neither.
+ */
+export function parseStartTimestamp(s: string): number | null {
+  const asNum = Number(s);
+  if (s.trim() !== '' && Number.isFinite(asNum)) return asNum * 1000;
+  const parsed = Date.parse(s);
+  return Number.isNaN(parsed) ? null : parsed;
+}
+
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
   if (i < 0) return '.';
@@ -319,14 +330,9 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
     let startTimestamp = 0;
     if (!isNull(startNode)) {
       const s = str(startNode);
-      const asNum = Number(s);
-      if (s !== '' && Number.isFinite(asNum)) startTimestamp = asNum * 1000;
-      else {
-        const parsed = Date.parse(s);
-        if (Number.isNaN(parsed))
-          throw new TestFileError(`invalid start_timestamp: ${JSON.stringify(s)}`);
-        startTimestamp = parsed;
-      }
+      const parsed = parseStartTimestamp(s);
+      if (parsed === null) throw new TestFileError(`invalid start_timestamp: ${JSON.stringify(s)}`);
+      startTimestamp = parsed;
     }
     file.tests.push({
       interval,

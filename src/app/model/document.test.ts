@@ -45,6 +45,11 @@ describe('the playground document', () => {
     });
   });
 
+  it('keeps the start_timestamp of imported series', () => {
+    const started: PlaygroundDoc = { ...importedDoc, source: { ...imported, start: 1.7e12 } };
+    expect(docFromJson(docToJson(started))).toEqual({ ok: true, doc: started });
+  });
+
   it('still reads a version 1 document (a simulated scenario only)', () => {
     const v1 = JSON.stringify({
       version: 1,
@@ -77,6 +82,14 @@ describe('the playground document', () => {
       name: 'an unknown source kind',
       json: JSON.stringify({ ...JSON.parse(docToJson(doc)), source: { kind: 'recorded' } }),
       error: 'source.kind: expected "simulated" or "imported", got "recorded"',
+    },
+    {
+      name: 'an imported start that is no time',
+      json: JSON.stringify({
+        ...JSON.parse(docToJson(importedDoc)),
+        source: { ...imported, start: 'yesterday' },
+      }),
+      error: 'source.start: must be a time in Unix milliseconds',
     },
     {
       name: 'an imported series with a bad value',

@@ -183,12 +183,15 @@ function readSource(v: unknown, errors: string[]): ScenarioSource | null {
         series.push({ series: s.series, values: s.values });
       else errors.push(`source.series[${i}]: must have a string series and values`);
     });
+  if (v.start !== undefined && !(typeof v.start === 'number' && Number.isSafeInteger(v.start)))
+    errors.push('source.start: must be a time in Unix milliseconds');
   const source: ImportedSource = {
     kind: 'imported',
     fileName: str('fileName'),
     group: str('group'),
     interval: ms('interval'),
     evaluationInterval: ms('evaluationInterval'),
+    ...(typeof v.start === 'number' && v.start !== 0 ? { start: v.start } : {}),
     series,
   };
   if (errors.length > before) return null;

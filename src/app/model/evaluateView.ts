@@ -12,6 +12,7 @@ import {
   simulated,
   sourceEvaluationInterval,
   sourceSampleInterval,
+  sourceStart,
   type ScenarioSource,
 } from './source.ts';
 
@@ -130,6 +131,8 @@ export interface ViewModel {
 export interface PreparedScenario {
   readonly source: ScenarioSource;
   readonly store: SeriesStore;
+  /** The real time (Unix ms) of offset 0: the store holds the series at start + offset. */
+  readonly start: number;
   /** The time the series span, ms from the start. */
   readonly duration: number;
   readonly evaluationInterval: number;
@@ -137,7 +140,7 @@ export interface PreparedScenario {
   readonly sampleInterval: number;
   /** The simulated members; none for imported series. */
   readonly members: readonly Member[];
-  /** The rule evaluation times: 0, interval, … up to the duration. */
+  /** The rule evaluation times as offsets from the start: 0, interval, … up to the duration. */
   readonly times: readonly number[];
   /** The ground truth at each evaluation time; null for imported series. */
   readonly truth: readonly TruthView[] | null;
@@ -168,7 +171,8 @@ export function prepareSource(source: ScenarioSource): PreparedScenario {
   const store = new SeriesStore();
   const evaluationInterval = sourceEvaluationInterval(source);
   const sampleInterval = sourceSampleInterval(source);
-  const common = { source, store, evaluationInterval, sampleInterval, memo: new Map() };
+  const start = sourceStart(source);
+  const common = { source, store, start, evaluationInterval, sampleInterval, memo: new Map() };
   const timesUpTo = (duration: number) => {
     const times: number[] = [];
     for (let t = 0; t <= duration; t += evaluationInterval) times.push(t);
@@ -244,7 +248,7 @@ export function ruleStates(
   prepared: PreparedScenario,
   rule: RuleDraft,
 ): { ok: true; states: AlertState[] } | { ok: false; error: string } {
-  const { store, duration, evaluationInterval } = prepared;
+  const { store, start, duration, evaluationInterval } = prepared;
   const timeline = alertTimeline(
     {
       alert: rule.alert,
@@ -255,7 +259,7 @@ export function ruleStates(
       annotations: rule.annotations,
     },
     store,
-    { start: 0, end: duration, interval: evaluationInterval },
+    { start, end: start + duration, interval: evaluationInterval },
   );
   if (!timeline.ok) return { ok: false, error: timeline.error.message };
   return { ok: true, states: timeline.value.steps.map((s) => s.state) };
@@ -274,7 +278,7 @@ export function evaluateView(
 ): ViewModel {
   const prepared =
     'store' in input ? input : 'kind' in input ? prepareSource(input) : prepareScenario(input);
-  const { store, times, truth, duration } = prepared;
+  const { store, times, truth, start, duration } = prepared;
   const step = prepared.evaluationInterval;
 
   const memo = <T>(key: string, compute: () => T): T => {
@@ -288,9 +292,9 @@ export function evaluateView(
 
   const rawLines = (expr: string): { lines: ChartLine[]; seriesCount: number } =>
     memo(`raw:${expr}`, () => {
-      const r = evalRange(expr, store, 0, duration, step);
+      const r = evalRange(expr, store, start, start + duration, step);
       return r.ok
-        ? { lines: toLines(r.value.series, times), seriesCount: r.value.series.length }
+        ? { lines: toLines(r.value.series, times, start), seriesCount: r.value.series.length }
         : { lines: [], seriesCount: 0 };
     });
 
@@ -302,7 +306,7 @@ export function evaluateView(
     const split = splitThreshold(rule.expr);
     const valueQuery = split?.query ?? rule.expr;
     const threshold = split?.threshold ?? null;
-    const lines = evalRange(valueQuery, store, 0, duration, step);
+    const lines = evalRange(valueQuery, store, start, start + duration, step);
     const states = ruleStates(prepared, rule);
     if (!lines.ok || !states.ok) {
       return {
@@ -323,7 +327,7 @@ export function evaluateView(
       alert: rule.alert,
       valueQuery,
       threshold,
-      lines: toLines(lines.value.series, times),
+      lines: toLines(lines.value.series, times, start),
       seriesCount: lines.value.series.length,
       states: states.states,
       spans: toSpans(times, step, states.states),
@@ -362,8 +366,9 @@ function truthAtTime<P extends { t: number }>(points: readonly P[], t: number): 
 function toLines(
   series: readonly { labels: Labels; points: readonly { t: number; v: number }[] }[],
   times: readonly number[],
+  start: number,
 ): ChartLine[] {
-  const index = new Map(times.map((t, i) => [t, i]));
+  const index = new Map(times.map((t, i) => [start + t, i]));
   return series.slice(0, MAX_CHART_LINES).map((s) => {
     const values: (number | null)[] = times.map(() => null);
     for (const p of s.points) {

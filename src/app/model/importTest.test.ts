@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isTestFile, parseTestFile, readTestFile } from './importTest.ts';
-import { loadImportedSeries } from './source.ts';
+import { parse } from 'yaml';
+import { runRuleTests } from '../../rules/index.ts';
+import { evaluateView } from './evaluateView.ts';
+import { describeGroup, isTestFile, parseTestFile, readTestFile } from './importTest.ts';
+import { formatPromtoolTest } from './promtoolTest.ts';
+import type { RuleDraft } from './rulePresets.ts';
+import { loadImportedSeries, type ImportedSource } from './source.ts';
 
 const twoGroups = [
   'rule_files: [etcd.rules.yaml]',
@@ -28,9 +33,15 @@ describe('parseTestFile', () => {
     if (!r.ok) return;
     expect(r.file.ruleFiles).toEqual(['etcd.rules.yaml']);
     expect(r.file.groups).toEqual([
-      { name: 'member down', interval: 15_000, seriesCount: 2, alertnames: ['etcdMembersDown'] },
+      {
+        name: 'member down',
+        interval: 15_000,
+        start: 0,
+        seriesCount: 2,
+        alertnames: ['etcdMembersDown'],
+      },
       // Without an interval a group samples at the evaluation interval, as promtool does.
-      { name: 'test group 2', interval: 30_000, seriesCount: 1, alertnames: [] },
+      { name: 'test group 2', interval: 30_000, start: 0, seriesCount: 1, alertnames: [] },
     ]);
     const first = r.file.sources[0];
     expect(first).toMatchObject({
@@ -88,9 +99,9 @@ describe('parseTestFile', () => {
       error: 'x.yaml:2:5: "empty": no input_series',
     },
     {
-      name: 'start_timestamp',
-      text: 'tests:\n  - start_timestamp: 10\n    input_series:\n      - {series: up, values: "1"}\n',
-      error: 'x.yaml:2:22: start_timestamp is not supported',
+      name: 'a bad start_timestamp',
+      text: 'tests:\n  - start_timestamp: soon\n    input_series:\n      - {series: up, values: "1"}\n',
+      error: 'x.yaml:2:22: start_timestamp: "soon" is neither Unix seconds nor a date and time',
     },
     {
       name: 'series spanning too many evaluations',
@@ -102,5 +113,78 @@ describe('parseTestFile', () => {
     const r = parseTestFile(text, 'x.yaml');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.join('\n')).toContain(error);
+  });
+});
+
+describe('a test group with a start_timestamp (Prometheus 3)', () => {
+  const start = 1_700_000_000;
+  const file = [
+    'evaluation_interval: 1m',
+    'tests:',
+    '  - name: late',
+    `    start_timestamp: ${start}`,
+    '    interval: 1m',
+    '    input_series:',
+    '      - series: \'up{job="etcd",instance="a"}\'',
+    "        values: '1x4 0x5 1x4'",
+  ].join('\n');
+  // Fires only where the real time is 7 minutes past the start or later: a rule that an axis
+  // starting at 0 instead of the start_timestamp would get wrong.
+  const rule: RuleDraft = {
+    id: 'Late',
+    alert: 'Late',
+    expr: `up == 0 and on () vector(time()) >= ${start + 7 * 60}`,
+    forMs: 0,
+    keepFiringForMs: 0,
+    labels: {},
+    annotations: {},
+    note: '',
+  };
+  const parsed = parseTestFile(file, 'late.test.yaml');
+  const source = (parsed.ok ? parsed.file.sources[0] : undefined) as ImportedSource;
+
+  it('is read with its start, in Unix ms', () => {
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(source.start).toBe(start * 1000);
+    expect(describeGroup(parsed.file.groups[0]!)).toBe(
+      'late: 1 series every 1m from 2023-11-14T22:13:20.000Z',
+    );
+    const loaded = loadImportedSeries(source);
+    expect(loaded.ok && loaded.series[0]?.points[0]?.[0]).toBe(start * 1000);
+    // The axis still counts from the start: 16 values a minute apart span 15 minutes.
+    expect(loaded.ok && loaded.duration).toBe(15 * 60_000);
+  });
+
+  it('is evaluated at its real times, shown as offsets from the start', () => {
+    const view = evaluateView(source, [rule]);
+    expect(view.times[0]).toBe(0);
+    expect(view.rules[0]?.error).toBeNull();
+    expect(view.rules[0]?.spans).toEqual([
+      { from: 0, to: 7 * 60_000, state: 'inactive' },
+      { from: 7 * 60_000, to: 11 * 60_000, state: 'firing' },
+      { from: 11 * 60_000, to: 15 * 60_000, state: 'inactive' },
+    ]);
+    // up is 0 from 5m to 10m.
+    expect(view.raw[0]?.lines[0]?.values.slice(4, 12)).toEqual([1, 0, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it('exports a promtool test with the same start_timestamp that the CLI runner passes', () => {
+    const files = formatPromtoolTest(source, [rule], { ruleFileName: 'late.rules.yaml' });
+    const test = parse(files.test) as { tests: { start_timestamp: number }[] };
+    expect(test.tests[0]?.start_timestamp).toBe(start);
+    const firingAt = files.checks.filter((c) => c.exp_alerts.length > 0).map((c) => c.eval_time);
+    expect(firingAt).toEqual(['7m', '8m', '9m', '10m']);
+    const report = runRuleTests(['late.test.yaml'], {
+      compat: 'v3',
+      readFile: (p) => (p === 'late.test.yaml' ? files.test : files.rules),
+    });
+    expect(report.output.map((o) => o.text).join('')).toContain('SUCCESS');
+  });
+
+  it('cannot be exported for Prometheus 2, whose promtool has no start_timestamp', () => {
+    expect(() =>
+      formatPromtoolTest(source, [rule], { ruleFileName: 'r.yaml', compat: 'v2' }),
+    ).toThrow('only Prometheus 3 promtool reads');
   });
 });

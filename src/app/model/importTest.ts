@@ -3,12 +3,15 @@
 // read; every error names the line and column, and nothing is applied unless the group is valid.
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { formatDuration, parseDuration } from '../../promql/index.ts';
+import { parseStartTimestamp } from '../../rules/index.ts';
 import { checkImportedLimits, loadImportedSeries, type ImportedSource } from './source.ts';
 
 /** One test group as the import dialog lists it. */
 export interface TestGroupSummary {
   readonly name: string;
   readonly interval: number;
+  /** The group's start_timestamp in Unix ms (0 when it has none). */
+  readonly start: number;
   readonly seriesCount: number;
   /** The alert names its alert_rule_test checks. */
   readonly alertnames: readonly string[];
@@ -116,8 +119,18 @@ export function readTestFile(text: string, fileName = 'test.yaml'): TestFileResu
       return;
     }
     const before = errors.length;
-    if (get(g, 'start_timestamp') !== undefined)
-      fail(get(g, 'start_timestamp'), 'start_timestamp is not supported: series start at 0s');
+    const startNode = get(g, 'start_timestamp');
+    let start = 0;
+    if (startNode !== undefined && !(isScalar(startNode) && startNode.value === null)) {
+      const text = string(startNode, 'start_timestamp');
+      const parsed = text === null ? null : parseStartTimestamp(text);
+      if (text !== null && parsed === null)
+        fail(
+          startNode,
+          `start_timestamp: "${text}" is neither Unix seconds nor a date and time like 2024-01-01T00:00:00Z`,
+        );
+      start = parsed ?? 0;
+    }
     const name = string(get(g, 'name'), 'name') ?? `test group ${gi + 1}`;
     // promtool: a group without an interval uses the file's evaluation_interval.
     const interval = duration(get(g, 'interval'), 'interval') ?? evaluationInterval;
@@ -146,6 +159,7 @@ export function readTestFile(text: string, fileName = 'test.yaml'): TestFileResu
       group: name,
       interval,
       evaluationInterval,
+      ...(start !== 0 ? { start } : {}),
       series,
     };
     const loaded = loadImportedSeries(source);
@@ -164,6 +178,7 @@ export function readTestFile(text: string, fileName = 'test.yaml'): TestFileResu
     groups.push({
       name,
       interval,
+      start,
       seriesCount: series.length,
       alertnames: [...new Set(alertnames)],
     });
@@ -183,5 +198,6 @@ function scalarOffset(node: Node | undefined, from: number): number | undefined 
 
 /** How the import dialog describes a group. */
 export function describeGroup(g: TestGroupSummary): string {
-  return `${g.name}: ${g.seriesCount} series every ${formatDuration(g.interval)}`;
+  const from = g.start !== 0 ? ` from ${new Date(g.start).toISOString()}` : '';
+  return `${g.name}: ${g.seriesCount} series every ${formatDuration(g.interval)}${from}`;
 }

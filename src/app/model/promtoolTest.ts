@@ -24,6 +24,8 @@ interface TestInput {
   readonly interval: number;
   readonly evaluationInterval: number;
   readonly duration: number;
+  /** The test group's start_timestamp in Unix ms (0: none). */
+  readonly start: number;
   readonly inputSeries: readonly unknown[];
   readonly store: SeriesStore;
 }
@@ -41,6 +43,7 @@ function testInput(source: ScenarioSource | Simulation): TestInput {
         interval: src.scenario.scrapeInterval,
         evaluationInterval: src.scenario.evaluationInterval,
         duration: src.scenario.duration,
+        start: 0,
         inputSeries: input_series,
         store,
       };
@@ -54,6 +57,7 @@ function testInput(source: ScenarioSource | Simulation): TestInput {
         interval: src.interval,
         evaluationInterval: src.evaluationInterval,
         duration: loaded.duration,
+        start: src.start ?? 0,
         inputSeries: src.series.map((s) => ({ series: s.series, values: s.values })),
         store,
       };
@@ -85,10 +89,15 @@ function checksOf(
   rules: readonly RuleDraft[],
   compat: 'v2' | 'v3' | undefined,
 ): AlertCheck[] {
+  if (compat === 'v2' && input.start !== 0)
+    throw new Error(
+      'the series have a start_timestamp, which only Prometheus 3 promtool reads: export the test for Prometheus 3',
+    );
   return computeAlertChecks(input.store, rules, {
     interval: input.evaluationInterval,
     checkTimes: evaluationTimes(input),
     compat,
+    start: input.start,
   });
 }
 
@@ -129,5 +138,6 @@ function formatTestFile(
     evaluationInterval: input.evaluationInterval,
     inputSeries: input.inputSeries,
     checks,
+    start: input.start,
   });
 }

@@ -52,11 +52,11 @@ function matchKey(labels: Labels, on: boolean, names: readonly string[]): string
 export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[] {
   const parsed = parseExpr(rule.expr);
   if (!parsed.ok) return [];
-  const { store, duration, evaluationInterval } = prepared;
+  const { store, start, duration, evaluationInterval } = prepared;
   const scrape = prepared.sampleInterval;
   const out: RuleLint[] = [];
   const evalSide = (e: Expr) =>
-    evalRange(rule.expr.slice(e.from, e.to), store, 0, duration, evaluationInterval);
+    evalRange(rule.expr.slice(e.from, e.to), store, start, start + duration, evaluationInterval);
 
   walk(parsed.value, (e, parent) => {
     if (e.type === 'matrixSelector' && parent?.type === 'call' && rateLike.has(parent.func.name)) {
@@ -108,8 +108,8 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
       const r = evalRange(
         `count(${rule.expr.slice(e.from, e.to)})`,
         store,
-        0,
-        duration,
+        start,
+        start + duration,
         evaluationInterval,
       );
       if (r.ok && r.value.series.length === 0) {

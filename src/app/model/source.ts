@@ -33,6 +33,11 @@ export interface ImportedSource {
   readonly interval: number;
   /** The file's `evaluation_interval`: how often the rules are evaluated. */
   readonly evaluationInterval: number;
+  /**
+   * The group's `start_timestamp` (Prometheus 3) in Unix ms: the time of the first input value
+   * and of the first evaluation. Absent means 0, the Unix epoch, as in promtool.
+   */
+  readonly start?: number;
   readonly series: readonly InputSeries[];
 }
 
@@ -58,7 +63,10 @@ export function simulated(scenario: Scenario): SimulatedSource {
 // Sources are immutable values: each is parsed once, however often the cursor asks its duration.
 const loadedCache = new WeakMap<ImportedSource, LoadedSeries>();
 
-/** Parses the imported series; the duration is the last input sample's time. */
+/**
+ * Parses the imported series, at their real times (from the source's start); the duration is the
+ * last input sample's time after the start.
+ */
 export function loadImportedSeries(source: ImportedSource): LoadedSeries {
   let loaded = loadedCache.get(source);
   if (!loaded) {
@@ -71,6 +79,7 @@ export function loadImportedSeries(source: ImportedSource): LoadedSeries {
 function parseImportedSeries(source: ImportedSource): LoadedSeries {
   const errors: Extract<LoadedSeries, { ok: false }>['errors'] = [];
   const series: { labels: Labels; points: Point[] }[] = [];
+  const start = source.start ?? 0;
   let duration = 0;
   source.series.forEach((s, index) => {
     const labels = parseSeriesDescriptor(s.series);
@@ -83,7 +92,7 @@ function parseImportedSeries(source: ImportedSource): LoadedSeries {
       });
       return;
     }
-    const points = parseSeriesValues(s.values, source.interval);
+    const points = parseSeriesValues(s.values, source.interval, start);
     if (!points.ok) {
       errors.push({
         index,
@@ -94,7 +103,7 @@ function parseImportedSeries(source: ImportedSource): LoadedSeries {
       return;
     }
     const last = points.value[points.value.length - 1];
-    if (last) duration = Math.max(duration, last[0]);
+    if (last) duration = Math.max(duration, last[0] - start);
     series.push({ labels: labels.value, points: points.value });
   });
   if (errors.length > 0) return { ok: false, errors };
@@ -123,6 +132,21 @@ export function sourceDuration(source: ScenarioSource): number {
       const loaded = loadImportedSeries(source);
       return loaded.ok ? loaded.duration : 0;
     }
+    default:
+      return unreachable(source);
+  }
+}
+
+/**
+ * The real time (Unix ms) at offset 0 of the playground's time axis: the series and evaluations
+ * are at this time plus the offsets the page shows. A simulation starts at 0.
+ */
+export function sourceStart(source: ScenarioSource): number {
+  switch (source.kind) {
+    case 'simulated':
+      return 0;
+    case 'imported':
+      return source.start ?? 0;
     default:
       return unreachable(source);
   }

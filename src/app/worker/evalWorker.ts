@@ -43,7 +43,9 @@ scope.onmessage = (e) => {
       for (const rule of req.rules) lints[rule.id] = lintRule(rule, p);
       scope.postMessage({ kind: 'lint', id: req.id, ok: true, lints });
     } else {
-      const r = explainInstant(req.rule.expr, prepared(req.source).store, req.t);
+      const p = prepared(req.source);
+      // The page's cursor is an offset on its time axis; the store holds real times.
+      const r = explainInstant(req.rule.expr, p.store, p.start + req.t);
       scope.postMessage(
         r.ok
           ? { kind: 'explain', id: req.id, ok: true, tree: r.value }

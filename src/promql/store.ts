@@ -113,6 +113,21 @@ export class SeriesStore {
     else this.byName.set(name, [s]);
   }
 
+  /**
+   * The sample written last to the series with these labels (a null value is a staleness
+   * marker), or null when there is no such series: what an appender checks a new sample against.
+   */
+  lastSample(labels: Labels): Point | null {
+    const s = this.byKey.get(labelsKey(makeLabels(labels)));
+    if (!s) return null;
+    const p = s.pending[s.pending.length - 1];
+    if (p) return p;
+    const sealed = s.sealed;
+    const n = sealed?.ts.length ?? 0;
+    if (!sealed || n === 0) return null;
+    return [sealed.ts[n - 1]!, sealed.stale[n - 1] ? null : sealed.vs[n - 1]!];
+  }
+
   /** Changes whenever the contents change (lets callers cache derived data). */
   get version(): number {
     return this.generation;

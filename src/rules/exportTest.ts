@@ -2,10 +2,11 @@
 // firing alerts of each rule, with labels and annotations, at chosen evaluation times. Real
 // promtool passing such a file means Prometheus and Quorum Lab agree (cmd/promtool/unittest.go).
 import { stringify } from 'yaml';
-import { formatDuration, type Labels, type SeriesStore } from '../promql/index.ts';
+import { formatDuration, labelsKey, type Labels, type SeriesStore } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
 import { makeQueryFn } from './engine.ts';
 import { toAlertRuleSpec, type RuleDraft } from './presets.ts';
+import { formatGoDuration } from './template/goValues.ts';
 
 /** A firing alert as promtool's alert_rule_test writes it. */
 export interface ExpectedAlert {
@@ -47,19 +48,74 @@ export function computeAlertChecks(
   const wanted = new Set(opts.checkTimes);
   const last = Math.max(0, ...opts.checkTimes);
   const checks: AlertCheck[] = [];
+  // promtool checks an alertname against the alerts of every rule of that name together
+  // (cmd/promtool/unittest.go gathers them from all groups), so rules sharing a name, such as
+  // two versions of etcdMembersDown, share one check per time, holding all their firing alerts.
+  const byNameAndTime = new Map<string, AlertCheck>();
+  // What the rules write (ALERTS, ALERTS_FOR_STATE), by series and time: a second rule writing
+  // another value into a series at one time is refused by the TSDB and fails promtool's test.
+  // Rules run one after another over all times, so at any time an earlier rule's writes are
+  // in the map before a later rule's, as in Prometheus's group (a null is a staleness marker,
+  // written for a series the rule returned at its previous evaluation but not now).
+  const written = new Map<string, Map<number, number | null>>();
+  let collision: { t: number; rules: string[] } | null = null;
+  const write = (key: string, t: number, v: number | null): boolean => {
+    let times = written.get(key);
+    if (!times) written.set(key, (times = new Map()));
+    if (!times.has(t)) {
+      times.set(t, v);
+      return true;
+    }
+    const before = times.get(t) ?? null;
+    // A refused marker is no error; a value over another value or a marker is.
+    return v === null || (before !== null && Object.is(before, v));
+  };
   for (const rule of rules) {
     const query = makeQueryFn(store, { compat, defaultSubqueryStep: opts.interval });
     const ar = new AlertingRule(toAlertRuleSpec(rule), { compat });
+    let previous = new Set<string>();
     for (let t = 0; t <= last; t += opts.interval) {
       const r = ar.eval(start + t, query);
       if (!r.ok) throw new Error(`${rule.alert} at ${formatDuration(t)}: ${r.error}`);
+      const returned = new Set<string>();
+      let refused = false;
+      for (const o of r.output) {
+        const key = labelsKey(o.labels);
+        returned.add(key);
+        if (!write(key, o.t, o.v)) refused = true;
+      }
+      for (const key of previous) if (!returned.has(key)) write(key, start + t, null);
+      previous = returned;
+      if (refused && (collision === null || t <= collision.t)) {
+        if (collision === null || t < collision.t) collision = { t, rules: [] };
+        collision.rules.push(rule.alert);
+      }
       if (!wanted.has(t)) continue;
       const firing = [...ar.active.values()]
         .filter((a) => a.state === 'firing')
         .map((a) => ({ exp_labels: withoutName(a.labels), exp_annotations: { ...a.annotations } }));
-      checks.push({ eval_time: formatDuration(t), alertname: rule.alert, exp_alerts: firing });
+      const key = `${rule.alert}\u0000${t}`;
+      const shared = byNameAndTime.get(key);
+      if (shared) {
+        shared.exp_alerts.push(...firing);
+        continue;
+      }
+      const check = { eval_time: formatDuration(t), alertname: rule.alert, exp_alerts: firing };
+      byNameAndTime.set(key, check);
+      checks.push(check);
     }
   }
+  if (collision !== null)
+    throw new Error(
+      `promtool would fail this test: ${collision.rules
+        .map(
+          (name) =>
+            `rule: ${name}, time: ${formatGoDuration(BigInt(start + collision.t) * 1_000_000n)}, err: duplicate sample for timestamp`,
+        )
+        .join(
+          '; ',
+        )}. Rules of one name with the same labels write the same ALERTS or ALERTS_FOR_STATE series with different values at one time (one alert pending while the other fires, or started at another time), which Prometheus's storage refuses; give each rule a label of its own.`,
+    );
   return checks;
 }
 

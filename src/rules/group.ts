@@ -79,10 +79,30 @@ export class RuleGroup {
     this.seriesInPreviousEval = rules.map(() => new Map());
   }
 
-  /** Evaluates every rule at `ts`, appending outputs to `store` (which `query` reads). */
+  /**
+   * Evaluates every rule at `ts`, appending outputs to `store` (which `query` reads) as
+   * Prometheus's TSDB head does: a sample at the time of the series' newest sample with another
+   * value is refused ("duplicate sample for timestamp", two rules writing one series, such as
+   * ALERTS_FOR_STATE of two alerts with the same name and labels), one older than it too ("out of
+   * order sample"). A refused sample fails its rule, but for staleness markers, whose refusal
+   * Prometheus expects when another rule writes the series.
+   */
   eval(ts: number, query: QueryFn, store: SeriesStore): void {
     const write: SampleSink = (labels, t, v) => {
+      const last = store.lastSample(labels);
+      if (last !== null) {
+        if (t < last[0]) return 'out of order sample';
+        if (t === last[0]) {
+          // The same value again is no error (Prometheus compares the float bits; a marker only
+          // equals a marker).
+          if (v === null || last[1] === null) return v === last[1] ? undefined : DUPLICATE;
+          return Object.is(v, last[1]) || (Number.isNaN(v) && Number.isNaN(last[1]))
+            ? undefined
+            : DUPLICATE;
+        }
+      }
       store.addSeries(labels, [[t, v]]);
+      return undefined;
     };
     for (let i = 0; i < this.rules.length; i++) this.evalRule(i, ts, query, write);
   }
@@ -104,15 +124,23 @@ export class RuleGroup {
     this.lastErrors[i] = undefined;
     const returned = new Map<string, Labels>();
     for (const s of res.output) {
-      write(s.labels, s.t, s.v);
+      const refused = write(s.labels, s.t, s.v);
+      if (refused !== undefined) this.lastErrors[i] = refused;
       returned.set(labelsKey(s.labels), s.labels);
     }
     for (const [key, labels] of this.seriesInPreviousEval[i] ?? []) {
+      // A refused marker is expected when another rule writes the series: no error.
       if (!returned.has(key)) write(labels, ts - queryOffset, null);
     }
     this.seriesInPreviousEval[i] = returned;
   }
 }
 
-/** Receives one sample a rule writes (a null value is a staleness marker). */
-export type SampleSink = (labels: Labels, t: number, v: number | null) => void;
+/**
+ * Receives one sample a rule writes (a null value is a staleness marker); returns why the
+ * sample was refused, or undefined when it was taken.
+ */
+export type SampleSink = (labels: Labels, t: number, v: number | null) => string | undefined;
+
+/** Prometheus's storage.ErrDuplicateSampleForTimestamp. */
+const DUPLICATE = 'duplicate sample for timestamp';

@@ -708,7 +708,11 @@ function readsOf(e: Expr): Reads[] | null {
  * query_offset is no larger (so their samples up to the reader's query time are all written by
  * the time the reader runs, and none from a later evaluation is visible).
  */
-function planRanged(groups: RuleGroup[], compat: 'v2' | 'v3'): Expr[] | null {
+function planRanged(
+  groups: RuleGroup[],
+  compat: 'v2' | 'v3',
+  inputNames: ReadonlySet<string>,
+): Expr[] | null {
   const flat = groups.flatMap((g) => g.rules.map((rule) => ({ rule, qo: g.settings.queryOffset })));
   const writers = new Map<string, number[]>();
   flat.forEach(({ rule }, pos) => {
@@ -716,6 +720,37 @@ function planRanged(groups: RuleGroup[], compat: 'v2' | 'v3'): Expr[] | null {
       writers.set(rule.name, [...(writers.get(rule.name) ?? []), pos]);
     }
   });
+  // Two writers of one series can collide at a time (TSDB refuses the second sample: see
+  // RuleGroup.eval), which only the step-by-step replay models: rules with one output name, or
+  // a recording rule writing an input metric or ALERTS.
+  // Rules of one name are told apart by a fixed label they set differently (severity: warning
+  // and severity: critical, as the etcd mixin does); without one, their outputs may collide.
+  const staticLabels = (rule: Rule): Record<string, string> =>
+    rule instanceof AlertingRule
+      ? rule.spec.labels
+      : rule instanceof RecordingRule
+        ? (rule.spec.labels ?? {})
+        : {};
+  const apart = (a: Rule, b: Rule): boolean => {
+    const la = staticLabels(a);
+    const lb = staticLabels(b);
+    return Object.entries(la).some(
+      ([k, v]) => lb[k] !== undefined && lb[k] !== v && !v.includes('{{') && !lb[k].includes('{{'),
+    );
+  };
+  for (let x = 0; x < flat.length; x++) {
+    const a = flat[x]!.rule;
+    if (a instanceof RecordingRule && inputNames.has(a.name)) return null;
+    if (a instanceof RecordingRule && (a.name === 'ALERTS' || a.name === 'ALERTS_FOR_STATE'))
+      return null;
+    for (let y = x + 1; y < flat.length; y++) {
+      const b = flat[y]!.rule;
+      const sameKind =
+        (a instanceof AlertingRule && b instanceof AlertingRule) ||
+        (a instanceof RecordingRule && b instanceof RecordingRule);
+      if (sameKind && a.name === b.name && !apart(a, b)) return null;
+    }
+  }
   const alertsWritten = flat.some(({ rule }) => rule instanceof AlertingRule);
   const exprs: Expr[] = [];
   for (const [pos, { rule, qo }] of flat.entries()) {
@@ -754,7 +789,8 @@ function planRanged(groups: RuleGroup[], compat: 'v2' | 'v3'): Expr[] | null {
 function replayRanged(run: GroupRun): GroupOutcome | null {
   const { tg, compat, evalInterval, mint, maxt, evalTimes } = run;
   const groups = run.makeGroups(true);
-  const exprs = planRanged(groups, compat);
+  const inputNames = new Set(run.inputs.map((s) => s.labels['__name__'] ?? ''));
+  const exprs = planRanged(groups, compat, inputNames);
   if (exprs === null) return null;
   const steps = Math.floor((maxt - mint) / evalInterval) + 1;
   const last = mint + (steps - 1) * evalInterval;

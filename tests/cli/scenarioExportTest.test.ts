@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runScenario } from '../../src/cli/commands/scenario.ts';
 import { runRuleTests } from '../../src/rules/index.ts';
 import { presets } from '../../src/sim/index.ts';
@@ -80,6 +81,46 @@ describe('scenario export-test', () => {
     const e = exportTest('member-crash', 'v2', ['--rules', bad]);
     expect(e.code).toBe(1);
     expect(e.err).toMatch(/bad\.yaml:5:\d+: /);
+  });
+
+  it('checks rules that share an alertname together, as promtool does', () => {
+    // Two versions of a rule side by side, both named Down: promtool compares each check with the
+    // firing alerts of every rule of that name.
+    const dir = mkdtempSync(join(tmpdir(), 'quorumlab-export-test-'));
+    const rules = join(dir, 'versions.yaml');
+    writeFileSync(
+      rules,
+      [
+        'groups:',
+        '  - name: g',
+        '    rules:',
+        '      - alert: Down',
+        '        expr: up == 0',
+        '        labels: {version: "1"}',
+        '      - alert: Down',
+        '        expr: up == 0',
+        '        for: 2m',
+        '        labels: {version: "2"}',
+        '',
+      ].join('\n'),
+    );
+    const e = exportTest('member-crash', 'v2', ['--rules', rules]);
+    expect(e.code).toBe(0);
+    const text = readFileSync(e.out, 'utf8');
+    // One check per time for the name, holding both rules' alerts once the second fires too.
+    const test = parse(text) as {
+      tests: {
+        alert_rule_test: { eval_time: string; exp_alerts: { exp_labels: { version: string } }[] }[];
+      }[];
+    };
+    const checks = test.tests[0]!.alert_rule_test;
+    expect(new Set(checks.map((c) => c.eval_time)).size).toBe(checks.length);
+    expect(checks.some((c) => c.exp_alerts.map((a) => a.exp_labels.version).join() === '1,2')).toBe(
+      true,
+    );
+    const r = promtool(e.dir, e.out);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.status).toBe(0);
   });
 
   it('needs -o', () => {

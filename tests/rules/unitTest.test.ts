@@ -216,6 +216,43 @@ testCases.push(
   },
 );
 
+// Two writers of one series at one time: Prometheus's TSDB refuses the second sample, and the
+// rule that wrote it fails the evaluation.
+const twoUp = "  - series: 'up{instance=\"a\"}'\n    values: '1 0 0 0 0 0 0 0 0 0'\n";
+testCases.push(
+  {
+    name: 'two alerts of one name and labels with different for (ALERTS_FOR_STATE collides)',
+    files: {
+      'rules.yaml':
+        'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n  - alert: Down\n    expr: up offset 2m == 0\n    for: 1m\n',
+      'test.yaml': `rule_files: [rules.yaml]\ntests:\n- interval: 1m\n  input_series:\n${twoUp}  alert_rule_test:\n  - eval_time: 5m\n    alertname: Down\n`,
+    },
+  },
+  {
+    name: 'two alerts of one name told apart by a label, and two identical ones',
+    files: {
+      'rules.yaml':
+        'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n    labels: {severity: warning}\n  - alert: Down\n    expr: up == 0\n    for: 2m\n    labels: {severity: critical}\n  - alert: Same\n    expr: up == 0\n  - alert: Same\n    expr: up == 0\n',
+      'test.yaml': `rule_files: [rules.yaml]\ntests:\n- interval: 1m\n  input_series:\n${twoUp}  alert_rule_test:\n  - eval_time: 5m\n    alertname: Down\n    exp_alerts:\n    - exp_labels: {severity: warning, instance: a}\n    - exp_labels: {severity: critical, instance: a}\n  - eval_time: 5m\n    alertname: Same\n`,
+    },
+  },
+  {
+    name: 'two recording rules writing one series with different values, across groups',
+    files: {
+      'rules.yaml':
+        'groups:\n- name: a\n  rules:\n  - record: job:up\n    expr: sum(up)\n- name: b\n  rules:\n  - record: job:up\n    expr: sum(up) + 1\n',
+      'test.yaml': `rule_files: [rules.yaml]\ntests:\n- interval: 1m\n  input_series:\n${twoUp}  promql_expr_test:\n  - expr: job:up\n    eval_time: 2m\n`,
+    },
+  },
+  {
+    name: 'a recording rule writing an input series',
+    files: {
+      'rules.yaml': 'groups:\n- name: a\n  rules:\n  - record: up\n    expr: vector(5)\n',
+      'test.yaml': `rule_files: [rules.yaml]\ntests:\n- interval: 1m\n  input_series:\n  - series: 'up'\n    values: '1 1 1'\n  promql_expr_test:\n  - expr: up\n    eval_time: 1m\n`,
+    },
+  },
+);
+
 describe('test rules agrees with promtool 2.42', () => {
   testCases.forEach(({ name, files }) => {
     it(`prints what promtool prints for ${name}`, () => {

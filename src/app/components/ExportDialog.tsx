@@ -8,6 +8,10 @@ export interface ExportFile {
   readonly fileName: string;
   readonly text: string;
   readonly hint: string;
+  /** Something promtool will say about the file. */
+  readonly warning?: string;
+  /** The text is still being written: nothing to copy or download yet. */
+  readonly pending?: boolean;
 }
 
 /** Props of the export dialog. */
@@ -72,7 +76,17 @@ export function ExportDialog({
       <p className="note">
         <code>{file.fileName}</code> — {file.hint}
       </p>
-      <pre className="export-text" data-testid="export-text" role="tabpanel">
+      {file.warning ? (
+        <p className="note warning" data-testid="export-warning">
+          {file.warning}
+        </p>
+      ) : null}
+      <pre
+        className="export-text"
+        data-testid="export-text"
+        role="tabpanel"
+        aria-busy={file.pending ? true : undefined}
+      >
         {file.text}
       </pre>
       <footer className="dialog-actions">
@@ -80,6 +94,7 @@ export function ExportDialog({
         <button
           type="button"
           className="button"
+          disabled={file.pending}
           onClick={() =>
             void navigator.clipboard
               ?.writeText(file.text)
@@ -89,7 +104,12 @@ export function ExportDialog({
         >
           Copy
         </button>
-        <button type="button" className="button" onClick={() => download(file)}>
+        <button
+          type="button"
+          className="button"
+          disabled={file.pending}
+          onClick={() => download(file)}
+        >
           Download
         </button>
         <button type="button" className="button" onClick={onClose}>

@@ -1,12 +1,49 @@
 // Builds the export dialog's files for some rules and the current scenario: the rule file, the
 // PrometheusRule resource, and a promtool unit test of the scenario with the alerts the engine
 // computes (for Prometheus 3 or 2 semantics, since the two can differ at window edges).
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { checkRuleFile } from '../../rules/index.ts';
 import { exportPrometheusRule, exportRuleFile } from '../model/exportRule.ts';
-import { formatPromtoolTest } from '../model/promtoolTest.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ScenarioSource } from '../model/source.ts';
+import type { ExportTestRequest, ExportTestResponse } from '../worker/exportWorker.ts';
 import { ExportDialog, type ExportFile } from './ExportDialog.tsx';
+
+/**
+ * The promtool unit test of the scenario, written in a worker: null while it is being written.
+ * A newer request (another Prometheus version) makes an older answer stale.
+ */
+function useUnitTest(request: Omit<ExportTestRequest, 'id'>): string | null {
+  const worker = useRef<Worker | null>(null);
+  const latest = useRef(0);
+  const [answer, setAnswer] = useState<{ id: number; text: string } | null>(null);
+  useEffect(() => {
+    const w = new Worker(new URL('../worker/exportWorker.ts', import.meta.url), {
+      type: 'module',
+    });
+    w.onmessage = (e: MessageEvent<ExportTestResponse>) => {
+      const r = e.data;
+      if (r.id !== latest.current) return;
+      setAnswer({
+        id: r.id,
+        text: r.ok ? r.text : `# The unit test could not be written: ${r.error}`,
+      });
+    };
+    worker.current = w;
+    return () => {
+      w.terminate();
+      worker.current = null;
+    };
+  }, []);
+  const { source, rules, ruleFileName, compat } = request;
+  const [id, setId] = useState(0);
+  useEffect(() => {
+    latest.current += 1;
+    setId(latest.current);
+    worker.current?.postMessage({ id: latest.current, source, rules, ruleFileName, compat });
+  }, [source, rules, ruleFileName, compat]);
+  return answer !== null && answer.id === id ? answer.text : null;
+}
 
 /** Props of the export panel. */
 export interface ExportPanelProps {
@@ -20,19 +57,22 @@ export function ExportPanel({ rules, source, onClose }: ExportPanelProps) {
   const [compat, setCompat] = useState<'v3' | 'v2'>('v3');
   const only = rules.length === 1 ? rules[0] : undefined;
   const ruleFile = only ? `${only.alert}.rules.yaml` : 'etcd.rules.yaml';
-  const testText = useMemo(() => {
-    try {
-      return formatPromtoolTest(source, rules, { ruleFileName: ruleFile, compat }).test;
-    } catch (err) {
-      return `# The unit test could not be written: ${err instanceof Error ? err.message : String(err)}`;
-    }
-  }, [source, rules, ruleFile, compat]);
+  const testText = useUnitTest({ source, rules, ruleFileName: ruleFile, compat });
+  const ruleText = useMemo(() => exportRuleFile(rules), [rules]);
+  // promtool check rules lints rules with the same name and labels (two versions of one alert).
+  const duplicates = useMemo(
+    () => checkRuleFile(ruleText, ruleFile).lint?.match(/^lint error (\d+)/)?.[1],
+    [ruleText, ruleFile],
+  );
   const files: ExportFile[] = [
     {
       label: 'Rule file',
       fileName: ruleFile,
-      text: exportRuleFile(rules),
+      text: ruleText,
       hint: `promtool check rules ${ruleFile}`,
+      warning: duplicates
+        ? `promtool check rules will report ${duplicates} duplicate rule(s): rules with the same name and labels. It still accepts the file, but their alerts cannot be told apart: give each version a label of its own.`
+        : undefined,
     },
     {
       label: 'PrometheusRule',
@@ -43,7 +83,8 @@ export function ExportPanel({ rules, source, onClose }: ExportPanelProps) {
     {
       label: 'promtool unit test',
       fileName: ruleFile.replace(/\.yaml$/, '.test.yaml'),
-      text: testText,
+      text: testText ?? 'Writing the unit test of the scenario…',
+      pending: testText === null,
       hint: `save beside ${ruleFile}, then promtool test rules ${ruleFile.replace(/\.yaml$/, '.test.yaml')}`,
     },
   ];

@@ -45,6 +45,11 @@ describe('explain notes on binary operators', () => {
       note: '1 right-hand series had no match on the left and were dropped: quorum{job="spare"}',
     },
     {
+      // etcdInsufficientMembers: one of two members up is under the (2 + 1) / 2 quorum.
+      expr: 'sum(up{job=~".*etcd.*"} == bool 1) without (instance) < ((count(up{job=~".*etcd.*"}) without (instance) + 1) / 2)',
+      note: '1 matched series passed <: {job="etcd"}: 1 < 1.5',
+    },
+    {
       expr: 'sum without (instance) (up) >= on(job) fail',
       note: '1 matched series failed the comparison >=: {job="etcd"}: 1 >= 3 is false, filtered out',
     },

@@ -101,6 +101,19 @@ test('explain shows why etcdMembersDown stays silent at the cursor', async ({ pa
   // Each sub-expression is there with its result.
   await expect(explain).toContainText('count without (To)');
   await expect(explain).toContainText('{job="etcd"}');
+  // The alert's state at the cursor comes first.
+  await expect(explain.getByTestId('explain-state')).toHaveText(
+    'The expression returned no series here, so the alert is inactive.',
+  );
+  // The down member's `up` went stale, so the left side of `or` sums to 0 for {job="etcd"}
+  // and hides the right side's count of failing peers: that is why the rule stays silent.
+  await expect(explain).toContainText(
+    'dropped 1 right-hand series because the left side already has their label set: {job="etcd"} = 1',
+  );
+  await expect(explain).toContainText('sum without (instance): dropped the label instance');
+  await expect(explain).toContainText('2 input series → 1 group: {job="etcd"} from 2 series');
+  await expect(explain).toContainText('count without (To): dropped the label To');
+  await expect(explain).toContainText('filtered out 1 series: {job="etcd"} = 0, not > 0');
   // Moving the cursor explains another time.
   const band = page.getByTestId('rule-etcdMembersDown-band').locator('.band-track');
   await band.click({ position: { x: 2, y: 9 } });

@@ -371,6 +371,9 @@ function Playground() {
             t={cursor}
             tree={explained?.ok ? explained.tree : null}
             error={explained && !explained.ok ? explained.error : null}
+            rule={selected}
+            ruleView={view.rules.find((r) => r.id === selectedRuleId)}
+            times={times}
           />
           <TuningPanel rule={selected} />
           <ScorecardPanel rules={view.rules} hasTruth={view.truth !== null} />

@@ -13,6 +13,7 @@ import {
 } from './ast.ts';
 import { callFunction, windowKernel, type FuncContext, type WindowKernel } from './functions.ts';
 import { dropMetricName, labelsKey, type Labels } from './labels.ts';
+import { explainAggregation } from './explainAggregation.ts';
 import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
 import { goDiv } from './mathx.ts';
 import { aggregate, scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './operators.ts';
@@ -671,7 +672,8 @@ export class Evaluator {
       warn: (message) => this.annotate(node.param ?? node, message),
     });
     this.addSamples(node, out.length);
-    this.note(node, () => `${samples.length} input samples → ${out.length} output samples`);
+    if (this.trace)
+      for (const n of explainAggregation(node, samples, out)) this.note(node, () => n);
     return { kind: 'vector', samples: out };
   }
 

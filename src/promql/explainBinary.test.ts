@@ -6,6 +6,9 @@ store.addSeries({ __name__: 'up', job: 'etcd', instance: 'a' }, [[0, 1]]);
 store.addSeries({ __name__: 'up', job: 'etcd', instance: 'b' }, [[0, 0]]);
 store.addSeries({ __name__: 'fail', job: 'etcd' }, [[0, 3]]);
 store.addSeries({ __name__: 'fail', job: 'other' }, [[0, 3]]);
+store.addSeries({ __name__: 'quorum', job: 'etcd' }, [[0, 2]]);
+store.addSeries({ __name__: 'quorum', job: 'other' }, [[0, 5]]);
+store.addSeries({ __name__: 'quorum', job: 'spare' }, [[0, 1]]);
 
 function rootNotes(expr: string): string[] {
   const r = explainInstant(expr, store, 60_000);
@@ -32,6 +35,32 @@ describe('explain notes on binary operators', () => {
       note: 'unless dropped 1 left-hand series that have a match on the right: fail{job="etcd"}',
     },
     { expr: 'up == bool 0', note: 'bool: comparison yields 0 or 1 instead of filtering' },
+    {
+      expr: 'fail < quorum',
+      note: '1 matched series failed the comparison <: fail{job="etcd"}: 3 < 2 is false, filtered out',
+    },
+    { expr: 'fail < quorum', note: '1 matched series passed <: fail{job="other"}: 3 < 5' },
+    {
+      expr: 'fail < quorum',
+      note: '1 right-hand series had no match on the left and were dropped: quorum{job="spare"}',
+    },
+    {
+      // etcdInsufficientMembers: one of two members up is under the (2 + 1) / 2 quorum.
+      expr: 'sum(up{job=~".*etcd.*"} == bool 1) without (instance) < ((count(up{job=~".*etcd.*"}) without (instance) + 1) / 2)',
+      note: '1 matched series passed <: {job="etcd"}: 1 < 1.5',
+    },
+    {
+      expr: 'sum without (instance) (up) >= on(job) fail',
+      note: '1 matched series failed the comparison >=: {job="etcd"}: 1 >= 3 is false, filtered out',
+    },
+    {
+      expr: 'quorum > on(job) fail',
+      note: '1 left-hand series had no match on the right and were dropped: quorum{job="spare"}',
+    },
+    {
+      expr: 'fail > on(job) group_right up',
+      note: '2 matched series passed >: up{instance="a",job="etcd"}: 3 > 1, up{instance="b",job="etcd"}: 3 > 0',
+    },
   ];
   it.each(cases)('$expr: $note', ({ expr, note }) => {
     expect(rootNotes(expr).join('\n')).toContain(note);

@@ -5,15 +5,12 @@ import type { BinaryExpr } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
 import { formatFloat, formatLabels } from './format.ts';
 import { labelsKey } from './labels.ts';
-import { matchSignature } from './operators.ts';
+import { listItems } from './explainList.ts';
+import { matchSignature, scalarBinop } from './operators.ts';
 import type { VSample } from './values.ts';
 
-const MAX_LISTED = 6;
-
 function list(samples: readonly VSample[], withValue: (s: VSample) => string = () => ''): string {
-  const shown = samples.slice(0, MAX_LISTED).map((s) => formatLabels(s.labels) + withValue(s));
-  const more = samples.length - shown.length;
-  return shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
+  return listItems(samples.map((s) => formatLabels(s.labels) + withValue(s)));
 }
 
 /** Notes on a vector-to-vector operation. */
@@ -68,30 +65,64 @@ export function explainVectorBinary(
       } else notes.push('unless dropped nothing: no left-hand series has a match on the right');
       break;
     }
-    default:
-      if (isComparisonOp(e.op) && !e.bool) {
-        const right = new Set(rhs.map(sig));
-        const unmatched = lhs.filter((s) => !right.has(sig(s)));
-        const kept = out.length;
-        const failed = lhs.length - unmatched.length - kept;
-        if (unmatched.length > 0) {
-          notes.push(
-            `${unmatched.length} left-hand series had no match on the right and were dropped: ${list(unmatched)}`,
-          );
-        }
-        if (failed > 0)
-          notes.push(
-            `${failed} matched series failed the comparison ${e.op} and were filtered out`,
-          );
-      } else {
-        const right = new Set(rhs.map(sig));
-        const unmatched = lhs.filter((s) => !right.has(sig(s)));
-        if (unmatched.length > 0) {
-          notes.push(
-            `${unmatched.length} left-hand series had no match on the right and were dropped: ${list(unmatched)}`,
-          );
-        }
+    default: {
+      const right = new Map<string, VSample[]>();
+      for (const s of rhs) {
+        const k = sig(s);
+        const same = right.get(k);
+        if (same) same.push(s);
+        else right.set(k, [s]);
       }
+      const left = new Set(lhs.map(sig));
+      const unmatched = lhs.filter((s) => !right.has(sig(s)));
+      const unmatchedRight = rhs.filter((s) => !left.has(sig(s)));
+      if (unmatched.length > 0) {
+        notes.push(
+          `${unmatched.length} left-hand series had no match on the right and were dropped: ${list(unmatched)}`,
+        );
+      }
+      if (unmatchedRight.length > 0) {
+        notes.push(
+          `${unmatchedRight.length} right-hand series had no match on the left and were dropped: ${list(unmatchedRight)}`,
+        );
+      }
+      if (isComparisonOp(e.op) && !e.bool) notes.push(...comparisonNotes(e, lhs, right, sig));
+    }
+  }
+  return notes;
+}
+
+/**
+ * Each matched pair of a filtering vector comparison, with both values: the pairs that failed
+ * (filtered out) and those that passed. A pair is named by the series the result would carry:
+ * the left one, or the right one under group_right.
+ */
+function comparisonNotes(
+  e: BinaryExpr,
+  lhs: readonly VSample[],
+  right: ReadonlyMap<string, VSample[]>,
+  sig: (s: VSample) => string,
+): string[] {
+  const failed: string[] = [];
+  const passed: string[] = [];
+  const groupRight = e.matching?.card === 'one-to-many';
+  for (const l of lhs) {
+    for (const r of right.get(sig(l)) ?? []) {
+      const keep = scalarBinop(e.op, l.v, r.v)[1];
+      const test = `${formatFloat(l.v)} ${e.op} ${formatFloat(r.v)}`;
+      const name = formatLabels(groupRight ? r.labels : l.labels);
+      if (keep) passed.push(`${name}: ${test}`);
+      else failed.push(`${name}: ${test} is false, filtered out`);
+    }
+  }
+  const notes: string[] = [];
+  if (failed.length > 0) {
+    notes.push(
+      `${failed.length} matched series failed the comparison ${e.op}: ${listItems(failed)}`,
+    );
+  }
+  if (passed.length > 0) {
+    notes.push(`${passed.length} matched series passed ${e.op}: ${listItems(passed)}`);
   }
   return notes;
 }

@@ -466,7 +466,8 @@ function groupingKey(labels: Labels, grouping: readonly string[], without: boole
   return groupOf(grouping, without)(labels).key;
 }
 
-function groupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
+/** A label set's labels under an aggregation's by/without list (the group's output labels). */
+export function groupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
   return groupOf(grouping, without)(labels).labels;
 }
 

@@ -238,7 +238,9 @@ function describe(e: Expr, v: Value | null): string[] {
       else if (isComparisonOp(e.op)) notes.push('comparison filters: only matches are kept');
       break;
     case 'aggregation':
-      notes.push(`${e.op} ${e.without ? 'without' : 'by'} (${e.grouping.join(', ')})`);
+      // An evaluated aggregation's own notes open with this clause and what it did to labels.
+      if (v === null)
+        notes.push(`${e.op} ${e.without ? 'without' : 'by'} (${e.grouping.join(', ')})`);
       break;
     case 'call':
       notes.push(`${e.func.name}(): ${size}`);

@@ -155,7 +155,10 @@ describe('explain mode', () => {
     expect(root.text).toBe('sum by (job) (up == bool 0) > 0');
     const agg = root.children[0]!;
     expect(agg.kind).toBe('aggregation');
-    expect(agg.notes).toEqual(['sum by (job)', '3 input samples → 1 output samples']);
+    expect(agg.notes).toEqual([
+      'sum by (job): kept only the label job, dropped the label instance',
+      '3 input series → 1 group: {job="etcd"} from 3 series',
+    ]);
     expect(agg.value).toEqual({
       type: 'vector',
       samples: [{ labels: { job: 'etcd' }, t: 900_000, v: 2 }],

@@ -105,6 +105,7 @@ export function ruleView(
     lines: chartLines(result.times, result.series),
     seriesCount: result.series.length,
     states,
+    returned: result.timeline.steps.map((s) => s.samples.length),
     spans,
     scorecard: result.error
       ? null

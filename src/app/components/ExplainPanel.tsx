@@ -1,6 +1,11 @@
-// Why a rule did or did not fire: the expression as a tree at the cursor time, each
-// sub-expression with its result and what its operator did there.
+// Why a rule did or did not fire: the alert's state at the cursor against `for` and
+// `keep_firing_for`, then the expression as a tree at the cursor time, each sub-expression with
+// its result and what its operator did there.
+import { useMemo } from 'react';
 import type { ExplainNode, Value } from '../../promql/index.ts';
+import { explainAlertState } from '../model/alertState.ts';
+import type { RuleView } from '../model/evaluateView.ts';
+import type { RuleDraft } from '../model/rulePresets.ts';
 import { formatLabelsShort, formatOffset, formatValue } from './format.ts';
 
 /** Props of the explain panel. */
@@ -9,6 +14,10 @@ export interface ExplainPanelProps {
   readonly t: number;
   readonly tree: ExplainNode | null;
   readonly error: string | null;
+  /** The selected rule and what it did over the timeline, for its state at the cursor. */
+  readonly rule: RuleDraft | null;
+  readonly ruleView: RuleView | undefined;
+  readonly times: readonly number[];
 }
 
 const MAX_ROWS = 12;
@@ -104,7 +113,24 @@ function Node({ node, depth }: { node: ExplainNode; depth: number }) {
 }
 
 /** Shows the explain tree of the selected rule at the cursor. */
-export function ExplainPanel({ ruleName, t, tree, error }: ExplainPanelProps) {
+export function ExplainPanel(props: ExplainPanelProps) {
+  const { ruleName, t, tree, error, rule, ruleView, times } = props;
+  const forMs = rule?.forMs ?? 0;
+  const keepFiringForMs = rule?.keepFiringForMs ?? 0;
+  const alertState = useMemo(
+    () =>
+      ruleView && ruleView.error === null
+        ? explainAlertState({
+            times,
+            states: ruleView.states,
+            returned: ruleView.returned,
+            forMs,
+            keepFiringForMs,
+            cursor: t,
+          })
+        : null,
+    [ruleView, times, forMs, keepFiringForMs, t],
+  );
   return (
     <section className="panel explain" aria-labelledby="explain-title" data-testid="explain">
       <header className="panel-header">
@@ -115,6 +141,11 @@ export function ExplainPanel({ ruleName, t, tree, error }: ExplainPanelProps) {
           Each step of the expression and what it did at the cursor time.
         </span>
       </header>
+      {alertState ? (
+        <p className="explain-state" data-testid="explain-state">
+          {alertState.join(' ')}
+        </p>
+      ) : null}
       {error ? (
         <p className="error" role="alert">
           {error}

@@ -44,6 +44,8 @@ export interface RuleView {
   /** How many series the value query returned at any evaluation. */
   readonly seriesCount: number;
   readonly states: readonly AlertState[];
+  /** How many series the rule's expression returned at each evaluation. */
+  readonly returned: readonly number[];
   readonly spans: readonly StateSpan<AlertState>[];
   readonly scorecard: Scorecard | null;
   readonly error: string | null;
@@ -243,11 +245,14 @@ export function prepareSource(source: ScenarioSource): PreparedScenario {
   }
 }
 
-/** The rule's alert state at every evaluation time of the prepared scenario. */
+/**
+ * The rule's alert state, and how many series its expression returned, at every evaluation time
+ * of the prepared scenario.
+ */
 export function ruleStates(
   prepared: PreparedScenario,
   rule: RuleDraft,
-): { ok: true; states: AlertState[] } | { ok: false; error: string } {
+): { ok: true; states: AlertState[]; returned: number[] } | { ok: false; error: string } {
   const { store, start, duration, evaluationInterval } = prepared;
   const timeline = alertTimeline(
     {
@@ -262,7 +267,12 @@ export function ruleStates(
     { start, end: start + duration, interval: evaluationInterval },
   );
   if (!timeline.ok) return { ok: false, error: timeline.error.message };
-  return { ok: true, states: timeline.value.steps.map((s) => s.state) };
+  const steps = timeline.value.steps;
+  return {
+    ok: true,
+    states: steps.map((s) => s.state),
+    returned: steps.map((s) => s.samples.length),
+  };
 }
 
 /** The queries behind the raw-series charts. */
@@ -317,6 +327,7 @@ export function evaluateView(
         lines: [],
         seriesCount: 0,
         states: [],
+        returned: [],
         spans: [],
         scorecard: null,
         error: !states.ok ? states.error : !lines.ok ? lines.error.message : '',
@@ -330,6 +341,7 @@ export function evaluateView(
       lines: toLines(lines.value.series, times, start),
       seriesCount: lines.value.series.length,
       states: states.states,
+      returned: states.returned,
       spans: toSpans(times, step, states.states),
       scorecard: truth ? computeScorecard(times, states.states, truth) : null,
       error: null,

@@ -10,6 +10,7 @@ import {
 import type { ScenarioSource } from '../model/source.ts';
 import { lintRule, type RuleLint } from '../model/ruleLint.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import { newestOfEachKind } from './queue.ts';
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
@@ -24,8 +25,22 @@ function prepared(source: ScenarioSource): PreparedScenario {
   return cached.prepared;
 }
 
+// Requests wait here until the worker is free; see newestOfEachKind.
+let inbox: WorkerRequest[] = [];
+
 scope.onmessage = (e) => {
-  const req = e.data;
+  inbox.push(e.data);
+  // Drained in a task of its own, after the messages that arrived during the last run.
+  if (inbox.length === 1) setTimeout(drain, 0);
+};
+
+function drain(): void {
+  const batch = newestOfEachKind(inbox);
+  inbox = [];
+  for (const req of batch) handle(req);
+}
+
+function handle(req: WorkerRequest): void {
   const started = performance.now();
   try {
     if (req.kind === 'evaluate') {
@@ -60,4 +75,4 @@ scope.onmessage = (e) => {
       error: err instanceof Error ? err.message : String(err),
     });
   }
-};
+}

@@ -94,3 +94,66 @@ test('the import dialog is reachable, named, and closes with Escape', async ({ p
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });
+
+/** WCAG contrast ratio of two computed CSS colours (rgb/rgba, opaque enough to compare). */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map((x) => {
+      const v = Number(x) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (bl ?? 0);
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`the PromQL editor, its completion and its lint message are readable (${colorScheme})`, async ({
+    browser,
+  }) => {
+    const page = await browser.newPage({ colorScheme, viewport: { width: 1440, height: 1000 } });
+    await open(page);
+    const panel = page.getByTestId('rule-naiveUp');
+    await panel.getByRole('button', { name: 'Edit' }).click();
+    const editor = panel.locator('.cm-content');
+    await editor.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('rate(etcd_server_has_le');
+    const option = page.locator('.cm-tooltip-autocomplete li').first();
+    await expect(option).toBeVisible();
+    await page.keyboard.press('Escape');
+    // rate() of an instant vector: a type error over the argument, shown on hover.
+    await panel.locator('.cm-lintRange-error').first().hover();
+    const diagnostic = page.locator('.cm-tooltip-lint .cm-diagnostic');
+    await expect(diagnostic).toBeVisible();
+    const colours = await page.evaluate(() => {
+      const style = (sel: string) => {
+        const el = document.querySelector(sel);
+        if (!el) throw new Error(`no ${sel}`);
+        const s = getComputedStyle(el);
+        return { color: s.color, caret: s.caretColor };
+      };
+      const bg = (sel: string) => {
+        let el: Element | null = document.querySelector(sel);
+        while (el) {
+          const c = getComputedStyle(el).backgroundColor;
+          if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+          el = el.parentElement;
+        }
+        return 'rgb(255, 255, 255)';
+      };
+      return {
+        text: style('.promql-editor .cm-content').color,
+        caret: style('.promql-editor .cm-content').caret,
+        editorBg: bg('.promql-editor .cm-content'),
+        lint: style('.cm-tooltip-lint .cm-diagnostic').color,
+        lintBg: bg('.cm-tooltip-lint .cm-diagnostic'),
+      };
+    });
+    expect(contrast(colours.text, colours.editorBg)).toBeGreaterThanOrEqual(4.5);
+    expect(contrast(colours.caret, colours.editorBg)).toBeGreaterThanOrEqual(4.5);
+    expect(contrast(colours.lint, colours.lintBg)).toBeGreaterThanOrEqual(4.5);
+    await page.close();
+  });
+}

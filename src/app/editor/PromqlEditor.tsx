@@ -5,7 +5,8 @@
 import { useEffect, useRef } from 'react';
 import { autocompletion, closeBrackets } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { bracketMatching, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
+import { HighlightStyle, bracketMatching, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { linter, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
@@ -27,6 +28,20 @@ export interface PromqlEditorProps {
   readonly complete?: CompleteStrategy | null;
   readonly label: string;
 }
+
+/**
+ * PromQL's token kinds (the tags @prometheus-io/lezer-promql gives them) in colours from the
+ * page's stylesheet, so the editor is readable in the light and the dark theme alike.
+ */
+const promqlHighlight = HighlightStyle.define([
+  { tag: tags.function(tags.variableName), color: 'var(--hl-function)' },
+  { tag: [tags.operatorKeyword, tags.modifier, tags.logicOperator], color: 'var(--hl-keyword)' },
+  { tag: tags.labelName, color: 'var(--hl-label)' },
+  { tag: tags.string, color: 'var(--hl-string)' },
+  { tag: tags.number, color: 'var(--hl-number)' },
+  { tag: tags.comment, color: 'var(--muted)', fontStyle: 'italic' },
+  { tag: tags.invalid, color: 'var(--firing)' },
+]);
 
 /** Our parser's error as a CodeMirror diagnostic. */
 export function lintPromql(text: string): Diagnostic[] {
@@ -68,7 +83,7 @@ export function PromqlEditor({ value, onChange, series, complete, label }: Promq
           closeBrackets(),
           bracketMatching(),
           autocompletion(),
-          syntaxHighlighting(defaultHighlightStyle),
+          syntaxHighlighting(promqlHighlight),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           placeholder('PromQL expression'),
           promql.asExtension(),

@@ -75,7 +75,7 @@ export function ClusterPanel({
                 <code>{m.instance}</code> <code>{m.id}</code>
               </div>
               <div
-                className={`member-state state-pill-${state}`}
+                className="member-state"
                 title={memberStateNotes[state]}
                 data-testid={`member-${m.index}-state`}
               >

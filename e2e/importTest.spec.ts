@@ -81,6 +81,8 @@ test('a promtool test file becomes the scenario, through undo, redo and a reload
   page,
 }) => {
   await open(page);
+  // The simulated default scenario marks its eviction; the imported series will mark nothing.
+  await expect(page.getByTestId('chart-up').getByTestId('event-marker')).toHaveCount(1);
   await importFiles(page);
   await expect(page.getByTestId('imported-explanation')).toContainText(
     '2 input series of the test group “a goes down” from instance.test.yaml',
@@ -95,6 +97,9 @@ test('a promtool test file becomes the scenario, through undo, redo and a reload
   await expect(page.getByTestId('preset-explanation')).toHaveCount(0);
   await expect(page.getByRole('combobox', { name: 'Cluster size' })).toBeDisabled();
   await expect(page.getByTestId('chart-imported-0')).toBeVisible();
+  // Imported series have no events: none of the charts carries a marker.
+  await expect(page.getByTestId('chart-imported-0').locator('.recharts-line')).not.toHaveCount(0);
+  await expect(page.getByTestId('event-marker')).toHaveCount(0);
 
   // A reload restores the imported series from the link and local storage.
   await expect(page).toHaveURL(/#s=/);

@@ -229,3 +229,75 @@ test('lint explains what is wrong with a rule on this scenario', async ({ page }
     'rate() over [1m] sees at most 2 scrapes at a 30s interval',
   );
 });
+
+/** Loads a preset and moves the cursor to `minutes`. */
+async function presetAt(page: Page, preset: string, minutes: number) {
+  await page.getByLabel('Scenario preset').selectOption(preset);
+  await waitForEvaluation(page);
+  await page.getByTestId('cursor-slider').fill(String(minutes * 60_000));
+  await expect(page.getByRole('heading', { name: `Cluster at ${minutes}m` })).toBeVisible();
+}
+
+test('the cluster panel names each member state at the cursor, and whether there is a leader', async ({
+  page,
+}) => {
+  await open(page);
+  const state = (i: number) => page.getByTestId(`member-${i}-state`);
+
+  await presetAt(page, 'pod-eviction-default', 20);
+  await expect(state(1)).toHaveText('leader');
+  await expect(state(2)).toHaveText('up');
+  await expect(state(3)).toHaveText('evicted');
+  await expect(page.getByTestId('leader')).toHaveText('leader: etcd-1');
+
+  await presetAt(page, 'member-crash', 20);
+  await expect(state(2)).toHaveText('down');
+
+  await presetAt(page, 'partition-one-member', 20);
+  await expect(state(3)).toHaveText('partitioned');
+  await expect(state(3)).toHaveAttribute('title', 'running, but cut off from the majority');
+  // The ground-truth band shows the partition as such, not as members down.
+  const band = page.getByTestId('truth-band');
+  await expect(band.locator('.state-partitioned')).toHaveCount(1);
+  await expect(band.locator('.state-degraded')).toHaveCount(0);
+  await expect(
+    band.getByRole('img', {
+      name: 'cluster members partitioned from the majority, quorum held from 10m30s to 40m30s',
+    }),
+  ).toBeVisible();
+
+  await presetAt(page, 'quorum-loss', 30);
+  await expect(page.getByTestId('leader')).toHaveText('no leader');
+  await expect(page.getByTestId('survive')).toHaveText('quorum lost');
+  await expect(state(1)).toHaveText('up');
+  await expect(state(2)).toHaveText('down');
+  await expect(state(3)).toHaveText('down');
+});
+
+test('every chart marks each event start and end on the time axis', async ({ page }) => {
+  await open(page);
+  const markers = (testId: string) => page.getByTestId(testId).getByTestId('event-marker');
+
+  // The default eviction starts at 10m and runs to the end: one marker on every chart.
+  await expect(markers('chart-up')).toHaveCount(1);
+  await expect(markers('chart-failures')).toHaveCount(1);
+  await expect(markers('rule-naiveUp-value')).toHaveCount(1);
+  await expect(markers('truth-chart')).toHaveCount(1);
+  await expect(
+    page.getByTestId('chart-up').getByRole('img', { name: 'at 10m: evict of member 3 starts' }),
+  ).toHaveCount(1);
+
+  // Quorum loss: member 2 from 10m to 40m, member 3 from 20m on.
+  await page.getByLabel('Scenario preset').selectOption('quorum-loss');
+  await waitForEvaluation(page);
+  await expect(markers('chart-up')).toHaveCount(3);
+  await expect(markers('truth-chart')).toHaveCount(3);
+  await expect(
+    page.getByTestId('chart-up').getByRole('img', { name: 'at 40m: crash of member 2 ends' }),
+  ).toHaveCount(1);
+
+  // No events, no markers.
+  await page.getByLabel('Scenario preset').selectOption('healthy-baseline');
+  await waitForEvaluation(page);
+  await expect(page.getByTestId('event-marker')).toHaveCount(0);
+});

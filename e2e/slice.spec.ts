@@ -35,7 +35,7 @@ test('the default scenario shows both rules as promtool computes them', async ({
   for (const rule of defaultRules) {
     expect(await spansShown(page, rule.id)).toBe(expectedStates(defaultScenario, rule).summary);
   }
-  await expect(page.getByTestId('member-3')).toContainText('down');
+  await expect(page.getByTestId('member-3-state')).toHaveText('evicted');
   await expect(page.getByTestId('survive')).toHaveText('can survive 0 more failures');
 });
 

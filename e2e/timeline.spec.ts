@@ -65,3 +65,68 @@ test('scrape interval and duration are set from the timeline', async ({ page }) 
   await expect(page.locator('.footnote')).toContainText('scrape every 15s');
   await expect(page.getByTestId('chart-up')).toContainText('2h');
 });
+
+test('a click on a bar changes nothing and keeps the redo history', async ({ page }) => {
+  await open(page);
+  const lane = page.getByTestId('lane-etcd-2');
+  const box = await lane.boundingBox();
+  if (!box) throw new Error('no lane');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const bar = page.getByRole('button', { name: /^crash of etcd-2 from 30m to 35m$/ });
+  await bar.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('button', { name: /^crash of etcd-2 from 30m30s/ })).toBeVisible();
+
+  const redo = page.getByRole('button', { name: 'Redo' });
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(bar).toBeVisible();
+  await expect(redo).toBeEnabled();
+
+  // A click (press and release without moving) on the bar is no edit at all.
+  await bar.click();
+  await expect(bar).toBeVisible();
+  await expect(redo).toBeEnabled();
+  await redo.click();
+  await expect(page.getByRole('button', { name: /^crash of etcd-2 from 30m30s/ })).toBeVisible();
+});
+
+test('the cluster lane adds the chosen cluster-wide kind, else leader churn, and says so', async ({
+  page,
+}) => {
+  await open(page);
+  const cluster = page.getByTestId('lane-cluster');
+  // Clicks the empty track at a fraction of its width (selecting a kind can move the lanes),
+  // away from the cursor at 15m, which takes the click itself.
+  const clickAt = async (fraction: number) => {
+    const box = await cluster.boundingBox();
+    if (!box) throw new Error('no lane');
+    await cluster.click({ position: { x: box.width * fraction, y: box.height / 2 } });
+  };
+  const kind = page.getByLabel('Kind of new event');
+  const note = page.getByTestId('new-event-lanes');
+
+  // A member-only kind: the cluster lane falls back to its default, and the note says which.
+  await kind.selectOption('evict');
+  await expect(note).toHaveText(
+    "Adds evict on a member's lane, leader-churn on the cluster lane, an outage on prom.",
+  );
+  await expect(cluster).toHaveAttribute(
+    'title',
+    'Click to add a leader-churn to the whole cluster (partitions, leader churn, slow network, growth)',
+  );
+  await clickAt(0.3);
+  await expect(
+    page.getByRole('button', { name: /^leader-churn of cluster from 18m to 23m$/ }),
+  ).toBeVisible();
+
+  // A cluster-wide kind is used as chosen.
+  await kind.selectOption('slow-network');
+  await expect(note).toHaveText(
+    "Adds slow-network on a member's lane, slow-network on the cluster lane, an outage on prom.",
+  );
+  await clickAt(0.7);
+  await expect(
+    page.getByRole('button', { name: /^slow-network of cluster from 42m to 47m$/ }),
+  ).toBeVisible();
+  await expect(page.locator('.error')).toHaveCount(0);
+});

@@ -1,7 +1,7 @@
 // The playground page: the cluster at the cursor, the raw series, the candidate rules side by
 // side, the ground truth, the explanation of one rule at the cursor and the scorecard, all on
 // one time axis. Simulation and evaluation run in a Web Worker.
-import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import type { ExplainNode } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
 import { BackgroundPanels } from './components/BackgroundPanels.tsx';
@@ -18,6 +18,7 @@ import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { scenariosEqual } from './model/document.ts';
 import type { ChartLine } from './model/evaluateView.ts';
+import { sourceMarkers } from './model/eventMarkers.ts';
 import type { RuleLint } from './model/ruleLint.ts';
 import { rulePresets } from './model/rulePresets.ts';
 import { sourceSampleInterval } from './model/source.ts';
@@ -216,6 +217,8 @@ function Playground() {
   const selected = rules.find((r) => r.id === selectedRuleId) ?? null;
   const preset = scenario?.name ? findPreset(scenario.name) : undefined;
   const members = view?.members;
+  // One array per scenario: cursor and rule changes keep the charts' markers prop unchanged.
+  const markers = useMemo(() => sourceMarkers(source), [source]);
   // Stable while the members are: charts are memoized on their props.
   const memberLineName = useCallback(
     (l: ChartLine) =>
@@ -284,6 +287,8 @@ function Playground() {
               <ClusterPanel
                 members={view.members}
                 truth={view.truth?.[cursorIndex]}
+                truthTime={times[cursorIndex] ?? 0}
+                events={scenario.events}
                 cursor={cursor}
                 downByScenario={(m) => isMemberDownAt(scenario, m, cursor)}
                 onToggle={toggleMember}
@@ -309,6 +314,7 @@ function Playground() {
                 onCursor={setCursor}
                 lineName={scenario ? memberLineName : ruleLineName}
                 testId={chart.testId}
+                markers={markers}
               />
             ))}
             {view.unchartedMetrics > 0 ? (
@@ -343,6 +349,7 @@ function Playground() {
                   </Suspense>
                 }
                 lineName={ruleLineName}
+                markers={markers}
               />
             ))}
             <section className="panel add-rule">
@@ -365,7 +372,13 @@ function Playground() {
               </label>
             </section>
           </div>
-          <TruthPanel times={times} truth={view.truth} cursor={cursor} onCursor={setCursor} />
+          <TruthPanel
+            times={times}
+            truth={view.truth}
+            cursor={cursor}
+            onCursor={setCursor}
+            markers={markers}
+          />
           <ExplainPanel
             ruleName={selected?.alert ?? null}
             t={cursor}

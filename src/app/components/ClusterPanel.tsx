@@ -1,13 +1,19 @@
-// The cluster at the cursor time: each member's state, the leader, the quorum and how many more
-// failures the cluster survives, with a button per member to take it down or bring it back.
-import type { Member } from '../../sim/index.ts';
+// The cluster at the cursor time: each member's state (leader, up, down, evicted, partitioned),
+// whether the cluster has a leader, the quorum and how many more failures the cluster survives,
+// with a button per member to take it down or bring it back.
+import type { Member, ScenarioEvent } from '../../sim/index.ts';
 import type { TruthView } from '../model/evaluateView.ts';
+import { memberStateAt, memberStateNotes } from '../model/memberState.ts';
 import { formatOffset } from './format.ts';
 
 /** Props of the cluster panel. */
 export interface ClusterPanelProps {
   readonly members: readonly Member[];
+  /** The ground truth sampled at `truthTime`, the last evaluation at or before the cursor. */
   readonly truth: TruthView | undefined;
+  readonly truthTime: number;
+  /** The scenario's events: they tell an eviction from a crash. */
+  readonly events: readonly ScenarioEvent[];
   readonly cursor: number;
   readonly downByScenario: (member: number) => boolean;
   readonly onToggle: (member: number) => void;
@@ -17,6 +23,8 @@ export interface ClusterPanelProps {
 export function ClusterPanel({
   members,
   truth,
+  truthTime,
+  events,
   cursor,
   downByScenario,
   onToggle,
@@ -37,25 +45,43 @@ export function ClusterPanel({
               ? `can survive ${truth.canSurvive} more failure${truth.canSurvive === 1 ? '' : 's'}`
               : 'quorum lost'}
         </span>
+        {truth === undefined ? null : truth.leader === null ? (
+          <span
+            className="pill pill-bad"
+            data-testid="leader"
+            title="No member leads a quorum: every write fails (or an election is in progress)"
+          >
+            no leader
+          </span>
+        ) : (
+          <span className="pill" data-testid="leader">
+            leader: {members.find((m) => m.index === truth.leader)?.name ?? truth.leader}
+          </span>
+        )}
       </header>
       <ul className="members">
         {members.map((m) => {
-          const down = truth?.down.includes(m.index) ?? false;
-          const leader = truth?.leader === m.index;
+          const state = memberStateAt(truth, events, m.index, truthTime);
           const scheduledDown = downByScenario(m.index);
           return (
             <li
               key={m.id}
-              className={`member ${down ? 'member-down' : 'member-up'}`}
+              className={`member member-${state}`}
               data-testid={`member-${m.index}`}
+              data-state={state}
             >
-              <div className="member-name">
-                {m.name} {leader ? <span className="pill pill-leader">leader</span> : null}
-              </div>
+              <div className="member-name">{m.name}</div>
               <div className="member-meta">
                 <code>{m.instance}</code> <code>{m.id}</code>
               </div>
-              <div className="member-state">{down ? 'down' : 'up'}</div>
+              <div
+                className="member-state"
+                title={memberStateNotes[state]}
+                data-testid={`member-${m.index}-state`}
+              >
+                {state}
+              </div>
+              <div className="member-note">{memberStateNotes[state]}</div>
               <button
                 type="button"
                 className="button"

@@ -4,6 +4,7 @@ import { useMemo, type ReactNode } from 'react';
 import type { AlertState } from '../../rules/index.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import type { ChartLine, RuleView } from '../model/evaluateView.ts';
+import type { EventMarker } from '../model/eventMarkers.ts';
 import type { RuleLint } from '../model/ruleLint.ts';
 import { formatOffset, summarizeSpans } from './format.ts';
 import { StateBand } from './StateBand.tsx';
@@ -26,6 +27,8 @@ export interface RulePanelProps {
   readonly onCursor: (t: number) => void;
   readonly onExport: () => void;
   readonly lineName: (line: ChartLine) => string;
+  /** The scenario's events, marked on the rule's chart. */
+  readonly markers?: readonly EventMarker[];
   readonly selected: boolean;
   readonly editing: boolean;
   readonly onSelect: () => void;
@@ -122,6 +125,7 @@ export function RulePanel(props: RulePanelProps) {
         lineName={lineName}
         emptyText="No series at any evaluation in this scenario."
         testId={`rule-${rule.id}-value`}
+        markers={props.markers}
       />
       <StateBand
         label="alert"

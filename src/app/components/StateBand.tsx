@@ -43,6 +43,8 @@ function StateBandImpl<S extends string>(props: StateBandProps<S>) {
             className={`band-span state-${s.state}`}
             style={{ left: pct(s.from), width: `calc(${pct(s.to)} - ${pct(s.from)})` }}
             title={`${describe(s.state)}: ${formatOffset(s.from)} – ${formatOffset(s.to)}`}
+            role="img"
+            aria-label={`${props.label} ${describe(s.state)} from ${formatOffset(s.from)} to ${formatOffset(s.to)}`}
           />
         ))}
         <div className="band-cursor" style={{ left: pct(cursor) }} />

@@ -1,6 +1,6 @@
 // A line chart on the playground's shared time axis: every chart uses the same domain, margins and
 // cursor, and hovering one shows the exact values in all of them (Recharts' syncId).
-import { memo, useMemo } from 'react';
+import { memo, useMemo, type SVGProps } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -13,6 +13,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { ChartLine } from '../model/evaluateView.ts';
+import type { EventMarker } from '../model/eventMarkers.ts';
 import { formatOffset, formatValue, timeTicks } from './format.ts';
 import { chartMargin, yAxisWidth } from './layout.ts';
 
@@ -34,6 +35,8 @@ export interface TimeChartProps {
   readonly testId?: string;
   /** A horizontal line, e.g. an alert threshold. */
   readonly threshold?: { readonly value: number; readonly label: string } | null;
+  /** The scenario's events on the time axis; keep the array stable while the scenario is. */
+  readonly markers?: readonly EventMarker[];
 }
 
 /** Most rows a chart draws; longer timelines are thinned (see chartRows). */
@@ -65,12 +68,47 @@ export function chartRows(
   return rows;
 }
 
+/**
+ * The event markers as Recharts children: thin dashed vertical lines, each titled with what
+ * starts or ends there (an SVG <title>: hover text, and the name a screen reader gives it).
+ */
+function markerLines(markers: readonly EventMarker[]) {
+  return markers.map((m) => {
+    const title = `at ${formatOffset(m.t)}: ${m.title}`;
+    return (
+      <ReferenceLine
+        key={`marker-${m.t}`}
+        x={m.t}
+        stroke="var(--marker)"
+        strokeDasharray="2 3"
+        strokeWidth={1}
+        label={{
+          value: m.label,
+          position: 'insideTopLeft',
+          fontSize: 10,
+          fill: 'var(--muted)',
+        }}
+        shape={(p: SVGProps<SVGLineElement>) => (
+          <g data-testid="event-marker" role="img" aria-label={title}>
+            <title>{title}</title>
+            <line {...p} />
+            {/* A wider invisible stroke, so the hover title is easy to reach. */}
+            <line x1={p.x1} x2={p.x2} y1={p.y1} y2={p.y2} stroke="transparent" strokeWidth={7} />
+          </g>
+        )}
+      />
+    );
+  });
+}
+
 /** Draws the given lines against the shared time axis; redraws only when its props change. */
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const { times, lines, cursor, onCursor, lineName } = props;
   const rows = useMemo(() => chartRows(times, lines), [times, lines]);
   const end = times[times.length - 1] ?? 0;
   const ticks = useMemo(() => timeTicks(end), [end]);
+  // Built once per scenario: moving the cursor or a slider redraws the chart, not these elements.
+  const markers = useMemo(() => markerLines(props.markers ?? []), [props.markers]);
   return (
     <figure className="chart" data-testid={props.testId}>
       <figcaption>
@@ -142,6 +180,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
                 }}
               />
             ) : null}
+            {markers}
             <ReferenceLine x={cursor} stroke="var(--cursor)" strokeWidth={1.5} />
             {lines.map((line, i) => (
               <Line

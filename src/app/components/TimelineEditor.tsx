@@ -2,22 +2,25 @@
 // the scenario's events as bars on the shared time axis. Click an empty stretch of a lane to add an
 // event, drag a bar to move it, drag its right edge to resize it; with the keyboard, arrows move a
 // focused bar, Shift+arrows resize it, Delete removes it. Scrape interval, evaluation interval and
-// duration are set here too. Each finished edit is one undo step.
+// duration are set here too. Each finished edit that changes the scenario is one undo step; a click
+// on a bar that does not move it is none (it would wipe the redo history for nothing).
 import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Member, Scenario } from '../../sim/index.ts';
 import {
   addEvent,
   changeSettings,
+  clusterEventKinds,
   deleteEvent,
   describeEvent,
   eventEnd,
+  laneEventKind,
   laneOf,
   memberEventKinds,
   moveEvent,
   resizeEvent,
   type EditResult,
   type Lane,
-  type MemberEventKind,
+  type NewEventKind,
 } from '../model/timelineEdit.ts';
 import { formatOffset } from './format.ts';
 import { chartMargin, yAxisWidth } from './layout.ts';
@@ -46,7 +49,7 @@ function sameLane(a: Lane, b: Lane): boolean {
 export function TimelineEditor({ scenario, members, cursor, onChange }: TimelineEditorProps) {
   const [preview, setPreview] = useState<Scenario | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [newKind, setNewKind] = useState<MemberEventKind>('crash');
+  const [newKind, setNewKind] = useState<NewEventKind>('crash');
   const drag = useRef<Drag | null>(null);
   const shown = preview ?? scenario;
   const grid = scenario.scrapeInterval;
@@ -60,8 +63,9 @@ export function TimelineEditor({ scenario, members, cursor, onChange }: Timeline
     setError(null);
     if (commit) {
       setPreview(null);
-      onChange(r.scenario);
-    } else setPreview(r.scenario);
+      // The same object: the edit changed nothing, and makes no undo step.
+      if (r.scenario !== scenario) onChange(r.scenario);
+    } else setPreview(r.scenario === scenario ? null : r.scenario);
   };
 
   const lanes: { lane: Lane; label: string; title: string }[] = [
@@ -74,7 +78,7 @@ export function TimelineEditor({ scenario, members, cursor, onChange }: Timeline
     {
       lane: { kind: 'cluster' },
       label: 'cluster',
-      title: 'the whole cluster (partitions, leader churn, growth)',
+      title: 'the whole cluster (partitions, leader churn, slow network, growth)',
     },
   ];
 
@@ -133,16 +137,30 @@ export function TimelineEditor({ scenario, members, cursor, onChange }: Timeline
           <span>New event</span>
           <select
             value={newKind}
-            onChange={(e) => setNewKind(e.target.value as MemberEventKind)}
+            onChange={(e) => setNewKind(e.target.value as NewEventKind)}
             aria-label="Kind of new event"
+            aria-describedby="new-event-lanes"
           >
-            {memberEventKinds.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
+            <optgroup label="a member's lane">
+              {memberEventKinds.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="the cluster lane">
+              {clusterEventKinds.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </optgroup>
           </select>
         </label>
+        <span className="note" id="new-event-lanes" data-testid="new-event-lanes">
+          Adds {laneEventKind({ kind: 'member', member: 1 }, newKind)} on a member's lane,{' '}
+          {laneEventKind({ kind: 'cluster' }, newKind)} on the cluster lane, an outage on prom.
+        </span>
         <label className="toolbar-field">
           <span>Scrape every</span>
           <select
@@ -217,6 +235,7 @@ export function TimelineEditor({ scenario, members, cursor, onChange }: Timeline
               role="button"
               tabIndex={0}
               aria-label={`Add an event to ${title} at the cursor`}
+              title={`Click to add a ${laneEventKind(lane, newKind)} to ${title}`}
               onKeyDown={(e) => {
                 // Keys pressed on the bars inside bubble here: only the track's own count.
                 if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;

@@ -1,16 +1,19 @@
-// The ground truth on the shared time axis: which members are really down, and how many more
-// failures the cluster survives. This is what the rules are judged against.
+// The ground truth on the shared time axis: which members are really down or cut off from the
+// majority, and how many more failures the cluster survives. This is what the rules are judged
+// against: the scorecard counts a partitioned member as a failure just like a member down.
 import { useMemo } from 'react';
 import type { ChartLine, TruthView } from '../model/evaluateView.ts';
 import { toSpans } from '../model/evaluateView.ts';
+import type { EventMarker } from '../model/eventMarkers.ts';
+import { healthOf, type Health } from '../model/memberState.ts';
 import { StateBand } from './StateBand.tsx';
 import { TimeChart } from './TimeChart.tsx';
 
-type Health = 'healthy' | 'degraded' | 'quorum-lost';
-
-const healthNames: Record<Health, string> = {
+const healthNames: Readonly<Record<Health, string>> = {
   healthy: 'all members up',
   degraded: 'members down, quorum held',
+  partitioned: 'members partitioned from the majority, quorum held',
+  'degraded-partitioned': 'members down and members partitioned, quorum held',
   'quorum-lost': 'quorum lost',
 };
 
@@ -24,10 +27,11 @@ export interface TruthPanelProps {
   readonly truth: readonly TruthView[] | null;
   readonly cursor: number;
   readonly onCursor: (t: number) => void;
+  readonly markers?: readonly EventMarker[];
 }
 
 /** Shows the members really down and the cluster's margin over time. */
-export function TruthPanel({ times, truth, cursor, onCursor }: TruthPanelProps) {
+export function TruthPanel({ times, truth, cursor, onCursor, markers }: TruthPanelProps) {
   if (truth === null)
     return (
       <section className="panel truth" aria-labelledby="truth-title" data-testid="no-truth">
@@ -40,7 +44,9 @@ export function TruthPanel({ times, truth, cursor, onCursor }: TruthPanelProps) 
         </p>
       </section>
     );
-  return <KnownTruth times={times} truth={truth} cursor={cursor} onCursor={onCursor} />;
+  return (
+    <KnownTruth times={times} truth={truth} cursor={cursor} onCursor={onCursor} markers={markers} />
+  );
 }
 
 function KnownTruth({
@@ -48,10 +54,16 @@ function KnownTruth({
   truth,
   cursor,
   onCursor,
+  markers,
 }: TruthPanelProps & { readonly truth: readonly TruthView[] }) {
   const lines = useMemo((): ChartLine[] => {
     return [
       { key: 'down', labels: { series: 'members down' }, values: truth.map((p) => p.down.length) },
+      {
+        key: 'partitioned',
+        labels: { series: 'members partitioned' },
+        values: truth.map((p) => p.partitioned.length),
+      },
       {
         key: 'survive',
         labels: { series: 'more failures survived' },
@@ -61,10 +73,7 @@ function KnownTruth({
   }, [truth]);
   const spans = useMemo(() => {
     const step = times.length > 1 ? (times[1] ?? 0) - (times[0] ?? 0) : 0;
-    const states = truth.map((p): Health =>
-      !p.quorum ? 'quorum-lost' : p.down.length > 0 ? 'degraded' : 'healthy',
-    );
-    return toSpans(times, step, states);
+    return toSpans(times, step, truth.map(healthOf));
   }, [times, truth]);
   return (
     <section className="panel truth" aria-labelledby="truth-title">
@@ -81,7 +90,7 @@ function KnownTruth({
         testId="truth-band"
       />
       <TimeChart
-        title="Members down and failures survived"
+        title="Members down, members partitioned and failures survived"
         query="(simulator ground truth)"
         times={times}
         lines={lines}
@@ -90,6 +99,7 @@ function KnownTruth({
         height={110}
         lineName={truthLineName}
         testId="truth-chart"
+        markers={markers}
       />
     </section>
   );

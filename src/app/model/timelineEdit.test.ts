@@ -6,9 +6,13 @@ import {
   changeSettings,
   deleteEvent,
   describeEvent,
+  laneEventKind,
   laneOf,
   moveEvent,
   resizeEvent,
+  type EditResult,
+  type Lane,
+  type NewEventKind,
 } from './timelineEdit.ts';
 
 const S = 1000;
@@ -18,6 +22,8 @@ const base: Scenario = {
   events: [{ kind: 'crash', member: 2, at: 10 * M, until: 15 * M }],
 };
 const grid = 30 * S;
+const atZero: Scenario = { ...base, events: [{ kind: 'crash', member: 2, at: 0, until: 5 * M }] };
+const toEnd: Scenario = { ...base, events: [{ kind: 'evict', member: 3, at: 10 * M }] };
 
 function events(r: ReturnType<typeof moveEvent>) {
   if (!r.ok) throw new Error(r.error);
@@ -61,6 +67,87 @@ describe('timeline edits', () => {
     expect(partition[1]).toEqual({ kind: 'partition', groups: [[1]], at: 30 * M, until: 35 * M });
     expect(laneOf(partition[1] ?? base.events[0]!)).toEqual({ kind: 'member', member: 1 });
     expect(describeEvent(partition[1] ?? base.events[0]!)).toBe('partition {1}');
+  });
+
+  it('returns the very same scenario for an edit that changes nothing', () => {
+    const cases: { name: string; before: Scenario; edit: (s: Scenario) => EditResult }[] = [
+      {
+        name: 'a click on a bar: a move of 0',
+        before: base,
+        edit: (s) => moveEvent(s, 0, 0, grid),
+      },
+      {
+        name: 'a move smaller than half a grid step',
+        before: base,
+        edit: (s) => moveEvent(s, 0, 10 * S, grid),
+      },
+      {
+        name: 'a move left of an event already at 0',
+        before: atZero,
+        edit: (s) => moveEvent(s, 0, -grid, grid),
+      },
+      {
+        name: 'a resize to the same end',
+        before: base,
+        edit: (s) => resizeEvent(s, 0, 15 * M, grid),
+      },
+      {
+        name: 'a resize past the end of an event that runs to the end',
+        before: toEnd,
+        edit: (s) => resizeEvent(s, 0, 99 * M, grid),
+      },
+    ];
+    for (const c of cases) {
+      const r = c.edit(c.before);
+      expect(r.ok && r.scenario, c.name).toBe(c.before);
+    }
+  });
+
+  it('does not snap an off-grid event that a click does not move', () => {
+    const offGrid: Scenario = {
+      ...base,
+      events: [{ kind: 'crash', member: 2, at: 10 * M + 7 * S }],
+    };
+    const r = moveEvent(offGrid, 0, 0, grid);
+    expect(r.ok && r.scenario).toBe(offGrid);
+  });
+
+  it('adds the chosen kind where the lane takes it, else the lane default', () => {
+    const cases: { lane: Lane; chosen: NewEventKind; want: string }[] = [
+      { lane: { kind: 'member', member: 2 }, chosen: 'evict', want: 'evict' },
+      { lane: { kind: 'member', member: 2 }, chosen: 'slow-network', want: 'slow-network' },
+      { lane: { kind: 'member', member: 2 }, chosen: 'leader-churn', want: 'crash' },
+      { lane: { kind: 'member', member: 2 }, chosen: 'db-growth', want: 'crash' },
+      { lane: { kind: 'cluster' }, chosen: 'leader-churn', want: 'leader-churn' },
+      { lane: { kind: 'cluster' }, chosen: 'slow-network', want: 'slow-network' },
+      { lane: { kind: 'cluster' }, chosen: 'db-growth', want: 'db-growth' },
+      { lane: { kind: 'cluster' }, chosen: 'crash', want: 'leader-churn' },
+      { lane: { kind: 'cluster' }, chosen: 'partition', want: 'leader-churn' },
+      { lane: { kind: 'prometheus' }, chosen: 'slow-network', want: 'prometheus-outage' },
+    ];
+    for (const c of cases) {
+      expect(laneEventKind(c.lane, c.chosen), `${c.chosen} on ${c.lane.kind}`).toBe(c.want);
+      const added = events(addEvent(base, c.lane, c.chosen, 30 * M, 5 * M, grid));
+      const e = added.find((x) => x.at === 30 * M);
+      expect(e?.kind).toBe(c.want);
+      // Every added event sits in the lane it was added to.
+      expect(e && laneOf(e)).toEqual(c.lane);
+    }
+  });
+
+  it('adds cluster-wide events the simulator applies to every member', () => {
+    const cluster: Lane = { kind: 'cluster' };
+    expect(events(addEvent(base, cluster, 'slow-network', 30 * M, 5 * M, grid))[1]).toEqual({
+      kind: 'slow-network',
+      at: 30 * M,
+      until: 35 * M,
+    });
+    expect(events(addEvent(base, cluster, 'db-growth', 30 * M, 5 * M, grid))[1]).toEqual({
+      kind: 'db-growth',
+      at: 30 * M,
+      until: 35 * M,
+      bytesPerSecond: 512 * 1024,
+    });
   });
 
   it('deletes an event', () => {

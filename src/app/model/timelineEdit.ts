@@ -1,6 +1,8 @@
 // Pure edits of a scenario's events for the timeline editor: which lane an event sits in, and
 // moving, resizing, adding and deleting events. Every edit is validated by the simulator's own
-// validator before it is applied, so an edit either yields a valid scenario or an error.
+// validator before it is applied, so an edit either yields a valid scenario or an error; an edit
+// that changes nothing (a click on a bar, a move past the edge) yields the very same scenario
+// object, so that the editor can tell it from a change and commit no undo step for it.
 import { validateScenario, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
 
 /** A lane of the timeline: one per member, one for Prometheus, one for the whole cluster. */
@@ -20,6 +22,55 @@ export const memberEventKinds = [
 
 /** An event kind that can be added to a member's lane. */
 export type MemberEventKind = (typeof memberEventKinds)[number];
+
+/**
+ * Event kinds a user can add to the cluster lane: those the simulator applies to the whole
+ * cluster without further choices (a partition needs its groups, so it is added per member).
+ */
+export const clusterEventKinds = ['leader-churn', 'slow-network', 'db-growth'] as const;
+
+/** An event kind that can be added to the cluster lane. */
+export type ClusterEventKind = (typeof clusterEventKinds)[number];
+
+/** Any kind the editor offers for a new event. */
+export type NewEventKind = MemberEventKind | ClusterEventKind;
+
+/** What each lane adds when the chosen kind does not fit it. */
+export const laneDefaultKinds = {
+  member: 'crash',
+  prometheus: 'prometheus-outage',
+  cluster: 'leader-churn',
+} as const satisfies Record<Lane['kind'], string>;
+
+/** The growth rate of a db-growth added from the editor: about 1.8 GiB an hour, as in the presets. */
+const NEW_DB_GROWTH_BYTES_PER_SECOND = 512 * 1024;
+
+const isMemberKind = (k: NewEventKind): k is MemberEventKind =>
+  (memberEventKinds as readonly string[]).includes(k);
+const isClusterKind = (k: NewEventKind): k is ClusterEventKind =>
+  (clusterEventKinds as readonly string[]).includes(k);
+
+/**
+ * The kind of event a click on the lane adds: the chosen kind where the lane takes it (slow-network
+ * also fits a member's lane, for that member alone), else the lane's default.
+ */
+export function laneEventKind(
+  lane: Lane,
+  chosen: NewEventKind,
+): MemberEventKind | ClusterEventKind | 'prometheus-outage' {
+  switch (lane.kind) {
+    case 'member':
+      return isMemberKind(chosen) || chosen === 'slow-network' ? chosen : laneDefaultKinds.member;
+    case 'cluster':
+      return isClusterKind(chosen) ? chosen : laneDefaultKinds.cluster;
+    case 'prometheus':
+      return laneDefaultKinds.prometheus;
+    default: {
+      const never: never = lane;
+      return never;
+    }
+  }
+}
 
 /** The lane an event is drawn in. */
 export function laneOf(e: ScenarioEvent): Lane {
@@ -92,6 +143,7 @@ export function moveEvent(
   const length = e.until === undefined ? null : e.until - e.at;
   const maxAt = scenario.duration - (length ?? grid);
   const at = Math.max(0, Math.min(maxAt, snap(e.at + delta, grid)));
+  if (delta === 0 || at === e.at) return { ok: true, scenario };
   const moved = { ...e, at, ...(length === null ? {} : { until: at + length }) } as ScenarioEvent;
   return check(replaceEvent(scenario, index, moved));
 }
@@ -109,6 +161,7 @@ export function resizeEvent(
   const resized = { ...e } as ScenarioEvent;
   if (end >= scenario.duration && e.kind !== 'restart') delete resized.until;
   else resized.until = end;
+  if (resized.until === e.until) return { ok: true, scenario };
   return check(replaceEvent(scenario, index, resized));
 }
 
@@ -117,24 +170,51 @@ export function deleteEvent(scenario: Scenario, index: number): EditResult {
   return check(replaceEvent(scenario, index, null));
 }
 
-/** Adds an event of `kind` at `at` in a lane, lasting `length` ms, snapped to `grid`. */
+/**
+ * Adds an event at `at` in a lane, lasting `length` ms, snapped to `grid`: of the chosen `kind`
+ * where the lane takes it, else of the lane's default kind (see laneEventKind).
+ */
 export function addEvent(
   scenario: Scenario,
   lane: Lane,
-  kind: MemberEventKind,
+  kind: NewEventKind,
   at: number,
   length: number,
   grid: number,
 ): EditResult {
   const start = Math.max(0, Math.min(scenario.duration - grid, snap(at, grid)));
   const until = Math.min(scenario.duration, start + length);
+  const span = { at: start, until };
+  const member = lane.kind === 'member' ? lane.member : undefined;
+  const chosen = laneEventKind(lane, kind);
   let e: ScenarioEvent;
-  if (lane.kind === 'prometheus') e = { kind: 'prometheus-outage', at: start, until };
-  else if (lane.kind === 'cluster') e = { kind: 'leader-churn', at: start, until };
-  else if (kind === 'partition')
-    e = { kind: 'partition', at: start, until, groups: [[lane.member]] };
-  else if (kind === 'restart') e = { kind: 'restart', at: start, until, member: lane.member };
-  else e = { kind, at: start, until, member: lane.member } as ScenarioEvent;
+  switch (chosen) {
+    case 'prometheus-outage':
+    case 'leader-churn':
+      e = { kind: chosen, ...span };
+      break;
+    case 'db-growth':
+      e = { kind: chosen, ...span, bytesPerSecond: NEW_DB_GROWTH_BYTES_PER_SECOND };
+      break;
+    case 'slow-network':
+      e = { kind: chosen, ...span, ...(member === undefined ? {} : { member }) };
+      break;
+    case 'partition':
+      e = { kind: chosen, ...span, groups: [[member ?? 1]] };
+      break;
+    case 'crash':
+    case 'evict':
+    case 'restart':
+    case 'scrape-failure':
+    case 'one-way-loss':
+    case 'slow-disk':
+      e = { kind: chosen, ...span, member: member ?? 1 };
+      break;
+    default: {
+      const never: never = chosen;
+      return never;
+    }
+  }
   const events = [...scenario.events, e].sort((a, b) => a.at - b.at);
   return check({ ...scenario, events });
 }

@@ -1,0 +1,63 @@
+// What each member and the cluster as a whole are doing at one instant, for the cluster panel and
+// the ground-truth band: the truth says who is down, cut off or leading; the scenario's events say
+// why a member is down (an evicted pod has left service discovery, a crashed one has not).
+import type { ScenarioEvent } from '../../sim/index.ts';
+import type { TruthView } from './evaluateView.ts';
+
+/** A member's state at one instant, most specific first (see memberStateAt). */
+export type MemberState = 'leader' | 'up' | 'down' | 'evicted' | 'partitioned';
+
+/** What the cluster panel says about each state, beside its name. */
+export const memberStateNotes: Readonly<Record<MemberState, string>> = {
+  leader: 'running, leads the quorum',
+  up: 'running, hears the leader',
+  down: 'process not running (crashed or stopped); its target is still scraped',
+  evicted: 'pod evicted: process stopped and target gone from service discovery',
+  partitioned: 'running, but cut off from the majority',
+};
+
+/**
+ * Whether an eviction of `member` shapes the truth sampled at `t`. The truth at a scrape time
+ * describes the span that ends there (an event starts right after the scrape at its `at`), so the
+ * event counts for at < t <= until, unlike the simulator's at <= t < until for the span it starts.
+ */
+function evictedAt(events: readonly ScenarioEvent[], member: number, t: number): boolean {
+  return events.some(
+    (e) =>
+      e.kind === 'evict' &&
+      e.member === member &&
+      e.at < t &&
+      (e.until === undefined || t <= e.until),
+  );
+}
+
+/**
+ * The member's state in the truth sampled at time `t` (ms from the start): evicted or down when
+ * its process is not running, partitioned when it runs but cannot reach the leader's group, the
+ * leader, or up. Without a truth (not evaluated yet) a member counts as up.
+ */
+export function memberStateAt(
+  truth: TruthView | undefined,
+  events: readonly ScenarioEvent[],
+  member: number,
+  t: number,
+): MemberState {
+  if (!truth) return 'up';
+  if (truth.down.includes(member)) return evictedAt(events, member, t) ? 'evicted' : 'down';
+  if (truth.partitioned.includes(member)) return 'partitioned';
+  return truth.leader === member ? 'leader' : 'up';
+}
+
+/** The cluster's health at one evaluation, as the ground-truth band shows it. */
+export type Health =
+  'healthy' | 'degraded' | 'partitioned' | 'degraded-partitioned' | 'quorum-lost';
+
+/**
+ * The cluster's health in one truth sample. A partitioned member is a failure as much as one down
+ * (the scorecard counts both), but a different one: the band keeps them apart.
+ */
+export function healthOf(p: TruthView): Health {
+  if (!p.quorum) return 'quorum-lost';
+  if (p.down.length > 0) return p.partitioned.length > 0 ? 'degraded-partitioned' : 'degraded';
+  return p.partitioned.length > 0 ? 'partitioned' : 'healthy';
+}

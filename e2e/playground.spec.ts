@@ -301,3 +301,19 @@ test('every chart marks each event start and end on the time axis', async ({ pag
   await waitForEvaluation(page);
   await expect(page.getByTestId('event-marker')).toHaveCount(0);
 });
+
+test('a rule of your own is added, opened for editing and evaluated', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'New rule' }).click();
+  const panel = page.getByTestId('rule-MyAlert');
+  await expect(panel).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Done' })).toBeVisible();
+  await expect(panel.locator('.cm-content')).toHaveText('up{job=~".*etcd.*"} == 0');
+  await waitForEvaluation(page);
+  // The default scenario's evicted member has no up series at all: up == 0 never fires there.
+  await expect(page.getByTestId('rule-MyAlert-spans')).toHaveText(
+    'Never pending or firing in this scenario.',
+  );
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(panel).toHaveCount(0);
+});

@@ -187,6 +187,7 @@ function Playground() {
   const updateRule = usePlayground((s) => s.updateRule);
   const removeRule = usePlayground((s) => s.removeRule);
   const addRule = usePlayground((s) => s.addRule);
+  const addOwnRule = usePlayground((s) => s.addOwnRule);
   const setNotice = usePlayground((s) => s.setNotice);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [shareStatus, setShareStatus] = useState<string | null>(null);
@@ -370,6 +371,9 @@ function Playground() {
                   ))}
                 </select>
               </label>
+              <button type="button" className="button" onClick={() => setEditingId(addOwnRule())}>
+                New rule
+              </button>
             </section>
           </div>
           <TruthPanel

@@ -61,3 +61,20 @@ describe('importing a promtool test as the scenario', () => {
     });
   });
 });
+
+describe("a rule of the user's own", () => {
+  beforeEach(() => usePlayground.setState(getInitialState()));
+
+  it('is added with a name of its own, selected, and undone in one step', () => {
+    const before = usePlayground.getState().doc;
+    const first = usePlayground.getState().addOwnRule();
+    const second = usePlayground.getState().addOwnRule();
+    const { doc, selectedRuleId } = usePlayground.getState();
+    expect([first, second]).toEqual(['MyAlert', 'MyAlert-2']);
+    expect(doc.rules.slice(-2).map((r) => r.alert)).toEqual(['MyAlert', 'MyAlert2']);
+    expect(selectedRuleId).toBe('MyAlert-2');
+    usePlayground.getState().undo();
+    usePlayground.getState().undo();
+    expect(usePlayground.getState().doc).toBe(before);
+  });
+});

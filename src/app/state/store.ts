@@ -46,6 +46,8 @@ export interface PlaygroundActions {
   /** Starts over from a document (a share link, a saved state) without an undo step. */
   resetDoc(doc: PlaygroundDoc, notice?: string | null): void;
   addRule(presetId: string): void;
+  /** Adds a rule of the user's own (a starting expression to edit); returns its id. */
+  addOwnRule(): string;
   /**
    * Changes a rule. Consecutive changes with the same `coalesce` key (a slider being dragged)
    * make a single undo step.
@@ -202,6 +204,22 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
       const { doc } = get();
       const rule = { ...preset, id: freshRuleId(preset.id, doc.rules) };
       commit({ ...doc, rules: [...doc.rules, rule] }, { selectedRuleId: rule.id });
+    },
+    addOwnRule: () => {
+      const { doc } = get();
+      const id = freshRuleId('MyAlert', doc.rules);
+      const rule: RuleDraft = {
+        id,
+        alert: id === 'MyAlert' ? 'MyAlert' : id.replace('-', ''),
+        expr: 'up{job=~".*etcd.*"} == 0',
+        forMs: 5 * 60_000,
+        keepFiringForMs: 0,
+        labels: { severity: 'warning' },
+        annotations: { summary: 'etcd member {{ $labels.instance }} is down.' },
+        note: 'Your own rule: edit its name, expression, for, labels and annotations.',
+      };
+      commit({ ...doc, rules: [...doc.rules, rule] }, { selectedRuleId: id });
+      return id;
     },
     updateRule: (id, patch, coalesce) => {
       const { doc } = get();

@@ -191,3 +191,32 @@ test('imported rules join the list; a broken file says where it is broken', asyn
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByTestId('rule-NoLeader')).toHaveCount(0);
 });
+
+test('what an imported rule file holds beyond alerting rules is named, not dropped silently', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Import…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog
+    .getByLabel('File text')
+    .fill(
+      [
+        'groups:',
+        '  - name: etcd',
+        '    interval: 1m',
+        '    labels: {team: storage}',
+        '    rules:',
+        '      - record: job:up:sum',
+        '        expr: sum by (job) (up)',
+        '      - alert: EtcdDown',
+        '        expr: up{job=~".*etcd.*"} == 0',
+      ].join('\n'),
+    );
+  await dialog.getByRole('button', { name: 'Import rules', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('rule-EtcdDown')).toContainText('team: storage');
+  const notice = page.getByRole('alert').filter({ hasText: 'Imported 1 alerting rule.' });
+  await expect(notice).toContainText('its interval 1m is not used here');
+  await expect(notice).toContainText('Not imported: recording rule "job:up:sum"');
+});

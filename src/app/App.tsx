@@ -408,7 +408,13 @@ function Playground() {
         ) : null}
         {importing ? (
           <ImportDialog
-            onImport={importRules}
+            onImport={(rules, notes) => {
+              importRules(rules);
+              if (notes.length > 0)
+                setNotice(
+                  `Imported ${rules.length} alerting rule${rules.length === 1 ? '' : 's'}. ${notes.join(' ')}`,
+                );
+            }}
             onImportScenario={importScenario}
             currentAlerts={rules.map((r) => r.alert)}
             onClose={() => setImporting(false)}

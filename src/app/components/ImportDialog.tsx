@@ -15,7 +15,8 @@ import type { ImportedSource } from '../model/source.ts';
 
 /** Props of the import dialog. */
 export interface ImportDialogProps {
-  readonly onImport: (rules: RuleDraft[]) => void;
+  /** Adds the rules; `notes` say what of the file is not used. */
+  readonly onImport: (rules: RuleDraft[], notes: readonly string[]) => void;
   readonly onImportScenario: (source: ImportedSource, rules: RuleDraft[]) => void;
   /** The alert names of the rules already in the playground. */
   readonly currentAlerts?: readonly string[];
@@ -106,7 +107,7 @@ export function ImportDialog({
     }
     const r = importRules(text, fileName);
     if (!r.ok) return setErrors(r.errors);
-    onImport(r.rules);
+    onImport(r.rules, r.notes);
     onClose();
   };
   return (

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportRuleFile, ruleFileName } from './exportRule.ts';
+import { exportRuleFile, importRules, ruleFileName } from './exportRule.ts';
 import { defaultRules, etcdMembersDown, rulePresets } from './rulePresets.ts';
 
 function promtoolCheckRules(text: string): { status: number | null; output: string } {
@@ -45,5 +45,42 @@ describe('exportRuleFile', () => {
 
   it('names the file after the alert', () => {
     expect(ruleFileName(etcdMembersDown)).toBe('etcdMembersDown.rules.yaml');
+  });
+});
+
+describe('importRules', () => {
+  it('adds a group’s labels to its rules (the rule’s own win) and says what it does not use', () => {
+    const r = importRules(
+      [
+        'groups:',
+        '  - name: etcd',
+        '    interval: 1m',
+        '    query_offset: 30s',
+        '    labels: {team: storage, severity: info}',
+        '    rules:',
+        '      - record: job:up:sum',
+        '        expr: sum by (job) (up)',
+        '      - alert: Down',
+        '        expr: up == 0',
+        '        labels: {severity: page}',
+      ].join('\n'),
+      'etcd.yaml',
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.rules.map((x) => [x.alert, x.labels])).toEqual([
+      ['Down', { team: 'storage', severity: 'page' }],
+    ]);
+    expect(r.notes).toEqual([
+      'Group "etcd": its interval 1m, query_offset 30s are not used here (rules are evaluated at the scenario\'s evaluation interval).',
+      'Not imported: recording rule "job:up:sum" (group "etcd"); the playground evaluates alerting rules only, so an alert that reads a recorded series sees nothing unless its expression is written out.',
+    ]);
+  });
+
+  it('has nothing to say about a plain file', () => {
+    const r = importRules(
+      'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n',
+    );
+    expect(r.ok && r.notes).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
   parseRuleFile,
   toAlertRuleSpec,
 } from '../../rules/index.ts';
+import { formatDuration } from '../../promql/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
 
 /** The file name offered for a rule's export. */
@@ -30,7 +31,14 @@ export function exportPrometheusRule(rules: readonly RuleDraft[], groupName = 'e
 
 /** The outcome of an import: the alerting rules found, and what was left out and why. */
 export type ImportResult =
-  { ok: true; rules: RuleDraft[]; skipped: string[] } | { ok: false; errors: string[] };
+  | {
+      ok: true;
+      rules: RuleDraft[];
+      skipped: string[];
+      /** What of the file the playground does not use: skipped rules, group settings. */
+      notes: string[];
+    }
+  | { ok: false; errors: string[] };
 
 /** Reads alerting rules from a rule file or a PrometheusRule; recording rules are listed as skipped. */
 export function importRules(text: string, fileName = 'imported.yaml'): ImportResult {
@@ -45,7 +53,18 @@ export function importRules(text: string, fileName = 'imported.yaml'): ImportRes
   }
   const rules: RuleDraft[] = [];
   const skipped: string[] = [];
+  const notes: string[] = [];
   for (const group of parsed.groups) {
+    // The playground evaluates every rule on the scenario's evaluation interval, at no offset.
+    const ignored = [
+      group.interval !== undefined ? `interval ${formatDuration(group.interval)}` : null,
+      group.queryOffset ? `query_offset ${formatDuration(group.queryOffset)}` : null,
+      group.limit ? `limit ${group.limit}` : null,
+    ].filter((x) => x !== null);
+    if (ignored.length > 0)
+      notes.push(
+        `Group "${group.name}": its ${ignored.join(', ')} ${ignored.length > 1 ? 'are' : 'is'} not used here (rules are evaluated at the scenario's evaluation interval).`,
+      );
     for (const r of group.rules) {
       if (!isAlertRule(r)) {
         skipped.push(`recording rule "${r.record}" (group "${group.name}")`);
@@ -57,7 +76,8 @@ export function importRules(text: string, fileName = 'imported.yaml'): ImportRes
         expr: r.expr,
         forMs: r.for,
         keepFiringForMs: r.keepFiringFor,
-        labels: { ...r.labels },
+        // Prometheus 3 adds a group's labels to each of its rules; the rule's own win.
+        labels: { ...group.labels, ...r.labels },
         annotations: { ...r.annotations },
         note: `Imported from ${fileName}, group "${group.name}".`,
       });
@@ -65,5 +85,9 @@ export function importRules(text: string, fileName = 'imported.yaml'): ImportRes
   }
   if (rules.length === 0)
     return { ok: false, errors: [`${fileName}: no alerting rules in the file`] };
-  return { ok: true, rules, skipped };
+  if (skipped.length > 0)
+    notes.push(
+      `Not imported: ${skipped.join(', ')}; the playground evaluates alerting rules only, so an alert that reads a recorded series sees nothing unless its expression is written out.`,
+    );
+  return { ok: true, rules, skipped, notes };
 }

@@ -3,6 +3,7 @@ import { defaultScenario } from '../../sim/index.ts';
 import { prepareScenario } from './evaluateView.ts';
 import { lintRule } from './ruleLint.ts';
 import {
+  etcdInsufficientMembers,
   etcdMembersDown,
   etcdMembersDownVersions,
   naiveUpRule,
@@ -37,6 +38,21 @@ describe('lintRule on the default scenario (30s scrapes, a pod evicted)', () => 
       ],
     },
     { name: 'the naive rule: for 0s', rule: naiveUpRule, want: ['info::for:'] },
+    {
+      // Fires only when quorum is lost, which no reboot of one member causes: its short for
+      // is right, and the reboot check leaves it alone.
+      name: 'etcdInsufficientMembers: for 3m, but no reboot fires it',
+      rule: etcdInsufficientMembers,
+      want: [],
+    },
+    {
+      name: 'a short for on a rule that fires for any one member down',
+      rule: {
+        ...naiveUpRule,
+        expr: 'sum without (To) (rate(etcd_network_peer_sent_failures_total{job=~".*etcd.*"}[2m])) > 0',
+      },
+      want: ['info::for:'],
+    },
     {
       name: 'a selector that matches nothing',
       rule: { ...naiveUpRule, expr: 'etcd_no_such_metric == 0', forMs: 600_000 },

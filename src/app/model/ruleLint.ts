@@ -7,9 +7,11 @@ import {
   formatDuration,
   labelsKey,
   parseExpr,
+  SeriesStore,
   type Expr,
   type Labels,
 } from '../../promql/index.ts';
+import { simulate, type Scenario } from '../../sim/index.ts';
 import type { PreparedScenario } from './evaluateView.ts';
 import type { RuleDraft } from './rulePresets.ts';
 
@@ -123,11 +125,48 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
     }
   });
 
-  if (rule.forMs < REBOOT_MS) {
+  if (rule.forMs < REBOOT_MS && firesForOneMemberDown(rule.expr, prepared)) {
     out.push({
       severity: 'info',
-      message: `for: ${formatDuration(rule.forMs)} is shorter than a node reboot (${formatDuration(REBOOT_MS)} or more): a routine reboot will page. The etcd mixin uses 20m for members down.`,
+      message: `for: ${formatDuration(rule.forMs)} is shorter than a node reboot (${formatDuration(REBOOT_MS)} or more, over 10m for large nodes), and this rule fires while one member is down: every routine reboot will page. The etcd mixin waits 20m before etcdMembersDown fires.`,
     });
   }
   return out;
+}
+
+/** How long the probe's member stays down: longer than any reboot, so a rule has time to see it. */
+const PROBE_DOWN_MS = 20 * 60_000;
+
+const probeStores = new Map<string, SeriesStore>();
+
+/**
+ * Whether the expression returns series while one member of the cluster is down and the rest
+ * keep quorum: the rules a reboot can page. Asked of a probe, the scenario's cluster with one
+ * follower crashed for 20 minutes and nothing else, so the answer does not depend on what the
+ * scenario happens to do (a quorum-loss rule such as etcdInsufficientMembers is not a reboot's
+ * business). Imported series have no cluster to probe: any rule may be.
+ */
+function firesForOneMemberDown(expr: string, prepared: PreparedScenario): boolean {
+  if (prepared.source.kind !== 'simulated') return true;
+  const sc = prepared.source.scenario;
+  // One member down out of one or two leaves no quorum: every down member matters there.
+  if (sc.members < 3) return true;
+  const probe: Scenario = {
+    ...sc,
+    name: 'reboot-probe',
+    duration: PROBE_DOWN_MS + 10 * 60_000,
+    events: [
+      { kind: 'crash', at: 5 * 60_000, until: 5 * 60_000 + PROBE_DOWN_MS, member: sc.members },
+    ],
+  };
+  const key = JSON.stringify(probe);
+  let store = probeStores.get(key);
+  if (!store) {
+    store = new SeriesStore();
+    for (const s of simulate(probe).series) store.addSeries(s.labels, s.points);
+    if (probeStores.size > 8) probeStores.clear();
+    probeStores.set(key, store);
+  }
+  const r = evalRange(expr, store, 0, probe.duration, sc.evaluationInterval);
+  return !r.ok || r.value.series.length > 0;
 }

@@ -194,6 +194,29 @@ test('tuning sliders rewrite the rule and every view follows; one drag is one un
   await expect(spans).toHaveText('pending 15m30s–20m30s, firing 20m30s–1h');
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(spans).toHaveText('firing 15m30s–1h');
+
+  // Two drags of the same slider with the mouse are two undo steps.
+  const drag = async (from: number, to: number) => {
+    await forSlider.scrollIntoViewIfNeeded();
+    const box = await forSlider.boundingBox();
+    if (!box) throw new Error('no for slider');
+    await page.mouse.move(box.x + box.width * from, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * ((from + to) / 2), box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width * to, box.y + box.height / 2);
+    await page.mouse.up();
+  };
+  await drag(0.01, 0.2);
+  const afterFirst = await forSlider.getAttribute('aria-valuetext');
+  await expect(spans).not.toHaveText('firing 15m30s–1h');
+  const spansAfterFirst = await spans.textContent();
+  await drag(0.2, 0.4);
+  await expect(forSlider).not.toHaveAttribute('aria-valuetext', afterFirst ?? '');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(forSlider).toHaveAttribute('aria-valuetext', afterFirst ?? '');
+  await expect(spans).toHaveText(spansAfterFirst ?? '');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(spans).toHaveText('firing 15m30s–1h');
 });
 
 test('the matrix scores every rule on every preset in the background; a sweep plots one parameter', async ({

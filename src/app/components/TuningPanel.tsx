@@ -1,6 +1,7 @@
 // Sliders for the numbers of the selected rule (range windows, thresholds, `for`) and for the
 // scrape interval. Charts, states and the scorecard follow while a slider moves; one drag is one
 // undo step.
+import { useRef } from 'react';
 import { formatDuration } from '../../promql/index.ts';
 import { applyTunable, findTunables, type Tunable } from '../model/tunables.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
@@ -27,6 +28,19 @@ export function TuningPanel({ rule }: TuningPanelProps) {
   const setScrapeInterval = usePlayground((s) => s.setScrapeInterval);
   const tunables = rule ? findTunables(rule, scrapeInterval) : [];
   const scrapeIndex = Math.max(0, scrapeChoices.indexOf(scrapeInterval));
+  // One drag is one undo step, and so is a burst of arrow keys (less than a second apart): each
+  // new gesture gets a key of its own, so two drags of the same slider stay two steps.
+  const gesture = useRef(0);
+  const lastKey = useRef(-Infinity);
+  const gestureHandlers = {
+    onPointerDown: () => {
+      gesture.current += 1;
+    },
+    onKeyDown: (e: React.KeyboardEvent) => {
+      if (e.timeStamp - lastKey.current > 1000) gesture.current += 1;
+      lastKey.current = e.timeStamp;
+    },
+  };
   return (
     <section className="panel tuning" aria-labelledby="tuning-title" data-testid="tuning">
       <header className="panel-header">
@@ -45,8 +59,12 @@ export function TuningPanel({ rule }: TuningPanelProps) {
               value={scrapeIndex}
               aria-label="scrape interval"
               aria-valuetext={formatDuration(scrapeInterval)}
+              {...gestureHandlers}
               onChange={(e) =>
-                setScrapeInterval(scrapeChoices[Number(e.target.value)] ?? 30_000, 'scrape')
+                setScrapeInterval(
+                  scrapeChoices[Number(e.target.value)] ?? 30_000,
+                  `scrape:${gesture.current}`,
+                )
               }
             />
             <output>{formatDuration(scrapeInterval)}</output>
@@ -64,12 +82,13 @@ export function TuningPanel({ rule }: TuningPanelProps) {
                   value={t.value}
                   aria-label={t.label}
                   aria-valuetext={formatTunable(t, t.value)}
+                  {...gestureHandlers}
                   onChange={(e) => {
                     const next = applyTunable(rule, t, Number(e.target.value));
                     updateRule(
                       rule.id,
                       { expr: next.expr, forMs: next.forMs },
-                      `${rule.id}:${t.key}`,
+                      `${rule.id}:${t.key}:${gesture.current}`,
                     );
                   }}
                 />

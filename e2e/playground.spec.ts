@@ -38,6 +38,11 @@ test('loading a preset is undoable, from the button and the keyboard', async ({ 
   await expect(page.getByTestId('preset-explanation')).toContainText(second.title);
   await page.locator('body').press('Control+z');
   await expect(page.getByTestId('preset-explanation')).toContainText(first.title);
+  await page.locator('body').press('Control+Shift+z');
+  await expect(page.getByTestId('preset-explanation')).toContainText(second.title);
+  await page.locator('body').press('Control+z');
+  await page.locator('body').press('Control+y');
+  await expect(page.getByTestId('preset-explanation')).toContainText(second.title);
 });
 
 test('the cluster size switch re-simulates with that many members', async ({ page }) => {

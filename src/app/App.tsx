@@ -70,9 +70,12 @@ function useUndoKeys() {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       if (target?.closest('input, textarea, select, .cm-editor')) return;
-      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z') return;
+      if (!(e.ctrlKey || e.metaKey)) return;
+      const key = e.key.toLowerCase();
+      // Ctrl+Z undoes; Ctrl+Shift+Z and Ctrl+Y redo.
+      if (key !== 'z' && key !== 'y') return;
       e.preventDefault();
-      if (e.shiftKey) usePlayground.getState().redo();
+      if (e.shiftKey || key === 'y') usePlayground.getState().redo();
       else usePlayground.getState().undo();
     };
     window.addEventListener('keydown', onKey);

@@ -64,6 +64,10 @@ test('a rule is edited with completion from the simulated series, and lint from 
   await page.keyboard.type(' == 0');
   await expect(panel.locator('.chart-query')).toHaveText('etcd_server_has_leader');
   await waitForEvaluation(page);
+  // The metric the rule now reads gets a raw chart of its own, one line per member.
+  const metricChart = page.getByTestId('chart-rule-metric-0');
+  await expect(metricChart.locator('.chart-title')).toHaveText('etcd_server_has_leader');
+  await expect(metricChart.locator('.recharts-legend-item')).toHaveCount(3);
 
   // A broken expression: the editor marks it with our parser's message, the panel shows it.
   await page.keyboard.type(' +');

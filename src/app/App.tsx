@@ -321,6 +321,21 @@ function Playground() {
                 markers={markers}
               />
             ))}
+            {view.ruleCharts.map((chart) => (
+              <TimeChart
+                key={chart.query}
+                title={chart.title}
+                query={chart.query}
+                times={times}
+                lines={chart.lines}
+                seriesCount={chart.seriesCount}
+                cursor={cursor}
+                onCursor={setCursor}
+                lineName={ruleLineName}
+                testId={chart.testId}
+                markers={markers}
+              />
+            ))}
             {view.unchartedMetrics > 0 ? (
               <p className="note">
                 {view.unchartedMetrics} more metrics are not charted; write a rule to see them.

@@ -207,6 +207,37 @@ describe('view updates between the worker and the page', () => {
     expect(rebuilt?.rules[1]).toBe(a.rules[1]);
   });
 
+  it('send the charts of the metrics the rules read when they change, and only then', () => {
+    const leader = {
+      ...defaultRules[0]!,
+      id: 'NoLeader',
+      alert: 'NoLeader',
+      expr: 'etcd_server_has_leader{job=~".*etcd.*"} == 0 and on () rate(etcd_server_proposals_failed_total[1m]) > 0',
+    };
+    const c = evaluateView(defaultScenario, [...defaultRules, leader]);
+    // up and the peer send failures have raw charts of their own already.
+    expect(a.ruleCharts).toEqual([]);
+    expect(c.ruleCharts.map((x) => [x.title, x.query])).toEqual([
+      ['etcd_server_has_leader', 'etcd_server_has_leader{job=~".*etcd.*"}'],
+      [
+        'etcd_server_proposals_failed_total, per second',
+        'rate(etcd_server_proposals_failed_total[2m])',
+      ],
+    ]);
+    expect(c.ruleCharts[0]?.lines.map((l) => l.labels.instance)).toHaveLength(3);
+    const update = toUpdate(c, viewBase(a));
+    expect(update.kind === 'rules' && update.ruleCharts?.charts).toEqual(c.ruleCharts);
+    expect(applyUpdate(a, update)?.ruleCharts).toEqual(c.ruleCharts);
+    // A threshold change leaves the selectors, and so the charts, as they were.
+    const d = evaluateView(defaultScenario, [
+      ...defaultRules,
+      { ...leader, expr: leader.expr.replace('> 0', '> 1') },
+    ]);
+    const same = toUpdate(d, viewBase(c));
+    expect(same.kind === 'rules' && same.ruleCharts).toBeUndefined();
+    expect(applyUpdate(c, same)?.ruleCharts).toBe(c.ruleCharts);
+  });
+
   it('refuse an update whose base the page no longer has', () => {
     const update = toUpdate(b, viewBase(a));
     expect(applyUpdate(null, update)).toBeNull();

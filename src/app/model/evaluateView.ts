@@ -2,7 +2,15 @@
 // cluster (or parses imported series), loads the series into the engine's store, evaluates the raw-series queries and
 // every rule over the scenario's evaluation schedule, and samples the ground truth. Pure: it runs
 // in the Web Worker, in unit tests and in the e2e checks alike.
-import { SeriesStore, evalRange, parseExpr, type Expr, type Labels } from '../../promql/index.ts';
+import {
+  SeriesStore,
+  children,
+  evalRange,
+  parseExpr,
+  quoteString,
+  type Expr,
+  type Labels,
+} from '../../promql/index.ts';
 import { alertTimeline, type AlertState } from '../../rules/index.ts';
 import { simulate, type Member, type Scenario } from '../../sim/index.ts';
 import { computeScorecard, type Scorecard } from './scorecard.ts';
@@ -118,6 +126,13 @@ export interface ViewModel {
   /** The simulated members; none for imported series. */
   readonly members: readonly Member[];
   readonly raw: readonly RawChart[];
+  /**
+   * Charts of the other metrics the rules read (etcd_server_has_leader, …), beside the raw
+   * charts: they follow the rules' selectors, not their thresholds or windows.
+   */
+  readonly ruleCharts: readonly RawChart[];
+  /** Equal keys mean equal rule charts (their queries, on the same scenario). */
+  readonly ruleChartsKey: string;
   /** How many metrics of imported series have no chart of their own. */
   readonly unchartedMetrics: number;
   readonly rules: readonly RuleView[];
@@ -281,6 +296,60 @@ export const rawQueries = {
   failures: 'sum without (To) (rate(etcd_network_peer_sent_failures_total{job=~".*etcd.*"}[120s]))',
 } as const;
 
+/** The most charts of metrics the rules read, beside the raw charts. */
+const MAX_RULE_CHARTS = 4;
+
+/**
+ * The other metrics the rules select, one chart each: the selector as the rule writes it (its
+ * label matchers, without offset or @), counters as a per-second rate over four sample
+ * intervals. Metrics the raw charts already show are left out.
+ */
+export function ruleChartQueries(
+  rules: readonly RuleDraft[],
+  prepared: Pick<PreparedScenario, 'rawQueries' | 'sampleInterval' | 'source'>,
+): Omit<RawChart, 'lines' | 'seriesCount'>[] {
+  const charted = new Set(
+    prepared.source.kind === 'simulated'
+      ? ['up', 'etcd_network_peer_sent_failures_total']
+      : prepared.rawQueries.map((q) => q.title),
+  );
+  const out: Omit<RawChart, 'lines' | 'seriesCount'>[] = [];
+  const seen = new Set<string>();
+  const visit = (e: Expr) => {
+    if (e.type === 'vectorSelector') {
+      const name =
+        e.name || (e.matchers.find((m) => m.name === '__name__' && m.type === '=')?.value ?? '');
+      if (name === '' || charted.has(name) || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) return;
+      const matchers = e.matchers
+        .filter((m) => m.name !== '__name__')
+        .map((m) => `${m.name}${m.type}${quoteString(m.value)}`);
+      const selector = matchers.length > 0 ? `${name}{${matchers.join(', ')}}` : name;
+      const counter = /_(total|count|sum|bucket)$/.test(name);
+      const query = counter
+        ? `rate(${selector}[${formatWindow(4 * prepared.sampleInterval)}])`
+        : selector;
+      if (seen.has(query)) return;
+      seen.add(query);
+      out.push({
+        title: counter ? `${name}, per second` : name,
+        query,
+        testId: `chart-rule-metric-${out.length}`,
+      });
+      return;
+    }
+    for (const c of children(e)) visit(c);
+  };
+  for (const rule of rules) {
+    const parsed = parseExpr(rule.expr);
+    if (parsed.ok) visit(parsed.value);
+  }
+  return out.slice(0, MAX_RULE_CHARTS);
+}
+
+function formatWindow(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+}
+
 /** Simulates the scenario (or reuses a prepared one) and evaluates the raw queries and rules. */
 export function evaluateView(
   input: Scenario | ScenarioSource | PreparedScenario,
@@ -348,11 +417,17 @@ export function evaluateView(
     };
   }
 
+  const extra = ruleChartQueries(rules, prepared);
+  const ruleChartsKey = extra.map((q) => q.query).join('\n');
   return {
     times,
     step,
     members: prepared.members,
     raw: memo('raw', () => prepared.rawQueries.map((q) => ({ ...q, ...rawLines(q.query) }))),
+    ruleCharts: memo(`ruleCharts:${ruleChartsKey}`, () =>
+      extra.map((q) => ({ ...q, ...rawLines(q.query) })),
+    ),
+    ruleChartsKey,
     unchartedMetrics: prepared.unchartedMetrics,
     rules: ruleViews,
     truth,
@@ -436,6 +511,7 @@ export function reuseUnchanged(prev: ViewModel | null, next: ViewModel): ViewMod
     times: prev.times,
     members: prev.members,
     raw: prev.raw,
+    ...(prev.ruleChartsKey === next.ruleChartsKey ? { ruleCharts: prev.ruleCharts } : {}),
     truth: prev.truth,
     catalog: prev.catalog,
     rules,
@@ -446,6 +522,7 @@ export function reuseUnchanged(prev: ViewModel | null, next: ViewModel): ViewMod
 export interface ViewBase {
   readonly scenarioKey: string;
   readonly ruleKeys: readonly string[];
+  readonly ruleChartsKey: string;
 }
 
 /**
@@ -459,6 +536,8 @@ export type ViewUpdate =
       readonly kind: 'rules';
       readonly scenarioKey: string;
       readonly rules: readonly (RuleView | string)[];
+      /** The rule charts, when the page's are not these. */
+      readonly ruleCharts?: { readonly key: string; readonly charts: readonly RawChart[] };
     };
 
 /** The base the page has, for the worker. */
@@ -467,6 +546,7 @@ export function viewBase(view: ViewModel | null): ViewBase | null {
   return {
     scenarioKey: view.scenarioKey,
     ruleKeys: view.rules.flatMap((r) => (r.key === undefined ? [] : [r.key])),
+    ruleChartsKey: view.ruleChartsKey,
   };
 }
 
@@ -478,6 +558,9 @@ export function toUpdate(view: ViewModel, base: ViewBase | null): ViewUpdate {
     kind: 'rules',
     scenarioKey: view.scenarioKey,
     rules: view.rules.map((r) => (r.key !== undefined && known.has(r.key) ? r.key : r)),
+    ...(base.ruleChartsKey === view.ruleChartsKey
+      ? {}
+      : { ruleCharts: { key: view.ruleChartsKey, charts: view.ruleCharts } }),
   };
 }
 
@@ -491,5 +574,12 @@ export function applyUpdate(prev: ViewModel | null, update: ViewUpdate): ViewMod
     if (!rule) return null;
     rules.push(rule);
   }
+  if (update.ruleCharts)
+    return {
+      ...prev,
+      rules,
+      ruleCharts: update.ruleCharts.charts,
+      ruleChartsKey: update.ruleCharts.key,
+    };
   return { ...prev, rules };
 }

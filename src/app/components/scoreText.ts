@@ -1,0 +1,69 @@
+// The scorecard's figures in words: compact for a table cell, in full for its title and screen
+// readers. The scorecard panel and the matrix both write them this way, so they read alike.
+import type { FailureEpisode, Scorecard } from '../model/scorecard.ts';
+import { formatOffset } from './format.ts';
+
+/** The name the simulator gives a member (1-based), or "cluster" for a cluster-wide failure. */
+export function memberName(member: number | null): string {
+  return member === null ? 'cluster' : `etcd-${member}`;
+}
+
+function delayText(e: FailureEpisode): string {
+  return e.detectionDelay === null ? 'never' : formatOffset(e.detectionDelay);
+}
+
+/**
+ * Each failure's time to firing, "never" when no alert about its member fired, grouped by member
+ * in order of first failure: "etcd-3 10m", "etcd-3 30s, never; etcd-2 1m".
+ */
+export function delaysText(sc: Scorecard): string {
+  if (sc.episodes.length === 0) return '—';
+  const byMember = new Map<number | null, string[]>();
+  for (const e of sc.episodes) {
+    const list = byMember.get(e.member) ?? [];
+    list.push(delayText(e));
+    byMember.set(e.member, list);
+  }
+  return [...byMember]
+    .map(([member, delays]) => `${memberName(member)} ${delays.join(', ')}`)
+    .join('; ');
+}
+
+/**
+ * A matrix cell: the delays, then only the figures that are not zero ("missed 10m", "false 2m",
+ * "1 flap"); "quiet ✓" for a rule that stayed quiet on a healthy scenario.
+ */
+export function scoreCellText(sc: Scorecard): string {
+  const figures: string[] = [];
+  if (sc.missedMs > 0) figures.push(`missed ${formatOffset(sc.missedMs)}`);
+  if (sc.falseFiringMs > 0) figures.push(`false ${formatOffset(sc.falseFiringMs)}`);
+  if (sc.flaps > 0) figures.push(`${sc.flaps} ${sc.flaps === 1 ? 'flap' : 'flaps'}`);
+  if (sc.episodes.length === 0) return figures.length === 0 ? 'quiet ✓' : figures.join(' · ');
+  return [delaysText(sc), ...figures].join(' · ');
+}
+
+/** Every figure of a scorecard in sentences, for a cell's title and accessible name. */
+export function scoreDescription(sc: Scorecard): string {
+  const parts: string[] = [];
+  if (sc.episodes.length === 0) parts.push('No real failure.');
+  for (const e of sc.episodes) {
+    const what =
+      e.detectionDelay === null
+        ? 'no alert about it fired'
+        : `fired after ${formatOffset(e.detectionDelay)}`;
+    parts.push(
+      `${memberName(e.member)} failed at ${formatOffset(e.from)} for ${formatOffset(e.to - e.from)}: ${what}, ${formatOffset(e.missedMs)} missed.`,
+    );
+  }
+  parts.push(
+    `Failure time missed ${formatOffset(sc.missedMs)}.`,
+    `Firing with no failure ${formatOffset(sc.falseFiringMs)}.`,
+    `Flaps ${sc.flaps}.`,
+  );
+  return parts.join(' ');
+}
+
+/** Whether a scorecard shows a problem: a failure never detected, or firing with no failure. */
+export function isBadScore(sc: Scorecard): boolean {
+  return sc.episodes.some((e) => e.detectionDelay === null) || sc.falseFiringMs > 0;
+}

@@ -78,6 +78,21 @@ describe('matrix cell text', () => {
     expect(scoreDescription(sc)).toBe(description);
   });
 
+  it('counts repeated equal delays of one member', () => {
+    const episode = (from: number, detectionDelay: number | null) => ({
+      member: 3,
+      from,
+      to: from + M,
+      detectionDelay,
+      missedMs: 0,
+    });
+    const sc: Scorecard = {
+      ...clean,
+      episodes: [episode(0, 0), episode(2 * M, 0), episode(4 * M, null), episode(6 * M, 0)],
+    };
+    expect(delaysText(sc)).toBe('etcd-3 0s ×2, never, 0s');
+  });
+
   it('writes no delays when there was no failure', () => {
     expect(delaysText(clean)).toBe('—');
   });

@@ -14,7 +14,7 @@ function delayText(e: FailureEpisode): string {
 
 /**
  * Each failure's time to firing, "never" when no alert about its member fired, grouped by member
- * in order of first failure: "etcd-3 10m", "etcd-3 30s, never; etcd-2 1m".
+ * in order of first failure, repeats counted: "etcd-3 10m", "etcd-3 30s, never ×2; etcd-2 1m".
  */
 export function delaysText(sc: Scorecard): string {
   if (sc.episodes.length === 0) return '—';
@@ -25,8 +25,19 @@ export function delaysText(sc: Scorecard): string {
     byMember.set(e.member, list);
   }
   return [...byMember]
-    .map(([member, delays]) => `${memberName(member)} ${delays.join(', ')}`)
+    .map(([member, delays]) => `${memberName(member)} ${collapseRuns(delays).join(', ')}`)
     .join('; ');
+}
+
+// A member that failed six times, each seen at once, reads "0s ×6" rather than six "0s".
+function collapseRuns(items: readonly string[]): string[] {
+  const out: { text: string; n: number }[] = [];
+  for (const text of items) {
+    const last = out[out.length - 1];
+    if (last?.text === text) last.n += 1;
+    else out.push({ text, n: 1 });
+  }
+  return out.map((r) => (r.n === 1 ? r.text : `${r.text} ×${r.n}`));
 }
 
 /**

@@ -193,6 +193,8 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
                   dataKey="value"
                   type="number"
                   domain={['dataMin', 'dataMax']}
+                  // The values swept (the scrape intervals are not evenly spaced), not round ones.
+                  ticks={sweep.map((p) => p.value)}
                   tickFormatter={formatParam}
                   stroke="var(--muted)"
                   fontSize={11}

@@ -258,6 +258,37 @@ test('the matrix scores every rule on every preset in the background; a sweep pl
   await expect(table.locator('.error')).toHaveCount(0);
 });
 
+test('a sweep reports the values at which the rule fails instead of scoring them', async ({
+  page,
+}) => {
+  await open(page);
+  const panel = page.getByTestId('rule-naiveUp');
+  await panel.getByRole('button', { name: 'Edit' }).click();
+  await panel.locator('.cm-content').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('double_exponential_smoothing(up[5m], 0.5, 0.5) < 0.5');
+  await panel.getByRole('button', { name: 'Done' }).click();
+  await expect(panel.locator('pre.expr')).toHaveText(
+    'double_exponential_smoothing(up[5m], 0.5, 0.5) < 0.5',
+  );
+  await waitForEvaluation(page);
+  await panel.getByRole('button', { name: 'Explain' }).click();
+  await page
+    .getByLabel('Parameter to sweep')
+    .selectOption({ label: 'double_exponential_smoothing(…) (1)' });
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  const rows = page.getByTestId('sweep-table').locator('tbody tr');
+  await expect(rows).toHaveCount(9);
+  // The smoothing factor must lie strictly between 0 and 1: 0 and 1.25 … 5 fail, 0.62 scores.
+  await expect(rows.nth(0)).toContainText(
+    `error: ${presets[0]?.name ?? ''}: evaluation at 0s failed: invalid smoothing factor`,
+  );
+  await expect(rows.nth(1).locator('.error')).toHaveCount(0);
+  await expect(rows.nth(1).locator('td')).toHaveCount(7);
+  await expect(rows.nth(2)).toContainText('invalid smoothing factor. Expected: 0 < sf < 1');
+  await expect(rows.locator('.error')).toHaveCount(8);
+});
+
 test('lint explains what is wrong with a rule on this scenario', async ({ page }) => {
   await open(page);
   const lints = page.getByTestId('lints-etcdMembersDown');

@@ -1,7 +1,7 @@
 // The matrix (every rule against every preset) and the sweep (one number of a rule against
 // detection delay and false alarms over all presets), computed in a background worker with
 // progress. The matrix follows the rules as they change; a sweep runs on request.
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -24,7 +24,7 @@ import {
 import type { RuleDraft } from '../model/rulePresets.ts';
 import { BackgroundBridge } from '../worker/backgroundBridge.ts';
 import { formatOffset } from './format.ts';
-import { isBadScore, scoreCellText, scoreDescription } from './scoreText.ts';
+import { isBadScore, scoreCellParts, scoreDescription } from './scoreText.ts';
 
 /** Props of the background panels. */
 export interface BackgroundPanelsProps {
@@ -41,10 +41,15 @@ function ProgressBar({ progress, label }: { progress: Progress | null; label: st
   );
 }
 
-function cellText(c: MatrixCell | undefined): string {
-  if (!c) return '…';
-  if (c.error !== null || c.scorecard === null) return 'error';
-  return scoreCellText(c.scorecard);
+function CellText({ cell }: { cell: MatrixCell | undefined }) {
+  if (!cell) return '…';
+  if (cell.error !== null || cell.scorecard === null) return 'error';
+  return scoreCellParts(cell.scorecard).map((p, i) => (
+    <Fragment key={i}>
+      {p.sep}
+      <span className="nowrap">{p.text}</span>
+    </Fragment>
+  ));
 }
 
 function cellDescription(c: MatrixCell | undefined): string | undefined {
@@ -133,7 +138,7 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
                         data-testid={`matrix-${p.name}-${r.id}`}
                         title={description}
                       >
-                        {cellText(c)}
+                        <CellText cell={c} />
                       </td>
                     );
                   })}

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Scorecard } from '../model/scorecard.ts';
-import { delaysText, isBadScore, scoreCellText, scoreDescription } from './scoreText.ts';
+import {
+  delaysText,
+  isBadScore,
+  scoreCellParts,
+  scoreCellText,
+  scoreDescription,
+} from './scoreText.ts';
 
 const S = 1000;
 const M = 60 * S;
@@ -91,6 +97,25 @@ describe('matrix cell text', () => {
       episodes: [episode(0, 0), episode(2 * M, 0), episode(4 * M, null), episode(6 * M, 0)],
     };
     expect(delaysText(sc)).toBe('etcd-3 0s ×2, never, 0s');
+  });
+
+  it('splits a cell where a line may break: between members and before each figure', () => {
+    const sc: Scorecard = {
+      episodes: [
+        { member: 1, from: 0, to: M, detectionDelay: null, missedMs: M },
+        { member: 2, from: 0, to: M, detectionDelay: 0, missedMs: 0 },
+      ],
+      missedMs: M,
+      falseFiringMs: 0,
+      flaps: 2,
+    };
+    expect(scoreCellParts(sc)).toEqual([
+      { sep: '', text: 'etcd-1 never' },
+      { sep: '; ', text: 'etcd-2 0s' },
+      { sep: ' · ', text: 'missed 1m' },
+      { sep: ' · ', text: '2 flaps' },
+    ]);
+    expect(scoreCellParts({ ...clean, falseFiringMs: M })).toEqual([{ sep: '', text: 'false 1m' }]);
   });
 
   it('writes no delays when there was no failure', () => {

@@ -17,16 +17,19 @@ function delayText(e: FailureEpisode): string {
  * in order of first failure, repeats counted: "etcd-3 10m", "etcd-3 30s, never ×2; etcd-2 1m".
  */
 export function delaysText(sc: Scorecard): string {
-  if (sc.episodes.length === 0) return '—';
+  return sc.episodes.length === 0 ? '—' : delayGroups(sc).join('; ');
+}
+
+function delayGroups(sc: Scorecard): string[] {
   const byMember = new Map<number | null, string[]>();
   for (const e of sc.episodes) {
     const list = byMember.get(e.member) ?? [];
     list.push(delayText(e));
     byMember.set(e.member, list);
   }
-  return [...byMember]
-    .map(([member, delays]) => `${memberName(member)} ${collapseRuns(delays).join(', ')}`)
-    .join('; ');
+  return [...byMember].map(
+    ([member, delays]) => `${memberName(member)} ${collapseRuns(delays).join(', ')}`,
+  );
 }
 
 // A member that failed six times, each seen at once, reads "0s ×6" rather than six "0s".
@@ -40,17 +43,37 @@ function collapseRuns(items: readonly string[]): string[] {
   return out.map((r) => (r.n === 1 ? r.text : `${r.text} ×${r.n}`));
 }
 
+/** One piece of a matrix cell and the separator before it; a line may break only there. */
+export interface CellPart {
+  readonly sep: string;
+  readonly text: string;
+}
+
 /**
- * A matrix cell: the delays, then only the figures that are not zero ("missed 10m", "false 2m",
- * "1 flap"); "quiet ✓" for a rule that stayed quiet on a healthy scenario.
+ * A matrix cell in pieces: the delays per member, then only the figures that are not zero
+ * ("missed 10m", "false 2m", "1 flap"); "quiet ✓" for a rule that stayed quiet on a healthy
+ * scenario.
  */
-export function scoreCellText(sc: Scorecard): string {
+export function scoreCellParts(sc: Scorecard): CellPart[] {
   const figures: string[] = [];
   if (sc.missedMs > 0) figures.push(`missed ${formatOffset(sc.missedMs)}`);
   if (sc.falseFiringMs > 0) figures.push(`false ${formatOffset(sc.falseFiringMs)}`);
   if (sc.flaps > 0) figures.push(`${sc.flaps} ${sc.flaps === 1 ? 'flap' : 'flaps'}`);
-  if (sc.episodes.length === 0) return figures.length === 0 ? 'quiet ✓' : figures.join(' · ');
-  return [delaysText(sc), ...figures].join(' · ');
+  const parts: CellPart[] = [
+    ...delayGroups(sc).map((text, i) => ({ sep: i === 0 ? '' : '; ', text })),
+    ...figures.map((text) => ({ sep: ' · ', text })),
+  ];
+  if (parts.length === 0) return [{ sep: '', text: 'quiet ✓' }];
+  const first = parts[0];
+  if (first) parts[0] = { ...first, sep: '' };
+  return parts;
+}
+
+/** A matrix cell as one line of text. */
+export function scoreCellText(sc: Scorecard): string {
+  return scoreCellParts(sc)
+    .map((p) => p.sep + p.text)
+    .join('');
 }
 
 /** Every figure of a scorecard in sentences, for a cell's title and accessible name. */

@@ -186,10 +186,15 @@ test('tuning sliders rewrite the rule and every view follows; one drag is one un
   for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
   await expect(forSlider).toHaveAttribute('aria-valuetext', '5m');
   await expect(spans).toHaveText('pending 15m30s–20m30s, firing 20m30s–1h');
-  // The failure began with etcd-3's eviction at 10m30s: firing at 20m30s is 10m late, and the
-  // 10m before it are missed.
+  // Two members fail: etcd-3 is evicted at 10m30s and leaves no `up` series, so no alert about it
+  // ever fires (49m30s missed); etcd-2 is down from 15m30s and its alert fires 5m later, at
+  // 20m30s (5m missed). The alert about etcd-2 does not count for etcd-3.
   const cells = page.getByTestId('scorecard-naiveUp').locator('td');
-  await expect(cells).toHaveText(['1', '10m', '10m', '0s', '0']);
+  await expect(cells).toHaveText(['2', 'etcd-3 never; etcd-2 5m', '54m30s', '0s', '0']);
+  await expect(cells.nth(1)).toHaveAttribute(
+    'title',
+    /^etcd-3 failed at 10m30s for 49m30s: no alert about it fired, 49m30s missed\. etcd-2 failed at 15m30s for 44m30s: fired after 5m, 5m missed\./,
+  );
 
   // The threshold: `up == 0` becomes `up == 1`, which fires for the healthy members instead.
   await tuning.getByRole('slider', { name: 'threshold ==' }).fill('1');
@@ -233,15 +238,34 @@ test('the matrix scores every rule on every preset in the background; a sweep pl
 }) => {
   await open(page);
   // The shipped rule misses the eviction (the two branches of `or` have the same labels), and so
-  // does up == 0; both stay quiet on a healthy cluster.
-  await expect(page.getByTestId('matrix-pod-eviction-default-etcdMembersDown')).toHaveText(
-    'missed',
+  // does up == 0: etcd-3 is never alerted on, from 10m30s to the end; both stay quiet on a
+  // healthy cluster.
+  const evicted = page.getByTestId('matrix-pod-eviction-default-etcdMembersDown');
+  await expect(evicted).toHaveText('etcd-3 never · missed 49m30s');
+  await expect(evicted).toHaveAttribute(
+    'title',
+    'etcd-3 failed at 10m30s for 49m30s: no alert about it fired, 49m30s missed. Failure time missed 49m30s. Firing with no failure 0s. Flaps 0.',
   );
-  await expect(page.getByTestId('matrix-pod-eviction-default-naiveUp')).toHaveText('missed');
+  await expect(page.getByTestId('matrix-pod-eviction-default-naiveUp')).toHaveText(
+    'etcd-3 never · missed 49m30s',
+  );
   await expect(page.getByTestId('matrix-healthy-baseline-etcdMembersDown')).toHaveText('quiet ✓');
+  // The same figures as the scorecard: delays per member, false firing, flaps.
+  await expect(page.getByTestId('matrix-member-crash-naiveUp')).toHaveText('etcd-2 0s');
+  await expect(page.getByTestId('matrix-scrape-failures-naiveUp')).toHaveText('false 30m');
+  await expect(page.getByTestId('matrix-flapping-member-naiveUp')).toHaveText(
+    'etcd-3 0s ×6 · 5 flaps',
+  );
+  await expect(page.getByTestId('matrix-split-5-members-naiveUp')).toHaveText(
+    'etcd-1 never; etcd-2 never · missed 1h',
+  );
   for (const preset of presets) {
     await expect(page.getByTestId(`matrix-${preset.name}-naiveUp`)).not.toHaveText('…');
   }
+  // Readable without scrolling sideways on a 1280px screen.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const scroll = page.locator('.matrix-scroll');
+  expect(await scroll.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
 
   await page.getByTestId('rule-naiveUp').getByRole('button', { name: 'Explain' }).click();
   await page.getByLabel('Parameter to sweep').selectOption('for');
@@ -250,6 +274,51 @@ test('the matrix scores every rule on every preset in the background; a sweep pl
   await expect(table.locator('tbody tr')).toHaveCount(9);
   await expect(table.locator('tbody tr').first().locator('td').first()).toHaveText('0s');
   await expect(table.locator('tbody tr').last().locator('td').first()).toHaveText('1h');
+
+  // The scrape interval: every preset re-simulated at 5s … 2m.
+  await page.getByLabel('Parameter to sweep').selectOption({ label: 'scrape interval' });
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  await expect(table.locator('tbody tr')).toHaveCount(6);
+  await expect(table.locator('tbody tr td:first-child')).toHaveText([
+    '5s',
+    '10s',
+    '15s',
+    '30s',
+    '1m',
+    '2m',
+  ]);
+  await expect(table.locator('.error')).toHaveCount(0);
+});
+
+test('a sweep reports the values at which the rule fails instead of scoring them', async ({
+  page,
+}) => {
+  await open(page);
+  const panel = page.getByTestId('rule-naiveUp');
+  await panel.getByRole('button', { name: 'Edit' }).click();
+  await panel.locator('.cm-content').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('double_exponential_smoothing(up[5m], 0.5, 0.5) < 0.5');
+  await panel.getByRole('button', { name: 'Done' }).click();
+  await expect(panel.locator('pre.expr')).toHaveText(
+    'double_exponential_smoothing(up[5m], 0.5, 0.5) < 0.5',
+  );
+  await waitForEvaluation(page);
+  await panel.getByRole('button', { name: 'Explain' }).click();
+  await page
+    .getByLabel('Parameter to sweep')
+    .selectOption({ label: 'double_exponential_smoothing(…) (1)' });
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  const rows = page.getByTestId('sweep-table').locator('tbody tr');
+  await expect(rows).toHaveCount(9);
+  // The smoothing factor must lie strictly between 0 and 1: 0 and 1.25 … 5 fail, 0.62 scores.
+  await expect(rows.nth(0)).toContainText(
+    `error: ${presets[0]?.name ?? ''}: evaluation at 0s failed: invalid smoothing factor`,
+  );
+  await expect(rows.nth(1).locator('.error')).toHaveCount(0);
+  await expect(rows.nth(1).locator('td')).toHaveCount(7);
+  await expect(rows.nth(2)).toContainText('invalid smoothing factor. Expected: 0 < sf < 1');
+  await expect(rows.locator('.error')).toHaveCount(8);
 });
 
 test('lint explains what is wrong with a rule on this scenario', async ({ page }) => {

@@ -6,7 +6,7 @@ import type { AlertRuleSpec, AlertState } from '../../rules/index.ts';
 import { labelText, type RangeSeries, type RuleBacktest } from '../../backtest/index.ts';
 import type { ChartLine, RuleView, StateSpan } from '../model/evaluateView.ts';
 import { MAX_CHART_LINES, splitThreshold, toSpans } from '../model/evaluateView.ts';
-import { computeScorecard, type TruthSample } from '../model/scorecard.ts';
+import { alertFirings, computeScorecard, type TruthSample } from '../model/scorecard.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 
 /** A playground rule as the alert state machine takes it. */
@@ -60,15 +60,18 @@ export function parseIncidents(
   return { ok: true, incidents };
 }
 
-/** Ground truth at each time from the incident marks: a marked time counts as a real failure. */
+/**
+ * Ground truth at each time from the incident marks: a marked time counts as a failure of the
+ * cluster as a whole (no member is named, so every alert of the rule counts for it).
+ */
 export function incidentTruth(
   times: readonly number[],
   incidents: readonly { from: number; to: number }[],
 ): TruthSample[] {
   return times.map((t) => ({
-    down: incidents.some((i) => t >= i.from && t < i.to) ? [0] : [],
+    down: [],
     partitioned: [],
-    quorum: true,
+    quorum: !incidents.some((i) => t >= i.from && t < i.to),
   }));
 }
 
@@ -109,7 +112,11 @@ export function ruleView(
     spans,
     scorecard: result.error
       ? null
-      : computeScorecard(offsets, states, incidentTruth(result.times, incidents)),
+      : computeScorecard(
+          offsets,
+          alertFirings(result.timeline),
+          incidentTruth(result.times, incidents),
+        ),
     error: result.error ? `${result.error.message}. ${result.error.hint}` : null,
   };
 }

@@ -1,7 +1,7 @@
 // The matrix (every rule against every preset) and the sweep (one number of a rule against
 // detection delay and false alarms over all presets), computed in a background worker with
 // progress. The matrix follows the rules as they change; a sweep runs on request.
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -14,11 +14,17 @@ import {
 } from 'recharts';
 import { formatDuration } from '../../promql/index.ts';
 import { presets } from '../../sim/index.ts';
-import type { MatrixCell, Progress, SweepPoint } from '../model/matrix.ts';
+import {
+  presetGrid,
+  sweepParameters,
+  type MatrixCell,
+  type Progress,
+  type SweepPoint,
+} from '../model/matrix.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
-import { findTunables } from '../model/tunables.ts';
 import { BackgroundBridge } from '../worker/backgroundBridge.ts';
 import { formatOffset } from './format.ts';
+import { isBadScore, scoreCellParts, scoreDescription } from './scoreText.ts';
 
 /** Props of the background panels. */
 export interface BackgroundPanelsProps {
@@ -35,25 +41,27 @@ function ProgressBar({ progress, label }: { progress: Progress | null; label: st
   );
 }
 
-function cellText(c: MatrixCell | undefined): string {
-  if (!c) return '…';
-  if (c.error !== null || c.scorecard === null) return 'error';
-  const sc = c.scorecard;
-  if (sc.episodes.length === 0)
-    return sc.falseFiringMs > 0 ? `false ${formatOffset(sc.falseFiringMs)}` : 'quiet ✓';
-  const delays = sc.episodes.map((e) =>
-    e.detectionDelay === null ? 'missed' : formatOffset(e.detectionDelay),
-  );
-  return (
-    delays.join(', ') + (sc.falseFiringMs > 0 ? ` · false ${formatOffset(sc.falseFiringMs)}` : '')
-  );
+function CellText({ cell }: { cell: MatrixCell | undefined }) {
+  if (!cell) return '…';
+  if (cell.error !== null || cell.scorecard === null) return 'error';
+  return scoreCellParts(cell.scorecard).map((p, i) => (
+    <Fragment key={i}>
+      {p.sep}
+      <span className="nowrap">{p.text}</span>
+    </Fragment>
+  ));
+}
+
+function cellDescription(c: MatrixCell | undefined): string | undefined {
+  if (!c) return undefined;
+  if (c.error !== null || c.scorecard === null) return `Error: ${c.error ?? ''}`;
+  return scoreDescription(c.scorecard);
 }
 
 function cellClass(c: MatrixCell | undefined): string {
   const sc = c?.scorecard;
   if (!sc) return '';
-  if (sc.episodes.some((e) => e.detectionDelay === null) || sc.falseFiringMs > 0) return 'cell-bad';
-  return 'cell-good';
+  return isBadScore(sc) ? 'cell-bad' : 'cell-good';
 }
 
 /** The matrix and the sweep. */
@@ -79,9 +87,10 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
     return () => clearTimeout(t);
   }, [bridge, rules]);
 
-  const tunables = selected ? findTunables(selected, 30_000) : [];
+  const tunables = selected ? sweepParameters(selected, presetGrid(presets)) : [];
   const [tunableKey, setTunableKey] = useState<string>('for');
-  const tunable = tunables.find((t) => t.key === tunableKey) ?? tunables[tunables.length - 1];
+  const tunable =
+    tunables.find((t) => t.key === tunableKey) ?? tunables.find((t) => t.key === 'for');
   const formatParam = (v: number) => (tunable?.kind === 'number' ? String(v) : formatDuration(v));
 
   return (
@@ -90,8 +99,9 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
         <header className="panel-header">
           <h2 id="matrix-title">Every rule on every preset</h2>
           <span className="note">
-            Time to firing for each real failure, “missed” when it never fired, and firing with no
-            failure.
+            Per failing member, the time to firing (“never” when no alert about it fired); then,
+            where not zero, failure time missed, firing with no failure and flaps. Hover a cell for
+            every figure.
           </span>
           <ProgressBar progress={progress.matrix} label="matrix progress" />
         </header>
@@ -120,13 +130,15 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
                   </th>
                   {rules.map((r) => {
                     const c = matrix?.find((x) => x.preset === p.name && x.ruleId === r.id);
+                    const description = cellDescription(c);
                     return (
                       <td
                         key={r.id}
                         className={cellClass(c)}
                         data-testid={`matrix-${p.name}-${r.id}`}
+                        title={description}
                       >
-                        {cellText(c)}
+                        <CellText cell={c} />
                       </td>
                     );
                   })}
@@ -174,9 +186,10 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
               <LineChart
                 data={sweep.map((p) => ({
                   value: p.value,
-                  delay: p.meanDelayMs === null ? null : p.meanDelayMs / 60_000,
-                  missed: p.missed,
-                  falseMin: p.falseFiringMs / 60_000,
+                  delay:
+                    p.score?.meanDelayMs === null || !p.score ? null : p.score.meanDelayMs / 60_000,
+                  missed: p.score ? p.score.missed : null,
+                  falseMin: p.score ? p.score.falseFiringMs / 60_000 : null,
                 }))}
                 margin={{ top: 6, right: 16, bottom: 0, left: 0 }}
               >
@@ -185,6 +198,8 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
                   dataKey="value"
                   type="number"
                   domain={['dataMin', 'dataMax']}
+                  // The values swept (the scrape intervals are not evenly spaced), not round ones.
+                  ticks={sweep.map((p) => p.value)}
                   tickFormatter={formatParam}
                   stroke="var(--muted)"
                   fontSize={11}
@@ -209,7 +224,7 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
                 />
                 <Line
                   dataKey="missed"
-                  name="failures missed"
+                  name="failures never fired"
                   stroke="#e03131"
                   isAnimationActive={false}
                 />
@@ -226,8 +241,9 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
                 <tr>
                   <th scope="col">{tunable?.label}</th>
                   <th scope="col">failures</th>
-                  <th scope="col">missed</th>
+                  <th scope="col">never fired</th>
                   <th scope="col">mean time to firing</th>
+                  <th scope="col">failure missed</th>
                   <th scope="col">firing with no failure</th>
                   <th scope="col">flaps</th>
                 </tr>
@@ -236,15 +252,24 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
                 {sweep.map((p) => (
                   <tr key={p.value}>
                     <td>{formatParam(p.value)}</td>
-                    <td className="num">{p.failures}</td>
-                    <td className="num">{p.missed}</td>
-                    <td className="num">
-                      {p.meanDelayMs === null
-                        ? '—'
-                        : formatOffset(Math.round(p.meanDelayMs / 1000) * 1000)}
-                    </td>
-                    <td className="num">{formatOffset(p.falseFiringMs)}</td>
-                    <td className="num">{p.flaps}</td>
+                    {p.score === null ? (
+                      <td colSpan={6} className="error">
+                        error: {p.error}
+                      </td>
+                    ) : (
+                      <>
+                        <td className="num">{p.score.failures}</td>
+                        <td className="num">{p.score.missed}</td>
+                        <td className="num">
+                          {p.score.meanDelayMs === null
+                            ? '—'
+                            : formatOffset(Math.round(p.score.meanDelayMs / 1000) * 1000)}
+                        </td>
+                        <td className="num">{formatOffset(p.score.missedMs)}</td>
+                        <td className="num">{formatOffset(p.score.falseFiringMs)}</td>
+                        <td className="num">{p.score.flaps}</td>
+                      </>
+                    )}
                   </tr>
                 ))}
               </tbody>

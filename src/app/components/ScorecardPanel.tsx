@@ -1,7 +1,8 @@
-// Each rule judged against the ground truth of the scenario: detection delay per real failure,
-// failure time missed, firing time with nothing wrong, and flaps.
+// Each rule judged against the ground truth of the scenario: detection delay per member's real
+// failure, failure time missed, firing time with nothing wrong, and flaps (model/scorecard.ts).
 import type { RuleView } from '../model/evaluateView.ts';
 import { formatOffset } from './format.ts';
+import { delaysText, scoreDescription } from './scoreText.ts';
 
 /** Props of the scorecard. */
 export interface ScorecardPanelProps {
@@ -29,7 +30,9 @@ export function ScorecardPanel({ rules, hasTruth = true }: ScorecardPanelProps) 
       <header className="panel-header">
         <h2 id="scorecard-title">Scorecard</h2>
         <span className="note">
-          A real failure is a member down or partitioned, or quorum lost (the ground truth).
+          A real failure is a member down or partitioned, or quorum lost (the ground truth). An
+          alert counts for the member its labels name (instance, pod, To/From); one naming no member
+          counts for every member. Flap: an alert that fires again within 10m of resolving.
         </span>
       </header>
       <table className="scorecard" data-testid="scorecard">
@@ -50,19 +53,11 @@ export function ScorecardPanel({ rules, hasTruth = true }: ScorecardPanelProps) 
               <tr key={r.id} data-testid={`scorecard-${r.id}`}>
                 <th scope="row">{r.alert}</th>
                 {sc === null ? (
-                  <td colSpan={5}>{r.error ?? '—'}</td>
+                  <td colSpan={5}>{r.error ?? r.scorecardError ?? '—'}</td>
                 ) : (
                   <>
                     <td className="num">{sc.episodes.length}</td>
-                    <td>
-                      {sc.episodes.length === 0
-                        ? '—'
-                        : sc.episodes
-                            .map((e) =>
-                              e.detectionDelay === null ? 'never' : formatOffset(e.detectionDelay),
-                            )
-                            .join(', ')}
-                    </td>
+                    <td title={scoreDescription(sc)}>{delaysText(sc)}</td>
                     <td className="num">{formatOffset(sc.missedMs)}</td>
                     <td className="num">{formatOffset(sc.falseFiringMs)}</td>
                     <td className="num">{sc.flaps}</td>

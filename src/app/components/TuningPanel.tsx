@@ -3,12 +3,12 @@
 // undo step.
 import { useRef } from 'react';
 import { formatDuration } from '../../promql/index.ts';
-import { applyTunable, findTunables, type Tunable } from '../model/tunables.ts';
+import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from '../model/tunables.ts';
 import type { RuleDraft } from '../model/rulePresets.ts';
 import { sourceSampleInterval } from '../model/source.ts';
 import { usePlayground } from '../state/store.ts';
 
-const scrapeChoices = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000];
+const scrapeChoices = SCRAPE_INTERVALS;
 
 function formatTunable(t: Tunable, v: number): string {
   return t.kind === 'number' ? String(Number(v.toPrecision(6))) : formatDuration(v);

@@ -6,6 +6,7 @@ import {
   SeriesStore,
   children,
   evalRange,
+  formatDuration,
   parseExpr,
   quoteString,
   type Expr,
@@ -13,7 +14,7 @@ import {
 } from '../../promql/index.ts';
 import { alertTimeline, type AlertState } from '../../rules/index.ts';
 import { simulate, type Member, type Scenario } from '../../sim/index.ts';
-import { computeScorecard, type Scorecard } from './scorecard.ts';
+import { alertFirings, computeScorecard, type AlertFiring, type Scorecard } from './scorecard.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import {
   loadImportedSeries,
@@ -56,6 +57,8 @@ export interface RuleView {
   readonly returned: readonly number[];
   readonly spans: readonly StateSpan<AlertState>[];
   readonly scorecard: Scorecard | null;
+  /** Why the rule has no scorecard although it evaluated (an evaluation failed at some step). */
+  readonly scorecardError?: string;
   readonly error: string | null;
 }
 
@@ -260,14 +263,25 @@ export function prepareSource(source: ScenarioSource): PreparedScenario {
   }
 }
 
+/** What `ruleStates` tells of a rule that parsed. */
+export interface RuleStates {
+  readonly ok: true;
+  readonly states: AlertState[];
+  readonly returned: number[];
+  /** Each alert (label set) and whether it fired at each evaluation: what the scorecard needs. */
+  readonly alerts: AlertFiring[];
+  /** The first evaluation that failed, if one did (the rule then kept its previous state). */
+  readonly evalError: string | null;
+}
+
 /**
- * The rule's alert state, and how many series its expression returned, at every evaluation time
- * of the prepared scenario.
+ * The rule's alert state, how many series its expression returned and which alerts fired, at
+ * every evaluation time of the prepared scenario.
  */
 export function ruleStates(
   prepared: PreparedScenario,
   rule: RuleDraft,
-): { ok: true; states: AlertState[]; returned: number[] } | { ok: false; error: string } {
+): RuleStates | { ok: false; error: string } {
   const { store, start, duration, evaluationInterval } = prepared;
   const timeline = alertTimeline(
     {
@@ -283,11 +297,29 @@ export function ruleStates(
   );
   if (!timeline.ok) return { ok: false, error: timeline.error.message };
   const steps = timeline.value.steps;
+  const failed = timeline.value.error;
   return {
     ok: true,
     states: steps.map((s) => s.state),
     returned: steps.map((s) => s.samples.length),
+    alerts: alertFirings(timeline.value),
+    evalError: failed
+      ? `evaluation at ${formatDuration(failed.t - start)} failed: ${failed.message}`
+      : null,
   };
+}
+
+/**
+ * The rule's scorecard on the prepared scenario, or why there is none: no ground truth (imported
+ * series), or an evaluation that failed (its figures would be those of a rule that did not run).
+ */
+export function scoreRuleStates(
+  prepared: PreparedScenario,
+  states: RuleStates,
+): Scorecard | { error: string } {
+  if (!prepared.truth) return { error: 'no ground truth for imported series' };
+  if (states.evalError !== null) return { error: states.evalError };
+  return computeScorecard(prepared.times, states.alerts, prepared.truth, prepared.members);
 }
 
 /** The queries behind the raw-series charts. */
@@ -381,6 +413,11 @@ export function evaluateView(
     const key = `rule:${JSON.stringify(rule)}`;
     return memo(key, () => ({ ...ruleView(rule), key }));
   });
+  function scorecardOf(states: RuleStates): Pick<RuleView, 'scorecard' | 'scorecardError'> {
+    if (!truth) return { scorecard: null };
+    const sc = scoreRuleStates(prepared, states);
+    return 'error' in sc ? { scorecard: null, scorecardError: sc.error } : { scorecard: sc };
+  }
   function ruleView(rule: RuleDraft): Omit<RuleView, 'key'> {
     const split = splitThreshold(rule.expr);
     const valueQuery = split?.query ?? rule.expr;
@@ -412,7 +449,7 @@ export function evaluateView(
       states: states.states,
       returned: states.returned,
       spans: toSpans(times, step, states.states),
-      scorecard: truth ? computeScorecard(times, states.states, truth) : null,
+      ...scorecardOf(states),
       error: null,
     };
   }

@@ -2,10 +2,15 @@
 // across all presets as one of its numbers sweeps a range (the sweep). Both are generators that
 // yield after each preset, so the worker can report progress and drop work that went stale.
 import type { Preset } from '../../sim/index.ts';
-import { prepareScenario, ruleStates, type PreparedScenario } from './evaluateView.ts';
+import {
+  prepareScenario,
+  ruleStates,
+  scoreRuleStates,
+  type PreparedScenario,
+} from './evaluateView.ts';
 import type { RuleDraft } from './rulePresets.ts';
-import { computeScorecard, type Scorecard } from './scorecard.ts';
-import { applyTunable, findTunables } from './tunables.ts';
+import type { Scorecard } from './scorecard.ts';
+import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from './tunables.ts';
 
 /** One rule on one preset. */
 export interface MatrixCell {
@@ -21,15 +26,19 @@ export interface Progress {
   readonly total: number;
 }
 
-/** A rule's scorecard on a prepared scenario. */
+/** A rule's scorecard on a prepared scenario, or why it has none (as the scorecard panel says). */
 export function scoreRule(
   prepared: PreparedScenario,
   rule: RuleDraft,
 ): Scorecard | { error: string } {
   const r = ruleStates(prepared, rule);
   if (!r.ok) return { error: r.error };
-  if (!prepared.truth) return { error: 'no ground truth for imported series' };
-  return computeScorecard(prepared.times, r.states, prepared.truth);
+  return scoreRuleStates(prepared, r);
+}
+
+/** The finest evaluation interval of the presets: a sweep's windows and `for` step by it. */
+export function presetGrid(presets: readonly Preset[]): number {
+  return Math.min(...presets.map((p) => p.scenario.evaluationInterval));
 }
 
 /** Simulated presets, each prepared once and kept for later matrices and sweeps. */
@@ -42,12 +51,32 @@ export class PresetCache {
     return this.presets.map((p) => p.name);
   }
 
-  /** The prepared preset (simulated on first use). */
-  get(name: string): PreparedScenario {
+  /** The grid a sweep's windows and `for` use (see `presetGrid`). */
+  get grid(): number {
+    return presetGrid(this.presets);
+  }
+
+  /**
+   * The prepared preset (simulated on first use); with `scrapeInterval`, the preset re-simulated
+   * scraping at that interval. Only the presets as shipped are kept: a sweep over the scrape
+   * interval would otherwise hold six simulations of every preset.
+   */
+  get(name: string, scrapeInterval?: number): PreparedScenario {
+    const preset = this.presets.find((x) => x.name === name);
+    if (!preset) throw new Error(`no preset "${name}"`);
+    if (scrapeInterval !== undefined && scrapeInterval !== preset.scenario.scrapeInterval) {
+      const { scrapeTimeout, ...rest } = preset.scenario;
+      return prepareScenario({
+        ...rest,
+        scrapeInterval,
+        // A timeout longer than the new interval is invalid; the default then applies.
+        ...(scrapeTimeout !== undefined && scrapeTimeout <= scrapeInterval
+          ? { scrapeTimeout }
+          : {}),
+      });
+    }
     let p = this.cache.get(name);
     if (!p) {
-      const preset = this.presets.find((x) => x.name === name);
-      if (!preset) throw new Error(`no preset "${name}"`);
       p = prepareScenario(preset.scenario);
       this.cache.set(name, p);
     }
@@ -78,18 +107,58 @@ export function* computeMatrix(
   return cells;
 }
 
+/** The key of the sweepable scrape interval (a scenario setting, not a number of the rule). */
+export const SCRAPE_INTERVAL_KEY = 'scrapeInterval';
+
+/** A parameter a sweep can vary: one of the rule's tunables, or the presets' scrape interval. */
+export interface SweepParameter {
+  readonly key: string;
+  readonly label: string;
+  readonly kind: Tunable['kind'] | 'scrape';
+  /** The values the sweep tries, in increasing order. */
+  readonly values: readonly number[];
+}
+
+/** What a sweep can vary for the rule: its tunables on the presets' grid, and the scrape interval. */
+export function sweepParameters(rule: RuleDraft, grid: number): SweepParameter[] {
+  return [
+    ...findTunables(rule, grid).map((t): SweepParameter => ({
+      key: t.key,
+      label: t.label,
+      kind: t.kind,
+      values: sweepValues(t.min, t.max, t.step),
+    })),
+    {
+      key: SCRAPE_INTERVAL_KEY,
+      label: 'scrape interval',
+      kind: 'scrape',
+      values: SCRAPE_INTERVALS,
+    },
+  ];
+}
+
 /** The figures of one parameter value, summed over all presets. */
-export interface SweepPoint {
-  readonly value: number;
+export interface SweepScore {
   /** Mean time from failure to firing over the failures detected, ms; null if none was. */
   readonly meanDelayMs: number | null;
-  /** Failures never detected. */
+  /** Failures (member episodes) never detected. */
   readonly missed: number;
-  /** Failures in all. */
+  /** Failures (member episodes) in all. */
   readonly failures: number;
+  /** Failure time no alert covered, summed over the episodes, ms. */
+  readonly missedMs: number;
   /** Firing with no failure, ms. */
   readonly falseFiringMs: number;
   readonly flaps: number;
+}
+
+/** One value of a sweep: its figures, or why it has none (a preset on which the rule failed). */
+export interface SweepPoint {
+  readonly value: number;
+  /** Null when the rule failed on some preset at this value: a rule that did not run scores nothing. */
+  readonly score: SweepScore | null;
+  /** The first failure at this value, naming the preset. */
+  readonly error: string | null;
 }
 
 /** The values a sweep tries: `count` evenly spaced steps of the tunable's range. */
@@ -103,48 +172,74 @@ export function sweepValues(min: number, max: number, step: number, count = 9): 
   return out;
 }
 
-/** Sweeps one tunable of a rule across its range, scoring every value on every preset. */
+/**
+ * Sweeps one parameter of a rule across its values, scoring every value on every preset, each
+ * evaluated on its own evaluation interval; for the scrape interval, each preset is re-simulated
+ * at every value.
+ */
 export function* computeSweep(
   rule: RuleDraft,
-  tunableKey: string,
+  key: string,
   presets: PresetCache,
 ): Generator<Progress, SweepPoint[]> {
   const names = presets.names;
-  const grid = 30_000;
-  const tunable = findTunables(rule, grid).find((t) => t.key === tunableKey);
-  if (!tunable) return [];
-  const values = sweepValues(tunable.min, tunable.max, tunable.step);
-  const totals = values.map((value) => ({
+  const grid = presets.grid;
+  const param = sweepParameters(rule, grid).find((p) => p.key === key);
+  if (!param) return [];
+  const tunable = findTunables(rule, grid).find((t) => t.key === key);
+  const totals = param.values.map((value) => ({
     value,
+    error: null as string | null,
     delays: [] as number[],
     missed: 0,
     failures: 0,
+    missedMs: 0,
     falseFiringMs: 0,
     flaps: 0,
   }));
   for (let i = 0; i < names.length; i++) {
-    const prepared = presets.get(names[i] ?? '');
-    values.forEach((value, j) => {
-      const s = scoreRule(prepared, applyTunable(rule, tunable, value));
-      const t = totals[j];
-      if ('error' in s || !t) return;
+    const name = names[i] ?? '';
+    for (const t of totals) {
+      if (t.error !== null) continue;
+      let s: Scorecard | { error: string };
+      try {
+        s =
+          param.kind === 'scrape'
+            ? scoreRule(presets.get(name, t.value), rule)
+            : scoreRule(presets.get(name), tunable ? applyTunable(rule, tunable, t.value) : rule);
+      } catch (err) {
+        s = { error: err instanceof Error ? err.message : String(err) };
+      }
+      if ('error' in s) {
+        t.error = `${name}: ${s.error}`;
+        continue;
+      }
       for (const e of s.episodes) {
         t.failures += 1;
         if (e.detectionDelay === null) t.missed += 1;
         else t.delays.push(e.detectionDelay);
       }
+      t.missedMs += s.missedMs;
       t.falseFiringMs += s.falseFiringMs;
       t.flaps += s.flaps;
-    });
+    }
     yield { done: i + 1, total: names.length };
   }
-  return totals.map((t) => ({
-    value: t.value,
-    meanDelayMs:
-      t.delays.length === 0 ? null : t.delays.reduce((a, b) => a + b, 0) / t.delays.length,
-    missed: t.missed,
-    failures: t.failures,
-    falseFiringMs: t.falseFiringMs,
-    flaps: t.flaps,
-  }));
+  return totals.map((t): SweepPoint =>
+    t.error !== null
+      ? { value: t.value, score: null, error: t.error }
+      : {
+          value: t.value,
+          error: null,
+          score: {
+            meanDelayMs:
+              t.delays.length === 0 ? null : t.delays.reduce((a, b) => a + b, 0) / t.delays.length,
+            missed: t.missed,
+            failures: t.failures,
+            missedMs: t.missedMs,
+            falseFiringMs: t.falseFiringMs,
+            flaps: t.flaps,
+          },
+        },
+  );
 }

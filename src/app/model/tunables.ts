@@ -20,6 +20,9 @@ export interface Tunable {
 }
 
 const MIN = 60_000;
+
+/** The scrape intervals the tuning slider and the sweep offer. */
+export const SCRAPE_INTERVALS: readonly number[] = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000];
 const comparisons: ReadonlySet<string> = new Set(['==', '!=', '>', '<', '>=', '<=']);
 
 function niceStep(span: number): number {

@@ -11,6 +11,7 @@ import {
 } from '../../src/app/backtest/model.ts';
 import { alertIntervals, replayRule, stepTimes } from '../../src/backtest/index.ts';
 import { naiveUpRule } from '../../src/app/model/rulePresets.ts';
+import { isRealFailure } from '../../src/app/model/scorecard.ts';
 
 const M = 60_000;
 const NOW = Date.UTC(2026, 0, 1, 12);
@@ -41,7 +42,9 @@ describe('incidents', () => {
 
   it('marks the times inside an incident as real failures', () => {
     const truth = incidentTruth([0, M, 2 * M, 3 * M], [{ from: M, to: 3 * M }]);
-    expect(truth.map((t) => t.down.length > 0)).toEqual([false, true, true, false]);
+    // A marked time is a failure of the cluster as a whole: no member is named.
+    expect(truth.map((t) => isRealFailure(t))).toEqual([false, true, true, false]);
+    expect(truth.every((t) => t.down.length === 0)).toBe(true);
   });
 });
 
@@ -70,7 +73,10 @@ describe('ruleView', () => {
       { from: 3 * M, to: 7 * M, state: 'firing' },
       { from: 7 * M, to: 10 * M, state: 'inactive' },
     ]);
-    expect(view.scorecard?.episodes).toEqual([{ from: 2 * M, to: 7 * M, detectionDelay: M }]);
+    // Pending for the first minute of the incident: 1m to firing, 1m missed.
+    expect(view.scorecard?.episodes).toEqual([
+      { from: 2 * M, to: 7 * M, member: null, detectionDelay: M, missedMs: M },
+    ]);
     expect(view.scorecard?.falseFiringMs).toBe(0);
     expect(chartLines(times, series)[0]?.values).toEqual([
       null,

@@ -418,3 +418,28 @@ test('a rule of your own is added, opened for editing and evaluated', async ({ p
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(panel).toHaveCount(0);
 });
+
+test('completion offers the label names and values of the simulated series', async ({ page }) => {
+  await open(page);
+  const panel = page.getByTestId('rule-naiveUp');
+  await panel.getByRole('button', { name: 'Edit' }).click();
+  const editor = panel.locator('.cm-content');
+  const selected = page.locator('.cm-tooltip-autocomplete [aria-selected="true"]');
+  // A label name of up's series, then one of its values: etcd-2's scrape target.
+  await expect(async () => {
+    await editor.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('up{inst');
+    await expect(selected).toHaveText(/^instance/);
+    await page.waitForTimeout(200);
+    await page.keyboard.press('Enter');
+    await expect(editor).toContainText('up{instance', { timeout: 1000 });
+  }).toPass();
+  await expect(async () => {
+    await page.keyboard.type('="10.0.1.12');
+    await expect(selected).toContainText('10.0.1.12:2379');
+    await page.waitForTimeout(200);
+    await page.keyboard.press('Enter');
+    await expect(editor).toContainText('up{instance="10.0.1.12:2379"', { timeout: 1000 });
+  }).toPass();
+});

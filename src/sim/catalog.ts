@@ -52,7 +52,14 @@ export const GRPC_CODES = [
 export type GrpcCode = (typeof GRPC_CODES)[number];
 
 /** Metric families: name → type and help (the family of a counter keeps its `_total`). */
-export const FAMILIES: Record<string, { type: MetricType; help: string }> = {
+export const FAMILIES: Record<
+  string,
+  {
+    type: MetricType;
+    help: string;
+    /** Labels of its own, beside the target's. */ labels?: readonly string[];
+  }
+> = {
   up: { type: 'gauge', help: 'Whether the last scrape of the target succeeded.' },
   scrape_duration_seconds: { type: 'gauge', help: 'Duration of the scrape.' },
   scrape_samples_scraped: { type: 'gauge', help: 'Samples the target exposed.' },
@@ -90,30 +97,37 @@ export const FAMILIES: Record<string, { type: MetricType; help: string }> = {
   etcd_network_peer_sent_bytes_total: {
     type: 'counter',
     help: 'The total number of bytes sent to peers.',
+    labels: ['To'],
   },
   etcd_network_peer_received_bytes_total: {
     type: 'counter',
     help: 'The total number of bytes received from peers.',
+    labels: ['From'],
   },
   etcd_network_peer_sent_failures_total: {
     type: 'counter',
     help: 'The total number of send failures from peers.',
+    labels: ['To'],
   },
   etcd_network_peer_round_trip_time_seconds: {
     type: 'histogram',
     help: 'Round-Trip-Time histogram between peers',
+    labels: ['To'],
   },
   grpc_server_started_total: {
     type: 'counter',
     help: 'Total number of RPCs started on the server.',
+    labels: ['grpc_method', 'grpc_service', 'grpc_type'],
   },
   grpc_server_handled_total: {
     type: 'counter',
     help: 'Total number of RPCs completed on the server, regardless of success or failure.',
+    labels: ['grpc_code', 'grpc_method', 'grpc_service', 'grpc_type'],
   },
   grpc_server_handling_seconds: {
     type: 'histogram',
     help: 'Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.',
+    labels: ['grpc_method', 'grpc_service', 'grpc_type'],
   },
   etcd_disk_wal_fsync_duration_seconds: {
     type: 'histogram',
@@ -152,4 +166,19 @@ export function familyOf(name: string): string {
 /** Formats a bucket bound as client_golang writes the `le` label. */
 export function formatLe(bound: number): string {
   return bound === Infinity ? '+Inf' : String(bound);
+}
+
+/**
+ * The label names a simulated member gives a metric's series beside its target labels (job,
+ * instance…), whether or not a series exists yet (etcd exports a peer's send failures only once
+ * one has failed); null for a metric it does not expose. Histograms have `le` on their buckets.
+ */
+export function metricOwnLabels(name: string): readonly string[] | null {
+  const direct = FAMILIES[name];
+  if (direct) return direct.labels ?? [];
+  const base = name.replace(/_(bucket|sum|count)$/, '');
+  const family = FAMILIES[base];
+  if (!family || family.type !== 'histogram') return null;
+  const own = (family.labels ?? []).filter((l) => l !== 'le');
+  return name.endsWith('_bucket') ? [...own, 'le'] : own;
 }

@@ -40,3 +40,4 @@ export type { OpenMetricsOptions } from './exports.ts';
 export { parseDuration, formatDuration } from './duration.ts';
 export { scenarioToJson } from './json.ts';
 export { quorumSize } from './raft.ts';
+export { metricOwnLabels } from './catalog.ts';

@@ -67,3 +67,24 @@ describe('lintRule on the default scenario (30s scrapes, a pod evicted)', () => 
     expect(lintRule({ ...naiveUpRule, expr: 'up ==' }, prepared)).toEqual([]);
   });
 });
+
+describe('lintRule on a healthy cluster', () => {
+  const healthy = prepareScenario({ ...defaultScenario, name: 'healthy', events: [] });
+  it('still finds the shipped rule’s `or` shadowed, from the label names alone', () => {
+    const lints = lintRule(etcdMembersDown, healthy);
+    const or = lints.filter((l) => l.message.includes('`or`'));
+    expect(or.map((l) => l.message.split(' (')[0])).toEqual([
+      'Both sides of `or` are labelled alike',
+    ]);
+    expect(or[0]?.message).toContain('({job})');
+    expect(etcdMembersDown.expr.slice(or[0]?.from, or[0]?.to)).toMatch(/^count without \(To\)/);
+  });
+
+  it('says nothing when the sides are labelled differently', () => {
+    const rule = {
+      ...naiveUpRule,
+      expr: 'up{job=~".*etcd.*"} == 0 or sum(up{job=~".*etcd.*"}) == 0',
+    };
+    expect(lintRule(rule, healthy).filter((l) => l.message.includes('`or`'))).toEqual([]);
+  });
+});

@@ -11,8 +11,9 @@ import {
   type Expr,
   type Labels,
 } from '../../promql/index.ts';
-import { simulate, type Scenario } from '../../sim/index.ts';
+import { metricOwnLabels, simulate, type Scenario } from '../../sim/index.ts';
 import type { PreparedScenario } from './evaluateView.ts';
+import { outputLabelNames, sameNames, type AbsentMetricLabels } from './labelNames.ts';
 import type { RuleDraft } from './rulePresets.ts';
 
 /** One finding about a rule. */
@@ -60,6 +61,15 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
   const evalSide = (e: Expr) =>
     evalRange(rule.expr.slice(e.from, e.to), store, start, start + duration, evaluationInterval);
 
+  // A simulated member's metric with no series yet: its own labels beside the target labels
+  // every series of the scrape gets (those of `up`).
+  const absentLabels: AbsentMetricLabels = (name) => {
+    if (prepared.source.kind !== 'simulated') return null;
+    const own = metricOwnLabels(name);
+    const up = store.candidates('up')[0];
+    if (own === null || up === undefined) return null;
+    return new Set([...Object.keys(up.labels).filter((k) => k !== '__name__'), ...own]);
+  };
   walk(parsed.value, (e, parent) => {
     if (e.type === 'matrixSelector' && parent?.type === 'call' && rateLike.has(parent.func.name)) {
       if (e.range < 4 * scrape) {
@@ -103,7 +113,32 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
             message:
               'The right side of `or` never counts in this scenario: every series it returned had a label set the left side also had at that time, and `or` keeps the left. It matters only where the left side has no series at all.',
           });
+          return;
         }
+      }
+      // The scenario may never make the right side return anything (a healthy cluster): the
+      // label names alone can still show that it is shadowed wherever the left has a series.
+      const on = e.matching?.on ?? false;
+      const names = e.matching?.labels ?? [];
+      const matched = (set: ReadonlySet<string> | null) =>
+        set === null
+          ? null
+          : new Set([...set].filter((k) => (on ? names.includes(k) : !names.includes(k))));
+      const l = matched(outputLabelNames(e.lhs, store, absentLabels));
+      const r = matched(outputLabelNames(e.rhs, store, absentLabels));
+      if (
+        l !== null &&
+        r !== null &&
+        sameNames(l, r) &&
+        !(lhs.ok && lhs.value.series.length === 0)
+      ) {
+        const labels = l.size === 0 ? 'no labels at all' : `{${[...l].sort().join(', ')}}`;
+        out.push({
+          severity: 'warning',
+          from: e.rhs.from,
+          to: e.rhs.to,
+          message: `Both sides of \`or\` are labelled alike (${labels}), so wherever the left side has a series, \`or\` drops the right side's series with the same labels: the right side counts only where the left side has no series at all.`,
+        });
       }
     }
     if (e.type === 'vectorSelector') {

@@ -13,7 +13,7 @@ import {
   type Labels,
 } from '../../promql/index.ts';
 import { alertTimeline, type AlertState } from '../../rules/index.ts';
-import { simulate, type Member, type Scenario } from '../../sim/index.ts';
+import { simulate, truthAt, type Member, type Scenario } from '../../sim/index.ts';
 import { alertFirings, computeScorecard, type AlertFiring, type Scorecard } from './scorecard.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import {
@@ -204,8 +204,11 @@ export function prepareSource(source: ScenarioSource): PreparedScenario {
       const sim = simulate(scenario);
       for (const s of sim.series) store.addSeries(s.labels, s.points);
       const times = timesUpTo(scenario.duration);
+      // The truth at each evaluation from the simulation's segments, not from its scrapes: a
+      // failure starts when it starts, whatever the scrape interval (2m scrapes would otherwise
+      // start it up to 2m late, and flatter a slow-scrape rule in the sweep).
       const truth = times.map((t): TruthView => {
-        const p = truthAtTime(sim.truth, t);
+        const p = truthAt(sim, t);
         return {
           down: p.down,
           partitioned: p.partitioned,
@@ -471,20 +474,6 @@ export function evaluateView(
     catalog: prepared.catalog,
     scenarioKey: prepared.key,
   };
-}
-
-/** The newest truth point at or before t (the truth is sampled at scrape times). */
-function truthAtTime<P extends { t: number }>(points: readonly P[], t: number): P {
-  let lo = 0;
-  let hi = points.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((points[mid] as P).t <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  const p = points[lo];
-  if (p === undefined) throw new Error('simulation produced no ground truth');
-  return p;
 }
 
 function toLines(

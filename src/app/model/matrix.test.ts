@@ -97,10 +97,26 @@ describe('sweeps', () => {
     for (let i = 1; i < delays.length; i++)
       expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1] ?? 0);
     // The crash of etcd-2 is one failure at every value; `for: 0` fires at the first scrape that
-    // sees it, which is where the ground truth (sampled at scrapes) starts it too.
+    // sees it, which with 30s scrapes and evaluations is the first evaluation of the failure.
     expect(result[0]?.score).toMatchObject({ failures: 1, missed: 0, meanDelayMs: 0 });
     // With `for: 1h` the crash at 10m of an hour-long scenario is never detected.
     expect(result.at(-1)?.score).toMatchObject({ failures: 1, missed: 1, meanDelayMs: null });
+  });
+
+  it('detects later at slower scrapes: the failure starts when it starts, not at a scrape', () => {
+    // up == 0 sees a crash at the first failed scrape after it. The ground truth comes from the
+    // simulation's events, so slower scrapes show as later detection instead of as a later start.
+    const { result } = drain(computeSweep(naiveUpRule, SCRAPE_INTERVAL_KEY, new PresetCache(two)));
+    // The crash at 10m is first seen by the evaluation at 10m30s (every 30s); a scrape every
+    // minute first fails at 11m, every 2 minutes at 12m.
+    expect(result.map((p) => [p.value / 1000, p.score?.meanDelayMs])).toEqual([
+      [5, 0],
+      [10, 0],
+      [15, 0],
+      [30, 0],
+      [60, 30_000],
+      [120, 90_000],
+    ]);
   });
 
   it('offers the scrape interval as a parameter after the rule tunables', () => {

@@ -306,24 +306,9 @@ function Playground() {
             </>
           ) : null}
           <section className="panel" aria-label="Raw series">
-            {view.raw.map((chart) => (
+            {[...view.raw, ...view.ruleCharts].map((chart) => (
               <TimeChart
                 key={chart.testId}
-                title={chart.title}
-                query={chart.query}
-                times={times}
-                lines={chart.lines}
-                seriesCount={chart.seriesCount}
-                cursor={cursor}
-                onCursor={setCursor}
-                lineName={scenario ? memberLineName : ruleLineName}
-                testId={chart.testId}
-                markers={markers}
-              />
-            ))}
-            {view.ruleCharts.map((chart) => (
-              <TimeChart
-                key={chart.query}
                 title={chart.title}
                 query={chart.query}
                 times={times}

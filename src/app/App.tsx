@@ -50,7 +50,7 @@ function useWorker(): WorkerExtras {
       ),
   );
   useEffect(() => {
-    usePlayground.getState().evaluationStarted();
+    usePlayground.getState().evaluationStarted({ source, rules });
     bridge.evaluate(source, rules);
     // Lint after a pause: it evaluates sub-expressions, which dragging a slider need not wait for.
     const t = setTimeout(() => bridge.lint(source, rules), 400);

@@ -17,7 +17,14 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
   const scenario = usePlayground((s) => simulatedScenario(s.doc));
   const canUndo = usePlayground((s) => s.past.length > 0);
   const canRedo = usePlayground((s) => s.future.length > 0);
-  const evaluating = usePlayground((s) => s.evaluating);
+  // Evaluating from the moment the document changes, before the worker has even been asked: what
+  // is on screen was computed from an older document until the new result arrives.
+  const evaluating = usePlayground(
+    (s) =>
+      s.evaluating ||
+      s.evaluatedInput?.source !== s.doc.source ||
+      s.evaluatedInput.rules !== s.doc.rules,
+  );
   const error = usePlayground((s) => s.error);
   const lastEvalMs = usePlayground((s) => s.lastEvalMs);
   const loadPreset = usePlayground((s) => s.loadPreset);

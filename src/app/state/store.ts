@@ -14,6 +14,12 @@ import {
 } from '../model/source.ts';
 import { isMemberDownAt, toggleMemberAt } from './memberToggle.ts';
 
+/** What one evaluation reads from the document. */
+export interface EvaluationInput {
+  readonly source: PlaygroundDoc['source'];
+  readonly rules: PlaygroundDoc['rules'];
+}
+
 /** The data part of the playground state. */
 export interface PlaygroundData {
   readonly doc: PlaygroundDoc;
@@ -26,6 +32,10 @@ export interface PlaygroundData {
   readonly selectedRuleId: string | null;
   readonly view: ViewModel | null;
   readonly evaluating: boolean;
+  /** The scenario and rules of the evaluation running, or of the last one to finish. */
+  readonly evaluatingInput: EvaluationInput | null;
+  /** The scenario and rules the view and error were computed from. */
+  readonly evaluatedInput: EvaluationInput | null;
   readonly error: string | null;
   readonly lastEvalMs: number | null;
   readonly exportRuleId: string | null;
@@ -63,7 +73,7 @@ export interface PlaygroundActions {
   redo(): void;
   openExport(ruleId: string | null): void;
   setNotice(notice: string | null): void;
-  evaluationStarted(): void;
+  evaluationStarted(input: EvaluationInput): void;
   evaluationFinished(
     outcome: { ok: true; view: ViewModel; ms: number } | { ok: false; error: string },
   ): void;
@@ -109,6 +119,8 @@ export function getInitialState(): PlaygroundData {
     selectedRuleId: doc.rules[0]?.id ?? null,
     view: null,
     evaluating: false,
+    evaluatingInput: null,
+    evaluatedInput: null,
     error: null,
     lastEvalMs: null,
     exportRuleId: null,
@@ -279,17 +291,18 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
     },
     openExport: (ruleId) => set({ exportRuleId: ruleId }),
     setNotice: (notice) => set({ notice }),
-    evaluationStarted: () => set({ evaluating: true }),
+    evaluationStarted: (input) => set({ evaluating: true, evaluatingInput: input }),
     evaluationFinished: (outcome) =>
       set(
         outcome.ok
           ? {
               view: reuseUnchanged(get().view, outcome.view),
               evaluating: false,
+              evaluatedInput: get().evaluatingInput,
               error: null,
               lastEvalMs: outcome.ms,
             }
-          : { evaluating: false, error: outcome.error },
+          : { evaluating: false, evaluatedInput: get().evaluatingInput, error: outcome.error },
       ),
   };
 });

@@ -9,18 +9,7 @@ import {
   parseExpr,
   parseSeriesValues,
 } from '../../src/promql/index.ts';
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../differential/rng.ts';
 
 const seeds = [
   'sum by (job) (rate(http_requests_total{job=~"api.*"}[5m])) > 0.5',
@@ -123,7 +112,7 @@ function checkResult(text: string, r: { ok: boolean; error?: { from: number; to:
 
 describe('fuzzing never throws', () => {
   const store = makeStore();
-  const r = rng(20261123);
+  const r = createRng(20261123).next;
   const inputs: string[] = [];
   for (let i = 0; i < 1500; i++) inputs.push(randomString(r));
   for (let i = 0; i < 3000; i++) inputs.push(mutate(r, seeds[i % seeds.length]!));

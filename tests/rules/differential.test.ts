@@ -5,22 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runRuleTests } from '../../src/rules/index.ts';
 import { runPromtool } from './promtool.ts';
-
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(r: () => number, items: readonly T[]): T {
-  return items[Math.floor(r() * items.length)] as T;
-}
+import { createRng } from '../differential/rng.ts';
 
 const EXPRS = [
   'm > K',
@@ -54,9 +39,10 @@ const TEMPLATES = [
 ];
 
 function generate(seed: number, steps: number): { rules: string; test: string } {
-  const r = rng(seed);
-  const evalSec = pick(r, [30, 60]);
-  const seriesSec = pick(r, [30, 60, 120]);
+  const rand = createRng(seed);
+  const r = rand.next;
+  const evalSec = rand.pick([30, 60]);
+  const seriesSec = rand.pick([30, 60, 120]);
   const series: string[] = [];
   const nSeries = 2 + Math.floor(r() * 3);
   for (let i = 0; i < nSeries; i++) {
@@ -76,11 +62,11 @@ function generate(seed: number, steps: number): { rules: string; test: string } 
   for (let a = 0; a < nAlerts; a++) {
     const name = `Alert${a}`;
     names.push(name);
-    const expr = pick(r, EXPRS).replace(/K/g, () => String(Math.floor(r() * 3)));
+    const expr = rand.pick(EXPRS).replace(/K/g, () => String(Math.floor(r() * 3)));
     alerts.push(`  - alert: ${name}`, `    expr: '${expr}'`);
-    const forSec = pick(r, [0, 0, 30, 60, 90, 120, 180]);
+    const forSec = rand.pick([0, 0, 30, 60, 90, 120, 180]);
     if (forSec > 0) alerts.push(`    for: ${forSec}s`);
-    const keepSec = pick(r, [0, 0, 30, 60, 120]);
+    const keepSec = rand.pick([0, 0, 30, 60, 120]);
     if (keepSec > 0) alerts.push(`    keep_firing_for: ${keepSec}s`);
     if (r() < 0.5) {
       alerts.push(
@@ -88,8 +74,8 @@ function generate(seed: number, steps: number): { rules: string; test: string } 
         `      severity: ${JSON.stringify(r() < 0.5 ? 'page' : '{{ if ge $value 2.0 }}page{{ else }}ticket{{ end }}')}`,
       );
     }
-    alerts.push('    annotations:', `      summary: ${JSON.stringify(pick(r, TEMPLATES))}`);
-    if (r() < 0.5) alerts.push(`      detail: ${JSON.stringify(pick(r, TEMPLATES))}`);
+    alerts.push('    annotations:', `      summary: ${JSON.stringify(rand.pick(TEMPLATES))}`);
+    if (r() < 0.5) alerts.push(`      detail: ${JSON.stringify(rand.pick(TEMPLATES))}`);
   }
   // A rule over the ALERTS series the other group writes, so the group order matters.
   names.push('ManyFiring');

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/cli/commands/scenario.ts';
 import { runRuleTests, type RuleTestReport } from '../../src/rules/index.ts';
 import { runPromtool } from './promtool.ts';
+import { createRng } from '../differential/rng.ts';
 
 type Replay = 'range' | 'step';
 
@@ -359,22 +360,6 @@ describe('the range replay and the step replay agree', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(r: () => number, items: readonly T[]): T {
-  return items[Math.floor(r() * items.length)] as T;
-}
-
 const EXPRS = [
   'm > K',
   'm == K',
@@ -404,9 +389,10 @@ const TEMPLATES = [
 
 /** Random series and alerting rules over two recording rules, without ALERTS reads or queries. */
 function generate(seed: number, steps: number, compat: 'v2' | 'v3'): Record<string, string> {
-  const r = rng(seed);
-  const evalSec = pick(r, [15, 30, 60]);
-  const seriesSec = pick(r, [15, 30, 60, 120]);
+  const rand = createRng(seed);
+  const r = rand.next;
+  const evalSec = rand.pick([15, 30, 60]);
+  const seriesSec = rand.pick([15, 30, 60, 120]);
   const series: string[] = [];
   for (let i = 0; i < 2 + Math.floor(r() * 3); i++) {
     const vals: string[] = [];
@@ -431,11 +417,11 @@ function generate(seed: number, steps: number, compat: 'v2' | 'v3'): Record<stri
   for (let a = 0; a < 3 + Math.floor(r() * 3); a++) {
     const name = `Alert${a}`;
     names.push(name);
-    const expr = pick(r, EXPRS).replace(/K/g, () => String(Math.floor(r() * 3)));
+    const expr = rand.pick(EXPRS).replace(/K/g, () => String(Math.floor(r() * 3)));
     alerts.push(`  - alert: ${name}`, `    expr: '${expr}'`);
-    const forSec = pick(r, [0, 0, 30, 60, 90, 120, 180]);
+    const forSec = rand.pick([0, 0, 30, 60, 90, 120, 180]);
     if (forSec > 0) alerts.push(`    for: ${forSec}s`);
-    const keepSec = pick(r, [0, 0, 30, 60, 120]);
+    const keepSec = rand.pick([0, 0, 30, 60, 120]);
     if (keepSec > 0) alerts.push(`    keep_firing_for: ${keepSec}s`);
     if (r() < 0.5) {
       alerts.push(
@@ -443,9 +429,9 @@ function generate(seed: number, steps: number, compat: 'v2' | 'v3'): Record<stri
         `      severity: ${JSON.stringify(r() < 0.5 ? 'page' : '{{ if ge $value 2.0 }}page{{ else }}ticket{{ end }}')}`,
       );
     }
-    alerts.push('    annotations:', `      summary: ${JSON.stringify(pick(r, TEMPLATES))}`);
+    alerts.push('    annotations:', `      summary: ${JSON.stringify(rand.pick(TEMPLATES))}`);
   }
-  const queryOffset = compat === 'v3' ? pick(r, [0, 0, 30, 60]) : 0;
+  const queryOffset = compat === 'v3' ? rand.pick([0, 0, 30, 60]) : 0;
   const rules = [
     'groups:',
     '- name: rec',

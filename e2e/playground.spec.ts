@@ -339,6 +339,19 @@ test('lint explains what is wrong with a rule on this scenario', async ({ page }
   await expect(page.getByTestId('lints-etcdMembersDown-2020-1m')).toContainText(
     'rate() over [1m] sees at most 2 scrapes at a 30s interval',
   );
+  // What Prometheus itself would say about the query: a rate over a gauge.
+  await page.getByRole('button', { name: 'New rule' }).click();
+  const editor = page.getByTestId('rule-MyAlert').locator('.cm-content');
+  await editor.click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText('rate(up[2m]) > 0');
+  const info = page
+    .getByTestId('lints-MyAlert')
+    .locator('.lint-info')
+    .filter({ hasText: 'PromQL' });
+  await expect(info).toHaveText(
+    'up[2m] PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "up" (1:6)',
+  );
 });
 
 /** Loads a preset and moves the cursor to `minutes`. */

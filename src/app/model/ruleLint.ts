@@ -1,6 +1,7 @@
 // Checks of a rule against the scenario it is tried on, each with an explanation of why it
 // matters: windows too short for the scrape interval, a `for` shorter than a reboot, `or`
-// branches whose right side never counts, and selectors that match nothing.
+// branches whose right side never counts, selectors that match nothing, and the warnings and
+// infos Prometheus would attach to the query (a rate over a gauge, a quantile out of range).
 import {
   children,
   evalRange,
@@ -160,6 +161,8 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
     }
   });
 
+  out.push(...annotations(rule.expr, parsed.value, evalSide(parsed.value)));
+
   if (rule.forMs < REBOOT_MS && firesForOneMemberDown(rule.expr, prepared)) {
     out.push({
       severity: 'info',
@@ -167,6 +170,33 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
     });
   }
   return out;
+}
+
+/**
+ * The annotations of evaluating the expression over the scenario, as Prometheus words them
+ * ("PromQL info: metric might not be a counter, … (1:6)"): infos and warnings a query in
+ * Prometheus's own UI would show. Each marks the largest sub-expression that starts at the
+ * position Prometheus names (the root only when nothing smaller starts there).
+ */
+function annotations(text: string, root: Expr, result: ReturnType<typeof evalRange>): RuleLint[] {
+  if (!result.ok) return [];
+  return result.warnings.map((message): RuleLint => {
+    const severity = message.startsWith('PromQL info:') ? 'info' : 'warning';
+    const pos = /\((\d+):(\d+)\)$/.exec(message);
+    if (!pos) return { severity, message };
+    const lines = text.split('\n');
+    const line = Number(pos[1]);
+    if (line < 1 || line > lines.length) return { severity, message };
+    const from =
+      lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Number(pos[2]) - 1;
+    let node: Expr | null = null;
+    walk(root, (e) => {
+      if (e !== root && e.from === from && (node === null || e.to - e.from > node.to - node.from))
+        node = e;
+    });
+    const at: Expr = node ?? root;
+    return { severity, message, from: at.from, to: at.to };
+  });
 }
 
 /** How long the probe's member stays down: longer than any reboot, so a rule has time to see it. */

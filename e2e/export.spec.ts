@@ -125,6 +125,52 @@ test('versions of one alert exported together: promtool checks them as one, and 
   );
 });
 
+test('a broken template is refused as typed, and a broken expression is exported with promtool’s verdict', async ({
+  page,
+}) => {
+  await open(page);
+  const panel = page.getByTestId('rule-naiveUp');
+  await panel.getByRole('button', { name: 'Edit' }).click();
+  const annotations = panel.getByRole('textbox', { name: 'annotations' });
+  const good = await annotations.inputValue();
+  await annotations.fill('summary: {{ $labels.instance "');
+  await expect(annotations).toHaveAttribute('aria-invalid', 'true');
+  await expect(panel.locator('.field-error')).toHaveText(
+    'line 1: summary: template: __alert_etcdTargetDown:1: unterminated quoted string',
+  );
+  // The rule keeps its last good annotations: its export passes promtool.
+  const dir = mkdtempSync(join(tmpdir(), 'quorumlab-export-'));
+  await panel.getByRole('button', { name: 'Export rule file' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('export-error')).toHaveCount(0);
+  const kept = await downloadTab(page, 'Rule file', dir);
+  expect(readFileSync(join(dir, kept), 'utf8')).toContain(good.replace(/^summary: /, ''));
+  expect(promtool(dir, 'check', 'rules', kept).output).toContain('SUCCESS: 1 rules found');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // An expression that does not parse reaches the rule (the editor marks it); the export says
+  // what promtool will say of the file, word for word.
+  const editor = panel.locator('.cm-content');
+  await editor.click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText('up ==');
+  await expect(panel.locator('.error')).toContainText('unexpected end of input');
+  await panel.getByRole('button', { name: 'Export rule file' }).click();
+  const refused = dialog.getByTestId('export-error');
+  await expect(refused).toContainText('promtool check rules will reject this file');
+  const broken = await downloadTab(page, 'Rule file', dir);
+  const check = promtool(dir, 'check', 'rules', broken);
+  expect(check.status).toBe(1);
+  const verdict = check.output
+    .split('\n')
+    .filter((l) => l.startsWith(`${broken}: `))
+    .join('\n');
+  expect(verdict).toContain('could not parse expression');
+  await expect(refused).toHaveText(
+    `promtool check rules will reject this file; fix the rule first:\n${verdict}`,
+  );
+});
+
 test('a PrometheusRule resource imports its rules', async ({ page }) => {
   await open(page);
   await page.getByRole('button', { name: 'Import…' }).click();

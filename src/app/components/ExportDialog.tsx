@@ -10,6 +10,8 @@ export interface ExportFile {
   readonly hint: string;
   /** Something promtool will say about the file. */
   readonly warning?: string;
+  /** Why the file would be refused (promtool's words), shown above it. */
+  readonly error?: string;
   /** The text is still being written: nothing to copy or download yet. */
   readonly pending?: boolean;
 }
@@ -76,6 +78,11 @@ export function ExportDialog({
       <p className="note">
         <code>{file.fileName}</code> — {file.hint}
       </p>
+      {file.error ? (
+        <p className="error export-error" role="alert" data-testid="export-error">
+          {file.error}
+        </p>
+      ) : null}
       {file.warning ? (
         <p className="note warning" data-testid="export-warning">
           {file.warning}

@@ -59,17 +59,21 @@ export function ExportPanel({ rules, source, onClose }: ExportPanelProps) {
   const ruleFile = only ? `${only.alert}.rules.yaml` : 'etcd.rules.yaml';
   const testText = useUnitTest({ source, rules, ruleFileName: ruleFile, compat });
   const ruleText = useMemo(() => exportRuleFile(rules), [rules]);
-  // promtool check rules lints rules with the same name and labels (two versions of one alert).
-  const duplicates = useMemo(
-    () => checkRuleFile(ruleText, ruleFile).lint?.match(/^lint error (\d+)/)?.[1],
-    [ruleText, ruleFile],
-  );
+  // What promtool check rules says of the file: errors (an expression that does not parse), and
+  // its lint of rules with the same name and labels (two versions of one alert).
+  const report = useMemo(() => checkRuleFile(ruleText, ruleFile), [ruleText, ruleFile]);
+  const duplicates = report.lint?.match(/^lint error (\d+)/)?.[1];
+  const rejected =
+    report.errors.length > 0
+      ? `promtool check rules will reject this file; fix the rule first:\n${report.errors.join('\n')}`
+      : undefined;
   const files: ExportFile[] = [
     {
       label: 'Rule file',
       fileName: ruleFile,
       text: ruleText,
       hint: `promtool check rules ${ruleFile}`,
+      error: rejected,
       warning: duplicates
         ? `promtool check rules will report ${duplicates} duplicate rule(s): rules with the same name and labels. It still accepts the file, but their alerts cannot be told apart: give each version a label of its own.`
         : undefined,
@@ -79,6 +83,7 @@ export function ExportPanel({ rules, source, onClose }: ExportPanelProps) {
       fileName: 'etcd-rules.prometheusrule.yaml',
       text: exportPrometheusRule(rules),
       hint: 'kubectl apply -f etcd-rules.prometheusrule.yaml (prometheus-operator)',
+      error: rejected,
     },
     {
       label: 'promtool unit test',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkTemplate } from '../../rules/index.ts';
 import { parseLabelLines } from './RuleEditor.tsx';
 
 describe('parseLabelLines', () => {
@@ -15,5 +16,21 @@ describe('parseLabelLines', () => {
   ];
   it.each(cases)('reads $text', ({ text, want }) => {
     expect(parseLabelLines(text)).toEqual(want);
+  });
+
+  it('reports a value its check refuses, with its line and name, in the check’s words', () => {
+    const check = (v: string) => checkTemplate(v, 'EtcdDown');
+    expect(parseLabelLines('summary: {{ $labels.instance }} is down', check)).toEqual({
+      ok: true,
+      value: { summary: '{{ $labels.instance }} is down' },
+    });
+    expect(parseLabelLines('summary: ok\ndescription: {{ $labels.instance "', check)).toEqual({
+      ok: false,
+      error: 'line 2: description: template: __alert_EtcdDown:1: unterminated quoted string',
+    });
+    expect(parseLabelLines('summary: {{ nosuchfunc }}', check)).toEqual({
+      ok: false,
+      error: 'line 1: summary: template: __alert_EtcdDown:1: function "nosuchfunc" not defined',
+    });
   });
 });

@@ -1,8 +1,9 @@
 // Editing one candidate rule: name, PromQL expression (CodeMirror), for, keep_firing_for, labels
-// and annotations. Durations and label lines are checked as typed; only valid values reach the
+// and annotations. Durations, label lines and their templates are checked as typed; only valid values reach the
 // store, and what the user typed stays in the field until it is fixed.
 import { useEffect, useRef, useState } from 'react';
 import { formatDuration, parseDuration } from '../../promql/index.ts';
+import { checkTemplate } from '../../rules/index.ts';
 import { PromqlEditor } from '../editor/PromqlEditor.tsx';
 import type { RuleDraft } from '../model/rulePresets.ts';
 
@@ -15,9 +16,13 @@ export interface RuleEditorProps {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Reads `name: value` lines; returns the map or the first error with its line number. */
+/**
+ * Reads `name: value` lines; returns the map or the first error with its line number. `check`
+ * vets each value (a template) and returns what is wrong with it.
+ */
 export function parseLabelLines(
   text: string,
+  check?: (value: string) => string | undefined,
 ): { ok: true; value: Record<string, string> } | { ok: false; error: string } {
   const out: Record<string, string> = {};
   const lines = text.split('\n');
@@ -30,7 +35,10 @@ export function parseLabelLines(
     if (!LABEL_NAME.test(name))
       return { ok: false, error: `line ${i + 1}: invalid name "${name}"` };
     if (name in out) return { ok: false, error: `line ${i + 1}: "${name}" is given twice` };
-    out[name] = line.slice(colon + 1).trim();
+    const value = line.slice(colon + 1).trim();
+    const wrong = check?.(value);
+    if (wrong !== undefined) return { ok: false, error: `line ${i + 1}: ${name}: ${wrong}` };
+    out[name] = value;
   }
   return { ok: true, value: out };
 }
@@ -122,6 +130,9 @@ export function RuleEditor({ rule, onChange, series }: RuleEditorProps) {
     },
     [],
   );
+  // Label and annotation values are Go templates, which Prometheus parses when it loads the file.
+  const parseTemplates = (text: string) =>
+    parseLabelLines(text, (value) => checkTemplate(value, rule.alert));
   return (
     <div className="rule-editor" data-testid={`editor-${rule.id}`}>
       <CheckedField
@@ -170,7 +181,7 @@ export function RuleEditor({ rule, onChange, series }: RuleEditorProps) {
         multiline
         value={rule.labels}
         format={formatLabelLines}
-        parse={parseLabelLines}
+        parse={parseTemplates}
         onCommit={(labels) => onChange({ labels })}
       />
       <CheckedField
@@ -178,7 +189,7 @@ export function RuleEditor({ rule, onChange, series }: RuleEditorProps) {
         multiline
         value={rule.annotations}
         format={formatLabelLines}
-        parse={parseLabelLines}
+        parse={parseTemplates}
         onCommit={(annotations) => onChange({ annotations })}
       />
     </div>

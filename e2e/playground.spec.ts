@@ -52,6 +52,22 @@ test('the cluster size switch re-simulates with that many members', async ({ pag
   await waitForEvaluation(page);
   await expect(page.getByTestId('member-5')).toBeVisible();
   await expect(page.getByTestId('survive')).toHaveText('can survive 1 more failure');
+  // Shrinking the cluster: a crash of a member that is gone goes, and the page says so.
+  await page.getByRole('button', { name: /^Take down etcd-5 at/ }).click();
+  await page.getByLabel('Cluster size').selectOption('3');
+  await expect(page.getByRole('alert').filter({ hasText: 'Switching to 3 members' })).toHaveText(
+    /Switching to 3 members removed an event that no longer applies: crash of etcd-5 at 15m\. Undo brings it back\./,
+  );
+  await expect(page.getByTestId('member-5')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByRole('button', { name: /^Bring up etcd-5 at/ })).toBeVisible();
+
+  // A 2/3 split of five members stays a split of the three that remain.
+  await page.getByLabel('Scenario preset').selectOption('split-5-members');
+  await page.getByLabel('Cluster size').selectOption('3');
+  await expect(page.getByTestId('lane-cluster').getByRole('button')).toHaveAccessibleName(
+    'partition {1,2} | {3} of cluster from 10m to 40m',
+  );
 });
 
 test('a rule is edited with completion from the simulated series, and lint from our parser', async ({

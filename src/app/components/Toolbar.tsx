@@ -61,7 +61,7 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
         <select
           value={scenario?.members ?? ''}
           onChange={(e) => setClusterSize(Number(e.target.value))}
-          aria-label="Cluster size"
+          aria-label="Members (cluster size)"
           disabled={scenario === null}
           title={scenario === null ? 'Imported series have no simulated cluster' : undefined}
         >

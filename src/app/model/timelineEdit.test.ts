@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../sim/index.ts';
-import { defaultScenario } from '../../sim/index.ts';
+import { defaultScenario, validateScenario, type ScenarioEvent } from '../../sim/index.ts';
 import {
   addEvent,
   changeSettings,
@@ -9,6 +9,7 @@ import {
   laneEventKind,
   laneOf,
   moveEvent,
+  resizeCluster,
   resizeEvent,
   type EditResult,
   type Lane,
@@ -163,5 +164,86 @@ describe('timeline edits', () => {
     const bad = changeSettings(base, { scrapeInterval: -1 });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error).toContain('scrapeInterval');
+  });
+});
+
+describe('resizeCluster', () => {
+  const five: Scenario = { ...base, members: 5, events: [] };
+  const cases: {
+    name: string;
+    event: ScenarioEvent;
+    kept: ScenarioEvent | null;
+    dropped?: string;
+  }[] = [
+    {
+      name: 'a crash of a member that remains stays',
+      event: { kind: 'crash', at: 10 * M, until: 20 * M, member: 3 },
+      kept: { kind: 'crash', at: 10 * M, until: 20 * M, member: 3 },
+    },
+    {
+      name: 'a crash of a member that is gone goes',
+      event: { kind: 'crash', at: 10 * M, member: 4 },
+      kept: null,
+      dropped: 'crash of etcd-4 at 10m',
+    },
+    {
+      name: 'a 2/3 split keeps the members that remain, still a split',
+      event: {
+        kind: 'partition',
+        at: 10 * M,
+        groups: [
+          [1, 2],
+          [3, 4, 5],
+        ],
+      },
+      kept: { kind: 'partition', at: 10 * M, groups: [[1, 2], [3]] },
+    },
+    {
+      name: 'a partition that cut off only members that are gone goes',
+      event: { kind: 'partition', at: 5 * M, groups: [[4, 5]] },
+      kept: null,
+      dropped: 'partition {4,5} at 5m',
+    },
+    {
+      name: 'a partition that no longer splits anything goes',
+      event: {
+        kind: 'partition',
+        at: 5 * M,
+        groups: [
+          [1, 2, 3],
+          [4, 5],
+        ],
+      },
+      kept: null,
+      dropped: 'partition {1,2,3} | {4,5} at 5m',
+    },
+    {
+      name: 'a one-way loss keeps the receivers that remain',
+      event: { kind: 'one-way-loss', at: M, member: 1, to: [3, 5] },
+      kept: { kind: 'one-way-loss', at: M, member: 1, to: [3] },
+    },
+    {
+      name: 'a one-way loss to members that are gone goes',
+      event: { kind: 'one-way-loss', at: M, member: 1, to: [4, 5] },
+      kept: null,
+      dropped: 'one-way-loss of etcd-1 at 1m',
+    },
+    {
+      name: 'a one-way loss to all others stays',
+      event: { kind: 'one-way-loss', at: M, member: 2 },
+      kept: { kind: 'one-way-loss', at: M, member: 2 },
+    },
+    {
+      name: 'a cluster-wide event stays',
+      event: { kind: 'leader-churn', at: M, until: 9 * M },
+      kept: { kind: 'leader-churn', at: M, until: 9 * M },
+    },
+  ];
+  it.each(cases)('$name', ({ event, kept, dropped }) => {
+    const r = resizeCluster({ ...five, events: [event] }, 3);
+    expect(r.scenario.members).toBe(3);
+    expect(r.scenario.events).toEqual(kept ? [kept] : []);
+    expect(r.dropped).toEqual(dropped ? [dropped] : []);
+    expect(validateScenario(r.scenario).ok).toBe(true);
   });
 });

@@ -3,7 +3,12 @@
 // validator before it is applied, so an edit either yields a valid scenario or an error; an edit
 // that changes nothing (a click on a bar, a move past the edge) yields the very same scenario
 // object, so that the editor can tell it from a change and commit no undo step for it.
-import { validateScenario, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
+import {
+  formatDuration,
+  validateScenario,
+  type Scenario,
+  type ScenarioEvent,
+} from '../../sim/index.ts';
 
 /** A lane of the timeline: one per member, one for Prometheus, one for the whole cluster. */
 export type Lane =
@@ -228,4 +233,36 @@ export function changeSettings(scenario: Scenario, patch: Partial<Scenario>): Ed
       e.until !== undefined && e.until > next.duration ? { ...e, until: next.duration } : e,
     );
   return check({ ...next, events });
+}
+
+/**
+ * The scenario with `members` members. Events of members that no longer exist go; a partition
+ * keeps the members that remain, and so does a one-way loss's list of receivers, as long as
+ * they still cut something off. `dropped` describes each event that went, for the user.
+ */
+export function resizeCluster(
+  scenario: Scenario,
+  members: number,
+): { scenario: Scenario; dropped: string[] } {
+  const dropped: string[] = [];
+  const events: ScenarioEvent[] = [];
+  const exists = (m: number) => m <= members;
+  for (const e of scenario.events) {
+    let kept: ScenarioEvent | null = e;
+    if ('member' in e && e.member !== undefined && !exists(e.member)) kept = null;
+    else if (e.kind === 'partition') {
+      const groups = e.groups.map((g) => g.filter(exists)).filter((g) => g.length > 0);
+      const unlisted = members - groups.reduce((n, g) => n + g.length, 0);
+      kept = groups.length + (unlisted > 0 ? 1 : 0) >= 2 ? { ...e, groups } : null;
+    } else if (e.kind === 'one-way-loss' && e.to !== undefined) {
+      const to = e.to.filter(exists);
+      kept = to.length > 0 ? { ...e, to } : null;
+    }
+    if (kept) events.push(kept);
+    else {
+      const who = 'member' in e && e.member !== undefined ? ` of etcd-${e.member}` : '';
+      dropped.push(`${describeEvent(e)}${who} at ${formatDuration(e.at)}`);
+    }
+  }
+  return { scenario: { ...scenario, members, events }, dropped };
 }

@@ -62,6 +62,33 @@ describe('importing a promtool test as the scenario', () => {
   });
 });
 
+describe('the cluster size switch', () => {
+  beforeEach(() => usePlayground.setState(getInitialState()));
+
+  it('says which events went with the members, and undo brings them back', () => {
+    usePlayground.getState().setScenario({
+      ...defaultScenario,
+      members: 5,
+      events: [
+        { kind: 'crash', at: 600_000, until: 900_000, member: 4 },
+        { kind: 'crash', at: 1_200_000, member: 2 },
+      ],
+    });
+    const before = usePlayground.getState().doc;
+    usePlayground.getState().setClusterSize(3);
+    expect(usePlayground.getState().notice).toBe(
+      'Switching to 3 members removed an event that no longer applies: crash of etcd-4 at 10m. Undo brings it back.',
+    );
+    usePlayground.getState().undo();
+    expect(usePlayground.getState().doc).toBe(before);
+  });
+
+  it('says nothing when no event had to go', () => {
+    usePlayground.getState().setClusterSize(5);
+    expect(usePlayground.getState().notice).toBeNull();
+  });
+});
+
 describe("a rule of the user's own", () => {
   beforeEach(() => usePlayground.setState(getInitialState()));
 

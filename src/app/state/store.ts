@@ -12,6 +12,7 @@ import {
   type ImportedSource,
   type ScenarioSource,
 } from '../model/source.ts';
+import { resizeCluster } from '../model/timelineEdit.ts';
 import { isMemberDownAt, toggleMemberAt } from './memberToggle.ts';
 
 /** What one evaluation reads from the document. */
@@ -185,16 +186,18 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
         },
       );
     },
-    setClusterSize: (members) =>
+    setClusterSize: (members) => {
+      let dropped: string[] = [];
       editScenario((scenario) => {
-        const events = scenario.events.filter((e) => {
-          if ('member' in e && (e.member ?? 0) > members) return false;
-          if (e.kind === 'partition') return e.groups.every((g) => g.every((m) => m <= members));
-          if (e.kind === 'one-way-loss') return (e.to ?? []).every((m) => m <= members);
-          return true;
+        const resized = resizeCluster(scenario, members);
+        dropped = resized.dropped;
+        return resized.scenario;
+      });
+      if (dropped.length > 0)
+        set({
+          notice: `Switching to ${members} members removed ${dropped.length === 1 ? 'an event that no longer applies' : `${dropped.length} events that no longer apply`}: ${dropped.join('; ')}. Undo brings ${dropped.length === 1 ? 'it' : 'them'} back.`,
         });
-        return { ...scenario, members, events };
-      }),
+    },
     loadDoc: (doc, notice = null) =>
       commit(doc, {
         cursor: initialCursor(doc.source),

@@ -3,7 +3,7 @@
 // with a button per member to take it down or bring it back.
 import type { Member, ScenarioEvent } from '../../sim/index.ts';
 import type { TruthView } from '../model/evaluateView.ts';
-import { memberStateAt, memberStateNotes } from '../model/memberState.ts';
+import { changeNote, memberStateAt, memberStateNotes } from '../model/memberState.ts';
 import { formatOffset } from './format.ts';
 
 /** Props of the cluster panel. */
@@ -63,6 +63,7 @@ export function ClusterPanel({
         {members.map((m) => {
           const state = memberStateAt(truth, events, m.index, truthTime);
           const scheduledDown = downByScenario(m.index);
+          const change = changeNote(state, scheduledDown, formatOffset(cursor));
           return (
             <li
               key={m.id}
@@ -81,7 +82,10 @@ export function ClusterPanel({
               >
                 {state}
               </div>
-              <div className="member-note">{memberStateNotes[state]}</div>
+              <div className="member-note" data-testid={`member-${m.index}-note`}>
+                {memberStateNotes[state]}
+                {change ? <strong>; {change}</strong> : null}
+              </div>
               <button
                 type="button"
                 className="button"

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { findPreset, type ScenarioEvent } from '../../sim/index.ts';
 import { evaluateView, type TruthView } from './evaluateView.ts';
-import { healthOf, memberStateAt, type Health, type MemberState } from './memberState.ts';
+import {
+  changeNote,
+  healthOf,
+  memberStateAt,
+  type Health,
+  type MemberState,
+} from './memberState.ts';
 
 const M = 60_000;
 const healthy: TruthView = { down: [], partitioned: [], quorum: true, canSurvive: 1, leader: 1 };
@@ -113,6 +119,21 @@ describe('memberStateAt', () => {
     expect(at('member-crash', 20 * M).states).toEqual(['leader', 'down', 'up']);
     expect(at('partition-one-member', 20 * M).states).toEqual(['leader', 'up', 'partitioned']);
     expect(at('quorum-loss', 30 * M)).toEqual({ states: ['up', 'down', 'down'], leader: null });
+  });
+});
+
+describe('changeNote', () => {
+  const cases: { state: MemberState; down: boolean; want: string | null }[] = [
+    { state: 'up', down: true, want: 'goes down just after 15m' },
+    { state: 'leader', down: true, want: 'goes down just after 15m' },
+    { state: 'partitioned', down: true, want: 'goes down just after 15m' },
+    { state: 'down', down: false, want: 'back up just after 15m' },
+    { state: 'evicted', down: false, want: 'back up just after 15m' },
+    { state: 'up', down: false, want: null },
+    { state: 'down', down: true, want: null },
+  ];
+  it.each(cases)('$state, down from the cursor: $down', ({ state, down, want }) => {
+    expect(changeNote(state, down, '15m')).toBe(want);
   });
 });
 

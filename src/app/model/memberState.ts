@@ -48,6 +48,18 @@ export function memberStateAt(
   return truth.leader === member ? 'leader' : 'up';
 }
 
+/**
+ * What the panel adds when the scenario changes a member's process right at the cursor time `t`:
+ * the truth there still shows the member as it was, since an event starts right after its `at`
+ * (and ends right after its `until`).
+ */
+export function changeNote(state: MemberState, downFromCursor: boolean, t: string): string | null {
+  const running = state !== 'down' && state !== 'evicted';
+  if (running && downFromCursor) return `goes down just after ${t}`;
+  if (!running && !downFromCursor) return `back up just after ${t}`;
+  return null;
+}
+
 /** The cluster's health at one evaluation, as the ground-truth band shows it. */
 export type Health =
   'healthy' | 'degraded' | 'partitioned' | 'degraded-partitioned' | 'quorum-lost';

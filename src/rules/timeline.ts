@@ -42,10 +42,11 @@ export function alertTimeline(
   // step that must only affect that step.
   const byStep = new Map<number, QuerySample[]>();
   // `@ start()`/`@ end()` mean the evaluation time in a rule's instant query but the range's
-  // ends in a range query: such rules take the instant path.
+  // ends in a range query: such rules take the instant path. The range query gets the text, not
+  // the parsed tree, so that its annotations carry their (line:col) positions.
   const ranged = /\b(start|end)\s*\(\s*\)/.test(rule.expr)
     ? null
-    : evalRange(parsed.value, store, range.start, range.end, range.interval, {
+    : evalRange(rule.expr, store, range.start, range.end, range.interval, {
         compat,
         defaultSubqueryStep: range.interval,
       });
@@ -61,7 +62,9 @@ export function alertTimeline(
   };
   const times: number[] = [];
   for (let t = range.start; t <= range.end; t += range.interval) times.push(t);
-  return { ok: true, value: replayAlerts(rule, times, query, compat), warnings: [] };
+  // Prometheus's annotations of the query (a rate over a gauge …), from the range evaluation.
+  const warnings = ranged?.ok ? ranged.warnings : [];
+  return { ok: true, value: replayAlerts(rule, times, query, compat), warnings };
 }
 
 /**

@@ -118,5 +118,6 @@ export function ruleView(
           incidentTruth(result.times, incidents),
         ),
     error: result.error ? `${result.error.message}. ${result.error.hint}` : null,
+    annotations: [],
   };
 }

@@ -51,6 +51,12 @@ export function RulePanel(props: RulePanelProps) {
         : null,
     [threshold],
   );
+  // The findings of the lint, then what Prometheus itself says of the query.
+  const annotations = view?.annotations;
+  const lints = useMemo(
+    () => (annotations?.length ? [...props.lints, ...annotations] : props.lints),
+    [props.lints, annotations],
+  );
   const end = times[times.length - 1] ?? 0;
   const step = times.length > 1 ? (times[1] ?? 0) - (times[0] ?? 0) : 0;
   const cursorIndex = step > 0 ? Math.min(times.length - 1, Math.floor(cursor / step)) : 0;
@@ -91,13 +97,13 @@ export function RulePanel(props: RulePanelProps) {
       </header>
       {editing ? props.editor : <pre className="expr">{rule.expr}</pre>}
       <p className="note">{rule.note}</p>
-      {props.lints.length > 0 ? (
+      {lints.length > 0 ? (
         <ul
           className="lints"
           aria-label={`Findings about ${rule.alert}`}
           data-testid={`lints-${rule.id}`}
         >
-          {props.lints.map((l, i) => (
+          {lints.map((l, i) => (
             <li key={i} className={`lint lint-${l.severity}`}>
               {l.from !== undefined && l.to !== undefined ? (
                 <code>{rule.expr.slice(l.from, l.to)}</code>

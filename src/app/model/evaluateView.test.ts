@@ -10,7 +10,8 @@ import {
   toUpdate,
   viewBase,
 } from './evaluateView.ts';
-import { defaultRules, etcdMembersDown } from './rulePresets.ts';
+import { defaultRules, etcdMembersDown, naiveUpRule } from './rulePresets.ts';
+import type { RuleLint } from './ruleLint.ts';
 import type { ImportedSource } from './source.ts';
 
 const S = 1000;
@@ -86,6 +87,39 @@ describe('evaluateView on the default scenario', () => {
     const evicted = up[2];
     expect(evicted?.values[0]).toBe(1);
     expect(evicted?.values[view.times.length - 1]).toBeNull();
+  });
+
+  it("keeps Prometheus's annotations of each rule's query, marking the sub-expression they name", () => {
+    const cases: { expr: string; want: RuleLint & { at: string } }[] = [
+      {
+        expr: 'rate(up[2m]) > 0',
+        want: {
+          severity: 'info',
+          at: 'up[2m]',
+          from: 5,
+          to: 11,
+          message:
+            'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "up" (1:6)',
+        },
+      },
+      {
+        expr: 'quantile_over_time(2,\n  up[5m]) > 0',
+        want: {
+          severity: 'warning',
+          at: '2',
+          from: 19,
+          to: 20,
+          message: 'PromQL warning: quantile value should be between 0 and 1, got 2 (1:20)',
+        },
+      },
+    ];
+    const rules = cases.map((c, i) => ({ ...naiveUpRule, id: `r${i}`, expr: c.expr }));
+    const annotated = evaluateView(defaultScenario, rules);
+    for (const [i, { expr, want }] of cases.entries()) {
+      const found = annotated.rules[i]?.annotations ?? [];
+      expect(found.map((l) => ({ ...l, at: expr.slice(l.from, l.to) }))).toEqual([want]);
+    }
+    expect(view.rules.map((r) => r.annotations)).toEqual([[], []]);
   });
 
   it('shows the evicted member down in the ground truth, with no failure left to survive', () => {

@@ -16,6 +16,7 @@ import { alertTimeline, type AlertState } from '../../rules/index.ts';
 import { simulate, truthAt, type Member, type Scenario } from '../../sim/index.ts';
 import { alertFirings, computeScorecard, type AlertFiring, type Scorecard } from './scorecard.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import { annotationLints, type RuleLint } from './ruleLint.ts';
 import {
   loadImportedSeries,
   simulated,
@@ -60,6 +61,8 @@ export interface RuleView {
   /** Why the rule has no scorecard although it evaluated (an evaluation failed at some step). */
   readonly scorecardError?: string;
   readonly error: string | null;
+  /** The infos and warnings Prometheus attaches to the rule's query, marked where they point. */
+  readonly annotations: readonly RuleLint[];
 }
 
 /** A top-level `<vector> <op> <number>` comparison of an alert expression. */
@@ -275,6 +278,8 @@ export interface RuleStates {
   readonly alerts: AlertFiring[];
   /** The first evaluation that failed, if one did (the rule then kept its previous state). */
   readonly evalError: string | null;
+  /** Prometheus's annotations of the rule's query over the scenario, in its words. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -309,6 +314,7 @@ export function ruleStates(
     evalError: failed
       ? `evaluation at ${formatDuration(failed.t - start)} failed: ${failed.message}`
       : null,
+    warnings: timeline.warnings,
   };
 }
 
@@ -440,6 +446,7 @@ export function evaluateView(
         spans: [],
         scorecard: null,
         error: !states.ok ? states.error : !lines.ok ? lines.error.message : '',
+        annotations: [],
       };
     }
     return {
@@ -454,6 +461,7 @@ export function evaluateView(
       spans: toSpans(times, step, states.states),
       ...scorecardOf(states),
       error: null,
+      annotations: annotationLints(rule.expr, states.warnings),
     };
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../sim/index.ts';
 import { prepareScenario } from './evaluateView.ts';
-import { lintRule, type RuleLint } from './ruleLint.ts';
+import { lintRule } from './ruleLint.ts';
 import {
   etcdInsufficientMembers,
   etcdMembersDown,
@@ -61,40 +61,6 @@ describe('lintRule on the default scenario (30s scrapes, a pod evicted)', () => 
   ];
   it.each(cases)('$name', ({ rule, want }) => {
     expect(findings(rule)).toEqual(want);
-  });
-
-  it("passes on Prometheus's annotations, marking the sub-expression they name", () => {
-    const cases: { expr: string; want: Omit<RuleLint, 'from' | 'to'> & { at: string } }[] = [
-      {
-        expr: 'rate(up[2m]) > 0',
-        want: {
-          severity: 'info',
-          at: 'up[2m]',
-          message:
-            'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "up" (1:6)',
-        },
-      },
-      {
-        expr: 'quantile_over_time(2,\n  up[5m]) > 0',
-        want: {
-          severity: 'warning',
-          at: '2',
-          message: 'PromQL warning: quantile value should be between 0 and 1, got 2 (1:20)',
-        },
-      },
-    ];
-    for (const { expr, want } of cases) {
-      const lints = lintRule({ ...naiveUpRule, expr, forMs: 600_000 }, prepared);
-      expect(lints.map((l) => ({ ...l, at: expr.slice(l.from, l.to) }))).toEqual([
-        {
-          severity: want.severity,
-          message: want.message,
-          at: want.at,
-          from: expect.any(Number),
-          to: expect.any(Number),
-        },
-      ]);
-    }
   });
 
   it('finds nothing to say about an expression that does not parse (the editor reports it)', () => {

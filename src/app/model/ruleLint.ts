@@ -1,7 +1,7 @@
 // Checks of a rule against the scenario it is tried on, each with an explanation of why it
 // matters: windows too short for the scrape interval, a `for` shorter than a reboot, `or`
-// branches whose right side never counts, selectors that match nothing, and the warnings and
-// infos Prometheus would attach to the query (a rate over a gauge, a quantile out of range).
+// branches whose right side never counts, and selectors that match nothing; and, from the rule's
+// evaluation, the infos and warnings Prometheus attaches to the query (a rate over a gauge).
 import {
   children,
   evalRange,
@@ -161,8 +161,6 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
     }
   });
 
-  out.push(...annotations(rule.expr, parsed.value, evalSide(parsed.value)));
-
   if (rule.forMs < REBOOT_MS && firesForOneMemberDown(rule.expr, prepared)) {
     out.push({
       severity: 'info',
@@ -173,20 +171,21 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
 }
 
 /**
- * The annotations of evaluating the expression over the scenario, as Prometheus words them
- * ("PromQL info: metric might not be a counter, … (1:6)"): infos and warnings a query in
- * Prometheus's own UI would show. Each marks the largest sub-expression that starts at the
- * position Prometheus names (the root only when nothing smaller starts there).
+ * Prometheus's annotations of evaluating an expression ("PromQL info: metric might not be a
+ * counter, … (1:6)") as findings: the infos and warnings a query in Prometheus's own UI shows.
+ * Each marks the largest sub-expression that starts at the position Prometheus names (the whole
+ * expression only when nothing smaller starts there).
  */
-function annotations(text: string, root: Expr, result: ReturnType<typeof evalRange>): RuleLint[] {
-  if (!result.ok) return [];
-  return result.warnings.map((message): RuleLint => {
+export function annotationLints(text: string, warnings: readonly string[]): RuleLint[] {
+  if (warnings.length === 0) return [];
+  const parsed = parseExpr(text);
+  const root = parsed.ok ? parsed.value : null;
+  const lines = text.split('\n');
+  return warnings.map((message): RuleLint => {
     const severity = message.startsWith('PromQL info:') ? 'info' : 'warning';
     const pos = /\((\d+):(\d+)\)$/.exec(message);
-    if (!pos) return { severity, message };
-    const lines = text.split('\n');
-    const line = Number(pos[1]);
-    if (line < 1 || line > lines.length) return { severity, message };
+    const line = Number(pos?.[1]);
+    if (!pos || !root || line < 1 || line > lines.length) return { severity, message };
     const from =
       lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Number(pos[2]) - 1;
     let node: Expr | null = null;

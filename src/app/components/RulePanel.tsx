@@ -105,9 +105,11 @@ export function RulePanel(props: RulePanelProps) {
         >
           {lints.map((l, i) => (
             <li key={i} className={`lint lint-${l.severity}`}>
-              {l.from !== undefined && l.to !== undefined ? (
-                <code>{rule.expr.slice(l.from, l.to)}</code>
-              ) : null}{' '}
+              {l.snippet !== undefined ? (
+                <>
+                  <code>{l.snippet}</code>{' '}
+                </>
+              ) : null}
               {l.message}
             </li>
           ))}

@@ -24,6 +24,18 @@ export interface RuleLint {
   /** The part of the expression it is about, where there is one. */
   readonly from?: number;
   readonly to?: number;
+  /**
+   * That part's text, cut when the finding was made: the rule may have been edited since, and
+   * the new text's offsets would cut the wrong part.
+   */
+  readonly snippet?: string;
+}
+
+/** The findings with the text of the part each is about. */
+function withSnippets(text: string, lints: readonly RuleLint[]): RuleLint[] {
+  return lints.map((l) =>
+    l.from !== undefined && l.to !== undefined ? { ...l, snippet: text.slice(l.from, l.to) } : l,
+  );
 }
 
 /** How long a node takes to reboot, at the least; a `for` below it pages for every reboot. */
@@ -167,7 +179,7 @@ export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[
       message: `for: ${formatDuration(rule.forMs)} is shorter than a node reboot (${formatDuration(REBOOT_MS)} or more, over 10m for large nodes), and this rule fires while one member is down: every routine reboot will page. The etcd mixin waits 20m before etcdMembersDown fires.`,
     });
   }
-  return out;
+  return withSnippets(rule.expr, out);
 }
 
 /**
@@ -181,7 +193,7 @@ export function annotationLints(text: string, warnings: readonly string[]): Rule
   const parsed = parseExpr(text);
   const root = parsed.ok ? parsed.value : null;
   const lines = text.split('\n');
-  return warnings.map((message): RuleLint => {
+  const found = warnings.map((message): RuleLint => {
     const severity = message.startsWith('PromQL info:') ? 'info' : 'warning';
     const pos = /\((\d+):(\d+)\)$/.exec(message);
     const line = Number(pos?.[1]);
@@ -196,6 +208,7 @@ export function annotationLints(text: string, warnings: readonly string[]): Rule
     const at: Expr = node ?? root;
     return { severity, message, from: at.from, to: at.to };
   });
+  return withSnippets(text, found);
 }
 
 /** How long the probe's member stays down: longer than any reboot, so a rule has time to see it. */

@@ -32,6 +32,9 @@ interface WorkerExtras {
   readonly lints: Readonly<Record<string, readonly RuleLint[]>>;
 }
 
+/** How long the input must hold still before the selected rule is explained again, ms. */
+const EXPLAIN_PAUSE_MS = 120;
+
 /** Keeps the worker's evaluation, explanation and lint in step with the document and cursor. */
 function useWorker(): WorkerExtras {
   const source = usePlayground((s) => s.doc.source);
@@ -57,9 +60,13 @@ function useWorker(): WorkerExtras {
     return () => clearTimeout(t);
   }, [bridge, source, rules]);
   const selected = rules.find((r) => r.id === selectedRuleId);
-  // Explained right after the evaluation: the worker explains while the page draws the new view.
+  // Explained once the input has held still for a moment: while a slider is dragged (or the
+  // cursor scrubbed) the worker evaluates each new value for the charts, not an explanation of
+  // every value in between that nobody reads.
   useEffect(() => {
-    if (selected) bridge.explain(source, selected, cursor);
+    if (!selected) return;
+    const t = setTimeout(() => bridge.explain(source, selected, cursor), EXPLAIN_PAUSE_MS);
+    return () => clearTimeout(t);
   }, [bridge, source, selected, cursor]);
   return { explained: selected ? explained : null, lints };
 }

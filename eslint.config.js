@@ -1,5 +1,5 @@
 // ESLint flat config: typescript-eslint's recommended type-aware rules, React hooks rules for the
-// app, and a guard that keeps the pure folders (promql, rules, sim) free of React and the DOM.
+// app, and a guard that keeps the pure folders (promql, rules, sim, lab, backtest) free of React and the DOM.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/promql/**', 'src/rules/**', 'src/sim/**'],
+    files: ['src/promql/**', 'src/rules/**', 'src/sim/**', 'src/lab/**', 'src/backtest/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -37,7 +37,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['react', 'react-dom', 'react/*', 'zustand', 'recharts', '@codemirror/*'],
-              message: 'promql, rules and sim are pure: no UI libraries.',
+              message: 'promql, rules, sim, lab and backtest are pure: no UI libraries.',
             },
             {
               group: ['**/app/**', '**/cli/**'],

@@ -8,9 +8,9 @@ import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { defaultScenario } from '../src/sim/index.ts';
-import { encodeDocForUrl } from '../src/app/model/document.ts';
-import { defaultRules, etcdInsufficientMembers } from '../src/app/model/rulePresets.ts';
-import { simulated } from '../src/app/model/source.ts';
+import { encodeDocForUrl } from '../src/lab/index.ts';
+import { defaultRules, etcdInsufficientMembers } from '../src/lab/index.ts';
+import { simulated } from '../src/lab/index.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const port = 4391;

@@ -8,7 +8,7 @@ import { alertIntervals, type AlertInterval } from '../src/backtest/index.ts';
 import { SeriesStore } from '../src/promql/index.ts';
 import { alertTimeline } from '../src/rules/index.ts';
 import { findPreset } from '../src/sim/index.ts';
-import { defaultRules } from '../src/app/model/rulePresets.ts';
+import { defaultRules } from '../src/lab/index.ts';
 import { draftToSpec } from '../src/app/backtest/model.ts';
 import {
   freePort,

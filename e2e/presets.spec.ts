@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { parseDuration } from '../src/promql/index.ts';
 import type { AlertState } from '../src/rules/index.ts';
 import { findPreset } from '../src/sim/index.ts';
-import { defaultRules, etcdInsufficientMembers } from '../src/app/model/rulePresets.ts';
+import { defaultRules, etcdInsufficientMembers } from '../src/lab/index.ts';
 import { alertsUnderBothSemantics, runPromtoolOnShownStates } from './support/promtool.ts';
 
 const rules = [...defaultRules, etcdInsufficientMembers];

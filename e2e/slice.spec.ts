@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { defaultScenario } from '../src/sim/index.ts';
-import { defaultRules } from '../src/app/model/rulePresets.ts';
+import { defaultRules } from '../src/lab/index.ts';
 import { toggleMemberAt } from '../src/app/state/memberToggle.ts';
 import { initialCursor } from '../src/app/state/store.ts';
 import {

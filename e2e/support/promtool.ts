@@ -9,10 +9,10 @@ import { parse, stringify } from 'yaml';
 import { formatDuration } from '../../src/promql/index.ts';
 import type { AlertState } from '../../src/rules/index.ts';
 import { formatPromtoolSeries, simulate, type Scenario } from '../../src/sim/index.ts';
-import { exportRuleFile } from '../../src/app/model/exportRule.ts';
-import { evaluateView } from '../../src/app/model/evaluateView.ts';
-import { computeScenarioChecks, formatPromtoolTest } from '../../src/app/model/promtoolTest.ts';
-import type { RuleDraft } from '../../src/app/model/rulePresets.ts';
+import { exportRuleFile } from '../../src/lab/index.ts';
+import { evaluateView } from '../../src/lab/index.ts';
+import { computeScenarioChecks, formatPromtoolTest } from '../../src/lab/index.ts';
+import type { RuleDraft } from '../../src/lab/index.ts';
 import { summarizeSpans } from '../../src/app/components/format.ts';
 
 function promtool(args: string[]): { exitCode: number | null; output: string } {

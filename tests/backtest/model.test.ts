@@ -10,8 +10,8 @@ import {
   ruleView,
 } from '../../src/app/backtest/model.ts';
 import { alertIntervals, replayRule, stepTimes } from '../../src/backtest/index.ts';
-import { naiveUpRule } from '../../src/app/model/rulePresets.ts';
-import { isRealFailure } from '../../src/app/model/scorecard.ts';
+import { naiveUpRule } from '../../src/lab/index.ts';
+import { isRealFailure } from '../../src/lab/index.ts';
 
 const M = 60_000;
 const NOW = Date.UTC(2026, 0, 1, 12);

@@ -17,7 +17,7 @@ import {
 import { SeriesStore } from '../../src/promql/index.ts';
 import { alertTimeline, formatRuleFile, type AlertRuleSpec } from '../../src/rules/index.ts';
 import { findPreset, type Simulation } from '../../src/sim/index.ts';
-import { rulePresets } from '../../src/app/model/rulePresets.ts';
+import { rulePresets } from '../../src/lab/index.ts';
 import {
   startAuthProxy,
   startPrometheus,

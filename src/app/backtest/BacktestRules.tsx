@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { CompleteStrategy } from '@prometheus-io/codemirror-promql';
 import { serverCompletion, type DataSource } from '../../backtest/index.ts';
 import { PromqlEditor } from '../editor/PromqlEditor.tsx';
-import type { RuleDraft } from '../model/rulePresets.ts';
+import type { RuleDraft } from '../../lab/index.ts';
 
 /** Props of the backtest's rule list. */
 export interface BacktestRulesProps {

@@ -18,7 +18,7 @@ import {
   type RuleBacktest,
 } from '../../backtest/index.ts';
 import { parseDuration } from '../../promql/index.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
+import type { RuleDraft } from '../../lab/index.ts';
 import { ScorecardPanel } from '../components/ScorecardPanel.tsx';
 import { StateBand } from '../components/StateBand.tsx';
 import { TimeChart } from '../components/TimeChart.tsx';

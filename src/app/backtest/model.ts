@@ -4,10 +4,10 @@
 import { parseDuration } from '../../promql/index.ts';
 import type { AlertRuleSpec, AlertState } from '../../rules/index.ts';
 import { labelText, type RangeSeries, type RuleBacktest } from '../../backtest/index.ts';
-import type { ChartLine, RuleView, StateSpan } from '../model/evaluateView.ts';
-import { MAX_CHART_LINES, splitThreshold, toSpans } from '../model/evaluateView.ts';
-import { alertFirings, computeScorecard, type TruthSample } from '../model/scorecard.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
+import type { ChartLine, RuleView, StateSpan } from '../../lab/index.ts';
+import { MAX_CHART_LINES, splitThreshold, toSpans } from '../../lab/index.ts';
+import { alertFirings, computeScorecard, type TruthSample } from '../../lab/index.ts';
+import type { RuleDraft } from '../../lab/index.ts';
 
 /** A playground rule as the alert state machine takes it. */
 export function draftToSpec(d: RuleDraft): AlertRuleSpec {

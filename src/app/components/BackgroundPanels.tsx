@@ -20,8 +20,8 @@ import {
   type MatrixCell,
   type Progress,
   type SweepPoint,
-} from '../model/matrix.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
+} from '../../lab/index.ts';
+import type { RuleDraft } from '../../lab/index.ts';
 import { BackgroundBridge } from '../worker/backgroundBridge.ts';
 import { formatOffset } from './format.ts';
 import { isBadScore, scoreCellParts, scoreDescription } from './scoreText.ts';

@@ -2,8 +2,8 @@
 // whether the cluster has a leader, the quorum and how many more failures the cluster survives,
 // with a button per member to take it down or bring it back.
 import type { Member, ScenarioEvent } from '../../sim/index.ts';
-import type { TruthView } from '../model/evaluateView.ts';
-import { changeNote, memberStateAt, memberStateNotes } from '../model/memberState.ts';
+import type { TruthView } from '../../lab/index.ts';
+import { changeNote, memberStateAt, memberStateNotes } from '../../lab/index.ts';
 import { formatOffset } from './format.ts';
 
 /** Props of the cluster panel. */

@@ -3,9 +3,9 @@
 // its result and what its operator did there.
 import { useMemo } from 'react';
 import type { ExplainNode, Value } from '../../promql/index.ts';
-import { explainAlertState } from '../model/alertState.ts';
-import type { RuleView } from '../model/evaluateView.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
+import { explainAlertState } from '../../lab/index.ts';
+import type { RuleView } from '../../lab/index.ts';
+import type { RuleDraft } from '../../lab/index.ts';
 import { formatLabelsShort, formatOffset, formatValue } from './format.ts';
 
 /** Props of the explain panel. */

@@ -3,9 +3,9 @@
 // computes (for Prometheus 3 or 2 semantics, since the two can differ at window edges).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { checkRuleFile } from '../../rules/index.ts';
-import { exportPrometheusRule, exportRuleFile } from '../model/exportRule.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
-import type { ScenarioSource } from '../model/source.ts';
+import { exportPrometheusRule, exportRuleFile } from '../../lab/index.ts';
+import type { RuleDraft } from '../../lab/index.ts';
+import type { ScenarioSource } from '../../lab/index.ts';
 import type { ExportTestRequest, ExportTestResponse } from '../worker/exportWorker.ts';
 import { ExportDialog, type ExportFile } from './ExportDialog.tsx';
 

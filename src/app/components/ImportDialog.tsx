@@ -3,15 +3,10 @@
 // too), pasted or from files. Errors name the line and column; nothing is applied unless the
 // whole file is valid, and what the user had stays as it was.
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { importRules } from '../model/exportRule.ts';
-import {
-  describeGroup,
-  isTestFile,
-  readTestFile,
-  type ParsedTestFile,
-} from '../model/importTest.ts';
-import { rulePresets, type RuleDraft } from '../model/rulePresets.ts';
-import type { ImportedSource } from '../model/source.ts';
+import { importRules } from '../../lab/index.ts';
+import { describeGroup, isTestFile, readTestFile, type ParsedTestFile } from '../../lab/index.ts';
+import { rulePresets, type RuleDraft } from '../../lab/index.ts';
+import type { ImportedSource } from '../../lab/index.ts';
 
 /** Props of the import dialog. */
 export interface ImportDialogProps {

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatDuration, parseDuration } from '../../promql/index.ts';
 import { checkTemplate } from '../../rules/index.ts';
 import { PromqlEditor } from '../editor/PromqlEditor.tsx';
-import type { RuleDraft } from '../model/rulePresets.ts';
+import type { RuleDraft } from '../../lab/index.ts';
 
 /** Props of the rule editor. */
 export interface RuleEditorProps {

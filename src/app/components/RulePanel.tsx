@@ -2,10 +2,10 @@
 // button that exports it as a Prometheus rule file.
 import { useMemo, type ReactNode } from 'react';
 import type { AlertState } from '../../rules/index.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
-import type { ChartLine, RuleView } from '../model/evaluateView.ts';
-import type { EventMarker } from '../model/eventMarkers.ts';
-import type { RuleLint } from '../model/ruleLint.ts';
+import type { RuleDraft } from '../../lab/index.ts';
+import type { ChartLine, RuleView } from '../../lab/index.ts';
+import type { EventMarker } from '../../lab/index.ts';
+import type { RuleLint } from '../../lab/index.ts';
 import { formatOffset, summarizeSpans } from './format.ts';
 import { StateBand } from './StateBand.tsx';
 import { TimeChart } from './TimeChart.tsx';

@@ -1,6 +1,6 @@
 // Each rule judged against the ground truth of the scenario: detection delay per member's real
 // failure, failure time missed, firing time with nothing wrong, and flaps (model/scorecard.ts).
-import type { RuleView } from '../model/evaluateView.ts';
+import type { RuleView } from '../../lab/index.ts';
 import { formatOffset } from './format.ts';
 import { delaysText, scoreDescription } from './scoreText.ts';
 

@@ -1,7 +1,7 @@
 // A horizontal band of states on the shared time axis: alert states (inactive, pending, firing) or
 // the ground truth. Drawn with plain boxes so that it lines up with the charts' plot area.
 import { memo } from 'react';
-import type { StateSpan } from '../model/evaluateView.ts';
+import type { StateSpan } from '../../lab/index.ts';
 import { formatOffset } from './format.ts';
 import { chartMargin, yAxisWidth } from './layout.ts';
 

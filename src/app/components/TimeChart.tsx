@@ -12,8 +12,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { ChartLine } from '../model/evaluateView.ts';
-import type { EventMarker } from '../model/eventMarkers.ts';
+import type { ChartLine } from '../../lab/index.ts';
+import type { EventMarker } from '../../lab/index.ts';
 import { formatOffset, formatValue, timeTicks } from './format.ts';
 import { chartMargin, yAxisWidth } from './layout.ts';
 

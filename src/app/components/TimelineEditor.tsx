@@ -21,7 +21,7 @@ import {
   type EditResult,
   type Lane,
   type NewEventKind,
-} from '../model/timelineEdit.ts';
+} from '../../lab/index.ts';
 import { formatOffset } from './format.ts';
 import { chartMargin, yAxisWidth } from './layout.ts';
 

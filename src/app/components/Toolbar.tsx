@@ -1,6 +1,6 @@
 // The top bar: presets, cluster size, undo and redo, the share link, and the evaluation status.
 import { MAX_MEMBERS, presets } from '../../sim/index.ts';
-import { sourceTitle } from '../model/source.ts';
+import { sourceTitle } from '../../lab/index.ts';
 import { simulatedScenario, usePlayground } from '../state/store.ts';
 
 /** Props of the toolbar. */

@@ -2,10 +2,10 @@
 // majority, and how many more failures the cluster survives. This is what the rules are judged
 // against: the scorecard counts a partitioned member as a failure just like a member down.
 import { useMemo } from 'react';
-import type { ChartLine, TruthView } from '../model/evaluateView.ts';
-import { toSpans } from '../model/evaluateView.ts';
-import type { EventMarker } from '../model/eventMarkers.ts';
-import { healthOf, type Health } from '../model/memberState.ts';
+import type { ChartLine, TruthView } from '../../lab/index.ts';
+import { toSpans } from '../../lab/index.ts';
+import type { EventMarker } from '../../lab/index.ts';
+import { healthOf, type Health } from '../../lab/index.ts';
 import { StateBand } from './StateBand.tsx';
 import { TimeChart } from './TimeChart.tsx';
 

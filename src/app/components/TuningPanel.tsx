@@ -3,9 +3,9 @@
 // undo step.
 import { useRef } from 'react';
 import { formatDuration } from '../../promql/index.ts';
-import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from '../model/tunables.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
-import { sourceSampleInterval } from '../model/source.ts';
+import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from '../../lab/index.ts';
+import type { RuleDraft } from '../../lab/index.ts';
+import { sourceSampleInterval } from '../../lab/index.ts';
 import { usePlayground } from '../state/store.ts';
 
 const scrapeChoices = SCRAPE_INTERVALS;

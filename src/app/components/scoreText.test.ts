@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Scorecard } from '../model/scorecard.ts';
+import type { Scorecard } from '../../lab/index.ts';
 import {
   delaysText,
   isBadScore,

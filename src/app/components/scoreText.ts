@@ -1,6 +1,6 @@
 // The scorecard's figures in words: compact for a table cell, in full for its title and screen
 // readers. The scorecard panel and the matrix both write them this way, so they read alike.
-import type { FailureEpisode, Scorecard } from '../model/scorecard.ts';
+import type { FailureEpisode, Scorecard } from '../../lab/index.ts';
 import { formatOffset } from './format.ts';
 
 /** The name the simulator gives a member (1-based), or "cluster" for a cluster-wide failure. */

@@ -7,7 +7,7 @@ import {
   docToJson,
   encodeDocForUrl,
   type PlaygroundDoc,
-} from '../model/document.ts';
+} from '../../lab/index.ts';
 import { defaultDoc, usePlayground } from './store.ts';
 
 const STORAGE_KEY = 'quorumlab.doc';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../sim/index.ts';
-import type { ImportedSource } from '../model/source.ts';
+import type { ImportedSource } from '../../lab/index.ts';
 import { getInitialState, usePlayground } from './store.ts';
 
 const imported: ImportedSource = {

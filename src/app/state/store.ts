@@ -3,16 +3,16 @@
 // one field per selector.
 import { create } from 'zustand';
 import { defaultScenario, findPreset, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
-import type { PlaygroundDoc } from '../model/document.ts';
-import { defaultRules, rulePresets, type RuleDraft } from '../model/rulePresets.ts';
-import { reuseUnchanged, type ViewModel } from '../model/evaluateView.ts';
+import type { PlaygroundDoc } from '../../lab/index.ts';
+import { defaultRules, rulePresets, type RuleDraft } from '../../lab/index.ts';
+import { reuseUnchanged, type ViewModel } from '../../lab/index.ts';
 import {
   simulated,
   sourceDuration,
   type ImportedSource,
   type ScenarioSource,
-} from '../model/source.ts';
-import { resizeCluster } from '../model/timelineEdit.ts';
+} from '../../lab/index.ts';
+import { resizeCluster } from '../../lab/index.ts';
 import { isMemberDownAt, toggleMemberAt } from './memberToggle.ts';
 
 /** What one evaluation reads from the document. */

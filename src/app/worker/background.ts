@@ -1,8 +1,8 @@
 // Messages of the background worker, which computes the rules-by-presets matrix and sweeps
 // without delaying the interactive worker. Every request has an id; a newer request of the same
 // kind makes an older one stale, and stale work stops at its next step.
-import type { RuleDraft } from '../model/rulePresets.ts';
-import type { MatrixCell, Progress, SweepPoint } from '../model/matrix.ts';
+import type { RuleDraft } from '../../lab/index.ts';
+import type { MatrixCell, Progress, SweepPoint } from '../../lab/index.ts';
 
 /** A request to the background worker. */
 export type BackgroundRequest =

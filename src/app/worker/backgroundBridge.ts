@@ -1,6 +1,6 @@
 // The page's side of the background worker: the newest matrix and sweep requests, with progress.
-import type { MatrixCell, Progress, SweepPoint } from '../model/matrix.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
+import type { MatrixCell, Progress, SweepPoint } from '../../lab/index.ts';
+import type { RuleDraft } from '../../lab/index.ts';
 import type { BackgroundRequest, BackgroundResponse } from './background.ts';
 
 /** Callbacks for background results; only the newest request of each kind reports. */

@@ -1,7 +1,7 @@
 // The background worker: matrix and sweep, one preset per task so that a newer request (or a
 // stale one) is noticed between presets.
 import { presets } from '../../sim/index.ts';
-import { PresetCache, computeMatrix, computeSweep, type Progress } from '../model/matrix.ts';
+import { PresetCache, computeMatrix, computeSweep, type Progress } from '../../lab/index.ts';
 import type { BackgroundRequest, BackgroundResponse } from './background.ts';
 
 const scope = self as unknown as {

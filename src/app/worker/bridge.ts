@@ -1,10 +1,10 @@
 // The page's side of the evaluation worker: one worker, requests numbered per kind, only the
 // newest answer of each kind delivered. An overtaken request's answer is dropped on arrival.
 import type { ExplainNode } from '../../promql/index.ts';
-import type { ScenarioSource } from '../model/source.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
-import { applyUpdate, viewBase, type ViewModel } from '../model/evaluateView.ts';
-import type { RuleLint } from '../model/ruleLint.ts';
+import type { ScenarioSource } from '../../lab/index.ts';
+import type { RuleDraft } from '../../lab/index.ts';
+import { applyUpdate, viewBase, type ViewModel } from '../../lab/index.ts';
+import type { RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 /** What the bridge reports back for the newest evaluation. */

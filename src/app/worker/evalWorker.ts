@@ -1,14 +1,9 @@
 // The Web Worker that runs the simulator (or parses imported series) and the engine off the page's main thread. The newest
 // prepared scenario is kept, so editing a rule does not simulate the cluster again.
 import { explainInstant } from '../../promql/index.ts';
-import {
-  evaluateView,
-  prepareSource,
-  toUpdate,
-  type PreparedScenario,
-} from '../model/evaluateView.ts';
-import type { ScenarioSource } from '../model/source.ts';
-import { lintRule, type RuleLint } from '../model/ruleLint.ts';
+import { evaluateView, prepareSource, toUpdate, type PreparedScenario } from '../../lab/index.ts';
+import type { ScenarioSource } from '../../lab/index.ts';
+import { lintRule, type RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 import { newestOfEachKind } from './queue.ts';
 

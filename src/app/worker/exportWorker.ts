@@ -1,8 +1,8 @@
 // A worker that writes the export dialog's promtool unit test: replaying every rule over a long
 // scenario takes most of a second, which the page must not spend on its main thread.
-import { formatPromtoolTest } from '../model/promtoolTest.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
-import type { ScenarioSource } from '../model/source.ts';
+import { formatPromtoolTest } from '../../lab/index.ts';
+import type { RuleDraft } from '../../lab/index.ts';
+import type { ScenarioSource } from '../../lab/index.ts';
 
 /** What the export dialog asks for. */
 export interface ExportTestRequest {

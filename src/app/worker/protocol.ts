@@ -2,10 +2,10 @@
 // kind; the page keeps only the answer to its newest request, so stale results never reach the
 // screen.
 import type { ExplainNode } from '../../promql/index.ts';
-import type { ScenarioSource } from '../model/source.ts';
-import type { RuleDraft } from '../model/rulePresets.ts';
-import type { ViewBase, ViewUpdate } from '../model/evaluateView.ts';
-import type { RuleLint } from '../model/ruleLint.ts';
+import type { ScenarioSource } from '../../lab/index.ts';
+import type { RuleDraft } from '../../lab/index.ts';
+import type { ViewBase, ViewUpdate } from '../../lab/index.ts';
+import type { RuleLint } from '../../lab/index.ts';
 
 /** A request to the worker. */
 export type WorkerRequest =

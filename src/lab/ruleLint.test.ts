@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultScenario } from '../../sim/index.ts';
+import { defaultScenario } from '../sim/index.ts';
 import { prepareScenario } from './evaluateView.ts';
 import { lintRule } from './ruleLint.ts';
 import {

@@ -2,9 +2,9 @@
 // firing alerts the engine computes (src/rules/exportTest.ts). A simulated scenario's series are
 // written from the simulation; imported series are written back as they were read.
 import { parse } from 'yaml';
-import { SeriesStore } from '../../promql/index.ts';
-import { computeAlertChecks, formatAlertRuleTest, type AlertCheck } from '../../rules/index.ts';
-import { formatPromtoolSeries, simulate, type Simulation } from '../../sim/index.ts';
+import { SeriesStore } from '../promql/index.ts';
+import { computeAlertChecks, formatAlertRuleTest, type AlertCheck } from '../rules/index.ts';
+import { formatPromtoolSeries, simulate, type Simulation } from '../sim/index.ts';
 import { exportRuleFile } from './exportRule.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import { loadImportedSeries, simulated, type ScenarioSource } from './source.ts';

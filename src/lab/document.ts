@@ -2,7 +2,7 @@
 // versioned JSON form that goes into share links and local storage. Decoding validates every
 // field and reports what is wrong; nothing half-valid is ever applied. Version 1 (a simulated
 // scenario only) is still read, so old links keep working.
-import { scenarioToJson, validateScenario, type Scenario } from '../../sim/index.ts';
+import { scenarioToJson, validateScenario, type Scenario } from '../sim/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import {
   checkImportedLimits,

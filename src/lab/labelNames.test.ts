@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeriesStore, parseExpr } from '../../promql/index.ts';
+import { SeriesStore, parseExpr } from '../promql/index.ts';
 import { outputLabelNames } from './labelNames.ts';
 
 const store = new SeriesStore();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPreset, type ScenarioEvent } from '../../sim/index.ts';
+import { findPreset, type ScenarioEvent } from '../sim/index.ts';
 import { eventMarkers, sourceMarkers, type EventMarker } from './eventMarkers.ts';
 import { simulated, type ImportedSource } from './source.ts';
 

@@ -1,7 +1,7 @@
 // What each member and the cluster as a whole are doing at one instant, for the cluster panel and
 // the ground-truth band: the truth says who is down, cut off or leading; the scenario's events say
 // why a member is down (an evicted pod has left service discovery, a crashed one has not).
-import type { ScenarioEvent } from '../../sim/index.ts';
+import type { ScenarioEvent } from '../sim/index.ts';
 import type { TruthView } from './evaluateView.ts';
 
 /** A member's state at one instant, most specific first (see memberStateAt). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertState } from '../../rules/index.ts';
+import type { AlertState } from '../rules/index.ts';
 import { explainAlertState } from './alertState.ts';
 
 const MIN = 60_000;

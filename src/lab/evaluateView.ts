@@ -11,9 +11,9 @@ import {
   quoteString,
   type Expr,
   type Labels,
-} from '../../promql/index.ts';
-import { alertTimeline, type AlertState } from '../../rules/index.ts';
-import { simulate, truthAt, type Member, type Scenario } from '../../sim/index.ts';
+} from '../promql/index.ts';
+import { alertTimeline, type AlertState } from '../rules/index.ts';
+import { simulate, truthAt, type Member, type Scenario } from '../sim/index.ts';
 import { alertFirings, computeScorecard, type AlertFiring, type Scorecard } from './scorecard.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import { annotationLints, type RuleLint } from './ruleLint.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../../sim/index.ts';
-import { defaultScenario, validateScenario, type ScenarioEvent } from '../../sim/index.ts';
+import type { Scenario } from '../sim/index.ts';
+import { defaultScenario, validateScenario, type ScenarioEvent } from '../sim/index.ts';
 import {
   addEvent,
   changeSettings,

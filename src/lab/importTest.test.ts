@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runRuleTests } from '../../rules/index.ts';
+import { runRuleTests } from '../rules/index.ts';
 import { evaluateView } from './evaluateView.ts';
 import { describeGroup, isTestFile, parseTestFile, readTestFile } from './importTest.ts';
 import { formatPromtoolTest } from './promtoolTest.ts';

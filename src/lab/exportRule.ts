@@ -7,8 +7,8 @@ import {
   isAlertRule,
   parseRuleFile,
   toAlertRuleSpec,
-} from '../../rules/index.ts';
-import { formatDuration } from '../../promql/index.ts';
+} from '../rules/index.ts';
+import { formatDuration } from '../promql/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
 
 /** The file name offered for a rule's export. */

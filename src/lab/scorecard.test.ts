@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Member } from '../../sim/index.ts';
-import { alertTimeline } from '../../rules/index.ts';
-import { SeriesStore } from '../../promql/index.ts';
+import type { Member } from '../sim/index.ts';
+import { alertTimeline } from '../rules/index.ts';
+import { SeriesStore } from '../promql/index.ts';
 import {
   alertFirings,
   alertMembers,

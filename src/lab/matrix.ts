@@ -1,7 +1,7 @@
 // Background comparisons: every rule against every preset (the matrix), and one rule's figures
 // across all presets as one of its numbers sweeps a range (the sweep). Both are generators that
 // yield after each preset, so the worker can report progress and drop work that went stale.
-import type { Preset } from '../../sim/index.ts';
+import type { Preset } from '../sim/index.ts';
 import {
   prepareScenario,
   ruleStates,

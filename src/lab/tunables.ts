@@ -1,7 +1,7 @@
 // The numbers in a rule a user may want to tune with a slider: range windows of range selectors
 // and subqueries, number literals (thresholds, quantiles), and `for`. Each tunable knows where it
 // sits in the expression text, so a slider rewrites exactly that token and nothing else.
-import { children, formatDuration, parseExpr, type Expr } from '../../promql/index.ts';
+import { children, formatDuration, parseExpr, type Expr } from '../promql/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
 
 /** One number of a rule, with the range a slider offers for it. */

@@ -1,9 +1,9 @@
 // Judges a rule against the ground truth, member by member: how long after each member's real
 // failure an alert about that member fired, how much failure time no such alert covered, how long
 // alerts fired about members that were fine, and how often an alert resolved and fired again.
-import type { Labels } from '../../promql/index.ts';
-import type { AlertTimeline } from '../../rules/index.ts';
-import type { Member } from '../../sim/index.ts';
+import type { Labels } from '../promql/index.ts';
+import type { AlertTimeline } from '../rules/index.ts';
+import type { Member } from '../sim/index.ts';
 
 /** What the scorecard needs of the ground truth at one evaluation. */
 export interface TruthSample {

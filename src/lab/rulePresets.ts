@@ -8,4 +8,4 @@ export {
   naiveUpRule,
   rulePresets,
   type RuleDraft,
-} from '../../rules/index.ts';
+} from '../rules/index.ts';

@@ -7,8 +7,8 @@ import {
   parseSeriesValues,
   type Labels,
   type Point,
-} from '../../promql/index.ts';
-import { MAX_DURATION, type Scenario } from '../../sim/index.ts';
+} from '../promql/index.ts';
+import { MAX_DURATION, type Scenario } from '../sim/index.ts';
 
 /** A simulated cluster: the scenario is the whole description. */
 export interface SimulatedSource {

@@ -3,7 +3,7 @@
 // sides of an `or` are labelled alike even where the scenario never makes the right side return
 // anything. Follows how Prometheus builds result labels (aggregations keep their grouping, a
 // one-to-one match with on(...) keeps only those labels, group_left adds the listed ones).
-import type { Expr, SeriesStore } from '../../promql/index.ts';
+import type { Expr, SeriesStore } from '../promql/index.ts';
 
 /**
  * The label names a metric with no stored series would have, if known: a simulated cluster

@@ -11,8 +11,8 @@ import {
   SeriesStore,
   type Expr,
   type Labels,
-} from '../../promql/index.ts';
-import { metricOwnLabels, simulate, type Scenario } from '../../sim/index.ts';
+} from '../promql/index.ts';
+import { metricOwnLabels, simulate, type Scenario } from '../sim/index.ts';
 import type { PreparedScenario } from './evaluateView.ts';
 import { outputLabelNames, sameNames, type AbsentMetricLabels } from './labelNames.ts';
 import type { RuleDraft } from './rulePresets.ts';

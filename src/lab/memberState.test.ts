@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPreset, type ScenarioEvent } from '../../sim/index.ts';
+import { findPreset, type ScenarioEvent } from '../sim/index.ts';
 import { evaluateView, type TruthView } from './evaluateView.ts';
 import {
   changeNote,

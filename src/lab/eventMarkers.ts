@@ -1,6 +1,6 @@
 // The scenario's events as markers on the charts' shared time axis: one at each event's start and
 // one at its end, merged where several events start or end at the same instant.
-import type { ScenarioEvent } from '../../sim/index.ts';
+import type { ScenarioEvent } from '../sim/index.ts';
 import type { ScenarioSource } from './source.ts';
 
 /** One marker: an instant and what starts or ends there. */

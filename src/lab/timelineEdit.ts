@@ -8,7 +8,7 @@ import {
   validateScenario,
   type Scenario,
   type ScenarioEvent,
-} from '../../sim/index.ts';
+} from '../sim/index.ts';
 
 /** A lane of the timeline: one per member, one for Prometheus, one for the whole cluster. */
 export type Lane =

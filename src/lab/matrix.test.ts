@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presets, type Preset } from '../../sim/index.ts';
+import { presets, type Preset } from '../sim/index.ts';
 import {
   PresetCache,
   SCRAPE_INTERVAL_KEY,

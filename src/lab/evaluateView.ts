@@ -17,6 +17,7 @@ import { simulate, truthAt, type Member, type Scenario } from '../sim/index.ts';
 import { alertFirings, computeScorecard, type AlertFiring, type Scorecard } from './scorecard.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import { annotationLints, type RuleLint } from './ruleLint.ts';
+import { storeSimulation } from './simulationStore.ts';
 import {
   loadImportedSeries,
   simulated,
@@ -205,7 +206,7 @@ export function prepareSource(source: ScenarioSource): PreparedScenario {
     case 'simulated': {
       const { scenario } = source;
       const sim = simulate(scenario);
-      for (const s of sim.series) store.addSeries(s.labels, s.points);
+      storeSimulation(sim, store);
       const times = timesUpTo(scenario.duration);
       // The truth at each evaluation from the simulation's segments, not from its scrapes: a
       // failure starts when it starts, whatever the scrape interval (2m scrapes would otherwise

@@ -7,6 +7,7 @@ import { computeAlertChecks, formatAlertRuleTest, type AlertCheck } from '../rul
 import { formatPromtoolSeries, simulate, type Simulation } from '../sim/index.ts';
 import { exportRuleFile } from './exportRule.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import { storeSimulation } from './simulationStore.ts';
 import { loadImportedSeries, simulated, type ScenarioSource } from './source.ts';
 
 export type { AlertCheck };
@@ -36,7 +37,7 @@ function testInput(source: ScenarioSource | Simulation): TestInput {
   switch (src.kind) {
     case 'simulated': {
       const sim = 'kind' in source ? simulate(src.scenario) : source;
-      for (const s of sim.series) store.addSeries(s.labels, s.points);
+      storeSimulation(sim, store);
       const { input_series } = parse(formatPromtoolSeries(sim)) as { input_series: unknown[] };
       return {
         name: src.scenario.title ?? src.scenario.name ?? 'scenario',

@@ -2,13 +2,13 @@
 // matters: windows too short for the scrape interval, a `for` shorter than a reboot, `or`
 // branches whose right side never counts, and selectors that match nothing; and, from the rule's
 // evaluation, the infos and warnings Prometheus attaches to the query (a rate over a gauge).
+import type { SeriesStore } from '../promql/index.ts';
 import {
   children,
   evalRange,
   formatDuration,
   labelsKey,
   parseExpr,
-  SeriesStore,
   type Expr,
   type Labels,
 } from '../promql/index.ts';
@@ -16,6 +16,7 @@ import { metricOwnLabels, simulate, type Scenario } from '../sim/index.ts';
 import type { PreparedScenario } from './evaluateView.ts';
 import { outputLabelNames, sameNames, type AbsentMetricLabels } from './labelNames.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import { storeSimulation } from './simulationStore.ts';
 
 /** One finding about a rule. */
 export interface RuleLint {
@@ -239,8 +240,7 @@ function firesForOneMemberDown(expr: string, prepared: PreparedScenario): boolea
   const key = JSON.stringify(probe);
   let store = probeStores.get(key);
   if (!store) {
-    store = new SeriesStore();
-    for (const s of simulate(probe).series) store.addSeries(s.labels, s.points);
+    store = storeSimulation(simulate(probe));
     if (probeStores.size > 8) probeStores.clear();
     probeStores.set(key, store);
   }

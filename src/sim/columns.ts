@@ -45,3 +45,60 @@ function toPoints({ times, values, state }: Columns): Point[] {
   }
   return out;
 }
+
+/** A series' stored samples as typed columns: times ascending, values, and staleness flags. */
+export interface SampleColumns {
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+  /** 1 where the sample is a staleness marker; null when the series has none. */
+  readonly stale: Uint8Array | null;
+}
+
+/**
+ * The samples of a series as typed columns, without building a Point tuple per sample: the
+ * shape `SeriesStore.addColumns` keeps as it is. Series made by the simulator are read from
+ * their columns; any other series (a copy, say) from its points.
+ */
+export function sampleColumns(series: SimSeries): SampleColumns {
+  const c = store.get(series);
+  if (!c) {
+    const pts = series.points;
+    const n = pts.length;
+    const ts = new Float64Array(n);
+    const vs = new Float64Array(n);
+    let stale: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const p = pts[i]!;
+      ts[i] = p[0];
+      if (p[1] === null) {
+        stale ??= new Uint8Array(n);
+        stale[i] = 1;
+        vs[i] = NaN;
+      } else vs[i] = p[1];
+    }
+    return { ts, vs, stale };
+  }
+  const { times, values, state } = c;
+  let count = 0;
+  let anyStale = false;
+  for (let k = 0; k < state.length; k++) {
+    const st = state[k]!;
+    if (st !== 0) count++;
+    if (st === 2) anyStale = true;
+  }
+  const ts = new Float64Array(count);
+  const vs = new Float64Array(count);
+  const stale = anyStale ? new Uint8Array(count) : null;
+  let i = 0;
+  for (let k = 0; k < state.length; k++) {
+    const st = state[k]!;
+    if (st === 0) continue;
+    ts[i] = times[k]!;
+    if (st === 2) {
+      stale![i] = 1;
+      vs[i] = NaN;
+    } else vs[i] = values[k]!;
+    i++;
+  }
+  return { ts, vs, stale };
+}

@@ -38,6 +38,8 @@ export {
 } from './exports.ts';
 export type { OpenMetricsOptions } from './exports.ts';
 export { parseDuration, formatDuration } from './duration.ts';
+export { sampleColumns } from './columns.ts';
+export type { SampleColumns } from './columns.ts';
 export { scenarioToJson } from './json.ts';
 export { quorumSize } from './raft.ts';
 export { metricOwnLabels } from './catalog.ts';

@@ -14,6 +14,7 @@ import {
 } from 'recharts';
 import type { ChartLine } from '../../lab/index.ts';
 import type { EventMarker } from '../../lab/index.ts';
+import { chartRows } from './chartRows.ts';
 import { formatOffset, formatValue, timeTicks } from './format.ts';
 import { chartMargin, yAxisWidth } from './layout.ts';
 
@@ -37,35 +38,6 @@ export interface TimeChartProps {
   readonly threshold?: { readonly value: number; readonly label: string } | null;
   /** The scenario's events on the time axis; keep the array stable while the scenario is. */
   readonly markers?: readonly EventMarker[];
-}
-
-/** Most rows a chart draws; longer timelines are thinned (see chartRows). */
-const MAX_ROWS = 600;
-
-/**
- * The chart's rows: one per evaluation time, thinned to at most about MAX_ROWS by keeping every
- * k-th row plus every row where a line starts or stops, so gaps stay exactly where they are.
- */
-export function chartRows(
-  times: readonly number[],
-  lines: readonly ChartLine[],
-  maxRows = MAX_ROWS,
-): Record<string, number | null>[] {
-  const stride = Math.max(1, Math.ceil(times.length / maxRows));
-  const rows: Record<string, number | null>[] = [];
-  times.forEach((t, j) => {
-    const edge =
-      j === 0 ||
-      j === times.length - 1 ||
-      lines.some((l) => (l.values[j] === null) !== (l.values[j - 1] === null));
-    if (!edge && j % stride !== 0) return;
-    const row: Record<string, number | null> = { t };
-    lines.forEach((line, i) => {
-      row[`s${i}`] = line.values[j] ?? null;
-    });
-    rows.push(row);
-  });
-  return rows;
 }
 
 /**

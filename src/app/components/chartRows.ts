@@ -1,0 +1,76 @@
+// The rows a time chart draws. A chart is about a thousand pixels wide and a day of evaluations
+// is thousands of rows, so long timelines are thinned, but never by dropping a sample that
+// matters: in a tool about when alerts fire, a one-evaluation spike must be drawn.
+import type { ChartLine } from '../../lab/index.ts';
+
+/** Timelines up to this many rows are drawn whole. */
+export const MAX_WHOLE_ROWS = 600;
+/** Longer ones are cut into this many columns, each drawn by its extremes (see chartRows). */
+export const CHART_COLUMNS = 400;
+
+/**
+ * The chart's rows: one per evaluation time while there are at most MAX_WHOLE_ROWS of them.
+ * Longer timelines are cut into CHART_COLUMNS columns of consecutive times (a few pixels each),
+ * and a column keeps its first and last row and, for every line, the rows of its smallest and
+ * largest value: every extreme of every line survives, whichever column it falls in. Rows where
+ * a line starts or stops (and the row before) are kept too, so gaps stay exactly where they are.
+ */
+export function chartRows(
+  times: readonly number[],
+  lines: readonly ChartLine[],
+  columns = CHART_COLUMNS,
+): Record<string, number | null>[] {
+  const n = times.length;
+  const keep = new Uint8Array(n);
+  if (n <= Math.max(MAX_WHOLE_ROWS, 2 * columns)) keep.fill(1);
+  else {
+    const per = n / columns;
+    for (let c = 0; c < columns; c++) {
+      const from = Math.floor(c * per);
+      const to = Math.min(n, Math.floor((c + 1) * per));
+      if (from >= to) continue;
+      keep[from] = 1;
+      keep[to - 1] = 1;
+      for (const line of lines) {
+        const values = line.values;
+        let lo = -1;
+        let hi = -1;
+        let min = Infinity;
+        let max = -Infinity;
+        for (let j = from; j < to; j++) {
+          const v = values[j];
+          if (v === null || v === undefined || Number.isNaN(v)) continue;
+          if (v < min || lo < 0) {
+            min = v;
+            lo = j;
+          }
+          if (v > max || hi < 0) {
+            max = v;
+            hi = j;
+          }
+        }
+        if (lo >= 0) keep[lo] = 1;
+        if (hi >= 0) keep[hi] = 1;
+      }
+    }
+    for (const line of lines) {
+      const values = line.values;
+      for (let j = 1; j < n; j++) {
+        if ((values[j] === null) !== (values[j - 1] === null)) {
+          keep[j] = 1;
+          keep[j - 1] = 1;
+        }
+      }
+    }
+  }
+  const rows: Record<string, number | null>[] = [];
+  for (let j = 0; j < n; j++) {
+    if (!keep[j]) continue;
+    const row: Record<string, number | null> = { t: times[j]! };
+    lines.forEach((line, i) => {
+      row[`s${i}`] = line.values[j] ?? null;
+    });
+    rows.push(row);
+  }
+  return rows;
+}

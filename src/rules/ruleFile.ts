@@ -1,20 +1,12 @@
 // Rule files: parsing with positions and strict fields, validation with Prometheus's messages
 // (model/rulefmt/rulefmt.go as promtool 2.42 and 3.x print them), and formatting back to YAML,
 // plain or as a prometheus-operator PrometheusRule.
-import {
-  Document,
-  LineCounter,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  Scalar,
-  type Node,
-} from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, Scalar, type Node } from 'yaml';
 import { formatDuration, parseDuration, parseExpr } from '../promql/index.ts';
 import type { AlertRuleSpec } from './alerting.ts';
 import type { RecordingRuleSpec } from './group.ts';
 import { formatParseError } from './engine.ts';
+import { GoYamlError, goPairs, parseGoYaml } from './goYaml.ts';
 import { checkTemplate } from './template/expand.ts';
 
 /** A rule as written in a rule file. */
@@ -84,18 +76,14 @@ export function parseRuleFile(
 ): ParsedRuleFile {
   void fileName;
   const compat = opts.compat ?? 'v3';
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  const posOf = (n: Node | null | undefined): Pos => {
-    const off = n?.range?.[0];
-    if (off === undefined) return { line: 0, col: 0 };
-    return lineCounter.linePos(off);
-  };
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const p = e ? lineCounter.linePos(e.pos[0]) : { line: 1, col: 1 };
-    const msg = `yaml: line ${p.line}: ${(e?.message ?? 'invalid YAML').split('\n')[0]}`;
-    return { ok: false, errors: [{ line: p.line, col: p.col, message: msg, formatted: msg }] };
+  const y = parseGoYaml(text);
+  const posOf = (n: Node | null | undefined): Pos => y.nodePos(n);
+  if (y.error) {
+    const msg = `yaml: line ${y.error.line}: ${y.error.message}`;
+    return {
+      ok: false,
+      errors: [{ line: y.error.line, col: y.error.col, message: msg, formatted: msg }],
+    };
   }
 
   const unknown: { line: number; text: string }[] = [];
@@ -109,32 +97,30 @@ export function parseRuleFile(
           : 'rulefmt.Rule';
   const kindOf = (n: Node): string => (isMap(n) ? '!!map' : isSeq(n) ? '!!seq' : '!!str');
   const checkKeys = (m: Node, allowed: readonly string[], t: 'groups' | 'group' | 'rule'): void => {
-    if (!isMap(m)) return;
     const seen = new Map<string, number>();
-    for (const pair of m.items) {
-      const k = isScalar(pair.key) ? String(pair.key.value) : '';
-      const kp = posOf(pair.key as Node);
-      const prev = seen.get(k);
+    for (const pair of goPairs(y, m, 'v3')) {
+      const k = pair.key;
+      const kp = posOf(pair.keyNode);
+      const prev = pair.merged ? undefined : seen.get(k);
       if (prev !== undefined) {
         unknown.push({
           line: kp.line,
           text: `mapping key ${JSON.stringify(k)} already defined at line ${prev}`,
         });
       }
-      seen.set(k, kp.line);
+      if (!pair.merged) seen.set(k, kp.line);
       if (!allowed.includes(k))
         unknown.push({ line: kp.line, text: `field ${k} not found in type ${typeName(t)}` });
     }
   };
-  const get = (m: Node | null | undefined, key: string): Node | undefined => {
-    if (!isMap(m)) return undefined;
-    for (const pair of m.items) {
-      if (isScalar(pair.key) && String(pair.key.value) === key)
-        return (pair.value ?? undefined) as Node | undefined;
-    }
-    return undefined;
-  };
-  const str = (n: Node | undefined): string => {
+  const get = (m: Node | null | undefined, key: string): Node | undefined =>
+    goPairs(y, m ?? undefined, 'v3').find((p) => p.key === key)?.value;
+  // record, alert and expr are yaml.Node fields: go-yaml v3 stores an alias there as it is,
+  // so its value is the anchor's name, not the aliased text.
+  const nodeText = (n: Node | undefined): string =>
+    n !== undefined && isAlias(n) ? n.source : str(n);
+  const str = (raw: Node | undefined): string => {
+    const n = y.deref(raw);
     if (n === undefined || n === null) return '';
     if (isScalar(n)) return n.value === null ? '' : String(n.source ?? n.value);
     const p = posOf(n);
@@ -160,7 +146,8 @@ export function parseRuleFile(
     }
     return Number(s);
   };
-  const strMap = (n: Node | undefined): Record<string, string> | undefined => {
+  const strMap = (raw: Node | undefined): Record<string, string> | undefined => {
+    const n = y.deref(raw);
     if (n === undefined || (isScalar(n) && n.value === null)) return undefined;
     if (!isMap(n)) {
       unknown.push({
@@ -170,11 +157,11 @@ export function parseRuleFile(
       return undefined;
     }
     const out: Record<string, string> = {};
-    for (const pair of n.items)
-      out[str(pair.key as Node)] = str((pair.value ?? undefined) as Node | undefined);
+    for (const pair of goPairs(y, n, 'v3')) out[str(pair.keyNode)] = str(pair.value);
     return out;
   };
-  const seq = (n: Node | undefined): Node[] => {
+  const seq = (raw: Node | undefined): Node[] => {
+    const n = y.deref(raw);
     if (n === undefined || (isScalar(n) && n.value === null)) return [];
     if (!isSeq(n)) {
       unknown.push({ line: posOf(n).line, text: `cannot unmarshal ${kindOf(n)} into []` });
@@ -188,7 +175,7 @@ export function parseRuleFile(
   const ruleNodes: RuleNodes[][] = [];
   const rawRules: RawRule[][] = [];
   try {
-    let root = doc.contents as Node | null;
+    let root = y.deref(y.contents) ?? null;
     if (root && isMap(root) && get(root, 'kind') !== undefined) {
       // A prometheus-operator PrometheusRule: the groups live under spec.
       const kind = str(get(root, 'kind'));
@@ -231,13 +218,13 @@ export function parseRuleFile(
         const recordN = get(r, 'record');
         const alertN = get(r, 'alert');
         const exprN = get(r, 'expr');
-        const record = str(recordN);
-        const alert = str(alertN);
+        const record = nodeText(recordN);
+        const alert = nodeText(alertN);
         const ruleLabels = strMap(get(r, 'labels')) ?? {};
         const annotations = strMap(get(r, 'annotations')) ?? {};
         const forMs = dur(get(r, 'for')) ?? 0;
         const keepFiringFor = dur(get(r, 'keep_firing_for')) ?? 0;
-        const expr = str(exprN);
+        const expr = nodeText(exprN);
         const rn: RuleNodes = {};
         if (recordN) rn.record = posOf(recordN);
         if (alertN) rn.alert = posOf(alertN);
@@ -258,6 +245,10 @@ export function parseRuleFile(
       ruleNodes.push(nodes);
     }
   } catch (err) {
+    if (err instanceof GoYamlError) {
+      const message = err.message;
+      return { ok: false, errors: [{ line: 0, col: 0, message, formatted: message }] };
+    }
     if (err instanceof FatalError) {
       return {
         ok: false,

@@ -1,7 +1,7 @@
 // promtool's rule unit tests (cmd/promtool/unittest.go): the test file format, the rule
 // manager's evaluation schedule from 0 to the largest eval_time, alert and PromQL expression
 // checks, and promtool's output word for word (`alertname: X, time: 5m, exp:… got:…`).
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import {
   SeriesStore,
   children,
@@ -21,6 +21,7 @@ import { AlertingRule } from './alerting.ts';
 import { makeQueryFn, type QueryFn, type QuerySample } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
 import { compareLabels, formatLabelsGo, labelsKey } from './labels.ts';
+import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile } from './ruleFile.ts';
 import { parseSimpleSeriesValues } from './seriesValues.ts';
 import { formatGoFloat } from './template/goFloat.ts';
@@ -208,28 +209,28 @@ function parseTestFile(text: string, compat: 'v2' | 'v3'): TestFile {
 }
 
 function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash | null): TestFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const p = e ? lineCounter.linePos(e.pos[0]) : { line: 1 };
-    throw new TestFileError(
-      `yaml: line ${p.line}: ${(e?.message ?? 'invalid YAML').split('\n')[0]}`,
-    );
-  }
+  const y = parseGoYaml(text);
+  if (y.error) throw new TestFileError(`yaml: line ${y.error.line}: ${y.error.message}`);
   const problems: { line: number; text: string }[] = [];
   const lineOf = (n: Node | null | undefined): number => {
     const off = n?.range?.[0];
-    return off === undefined ? 0 : lineCounter.linePos(off).line;
+    return off === undefined ? 0 : y.linePos(off).line;
   };
   const isNull = (n: Node | undefined): boolean =>
     n === undefined || (isScalar(n) && n.value === null);
+  /**
+   * A struct's fields as yaml.v2 sets them: the last value of each (a merge key's pairs where
+   * it stands), and every value of each, since a map field collects them all.
+   */
   const fields = (
-    n: Node | undefined,
+    raw: Node | undefined,
     allowed: string[],
     typeName: string,
-  ): Map<string, Node | undefined> => {
-    const out = new Map<string, Node | undefined>();
+  ): Map<string, Node | undefined> & { all: Map<string, (Node | undefined)[]> } => {
+    const out = Object.assign(new Map<string, Node | undefined>(), {
+      all: new Map<string, (Node | undefined)[]>(),
+    });
+    const n = y.deref(raw);
     if (isNull(n)) return out;
     if (!isMap(n)) {
       problems.push({
@@ -238,20 +239,22 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
       });
       return out;
     }
-    for (const pair of n.items) {
-      const k = isScalar(pair.key) ? String(pair.key.value) : '';
+    for (const pair of goPairs(y, n, 'v2')) {
+      const k = pair.key;
       if (!allowed.includes(k)) {
         problems.push({
-          line: lineOf(pair.key as Node),
+          line: lineOf(pair.keyNode),
           text: `field ${k} not found in type ${typeName}`,
         });
         continue;
       }
-      out.set(k, (pair.value ?? undefined) as Node | undefined);
+      out.set(k, pair.value);
+      out.all.set(k, [...(out.all.get(k) ?? []), pair.value]);
     }
     return out;
   };
-  const str = (n: Node | undefined): string => {
+  const str = (raw: Node | undefined): string => {
+    const n = y.deref(raw);
     if (isNull(n) || n === undefined) return '';
     if (isScalar(n)) return String(n.source ?? n.value);
     problems.push({
@@ -261,19 +264,21 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
     return '';
   };
   const dur = (n: Node | undefined): { ms: number; text: string } => {
-    if (isNull(n)) return { ms: 0, text: '0s' };
+    if (isNull(y.deref(n))) return { ms: 0, text: '0s' };
     const s = str(n);
     const ms = parseDuration(s);
     if (ms === null) throw new TestFileError(`not a valid duration string: ${JSON.stringify(s)}`);
     return { ms, text: formatDuration(ms) };
   };
-  const num = (n: Node | undefined): number => {
+  const num = (raw: Node | undefined): number => {
+    const n = y.deref(raw);
     if (isNull(n) || n === undefined) return 0;
     if (isScalar(n) && typeof n.value === 'number') return n.value;
     problems.push({ line: lineOf(n), text: `cannot unmarshal !!str \`${str(n)}\` into float64` });
     return 0;
   };
-  const seq = (n: Node | undefined, typeName: string): Node[] => {
+  const seq = (raw: Node | undefined, typeName: string): Node[] => {
+    const n = y.deref(raw);
     if (isNull(n)) return [];
     if (!isSeq(n)) {
       problems.push({ line: lineOf(n), text: `cannot unmarshal !!map into ${typeName}` });
@@ -281,15 +286,26 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
     }
     return n.items as Node[];
   };
-  const strMap = (n: Node | undefined): Record<string, string> => {
+  /** A map[string]string field: yaml.v2 decodes every value into one map, strictly. */
+  const strMap = (values: (Node | undefined)[] | undefined): Record<string, string> => {
     const out: Record<string, string> = {};
-    if (isNull(n)) return out;
-    if (!isMap(n)) {
-      problems.push({ line: lineOf(n), text: `cannot unmarshal !!seq into map[string]string` });
-      return out;
+    for (const raw of values ?? []) {
+      const n = y.deref(raw);
+      if (isNull(n)) continue;
+      if (!isMap(n)) {
+        problems.push({ line: lineOf(n), text: `cannot unmarshal !!seq into map[string]string` });
+        continue;
+      }
+      for (const pair of goPairs(y, n, 'v2')) {
+        const k = str(pair.keyNode);
+        if (Object.hasOwn(out, k)) {
+          const at = lineOf(pair.value) || lineOf(pair.keyNode);
+          problems.push({ line: at, text: `key ${JSON.stringify(k)} already set in map` });
+          continue;
+        }
+        out[k] = str(pair.value);
+      }
     }
-    for (const pair of n.items)
-      out[str(pair.key as Node)] = str((pair.value ?? undefined) as Node | undefined);
     return out;
   };
 
@@ -307,18 +323,15 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
     topFields.push('fuzzy_compare');
     groupFields.push('start_timestamp');
   }
-  const top = fields(
-    (doc.contents ?? undefined) as Node | undefined,
-    topFields,
-    'main.unitTestFile',
-  );
+  const top = fields(y.contents ?? undefined, topFields, 'main.unitTestFile');
   const file: TestFile = {
     ruleFiles: seq(top.get('rule_files'), '[]string').map((n) => str(n)),
     evaluationInterval: dur(top.get('evaluation_interval')).ms,
     groupEvalOrder: seq(top.get('group_eval_order'), '[]string').map((n) => str(n)),
     fuzzyCompare: (() => {
       const n = top.get('fuzzy_compare');
-      return n !== undefined && isScalar(n) && n.value === true;
+      const v = y.deref(n);
+      return v !== undefined && isScalar(v) && v.value === true;
     })(),
     tests: [],
   };
@@ -350,8 +363,8 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
           expAlerts: seq(f.get('exp_alerts'), '[]main.alert').map((en) => {
             const e = fields(en, ['exp_labels', 'exp_annotations'], 'main.alert');
             return {
-              labels: strMap(e.get('exp_labels')),
-              annotations: strMap(e.get('exp_annotations')),
+              labels: strMap(e.all.get('exp_labels')),
+              annotations: strMap(e.all.get('exp_annotations')),
             };
           }),
         };
@@ -369,7 +382,7 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
           }),
         };
       }),
-      externalLabels: strMap(g.get('external_labels')),
+      externalLabels: strMap(g.all.get('external_labels')),
       externalURL: str(g.get('external_url')),
       name: str(g.get('name')),
       startTimestamp,
@@ -987,7 +1000,11 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
     const expSamples: { labels: Labels; value: number }[] = [];
     let bad: string | undefined;
     for (const s of tc.expSamples) {
-      const lb = parseSeriesDescriptor(s.labels);
+      // parser.ParseMetric reads no text at all (labels left out, or "") as the empty set {}.
+      const lb: ReturnType<typeof parseSeriesDescriptor> =
+        s.labels.trim() === ''
+          ? { ok: true, value: {}, warnings: [] }
+          : parseSeriesDescriptor(s.labels);
       if (!lb.ok) {
         bad = `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: labels ${goQuote(s.labels)}: ${lb.error.message}`;
         break;

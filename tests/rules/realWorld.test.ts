@@ -1,0 +1,257 @@
+// What real-world promtool suites do that hand-written tests rarely do, each on a small file of
+// its own, run by real promtool (2.42) beside Quorum Lab (--compat v2): YAML anchors, aliases and
+// merge keys as go-yaml reads them (v3 for rule files, v2's strict decoder for test files),
+// quoted scalars indented as libyaml allows, and exp_samples without labels.
+import { describe, expect, it } from 'vitest';
+import { runCheckRules, runRuleTests } from '../../src/rules/index.ts';
+import { runPromtool, type PromtoolRun } from './promtool.ts';
+
+function joinStream(output: { stream: string; text: string }[], stream: string): string {
+  return output
+    .filter((c) => c.stream === stream)
+    .map((c) => c.text)
+    .join('');
+}
+
+/** Runs `test rules` or `check rules` on `files` with Quorum Lab, as promtool would print it. */
+function quorumlab(files: Record<string, string>, args: string[]): PromtoolRun {
+  const readFile = (p: string): string => {
+    const text = files[p];
+    if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
+    return text;
+  };
+  const [cmd, , ...names] = args;
+  const r =
+    cmd === 'test'
+      ? runRuleTests(names, { compat: 'v2', readFile })
+      : runCheckRules(names, { compat: 'v2', readFile });
+  return {
+    code: r.exitCode,
+    stdout: joinStream(r.output, 'stdout'),
+    stderr: joinStream(r.output, 'stderr'),
+  };
+}
+
+interface Case {
+  name: string;
+  files: Record<string, string>;
+  args: string[];
+  /** What promtool must say, so that the case keeps testing what it is about. */
+  promtool: { code: number; includes?: string };
+}
+
+const RULES_WITH_MERGES = `groups:
+- name: g
+  rules:
+  - &base
+    alert: Down
+    expr: up == 0
+    for: 1m
+    labels: &sev
+      severity: page
+      team: db
+  # explicit keys win over merged ones (go-yaml v3)
+  - <<: *base
+    alert: DownWarn
+    labels:
+      severity: warn
+  # a sequence of merged maps: the first that has a key wins
+  - <<: [{alert: Seq, expr: up == 1}, *base]
+    labels: *sev
+`;
+
+const cases: Case[] = [
+  {
+    name: 'merge keys and aliases in a rule file (explicit keys win, the first merged map wins)',
+    files: {
+      'rules.yaml': RULES_WITH_MERGES,
+      'test.yaml': `rule_files: [rules.yaml]
+tests:
+- interval: 1m
+  input_series:
+  - series: up{job="etcd"}
+    values: 0 0 0 1 1
+  alert_rule_test:
+  - eval_time: 2m
+    alertname: Down
+  - eval_time: 2m
+    alertname: DownWarn
+  - eval_time: 4m
+    alertname: Seq
+`,
+    },
+    args: ['test', 'rules', 'test.yaml'],
+    promtool: { code: 1, includes: 'alertname: Seq' },
+  },
+  {
+    name: 'check rules counts the merged rules',
+    files: { 'rules.yaml': RULES_WITH_MERGES },
+    args: ['check', 'rules', 'rules.yaml'],
+    promtool: { code: 0, includes: 'SUCCESS: 3 rules found' },
+  },
+  {
+    name: 'a merged field that RuleNode lacks is reported at the line of the merged key',
+    files: {
+      'rules.yaml': `groups:
+- name: g
+  rules:
+  - <<: {expr: up, bogus: 1}
+    alert: A
+`,
+    },
+    args: ['check', 'rules', 'rules.yaml'],
+    promtool: { code: 1, includes: 'field bogus not found' },
+  },
+  {
+    name: 'an alias in expr is the anchor name to go-yaml v3 (a yaml.Node field keeps the alias)',
+    files: {
+      'rules.yaml': `groups:
+- name: g
+  rules:
+  - alert: A
+    expr: &e up ==
+  - alert: B
+    expr: *e
+`,
+    },
+    args: ['check', 'rules', 'rules.yaml'],
+    promtool: { code: 1, includes: '5:11: group "g", rule 1' },
+  },
+  {
+    name: 'anchors and merges in a test file, as PyYAML safe_dump and hand-written suites use them',
+    files: {
+      'rules.yaml': 'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n',
+      'test.yaml': `rule_files: [rules.yaml]
+tests:
+- interval: 1m
+  input_series: &id001
+  - series: up{job="etcd"}
+    values: 0 0 0
+  alert_rule_test:
+  - eval_time: 2m
+    alertname: Down
+    exp_alerts:
+    - exp_labels: &labels
+        job: etcd
+- interval: 1m
+  input_series: *id001
+  alert_rule_test:
+  - &check
+    eval_time: 1m
+    alertname: Down
+    exp_alerts:
+    - exp_labels: *labels
+  - <<: *check
+    eval_time: 2m
+  - <<: *check
+    exp_alerts:
+    - <<: {exp_labels: {job: etcd}}
+      exp_annotations: {}
+`,
+    },
+    args: ['test', 'rules', 'test.yaml'],
+    promtool: { code: 0 },
+  },
+  {
+    name: "yaml.v2's strict decoder refuses a merged map key set again",
+    files: {
+      'rules.yaml': 'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n',
+      'test.yaml': `rule_files: [rules.yaml]
+tests:
+- interval: 1m
+  input_series:
+  - series: up
+    values: 0 0 0
+  alert_rule_test:
+  - eval_time: 2m
+    alertname: Down
+    exp_alerts:
+    - exp_labels:
+        severity: warn
+        <<: {severity: page}
+    - <<: {exp_labels: {severity: x}}
+      exp_labels: {severity: warn}
+`,
+    },
+    args: ['test', 'rules', 'test.yaml'],
+    promtool: { code: 1, includes: 'already set in map' },
+  },
+  {
+    name: 'quoted scalars whose continuation lines are indented less than their key',
+    files: {
+      'rules.yaml': `groups:
+- name: g
+  rules:
+  - alert: A
+    expr: "up
+  == 0"
+    labels:
+      x: "a
+ b"
+`,
+      'test.yaml': `rule_files: [rules.yaml]
+tests:
+- interval: 1m
+  input_series:
+  - series: 'up{a="b",
+      c="d"
+    }'
+    values: 0 0 0
+  alert_rule_test:
+  - eval_time: 2m
+    alertname: A
+    exp_alerts:
+    - exp_labels: {a: b, c: d, x: "a b"}
+  promql_expr_test:
+  - expr: "up
+ == 0"
+    eval_time: 1m
+    exp_samples:
+    - labels: '{__name__="up", a="b",
+    c="d"}'
+      value: 0
+`,
+    },
+    args: ['test', 'rules', 'test.yaml'],
+    promtool: { code: 0 },
+  },
+  {
+    name: 'exp_samples without labels, or with labels "", is the empty label set',
+    files: {
+      'rules.yaml': 'groups: []\n',
+      'test.yaml': `rule_files: [rules.yaml]
+tests:
+- interval: 1m
+  input_series:
+  - series: up
+    values: 1 1
+  promql_expr_test:
+  - expr: sum(up)
+    eval_time: 1m
+    exp_samples:
+    - value: 1
+  - expr: count(up)
+    eval_time: 1m
+    exp_samples:
+    - labels: ""
+      value: 1
+  - expr: up
+    eval_time: 1m
+    exp_samples:
+    - value: 1
+`,
+    },
+    args: ['test', 'rules', 'test.yaml'],
+    promtool: { code: 1, includes: 'exp: {} 1E+00' },
+  },
+];
+
+describe('real-world YAML, promtool beside Quorum Lab', () => {
+  it.each(cases)('$name', (c) => {
+    const theirs = runPromtool(c.files, c.args);
+    expect(theirs.code).toBe(c.promtool.code);
+    if (c.promtool.includes !== undefined)
+      expect(theirs.stdout + theirs.stderr).toContain(c.promtool.includes);
+    expect(quorumlab(c.files, c.args)).toEqual(theirs);
+  });
+});

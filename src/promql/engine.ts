@@ -972,7 +972,7 @@ export function compileMatcher(m: Matcher, compat: 'v3' | 'v2'): (l: Labels) => 
       const re = compileMatcherRegex(m.value, compat === 'v3');
       if (typeof re === 'string') return () => false;
       const want = m.type === '=~';
-      return (l) => re.test(l[m.name] ?? '') === want;
+      return (l) => re.matches(l[m.name] ?? '') === want;
     }
     default: {
       const never: never = m.type;

@@ -15,7 +15,7 @@ import {
   goTan,
   goTanh,
 } from './gomath.ts';
-import { compileMatcherRegex } from './regex.ts';
+import { compileMatcherRegex, expandGo } from './regex.ts';
 import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
@@ -392,63 +392,12 @@ function isWellFormed(s: string): boolean {
   return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 }
 
-/** Go's regexp.Expand for a replacement template. */
-function expandTemplate(template: string, m: RegExpExecArray): string {
-  let out = '';
-  for (let i = 0; i < template.length; i++) {
-    const ch = template[i]!;
-    if (ch !== '$' || i === template.length - 1) {
-      out += ch;
-      continue;
-    }
-    const next = template[i + 1]!;
-    if (next === '$') {
-      out += '$';
-      i++;
-      continue;
-    }
-    let name: string;
-    let end: number;
-    if (next === '{') {
-      const close = template.indexOf('}', i + 2);
-      const inner = close < 0 ? '' : template.slice(i + 2, close);
-      if (close < 0 || !/^[a-zA-Z0-9_]+$/.test(inner)) {
-        out += ch;
-        continue;
-      }
-      name = inner;
-      end = close;
-    } else {
-      const mm = /^[a-zA-Z0-9_]+/.exec(template.slice(i + 1));
-      if (!mm) {
-        out += ch;
-        continue;
-      }
-      name = mm[0];
-      end = i + name.length;
-    }
-    if (/^[0-9]+$/.test(name)) {
-      const idx = Number(name);
-      out += idx < m.length ? (m[idx] ?? '') : '';
-    } else {
-      out += m.groups?.[name] ?? '';
-    }
-    i = end;
-  }
-  return out;
-}
-
-/** Go-style named groups (?P<name>…) are written (?<name>…) in JavaScript. */
-function jsRegexSource(re: string): string {
-  return re.replace(/\(\?P</g, '(?<');
-}
-
 function labelReplace(args: EvalValue[], ctx: FuncContext): FuncResult {
   const dst = argString(args, 1);
   const repl = argString(args, 2);
   const src = argString(args, 3);
   const reText = argString(args, 4);
-  const re = compileMatcherRegex(jsRegexSource(reText), ctx.compat === 'v3');
+  const re = compileMatcherRegex(reText, ctx.compat === 'v3');
   if (typeof re === 'string') {
     throw new Error(`invalid regular expression in label_replace(): ${reText}`);
   }
@@ -457,12 +406,12 @@ function labelReplace(args: EvalValue[], ctx: FuncContext): FuncResult {
   }
   const out: VSample[] = [];
   for (const s of argVector(args, 0)) {
-    const m = re.exec(s.labels[src] ?? '');
+    const m = re.submatches(s.labels[src] ?? '');
     if (!m) {
       out.push(s);
       continue;
     }
-    const value = expandTemplate(repl, m);
+    const value = expandGo(repl, m);
     const labels: Record<string, string> = { ...s.labels };
     labels[dst] = value;
     out.push({

@@ -29,6 +29,8 @@ export type {
 export { children, documentedType, exprType } from './ast.ts';
 export type { FunctionDef } from './functionDefs.ts';
 export { functionDefs } from './functionDefs.ts';
+export type { AnchoredRegex, Submatches } from './regex.ts';
+export { compileGoRegex, compileMatcherRegex, expandGo, replaceAllGo } from './regex.ts';
 export type { ParseOptions } from './parser.ts';
 export { parseExpr } from './parser.ts';
 export type { EvalOptions } from './engine.ts';

@@ -678,7 +678,7 @@ function matchesEmpty(m: Matcher, compat: 'v3' | 'v2'): boolean {
     case '=~':
     case '!~': {
       const re = compileMatcherRegex(m.value, compat === 'v3');
-      const hit = typeof re === 'string' ? false : re.test('');
+      const hit = typeof re === 'string' ? false : re.matches('');
       return m.type === '=~' ? hit : !hit;
     }
     default: {

@@ -5,6 +5,8 @@ import { compileMatcher } from './engine.ts';
 import { formatFloat, formatLabels, parseDuration } from './format.ts';
 import { compareLabels, labelsKey, type Labels } from './labels.ts';
 import { almostEqual } from './mathx.ts';
+import { compileGoRegex } from './regex.ts';
+import type { RE2JS } from 're2js';
 import { parseExpr, parseNumber } from './parser.ts';
 import { evalInstant, evalRange, type Value } from './query.ts';
 import {
@@ -34,7 +36,7 @@ export interface PromqlTestOptions {
 interface Expectation {
   kind: 'fail' | 'warn' | 'info' | 'no_warn' | 'no_info' | 'ordered';
   msg?: string;
-  regex?: RegExp;
+  regex?: RE2JS;
 }
 
 interface ExpectedSeries {
@@ -236,11 +238,9 @@ export function runPromqlTest(text: string, opts: PromqlTestOptions = {}): Promq
         const exp: Expectation = { kind: em[1] as Expectation['kind'] };
         if (em[2] === 'msg') exp.msg = stripQuotes(em[3]!.trim());
         if (em[2] === 'regex') {
-          try {
-            exp.regex = new RegExp(stripQuotes(em[3]!.trim()));
-          } catch {
-            bad = `invalid regex in "${t}"`;
-          }
+          const re = compileGoRegex(stripQuotes(em[3]!.trim()));
+          if (typeof re === 'string') bad = `invalid regex in "${t}"`;
+          else exp.regex = re;
         }
         cmd.expects.push(exp);
         continue;
@@ -348,7 +348,7 @@ function checkAnnotations(cmd: EvalCmd, warnings: string[]): string | null {
         return `expected ${kind} annotation ${JSON.stringify(e.msg)}, got [${list.join(', ')}]`;
       }
       if (e.regex && !list.some((w) => e.regex!.test(w))) {
-        return `expected ${kind} annotation matching ${String(e.regex)}, got [${list.join(', ')}]`;
+        return `expected ${kind} annotation matching ${e.regex.pattern()}, got [${list.join(', ')}]`;
       }
     }
     const specific = exps.filter((e) => e.msg !== undefined || e.regex);

@@ -1,187 +1,171 @@
-// Label matcher regexes: Go RE2 syntax translated to JavaScript, fully anchored like
-// Prometheus's labels.FastRegexMatcher (v3 `^(?s:re)$`, v2 `^(?:re)$`).
+// Regular expressions with Go's RE2 semantics, matched in linear time by re2js (a port of RE2):
+// label matchers and label_replace are fully anchored like Prometheus's
+// labels.FastRegexMatcher (v3 `^(?s:re)$`, v2 `^(?:re)$`), and a list of literals
+// (`a|b|c`) is matched as a set, as its optimizeAlternatingLiterals does.
+import { type Matcher, RE2JS } from 're2js';
 
-const posixClasses: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
-
-function caseFold(ch: string): string {
-  const lo = ch.toLowerCase();
-  const up = ch.toUpperCase();
-  return lo === up ? ch : `[${lo}${up}]`;
+/** A fully anchored matcher regex, compiled. */
+export interface AnchoredRegex {
+  /** Whether the whole of `s` matches. */
+  matches(s: string): boolean;
+  /** The submatches of a whole match of `s` (index 0 is `s`), or null when it does not match. */
+  submatches(s: string): Submatches | null;
 }
 
-/** Adds the other case of letters and letter ranges inside a character class body. */
-function foldClass(body: string): string {
-  let extra = '';
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (ch === '\\') {
-      i++;
-      continue;
-    }
-    if (body[i + 1] === '-' && i + 2 < body.length) {
-      const end = body[i + 2]!;
-      const a = ch.toLowerCase() === ch ? ch.toUpperCase() : ch.toLowerCase();
-      const b = end.toLowerCase() === end ? end.toUpperCase() : end.toLowerCase();
-      if (a !== ch && b !== end) extra += `${a}-${b}`;
-      i += 2;
-      continue;
-    }
-    const other = ch.toLowerCase() === ch ? ch.toUpperCase() : ch.toLowerCase();
-    if (other !== ch) extra += other;
-  }
-  return body + extra;
+/** The groups of one match: by index, and by name for `(?P<name>…)` groups. */
+export interface Submatches {
+  group(index: number): string | undefined;
+  named(name: string): string | undefined;
+  readonly count: number;
 }
 
-/** Translates the RE2 features JavaScript lacks; returns the source and extra flags. */
-function translate(re: string): { source: string; flags: string } {
-  let flags = '';
-  let src = re;
-  // Leading flag groups such as (?s) apply to the whole expression.
-  const lead = /^\(\?([msU]+)\)/.exec(src);
-  if (lead) {
-    for (const f of lead[1]!) if (f === 's' || f === 'm') flags += f;
-    src = src.slice(lead[0].length);
-  }
-  let out = '';
-  // One case-insensitivity flag per open group: (?i) sets it for the rest of the group.
-  const ci: boolean[] = [false];
-  const top = () => ci[ci.length - 1]!;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (ch === '\\') {
-      const next = src[i + 1];
-      if (next === 'Q') {
-        const end = src.indexOf('\\E', i + 2);
-        const lit = end < 0 ? src.slice(i + 2) : src.slice(i + 2, end);
-        for (const c of lit)
-          out += top() ? caseFold(c) : c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-        i = end < 0 ? src.length : end + 1;
-        continue;
-      }
-      if (next === 'z') {
-        out += '$';
-        i++;
-        continue;
-      }
-      if (next === 'A') {
-        out += '^';
-        i++;
-        continue;
-      }
-      out += ch + (next ?? '');
-      i++;
-      continue;
-    }
-    if (ch === '(') {
-      const flagGroup = /^\(\?([imsU]*)(?:-([imsU]*))?(:|\))/.exec(src.slice(i));
-      if (flagGroup && (flagGroup[1] || flagGroup[2])) {
-        const on = flagGroup[1]!.includes('i');
-        const off = (flagGroup[2] ?? '').includes('i');
-        const value = on ? true : off ? false : top();
-        if (flagGroup[3] === ')') ci[ci.length - 1] = value;
-        else {
-          ci.push(value);
-          out += '(?:';
-        }
-        i += flagGroup[0].length - 1;
-        continue;
-      }
-      const named = /^\(\?P</.exec(src.slice(i));
-      if (named) {
-        out += '(?<';
-        i += 3;
-        ci.push(top());
-        continue;
-      }
-      ci.push(top());
-      out += ch;
-      continue;
-    }
-    if (ch === ')') {
-      if (ci.length > 1) ci.pop();
-      out += ch;
-      continue;
-    }
-    if (ch === '[') {
-      // Copy the whole class, expanding POSIX classes and folding case if needed.
-      let j = i + 1;
-      let body = '';
-      if (src[j] === '^') {
-        body += '^';
-        j++;
-      }
-      if (src[j] === ']') {
-        body += '\\]';
-        j++;
-      }
-      while (j < src.length && src[j] !== ']') {
-        if (src[j] === '\\') {
-          body += src.slice(j, j + 2);
-          j += 2;
-          continue;
-        }
-        if (src[j] === '[' && src[j + 1] === ':') {
-          const end = src.indexOf(':]', j + 2);
-          const name = end > 0 ? src.slice(j + 2, end) : '';
-          const cls = posixClasses[name];
-          if (cls !== undefined) {
-            body += cls;
-            j = end + 2;
-            continue;
-          }
-        }
-        if (src[j] === '[') body += '\\[';
-        else body += src[j];
-        j++;
-      }
-      if (j >= src.length) {
-        out += src.slice(i);
-        break;
-      }
-      out += '[' + (top() ? foldClass(body) : body) + ']';
-      i = j;
-      continue;
-    }
-    out += top() ? caseFold(ch) : ch;
-  }
-  return { source: out, flags };
+/** Go's regexp.QuoteMeta(s) === s: no character RE2 treats specially. */
+const literalRe = /^[^\\.+*?()|[\]{}^$]*$/;
+
+function literalSet(re: string): Set<string> | null {
+  const parts = re.split('|');
+  for (const p of parts) if (!literalRe.test(p)) return null;
+  return new Set(parts);
 }
 
-const cache = new Map<string, RegExp | string>();
+function regexError(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.startsWith('error parsing regexp: ') ? msg : `error parsing regexp: ${msg}`;
+}
 
-/** Compiles an anchored matcher regex; returns an error message string if it does not compile. */
-export function compileMatcherRegex(re: string, dotAll: boolean): RegExp | string {
+/** Compiles `pattern` as Go's regexp.Compile does; an error is Go's message. */
+export function compileGoRegex(pattern: string): RE2JS | string {
+  try {
+    return RE2JS.compile(pattern);
+  } catch (err) {
+    return regexError(err);
+  }
+}
+
+function anchoredFromRe2(re: RE2JS): AnchoredRegex {
+  return {
+    matches: (s) => re.matches(s),
+    submatches: (s) => {
+      const m = re.matcher(s);
+      return m.matches() ? submatchesOf(m) : null;
+    },
+  };
+}
+
+function anchoredFromSet(set: Set<string>): AnchoredRegex {
+  return {
+    matches: (s) => set.has(s),
+    submatches: (s) =>
+      set.has(s)
+        ? { count: 1, group: (i) => (i === 0 ? s : undefined), named: () => undefined }
+        : null,
+  };
+}
+
+const cache = new Map<string, AnchoredRegex | string>();
+
+/**
+ * Compiles an anchored matcher regex; returns Go's error message if it does not compile:
+ * v3 (`dotAll`) reports the pattern as written, v2 the anchored pattern, as each version does.
+ */
+export function compileMatcherRegex(re: string, dotAll: boolean): AnchoredRegex | string {
   const key = (dotAll ? 's' : '-') + re;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  const { source, flags } = translate(re);
-  const allFlags = (dotAll && !flags.includes('s') ? flags + 's' : flags).replace('m', '');
-  let result: RegExp | string;
-  try {
-    result = new RegExp(`^(?:${source})$`, allFlags + 'u');
-  } catch {
-    try {
-      result = new RegExp(`^(?:${source})$`, allFlags);
-    } catch (err) {
-      result = `error parsing regexp: ${err instanceof Error ? err.message : String(err)}`;
-    }
+  let result: AnchoredRegex | string;
+  const set = literalSet(re);
+  if (set) result = anchoredFromSet(set);
+  else if (dotAll) {
+    // The flags do not change what parses; re2js would quote a (?s) it adds for DOTALL.
+    const checked = compileGoRegex(re);
+    const full = typeof checked === 'string' ? checked : compileGoRegex(`^(?s:${re})$`);
+    result = typeof full === 'string' ? full : anchoredFromRe2(full);
+  } else {
+    const full = compileGoRegex(`^(?:${re})$`);
+    result = typeof full === 'string' ? full : anchoredFromRe2(full);
   }
   if (cache.size > 10_000) cache.clear();
   cache.set(key, result);
   return result;
+}
+
+/** Go's regexp.Expand: `$1`, `${1}`, `$name`, `${name}` and `$$` in a replacement template. */
+export function expandGo(template: string, m: Submatches): string {
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i]!;
+    if (ch !== '$' || i === template.length - 1) {
+      out += ch;
+      continue;
+    }
+    const next = template[i + 1]!;
+    if (next === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    let name: string;
+    let end: number;
+    if (next === '{') {
+      const close = template.indexOf('}', i + 2);
+      const inner = close < 0 ? '' : template.slice(i + 2, close);
+      if (close < 0 || !/^[a-zA-Z0-9_]+$/.test(inner)) {
+        out += ch;
+        continue;
+      }
+      name = inner;
+      end = close;
+    } else {
+      const mm = /^[a-zA-Z0-9_]+/.exec(template.slice(i + 1));
+      if (!mm) {
+        out += ch;
+        continue;
+      }
+      name = mm[0];
+      end = i + name.length;
+    }
+    if (/^[0-9]+$/.test(name)) {
+      const idx = Number(name);
+      out += idx < m.count ? (m.group(idx) ?? '') : '';
+    } else {
+      out += m.named(name) ?? '';
+    }
+    i = end;
+  }
+  return out;
+}
+
+function submatchesOf(m: Matcher): Submatches {
+  const n = m.groupCount();
+  return {
+    count: n + 1,
+    group: (i) => (i <= n ? (m.group(i) ?? undefined) : undefined),
+    named: (name) => (name in m.namedGroups ? (m.group(name) ?? undefined) : undefined),
+  };
+}
+
+/**
+ * Go's Regexp.ReplaceAllString: leftmost-first matches, an empty match right after the
+ * previous match is skipped, each match replaced by `repl` of its submatches.
+ */
+export function replaceAllGo(re: RE2JS, src: string, repl: (m: Submatches) => string): string {
+  const m = re.matcher(src);
+  let out = '';
+  let lastMatchEnd = 0;
+  let searchPos = 0;
+  while (searchPos <= src.length) {
+    if (!m.find(searchPos)) break;
+    const start = m.start();
+    const end = m.end();
+    out += src.slice(lastMatchEnd, start);
+    if (end > lastMatchEnd || start === 0) out += repl(submatchesOf(m));
+    lastMatchEnd = end;
+    // Advance past this match, by at least one character.
+    const cp = src.codePointAt(searchPos);
+    const width = cp !== undefined && cp > 0xffff ? 2 : 1;
+    if (searchPos + width > end) searchPos += width;
+    else if (searchPos + 1 > end) searchPos++;
+    else searchPos = end;
+  }
+  return out + src.slice(lastMatchEnd);
 }

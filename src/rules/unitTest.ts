@@ -31,7 +31,7 @@ import { formatGoDuration, goQuote } from './template/goValues.ts';
 export interface RuleTestOptions {
   compat?: 'v2' | 'v3';
   /** Only test groups whose name matches run (promtool 3's --run). */
-  run?: RegExp;
+  run?: { test(name: string): boolean };
   /** Reads a file; throws (with a message) when it cannot. */
   readFile: (path: string) => string;
   /** Expands a glob pattern to matching paths (sorted); without it patterns are literal paths. */

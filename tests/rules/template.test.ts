@@ -202,6 +202,21 @@ const testCases: TemplateCase[] = [
   { template: '{{ $labels.instance | reReplaceAll ":.*" "" }}', labels: L, value: 1 },
   {
     template:
+      '{{ reReplaceAll "a*" "X" "baaac" }}|{{ reReplaceAll "(?P<x>a)(b)?" "[${x}$2$$]" "zab a" }}|{{ reReplaceAll "" "-" "héllo" }}',
+    labels: L,
+    value: 1,
+  },
+  // Exponential for a backtracking engine, linear in RE2.
+  {
+    template: `{{ reReplaceAll "(a+)+$" "x" "${'a'.repeat(3000)}b" }}|{{ match "^(a+)+$" "${'a'.repeat(3000)}b" }}`,
+    labels: L,
+    value: 1,
+  },
+  { template: '{{ reReplaceAll "(a" "x" "y" }}', labels: L, value: 1 },
+  { template: '{{ match "(?=a)a" "a" }}', labels: L, value: 1 },
+  { template: '{{ reReplaceAll "(a)\\\\1" "x" "aa" }}', labels: L, value: 1 },
+  {
+    template:
       '{{ stripPort "a:b:c" }} {{ stripDomain "[::1]:80" }} {{ stripDomain "1.2.3.4:9" }} {{ stripDomain "host.local" }}',
     labels: L,
     value: 1,

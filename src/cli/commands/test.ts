@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
+import { compileGoRegex } from '../../promql/index.ts';
 import { runRuleTests } from '../../rules/index.ts';
 
 const usage = `Usage: quorumlab test rules [--compat v2|v3] [--run REGEX]... FILE...
@@ -109,14 +110,14 @@ export const testCommand: Command = {
       return Promise.resolve(2);
     }
     // --run may repeat; a test group runs when any of the expressions matches its name.
-    let run: RegExp | undefined;
+    let run: { test(name: string): boolean } | undefined;
     if (values.run !== undefined && values.run.length > 0) {
-      try {
-        run = new RegExp(values.run.map((r) => `(?:${r})`).join('|'));
-      } catch (err) {
-        process.stderr.write(`quorumlab test rules: invalid --run: ${String(err)}\n`);
+      const re = compileGoRegex(values.run.map((r) => `(?:${r})`).join('|'));
+      if (typeof re === 'string') {
+        process.stderr.write(`quorumlab test rules: invalid --run: ${re}\n`);
         return Promise.resolve(2);
       }
+      run = re;
     }
     const report = runRuleTests(files, {
       compat,

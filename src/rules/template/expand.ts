@@ -2,6 +2,8 @@
 // rules/alerting.go): the $labels/$value/$externalLabels/$externalURL definitions, the function
 // map (humanize…, query, first, label, value, reReplaceAll, …) and the error texts Prometheus
 // renders as `<error expanding template: …>`.
+import { compileGoRegex, expandGo, replaceAllGo } from '../../promql/index.ts';
+import type { RE2JS } from 're2js';
 import { formatGoFloat } from './goFloat.ts';
 import {
   GoDuration,
@@ -147,39 +149,11 @@ function humanizeDuration(v: number): string {
   return goSprintf('%.4g', [v]) + prefix + 's';
 }
 
-/** Translates an RE2 pattern to a JavaScript RegExp (the common subset). */
-export function goRegExp(pattern: string, anchored = false): RegExp {
-  let flags = '';
-  let p = pattern;
-  const lead = /^\(\?([imsU]+)\)/.exec(p);
-  if (lead?.[1]) {
-    for (const f of lead[1]) if (f !== 'U' && !flags.includes(f)) flags += f;
-    p = p.slice(lead[0].length);
-  }
-  p = p
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\\z/g, '$(?![\\s\\S])')
-    .replace(/\\A/g, '^');
-  try {
-    return new RegExp(anchored ? `^(?:${p})$` : p, flags + 'g');
-  } catch (err) {
-    throw new GoCallError(`error parsing regexp: ${regexpErrorText(pattern, err)}`);
-  }
-}
-
-/** Go's regexp/syntax wording for the common compile errors JavaScript reports. */
-function regexpErrorText(pattern: string, err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  if (/Unterminated group/.test(msg)) return `missing closing ): \`${pattern}\``;
-  if (/Unmatched '\)'/.test(msg)) return `unexpected ): \`${pattern}\``;
-  if (/Unterminated character class/.test(msg)) {
-    return `missing closing ]: \`${pattern.slice(pattern.lastIndexOf('['))}\``;
-  }
-  if (/Nothing to repeat/.test(msg)) {
-    const m = /(^|[^\\])([*+?]|\{\d+(,\d*)?\})/.exec(pattern);
-    return `missing argument to repetition operator: \`${m?.[2] ?? '*'}\``;
-  }
-  return `${msg}: \`${pattern}\``;
+/** regexp.Compile: RE2 syntax and semantics in linear time, or Go's error as the call's error. */
+function goRegex(pattern: string): RE2JS {
+  const re = compileGoRegex(pattern);
+  if (typeof re === 'string') throw new GoCallError(re);
+  return re;
 }
 
 /** How regexp.MustCompile's panic names a pattern (backquoted when it can be). */
@@ -194,29 +168,16 @@ function compileQuote(pattern: string): string {
 
 /** Regexp.ReplaceAllString: `$1`, `${1}`, `$name`, `$$` in the replacement. */
 function reReplaceAll(pattern: string, repl: string, text: string): string {
-  let re: RegExp;
+  let re: RE2JS;
   try {
-    re = goRegExp(pattern);
+    re = goRegex(pattern);
   } catch (err) {
     // regexp.MustCompile panics; text/template turns the panic into the call's error.
     throw new GoCallError(
       `regexp: Compile(${compileQuote(pattern)}): ${err instanceof Error ? err.message : ''}`,
     );
   }
-  return text.replace(re, (...m: unknown[]) => {
-    const hasGroups = typeof m[m.length - 1] === 'object' && m[m.length - 1] !== null;
-    const groups = (hasGroups ? m[m.length - 1] : {}) as Record<string, string | undefined>;
-    const numbered = m.slice(0, hasGroups ? -3 : -2) as (string | undefined)[];
-    return repl.replace(
-      /\$(\$|\{(\w+)\}|(\w+))/g,
-      (_all, dollar: string, braced?: string, bare?: string) => {
-        if (dollar === '$') return '$';
-        const name = braced ?? bare ?? '';
-        if (/^\d+$/.test(name)) return numbered[Number(name)] ?? '';
-        return groups[name] ?? '';
-      },
-    );
-  });
+  return replaceAllGo(re, text, (m) => expandGo(repl, m));
 }
 
 /** strings.Title. */
@@ -331,7 +292,7 @@ function buildFuncs(ctx: TemplateContext): Record<string, TemplateFunc> {
     safeHtml: { params: ['string'], impl: ([s]) => s },
     match: {
       params: ['string', 'string'],
-      impl: ([p, s]) => goRegExp(p as string).test(s as string),
+      impl: ([p, s]) => goRegex(p as string).test(s as string),
     },
     title: { params: ['string'], impl: ([s]) => goTitle(s as string) },
     toUpper: { params: ['string'], impl: ([s]) => (s as string).toUpperCase() },

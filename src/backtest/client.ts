@@ -2,6 +2,15 @@
 // VictoriaMetrics) over an injected fetch: build info, instant and range queries, each failure
 // classified (unreachable, CORS, auth, timeout, server) with what to do about it.
 import { backtestError, classifyHttpError, type BacktestError, type Outcome } from './errors.ts';
+import {
+  DEFAULT_ANSWER_LIMITS,
+  parseBuildInfo,
+  parseEnvelope,
+  parseQueryData,
+  readCapped,
+  tooLargeBody,
+  type AnswerLimits,
+} from './schema.ts';
 
 /** Credentials for the data source, kept in memory unless the user asks otherwise. */
 export type DataSourceAuth =
@@ -28,6 +37,8 @@ export interface ClientOptions {
    * an unreachable server (browsers only; default false).
    */
   readonly probeCors?: boolean;
+  /** What one answer may hold (default DEFAULT_ANSWER_LIMITS). */
+  readonly limits?: AnswerLimits;
 }
 
 /** One series of a range query: labels and [ms, value] points. */
@@ -95,6 +106,7 @@ export function createClient(source: DataSource, opts: ClientOptions): Prometheu
   const base = baseUrl(source.url);
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const authorization = authHeader(source.auth);
+  const limits = opts.limits ?? DEFAULT_ANSWER_LIMITS;
 
   const authorizedFetch: FetchFn = (input, init) => {
     const headers = new Headers(init?.headers);
@@ -136,7 +148,12 @@ export function createClient(source: DataSource, opts: ClientOptions): Prometheu
       }
       let body: string;
       try {
-        body = await res.text();
+        // Read in chunks and stop at the cap: a huge answer is never held whole.
+        const read = res.body
+          ? await readCapped(res.body, limits.maxBytes)
+          : ({ ok: true, text: await res.text() } as const);
+        if (!read.ok || read.text.length > limits.maxBytes) return tooLargeBody(limits);
+        body = read.text;
       } catch (e) {
         if (signal?.aborted) return { ok: false, error: backtestError('aborted', 'cancelled') };
         if (timedOut) {
@@ -148,22 +165,11 @@ export function createClient(source: DataSource, opts: ClientOptions): Prometheu
         return { ok: false, error: await networkError(base, e) };
       }
       if (!res.ok) return { ok: false, error: classifyHttpError(res.status, body) };
-      let json: { status?: unknown; data?: unknown; error?: unknown };
-      try {
-        json = JSON.parse(body) as typeof json;
-      } catch {
-        return {
-          ok: false,
-          error: backtestError(
-            'bad-response',
-            `${path} did not answer JSON (HTTP ${res.status}): ${body.trim().slice(0, 120)}`,
-          ),
-        };
-      }
-      if (json.status !== 'success') {
+      const envelope = parseEnvelope(body);
+      if (!envelope.ok) return envelope;
+      if (envelope.value.status !== 'success')
         return { ok: false, error: classifyHttpError(422, body) };
-      }
-      return { ok: true, value: json.data };
+      return { ok: true, value: envelope.value.data };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -197,7 +203,7 @@ export function createClient(source: DataSource, opts: ClientOptions): Prometheu
   ): Promise<Outcome<RangeSeries[]>> {
     const r = await call(path, params, signal);
     if (!r.ok) return r;
-    return parseMatrix(r.value);
+    return parseMatrix(r.value, limits);
   }
 
   return {
@@ -206,21 +212,7 @@ export function createClient(source: DataSource, opts: ClientOptions): Prometheu
     async buildInfo(signal) {
       const r = await call('/api/v1/status/buildinfo', {}, signal);
       if (!r.ok) return r;
-      const d = r.value as { version?: unknown; revision?: unknown; branch?: unknown } | null;
-      if (!d || typeof d.version !== 'string') {
-        return {
-          ok: false,
-          error: backtestError('bad-response', 'buildinfo has no version'),
-        };
-      }
-      return {
-        ok: true,
-        value: {
-          version: d.version,
-          ...(typeof d.revision === 'string' ? { revision: d.revision } : {}),
-          ...(typeof d.branch === 'string' ? { branch: d.branch } : {}),
-        },
-      };
+      return parseBuildInfo(r.value);
     },
     queryRange(expr, start, end, step, signal) {
       return matrixCall(
@@ -246,37 +238,11 @@ function causeText(e: Error): string {
   return e.message;
 }
 
-/** A `data` object of resultType matrix (or vector/scalar, as one point each) as series. */
-export function parseMatrix(data: unknown): Outcome<RangeSeries[]> {
-  const bad = (m: string): Outcome<RangeSeries[]> => ({
-    ok: false,
-    error: backtestError('bad-response', m),
-  });
-  const d = data as { resultType?: unknown; result?: unknown } | null;
-  if (!d || !Array.isArray(d.result)) return bad('the answer has no result');
-  const toPoint = (p: unknown): [number, number] => {
-    const [t, v] = p as [number, string];
-    return [Math.round(Number(t) * 1000), parseApiValue(String(v))];
-  };
-  switch (d.resultType) {
-    case 'matrix':
-      return {
-        ok: true,
-        value: (d.result as { metric?: Record<string, string>; values?: unknown[] }[]).map((s) => ({
-          labels: s.metric ?? {},
-          points: (s.values ?? []).map(toPoint),
-        })),
-      };
-    case 'vector':
-      return {
-        ok: true,
-        value: (d.result as { metric?: Record<string, string>; value?: unknown }[])
-          .filter((s) => s.value !== undefined)
-          .map((s) => ({ labels: s.metric ?? {}, points: [toPoint(s.value)] })),
-      };
-    case 'scalar':
-      return { ok: true, value: [{ labels: {}, points: [toPoint(d.result)] }] };
-    default:
-      return bad(`unexpected result type ${String(d.resultType)}`);
-  }
+/** A `data` object of resultType matrix (or vector/scalar, as one point each) as series, checked
+ * against the API's schema. */
+export function parseMatrix(
+  data: unknown,
+  limits: AnswerLimits = DEFAULT_ANSWER_LIMITS,
+): Outcome<RangeSeries[]> {
+  return parseQueryData(data, limits);
 }

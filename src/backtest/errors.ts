@@ -11,7 +11,8 @@ export type BacktestErrorKind =
   | 'not-found'
   | 'bad-query'
   | 'server'
-  | 'bad-response';
+  | 'bad-response'
+  | 'too-large';
 
 /** A classified failure: `message` says what happened, `hint` what to do. */
 export interface BacktestError {
@@ -39,6 +40,8 @@ const HINTS: Record<BacktestErrorKind, string> = {
   server: 'The server failed to answer; see its logs, or retry with a shorter range.',
   'bad-response':
     'The answer is not a Prometheus API response; check that the URL points at a Prometheus-compatible API.',
+  'too-large':
+    'Choose a shorter range or a larger step, or narrow the expression with label matchers so it returns fewer series.',
 };
 
 /** Builds an error of a kind with its standard hint. */

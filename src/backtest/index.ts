@@ -23,3 +23,12 @@ export type { CrossCheckDifference, CrossCheckOptions, CrossCheckResult } from '
 export { compareSeries, crossCheck, exprSelectors, selectorText } from './crossCheck.ts';
 export { formatIntervals, intervalsJson } from './format.ts';
 export { serverCompletion } from './completion.ts';
+export type { AnswerLimits, ApiSeries, Envelope } from './schema.ts';
+export {
+  DEFAULT_ANSWER_LIMITS,
+  NOT_PROMETHEUS,
+  parseBuildInfo,
+  parseEnvelope,
+  parseQueryData,
+  readCapped,
+} from './schema.ts';

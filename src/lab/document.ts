@@ -3,6 +3,7 @@
 // field and reports what is wrong; nothing half-valid is ever applied. Version 1 (a simulated
 // scenario only) is still read, so old links keep working.
 import { scenarioToJson, validateScenario, type Scenario } from '../sim/index.ts';
+import { MAX_DOC_BYTES, MAX_LINK_READ_CHARS, inflateCapped, overlongField } from './docLimits.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import {
   checkImportedLimits,
@@ -105,6 +106,12 @@ function readRule(v: unknown, path: string, errors: string[]): RuleDraft | null 
 
 /** Reads a document from JSON text, validating the scenario and every rule. */
 export function docFromJson(text: string): DocResult {
+  // A UTF-16 length above the cap is above it in UTF-8 too.
+  if (text.length > MAX_DOC_BYTES)
+    return {
+      ok: false,
+      errors: [`the document is too large: more than ${MAX_DOC_BYTES / 1024 / 1024} MiB`],
+    };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -115,6 +122,8 @@ export function docFromJson(text: string): DocResult {
     };
   }
   if (!isRecord(raw)) return { ok: false, errors: ['the document must be a JSON object'] };
+  const overlong = overlongField(raw);
+  if (overlong) return { ok: false, errors: [overlong] };
   if (raw.version !== DOC_VERSION && raw.version !== 1) {
     return {
       ok: false,
@@ -214,7 +223,7 @@ function toBase64Url(bytes: Uint8Array): string {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array {
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
@@ -231,15 +240,23 @@ export async function encodeDocForUrl(doc: PlaygroundDoc): Promise<string> {
   return toBase64Url(await pipe(bytes, new CompressionStream('deflate-raw')));
 }
 
-/** Reads a share link's document; a damaged link yields errors, never an exception. */
+/** Reads a share link's document; a damaged or too large link yields errors, never an
+ * exception, and inflating stops at the size cap. */
 export async function decodeDocFromUrl(text: string): Promise<DocResult> {
-  let json: string;
+  if (text.length > MAX_LINK_READ_CHARS)
+    return {
+      ok: false,
+      errors: [
+        `the link is too large: ${text.length.toLocaleString('en')} characters, at most ${MAX_LINK_READ_CHARS.toLocaleString('en')}`,
+      ],
+    };
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    json = new TextDecoder().decode(
-      await pipe(fromBase64Url(text), new DecompressionStream('deflate-raw')),
-    );
+    bytes = fromBase64Url(text);
   } catch {
-    return { ok: false, errors: ['the link is damaged: its state could not be decompressed'] };
+    return { ok: false, errors: ['the link is damaged: its state is not base64url'] };
   }
-  return docFromJson(json);
+  const inflated = await inflateCapped(bytes);
+  if (!inflated.ok) return { ok: false, errors: [inflated.message] };
+  return docFromJson(inflated.text);
 }

@@ -4,6 +4,7 @@
 // our engine against the server.
 import { useMemo, useRef, useState } from 'react';
 import {
+  backtestError,
   createClient,
   crossCheck,
   formatIntervals,
@@ -174,16 +175,23 @@ export function BacktestView({ rules, onRuleChange }: BacktestViewProps) {
     setRunError(null);
     setChecks({});
     setProgress({ done: 0, total: 1, rule: '' });
-    const r = await runBacktest(browserClient(form), rules.map(draftToSpec), {
-      start: s,
-      end: e,
-      step,
-      compat,
-      signal: ac.signal,
-      onProgress: setProgress,
-    });
-    setRunning(false);
-    controller.current = null;
+    let r: Awaited<ReturnType<typeof runBacktest>>;
+    try {
+      r = await runBacktest(browserClient(form), rules.map(draftToSpec), {
+        start: s,
+        end: e,
+        step,
+        compat,
+        signal: ac.signal,
+        onProgress: setProgress,
+      });
+    } catch (err) {
+      // Nothing should throw here; if something does, Run and Cancel still recover.
+      r = { ok: false, error: backtestError('server', `the run failed: ${String(err)}`) };
+    } finally {
+      setRunning(false);
+      controller.current = null;
+    }
     if (!r.ok) {
       setRunError(r.error);
       return;

@@ -2,7 +2,7 @@
 // test of the current scenario all pass real promtool; imported rules join the list, and a broken
 // file is reported with its line and column.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -67,6 +67,80 @@ test('every export of the current rules and scenario passes real promtool', asyn
   const run = promtool(dir, 'test', 'rules', testFile);
   expect(run.output).toContain('SUCCESS');
   expect(run.status).toBe(0);
+});
+
+test('the PrometheusRule is named and labelled as typed, remembered, and every delivery format is accepted by its tool', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('tab', { name: 'Rule file' }).click();
+  // The unit test's Prometheus version does nothing here, so it is not offered.
+  await expect(dialog.getByLabel('Prometheus version of the unit test')).toHaveCount(0);
+  await dialog.getByRole('tab', { name: 'PrometheusRule' }).click();
+  await dialog.getByLabel('Resource name', { exact: true }).fill('Etcd');
+  await expect(dialog.getByTestId('export-error')).toContainText('name "Etcd": lower-case');
+  await dialog.getByLabel('Resource name', { exact: true }).fill('etcd-quorum');
+  await dialog.getByLabel('Resource namespace').fill('observability');
+  await dialog.getByLabel('Resource labels').fill('release=prom, team=storage');
+  await expect(dialog.getByTestId('export-error')).toHaveCount(0);
+  const dir = mkdtempSync(join(tmpdir(), 'quorumlab-export-'));
+  const resource = await downloadTab(page, 'PrometheusRule', dir);
+  expect(resource).toBe('etcd-quorum.prometheusrule.yaml');
+  const parsed = parse(readFileSync(join(dir, resource), 'utf8')) as {
+    metadata: unknown;
+    spec: unknown;
+  };
+  expect(parsed.metadata).toEqual({
+    name: 'etcd-quorum',
+    namespace: 'observability',
+    labels: { release: 'prom', team: 'storage' },
+  });
+
+  const values = await downloadTab(page, 'Helm values', dir);
+  const helm = parse(readFileSync(join(dir, values), 'utf8')) as {
+    additionalPrometheusRulesMap: Record<string, { additionalLabels: unknown; groups: unknown }>;
+  };
+  const entry = helm.additionalPrometheusRulesMap['etcd-quorum'];
+  expect(entry?.additionalLabels).toEqual({ team: 'storage' });
+  writeFileSync(join(dir, 'from-helm.yaml'), stringify({ groups: entry?.groups }));
+  expect(promtool(dir, 'check', 'rules', 'from-helm.yaml').output).toContain(
+    'SUCCESS: 2 rules found',
+  );
+
+  // The jsonnet patch, added onto the etcd mixin's sources, keeps the mixin's other rules.
+  const patch = await downloadTab(page, 'jsonnet (etcd mixin)', dir);
+  const mixin = ['../shared', '/work/shared']
+    .map((d) => join(d, 'conformance/etcd-mixin/jsonnet'))
+    .find((d) => existsSync(d));
+  const r = spawnSync(
+    'jsonnet',
+    [
+      '-J',
+      mixin ?? '',
+      '-J',
+      dir,
+      '-e',
+      `((import "config.libsonnet") + (import "alerts/alerts.libsonnet") + (import "${patch}")).prometheusAlerts`,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(r.stderr).toBe('');
+  const alerts = JSON.parse(r.stdout) as { groups: { name: string; rules: { alert: string }[] }[] };
+  const names = alerts.groups.flatMap((g) => g.rules.map((x) => x.alert));
+  expect(names).toContain('etcdNoLeader');
+  expect(names).toContain('etcdTargetDown');
+  expect(names.filter((n) => n === 'etcdMembersDown')).toHaveLength(1);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // Remembered: the next export, after a reload, is named and labelled the same way.
+  await page.reload();
+  await expect(page.getByTestId('status')).toContainText('evaluated in');
+  await page.getByRole('button', { name: 'Export…' }).click();
+  await dialog.getByRole('tab', { name: 'PrometheusRule' }).click();
+  await expect(dialog.getByLabel('Resource labels')).toHaveValue('release=prom, team=storage');
+  await expect(dialog.getByTestId('export-text')).toContainText('namespace: observability');
 });
 
 test('versions of one alert exported together: promtool checks them as one, and refuses twins', async ({

@@ -32,6 +32,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/check.ts')).checkCommand,
   },
   {
+    name: 'export',
+    summary: 'write alert rules as a rule file, PrometheusRule, Helm values or jsonnet patch',
+    load: async () => (await import('./commands/export.ts')).exportCommand,
+  },
+  {
     name: 'scenario',
     summary: 'list, show and export the simulator scenarios (presets or JSON files)',
     load: async () => (await import('./commands/scenario.ts')).scenarioCommand,

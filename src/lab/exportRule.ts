@@ -10,6 +10,7 @@ import {
 } from '../rules/index.ts';
 import { formatDuration } from '../promql/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import { defaultPrometheusRuleMeta, type PrometheusRuleMeta } from './delivery.ts';
 
 /** The file name offered for a rule's export. */
 export function ruleFileName(rule: RuleDraft): string {
@@ -21,12 +22,13 @@ export function exportRuleFile(rules: readonly RuleDraft[], groupName = 'etcd'):
   return formatDraftRuleFile(rules, groupName);
 }
 
-/** The rules as a prometheus-operator PrometheusRule resource. */
-export function exportPrometheusRule(rules: readonly RuleDraft[], groupName = 'etcd'): string {
-  return formatPrometheusRule([{ name: groupName, rules: rules.map(toAlertRuleSpec) }], {
-    name: 'etcd-rules',
-    namespace: 'monitoring',
-  });
+/** The rules as a prometheus-operator PrometheusRule resource, named and labelled by `meta`. */
+export function exportPrometheusRule(
+  rules: readonly RuleDraft[],
+  meta: PrometheusRuleMeta = defaultPrometheusRuleMeta,
+  groupName = 'etcd',
+): string {
+  return formatPrometheusRule([{ name: groupName, rules: rules.map(toAlertRuleSpec) }], meta);
 }
 
 /** The outcome of an import: the alerting rules found, and what was left out and why. */

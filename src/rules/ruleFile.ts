@@ -466,13 +466,14 @@ export function formatRuleFile(groups: readonly RuleGroupSpec[]): string {
 /** Formats rule groups as a prometheus-operator PrometheusRule object. */
 export function formatPrometheusRule(
   groups: readonly RuleGroupSpec[],
-  meta: { name: string; namespace: string },
+  meta: { name: string; namespace: string; labels?: Readonly<Record<string, string>> },
 ): string {
   const doc = new Document({});
   const root = doc.contents as unknown as { set(k: string, v: unknown): void };
   root.set('apiVersion', 'monitoring.coreos.com/v1');
   root.set('kind', 'PrometheusRule');
-  root.set('metadata', doc.createNode({ name: meta.name, namespace: meta.namespace }));
+  const labels = meta.labels && Object.keys(meta.labels).length > 0 ? { labels: meta.labels } : {};
+  root.set('metadata', doc.createNode({ name: meta.name, namespace: meta.namespace, ...labels }));
   const spec = doc.createNode({}) as unknown as { set(k: string, v: unknown): void };
   spec.set('groups', groupsNode(doc, groups));
   root.set('spec', spec);

@@ -1,5 +1,5 @@
-// Shows exported files (rule file, PrometheusRule, promtool unit test) in tabs, with copy and
-// download. The text is shown as text, never as HTML.
+// Shows exported files (rule file, PrometheusRule, Helm values, jsonnet, promtool unit test) in
+// tabs, with copy and download. The text is shown as text, never as HTML.
 import { useEffect, useRef, useState } from 'react';
 
 /** One exported file. */
@@ -14,6 +14,8 @@ export interface ExportFile {
   readonly error?: string;
   /** The text is still being written: nothing to copy or download yet. */
   readonly pending?: boolean;
+  /** Controls that change this file only, shown on its tab (e.g. a resource's name). */
+  readonly controls?: React.ReactNode;
 }
 
 /** Props of the export dialog. */
@@ -75,6 +77,7 @@ export function ExportDialog({
         ))}
       </div>
       {controls}
+      {file.controls}
       <p className="note">
         <code>{file.fileName}</code> — {file.hint}
       </p>

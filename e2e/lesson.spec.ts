@@ -1,0 +1,46 @@
+// The lesson a newcomer walks (issue 13): the bugs on the teaching path, the verdict on the first
+// screen, guided lessons and the scorecard against a rule's intent, in a real Chromium.
+import { expect, test, type Page } from '@playwright/test';
+
+async function waitForEvaluation(page: Page) {
+  await expect(page.getByTestId('status')).toContainText('evaluated in');
+}
+
+async function open(page: Page, path = '/') {
+  await page.goto(path);
+  await expect(page.getByTestId('playground')).toBeVisible();
+  await waitForEvaluation(page);
+}
+
+async function presetAt(page: Page, preset: string, minutes: number) {
+  await page.getByLabel('Scenario preset').selectOption(preset);
+  await waitForEvaluation(page);
+  await page.getByTestId('cursor-slider').fill(String(minutes * 60_000));
+  await expect(page.getByRole('heading', { name: `Cluster at ${minutes}m` })).toBeVisible();
+}
+
+test('a slider keeps its range while it is dragged: End twice stays at the end', async ({
+  page,
+}) => {
+  await open(page);
+  await presetAt(page, 'member-crash', 20);
+  const tuning = page.getByTestId('tuning');
+  await expect(tuning.getByRole('heading')).toHaveText('Tune etcdMembersDown');
+  const threshold = tuning.getByRole('slider').nth(3);
+  await threshold.focus();
+  await page.keyboard.press('End');
+  await waitForEvaluation(page);
+  const end = await threshold.getAttribute('aria-valuetext');
+  await page.keyboard.press('End');
+  await waitForEvaluation(page);
+  await expect(threshold).toHaveAttribute('aria-valuetext', end ?? '');
+  expect(Number(end)).toBeLessThanOrEqual(1);
+
+  // `for` is bounded by the scenario's hour, however long PageUp is held.
+  const forSlider = tuning.getByRole('slider', { name: 'for', exact: true });
+  await forSlider.focus();
+  for (let i = 0; i < 60; i++) await page.keyboard.press('PageUp');
+  await waitForEvaluation(page);
+  await expect(forSlider).toHaveAttribute('aria-valuetext', '1h');
+  await expect(forSlider).toHaveAttribute('max', '3600000');
+});

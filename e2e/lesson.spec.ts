@@ -44,3 +44,36 @@ test('a slider keeps its range while it is dragged: End twice stays at the end',
   await expect(forSlider).toHaveAttribute('aria-valuetext', '1h');
   await expect(forSlider).toHaveAttribute('max', '3600000');
 });
+
+test('a member taken down at the cursor shows down there, with the quorum margin', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByLabel('Scenario preset').selectOption('healthy-baseline');
+  await waitForEvaluation(page);
+  await page.getByLabel('Cluster size').selectOption('5');
+  await waitForEvaluation(page);
+  await expect(page.getByRole('heading', { name: 'Cluster at 0s' })).toBeVisible();
+  await expect(page.getByTestId('survive')).toHaveText('can survive 2 more failures');
+  const margins = ['can survive 1 more failure', 'can survive 0 more failures', 'quorum lost'];
+  for (const [i, member] of [2, 3, 4].entries()) {
+    await page.getByRole('button', { name: `Take down etcd-${member} at 0s` }).click();
+    await expect(page.getByTestId(`member-${member}-state`)).toHaveText('down');
+    await expect(page.getByRole('button', { name: `Bring up etcd-${member} at 0s` })).toBeVisible();
+    await expect(page.getByTestId('survive')).toHaveText(margins[i] ?? '');
+  }
+  await expect(page.getByTestId('leader')).toHaveText('no leader');
+  await expect(page.getByTestId('member-1-note')).toHaveText(
+    'running, but there is no leader to hear',
+  );
+});
+
+test('without a leader, no member is said to hear it', async ({ page }) => {
+  await open(page);
+  await presetAt(page, 'quorum-loss', 25);
+  await expect(page.getByTestId('leader')).toHaveText('no leader');
+  await expect(page.getByTestId('member-1-state')).toHaveText('up');
+  await expect(page.getByTestId('member-1-note')).toHaveText(
+    'running, but there is no leader to hear',
+  );
+});

@@ -16,7 +16,7 @@ import { TimelineEditor } from './components/TimelineEditor.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
-import { scenariosEqual } from '../lab/index.ts';
+import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
 import type { ChartLine } from '../lab/index.ts';
 import { sourceMarkers } from '../lab/index.ts';
 import type { RuleLint } from '../lab/index.ts';
@@ -227,6 +227,8 @@ function Playground() {
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
   const selected = rules.find((r) => r.id === selectedRuleId) ?? null;
   const preset = scenario?.name ? findPreset(scenario.name) : undefined;
+  // The cluster just after a change the scenario makes at the cursor (a member taken down there).
+  const clusterIndex = scenario ? clusterSampleIndex(times, cursor, scenario.events) : cursorIndex;
   const members = view?.members;
   // One array per scenario: cursor and rule changes keep the charts' markers prop unchanged.
   const markers = useMemo(() => sourceMarkers(source), [source]);
@@ -297,8 +299,8 @@ function Playground() {
             <>
               <ClusterPanel
                 members={view.members}
-                truth={view.truth?.[cursorIndex]}
-                truthTime={times[cursorIndex] ?? 0}
+                truth={view.truth?.[clusterIndex]}
+                truthTime={times[clusterIndex] ?? 0}
                 events={scenario.events}
                 cursor={cursor}
                 downByScenario={(m) => isMemberDownAt(scenario, m, cursor)}

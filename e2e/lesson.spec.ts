@@ -77,3 +77,33 @@ test('without a leader, no member is said to hear it', async ({ page }) => {
     'running, but there is no leader to hear',
   );
 });
+
+/** Each legend entry of a chart: the line's name and its colour. */
+async function legendColors(page: Page, testId: string): Promise<Record<string, string>> {
+  const chart = page.getByTestId(testId);
+  await expect(chart.locator('.recharts-legend-item').first()).toBeVisible();
+  return chart.evaluate((el) => {
+    const out: Record<string, string> = {};
+    for (const item of el.querySelectorAll('.recharts-legend-item')) {
+      const name = item.querySelector('.recharts-legend-item-text')?.textContent ?? '';
+      const icon = item.querySelector('path');
+      out[name] = icon?.getAttribute('stroke') ?? icon?.getAttribute('fill') ?? '';
+    }
+    return out;
+  });
+}
+
+test('a member keeps one colour in every chart', async ({ page }) => {
+  await open(page);
+  // Only etcd-1 and etcd-3 count send failures here: etcd-3 is the second line of that chart
+  // and the third of the up chart.
+  await presetAt(page, 'partition-one-member', 20);
+  const up = await legendColors(page, 'chart-up');
+  expect(Object.keys(up)).toEqual(['etcd-1', 'etcd-2', 'etcd-3']);
+  expect(new Set(Object.values(up)).size).toBe(3);
+  const failures = await legendColors(page, 'chart-failures');
+  expect(Object.keys(failures)).toEqual(['etcd-1', 'etcd-3']);
+  for (const [name, color] of Object.entries(failures)) expect(color).toBe(up[name]);
+  const naive = await legendColors(page, 'rule-naiveUp-value');
+  for (const [name, color] of Object.entries(naive)) expect(color).toBe(up[name]);
+});

@@ -11,7 +11,7 @@ import { ExplainPanel } from './components/ExplainPanel.tsx';
 import { formatLabelsShort, formatOffset } from './components/format.ts';
 import { RulePanel } from './components/RulePanel.tsx';
 import { ScorecardPanel } from './components/ScorecardPanel.tsx';
-import { TimeChart } from './components/TimeChart.tsx';
+import { TimeChart, seriesColor } from './components/TimeChart.tsx';
 import { TimelineEditor } from './components/TimelineEditor.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
@@ -238,6 +238,14 @@ function Playground() {
       members?.find((m) => m.instance === l.labels.instance)?.name ?? l.labels.instance ?? '',
     [members],
   );
+  // A member keeps one colour in every chart, whatever the order of the lines there.
+  const lineColor = useCallback(
+    (l: ChartLine, i: number) => {
+      const m = members?.find((x) => x.instance === l.labels.instance);
+      return seriesColor(m ? m.index - 1 : (members?.length ?? 0) + i);
+    },
+    [members],
+  );
   const ruleLineName = useCallback(
     (l: ChartLine) =>
       l.labels.instance !== undefined ? memberLineName(l) : formatLabelsShort(l.labels),
@@ -326,6 +334,7 @@ function Playground() {
                 cursor={cursor}
                 onCursor={setCursor}
                 lineName={ruleLineName}
+                lineColor={lineColor}
                 testId={chart.testId}
                 markers={markers}
               />
@@ -362,6 +371,7 @@ function Playground() {
                   </Suspense>
                 }
                 lineName={ruleLineName}
+                lineColor={lineColor}
                 markers={markers}
               />
             ))}

@@ -107,3 +107,20 @@ test('a member keeps one colour in every chart', async ({ page }) => {
   const naive = await legendColors(page, 'rule-naiveUp-value');
   for (const [name, color] of Object.entries(naive)) expect(color).toBe(up[name]);
 });
+
+test('a link keeps the cursor and the selected rule', async ({ page, browser }) => {
+  await open(page);
+  await page.getByRole('button', { name: /^Take down etcd-2 at/ }).click();
+  await waitForEvaluation(page);
+  await page.getByTestId('cursor-slider').fill(String(33 * 60_000));
+  await page.getByTestId('rule-naiveUp').getByRole('button', { name: 'Explain' }).click();
+  await expect(page.getByTestId('tuning').getByRole('heading')).toHaveText('Tune etcdTargetDown');
+  await expect(page).toHaveURL(/&t=1980000&rule=naiveUp$/);
+  const other = await browser.newContext();
+  const fresh = await other.newPage();
+  await open(fresh, page.url());
+  await expect(fresh.getByRole('heading', { name: 'Cluster at 33m' })).toBeVisible();
+  await expect(fresh.getByTestId('tuning').getByRole('heading')).toHaveText('Tune etcdTargetDown');
+  await expect(fresh.getByRole('button', { name: /^Bring up etcd-2 at/ })).toBeVisible();
+  await other.close();
+});

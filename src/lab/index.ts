@@ -16,3 +16,4 @@ export * from './scorecard.ts';
 export * from './source.ts';
 export * from './timelineEdit.ts';
 export * from './tunables.ts';
+export * from './viewLink.ts';

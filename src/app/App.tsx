@@ -11,12 +11,12 @@ import { ExplainPanel } from './components/ExplainPanel.tsx';
 import { formatLabelsShort, formatOffset } from './components/format.ts';
 import { RulePanel } from './components/RulePanel.tsx';
 import { ScorecardPanel } from './components/ScorecardPanel.tsx';
-import { TimeChart } from './components/TimeChart.tsx';
+import { TimeChart, seriesColor } from './components/TimeChart.tsx';
 import { TimelineEditor } from './components/TimelineEditor.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
-import { scenariosEqual } from '../lab/index.ts';
+import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
 import type { ChartLine } from '../lab/index.ts';
 import { sourceMarkers } from '../lab/index.ts';
 import type { RuleLint } from '../lab/index.ts';
@@ -227,6 +227,8 @@ function Playground() {
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
   const selected = rules.find((r) => r.id === selectedRuleId) ?? null;
   const preset = scenario?.name ? findPreset(scenario.name) : undefined;
+  // The cluster just after a change the scenario makes at the cursor (a member taken down there).
+  const clusterIndex = scenario ? clusterSampleIndex(times, cursor, scenario.events) : cursorIndex;
   const members = view?.members;
   // One array per scenario: cursor and rule changes keep the charts' markers prop unchanged.
   const markers = useMemo(() => sourceMarkers(source), [source]);
@@ -234,6 +236,14 @@ function Playground() {
   const memberLineName = useCallback(
     (l: ChartLine) =>
       members?.find((m) => m.instance === l.labels.instance)?.name ?? l.labels.instance ?? '',
+    [members],
+  );
+  // A member keeps one colour in every chart, whatever the order of the lines there.
+  const lineColor = useCallback(
+    (l: ChartLine, i: number) => {
+      const m = members?.find((x) => x.instance === l.labels.instance);
+      return seriesColor(m ? m.index - 1 : (members?.length ?? 0) + i);
+    },
     [members],
   );
   const ruleLineName = useCallback(
@@ -297,8 +307,8 @@ function Playground() {
             <>
               <ClusterPanel
                 members={view.members}
-                truth={view.truth?.[cursorIndex]}
-                truthTime={times[cursorIndex] ?? 0}
+                truth={view.truth?.[clusterIndex]}
+                truthTime={times[clusterIndex] ?? 0}
                 events={scenario.events}
                 cursor={cursor}
                 downByScenario={(m) => isMemberDownAt(scenario, m, cursor)}
@@ -324,6 +334,7 @@ function Playground() {
                 cursor={cursor}
                 onCursor={setCursor}
                 lineName={ruleLineName}
+                lineColor={lineColor}
                 testId={chart.testId}
                 markers={markers}
               />
@@ -360,6 +371,7 @@ function Playground() {
                   </Suspense>
                 }
                 lineName={ruleLineName}
+                lineColor={lineColor}
                 markers={markers}
               />
             ))}

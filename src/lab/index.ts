@@ -19,3 +19,4 @@ export * from './timelineEdit.ts';
 export * from './tunables.ts';
 export * from './simulationStore.ts';
 export * from './docLimits.ts';
+export * from './viewLink.ts';

@@ -3,8 +3,11 @@ import { findPreset, type ScenarioEvent } from '../sim/index.ts';
 import { evaluateView, type TruthView } from './evaluateView.ts';
 import {
   changeNote,
+  clusterSampleIndex,
   healthOf,
+  memberNoteAt,
   memberStateAt,
+  memberStateNotes,
   type Health,
   type MemberState,
 } from './memberState.ts';
@@ -162,4 +165,43 @@ describe('healthOf', () => {
       expect(healthOf(c.truth)).toBe(c.want);
     });
   }
+});
+
+describe('memberNoteAt', () => {
+  it('says a running follower hears the leader only when there is one', () => {
+    expect(memberNoteAt('up', healthy)).toBe('running, hears the leader');
+    expect(memberNoteAt('up', { ...healthy, down: [2, 3], quorum: false, leader: null })).toBe(
+      'running, but there is no leader to hear',
+    );
+    expect(memberNoteAt('down', { ...healthy, leader: null })).toBe(memberStateNotes.down);
+  });
+});
+
+describe('clusterSampleIndex', () => {
+  const times = [0, 30_000, 60_000, 90_000];
+  const crash = (at: number, until?: number): ScenarioEvent => ({
+    kind: 'crash',
+    at,
+    member: 2,
+    ...(until === undefined ? {} : { until }),
+  });
+  const cases: { name: string; cursor: number; events: ScenarioEvent[]; want: number }[] = [
+    { name: 'no event at the cursor: the sample at it', cursor: 30_000, events: [], want: 1 },
+    {
+      name: 'a member taken down at the cursor: the sample just after',
+      cursor: 0,
+      events: [crash(0)],
+      want: 1,
+    },
+    {
+      name: 'a member brought back at the cursor: the sample just after',
+      cursor: 30_000,
+      events: [crash(0, 30_000)],
+      want: 2,
+    },
+    { name: 'never past the last sample', cursor: 90_000, events: [crash(90_000)], want: 3 },
+  ];
+  it.each(cases)('$name', ({ cursor, events, want }) => {
+    expect(clusterSampleIndex(times, cursor, events)).toBe(want);
+  });
 });

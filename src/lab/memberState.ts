@@ -16,6 +16,36 @@ export const memberStateNotes: Readonly<Record<MemberState, string>> = {
   partitioned: 'running, but cut off from the majority',
 };
 
+/** What the panel says of a running follower when the cluster has no leader to hear. */
+export const noLeaderNote = 'running, but there is no leader to hear';
+
+/**
+ * What the cluster panel says beside a member's state: the state's note, except that a running
+ * follower hears no leader while the cluster has none (quorum lost, or an election going on).
+ */
+export function memberNoteAt(state: MemberState, truth: TruthView | undefined): string {
+  if (state === 'up' && truth !== undefined && truth.leader === null) return noLeaderNote;
+  return memberStateNotes[state];
+}
+
+/**
+ * The index of the truth sample the cluster panel shows at the cursor: the last evaluation at or
+ * before it, except when an event starts or ends right at the cursor. The truth at a time
+ * describes the span that ends there, so it would still show the member taken down at the cursor
+ * as up; the panel shows the next sample, the cluster just after the change, instead.
+ */
+export function clusterSampleIndex(
+  times: readonly number[],
+  cursor: number,
+  events: readonly ScenarioEvent[],
+): number {
+  if (times.length === 0) return 0;
+  const step = times.length > 1 ? (times[1] ?? 0) - (times[0] ?? 0) : 0;
+  const at = step > 0 ? Math.min(times.length - 1, Math.floor(cursor / step)) : 0;
+  const changes = events.some((e) => e.at === cursor || e.until === cursor);
+  return changes ? Math.min(times.length - 1, at + 1) : at;
+}
+
 /**
  * Whether an eviction of `member` shapes the truth sampled at `t`. The truth at a scrape time
  * describes the span that ends there (an event starts right after the scrape at its `at`), so the

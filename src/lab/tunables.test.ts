@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyTunable, findTunables } from './tunables.ts';
+import { applyTunable, findTunables, niceCeil } from './tunables.ts';
 import { etcdMembersDown, naiveUpRule } from './rulePresets.ts';
 
 describe('findTunables', () => {
@@ -47,5 +47,45 @@ describe('applyTunable', () => {
     const r = applyTunable(etcdMembersDown, t, 60_000);
     expect(r.forMs).toBe(60_000);
     expect(r.expr).toBe(etcdMembersDown.expr);
+  });
+});
+
+describe('slider ranges on the page', () => {
+  const bounds = { durationMs: 3_600_000, data: { min: 0, max: 1 } };
+  const rangeOf = (rule: typeof etcdMembersDown, label: string) => {
+    const t = findTunables(rule, 30_000, bounds).find((x) => x.label === label);
+    if (!t) throw new Error(`no tunable ${label}`);
+    return t;
+  };
+
+  it('bounds windows and for by the scenario, numbers by the data', () => {
+    const window = rangeOf(etcdMembersDown, 'etcd_network_peer_sent_failures_total window');
+    expect([window.min, window.max]).toEqual([30_000, 3_600_000]);
+    const forT = rangeOf(etcdMembersDown, 'for');
+    expect([forT.min, forT.max]).toEqual([0, 3_600_000]);
+    const threshold = rangeOf(etcdMembersDown, 'threshold > (1)');
+    expect([threshold.min, threshold.max]).toEqual([0, 1]);
+  });
+
+  it.each(['threshold > (1)', 'for', 'etcd_network_peer_sent_failures_total window'])(
+    'keeps the range of %s where it is while the value is dragged to its end, twice',
+    (label) => {
+      let rule = etcdMembersDown;
+      const first = rangeOf(rule, label);
+      for (let i = 0; i < 5; i++) {
+        const t = rangeOf(rule, label);
+        expect([t.min, t.max]).toEqual([first.min, first.max]);
+        rule = applyTunable(rule, t, t.max);
+      }
+      expect(rangeOf(rule, label).value).toBe(first.max);
+    },
+  );
+
+  it('widens a number beyond the data to a nice end that holds it, and no further', () => {
+    const rule = { ...naiveUpRule, expr: 'up > 3.7' };
+    const t = findTunables(rule, 30_000, bounds).find((x) => x.kind === 'number');
+    expect([t?.min, t?.max]).toEqual([0, 5]);
+    expect(niceCeil(5)).toBe(5);
+    expect(niceCeil(0.011)).toBe(0.02);
   });
 });

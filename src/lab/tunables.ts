@@ -31,10 +31,50 @@ function niceStep(span: number): number {
   return raw / p < 2 ? p : raw / p < 5 ? 2 * p : 5 * p;
 }
 
-function numberTunable(e: Expr & { type: 'numberLiteral' }, context: string): Tunable {
+/**
+ * What bounds a slider on the page: the scenario's duration bounds windows and `for`, the range of
+ * the rule's charted value bounds its numbers. Without bounds (the sweep) the ranges are taken
+ * around the rule's values, which stay fixed there.
+ */
+export interface TuneBounds {
+  readonly durationMs: number;
+  /** The lowest and highest value the rule's value chart shows; null when it shows none. */
+  readonly data: { readonly min: number; readonly max: number } | null;
+}
+
+/** The smallest 1, 2 or 5 times a power of ten at or above `x` (x > 0): idempotent. */
+export function niceCeil(x: number): number {
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * p >= x * (1 - 1e-12)) return m * p;
+  return 10 * p;
+}
+
+/**
+ * A number's slider range from the data, widened to a nice number that holds the value. Dragging
+ * to either end leaves the range where it is: niceCeil of a nice number is that number, so the
+ * range never follows the thumb (it ran away by 10× per change when it was derived from the value).
+ */
+function numberRange(v: number, data: TuneBounds['data']): { min: number; max: number } {
+  const lo = Math.min(0, v, data?.min ?? 0);
+  const hi = Math.max(v, data?.max ?? 1, lo < 0 ? 0 : 1);
+  return {
+    min: lo < 0 ? -niceCeil(-lo) : 0,
+    max: hi > 0 ? niceCeil(hi) : 0,
+  };
+}
+
+function numberTunable(
+  e: Expr & { type: 'numberLiteral' },
+  context: string,
+  bounds: TuneBounds | undefined,
+): Tunable {
   const v = e.val;
-  const min = v < 0 ? v * 10 : 0;
-  const max = v > 0 ? v * 10 : v === 0 ? 10 : 0;
+  const { min, max } = bounds
+    ? numberRange(v, bounds.data)
+    : {
+        min: v < 0 ? v * 10 : 0,
+        max: v > 0 ? v * 10 : v === 0 ? 10 : 0,
+      };
   return {
     key: `number@${e.from}`,
     kind: 'number',
@@ -54,6 +94,7 @@ function rangeTunable(
   range: number,
   what: string,
   grid: number,
+  bounds: TuneBounds | undefined,
 ): Tunable | null {
   const open = text.indexOf('[', bracketFrom);
   if (open < 0) return null;
@@ -65,15 +106,18 @@ function rangeTunable(
     label: `${what} window`,
     value: range,
     min: grid,
-    max: Math.max(30 * MIN, 4 * range),
+    max: bounds ? Math.max(grid, bounds.durationMs, range) : Math.max(30 * MIN, 4 * range),
     step: grid,
     from: open + 1,
     to: open + close,
   };
 }
 
-/** The rule's tunable numbers, in the order they appear. `grid` is the scrape interval. */
-export function findTunables(rule: RuleDraft, grid: number): Tunable[] {
+/**
+ * The rule's tunable numbers, in the order they appear. `grid` is the scrape interval; `bounds`,
+ * given on the page, fix each slider's range by what it tunes rather than by its value.
+ */
+export function findTunables(rule: RuleDraft, grid: number, bounds?: TuneBounds): Tunable[] {
   const out: Tunable[] = [];
   const parsed = parseExpr(rule.expr);
   if (parsed.ok) {
@@ -89,12 +133,19 @@ export function findTunables(rule: RuleDraft, grid: number): Tunable[] {
               : parent?.type === 'aggregation'
                 ? `${parent.op} parameter`
                 : 'number';
-        out.push(numberTunable(e, context));
+        out.push(numberTunable(e, context, bounds));
       } else if (e.type === 'matrixSelector') {
-        const t = rangeTunable(rule.expr, e.selector.to, e.range, e.selector.name || 'range', grid);
+        const t = rangeTunable(
+          rule.expr,
+          e.selector.to,
+          e.range,
+          e.selector.name || 'range',
+          grid,
+          bounds,
+        );
         if (t) out.push(t);
       } else if (e.type === 'subquery') {
-        const t = rangeTunable(rule.expr, e.expr.to, e.range, 'subquery', grid);
+        const t = rangeTunable(rule.expr, e.expr.to, e.range, 'subquery', grid, bounds);
         if (t) out.push(t);
       }
       for (const c of children(e)) walk(c, e);
@@ -119,7 +170,7 @@ export function findTunables(rule: RuleDraft, grid: number): Tunable[] {
     label: 'for',
     value: rule.forMs,
     min: 0,
-    max: Math.max(60 * MIN, 2 * rule.forMs),
+    max: bounds ? Math.max(bounds.durationMs, rule.forMs) : Math.max(60 * MIN, 2 * rule.forMs),
     step: grid,
   });
   return out;
@@ -136,4 +187,19 @@ export function applyTunable(rule: RuleDraft, t: Tunable, value: number): RuleDr
   if (t.from === undefined || t.to === undefined) return rule;
   const token = t.kind === 'range' ? formatDuration(value) : formatNumber(value);
   return { ...rule, expr: rule.expr.slice(0, t.from) + token + rule.expr.slice(t.to) };
+}
+
+/** The lowest and highest value a rule's value chart shows, for the range of its sliders. */
+export function chartedRange(
+  lines: readonly { readonly values: readonly (number | null)[] }[],
+): TuneBounds['data'] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const l of lines)
+    for (const v of l.values)
+      if (v !== null && Number.isFinite(v)) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+  return min <= max ? { min, max } : null;
 }

@@ -3,7 +3,7 @@
 // with a button per member to take it down or bring it back.
 import type { Member, ScenarioEvent } from '../../sim/index.ts';
 import type { TruthView } from '../../lab/index.ts';
-import { changeNote, memberStateAt, memberStateNotes } from '../../lab/index.ts';
+import { changeNote, memberNoteAt, memberStateAt } from '../../lab/index.ts';
 import { formatOffset } from './format.ts';
 
 /** Props of the cluster panel. */
@@ -77,13 +77,13 @@ export function ClusterPanel({
               </div>
               <div
                 className="member-state"
-                title={memberStateNotes[state]}
+                title={memberNoteAt(state, truth)}
                 data-testid={`member-${m.index}-state`}
               >
                 {state}
               </div>
               <div className="member-note" data-testid={`member-${m.index}-note`}>
-                {memberStateNotes[state]}
+                {memberNoteAt(state, truth)}
                 {change ? <strong>; {change}</strong> : null}
               </div>
               <button

@@ -27,6 +27,7 @@ export interface RulePanelProps {
   readonly onCursor: (t: number) => void;
   readonly onExport: () => void;
   readonly lineName: (line: ChartLine) => string;
+  readonly lineColor?: (line: ChartLine, i: number) => string;
   /** The scenario's events, marked on the rule's chart. */
   readonly markers?: readonly EventMarker[];
   readonly selected: boolean;
@@ -131,6 +132,7 @@ export function RulePanel(props: RulePanelProps) {
         onCursor={onCursor}
         height={110}
         lineName={lineName}
+        lineColor={props.lineColor}
         emptyText="No series at any evaluation in this scenario."
         testId={`rule-${rule.id}-value`}
         markers={props.markers}

@@ -20,6 +20,11 @@ import { chartMargin, yAxisWidth } from './layout.ts';
 
 const palette = ['#e6522c', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b'];
 
+/** The colour of the n-th colour slot (from 0): a member's slot is its index less one. */
+export function seriesColor(n: number): string {
+  return palette[((n % palette.length) + palette.length) % palette.length] ?? '#888';
+}
+
 /** Props of a time chart. */
 export interface TimeChartProps {
   readonly title: string;
@@ -32,6 +37,8 @@ export interface TimeChartProps {
   readonly onCursor: (t: number) => void;
   readonly height?: number;
   readonly lineName?: (line: ChartLine) => string;
+  /** A line's colour; the default follows the order of the lines. Keep it stable. */
+  readonly lineColor?: (line: ChartLine, i: number) => string;
   readonly emptyText?: string;
   readonly testId?: string;
   /** A horizontal line, e.g. an alert threshold. */
@@ -75,7 +82,7 @@ function markerLines(markers: readonly EventMarker[]) {
 
 /** Draws the given lines against the shared time axis; redraws only when its props change. */
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
-  const { times, lines, cursor, onCursor, lineName } = props;
+  const { times, lines, cursor, onCursor, lineName, lineColor } = props;
   const rows = useMemo(() => chartRows(times, lines), [times, lines]);
   const end = times[times.length - 1] ?? 0;
   const ticks = useMemo(() => timeTicks(end), [end]);
@@ -159,7 +166,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
                 key={line.key}
                 dataKey={`s${i}`}
                 name={lineName ? lineName(line) : line.key}
-                stroke={palette[i % palette.length]}
+                stroke={lineColor ? lineColor(line, i) : seriesColor(i)}
                 dot={false}
                 strokeWidth={1.5}
                 isAnimationActive={false}

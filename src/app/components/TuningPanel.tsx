@@ -1,9 +1,10 @@
 // Sliders for the numbers of the selected rule (range windows, thresholds, `for`) and for the
 // scrape interval. Charts, states and the scorecard follow while a slider moves; one drag is one
 // undo step.
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { formatDuration } from '../../promql/index.ts';
 import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from '../../lab/index.ts';
+import { chartedRange, sourceDuration } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import { sourceSampleInterval } from '../../lab/index.ts';
 import { usePlayground } from '../state/store.ts';
@@ -26,7 +27,12 @@ export function TuningPanel({ rule }: TuningPanelProps) {
   const simulatedSource = usePlayground((s) => s.doc.source.kind === 'simulated');
   const updateRule = usePlayground((s) => s.updateRule);
   const setScrapeInterval = usePlayground((s) => s.setScrapeInterval);
-  const tunables = rule ? findTunables(rule, scrapeInterval) : [];
+  const durationMs = usePlayground((s) => sourceDuration(s.doc.source));
+  const lines = usePlayground((s) => s.view?.rules.find((r) => r.id === rule?.id)?.lines);
+  // Each slider's range is fixed by what it tunes: the scenario for windows and `for`, the data
+  // for numbers; never by the value being dragged.
+  const data = useMemo(() => chartedRange(lines ?? []), [lines]);
+  const tunables = rule ? findTunables(rule, scrapeInterval, { durationMs, data }) : [];
   const scrapeIndex = Math.max(0, scrapeChoices.indexOf(scrapeInterval));
   // One drag is one undo step, and so is a burst of arrow keys (less than a second apart): each
   // new gesture gets a key of its own, so two drags of the same slider stay two steps.

@@ -6,7 +6,10 @@ import {
   docFromJson,
   docToJson,
   encodeDocForUrl,
+  formatShareHash,
+  parseShareHash,
   type PlaygroundDoc,
+  type ViewPlace,
 } from '../../lab/index.ts';
 import { defaultDoc, usePlayground } from './store.ts';
 
@@ -47,9 +50,16 @@ export async function restoreDoc(): Promise<void> {
   const saved = readSaved();
   const hash = location.hash;
   if (hash.startsWith(HASH_PREFIX)) {
-    const r = await decodeDocFromUrl(hash.slice(HASH_PREFIX.length));
+    const { encodedDoc, place } = parseShareHash(hash.slice(HASH_PREFIX.length));
+    const r = await decodeDocFromUrl(encodedDoc);
     if (r.ok) {
-      usePlayground.getState().resetDoc(r.doc);
+      const state = usePlayground.getState();
+      state.resetDoc(r.doc);
+      if (place.cursor !== undefined) state.setCursor(place.cursor);
+      if (place.ruleId !== undefined && r.doc.rules.some((x) => x.id === place.ruleId))
+        state.selectRule(place.ruleId);
+      writtenDoc = encodedDoc;
+      writtenHash = hash;
       return;
     }
     const fallback = saved.doc ? 'your last saved state' : 'the default scenario';
@@ -71,20 +81,34 @@ export async function restoreDoc(): Promise<void> {
       );
 }
 
-/** The share link for the current document, or why there is none. */
+/** Where the reader is: the cursor and the selected rule, which a link keeps. */
+function placeOf(state: { cursor: number; selectedRuleId: string | null }): ViewPlace {
+  return { cursor: state.cursor, ruleId: state.selectedRuleId };
+}
+
+/** The share link for the current document at `place`, or why there is none. */
 export async function shareLink(
   doc: PlaygroundDoc,
+  place: ViewPlace = placeOf(usePlayground.getState()),
 ): Promise<{ ok: true; link: string } | { ok: false; reason: string }> {
   const encoded = await encodeDocForUrl(doc);
   if (encoded.length > MAX_LINK_CHARS)
     return { ok: false, reason: tooLargeForLink(encoded.length) };
   const url = new URL(location.href);
-  url.hash = HASH_PREFIX.slice(1) + encoded;
+  url.hash = HASH_PREFIX.slice(1) + formatShareHash(encoded, place);
   return { ok: true, link: url.toString() };
 }
 
 /** The hash this page last wrote, to tell the user's own link navigation from ours. */
 let writtenHash = '';
+/** The encoded document of that hash, kept to rewrite only the place when the cursor moves. */
+let writtenDoc = '';
+
+function writeHash(encoded: string, place: ViewPlace) {
+  writtenDoc = encoded;
+  writtenHash = HASH_PREFIX + formatShareHash(encoded, place);
+  history.replaceState(null, '', writtenHash);
+}
 
 /** Saves every change of the document to local storage and the URL, and follows links pasted
  * into the address bar of an open page; returns the unsubscribe. */
@@ -95,8 +119,18 @@ export function persistChanges(): () => void {
     if (location.hash !== writtenHash && location.hash.startsWith(HASH_PREFIX)) void restoreDoc();
   };
   window.addEventListener('hashchange', onHashChange);
+  let placeTimer: ReturnType<typeof setTimeout> | null = null;
   const unsubscribe = usePlayground.subscribe((state, prev) => {
-    if (state.doc === prev.doc) return;
+    if (state.doc === prev.doc) {
+      // The cursor or the selection moved: the address bar follows, after a pause (a scrub).
+      if (state.cursor === prev.cursor && state.selectedRuleId === prev.selectedRuleId) return;
+      if (placeTimer) clearTimeout(placeTimer);
+      placeTimer = setTimeout(() => {
+        if (writtenDoc && location.hash === writtenHash)
+          writeHash(writtenDoc, placeOf(usePlayground.getState()));
+      }, 200);
+      return;
+    }
     if (timer) clearTimeout(timer);
     const doc = state.doc;
     const mine = ++generation;
@@ -113,16 +147,17 @@ export function persistChanges(): () => void {
         if (encoded.length > MAX_LINK_CHARS) {
           // An old link in the address bar would bring back an older document: drop it.
           writtenHash = '';
+          writtenDoc = '';
           history.replaceState(null, '', location.pathname + location.search);
           usePlayground.getState().setNotice(tooLargeForLink(encoded.length));
           return;
         }
-        writtenHash = HASH_PREFIX + encoded;
-        history.replaceState(null, '', writtenHash);
+        writeHash(encoded, placeOf(usePlayground.getState()));
       });
     }, 200);
   });
   return () => {
+    if (placeTimer) clearTimeout(placeTimer);
     unsubscribe();
     window.removeEventListener('hashchange', onHashChange);
   };

@@ -1,11 +1,7 @@
 // The quorumlab command: thin argument parsing over src/promql, src/rules and src/sim.
 // Each subcommand lives in its own module under commands/ and returns the process exit code.
-import { readFileSync } from 'node:fs';
+import packageJson from '../../package.json' with { type: 'json' };
 import { commands } from './commands.ts';
-
-const packageJson = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-) as { version: string };
 
 /** Prints the top-level usage. */
 function formatHelp(): string {
@@ -22,6 +18,19 @@ function formatHelp(): string {
     "  -h, --help     show this help (or a command's help: quorumlab <command> --help)",
     '  -v, --version  print the version',
   ].join('\n');
+}
+
+/**
+ * Makes a closed standard output or error (`quorumlab … | head`) end the process quietly, as
+ * SIGPIPE ends other command-line tools, with the shell's status for it (128 + 13).
+ */
+export function exitQuietlyOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(141);
+      throw err;
+    });
+  }
 }
 
 /** Runs the command line and returns the exit code. */

@@ -485,8 +485,9 @@ function runTestGroup(
   });
 
   // Input series.
-  // promtool 2.42 loads the series with `load 0s` when interval is unset; 3.x defaults it.
-  const seriesInterval = tg.interval ?? (compat === 'v2' ? 0 : evalInterval);
+  // promtool 2.42 loads the series with `load 0s` when interval is unset; since 2.49
+  // (prometheus#12729) a group whose interval is unset or 0 takes evaluation_interval.
+  const seriesInterval = compat === 'v2' ? (tg.interval ?? 0) : tg.interval || evalInterval;
   // The lazy loader keys series by labels: a later line for the same series replaces it.
   const inputs = new Map<string, { labels: Labels; points: Point[] }>();
   for (const is of tg.inputSeries) {

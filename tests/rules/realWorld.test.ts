@@ -255,3 +255,47 @@ describe('real-world YAML, promtool beside Quorum Lab', () => {
     expect(quorumlab(c.files, c.args)).toEqual(theirs);
   });
 });
+
+describe('a test group without interval', () => {
+  // Three values with no interval: promtool 2.42 loads them all at 0 (`load 0s`, the first
+  // kept); since 2.49 (prometheus#12729) they are one evaluation_interval apart.
+  const files = {
+    'rules.yaml': 'groups: []\n',
+    'test.yaml': `rule_files: [rules.yaml]
+evaluation_interval: 1m
+tests:
+- input_series:
+  - series: up
+    values: 1 2 3
+  promql_expr_test:
+  - expr: up
+    eval_time: 2m
+    exp_samples:
+    - labels: up
+      value: 3
+- interval: 0s
+  input_series:
+  - series: up
+    values: 1 2 3
+  promql_expr_test:
+  - expr: up
+    eval_time: 2m
+    exp_samples:
+    - labels: up
+      value: 3
+`,
+  };
+
+  it('loads the series at 0 in v2 mode, as promtool 2.42 does', () => {
+    const theirs = runPromtool(files, ['test', 'rules', 'test.yaml']);
+    expect(theirs.stderr).toContain('got: {__name__="up"} 1E+00');
+    expect(quorumlab(files, ['test', 'rules', 'test.yaml'])).toEqual(theirs);
+  });
+
+  it('takes evaluation_interval in v3 mode, as promtool does since 2.49', () => {
+    const readFile = (p: string): string => files[p as keyof typeof files];
+    const r = runRuleTests(['test.yaml'], { compat: 'v3', readFile });
+    expect(joinStream(r.output, 'stderr')).toBe('');
+    expect([r.passed, r.failed]).toEqual([2, 0]);
+  });
+});

@@ -19,6 +19,7 @@ function eventSubject(e: ScenarioEvent): string {
     case 'crash':
     case 'restart':
     case 'evict':
+    case 'hang':
     case 'scrape-failure':
     case 'slow-disk':
       return `member ${e.member}`;

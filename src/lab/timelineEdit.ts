@@ -19,6 +19,7 @@ export const memberEventKinds = [
   'crash',
   'evict',
   'restart',
+  'hang',
   'scrape-failure',
   'partition',
   'one-way-loss',
@@ -83,6 +84,7 @@ export function laneOf(e: ScenarioEvent): Lane {
     case 'crash':
     case 'restart':
     case 'evict':
+    case 'hang':
     case 'scrape-failure':
     case 'one-way-loss':
     case 'slow-disk':
@@ -210,6 +212,7 @@ export function addEvent(
     case 'crash':
     case 'evict':
     case 'restart':
+    case 'hang':
     case 'scrape-failure':
     case 'one-way-loss':
     case 'slow-disk':

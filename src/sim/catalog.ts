@@ -109,6 +109,20 @@ export const FAMILIES: Record<
     help: 'The total number of send failures from peers.',
     labels: ['To'],
   },
+  etcd_network_active_peers: {
+    type: 'gauge',
+    help: 'The current number of active peer connections.',
+    labels: ['Local', 'Remote'],
+  },
+  etcd_network_disconnected_peers_total: {
+    type: 'counter',
+    help: 'The total number of disconnected peers.',
+    labels: ['Local', 'Remote'],
+  },
+  etcd_server_heartbeat_send_failures_total: {
+    type: 'counter',
+    help: 'The total number of leader heartbeat send failures (likely overloaded from slow disk).',
+  },
   etcd_network_peer_round_trip_time_seconds: {
     type: 'histogram',
     help: 'Round-Trip-Time histogram between peers',

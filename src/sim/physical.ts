@@ -10,12 +10,23 @@ export const SLOW_FSYNC = 0.5;
 export const HEALTHY_RTT = 0.0006;
 /** Default median round-trip time under a slow-network event, seconds. */
 export const SLOW_RTT = 0.2;
+/**
+ * A resumed member still fails the scrapes that start within this long after SIGCONT (measured on
+ * etcd 3.4.23: a scrape started 0.8 s after it timed out; the next, 5.8 s after, succeeded).
+ */
+export const RESUME_SCRAPE_DELAY = 1000;
+/** After a hang, round trips to and from the resumed member are slow for this long… */
+export const RESUME_RTT_WINDOW = 5000;
+/** …at about this median (measured: peer round-trip p99 toward the resumed member reached 3.3 s). */
+export const RESUME_RTT = 2;
 /** Default leader-churn period. */
 export const DEFAULT_CHURN_EVERY = 120_000;
 
 /** The physical state during one span of time (members 0-based). */
 export interface Phys {
   running: boolean[];
+  /** The process is stopped (a hang): running, sockets open, but it does nothing. */
+  hung: boolean[];
   listed: boolean[];
   /** Prometheus cannot scrape the member although etcd may be fine. */
   scrapeBlocked: boolean[];
@@ -43,6 +54,7 @@ export function physAt(s: Scenario, t: number): Phys {
   const n = s.members;
   const p: Phys = {
     running: Array<boolean>(n).fill(true),
+    hung: Array<boolean>(n).fill(false),
     listed: Array<boolean>(n).fill(true),
     scrapeBlocked: Array<boolean>(n).fill(false),
     link: Array.from({ length: n }, () => Array<boolean>(n).fill(true)),
@@ -54,6 +66,17 @@ export function physAt(s: Scenario, t: number): Phys {
     graceful: Array<boolean>(n).fill(false),
   };
   for (const ev of s.events) {
+    if (ev.kind === 'hang' && ev.until !== undefined && ev.until <= t) {
+      const m = ev.member - 1;
+      if (t < ev.until + RESUME_SCRAPE_DELAY) p.scrapeBlocked[m] = true;
+      if (t < ev.until + RESUME_RTT_WINDOW) {
+        for (let j = 0; j < n; j++) {
+          if (j === m) continue;
+          p.rtt[m]![j] = Math.max(p.rtt[m]![j]!, RESUME_RTT);
+          p.rtt[j]![m] = Math.max(p.rtt[j]![m]!, RESUME_RTT);
+        }
+      }
+    }
     if (!(ev.at <= t && t < endOf(ev))) continue;
     switch (ev.kind) {
       case 'crash':
@@ -67,6 +90,16 @@ export function physAt(s: Scenario, t: number): Phys {
         p.running[ev.member - 1] = false;
         p.listed[ev.member - 1] = false;
         break;
+      case 'hang': {
+        const m = ev.member - 1;
+        p.hung[m] = true;
+        p.scrapeBlocked[m] = true;
+        for (let j = 0; j < n; j++) {
+          p.link[m]![j] = false;
+          p.link[j]![m] = false;
+        }
+        break;
+      }
       case 'partition': {
         const group = Array<number>(n).fill(-1);
         ev.groups.forEach((g, gi) => g.forEach((m) => (group[m - 1] = gi)));
@@ -125,8 +158,19 @@ export function changeTimes(s: Scenario): number[] {
   for (const ev of s.events) {
     if (ev.at <= s.duration) set.add(ev.at);
     if (ev.until !== undefined && ev.until <= s.duration) set.add(ev.until);
+    if (ev.kind === 'hang' && ev.until !== undefined) {
+      for (const d of [RESUME_SCRAPE_DELAY, RESUME_RTT_WINDOW]) {
+        if (ev.until + d <= s.duration) set.add(ev.until + d);
+      }
+    }
   }
   return [...set].sort((a, b) => a - b);
+}
+
+/** The physical state as Raft sees it: a hung member does nothing, as if it were not running. */
+export function raftView(p: Phys): Phys {
+  if (!p.hung.some(Boolean)) return p;
+  return { ...p, running: p.running.map((r, i) => r && !p.hung[i]) };
 }
 
 /** i and j can exchange messages both ways (both running). */

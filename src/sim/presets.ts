@@ -1,5 +1,7 @@
 // The preset scenarios the app and the CLI offer, each with a title and a two-sentence lesson.
-// Times are written with m() and s() so that each event reads like the explanation.
+// Times are written with m() and s() so that each event reads like the explanation. Every preset
+// names the etcd version it models: 3.5 (PreVote, as etcd has run since 3.5) unless its lesson is
+// one of 3.4, and the --metrics level (extensive where a lesson reads gRPC latency).
 import type { Preset, Scenario, ScenarioEvent } from './types.ts';
 
 const s = (x: number): number => x * 1000;
@@ -18,6 +20,8 @@ function scenario(
     name,
     title,
     members: 3,
+    etcdVersion: '3.5',
+    metrics: 'extensive',
     labelScheme: 'plain',
     scrapeInterval: s(30),
     scrapeTimeout: s(10),
@@ -193,6 +197,25 @@ export const presets: readonly Preset[] = [
     'A 5-member cluster with a 600 MiB database loses member 2 at 10m, with scrapes every 15 seconds. It exercises a larger cluster and a faster scrape interval, where short rate windows have enough samples.',
     [{ kind: 'crash', at: m(10), member: 2 }],
     { members: 5, scrapeInterval: s(15), evaluationInterval: s(15), dbSizeBytes: 600 * MiB },
+  ),
+  preset(
+    'hung-member',
+    'Hung member (SIGSTOP) on etcd 3.5',
+    'From 10m to 20m the etcd process of member 2, a follower, is stopped (a SIGSTOP, a frozen VM): its sockets stay open, so the leader counts no send failures toward it, and its scrapes fail at the 10s scrape timeout. Only up shows the hang, so a members-down alert that waits for peer send failures never sees it, and with PreVote (etcd 3.5 and later) the member rejoins without disturbing the leader.',
+    [{ kind: 'hang', at: m(10), until: m(20), member: 2 }],
+  ),
+  preset(
+    'resume-deposes-leader-34',
+    'etcd 3.4: a resumed member deposes the leader',
+    'On etcd 3.4, which runs without PreVote, member 2 hangs from 10m to 12m; when it resumes it campaigns at a higher term, the healthy leader steps down, and the cluster goes through two elections (measured on a real 3.4.23 cluster: 3.2 s without a stable leader). Leader changes rise by two on two members and by one on the third, and has_leader drops for a second or two, between scrapes, so only the leader changes show it.',
+    [{ kind: 'hang', at: m(10), until: m(12), member: 2 }],
+    {
+      etcdVersion: '3.4',
+      metrics: 'basic',
+      scrapeInterval: s(15),
+      evaluationInterval: s(15),
+      duration: m(30),
+    },
   ),
 ];
 

@@ -1,7 +1,8 @@
-// Raft as etcd runs it (PreVote and CheckQuorum on), reduced to the moments that matter: who
-// leads, who hears the leader, when elections and step-downs happen. Mirrors etcd-io/raft's
-// raft.go (tickElection, becomePreCandidate, stepLeader's CheckQuorum) at event granularity.
-import { changeTimes, connected, physAt } from './physical.ts';
+// Raft as etcd runs it (CheckQuorum on; PreVote on from etcd 3.5), reduced to the moments that
+// matter: who leads, who hears the leader, when elections and step-downs happen. Mirrors
+// etcd-io/raft's raft.go (tickElection, becomePreCandidate, stepLeader's CheckQuorum, and Step's
+// answer to a message of a lower term) at event granularity.
+import { changeTimes, connected, physAt, raftView } from './physical.ts';
 import type { Phys } from './physical.ts';
 import type { Rng } from './prng.ts';
 import type { Scenario, SimEvent } from './types.ts';
@@ -12,6 +13,26 @@ export const ELECTION_TIMEOUT = 1000;
 const STALL_LIMIT = 3000;
 /** Voters refuse a candidate whose log ends this much earlier than theirs (writes are continuous). */
 const LOG_SLACK = 150;
+/** `--heartbeat-interval`: a follower's election timer starts at the last heartbeat it heard. */
+export const HEARTBEAT_INTERVAL = 100;
+/**
+ * A leader closes its stream to a silent peer after rafthttp's ConnReadTimeout (5 s; measured
+ * on 3.4.23: active_peers toward a stopped member fell to 0 after 7.7 s). A member stopped for
+ * longer hears nothing when it resumes, so its election timer fires.
+ */
+const HANG_STREAM_TIMEOUT = 5000;
+/**
+ * Etcd 3.4 without PreVote, measured on 3.4.23: a resumed member campaigned 1.5 s after SIGCONT
+ * and the leader stepped down on its higher term 3.0 s later; the first new leader was deposed
+ * again 0.1 s after its election by the same member's next campaign, so the cluster went through
+ * two elections. A cut-off member that reconnects (partition, one-way loss) answers the leader's
+ * next heartbeat with its higher term (raft.go Step, m.Term < r.Term with CheckQuorum), so its
+ * leader steps down one heartbeat later (from the source, not measured).
+ */
+const DEPOSE_AFTER_RESUME = 3000;
+const DEPOSE_AFTER_HEAL = HEARTBEAT_INTERVAL;
+const REDEPOSE = 100;
+const DISRUPTIONS = 2;
 
 /** The Raft-level state during [start, next segment's start); members 0-based. */
 export interface RaftSegment {
@@ -56,12 +77,19 @@ export function largestGroup(p: Phys): number {
 }
 
 /** Runs the cluster through the scenario; member 1 (index 0) leads at the start. */
-export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; events: SimEvent[] } {
+export function runRaft(
+  s: Scenario,
+  rng: Rng,
+  phaseRng: Rng = () => 0,
+): { segments: RaftSegment[]; events: SimEvent[] } {
   const n = s.members;
   const q = quorumSize(n);
+  const preVote = (s.etcdVersion ?? '3.5') !== '3.4';
   const changes = changeTimes(s);
   const events: SimEvent[] = [];
-  let phys = physAt(s, -1);
+  let real = physAt(s, -1);
+  // Raft decisions see a hung member as not running; the segments keep the real state.
+  let phys = raftView(real);
 
   // term[i] !== null: member i acts as leader in that term.
   const term: (number | null)[] = Array<number | null>(n).fill(null);
@@ -80,10 +108,17 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
   let leaderChanges = Array<number>(n).fill(0);
   let elections = 0;
   let dirty: boolean;
+  // Etcd 3.4 (no PreVote): members whose term grew while they were cut off or stopped.
+  const hungSince: (number | null)[] = Array<number | null>(n).fill(null);
+  const campaignAt: number[] = Array<number>(n).fill(Infinity);
+  const deposeAt: number[] = Array<number>(n).fill(Infinity);
+  const disruptLeft: number[] = Array<number>(n).fill(0);
+  const disrupting: boolean[] = Array<boolean>(n).fill(false);
+  const cutSince: (number | null)[] = Array<number | null>(n).fill(null);
 
   const timeout = (): number => ELECTION_TIMEOUT + Math.floor(rng() * ELECTION_TIMEOUT);
   const hears = (j: number): number | null => {
-    if (!phys.running[j] || term[j] !== null) return null;
+    if (!phys.running[j] || term[j] !== null || disrupting[j]) return null;
     let best: number | null = null;
     for (let l = 0; l < n; l++) {
       const tl = term[l] ?? null;
@@ -138,6 +173,9 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
       stallEnd = Infinity;
     }
     dirty = true;
+    for (let j = 0; j < n; j++) {
+      if (disrupting[j] && disruptLeft[j]! > 0 && j !== i) deposeAt[j] = t + REDEPOSE;
+    }
     const what = kind === 'leader-elected' ? 'elected leader' : 'takes over leadership';
     events.push({ t, kind, member: i + 1, text: `member ${i + 1} ${what} (term ${maxTerm})` });
   };
@@ -163,7 +201,22 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
       }
     }
     for (let j = 0; j < n; j++) {
+      if (real.hung[j]) {
+        // A stopped process keeps its state and does nothing until it resumes.
+        if (hungSince[j] === null) hungSince[j] = t;
+        fireAt[j] = Infinity;
+        stepDownAt[j] = Infinity;
+        campaignAt[j] = Infinity;
+        continue;
+      }
+      const resumedFrom = hungSince[j] ?? null;
+      hungSince[j] = null;
       if (!phys.running[j]) {
+        cutSince[j] = null;
+        disrupting[j] = false;
+        disruptLeft[j] = 0;
+        campaignAt[j] = Infinity;
+        deposeAt[j] = Infinity;
         if (term[j] !== null) dirty = true;
         term[j] = null;
         known[j] = null;
@@ -177,6 +230,26 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
         setKnown(j, j);
         continue;
       }
+      if (resumedFrom !== null && t - resumedFrom >= HANG_STREAM_TIMEOUT && term[j] === null) {
+        // Resumed: its election timer runs on from where it stopped, and it hears nothing from
+        // a leader that closed its stream. With PreVote it pre-campaigns (becomePreCandidate
+        // forgets the leader) and follows the leader again; without, it campaigns soon.
+        if (preVote) setKnown(j, null);
+        else if (known[j] !== null && known[j] === validLeader()) campaignAt[j] = t + timeout();
+      }
+      // Cut off from the leader's messages (a partition, a one-way loss): without PreVote its
+      // campaigns raise its term, and on reconnection it answers the leader at that higher term.
+      const v = validLeader();
+      if (v !== null && v !== j && !phys.link[v]![j]) cutSince[j] ??= t;
+      else if (cutSince[j] !== null) {
+        const since = cutSince[j]!;
+        cutSince[j] = null;
+        if (!preVote && v !== null && t - since >= ELECTION_TIMEOUT && !disrupting[j]) {
+          disrupting[j] = true;
+          disruptLeft[j] = DISRUPTIONS;
+          deposeAt[j] = t + DEPOSE_AFTER_HEAL;
+        }
+      }
       const h = hears(j);
       if (h !== null) {
         setKnown(j, h);
@@ -185,11 +258,12 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
         parked[j] = false;
       } else if (lostAt[j] === null) {
         lostAt[j] = t;
-        fireAt[j] = t + timeout();
+        // The timer started at the last heartbeat, up to one heartbeat interval ago.
+        fireAt[j] = Math.max(t + 1, t + timeout() - Math.floor(phaseRng() * HEARTBEAT_INTERVAL));
       }
     }
     for (let l = 0; l < n; l++) {
-      if (term[l] === null) continue;
+      if (term[l] === null || real.hung[l]) continue;
       if (star(l) >= q) stepDownAt[l] = Infinity;
       else if (stepDownAt[l] === Infinity) stepDownAt[l] = t + timeout();
     }
@@ -220,7 +294,7 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
     const big = largestGroup(phys);
     return {
       start,
-      phys,
+      phys: real,
       acting: term.map((x) => x !== null),
       known: [...known],
       hearing: Array.from({ length: n }, (_, j) => hears(j)),
@@ -240,7 +314,15 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
   let quorum = largestGroup(phys) >= q;
   let ci = 0;
   while (true) {
-    let t = Math.min(changes[ci] ?? Infinity, nextChurn, stallEnd, ...fireAt, ...stepDownAt);
+    let t = Math.min(
+      changes[ci] ?? Infinity,
+      nextChurn,
+      stallEnd,
+      ...fireAt,
+      ...stepDownAt,
+      ...campaignAt,
+      ...deposeAt,
+    );
     if (t === Infinity || t > s.duration) break;
     t = Math.max(t, 0);
     leaderChanges = Array<number>(n).fill(0);
@@ -249,9 +331,11 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
     if (changes[ci] === t) {
       ci++;
       const next = physAt(s, t);
+      const nextView = raftView(next);
       // A gracefully stopping leader transfers leadership first (etcd's TransferLeadership).
       for (let l = 0; l < n; l++) {
-        if (term[l] === null || !next.graceful[l] || next.running[l] || !phys.running[l]) continue;
+        if (term[l] === null || !next.graceful[l] || nextView.running[l] || !phys.running[l])
+          continue;
         let best: number | null = null;
         for (let j = 0; j < n; j++) {
           if (j === l || hears(j) !== l || !connected(phys, l, j)) continue;
@@ -259,7 +343,8 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
         }
         if (best !== null) elect(best, t, 'leader-transfer');
       }
-      phys = next;
+      real = next;
+      phys = raftView(next);
       dirty = true;
       if (phys.churnEvery === null) nextChurn = Infinity;
       else if (nextChurn === Infinity) nextChurn = t + phys.churnEvery;
@@ -284,6 +369,37 @@ export function runRaft(s: Scenario, rng: Rng): { segments: RaftSegment[]; event
         stalled = v;
         stallEnd = t + STALL_LIMIT;
         dirty = true;
+        recompute(t);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (campaignAt[i] === t) {
+        campaignAt[i] = Infinity;
+        const v = validLeader();
+        if (phys.running[i] && v !== null && v !== i && connected(phys, i, v)) {
+          // No PreVote: the campaign raises its term; the leader's lease makes the others ignore
+          // the vote, but the leader learns the higher term from the member's replies.
+          disrupting[i] = true;
+          disruptLeft[i] = DISRUPTIONS;
+          deposeAt[i] = t + DEPOSE_AFTER_RESUME;
+          setKnown(i, null);
+          lostAt[i] = t;
+          fireAt[i] = t + timeout();
+          recompute(t);
+        }
+      }
+      if (deposeAt[i] === t) {
+        deposeAt[i] = Infinity;
+        const v = validLeader();
+        if (phys.running[i] && disrupting[i] && v !== null && v !== i && connected(phys, i, v)) {
+          stepDown(
+            v,
+            t,
+            `member ${v + 1} steps down: member ${i + 1} campaigned at a higher term (etcd 3.4 runs without PreVote)`,
+          );
+        }
+        disruptLeft[i] = Math.max(0, disruptLeft[i]! - 1);
+        if (disruptLeft[i] === 0) disrupting[i] = false;
         recompute(t);
       }
     }

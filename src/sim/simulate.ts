@@ -49,8 +49,23 @@ const VOTE_BYTES = 40;
 const PROBE_RATE = 0.25;
 /** etcd's request timeout (5s + 2 × election timeout): how long a request waits for a lost quorum. */
 const REQUEST_TIMEOUT = 7;
+/**
+ * Bytes per second a member receives per connected peer under `From="0"` (rafthttp's prober;
+ * measured on 3.4.23: 72 B/s with two peers up, 36 B/s with one).
+ */
+const PROBE_RECEIVED_BYTES = 36;
+/**
+ * Stream-writer failures a member that does not send to a peer counts when that peer dies
+ * (measured on 3.4.23: a follower's series toward a killed member appears and stays at 2).
+ */
+const STREAM_FAILURES_ON_DEATH = 2;
+/** Heartbeats the leader sends late per second and peer once its disk is this slow (fsync, s). */
+const LATE_HEARTBEAT_FSYNC = 0.05;
 
-const PEER_SIZE = 3 + RTT_BUCKETS.length + 2;
+// Per peer: sent, received, failures, RTT histogram (buckets, sum, count), active, disconnected.
+const PEER_ACTIVE = 3 + RTT_BUCKETS.length + 2;
+const PEER_DISCONNECTED = PEER_ACTIVE + 1;
+const PEER_SIZE = PEER_DISCONNECTED + 1;
 const GRPC_SIZE = 1 + GRPC_CODES.length + GRPC_BUCKETS.length + 2;
 const DISK_SIZE = DISK_BUCKETS.length + 2;
 
@@ -305,9 +320,10 @@ export function simulate(scenario: Scenario): Simulation {
   const s = checked.value;
   const n = s.members;
   const members = createMembers(n, s.seed, s.labelScheme);
-  const raft = runRaft(s, deriveRng(s.seed, 2));
+  const raft = runRaft(s, deriveRng(s.seed, 2), deriveRng(s.seed, 6));
   const setup = deriveRng(s.seed, 3);
-  const writes = BASE_WRITES * (0.8 + 0.4 * setup());
+  const drawnWrites = BASE_WRITES * (0.8 + 0.4 * setup());
+  const writes = s.writesPerSecond ?? drawnWrites;
   const load: Load = { writes, reads: writes * READS_PER_WRITE };
   const quota = s.quotaBackendBytes ?? DEFAULT_QUOTA;
   const dbStart = Math.round((s.dbSizeBytes ?? 100 * MiB + setup() * 50 * MiB) / PAGE) * PAGE;
@@ -324,10 +340,17 @@ export function simulate(scenario: Scenario): Simulation {
   const failedSlot = grpcBase + GRPC_METHODS.length * GRPC_SIZE;
   const walBase = failedSlot + 1;
   const backendBase = walBase + DISK_SIZE;
-  const slots = backendBase + DISK_SIZE;
+  const heartbeatSlot = backendBase + DISK_SIZE;
+  const probeSlot = heartbeatSlot + 1;
+  const slots = probeSlot + 1;
   const noisy = new Uint8Array(slots).fill(1);
-  for (let pi = 0; pi < n - 1; pi++) noisy[pi * PEER_SIZE + 2] = 0;
+  for (let pi = 0; pi < n - 1; pi++) {
+    noisy[pi * PEER_SIZE + 2] = 0;
+    noisy[pi * PEER_SIZE + PEER_ACTIVE] = 0;
+    noisy[pi * PEER_SIZE + PEER_DISCONNECTED] = 0;
+  }
   noisy[failedSlot] = 0;
+  noisy[heartbeatSlot] = 0;
 
   const codeIndex = (c: GrpcCode): number => GRPC_CODES.indexOf(c);
   const computeRates = (seg: Seg): Float64Array[] => {
@@ -337,11 +360,17 @@ export function simulate(scenario: Scenario): Simulation {
     const wm = load.writes / running;
     const rm = load.reads / running;
     for (let m = 0; m < n; m++) {
-      if (!ph.running[m]) continue;
+      // A hung process counts nothing.
+      if (!ph.running[m] || ph.hung[m]) continue;
       const r = out[m]!;
       const leads = seg.acting[m]! && seg.stalled !== m;
+      if (leads && ph.fsync[m]! >= LATE_HEARTBEAT_FSYNC)
+        r[heartbeatSlot] = (n - 1) * HEARTBEATS * 0.2;
       for (const p of peers[m]!) {
         const base = peerPos(m, p) * PEER_SIZE;
+        if (connected(ph, m, p)) r[probeSlot]! += PROBE_RECEIVED_BYTES;
+        // Writes to a stopped peer's open socket land in the kernel's buffer: no failure.
+        if (ph.hung[p]) continue;
         const deliver = ph.running[p]! && ph.link[m]![p]!;
         let sent = 0;
         let fail = 0;
@@ -521,14 +550,35 @@ export function simulate(scenario: Scenario): Simulation {
       GRPC_CODES.forEach((code, ci) => {
         counter('grpc_server_handled_total', base + 1 + ci, { ...labels, grpc_code: code });
       });
-      histogram(
-        'grpc_server_handling_seconds',
-        base + 1 + GRPC_CODES.length,
-        GRPC_BUCKETS,
-        labels,
-        false,
-      );
+      // etcd enables the handling-time histograms only with --metrics=extensive.
+      if (s.metrics !== 'basic') {
+        histogram(
+          'grpc_server_handling_seconds',
+          base + 1 + GRPC_CODES.length,
+          GRPC_BUCKETS,
+          labels,
+          false,
+        );
+      }
     });
+    counter('etcd_server_heartbeat_send_failures_total', heartbeatSlot, {});
+    counter('etcd_network_peer_received_bytes_total', probeSlot, { From: '0' }, probeSlot);
+    for (const p of peers[m]!) {
+      const base = peerPos(m, p) * PEER_SIZE;
+      const pair = { Local: member.id, Remote: members[p]!.id };
+      list.push({
+        series: addSeries('etcd_network_active_peers', target, pair),
+        kind: 'float',
+        slot: base + PEER_ACTIVE,
+        exists: -1,
+      });
+      counter(
+        'etcd_network_disconnected_peers_total',
+        base + PEER_DISCONNECTED,
+        pair,
+        base + PEER_DISCONNECTED,
+      );
+    }
     histogram('etcd_disk_wal_fsync_duration_seconds', walBase, DISK_BUCKETS, {}, false);
     histogram('etcd_disk_backend_commit_duration_seconds', backendBase, DISK_BUCKETS, {}, false);
     gauge('etcd_mvcc_db_total_size_in_bytes', 'db-total');
@@ -568,6 +618,20 @@ export function simulate(scenario: Scenario): Simulation {
       } else if (syncEnd[m] === null) syncEnd[m] = seg.start;
     }
     rates = computeRates(seg);
+    const was = prev.phys;
+    const now = seg.phys;
+    for (let m = 0; m < n; m++) {
+      if (!was.running[m] || !now.running[m] || now.hung[m]) continue;
+      for (const p of peers[m]!) {
+        const base = peerPos(m, p) * PEER_SIZE;
+        // Each stream that breaks counts a disconnection (rafthttp peer_status.go deactivate).
+        if (connected(was, m, p) && !connected(now, m, p)) acc[m]![base + PEER_DISCONNECTED]! += 1;
+        // A member that does not keep sending to a dying peer still fails its stream writers.
+        if (was.running[p] && !now.running[p] && rates[m]![base + 2] === 0) {
+          acc[m]![base + 2]! += STREAM_FAILURES_ON_DEATH;
+        }
+      }
+    }
   };
   const integrate = (from: number, to: number, mult: Float64Array): void => {
     let a = from;
@@ -656,6 +720,9 @@ export function simulate(scenario: Scenario): Simulation {
         continue;
       }
       const x = acc[m]!;
+      for (const p of peers[m]!) {
+        x[peerPos(m, p) * PEER_SIZE + PEER_ACTIVE] = connected(ph, m, p) ? 1 : 0;
+      }
       const live = syncEnd[m] === null;
       const at = live ? t : syncEnd[m]!;
       const sIdx = syncSeg[m]!;

@@ -44,6 +44,16 @@ export interface OneWayLossEvent extends EventBase {
   member: number;
   to?: number[];
 }
+/**
+ * The member's process is stopped (SIGSTOP, a frozen VM) until `until`, when it resumes: its
+ * sockets stay open, so peers count no send failures toward it (the kernel buffers their writes),
+ * its scrapes fail at the scrape timeout, and on resume its peers see a burst of slow round trips.
+ * Under etcd 3.4 (no PreVote) the resumed member campaigns at a higher term and deposes the leader.
+ */
+export interface HangEvent extends EventBase {
+  kind: 'hang';
+  member: number;
+}
 /** Prometheus cannot scrape the member (a firewall, an expired certificate); etcd is healthy. */
 export interface ScrapeFailureEvent extends EventBase {
   kind: 'scrape-failure';
@@ -81,6 +91,7 @@ export type ScenarioEvent =
   | CrashEvent
   | RestartEvent
   | EvictEvent
+  | HangEvent
   | PartitionEvent
   | OneWayLossEvent
   | ScrapeFailureEvent
@@ -90,6 +101,21 @@ export type ScenarioEvent =
   | SlowNetworkEvent
   | DbGrowthEvent;
 
+/**
+ * The etcd minor version a scenario models. What differs: 3.4 runs Raft without PreVote
+ * (etcd 3.4 embed/config.go: PreVote false, "TODO: enable by default in v3.5"; measured on 3.4.23:
+ * a member resumed after a hang deposes the leader); 3.5 and 3.6 enable PreVote (embed/config.go
+ * `PreVote: true`; etcd-io/raft raft.go: a pre-candidate's term does not grow, so a returning
+ * member cannot disrupt). Metrics are modelled alike for all three.
+ */
+export type EtcdVersion = '3.4' | '3.5' | '3.6';
+
+/**
+ * etcd's `--metrics`: `basic` (etcd's default in every version) exports no
+ * `grpc_server_handling_seconds` histograms; `extensive` does.
+ */
+export type MetricsLevel = 'basic' | 'extensive';
+
 /** A validated scenario; its JSON form may write durations as strings like "30s". */
 export interface Scenario {
   version: 1;
@@ -97,6 +123,18 @@ export interface Scenario {
   title?: string;
   /** Cluster size, 1 to 7. */
   members: number;
+  /** The etcd version modelled (default 3.5: the behaviour scenarios had before versions existed). */
+  etcdVersion?: EtcdVersion;
+  /**
+   * etcd's `--metrics` level (default `extensive`, which scenarios had before it was a setting; etcd's
+   * own default is `basic`, and the scenarios that model a real default cluster say so).
+   */
+  metrics?: MetricsLevel;
+  /**
+   * Committed client writes per second, cluster-wide. Absent: about 40/s (32 to 48, drawn from
+   * the seed), the load of a busy Kubernetes control plane; the real recordings ran 1.5/s.
+   */
+  writesPerSecond?: number;
   labelScheme: LabelScheme;
   scrapeInterval: number;
   /** Defaults to min(10s, scrapeInterval). */

@@ -1,7 +1,7 @@
 // Scenario validation: unknown JSON in, a complete Scenario or a list of errors out, each error
 // naming the bad field (`events[2].at`). Nothing is applied unless everything is valid.
 import { formatDuration, parseDuration } from './duration.ts';
-import type { EventKind, Scenario, ScenarioEvent } from './types.ts';
+import type { EtcdVersion, EventKind, MetricsLevel, Scenario, ScenarioEvent } from './types.ts';
 
 /** A validation error: the JSON path of the bad field and what is wrong with it. */
 export interface ValidationError {
@@ -24,6 +24,7 @@ const EVENT_FIELDS: Record<EventKind, readonly string[]> = {
   crash: ['member'],
   restart: ['member'],
   evict: ['member'],
+  hang: ['member'],
   partition: ['groups'],
   'one-way-loss': ['member', 'to'],
   'scrape-failure': ['member'],
@@ -39,6 +40,9 @@ const TOP_FIELDS = [
   'name',
   'title',
   'members',
+  'etcdVersion',
+  'metrics',
+  'writesPerSecond',
   'labelScheme',
   'scrapeInterval',
   'scrapeTimeout',
@@ -155,6 +159,25 @@ export function validateScenario(input: unknown): ValidationResult {
       ? r.fail('members', 'is required (1 to 7)')
       : r.integer(input.members, 'members', 1, MAX_MEMBERS);
 
+  let etcdVersion: EtcdVersion = '3.5';
+  if (input.etcdVersion !== undefined) {
+    if (input.etcdVersion === '3.4' || input.etcdVersion === '3.5' || input.etcdVersion === '3.6')
+      etcdVersion = input.etcdVersion;
+    else r.fail('etcdVersion', `must be "3.4", "3.5" or "3.6", got ${describe(input.etcdVersion)}`);
+  }
+  let metrics: MetricsLevel = 'extensive';
+  if (input.metrics !== undefined) {
+    if (input.metrics === 'basic' || input.metrics === 'extensive') metrics = input.metrics;
+    else r.fail('metrics', `must be "basic" or "extensive", got ${describe(input.metrics)}`);
+  }
+  let writesPerSecond: number | undefined;
+  if (input.writesPerSecond !== undefined) {
+    writesPerSecond = r.positive(input.writesPerSecond, 'writesPerSecond');
+    if (writesPerSecond !== undefined && writesPerSecond > 100_000) {
+      writesPerSecond = r.fail('writesPerSecond', `must be at most 100000, got ${writesPerSecond}`);
+    }
+  }
+
   let labelScheme: 'plain' | 'kube' = 'plain';
   if (input.labelScheme !== undefined) {
     if (input.labelScheme === 'plain' || input.labelScheme === 'kube')
@@ -245,6 +268,9 @@ export function validateScenario(input: unknown): ValidationResult {
     ...(name !== undefined && { name }),
     ...(title !== undefined && { title }),
     members,
+    etcdVersion,
+    metrics,
+    ...(writesPerSecond !== undefined && { writesPerSecond }),
     labelScheme,
     scrapeInterval,
     scrapeTimeout: scrapeTimeout ?? Math.min(10_000, scrapeInterval),
@@ -332,6 +358,7 @@ function readEvent(
   switch (k) {
     case 'crash':
     case 'evict':
+    case 'hang':
     case 'scrape-failure': {
       const member = readMember(r, raw.member, `${path}.member`, members);
       if (member !== undefined && at !== undefined) ev = { kind: k, at, ...span, member };

@@ -103,6 +103,14 @@ const groundTruth: Record<string, Expect[]> = {
   ],
   'db-quota': [[min(50), { down: [], leader: 1 }]],
   'five-members-15s': [[min(20), { down: [2], leader: 1, canSurvive: 1 }]],
+  'hung-member': [
+    [min(15), { down: [], partitioned: [2], reachable: [1, 3], leader: 1, canSurvive: 0 }],
+    [min(21), { down: [], partitioned: [], reachable: [1, 2, 3], leader: 1, canSurvive: 1 }],
+  ],
+  'resume-deposes-leader-34': [
+    [min(11), { down: [], partitioned: [2], reachable: [1, 3], leader: 1 }],
+    [min(13), { down: [], partitioned: [], reachable: [1, 2, 3], leader: 3, canSurvive: 1 }],
+  ],
 };
 
 describe('ground truth of each preset', () => {
@@ -124,6 +132,25 @@ describe('ground truth of each preset', () => {
       (e) => e.kind === 'leader-elected' && e.t > min(20) && e.t <= min(35),
     );
     expect(changes.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('states the etcd version and metrics level every preset models', () => {
+    for (const p of presets) {
+      expect(['3.4', '3.5', '3.6']).toContain(p.scenario.etcdVersion);
+      expect(['basic', 'extensive']).toContain(p.scenario.metrics);
+    }
+  });
+
+  it('deposes the leader twice when a member resumes under 3.4, and never under 3.5', () => {
+    const s34 = presets.find((p) => p.name === 'resume-deposes-leader-34')!.scenario;
+    const events = (etcdVersion: '3.4' | '3.5') =>
+      simulate({ ...s34, etcdVersion }).events.filter(
+        (e) => e.kind === 'leader-step-down' && e.t > min(12) && e.t < min(13),
+      );
+    const downs = events('3.4');
+    expect(downs).toHaveLength(2);
+    expect(downs[0]!.text).toMatch(/member 2 campaigned at a higher term/);
+    expect(events('3.5')).toEqual([]);
   });
 
   it('raises the NOSPACE alarm in the quota preset', () => {

@@ -16,6 +16,9 @@ describe('validateScenario', () => {
       value: {
         version: 1,
         members: 3,
+        // Scenarios from before these settings existed keep the behaviour they had.
+        etcdVersion: '3.5',
+        metrics: 'extensive',
         labelScheme: 'plain',
         scrapeInterval: 30_000,
         scrapeTimeout: 10_000,
@@ -25,6 +28,31 @@ describe('validateScenario', () => {
         events: [],
       },
     });
+  });
+
+  it('reads the etcd version, metrics level, client load and hang events', () => {
+    const r = validateScenario({
+      ...base,
+      etcdVersion: '3.4',
+      metrics: 'basic',
+      writesPerSecond: 1.5,
+      events: [{ kind: 'hang', at: '10m', until: '12m', member: 2 }],
+    });
+    expect(r.ok && r.value).toMatchObject({
+      etcdVersion: '3.4',
+      metrics: 'basic',
+      writesPerSecond: 1.5,
+      events: [{ kind: 'hang', at: 600_000, until: 720_000, member: 2 }],
+    });
+  });
+
+  it('rejects an unknown etcd version, metrics level or a load that is not positive', () => {
+    const r = validateScenario({ ...base, etcdVersion: '3.3', metrics: 'all', writesPerSecond: 0 });
+    expect(r.ok ? [] : r.errors.map((e) => e.path)).toEqual([
+      'etcdVersion',
+      'metrics',
+      'writesPerSecond',
+    ]);
   });
 
   it('reads duration strings', () => {

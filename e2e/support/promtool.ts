@@ -29,6 +29,7 @@ export function runPromtoolAgainstEngine(scenario: Scenario, rules: readonly Rul
   const files = formatPromtoolTest(simulate(scenario), rules, {
     ruleFileName: 'rules.yaml',
     compat: 'v2',
+    full: true,
   });
   writeFileSync(join(dir, 'rules.yaml'), files.rules);
   writeFileSync(join(dir, 'test.yaml'), files.test);

@@ -6,6 +6,7 @@ export * from './document.ts';
 export * from './evaluateView.ts';
 export * from './eventMarkers.ts';
 export * from './exportRule.ts';
+export * from './importSeries.ts';
 export * from './importTest.ts';
 export * from './labelNames.ts';
 export * from './matrix.ts';

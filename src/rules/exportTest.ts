@@ -1,9 +1,9 @@
 // Writes promtool unit tests whose expectations are what Quorum Lab's rule manager computes: the
 // firing alerts of each rule, with labels and annotations, at chosen evaluation times. Real
 // promtool passing such a file means Prometheus and Quorum Lab agree (cmd/promtool/unittest.go).
-import { stringify } from 'yaml';
+import { Document, isNode, isSeq } from 'yaml';
 import { formatDuration, labelsKey, type Labels, type SeriesStore } from '../promql/index.ts';
-import { AlertingRule } from './alerting.ts';
+import { AlertingRule, type AlertState } from './alerting.ts';
 import { makeQueryFn } from './engine.ts';
 import { toAlertRuleSpec, type RuleDraft } from './presets.ts';
 import { formatGoDuration } from './template/goValues.ts';
@@ -27,6 +27,17 @@ function withoutName(labels: Labels): Record<string, string> {
   return out;
 }
 
+/** An alert's change of state at one evaluation, as a test's comment names it. */
+export interface AlertTransition {
+  /** Offset from the test's start, as an eval_time. */
+  readonly t: number;
+  readonly alertname: string;
+  /** The alert's labels, without the alert name. */
+  readonly labels: Record<string, string>;
+  readonly from: AlertState;
+  readonly to: AlertState;
+}
+
 /**
  * The firing alerts of each rule at each of `checkTimes`, evaluating every `interval` from 0 as
  * promtool does (the state machine needs every evaluation, not only the checked ones).
@@ -34,20 +45,38 @@ function withoutName(labels: Labels): Record<string, string> {
 export function computeAlertChecks(
   store: SeriesStore,
   rules: readonly RuleDraft[],
-  opts: {
-    interval: number;
-    /** Offsets from `start`, as a test's eval_time. */
-    checkTimes: readonly number[];
-    compat?: 'v2' | 'v3';
-    /** The test group's start_timestamp in Unix ms (0 when it has none). */
-    start?: number;
-  },
+  opts: AlertReplayOptions,
 ): AlertCheck[] {
+  return replayAlertChecks(store, rules, opts).checks;
+}
+
+/** How to replay rules for a test's checks. */
+export interface AlertReplayOptions {
+  readonly interval: number;
+  /** Offsets from `start`, as a test's eval_time. */
+  readonly checkTimes: readonly number[];
+  readonly compat?: 'v2' | 'v3';
+  /** The test group's start_timestamp in Unix ms (0 when it has none). */
+  readonly start?: number;
+  /** Replay up to here (an offset) even when the last check is earlier. */
+  readonly end?: number;
+}
+
+/**
+ * computeAlertChecks with every alert's state transitions (pending, firing, inactive) up to the
+ * last check time or `end`.
+ */
+export function replayAlertChecks(
+  store: SeriesStore,
+  rules: readonly RuleDraft[],
+  opts: AlertReplayOptions,
+): { checks: AlertCheck[]; transitions: AlertTransition[] } {
   const compat = opts.compat ?? 'v3';
   const start = opts.start ?? 0;
   const wanted = new Set(opts.checkTimes);
-  const last = Math.max(0, ...opts.checkTimes);
+  const last = Math.max(0, opts.end ?? 0, ...opts.checkTimes);
   const checks: AlertCheck[] = [];
+  const transitions: AlertTransition[] = [];
   // promtool checks an alertname against the alerts of every rule of that name together
   // (cmd/promtool/unittest.go gathers them from all groups), so rules sharing a name, such as
   // two versions of etcdMembersDown, share one check per time, holding all their firing alerts.
@@ -74,6 +103,7 @@ export function computeAlertChecks(
     const query = makeQueryFn(store, { compat, defaultSubqueryStep: opts.interval });
     const ar = new AlertingRule(toAlertRuleSpec(rule), { compat });
     let previous = new Set<string>();
+    let states = new Map<string, { labels: Labels; state: AlertState }>();
     for (let t = 0; t <= last; t += opts.interval) {
       const r = ar.eval(start + t, query);
       if (!r.ok) throw new Error(`${rule.alert} at ${formatDuration(t)}: ${r.error}`);
@@ -90,6 +120,16 @@ export function computeAlertChecks(
         if (collision === null || t < collision.t) collision = { t, rules: [] };
         collision.rules.push(rule.alert);
       }
+      const now = new Map<string, { labels: Labels; state: AlertState }>();
+      for (const [key, a] of ar.active) now.set(key, { labels: a.labels, state: a.state });
+      for (const key of new Set([...states.keys(), ...now.keys()])) {
+        const from = states.get(key)?.state ?? 'inactive';
+        const to = now.get(key)?.state ?? 'inactive';
+        const labels = (now.get(key) ?? states.get(key))?.labels;
+        if (from !== to && labels)
+          transitions.push({ t, alertname: rule.alert, labels: withoutName(labels), from, to });
+      }
+      states = now;
       if (!wanted.has(t)) continue;
       const firing = [...ar.active.values()]
         .filter((a) => a.state === 'firing')
@@ -116,7 +156,8 @@ export function computeAlertChecks(
           '; ',
         )}. Rules of one name with the same labels write the same ALERTS or ALERTS_FOR_STATE series with different values at one time (one alert pending while the other fires, or started at another time), which Prometheus's storage refuses; give each rule a label of its own.`,
     );
-  return checks;
+  transitions.sort((a, b) => a.t - b.t);
+  return { checks, transitions };
 }
 
 /** A promtool test file with one test group. */
@@ -129,21 +170,40 @@ export function formatAlertRuleTest(opts: {
   checks: readonly AlertCheck[];
   /** The group's start_timestamp in Unix ms; written (Prometheus 3 only) when not 0. */
   start?: number;
+  /** A comment above each check (same index), saying why it is there. */
+  comments?: readonly (string | undefined)[];
+  /** A comment at the top of the file. */
+  header?: string;
 }): string {
-  return stringify(
-    {
-      rule_files: [opts.ruleFileName],
-      evaluation_interval: formatDuration(opts.evaluationInterval),
-      tests: [
-        {
-          name: opts.name,
-          ...(opts.start ? { start_timestamp: opts.start / 1000 } : {}),
-          interval: formatDuration(opts.interval),
-          input_series: opts.inputSeries,
-          alert_rule_test: opts.checks,
-        },
-      ],
-    },
-    { lineWidth: 0 },
-  );
+  const doc = new Document({
+    rule_files: [opts.ruleFileName],
+    evaluation_interval: formatDuration(opts.evaluationInterval),
+    tests: [
+      {
+        name: opts.name,
+        ...(opts.start ? { start_timestamp: opts.start / 1000 } : {}),
+        interval: formatDuration(opts.interval),
+        input_series: opts.inputSeries,
+        alert_rule_test: opts.checks,
+      },
+    ],
+  });
+  if (opts.header) doc.commentBefore = commentText(opts.header);
+  if (opts.comments) {
+    const seq = doc.getIn(['tests', 0, 'alert_rule_test'], true);
+    if (isSeq(seq))
+      seq.items.forEach((item, i) => {
+        const c = opts.comments?.[i];
+        if (c && isNode(item)) item.commentBefore = commentText(c);
+      });
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** Comment text as yaml writes it: one space after each line's `#`. */
+function commentText(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => ` ${l}`)
+    .join('\n');
 }

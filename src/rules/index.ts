@@ -65,6 +65,9 @@ export {
 export {
   computeAlertChecks,
   formatAlertRuleTest,
+  replayAlertChecks,
   type AlertCheck,
+  type AlertReplayOptions,
+  type AlertTransition,
   type ExpectedAlert,
 } from './exportTest.ts';

@@ -3,13 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { SeriesStore } from '../../promql/index.ts';
 import {
-  computeAlertChecks,
   etcdInsufficientMembers,
   etcdMembersDown,
-  formatAlertRuleTest,
   formatDraftRuleFile,
   isAlertRule,
   naiveUpRule,
@@ -17,6 +13,7 @@ import {
   type RuleDraft,
 } from '../../rules/index.ts';
 import type { Command } from '../command.ts';
+import { formatPromtoolTest } from '../../lab/index.ts';
 import {
   findPreset,
   formatDuration,
@@ -42,9 +39,10 @@ promtool's input_series block, a promqltest load block, or OpenMetrics text for
 "promtool tsdb create-blocks-from openmetrics". Samples start at time 0 (1970); with
 --format openmetrics, --start TIME (Unix seconds or RFC 3339) moves them, e.g. to a recent
 date that a Prometheus server's retention keeps.
-"export-test" writes a promtool unit test OUT for the scenario: its series as input_series and,
-at the scenario's interesting times (each event's start and end, and after each rule's "for"),
-the alerts Quorum Lab computes; the rule file is written beside OUT (default rules: the etcd
+"export-test" writes a promtool unit test OUT for the scenario, as the playground's export does:
+the series the rules read as input_series and, wherever an alert changes state or the ground
+truth changes, the alerts Quorum Lab computes, each check with a comment saying why; the rule
+file is written beside OUT (default rules: the etcd
 mixin's etcdMembersDown and etcdInsufficientMembers, and the naive up == 0). --compat v2 writes
 the expectations of Prometheus 2 (Debian's promtool), v3 (the default) those of Prometheus 3.`;
 
@@ -54,29 +52,6 @@ const exportTestRules: readonly RuleDraft[] = [
   naiveUpRule,
   etcdInsufficientMembers,
 ];
-
-/** Evaluation times worth checking: the ends, each event's start and end, and after each `for`. */
-export function interestingTimes(scenario: Scenario, rules: readonly RuleDraft[]): number[] {
-  const grid = scenario.evaluationInterval;
-  const end = Math.floor(scenario.duration / grid) * grid;
-  const times = new Set<number>([0, end]);
-  const add = (t: number) => {
-    if (t >= 0) times.add(Math.min(end, Math.ceil(t / grid) * grid));
-  };
-  for (const e of scenario.events) {
-    for (const t of [e.at, e.until]) {
-      if (t === undefined) continue;
-      add(t);
-      add(t + 2 * grid);
-      for (const r of rules) {
-        add(t + r.forMs + grid);
-        add(t + r.forMs + 2 * grid);
-        if (r.keepFiringForMs > 0) add(t + r.keepFiringForMs + 2 * grid);
-      }
-    }
-  }
-  return [...times].sort((a, b) => a - b);
-}
 
 /** Where the command writes; tests pass their own. */
 export interface ScenarioIo {
@@ -255,34 +230,21 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
           note: '',
         }));
       }
-      const sim = simulate(scenario);
-      const store = new SeriesStore();
-      for (const x of sim.series) store.addSeries(x.labels, x.points);
-      let checks;
+      const ruleFileName = basename(out).replace(/(\.test)?\.ya?ml$/, '') + '.rules.yaml';
+      let test: string;
+      let checks: number;
       try {
-        checks = computeAlertChecks(store, rules, {
-          interval: scenario.evaluationInterval,
-          checkTimes: interestingTimes(scenario, rules),
-          compat,
-        });
+        const files = formatPromtoolTest(simulate(scenario), rules, { ruleFileName, compat });
+        test = files.test;
+        checks = files.checks.length;
       } catch (err) {
         io.err(`quorumlab scenario: ${err instanceof Error ? err.message : String(err)}\n`);
         return 1;
       }
-      const ruleFileName = basename(out).replace(/(\.test)?\.ya?ml$/, '') + '.rules.yaml';
-      const { input_series } = parseYaml(formatPromtoolSeries(sim)) as { input_series: unknown[] };
-      const test = formatAlertRuleTest({
-        name: scenario.title ?? scenario.name ?? target,
-        ruleFileName,
-        interval: scenario.scrapeInterval,
-        evaluationInterval: scenario.evaluationInterval,
-        inputSeries: input_series,
-        checks,
-      });
       const rulesPath = join(dirname(out), ruleFileName);
       writeFileSync(out, test);
       writeFileSync(rulesPath, rulesText);
-      io.out(`wrote ${out} (${checks.length} alert_rule_test entries) and ${rulesPath}\n`);
+      io.out(`wrote ${out} (${checks} alert_rule_test entries) and ${rulesPath}\n`);
       return 0;
     }
     case undefined:

@@ -124,3 +124,20 @@ test('a link keeps the cursor and the selected rule', async ({ page, browser }) 
   await expect(fresh.getByRole('button', { name: /^Bring up etcd-2 at/ })).toBeVisible();
   await other.close();
 });
+
+test('a rule whose expression is broken claims no state', async ({ page }) => {
+  await open(page);
+  const rule = page.getByTestId('rule-naiveUp');
+  await rule.getByRole('button', { name: 'Edit' }).click();
+  const editor = rule.locator('.cm-content');
+  await editor.click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('rat(up[5m])');
+  await expect(rule.getByRole('alert')).toBeVisible();
+  await expect(page.getByTestId('rule-naiveUp-state')).toHaveText('not evaluated');
+  await expect(page.getByTestId('rule-naiveUp-spans')).toHaveText(
+    'The expression has an error, so the rule was never evaluated: it has no alert state.',
+  );
+  await expect(page.getByTestId('rule-naiveUp-band')).toContainText('not evaluated');
+  await expect(rule).not.toContainText('Never pending or firing');
+});

@@ -202,3 +202,17 @@ test('the first edit does not move the page, and Delete keeps focus in the lane'
   await expect(bar).toHaveCount(0);
   await expect(lane).toBeFocused();
 });
+
+test('quorum loss is alerted by default, by the mixin’s etcdInsufficientMembers', async ({
+  page,
+}) => {
+  await open(page);
+  const headings = page.locator('.rules .rule h2');
+  await expect(headings).toHaveText([
+    'etcdMembersDown',
+    'etcdTargetDown',
+    'etcdInsufficientMembers',
+  ]);
+  await presetAt(page, 'quorum-loss', 30);
+  await expect(page.getByTestId('rule-etcdInsufficientMembers-state')).toHaveText('firing');
+});

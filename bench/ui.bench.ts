@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { defaultScenario } from '../src/sim/index.ts';
 import { encodeDocForUrl } from '../src/lab/index.ts';
-import { defaultRules, etcdInsufficientMembers } from '../src/lab/index.ts';
+import { defaultRules } from '../src/lab/index.ts';
 import { simulated } from '../src/lab/index.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -88,7 +88,7 @@ try {
       evaluationInterval: 15_000,
       duration: 6 * 3600_000,
     }),
-    rules: [...defaultRules, etcdInsufficientMembers],
+    rules: defaultRules,
   };
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();

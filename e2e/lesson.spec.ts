@@ -1,6 +1,10 @@
 // The lesson a newcomer walks (issue 13): the bugs on the teaching path, the verdict on the first
 // screen, guided lessons and the scorecard against a rule's intent, in a real Chromium.
-import { expect, test, type Page } from '@playwright/test';
+import { expect as baseExpect, test, type Page } from '@playwright/test';
+
+// Six engineers share two cores: every wait is for a state, with room for a slow evaluation.
+const expect = baseExpect.configure({ timeout: 20_000 });
+test.describe.configure({ timeout: 180_000 });
 
 async function waitForEvaluation(page: Page) {
   await expect(page.getByTestId('status')).toContainText('evaluated in');
@@ -123,4 +127,92 @@ test('a link keeps the cursor and the selected rule', async ({ page, browser }) 
   await expect(fresh.getByTestId('tuning').getByRole('heading')).toHaveText('Tune etcdTargetDown');
   await expect(fresh.getByRole('button', { name: /^Bring up etcd-2 at/ })).toBeVisible();
   await other.close();
+});
+
+test('a rule whose expression is broken claims no state', async ({ page }) => {
+  await open(page);
+  const rule = page.getByTestId('rule-naiveUp');
+  await rule.getByRole('button', { name: 'Edit' }).click();
+  const editor = rule.locator('.cm-content');
+  await editor.click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('rat(up[5m])');
+  await expect(rule.getByRole('alert')).toBeVisible();
+  await expect(page.getByTestId('rule-naiveUp-state')).toHaveText('not evaluated');
+  await expect(page.getByTestId('rule-naiveUp-spans')).toHaveText(
+    'The expression has an error, so the rule was never evaluated: it has no alert state.',
+  );
+  await expect(page.getByTestId('rule-naiveUp-band')).toContainText('not evaluated');
+  await expect(rule).not.toContainText('Never pending or firing');
+});
+
+/** The boxes of a chart's marker labels. */
+async function labelBoxes(page: Page, testId: string) {
+  const labels = page.getByTestId(testId).locator('.event-marker-label');
+  await expect(labels.first()).toBeVisible();
+  const boxes = [];
+  for (const l of await labels.all()) {
+    const b = await l.boundingBox();
+    if (b) boxes.push(b);
+  }
+  return boxes;
+}
+
+function overlapping(boxes: { x: number; y: number; width: number; height: number }[]): boolean {
+  return boxes.some((a, i) =>
+    boxes.some(
+      (b, j) =>
+        j > i &&
+        a.x < b.x + b.width &&
+        b.x < a.x + a.width &&
+        a.y < b.y + b.height &&
+        b.y < a.y + a.height,
+    ),
+  );
+}
+
+test('event marker labels of close events do not print over each other', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page);
+  await presetAt(page, 'quick-reboot', 20);
+  const reboot = await labelBoxes(page, 'chart-up');
+  expect(reboot).toHaveLength(2);
+  expect(overlapping(reboot)).toBe(false);
+  await presetAt(page, 'prometheus-outage', 30);
+  for (const id of ['rule-etcdMembersDown-value', 'rule-naiveUp-value']) {
+    expect(overlapping(await labelBoxes(page, id))).toBe(false);
+  }
+});
+
+test('the first edit does not move the page, and Delete keeps focus in the lane', async ({
+  page,
+}) => {
+  await open(page);
+  const playground = page.getByTestId('playground');
+  const before = (await playground.boundingBox())?.y;
+  await expect(page.getByTestId('modified')).toBeHidden();
+  await page.getByRole('button', { name: /^Take down etcd-2 at/ }).click();
+  await expect(page.getByTestId('modified')).toBeVisible();
+  expect((await playground.boundingBox())?.y).toBe(before);
+
+  const lane = page.getByTestId('lane-etcd-2');
+  const bar = lane.getByRole('button', { name: /^crash of etcd-2/ });
+  await bar.focus();
+  await page.keyboard.press('Delete');
+  await expect(bar).toHaveCount(0);
+  await expect(lane).toBeFocused();
+});
+
+test('quorum loss is alerted by default, by the mixin’s etcdInsufficientMembers', async ({
+  page,
+}) => {
+  await open(page);
+  const headings = page.locator('.rules .rule h2');
+  await expect(headings).toHaveText([
+    'etcdMembersDown',
+    'etcdTargetDown',
+    'etcdInsufficientMembers',
+  ]);
+  await presetAt(page, 'quorum-loss', 30);
+  await expect(page.getByTestId('rule-etcdInsufficientMembers-state')).toHaveText('firing');
 });

@@ -276,9 +276,14 @@ function Playground() {
       {preset && scenario ? (
         <p className="preset-explanation" data-testid="preset-explanation">
           <strong>{preset.title}.</strong> {preset.explanation}
-          {scenariosEqual(preset.scenario, scenario) ? null : (
-            <em className="modified"> (modified: the preset with your changes)</em>
-          )}
+          {/* Always laid out, shown once modified: the first edit must not move the page. */}
+          <em
+            className={`modified ${scenariosEqual(preset.scenario, scenario) ? 'unmodified' : ''}`}
+            data-testid="modified"
+          >
+            {' '}
+            (modified: the preset with your changes)
+          </em>
         </p>
       ) : null}
       {source.kind === 'imported' ? (

@@ -120,7 +120,7 @@ describe('evaluateView on the default scenario', () => {
       expect(found).toEqual([want]);
       expect(expr.slice(want.from, want.to)).toBe(want.snippet);
     }
-    expect(view.rules.map((r) => r.annotations)).toEqual([[], []]);
+    expect(view.rules.map((r) => r.annotations)).toEqual([[], [], []]);
   });
 
   it('shows the evicted member down in the ground truth, with no failure left to survive', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findPreset, type ScenarioEvent } from '../sim/index.ts';
-import { eventMarkers, sourceMarkers, type EventMarker } from './eventMarkers.ts';
+import { eventMarkers, markerLabelRows, sourceMarkers, type EventMarker } from './eventMarkers.ts';
 import { simulated, type ImportedSource } from './source.ts';
 
 const M = 60_000;
@@ -71,5 +71,32 @@ describe('sourceMarkers', () => {
     expect(sourceMarkers(imported)).toEqual([]);
     // One shared empty array: the charts' prop stays the same object.
     expect(sourceMarkers(imported)).toBe(sourceMarkers({ ...imported }));
+  });
+});
+
+describe('markerLabelRows', () => {
+  const quickReboot = eventMarkers(
+    [{ kind: 'crash', at: 10 * 60_000, until: 11 * 60_000, member: 2 }],
+    3_600_000,
+  );
+
+  it('puts the labels of close events on rows of their own', () => {
+    expect(markerLabelRows(quickReboot, 3_600_000, 900)).toEqual([0, 1]);
+  });
+
+  it('keeps labels far apart on one row', () => {
+    const apart = eventMarkers(
+      [{ kind: 'crash', at: 10 * 60_000, until: 40 * 60_000, member: 2 }],
+      3_600_000,
+    );
+    expect(markerLabelRows(apart, 3_600_000, 900)).toEqual([0, 0]);
+  });
+
+  it('leaves out a label that fits on no row', () => {
+    const crowded = eventMarkers(
+      [1, 2, 3].map((i) => ({ kind: 'crash' as const, at: i * 60_000, member: i })),
+      3_600_000,
+    );
+    expect(markerLabelRows(crowded, 3_600_000, 300, 2)).toEqual([0, 1, null]);
   });
 });

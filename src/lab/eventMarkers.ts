@@ -83,3 +83,34 @@ export function sourceMarkers(source: ScenarioSource): readonly EventMarker[] {
     }
   }
 }
+
+/** How wide a marker label draws, px per character, at the charts' 10px font. */
+const LABEL_CHAR_PX = 6;
+/** Room kept free between two labels on one row, px. */
+const LABEL_GAP_PX = 6;
+
+/**
+ * The row of each marker's label on a plot `widthPx` wide, so that no label prints over another:
+ * each goes on the first row where the label before it has ended, and a label that fits on none
+ * of `rows` rows is left out (null; the marker's title still names it). Close events (a reboot of
+ * one minute, an outage on a narrow rule chart) were printed over each other on one row.
+ */
+export function markerLabelRows(
+  markers: readonly EventMarker[],
+  duration: number,
+  widthPx: number,
+  rows = 3,
+): (number | null)[] {
+  const ends: number[] = [];
+  return markers.map((m) => {
+    const x = duration > 0 ? (m.t / duration) * widthPx : 0;
+    const right = x + m.label.length * LABEL_CHAR_PX + LABEL_GAP_PX;
+    for (let r = 0; r < rows; r++) {
+      if ((ends[r] ?? -Infinity) <= x) {
+        ends[r] = right;
+        return r;
+      }
+    }
+    return null;
+  });
+}

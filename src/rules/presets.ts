@@ -142,7 +142,11 @@ export const rulePresets: readonly RuleDraft[] = [
 ];
 
 /** The rules the playground opens with, in display order. */
-export const defaultRules: readonly RuleDraft[] = [etcdMembersDown, naiveUpRule];
+export const defaultRules: readonly RuleDraft[] = [
+  etcdMembersDown,
+  naiveUpRule,
+  etcdInsufficientMembers,
+];
 
 /** A draft as the rule manager's spec (durations in ms under their Prometheus names). */
 export function toAlertRuleSpec(rule: RuleDraft): AlertRuleSpec {

@@ -62,6 +62,8 @@ export function RulePanel(props: RulePanelProps) {
   const step = times.length > 1 ? (times[1] ?? 0) - (times[0] ?? 0) : 0;
   const cursorIndex = step > 0 ? Math.min(times.length - 1, Math.floor(cursor / step)) : 0;
   const stateAtCursor = view?.states[cursorIndex] ?? 'inactive';
+  // A rule whose expression failed was not evaluated: it claims no state.
+  const broken = Boolean(view?.error);
   return (
     <section
       className={`panel rule ${selected ? 'rule-selected' : ''}`}
@@ -145,16 +147,22 @@ export function RulePanel(props: RulePanelProps) {
         onCursor={onCursor}
         describe={describeState}
         testId={`rule-${rule.id}-band`}
+        emptyText={broken ? 'not evaluated' : undefined}
       />
       <p className="rule-summary">
         At {formatOffset(cursor)}:{' '}
         <strong
-          className={`state-text state-${stateAtCursor}`}
+          className={`state-text state-${broken ? 'unevaluated' : stateAtCursor}`}
           data-testid={`rule-${rule.id}-state`}
         >
-          {stateAtCursor}
+          {broken ? 'not evaluated' : stateAtCursor}
         </strong>
-        . <span data-testid={`rule-${rule.id}-spans`}>{summarizeSpans(view?.spans ?? [])}</span>
+        .{' '}
+        <span data-testid={`rule-${rule.id}-spans`}>
+          {broken
+            ? 'The expression has an error, so the rule was never evaluated: it has no alert state.'
+            : summarizeSpans(view?.spans ?? [])}
+        </span>
       </p>
     </section>
   );

@@ -14,6 +14,8 @@ export interface StateBandProps<S extends string> {
   readonly onCursor: (t: number) => void;
   readonly describe: (state: S) => string;
   readonly testId?: string;
+  /** Said across the band when it has no spans (a rule that was not evaluated). */
+  readonly emptyText?: string;
 }
 
 /** Draws the spans as coloured boxes, each titled with its state and time range. */
@@ -47,6 +49,9 @@ function StateBandImpl<S extends string>(props: StateBandProps<S>) {
             aria-label={`${props.label} ${describe(s.state)} from ${formatOffset(s.from)} to ${formatOffset(s.to)}`}
           />
         ))}
+        {spans.length === 0 && props.emptyText ? (
+          <span className="band-empty">{props.emptyText}</span>
+        ) : null}
         <div className="band-cursor" style={{ left: pct(cursor) }} />
       </div>
     </div>

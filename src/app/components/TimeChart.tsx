@@ -1,6 +1,6 @@
 // A line chart on the playground's shared time axis: every chart uses the same domain, margins and
 // cursor, and hovering one shows the exact values in all of them (Recharts' syncId).
-import { memo, useMemo, type SVGProps } from 'react';
+import { memo, useMemo, useState, type SVGProps } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -15,6 +15,7 @@ import {
 import type { ChartLine } from '../../lab/index.ts';
 import type { EventMarker } from '../../lab/index.ts';
 import { chartRows } from './chartRows.ts';
+import { markerLabelRows } from '../../lab/index.ts';
 import { formatOffset, formatValue, timeTicks } from './format.ts';
 import { chartMargin, yAxisWidth } from './layout.ts';
 
@@ -51,9 +52,13 @@ export interface TimeChartProps {
  * The event markers as Recharts children: thin dashed vertical lines, each titled with what
  * starts or ends there (an SVG <title>: hover text, and the name a screen reader gives it).
  */
-function markerLines(markers: readonly EventMarker[]) {
-  return markers.map((m) => {
+function markerLines(markers: readonly EventMarker[], end: number, plotWidth: number) {
+  // Before the chart is measured every label takes the first row; then each gets a row of its own
+  // where it would print over its neighbour.
+  const rows = plotWidth > 0 ? markerLabelRows(markers, end, plotWidth) : markers.map(() => 0);
+  return markers.map((m, i) => {
     const title = `at ${formatOffset(m.t)}: ${m.title}`;
+    const row = rows[i] ?? null;
     return (
       <ReferenceLine
         key={`marker-${m.t}`}
@@ -61,12 +66,11 @@ function markerLines(markers: readonly EventMarker[]) {
         stroke="var(--marker)"
         strokeDasharray="2 3"
         strokeWidth={1}
-        label={{
-          value: m.label,
-          position: 'insideTopLeft',
-          fontSize: 10,
-          fill: 'var(--muted)',
-        }}
+        label={
+          row === null ? undefined : (
+            <MarkerLabel text={m.label} row={row} viewBox={{ x: 0, y: 0, width: 0, height: 0 }} />
+          )
+        }
         shape={(p: SVGProps<SVGLineElement>) => (
           <g data-testid="event-marker" role="img" aria-label={title}>
             <title>{title}</title>
@@ -80,6 +84,21 @@ function markerLines(markers: readonly EventMarker[]) {
   });
 }
 
+/** A marker's label on its row; Recharts hands it the reference line's box. */
+function MarkerLabel(props: {
+  text: string;
+  row: number;
+  viewBox: { x?: number; y?: number; width?: number; height?: number };
+}) {
+  const x = (props.viewBox.x ?? 0) + 3;
+  const y = (props.viewBox.y ?? 0) + 10 + props.row * 11;
+  return (
+    <text x={x} y={y} fontSize={10} fill="var(--muted)" className="event-marker-label">
+      {props.text}
+    </text>
+  );
+}
+
 /** Draws the given lines against the shared time axis; redraws only when its props change. */
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const { times, lines, cursor, onCursor, lineName, lineColor } = props;
@@ -87,7 +106,11 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const end = times[times.length - 1] ?? 0;
   const ticks = useMemo(() => timeTicks(end), [end]);
   // Built once per scenario: moving the cursor or a slider redraws the chart, not these elements.
-  const markers = useMemo(() => markerLines(props.markers ?? []), [props.markers]);
+  const [plotWidth, setPlotWidth] = useState(0);
+  const markers = useMemo(
+    () => markerLines(props.markers ?? [], end, plotWidth),
+    [props.markers, end, plotWidth],
+  );
   return (
     <figure className="chart" data-testid={props.testId}>
       <figcaption>
@@ -104,7 +127,15 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
           {props.emptyText ?? 'empty query result'}
         </div>
       ) : (
-        <ResponsiveContainer width="100%" height={props.height ?? 140}>
+        <ResponsiveContainer
+          width="100%"
+          height={props.height ?? 140}
+          onResize={(w) =>
+            setPlotWidth(
+              Math.max(0, Math.round(w - yAxisWidth - chartMargin.left - chartMargin.right)),
+            )
+          }
+        >
           <LineChart
             data={rows}
             syncId="timeline"

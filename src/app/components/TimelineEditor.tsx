@@ -114,8 +114,12 @@ export function TimelineEditor({ scenario, members, cursor, onChange }: Timeline
     const ev = scenario.events[index];
     if (!ev) return;
     const step = e.altKey ? MIN : grid;
-    if (e.key === 'Delete' || e.key === 'Backspace') apply(deleteEvent(scenario, index), true);
-    else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+    if (e.key === 'Delete' || e.key === 'Backspace') {
+      // The bar goes away with its event: focus stays in its lane (Enter there adds one again)
+      // rather than falling to <body>.
+      (e.currentTarget.closest('.lane-track') as HTMLElement | null)?.focus();
+      apply(deleteEvent(scenario, index), true);
+    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
       const sign = e.key === 'ArrowLeft' ? -1 : 1;
       apply(
         e.shiftKey

@@ -1,16 +1,15 @@
 // The PromQL syntax tree: a tagged union on `type` with string-valued operators, in the style of
 // the Prometheus web UI's ast.ts (web/ui/mantine-ui/src/promql/ast.ts). Every node carries the
 // source range it was parsed from so that errors and the explain view can point into the text.
-import type { FunctionDef } from './functionDefs.ts';
+import type { FunctionDef, ValueType } from './functionDefs.ts';
+
+export type { ValueType };
 
 /** A source range, as offsets into the expression text. */
 export interface PosRange {
   readonly from: number;
   readonly to: number;
 }
-
-/** The type a PromQL expression evaluates to. */
-export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 
 /** Aggregation operators. */
 export type AggregationOp =

@@ -1,6 +1,8 @@
 // Signatures of the PromQL functions, kept as a data table like Prometheus's parser/functions.go.
 // The implementations live in functions.ts; the parser only needs names and types.
-import type { ValueType } from './ast.ts';
+
+/** The type a PromQL expression evaluates to. */
+export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 
 /** A function's signature. */
 export interface FunctionDef {

@@ -13,10 +13,10 @@ import {
   type Labels,
 } from '../promql/index.ts';
 import { metricOwnLabels, simulate, type Scenario } from '../sim/index.ts';
-import type { PreparedScenario } from './evaluateView.ts';
 import { outputLabelNames, sameNames, type AbsentMetricLabels } from './labelNames.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import { storeSimulation } from './simulationStore.ts';
+import type { ScenarioSource } from './source.ts';
 
 /** One finding about a rule. */
 export interface RuleLint {
@@ -65,8 +65,19 @@ function matchKey(labels: Labels, on: boolean, names: readonly string[]): string
   return labelsKey(out);
 }
 
+/** What linting reads of a prepared scenario (evaluateView's PreparedScenario has it all). */
+export interface LintScenario {
+  readonly source: ScenarioSource;
+  readonly store: SeriesStore;
+  /** The real time (Unix ms) of offset 0. */
+  readonly start: number;
+  readonly duration: number;
+  readonly evaluationInterval: number;
+  readonly sampleInterval: number;
+}
+
 /** Lints one rule on the prepared scenario. */
-export function lintRule(rule: RuleDraft, prepared: PreparedScenario): RuleLint[] {
+export function lintRule(rule: RuleDraft, prepared: LintScenario): RuleLint[] {
   const parsed = parseExpr(rule.expr);
   if (!parsed.ok) return [];
   const { store, start, duration, evaluationInterval } = prepared;
@@ -224,7 +235,7 @@ const probeStores = new Map<string, SeriesStore>();
  * scenario happens to do (a quorum-loss rule such as etcdInsufficientMembers is not a reboot's
  * business). Imported series have no cluster to probe: any rule may be.
  */
-function firesForOneMemberDown(expr: string, prepared: PreparedScenario): boolean {
+function firesForOneMemberDown(expr: string, prepared: LintScenario): boolean {
   if (prepared.source.kind !== 'simulated') return true;
   const sc = prepared.source.scenario;
   // One member down out of one or two leaves no quorum: every down member matters there.

@@ -31,6 +31,7 @@ export type { FunctionDef } from './functionDefs.ts';
 export { functionDefs } from './functionDefs.ts';
 export type { ParseOptions } from './parser.ts';
 export { parseExpr } from './parser.ts';
+export { formatExpr } from './printer.ts';
 export type { EvalOptions } from './engine.ts';
 export type { ExplainNode, Sample, Series, Value } from './query.ts';
 export { evalInstant, evalRange, explainInstant } from './query.ts';

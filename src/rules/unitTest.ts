@@ -18,7 +18,7 @@ import {
   type Series,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
-import { makeQueryFn, type QueryFn, type QuerySample } from './engine.ts';
+import { makeQueryFn, ruleQueryText, type QueryFn, type QuerySample } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
 import { compareLabels, formatLabelsGo, labelsKey } from './labels.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
@@ -535,8 +535,9 @@ function runTestGroup(
     }
     for (const g of parsed.groups) {
       const build = (deferAnnotations: boolean): RuleGroup => {
-        const rules: Rule[] = g.rules.map((r) => {
-          const labels = { ...(g.labels ?? {}), ...r.labels };
+        const rules: Rule[] = g.rules.map((spec) => {
+          const labels = { ...(g.labels ?? {}), ...spec.labels };
+          const r = { ...spec, expr: ruleQueryText(spec.expr, compat) };
           if (isAlertRule(r)) {
             return new AlertingRule(
               { ...r, labels },

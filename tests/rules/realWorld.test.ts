@@ -244,6 +244,34 @@ tests:
     args: ['test', 'rules', 'test.yaml'],
     promtool: { code: 1, includes: 'exp: {} 1E+00' },
   },
+  {
+    name: 'rules evaluate their printed expression: absent() sees the matchers sorted',
+    files: {
+      'rules.yaml': `groups:
+- name: g
+  rules:
+  - alert: Absent
+    expr: absent(x{ns="n", job="j", job!~".*_backfill_.*"})
+  - record: r
+    expr: absent(x{ns="n", job="j", job!~".*_backfill_.*"})
+`,
+      'test.yaml': `rule_files: [rules.yaml]
+tests:
+- interval: 1m
+  input_series:
+  - series: up
+    values: 1 1
+  alert_rule_test:
+  - eval_time: 1m
+    alertname: Absent
+  promql_expr_test:
+  - expr: r
+    eval_time: 1m
+`,
+    },
+    args: ['test', 'rules', 'test.yaml'],
+    promtool: { code: 1, includes: 'Labels:{alertname="Absent", job="j", ns="n"}' },
+  },
 ];
 
 describe('real-world YAML, promtool beside Quorum Lab', () => {

@@ -327,3 +327,33 @@ tests:
     expect([r.passed, r.failed]).toEqual([2, 0]);
   });
 });
+
+describe("--compat v2 refuses Prometheus 3 syntax in 2.42's words", () => {
+  const exprs = [
+    'rate(up[1m * 2])',
+    'rate(up[(2m)])',
+    'up[5]',
+    'up[5m:1m * 2]',
+    'up[5m:2]',
+    'up offset (1m + 1m)',
+    'up offset -(1m)',
+    'up offset 5',
+    'up offset 1m + 1m',
+    'time() - 1m',
+    'up{"b"="c"}',
+    'sum without ("a") (up)',
+    'up * on(a) group_left("b") up',
+    'limitk(2, up)',
+    'up offset -1m',
+  ];
+  it('check rules prints what promtool prints for each', () => {
+    const files: Record<string, string> = {};
+    exprs.forEach((e, i) => {
+      files[`r${i}.yaml`] = `groups:\n- name: g\n  rules:\n  - record: r\n    expr: '${e}'\n`;
+    });
+    const args = ['check', 'rules', ...Object.keys(files)];
+    const theirs = runPromtool(files, args);
+    expect(theirs.stderr).toContain('unexpected <op:*> in subquery or range, expected ":" or "]"');
+    expect(quorumlab(files, args)).toEqual(theirs);
+  });
+});

@@ -33,6 +33,7 @@ export type { AnchoredRegex, Submatches } from './regex.ts';
 export { compileGoRegex, compileMatcherRegex, expandGo, replaceAllGo } from './regex.ts';
 export type { ParseOptions } from './parser.ts';
 export { parseExpr } from './parser.ts';
+export { formatExpr } from './printer.ts';
 export type { EvalOptions } from './engine.ts';
 export type { ExplainNode, Sample, Series, Value } from './query.ts';
 export { evalInstant, evalRange, explainInstant } from './query.ts';

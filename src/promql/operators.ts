@@ -184,9 +184,11 @@ export function vectorBinop(
     const dup = rightSigs.get(sig);
     if (dup) {
       const side = m.card === 'one-to-many' ? 'left' : 'right';
+      // Prometheus 3 names the two series in order; 2.42 names the later one first.
+      const pair = opts.compat === 'v2' ? [rs, dup] : [dup, rs];
       throw new EvalError(
         e,
-        `found duplicate series for the match group ${formatLabelsGo(matchedLabels(rs.labels, m))} on the ${side} hand-side of the operation: [${formatLabelsGo(dup.labels)}, ${formatLabelsGo(rs.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`,
+        `found duplicate series for the match group ${formatLabelsGo(matchedLabels(rs.labels, m))} on the ${side} hand-side of the operation: [${pair.map((p) => formatLabelsGo(p.labels)).join(', ')}];many-to-many matching not allowed: matching labels must be unique on one side`,
       );
     }
     rightSigs.set(sig, rs);

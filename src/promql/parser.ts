@@ -18,6 +18,7 @@ import {
   type VectorSelector,
 } from './ast.ts';
 import { functionDefs } from './functionDefs.ts';
+import { findV2SyntaxError } from './compatV2.ts';
 import { parseDuration, unquoteString } from './format.ts';
 import { compileMatcherRegex } from './regex.ts';
 import type { PositionedError, Result } from './result.ts';
@@ -804,6 +805,10 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
     if (syntax) {
       const first = findSyntaxError(text, parser.parse(text).topNode) ?? syntax;
       return { ok: false, error: refineSyntaxError(text, first) };
+    }
+    if (opts.compat === 'v2') {
+      const v2 = findV2SyntaxError(source, top);
+      if (v2) return { ok: false, error: v2 };
     }
     const b = new Builder(text, opts.compat ?? 'v3');
     const expr = b.expr(top);

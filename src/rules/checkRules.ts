@@ -39,9 +39,12 @@ function duplicateRules(
 export function checkRuleFile(
   text: string,
   fileName: string,
-  opts: { compat?: 'v2' | 'v3'; lint?: boolean } = {},
+  opts: { compat?: 'v2' | 'v3'; lint?: boolean; prometheusRule?: boolean } = {},
 ): CheckRulesReport {
-  const parsed = parseRuleFile(text, fileName, { compat: opts.compat });
+  const parsed = parseRuleFile(text, fileName, {
+    compat: opts.compat,
+    prometheusRule: opts.prometheusRule,
+  });
   if (!parsed.ok)
     return {
       errors: parsed.errors.map((e) => `${fileName}: ${e.formatted}`),
@@ -71,6 +74,8 @@ export function runCheckRules(
     compat?: 'v2' | 'v3';
     lint?: boolean;
     lintFatal?: boolean;
+    /** Whether a PrometheusRule manifest is read (the default); promtool refuses one. */
+    prometheusRule?: boolean;
     readFile: (path: string) => string;
   },
 ): { output: OutputChunk[]; exitCode: number } {

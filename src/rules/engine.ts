@@ -1,7 +1,13 @@
 // The one place src/rules touches the PromQL engine: instant queries shaped the way the rule
 // manager's EngineQueryFunc shapes them (rules/manager.go): a vector as is, a scalar as one
 // sample without labels, anything else an error.
-import { evalInstant, parseExpr, type Expr, type SeriesStore } from '../promql/index.ts';
+import {
+  evalInstant,
+  formatExpr,
+  parseExpr,
+  type Expr,
+  type SeriesStore,
+} from '../promql/index.ts';
 
 export type { Labels, Point, SeriesStore } from '../promql/index.ts';
 
@@ -59,4 +65,14 @@ export function formatParseError(expr: string, error: { from: number; message: s
   const col = error.from - (before.lastIndexOf('\n') + 1) + 1;
   const msg = error.message.replace(/^parse error: /, '');
   return `${line}:${col}: parse error: ${msg}`;
+}
+
+/**
+ * The text the rule manager queries for a rule: its parsed expression printed (manager.go runs
+ * rule.Query().String()), which sorts each selector's matchers among other things. Text that
+ * does not parse is returned as it is, so that its error stays the same.
+ */
+export function ruleQueryText(expr: string, compat: 'v2' | 'v3' = 'v3'): string {
+  const p = parseExpr(expr, { compat });
+  return p.ok ? formatExpr(p.value) : expr;
 }

@@ -4,7 +4,7 @@
 import { Document, isNode, isSeq } from 'yaml';
 import { formatDuration, labelsKey, type Labels, type SeriesStore } from '../promql/index.ts';
 import { AlertingRule, type AlertState } from './alerting.ts';
-import { makeQueryFn } from './engine.ts';
+import { makeQueryFn, ruleQueryText } from './engine.ts';
 import { toAlertRuleSpec, type RuleDraft } from './presets.ts';
 import { formatGoDuration } from './template/goValues.ts';
 
@@ -101,7 +101,9 @@ export function replayAlertChecks(
   };
   for (const rule of rules) {
     const query = makeQueryFn(store, { compat, defaultSubqueryStep: opts.interval });
-    const ar = new AlertingRule(toAlertRuleSpec(rule), { compat });
+    // Prometheus evaluates the printed expression (see ruleQueryText); so does the expectation.
+    const spec = toAlertRuleSpec(rule);
+    const ar = new AlertingRule({ ...spec, expr: ruleQueryText(spec.expr, compat) }, { compat });
     let previous = new Set<string>();
     let states = new Map<string, { labels: Labels; state: AlertState }>();
     for (let t = 0; t <= last; t += opts.interval) {

@@ -37,6 +37,11 @@ export type ParsedRuleFile =
 /** Options: the Prometheus generation whose rules apply (v2 is promtool 2.42). */
 export interface RuleFileOptions {
   compat?: 'v2' | 'v3';
+  /**
+   * Whether a prometheus-operator PrometheusRule is read as its groups (default true).
+   * DIVERGENCE: promtool reads only plain rule files; false refuses a PrometheusRule as it does.
+   */
+  prometheusRule?: boolean;
 }
 
 /** True for rules that are alerting rules. */
@@ -176,7 +181,7 @@ export function parseRuleFile(
   const rawRules: RawRule[][] = [];
   try {
     let root = y.deref(y.contents) ?? null;
-    if (root && isMap(root) && get(root, 'kind') !== undefined) {
+    if (root && isMap(root) && opts.prometheusRule !== false && get(root, 'kind') !== undefined) {
       // A prometheus-operator PrometheusRule: the groups live under spec.
       const kind = str(get(root, 'kind'));
       if (kind !== 'PrometheusRule') {

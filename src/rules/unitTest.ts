@@ -18,7 +18,7 @@ import {
   type Series,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
-import { makeQueryFn, type QueryFn, type QuerySample } from './engine.ts';
+import { makeQueryFn, ruleQueryText, type QueryFn, type QuerySample } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
 import { compareLabels, formatLabelsGo, labelsKey } from './labels.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
@@ -397,6 +397,39 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
   return file;
 }
 
+/**
+ * promtool lexes `series values` as one line, so a `{` left open runs into the values, and its
+ * lexer stops at the first character that cannot be inside braces (a digit, say). Our series
+ * parser reads the series alone; this rewrites its error at such a character (or at the end of
+ * the series) as promtool's lexer words it. Null when the error is of another kind.
+ */
+function insideBracesError(
+  series: string,
+  values: string,
+  error: { from: number; message: string },
+): { from: number; message: string } | null {
+  const line = `${series} ${values}`;
+  let at = error.from;
+  if (at >= series.length) {
+    at = series.length;
+    while (line[at] === ' ' || line[at] === '\t') at++;
+  }
+  // Brace depth at `at`, strings skipped.
+  let depth = 0;
+  for (let i = 0; i < at; i++) {
+    const c = line[i];
+    if (c === '"' || c === "'" || c === '`') {
+      const q = c;
+      for (i++; i < at && line[i] !== q; i++) if (line[i] === '\\' && q !== '`') i++;
+    } else if (c === '{') depth++;
+    else if (c === '}') depth--;
+  }
+  const c = line[at];
+  if (depth <= 0 || c === undefined || /[a-zA-Z_"'`,=!~{}\s]/.test(c)) return null;
+  const rune = c === "'" ? "'\\''" : c === '\\' ? "'\\\\'" : `'${c}'`;
+  return { from: at, message: `unexpected character inside braces: ${rune}` };
+}
+
 /** indentLines from unittest.go. */
 function indentLines(lines: string, indent: string): string {
   return lines.split('\n').join('\n' + indent);
@@ -495,7 +528,8 @@ function runTestGroup(
     // 1-based column in that line.
     const labels = parseSeriesDescriptor(is.series);
     if (!labels.ok) {
-      return setupFailure([`1:${labels.error.from + 1}: parse error: ${labels.error.message}`]);
+      const e = insideBracesError(is.series, is.values, labels.error) ?? labels.error;
+      return setupFailure([`1:${e.from + 1}: parse error: ${e.message}`]);
     }
     let values = parseSimpleSeriesValues(is.values, seriesInterval, tg.startTimestamp);
     if (values === null) {
@@ -535,8 +569,9 @@ function runTestGroup(
     }
     for (const g of parsed.groups) {
       const build = (deferAnnotations: boolean): RuleGroup => {
-        const rules: Rule[] = g.rules.map((r) => {
-          const labels = { ...(g.labels ?? {}), ...r.labels };
+        const rules: Rule[] = g.rules.map((spec) => {
+          const labels = { ...(g.labels ?? {}), ...spec.labels };
+          const r = { ...spec, expr: ruleQueryText(spec.expr, compat) };
           if (isAlertRule(r)) {
             return new AlertingRule(
               { ...r, labels },

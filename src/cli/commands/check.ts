@@ -5,10 +5,12 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { runCheckRules } from '../../rules/index.ts';
 
-const usage = `Usage: quorumlab check rules [--compat v2|v3] [--lint all|duplicate-rules|none] [--lint-fatal] FILE...
+const usage = `Usage: quorumlab check rules [--compat v2|v3] [--lint all|duplicate-rules|none] [--lint-fatal] [--plain] FILE...
 
 Checks rule files (plain or PrometheusRule). Exit 0 when valid, 1 on errors, 3 on lint
-errors with --lint-fatal.`;
+errors with --lint-fatal. --plain reads plain rule files only, as promtool does: a
+PrometheusRule manifest is then an error (its apiVersion, kind, metadata and spec are
+unknown fields).`;
 
 export const checkCommand: Command = {
   name: 'check',
@@ -21,6 +23,7 @@ export const checkCommand: Command = {
         compat: { type: 'string', default: 'v3' },
         lint: { type: 'string', default: 'duplicate-rules' },
         'lint-fatal': { type: 'boolean', default: false },
+        plain: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -47,6 +50,7 @@ export const checkCommand: Command = {
       compat,
       lint: values.lint !== 'none',
       lintFatal: values['lint-fatal'],
+      prometheusRule: !values.plain,
       readFile: (p) => readFileSync(p, 'utf8'),
     });
     for (const chunk of result.output) {

@@ -7,7 +7,11 @@ const port = Number(process.env.E2E_PORT ?? 4317);
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '*.spec.ts',
-  timeout: 60_000,
+  // Waits follow the work: every expectation polls until its state holds, and these bounds only
+  // say when to give up. They are generous so that the suite passes on a loaded 2-core machine
+  // (Playwright's default of 5 s per expectation failed the scrape-interval sweep at load 2–4).
+  timeout: 300_000,
+  expect: { timeout: 90_000 },
   forbidOnly: true,
   retries: 0,
   workers: 1,
@@ -32,6 +36,6 @@ export default defineConfig({
     command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 180_000,
   },
 });

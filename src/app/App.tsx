@@ -22,9 +22,17 @@ import { sourceMarkers } from '../lab/index.ts';
 import type { RuleLint } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceSampleInterval } from '../lab/index.ts';
-import { persistChanges, restoreDoc, shareLink } from './state/persistence.ts';
+import { EvaluationGuard } from './components/EvaluationGuard.tsx';
+import {
+  clearEvaluating,
+  markEvaluating,
+  persistChanges,
+  restoreDoc,
+  shareLink,
+} from './state/persistence.ts';
+import { onCancelEvaluation, useSafety } from './state/safety.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
-import { EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
+import { DEFAULT_EVAL_BUDGET_MS, EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 
 /** What the worker reported besides the view: the explanation at the cursor and the lints. */
 interface WorkerExtras {
@@ -35,39 +43,63 @@ interface WorkerExtras {
 /** How long the input must hold still before the selected rule is explained again, ms. */
 const EXPLAIN_PAUSE_MS = 120;
 
+/**
+ * The evaluation budget, ms: how long the worker may go without progress before it is stopped.
+ * `?evalBudget=<ms>` in the page's URL sets it (for tests and slow machines).
+ */
+function evaluationBudget(): number {
+  const v = Number(new URLSearchParams(location.search).get('evalBudget'));
+  return Number.isFinite(v) && v > 0 ? v : DEFAULT_EVAL_BUDGET_MS;
+}
+
 /** Keeps the worker's evaluation, explanation and lint in step with the document and cursor. */
 function useWorker(): WorkerExtras {
   const source = usePlayground((s) => s.doc.source);
   const rules = usePlayground((s) => s.doc.rules);
   const cursor = usePlayground((s) => s.cursor);
   const selectedRuleId = usePlayground((s) => s.selectedRuleId);
+  const held = useSafety((s) => s.held !== null);
   const [explained, setExplained] = useState<ExplainOutcome | null>(null);
   const [lints, setLints] = useState<Readonly<Record<string, readonly RuleLint[]>>>({});
-  const [bridge] = useState(
-    () =>
-      new EvaluationBridge(
-        (outcome) => usePlayground.getState().evaluationFinished(outcome),
-        (outcome) => setExplained(outcome),
-        (l) => setLints(l),
-        () => usePlayground.getState().view,
-      ),
-  );
+  const [bridge] = useState(() => {
+    const b = new EvaluationBridge(
+      (outcome) => {
+        // A stopped evaluation stays marked: a reload asks before trying it again.
+        if (outcome.ok || !outcome.stopped) clearEvaluating();
+        useSafety.setState({
+          progress: null,
+          stopped: !outcome.ok && outcome.stopped ? outcome.stopped : null,
+        });
+        usePlayground.getState().evaluationFinished(outcome);
+      },
+      (outcome) => setExplained(outcome),
+      (l) => setLints(l),
+      () => usePlayground.getState().view,
+      evaluationBudget(),
+      (progress) => useSafety.setState({ progress }),
+    );
+    onCancelEvaluation(() => b.cancel());
+    return b;
+  });
   useEffect(() => {
+    if (held) return;
+    useSafety.setState({ stopped: null, progress: null });
+    markEvaluating({ source, rules });
     usePlayground.getState().evaluationStarted({ source, rules });
     bridge.evaluate(source, rules);
     // Lint after a pause: it evaluates sub-expressions, which dragging a slider need not wait for.
     const t = setTimeout(() => bridge.lint(source, rules), 400);
     return () => clearTimeout(t);
-  }, [bridge, source, rules]);
+  }, [bridge, source, rules, held]);
   const selected = rules.find((r) => r.id === selectedRuleId);
   // Explained once the input has held still for a moment: while a slider is dragged (or the
   // cursor scrubbed) the worker evaluates each new value for the charts, not an explanation of
   // every value in between that nobody reads.
   useEffect(() => {
-    if (!selected) return;
+    if (!selected || held) return;
     const t = setTimeout(() => bridge.explain(source, selected, cursor), EXPLAIN_PAUSE_MS);
     return () => clearTimeout(t);
-  }, [bridge, source, selected, cursor]);
+  }, [bridge, source, selected, cursor, held]);
   return { explained: selected ? explained : null, lints };
 }
 
@@ -189,6 +221,7 @@ function Playground() {
   const notice = usePlayground((s) => s.notice);
   const selectedRuleId = usePlayground((s) => s.selectedRuleId);
   const exportRuleId = usePlayground((s) => s.exportRuleId);
+  const held = useSafety((s) => s.held !== null);
   const setCursor = usePlayground((s) => s.setCursor);
   const toggleMember = usePlayground((s) => s.toggleMember);
   const setScenario = usePlayground((s) => s.setScenario);
@@ -273,6 +306,7 @@ function Playground() {
           {error}
         </p>
       ) : null}
+      <EvaluationGuard />
       {preset && scenario ? (
         <p className="preset-explanation" data-testid="preset-explanation">
           <strong>{preset.title}.</strong> {preset.explanation}
@@ -299,7 +333,9 @@ function Playground() {
         </p>
       ) : null}
       {view === null ? (
-        <p className="loading">Simulating the cluster…</p>
+        held ? null : (
+          <p className="loading">Simulating the cluster…</p>
+        )
       ) : (
         <main className="main" data-testid="playground" data-cursor={cursor}>
           <CursorControl

@@ -396,6 +396,8 @@ function formatWindow(ms: number): string {
 export function evaluateView(
   input: Scenario | ScenarioSource | PreparedScenario,
   rules: readonly RuleDraft[],
+  /** Called before each rule is evaluated (done of total rules), for a progress display. */
+  onProgress?: (done: number, total: number) => void,
 ): ViewModel {
   const prepared =
     'store' in input ? input : 'kind' in input ? prepareSource(input) : prepareScenario(input);
@@ -419,7 +421,8 @@ export function evaluateView(
         : { lines: [], seriesCount: 0 };
     });
 
-  const ruleViews = rules.map((rule): RuleView => {
+  const ruleViews = rules.map((rule, i): RuleView => {
+    onProgress?.(i, rules.length);
     const key = `rule:${JSON.stringify(rule)}`;
     return memo(key, () => ({ ...ruleView(rule), key }));
   });

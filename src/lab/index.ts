@@ -21,3 +21,4 @@ export * from './tunables.ts';
 export * from './simulationStore.ts';
 export * from './docLimits.ts';
 export * from './viewLink.ts';
+export * from './savedState.ts';

@@ -1,6 +1,7 @@
 // The top bar: presets, cluster size, undo and redo, the share link, and the evaluation status.
 import { MAX_MEMBERS, presets } from '../../sim/index.ts';
 import { sourceTitle } from '../../lab/index.ts';
+import { useSafety } from '../state/safety.ts';
 import { simulatedScenario, usePlayground } from '../state/store.ts';
 
 /** Props of the toolbar. */
@@ -26,6 +27,7 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
       s.evaluatedInput.rules !== s.doc.rules,
   );
   const error = usePlayground((s) => s.error);
+  const held = useSafety((s) => s.held !== null);
   const lastEvalMs = usePlayground((s) => s.lastEvalMs);
   const loadPreset = usePlayground((s) => s.loadPreset);
   const setClusterSize = usePlayground((s) => s.setClusterSize);
@@ -106,13 +108,15 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
         </span>
       ) : null}
       <span className="status" role="status" data-testid="status">
-        {evaluating
-          ? 'evaluating…'
-          : error
-            ? 'error'
-            : lastEvalMs !== null
-              ? `evaluated in ${Math.round(lastEvalMs)} ms`
-              : ''}
+        {held
+          ? 'waiting for your say'
+          : evaluating
+            ? 'evaluating…'
+            : error
+              ? 'error'
+              : lastEvalMs !== null
+                ? `evaluated in ${Math.round(lastEvalMs)} ms`
+                : ''}
       </span>
     </header>
   );

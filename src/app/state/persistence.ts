@@ -1,20 +1,105 @@
 // Keeps the playground document in the URL (compressed, so a link reproduces the view) and in
 // local storage (so a reload finds it). A broken link or saved state is reported and replaced by
 // the last good state; the broken text is kept aside, never silently lost.
+// Each tab saves its document under a key of its own (its id lives in session storage, which
+// survives a reload of the tab), so two tabs never overwrite each other's work; the newest
+// document of any tab is what a new tab opens. A document whose evaluation started and never
+// finished is marked, and not evaluated again on reload without asking.
 import {
   decodeDocFromUrl,
+  docFingerprint,
   docFromJson,
   docToJson,
   encodeDocForUrl,
   formatShareHash,
+  OTHER_TAB_NOTICE,
   parseShareHash,
+  savedDocText,
+  UNFINISHED_NOTICE,
+  wasUnfinished,
   type PlaygroundDoc,
+  type SavedState,
   type ViewPlace,
 } from '../../lab/index.ts';
+import { useSafety } from './safety.ts';
 import { defaultDoc, usePlayground } from './store.ts';
 
 const STORAGE_KEY = 'quorumlab.doc';
 const BROKEN_KEY = 'quorumlab.doc.broken';
+const TAB_ID_KEY = 'quorumlab.tab';
+const TAB_DOC_PREFIX = 'quorumlab.doc.tab.';
+const UNFINISHED_PREFIX = 'quorumlab.evaluating.';
+
+function newTabId(): string {
+  return Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
+}
+
+/** This tab's id: kept in session storage, so a reload keeps it and another tab has its own. */
+let tabIdCache: string | null = null;
+function tabId(): string {
+  if (tabIdCache) return tabIdCache;
+  try {
+    tabIdCache = sessionStorage.getItem(TAB_ID_KEY);
+    if (!tabIdCache) {
+      tabIdCache = newTabId();
+      sessionStorage.setItem(TAB_ID_KEY, tabIdCache);
+    }
+  } catch {
+    tabIdCache = newTabId();
+  }
+  return tabIdCache;
+}
+
+function storageGet(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function readSavedState(): SavedState {
+  const unfinished: string[] = [];
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(UNFINISHED_PREFIX)) {
+        const mark = localStorage.getItem(key);
+        if (mark) unfinished.push(mark);
+      }
+    }
+  } catch {
+    // Storage denied: nothing saved, nothing marked.
+  }
+  return {
+    tab: storageGet(TAB_DOC_PREFIX + tabId()),
+    latest: storageGet(STORAGE_KEY),
+    unfinished,
+  };
+}
+
+/** Marks the document as being evaluated by this tab: a reload after a hang will ask first. */
+export function markEvaluating(doc: PlaygroundDoc): void {
+  try {
+    localStorage.setItem(UNFINISHED_PREFIX + tabId(), docFingerprint(docToJson(doc)));
+  } catch {
+    // Storage full or denied: the guard is lost, the document is not.
+  }
+}
+
+/** Clears this tab's mark: its newest evaluation finished. */
+export function clearEvaluating(): void {
+  try {
+    localStorage.removeItem(UNFINISHED_PREFIX + tabId());
+  } catch {
+    // As above.
+  }
+}
+
+/** Holds the document back (no evaluation) when its last evaluation never finished. */
+function holdIfUnfinished(saved: SavedState, doc: PlaygroundDoc): void {
+  if (wasUnfinished(saved, docToJson(doc))) useSafety.setState({ held: UNFINISHED_NOTICE });
+}
 const HASH_PREFIX = '#s=';
 /**
  * The longest link written to the address bar. Browsers take more, but links this long already
@@ -27,13 +112,8 @@ export function tooLargeForLink(chars: number): string {
   return `This scenario is too large for a share link (${Math.ceil(chars / 1000)} kB compressed, at most ${MAX_LINK_CHARS / 1000} kB): it is saved in this browser only. Export the promtool unit test to share it.`;
 }
 
-function readSaved(): { doc: PlaygroundDoc | null; problem: string | null } {
-  let text: string | null;
-  try {
-    text = localStorage.getItem(STORAGE_KEY);
-  } catch {
-    return { doc: null, problem: null };
-  }
+function readSaved(state: SavedState): { doc: PlaygroundDoc | null; problem: string | null } {
+  const text = savedDocText(state);
   if (text === null) return { doc: null, problem: null };
   const r = docFromJson(text);
   if (r.ok) return { doc: r.doc, problem: null };
@@ -47,21 +127,24 @@ function readSaved(): { doc: PlaygroundDoc | null; problem: string | null } {
 
 /** Loads the document from the URL, else from local storage, else the default. */
 export async function restoreDoc(): Promise<void> {
-  const saved = readSaved();
+  const state = readSavedState();
+  const saved = readSaved(state);
   const hash = location.hash;
   if (hash.startsWith(HASH_PREFIX)) {
     const { encodedDoc, place } = parseShareHash(hash.slice(HASH_PREFIX.length));
     const r = await decodeDocFromUrl(encodedDoc);
     if (r.ok) {
-      const state = usePlayground.getState();
-      state.resetDoc(r.doc);
-      if (place.cursor !== undefined) state.setCursor(place.cursor);
+      holdIfUnfinished(state, r.doc);
+      const store = usePlayground.getState();
+      store.resetDoc(r.doc);
+      if (place.cursor !== undefined) store.setCursor(place.cursor);
       if (place.ruleId !== undefined && r.doc.rules.some((x) => x.id === place.ruleId))
-        state.selectRule(place.ruleId);
+        store.selectRule(place.ruleId);
       writtenDoc = encodedDoc;
       writtenHash = hash;
       return;
     }
+    if (saved.doc) holdIfUnfinished(state, saved.doc);
     const fallback = saved.doc ? 'your last saved state' : 'the default scenario';
     usePlayground
       .getState()
@@ -71,8 +154,10 @@ export async function restoreDoc(): Promise<void> {
       );
     return;
   }
-  if (saved.doc) usePlayground.getState().resetDoc(saved.doc);
-  else if (saved.problem)
+  if (saved.doc) {
+    holdIfUnfinished(state, saved.doc);
+    usePlayground.getState().resetDoc(saved.doc);
+  } else if (saved.problem)
     usePlayground
       .getState()
       .resetDoc(
@@ -120,6 +205,26 @@ export function persistChanges(): () => void {
   };
   window.addEventListener('hashchange', onHashChange);
   let placeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** What this tab last wrote as the newest document, to tell another tab's write from ours. */
+  let lastWritten = storageGet(STORAGE_KEY);
+  const onStorage = (e: StorageEvent) => {
+    if (e.storageArea !== localStorage) return;
+    if (e.key === STORAGE_KEY && e.newValue !== null && e.newValue !== lastWritten) {
+      lastWritten = e.newValue;
+      if (e.newValue !== docToJson(usePlayground.getState().doc))
+        usePlayground.getState().setNotice(OTHER_TAB_NOTICE);
+    } else if (e.key === TAB_DOC_PREFIX + tabId() && e.newValue !== null) {
+      // A duplicated tab copied this tab's id: take a new one, and keep this document under it.
+      tabIdCache = newTabId();
+      try {
+        sessionStorage.setItem(TAB_ID_KEY, tabIdCache);
+        localStorage.setItem(TAB_DOC_PREFIX + tabIdCache, docToJson(usePlayground.getState().doc));
+      } catch {
+        // Storage full or denied: the notice on the next save says so.
+      }
+    }
+  };
+  window.addEventListener('storage', onStorage);
   const unsubscribe = usePlayground.subscribe((state, prev) => {
     if (state.doc === prev.doc) {
       // The cursor or the selection moved: the address bar follows, after a pause (a scrub).
@@ -136,7 +241,10 @@ export function persistChanges(): () => void {
     const mine = ++generation;
     timer = setTimeout(() => {
       try {
-        localStorage.setItem(STORAGE_KEY, docToJson(doc));
+        const json = docToJson(doc);
+        localStorage.setItem(TAB_DOC_PREFIX + tabId(), json);
+        localStorage.setItem(STORAGE_KEY, json);
+        lastWritten = json;
       } catch {
         usePlayground
           .getState()
@@ -160,5 +268,6 @@ export function persistChanges(): () => void {
     if (placeTimer) clearTimeout(placeTimer);
     unsubscribe();
     window.removeEventListener('hashchange', onHashChange);
+    window.removeEventListener('storage', onStorage);
   };
 }

@@ -9,30 +9,76 @@ import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 /** What the bridge reports back for the newest evaluation. */
 export type EvaluationOutcome =
-  { ok: true; view: ViewModel; ms: number } | { ok: false; error: string };
+  | { ok: true; view: ViewModel; ms: number }
+  | {
+      ok: false;
+      error: string;
+      /** Set when the worker was stopped: it ran past its budget, or the user cancelled. */
+      stopped?: 'budget' | 'cancelled';
+    };
 
 /** What the bridge reports back for the newest explanation. */
 export type ExplainOutcome = { ok: true; tree: ExplainNode } | { ok: false; error: string };
 
+/** How far the newest evaluation is: `done` of `total` steps. */
+export interface EvaluationProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+/**
+ * How long the worker may go without a word (an answer or progress) while work is waiting, ms.
+ * Every step of an evaluation reports progress, so this bounds one step (simulating the scenario,
+ * or one rule over it), not a whole heavy document.
+ */
+export const DEFAULT_EVAL_BUDGET_MS = 30_000;
+
+/** What the user is told when the worker was stopped. */
+export function stoppedMessage(reason: 'budget' | 'cancelled', budgetMs: number): string {
+  const what =
+    reason === 'budget'
+      ? `The evaluation was stopped: it ran for more than ${budgetMs / 1000} s without progress, so a rule or the scenario is too heavy for this page (a regex that backtracks, a subquery with a tiny step, a very long scenario).`
+      : 'The evaluation was cancelled.';
+  return `${what} Nothing is lost: edit the rule or the scenario, Undo the last change, or reset to the default scenario.`;
+}
+
 /** Sends work to a worker and reports only the newest request's outcome of each kind. */
 export class EvaluationBridge {
-  private readonly worker: Worker;
+  private worker!: Worker;
   private latest = { evaluate: 0, explain: 0, lint: 0 };
+  /** The newest id of each kind the worker answered (or that will never be answered). */
+  private answered = { evaluate: 0, explain: 0, lint: 0 };
   private lastEvaluate: { source: ScenarioSource; rules: readonly RuleDraft[] } | null = null;
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * `currentView` is the view the page shows: the worker leaves out what it already has. Only the
    * newest answer is applied, so the page's view is the one the newest request was built on.
+   * `budgetMs` bounds how long the worker may stay silent while work waits; then it is
+   * terminated, a fresh one started, and the evaluation reported as stopped.
    */
   constructor(
     private readonly onEvaluated: (outcome: EvaluationOutcome) => void,
     private readonly onExplained: (outcome: ExplainOutcome) => void,
     private readonly onLinted: (lints: Readonly<Record<string, readonly RuleLint[]>>) => void,
     private readonly currentView: () => ViewModel | null = () => null,
+    private readonly budgetMs: number = DEFAULT_EVAL_BUDGET_MS,
+    private readonly onProgress: (p: EvaluationProgress) => void = () => {},
   ) {
+    this.startWorker();
+  }
+
+  private startWorker(): void {
     this.worker = new Worker(new URL('./evalWorker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e: MessageEvent<WorkerResponse>) => {
       const r = e.data;
+      this.heard();
+      if (r.kind === 'progress') {
+        if (r.id === this.latest.evaluate) this.onProgress({ done: r.done, total: r.total });
+        return;
+      }
+      this.answered[r.kind] = Math.max(this.answered[r.kind], r.id);
+      if (!this.waiting()) this.disarm();
       if (r.id !== this.latest[r.kind]) return;
       if (r.kind === 'evaluate') {
         if (!r.ok) return this.onEvaluated({ ok: false, error: r.error });
@@ -51,6 +97,54 @@ export class EvaluationBridge {
     };
   }
 
+  /** Whether a request's answer is still to come. */
+  private waiting(): boolean {
+    return (
+      this.answered.evaluate < this.latest.evaluate ||
+      this.answered.lint < this.latest.lint ||
+      this.answered.explain < this.latest.explain
+    );
+  }
+
+  private disarm(): void {
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /** The worker spoke: its budget starts again. */
+  private heard(): void {
+    this.disarm();
+    this.watchdog = setTimeout(() => this.stop('budget'), this.budgetMs);
+  }
+
+  /** Terminates the worker (past its budget, or cancelled) and starts a fresh one. */
+  private stop(reason: 'budget' | 'cancelled'): void {
+    this.disarm();
+    if (!this.waiting()) return;
+    this.worker.terminate();
+    this.answered = { ...this.latest };
+    this.startWorker();
+    this.onEvaluated({ ok: false, error: stoppedMessage(reason, this.budgetMs), stopped: reason });
+  }
+
+  /** Stops the work in progress, if any; the page keeps what it shows. */
+  cancel(): void {
+    this.stop('cancelled');
+  }
+
+  /** Ends the worker for good (the page is leaving). */
+  dispose(): void {
+    this.disarm();
+    this.worker.terminate();
+  }
+
+  /** The id of a new request of a kind; the budget starts if the worker was idle. */
+  private next(kind: WorkerRequest['kind']): number {
+    // The budget runs from the moment the idle worker is asked; a busy one is already timed.
+    if (!this.waiting()) this.heard();
+    return ++this.latest[kind];
+  }
+
   private send(req: WorkerRequest): void {
     this.worker.postMessage(req);
   }
@@ -65,9 +159,9 @@ export class EvaluationBridge {
     rules: readonly RuleDraft[],
     base: ReturnType<typeof viewBase>,
   ): void {
-    this.latest.evaluate += 1;
+    const id = this.next('evaluate');
     this.lastEvaluate = { source, rules };
-    this.send({ kind: 'evaluate', id: this.latest.evaluate, source, rules, base });
+    this.send({ kind: 'evaluate', id, source, rules, base });
   }
 
   private resendWhole(): void {
@@ -77,13 +171,11 @@ export class EvaluationBridge {
 
   /** Starts linting the rules on the source; an earlier lint becomes stale. */
   lint(source: ScenarioSource, rules: readonly RuleDraft[]): void {
-    this.latest.lint += 1;
-    this.send({ kind: 'lint', id: this.latest.lint, source, rules });
+    this.send({ kind: 'lint', id: this.next('lint'), source, rules });
   }
 
   /** Starts explaining one rule at time t; an earlier explanation becomes stale. */
   explain(source: ScenarioSource, rule: RuleDraft, t: number): void {
-    this.latest.explain += 1;
-    this.send({ kind: 'explain', id: this.latest.explain, source, rule, t });
+    this.send({ kind: 'explain', id: this.next('explain'), source, rule, t });
   }
 }

@@ -39,7 +39,12 @@ function handle(req: WorkerRequest): void {
   const started = performance.now();
   try {
     if (req.kind === 'evaluate') {
-      const view = evaluateView(prepared(req.source), req.rules);
+      // Progress in steps: preparing the scenario, then each rule.
+      const total = req.rules.length + 1;
+      scope.postMessage({ kind: 'progress', id: req.id, done: 0, total });
+      const view = evaluateView(prepared(req.source), req.rules, (done) =>
+        scope.postMessage({ kind: 'progress', id: req.id, done: done + 1, total }),
+      );
       scope.postMessage({
         kind: 'evaluate',
         id: req.id,

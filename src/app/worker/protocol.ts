@@ -52,4 +52,11 @@ export type WorkerResponse =
       readonly id: number;
       readonly ok: false;
       readonly error: string;
+    }
+  | {
+      /** How far the evaluation `id` is: `done` of `total` steps (the scenario, then each rule). */
+      readonly kind: 'progress';
+      readonly id: number;
+      readonly done: number;
+      readonly total: number;
     };

@@ -38,7 +38,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/promql/**', 'src/rules/**', 'src/sim/**', 'src/lab/**', 'src/backtest/**'],
+    files: [
+      'src/promql/**',
+      'src/rules/**',
+      'src/sim/**',
+      'src/lab/**',
+      'src/backtest/**',
+      'src/reality/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

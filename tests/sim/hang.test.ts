@@ -53,7 +53,7 @@ describe('a hung member', () => {
       To: id(sim, 2),
     });
     const above = (t: number) => (valueAt(count, t) as number) - (valueAt(slow, t) as number);
-    expect(above(s(730)) - above(s(600))).toBeGreaterThanOrEqual(1);
+    expect(above(s(760)) - above(s(600))).toBeGreaterThanOrEqual(1);
   });
 
   it('drops the active peer gauge toward it and counts a disconnection', () => {

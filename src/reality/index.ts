@@ -1,0 +1,15 @@
+// The reality harness's pure parts: the event plan of a scenario, recordings of a real cluster
+// (OpenMetrics and the harness's log), and their comparison with the simulator.
+export { planScenario, linksOfRequest } from './plan.ts';
+export type { EventPlan, PlanAction, Unplayable } from './plan.ts';
+export { parseOpenMetrics, formatRecordedSeries, seriesKey } from './openMetrics.ts';
+export type {
+  OpenMetricsError,
+  OpenMetricsResult,
+  RecordedPoint,
+  RecordedSeries,
+} from './openMetrics.ts';
+export { readRecording } from './recording.ts';
+export type { Recording, RecordingMeta, RecordingResult } from './recording.ts';
+export { compareRecording, formatComparisonTable } from './compare.ts';
+export type { Comparison, ComparisonRow, CompareOptions, Explanation } from './compare.ts';

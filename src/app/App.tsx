@@ -33,6 +33,7 @@ import {
 import { onCancelEvaluation, useSafety } from './state/safety.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
 import { DEFAULT_EVAL_BUDGET_MS, EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
+import { useFileDrop } from './components/useFileDrop.ts';
 
 /** What the worker reported besides the view: the explanation at the cursor and the lints. */
 interface WorkerExtras {
@@ -235,6 +236,12 @@ function Playground() {
   const [editingId, setEditingId] = useState<string | null>(null);
   const [shareStatus, setShareStatus] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
+  // Files dropped on the page open in the import dialog.
+  const [dropped, setDropped] = useState<readonly File[]>([]);
+  useFileDrop((files) => {
+    setDropped(files);
+    setImporting(true);
+  });
   const importRules = usePlayground((s) => s.importRules);
   const importScenario = usePlayground((s) => s.importScenario);
 
@@ -480,7 +487,11 @@ function Playground() {
             }}
             onImportScenario={importScenario}
             currentAlerts={rules.map((r) => r.alert)}
-            onClose={() => setImporting(false)}
+            initialFiles={dropped}
+            onClose={() => {
+              setImporting(false);
+              setDropped([]);
+            }}
           />
         ) : null}
       </Suspense>

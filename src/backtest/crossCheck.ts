@@ -2,7 +2,8 @@
 // and list every point where our answer and the server's differ.
 // DIVERGENCE: the HTTP API never returns staleness markers, so where the server has them (a
 // target that vanished) our evaluation keeps a series for up to the lookback delta longer and
-// the cross-check reports those points as differences.
+// the cross-check reports those points as differences. On VictoriaMetrics the cross-check also
+// names where MetricsQL computes otherwise than PromQL for the expression (dialectNotes).
 import {
   SeriesStore,
   children,
@@ -34,6 +35,39 @@ export interface CrossCheckResult {
   /** Points compared (the union of both sides). */
   readonly compared: number;
   readonly differences: readonly CrossCheckDifference[];
+  /** Where the server's query language computes this expression otherwise than PromQL. */
+  readonly dialectNotes: readonly string[];
+}
+
+/** The query language the server speaks: PromQL (Prometheus, Thanos, Mimir) or MetricsQL. */
+export type QueryDialect = 'promql' | 'metricsql';
+
+/**
+ * Where MetricsQL (VictoriaMetrics) answers the expression otherwise than PromQL, as documented
+ * in docs.victoriametrics.com/metricsql ("implemented differently") and in victoria-metrics'
+ * own -search.maxLookback help; the points these touch show up as the cross-check's differences.
+ */
+export function dialectNotes(expr: Expr, dialect: QueryDialect): string[] {
+  if (dialect === 'promql') return [];
+  const functions = new Set<string>();
+  let selectors = false;
+  const walk = (e: Expr): void => {
+    if (e.type === 'call') functions.add(e.func.name);
+    if (e.type === 'vectorSelector') selectors = true;
+    for (const c of children(e)) walk(c);
+  };
+  walk(expr);
+  const notes: string[] = [];
+  const extrapolated = ['rate', 'increase'].filter((f) => functions.has(f));
+  if (extrapolated.length > 0)
+    notes.push(
+      `MetricsQL's ${extrapolated.join(' and ')} do not extrapolate to the window's edges, and take the last sample before the window into account; PromQL's extrapolate and use only the samples inside it. Their values differ wherever a window is not filled end to end by samples.`,
+    );
+  if (selectors)
+    notes.push(
+      "VictoriaMetrics looks back from each step over an interval it detects from the spacing of each series' samples (-search.maxLookback), not PromQL's fixed 5m lookback delta: after a series' last sample it stays in the answer for a different time.",
+    );
+  return notes;
 }
 
 /** Options of a cross-check. Times are ms. */
@@ -50,6 +84,8 @@ export interface CrossCheckOptions {
   readonly rawChunkMs?: number;
   /** Relative tolerance for equal values (default 0: exact). */
   readonly tolerance?: number;
+  /** The server's query language (default PromQL). */
+  readonly dialect?: QueryDialect;
   readonly signal?: AbortSignal;
 }
 
@@ -240,6 +276,7 @@ export async function crossCheck(
       rawSamples,
       compared,
       differences,
+      dialectNotes: dialectNotes(parsed.value, opts.dialect ?? 'promql'),
     },
   };
 }

@@ -19,8 +19,19 @@ export type { AlertInterval } from './replay.ts';
 export { alertIntervals, labelText, replayRule, ruleStates, samplesByTime } from './replay.ts';
 export type { BacktestOptions, BacktestProgress, RuleBacktest } from './run.ts';
 export { fetchRange, mergeSeries, runBacktest } from './run.ts';
-export type { CrossCheckDifference, CrossCheckOptions, CrossCheckResult } from './crossCheck.ts';
-export { compareSeries, crossCheck, exprSelectors, selectorText } from './crossCheck.ts';
+export type {
+  CrossCheckDifference,
+  CrossCheckOptions,
+  CrossCheckResult,
+  QueryDialect,
+} from './crossCheck.ts';
+export {
+  compareSeries,
+  crossCheck,
+  dialectNotes,
+  exprSelectors,
+  selectorText,
+} from './crossCheck.ts';
 export { formatIntervals, intervalsJson } from './format.ts';
 export { serverCompletion } from './completion.ts';
 export type { AnswerLimits, ApiSeries, Envelope } from './schema.ts';

@@ -16,6 +16,7 @@ import {
   type DataSource,
   type DataSourceAuth,
   type PrometheusApi,
+  type QueryDialect,
   type RuleBacktest,
 } from '../../backtest/index.ts';
 import { parseDuration } from '../../promql/index.ts';
@@ -122,6 +123,7 @@ export function BacktestView({ rules, onRuleChange }: BacktestViewProps) {
   const [endText, setEndText] = useState('now');
   const [stepText, setStepText] = useState('1m');
   const [compat, setCompat] = useState<'v2' | 'v3'>('v3');
+  const [dialect, setDialect] = useState<QueryDialect>('promql');
   const [incidentText, setIncidentText] = useState('');
   const [progress, setProgress] = useState<BacktestProgress | null>(null);
   const [running, setRunning] = useState(false);
@@ -208,6 +210,7 @@ export function BacktestView({ rules, onRuleChange }: BacktestViewProps) {
       end: run.end,
       step: run.step,
       compat,
+      dialect,
       serverSeries: result.series,
     });
     setChecks((c) => ({
@@ -371,6 +374,17 @@ export function BacktestView({ rules, onRuleChange }: BacktestViewProps) {
               <option value="v2">Prometheus 2</option>
             </select>
           </label>
+          <label className="field">
+            <span className="field-label">Query language</span>
+            <select
+              aria-label="Query language"
+              value={dialect}
+              onChange={(e) => setDialect(e.target.value === 'metricsql' ? 'metricsql' : 'promql')}
+            >
+              <option value="promql">PromQL (Prometheus, Thanos, Mimir)</option>
+              <option value="metricsql">MetricsQL (VictoriaMetrics)</option>
+            </select>
+          </label>
           {running ? (
             <button type="button" className="button" onClick={() => controller.current?.abort()}>
               Cancel
@@ -517,6 +531,13 @@ export function BacktestView({ rules, onRuleChange }: BacktestViewProps) {
                         : `${c.result.differences.length} differences in ${c.result.compared} points`}{' '}
                       ({c.result.rawSeries} raw series, {c.result.rawSamples} samples fetched).
                     </p>
+                    {c.result.dialectNotes.length > 0 ? (
+                      <ul className="note" data-testid={`crosscheck-dialect-${draft.id}`}>
+                        {c.result.dialectNotes.map((n) => (
+                          <li key={n}>{n}</li>
+                        ))}
+                      </ul>
+                    ) : null}
                     {c.result.differences.length > 0 ? (
                       <table className="scorecard">
                         <thead>

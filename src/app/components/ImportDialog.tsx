@@ -1,10 +1,12 @@
 // Imports alerting rules from a Prometheus rule file or a PrometheusRule, or a promtool unit-test
 // file as a scenario (its input series, and the rules of its rule files where they are chosen
-// too), pasted or from files. Errors name the line and column; nothing is applied unless the
-// whole file is valid, and what the user had stays as it was.
+// too), or an OpenMetrics file or `promtool tsdb dump` output as a scenario of its series:
+// pasted, chosen or dropped on the page. Errors name the line and column; nothing is applied
+// unless the whole file is valid, and what the user had stays as it was.
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { importRules } from '../../lab/index.ts';
 import { describeGroup, isTestFile, readTestFile, type ParsedTestFile } from '../../lab/index.ts';
+import { readSeriesFile, seriesFileFormat, type SeriesFileResult } from '../../lab/index.ts';
 import { rulePresets, type RuleDraft } from '../../lab/index.ts';
 import type { ImportedSource } from '../../lab/index.ts';
 
@@ -15,6 +17,8 @@ export interface ImportDialogProps {
   readonly onImportScenario: (source: ImportedSource, rules: RuleDraft[]) => void;
   /** The alert names of the rules already in the playground. */
   readonly currentAlerts?: readonly string[];
+  /** Files dropped on the page, read as if chosen. */
+  readonly initialFiles?: readonly File[];
   readonly onClose: () => void;
 }
 
@@ -25,6 +29,14 @@ interface SideFile {
 }
 
 const baseName = (path: string) => path.split('/').pop() ?? path;
+
+/** How the dialog describes a series file it read. */
+function describeSeriesFile(r: Extract<SeriesFileResult, { ok: true }>): string {
+  const kind = r.format === 'openmetrics' ? 'An OpenMetrics file' : 'promtool tsdb dump output';
+  const from = new Date(r.source.start ?? 0).toISOString().replace('.000Z', 'Z');
+  const every = r.source.interval / 1000;
+  return `${kind}: ${r.seriesCount} series, ${r.sampleCount} samples from ${from}, one every ${every}s. Its series replace the scenario (your rules stay).`;
+}
 
 /**
  * The rules of a test file: those of its rule files chosen beside it, then the known presets its
@@ -67,6 +79,7 @@ export function ImportDialog({
   onImport,
   onImportScenario,
   currentAlerts = [],
+  initialFiles,
   onClose,
 }: ImportDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -79,9 +92,34 @@ export function ImportDialog({
     const d = ref.current;
     if (d && !d.open) d.showModal();
   }, []);
+  const readFiles = (files: readonly File[]) => {
+    void Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() }))).then(
+      (read) => {
+        // The test file (or a series file) leads when there is one; the others are the rule
+        // files a test file names.
+        const main =
+          read.find((f) => isTestFile(f.text)) ??
+          read.find((f) => seriesFileFormat(f.text) !== null) ??
+          read[0];
+        if (!main) return;
+        setFileName(main.name);
+        setText(main.text);
+        setSideFiles(read.filter((f) => f !== main));
+        setErrors([]);
+      },
+    );
+  };
+  useEffect(() => {
+    if (initialFiles && initialFiles.length > 0) readFiles(initialFiles);
+    // Read each drop once; readFiles only sets state.
+  }, [initialFiles]);
   // A large file takes a moment to read: typing stays responsive while it is read again.
   const settledText = useDeferredValue(text);
   const testFile = useMemo(() => readTestFile(settledText, fileName), [settledText, fileName]);
+  const seriesFile = useMemo(
+    () => (testFile ? null : readSeriesFile(settledText, fileName)),
+    [testFile, settledText, fileName],
+  );
   const parsedTest = testFile?.ok ? testFile.file : null;
   const groupOf = (file: ParsedTestFile) =>
     Math.min(groupIndex, Math.max(0, file.groups.length - 1));
@@ -100,6 +138,13 @@ export function ImportDialog({
       onClose();
       return;
     }
+    const series = settledText === text ? seriesFile : readSeriesFile(text, fileName);
+    if (series) {
+      if (!series.ok) return setErrors(series.errors);
+      onImportScenario(series.source, []);
+      onClose();
+      return;
+    }
     const r = importRules(text, fileName);
     if (!r.ok) return setErrors(r.errors);
     onImport(r.rules, r.notes);
@@ -111,30 +156,18 @@ export function ImportDialog({
         <h2 id="import-title">Import</h2>
         <span className="note">
           A Prometheus rule file or a PrometheusRule resource adds rules; a promtool unit-test file
-          (choose its rule files with it) becomes the scenario.
+          (choose its rule files with it), an OpenMetrics file or promtool tsdb dump output becomes
+          the scenario. Files can be dropped on the page too.
         </span>
       </header>
       <label className="field">
         <span className="field-label">Files</span>
         <input
           type="file"
-          accept=".yaml,.yml,.json"
+          accept=".yaml,.yml,.json,.txt,.om,.prom"
           multiple
           aria-label="Files to import"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            void Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() }))).then(
-              (read) => {
-                // The test file leads when there is one; the others are the rule files it names.
-                const main = read.find((f) => isTestFile(f.text)) ?? read[0];
-                if (!main) return;
-                setFileName(main.name);
-                setText(main.text);
-                setSideFiles(read.filter((f) => f !== main));
-                setErrors([]);
-              },
-            );
-          }}
+          onChange={(e) => readFiles([...(e.target.files ?? [])])}
         />
       </label>
       <label className="field">
@@ -187,6 +220,18 @@ export function ImportDialog({
           ) : null}
         </div>
       ) : null}
+      {seriesFile?.ok ? (
+        <div className="import-test" data-testid="import-series">
+          <p className="note">{describeSeriesFile(seriesFile)}</p>
+          {seriesFile.notes.length > 0 ? (
+            <ul className="note">
+              {seriesFile.notes.map((n, i) => (
+                <li key={i}>{n}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
       {errors.length > 0 ? (
         <ul className="error" role="alert">
           {errors.map((e, i) => (
@@ -196,7 +241,7 @@ export function ImportDialog({
       ) : null}
       <footer className="dialog-actions">
         <button type="button" className="button" onClick={submit} disabled={text.trim() === ''}>
-          {testFile ? 'Import as scenario' : 'Import rules'}
+          {testFile || seriesFile ? 'Import as scenario' : 'Import rules'}
         </button>
         <button type="button" className="button" onClick={onClose}>
           Cancel

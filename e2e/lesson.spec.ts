@@ -216,3 +216,22 @@ test('quorum loss is alerted by default, by the mixin’s etcdInsufficientMember
   await presetAt(page, 'quorum-loss', 30);
   await expect(page.getByTestId('rule-etcdInsufficientMembers-state')).toHaveText('firing');
 });
+
+test('a Prometheus outage shows as not evaluated, and pending alerts start over', async ({
+  page,
+}) => {
+  await open(page);
+  await presetAt(page, 'prometheus-outage', 25);
+  const band = page.getByTestId('rule-etcdMembersDown-band');
+  await expect(
+    band.getByRole('img', {
+      name: 'alert not evaluated / no data (Prometheus down) from 20m30s to 35m30s',
+    }),
+  ).toBeVisible();
+  await expect(page.getByTestId('rule-etcdMembersDown-state')).toHaveText(
+    'not evaluated (Prometheus down)',
+  );
+  await expect(page.getByTestId('rule-etcdMembersDown-spans')).toHaveText(
+    'pending 15m30s–20m30s, pending 35m30s–55m30s, firing 55m30s–1h',
+  );
+});

@@ -17,3 +17,4 @@ export * from './source.ts';
 export * from './timelineEdit.ts';
 export * from './tunables.ts';
 export * from './viewLink.ts';
+export * from './verdict.ts';

@@ -216,3 +216,49 @@ test('quorum loss is alerted by default, by the mixin’s etcdInsufficientMember
   await presetAt(page, 'quorum-loss', 30);
   await expect(page.getByTestId('rule-etcdInsufficientMembers-state')).toHaveText('firing');
 });
+
+test('a Prometheus outage shows as not evaluated, and pending alerts start over', async ({
+  page,
+}) => {
+  await open(page);
+  await presetAt(page, 'prometheus-outage', 25);
+  const band = page.getByTestId('rule-etcdMembersDown-band');
+  await expect(
+    band.getByRole('img', {
+      name: 'alert not evaluated / no data (Prometheus down) from 20m30s to 35m30s',
+    }),
+  ).toBeVisible();
+  await expect(page.getByTestId('rule-etcdMembersDown-state')).toHaveText(
+    'not evaluated (Prometheus down)',
+  );
+  await expect(page.getByTestId('rule-etcdMembersDown-spans')).toHaveText(
+    'pending 15m30s–20m30s, pending 35m30s–55m30s, firing 55m30s–1h',
+  );
+});
+
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 1440, height: 900 },
+]) {
+  test(`the verdict is on the first screen at ${viewport.width}×${viewport.height}`, async ({
+    page,
+  }) => {
+    await page.setViewportSize(viewport);
+    await open(page);
+    await expect(page.getByTestId('verdict-truth')).toHaveText(
+      'What really failed: etcd-3 from 10m30s to the end.',
+    );
+    const verdict = page.getByTestId('verdict-etcdMembersDown');
+    await expect(verdict).toContainText(
+      'etcdMembersDown never fired; missed etcd-3 (failed at 10m30s).',
+    );
+    for (const id of ['etcdMembersDown', 'naiveUp', 'etcdInsufficientMembers'])
+      await expect(page.getByTestId(`verdict-${id}`)).toBeInViewport({ ratio: 1 });
+    // The evicted member's line ends where its series does, and says so.
+    await expect(
+      page.getByTestId('chart-up').getByRole('img', { name: 'etcd-3: series ends' }),
+    ).toBeVisible();
+    await verdict.getByRole('button').click();
+    await expect(page.getByRole('heading', { name: 'Cluster at 10m30s' })).toBeVisible();
+  });
+}

@@ -14,6 +14,7 @@ import { ScorecardPanel } from './components/ScorecardPanel.tsx';
 import { TimeChart, seriesColor } from './components/TimeChart.tsx';
 import { TimelineEditor } from './components/TimelineEditor.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
+import { VerdictPanel } from './components/VerdictPanel.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
@@ -345,6 +346,12 @@ function Playground() {
         )
       ) : (
         <main className="main" data-testid="playground" data-cursor={cursor}>
+          <VerdictPanel
+            rules={view.rules}
+            members={view.members}
+            end={times[times.length - 1] ?? 0}
+            onCursor={setCursor}
+          />
           <CursorControl
             cursor={cursor}
             end={times[times.length - 1] ?? 0}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultScenario } from '../sim/index.ts';
+import { defaultScenario, findPreset } from '../sim/index.ts';
 import {
   applyUpdate,
   evaluateView,
@@ -277,5 +277,32 @@ describe('view updates between the worker and the page', () => {
     const update = toUpdate(b, viewBase(a));
     expect(applyUpdate(null, update)).toBeNull();
     expect(applyUpdate({ ...a, rules: [] }, update)).toBeNull();
+  });
+});
+
+describe('a Prometheus outage', () => {
+  const M = 60_000;
+  const outage = findPreset('prometheus-outage')?.scenario;
+  if (!outage) throw new Error('no prometheus-outage preset');
+  // Member 2 crashes at 15m and stays down: etcdMembersDown (for 20m) is pending when
+  // Prometheus goes down at 20m.
+  const scenario = outage;
+  const view = evaluateView(scenario, [etcdMembersDown]);
+  const rule = view.rules[0];
+
+  it('evaluates nothing while Prometheus is down, and says so', () => {
+    expect(rule?.unevaluated).toEqual([
+      { from: 20 * M + 30_000, to: 35 * M + 30_000, state: 'unevaluated' },
+    ]);
+  });
+
+  it('starts a pending alert over when Prometheus is back', () => {
+    // Pending from the first scrape that sees the crash; it would have fired 20m later, at
+    // 35m30s, had Prometheus stayed up; back up at 35m30s it starts pending again.
+    expect(rule?.spans.filter((s) => s.state !== 'inactive')).toEqual([
+      { from: 15 * M + 30_000, to: 20 * M + 30_000, state: 'pending' },
+      { from: 35 * M + 30_000, to: 55 * M + 30_000, state: 'pending' },
+      { from: 55 * M + 30_000, to: 60 * M, state: 'firing' },
+    ]);
   });
 });

@@ -58,6 +58,8 @@ export interface RuleView {
   /** How many series the rule's expression returned at each evaluation. */
   readonly returned: readonly number[];
   readonly spans: readonly StateSpan<AlertState>[];
+  /** When the rule was not evaluated because Prometheus was down: no data, no alert state. */
+  readonly unevaluated?: readonly StateSpan<'unevaluated'>[];
   readonly scorecard: Scorecard | null;
   /** Why the rule has no scorecard although it evaluated (an evaluation failed at some step). */
   readonly scorecardError?: string;
@@ -291,32 +293,104 @@ export function ruleStates(
   prepared: PreparedScenario,
   rule: RuleDraft,
 ): RuleStates | { ok: false; error: string } {
-  const { store, start, duration, evaluationInterval } = prepared;
-  const timeline = alertTimeline(
-    {
-      alert: rule.alert,
-      expr: rule.expr,
-      for: rule.forMs,
-      keepFiringFor: rule.keepFiringForMs,
-      labels: rule.labels,
-      annotations: rule.annotations,
-    },
-    store,
-    { start, end: start + duration, interval: evaluationInterval },
-  );
-  if (!timeline.ok) return { ok: false, error: timeline.error.message };
-  const steps = timeline.value.steps;
-  const failed = timeline.value.error;
-  return {
-    ok: true,
-    states: steps.map((s) => s.state),
-    returned: steps.map((s) => s.samples.length),
-    alerts: alertFirings(timeline.value),
-    evalError: failed
-      ? `evaluation at ${formatDuration(failed.t - start)} failed: ${failed.message}`
-      : null,
-    warnings: timeline.warnings,
+  const { store, start, times, evaluationInterval } = prepared;
+  const spec = {
+    alert: rule.alert,
+    expr: rule.expr,
+    for: rule.forMs,
+    keepFiringFor: rule.keepFiringForMs,
+    labels: rule.labels,
+    annotations: rule.annotations,
   };
+  // DIVERGENCE: promtool evaluates a rule at every step whatever the data. A Prometheus that is
+  // down evaluates nothing and, back up, starts its alerts over: each stretch of evaluations
+  // between outages is replayed on its own rule manager.
+  const runs = evaluationRuns(times, outageWindows(prepared.source));
+  const states: AlertState[] = times.map(() => 'inactive');
+  const returned: number[] = times.map(() => 0);
+  const alerts: AlertFiring[] = [];
+  const warnings = new Set<string>();
+  let evalError: string | null = null;
+  for (const run of runs) {
+    const from = times[run.first] ?? 0;
+    const to = times[run.last] ?? 0;
+    const timeline = alertTimeline(spec, store, {
+      start: start + from,
+      end: start + to,
+      interval: evaluationInterval,
+    });
+    if (!timeline.ok) return { ok: false, error: timeline.error.message };
+    timeline.value.steps.forEach((step, i) => {
+      states[run.first + i] = step.state;
+      returned[run.first + i] = step.samples.length;
+    });
+    for (const a of alertFirings(timeline.value)) {
+      const firing = times.map(() => false);
+      a.firing.forEach((f, i) => (firing[run.first + i] = f));
+      alerts.push({ labels: a.labels, firing });
+    }
+    for (const w of timeline.warnings) warnings.add(w);
+    const failed = timeline.value.error;
+    if (failed && evalError === null)
+      evalError = `evaluation at ${formatDuration(failed.t - start)} failed: ${failed.message}`;
+  }
+  return { ok: true, states, returned, alerts, evalError, warnings: [...warnings] };
+}
+
+/** A stretch of time during which Prometheus is down, ms from the start: (from, to]. */
+export interface Outage {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** When Prometheus is down in a source: a simulation's outages; imported series have none. */
+export function outageWindows(source: ScenarioSource): Outage[] {
+  if (source.kind !== 'simulated') return [];
+  const { scenario } = source;
+  return scenario.events
+    .filter((e) => e.kind === 'prometheus-outage')
+    .map((e) => ({ from: e.at, to: e.until ?? scenario.duration }))
+    .sort((a, b) => a.from - b.from);
+}
+
+/**
+ * The runs of evaluation times (first and last index) at which Prometheus is up. It stores nothing
+ * for a time in (from, to] of an outage (see the simulator), and evaluates nothing then either.
+ */
+export function evaluationRuns(
+  times: readonly number[],
+  outages: readonly Outage[],
+): { first: number; last: number }[] {
+  const runs: { first: number; last: number }[] = [];
+  times.forEach((t, i) => {
+    if (outages.some((o) => t > o.from && t <= o.to)) return;
+    const last = runs[runs.length - 1];
+    if (last && last.last === i - 1) last.last = i;
+    else runs.push({ first: i, last: i });
+  });
+  return runs;
+}
+
+/** The spans of a rule's band during which nothing was evaluated (Prometheus down). */
+export function unevaluatedSpans(
+  times: readonly number[],
+  step: number,
+  outages: readonly Outage[],
+): StateSpan<'unevaluated'>[] {
+  const runs = evaluationRuns(times, outages);
+  const spans: StateSpan<'unevaluated'>[] = [];
+  const end = times[times.length - 1] ?? 0;
+  let next = 0;
+  for (const run of [...runs, { first: times.length, last: times.length }]) {
+    if (run.first > next) {
+      // From the last evaluation before the gap (its state holds one step) to the first after.
+      const from = Math.min(end, (times[next - 1] ?? -step) + step);
+      const to = times[run.first] ?? end;
+      if (to > from) spans.push({ from, to, state: 'unevaluated' });
+    }
+    next = run.last + 1;
+  }
+  return spans;
 }
 
 /**
@@ -448,6 +522,7 @@ export function evaluateView(
         states: [],
         returned: [],
         spans: [],
+        unevaluated: [],
         scorecard: null,
         error: !states.ok ? states.error : !lines.ok ? lines.error.message : '',
         annotations: [],
@@ -463,6 +538,7 @@ export function evaluateView(
       states: states.states,
       returned: states.returned,
       spans: toSpans(times, step, states.states),
+      unevaluated: unevaluatedSpans(times, step, outageWindows(prepared.source)),
       ...scorecardOf(states),
       error: null,
       annotations: annotationLints(rule.expr, states.warnings),

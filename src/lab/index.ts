@@ -22,3 +22,4 @@ export * from './simulationStore.ts';
 export * from './docLimits.ts';
 export * from './viewLink.ts';
 export * from './savedState.ts';
+export * from './verdict.ts';

@@ -125,8 +125,11 @@ export const presets: readonly Preset[] = [
   preset(
     'prometheus-outage',
     'Prometheus outage',
-    'Prometheus is down from 20m to 35m, so no series has any sample in that window, and it writes no staleness markers for the gap when it comes back. Queries see old samples for up to five minutes of lookback and then nothing, and pending alerts start over.',
-    [{ kind: 'prometheus-outage', at: m(20), until: m(35) }],
+    'Member 2 crashes at 15m, and Prometheus is down from 20m to 35m: no series has any sample in that window, no rule is evaluated, and it writes no staleness markers for the gap when it comes back. Queries see old samples for up to five minutes of lookback and then nothing, and pending alerts start over: etcdMembersDown, pending since 15m30s, would have fired at 35m30s and fires 20m after Prometheus is back instead.',
+    [
+      { kind: 'crash', at: m(15), member: 2 },
+      { kind: 'prometheus-outage', at: m(20), until: m(35) },
+    ],
   ),
   preset(
     'quorum-loss',

@@ -75,8 +75,9 @@ const groundTruth: Record<string, Expect[]> = {
   ],
   'scrape-failures': [[min(20), { down: [], reachable: [1, 3], leader: 1, canSurvive: 1 }]],
   'prometheus-outage': [
-    [min(25), { down: [], reachable: [], leader: 1 }],
-    [min(36), { reachable: [1, 2, 3] }],
+    [min(10), { down: [], leader: 1 }],
+    [min(25), { down: [2], reachable: [], leader: 1 }],
+    [min(36), { reachable: [1, 3] }],
   ],
   'quorum-loss': [
     [min(15), { down: [2], leader: 1, canSurvive: 0 }],

@@ -3,20 +3,26 @@
 import { useMemo, type ReactNode } from 'react';
 import type { AlertState } from '../../rules/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
-import type { ChartLine, RuleView } from '../../lab/index.ts';
+import type { ChartLine, RuleView, StateSpan } from '../../lab/index.ts';
 import type { EventMarker } from '../../lab/index.ts';
 import type { RuleLint } from '../../lab/index.ts';
 import { formatOffset, summarizeSpans } from './format.ts';
 import { StateBand } from './StateBand.tsx';
 import { TimeChart } from './TimeChart.tsx';
 
-const stateNames: Record<AlertState, string> = {
+/** A band state: the alert's, or none because Prometheus was down and evaluated nothing. */
+type BandState = AlertState | 'unevaluated';
+
+const stateNames: Record<BandState, string> = {
   inactive: 'inactive',
   pending: 'pending',
   firing: 'firing',
+  unevaluated: 'not evaluated / no data (Prometheus down)',
 };
 
-const describeState = (s: AlertState) => stateNames[s];
+const describeState = (s: BandState) => stateNames[s];
+
+const noSpans: readonly StateSpan<BandState>[] = [];
 
 /** Props of a rule panel. */
 export interface RulePanelProps {
@@ -64,6 +70,17 @@ export function RulePanel(props: RulePanelProps) {
   const stateAtCursor = view?.states[cursorIndex] ?? 'inactive';
   // A rule whose expression failed was not evaluated: it claims no state.
   const broken = Boolean(view?.error);
+  // Nor does it while Prometheus is down: those spans are drawn over the alert's.
+  const viewSpans = view?.spans;
+  const unevaluated = view?.unevaluated;
+  const bandSpans = useMemo(
+    () =>
+      unevaluated?.length
+        ? [...(viewSpans ?? []), ...unevaluated]
+        : ((viewSpans as readonly StateSpan<BandState>[] | undefined) ?? noSpans),
+    [viewSpans, unevaluated],
+  );
+  const down = unevaluated?.some((s) => s.from <= cursor && cursor < s.to) ?? false;
   return (
     <section
       className={`panel rule ${selected ? 'rule-selected' : ''}`}
@@ -141,7 +158,7 @@ export function RulePanel(props: RulePanelProps) {
       />
       <StateBand
         label="alert"
-        spans={view?.spans ?? []}
+        spans={bandSpans}
         end={end}
         cursor={cursor}
         onCursor={onCursor}
@@ -152,10 +169,10 @@ export function RulePanel(props: RulePanelProps) {
       <p className="rule-summary">
         At {formatOffset(cursor)}:{' '}
         <strong
-          className={`state-text state-${broken ? 'unevaluated' : stateAtCursor}`}
+          className={`state-text state-${broken || down ? 'unevaluated' : stateAtCursor}`}
           data-testid={`rule-${rule.id}-state`}
         >
-          {broken ? 'not evaluated' : stateAtCursor}
+          {broken ? 'not evaluated' : down ? 'not evaluated (Prometheus down)' : stateAtCursor}
         </strong>
         .{' '}
         <span data-testid={`rule-${rule.id}-spans`}>

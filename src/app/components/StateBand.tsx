@@ -41,7 +41,7 @@ function StateBandImpl<S extends string>(props: StateBandProps<S>) {
       >
         {spans.map((s) => (
           <div
-            key={s.from}
+            key={`${s.state}@${s.from}`}
             className={`band-span state-${s.state}`}
             style={{ left: pct(s.from), width: `calc(${pct(s.to)} - ${pct(s.from)})` }}
             title={`${describe(s.state)}: ${formatOffset(s.from)} – ${formatOffset(s.to)}`}

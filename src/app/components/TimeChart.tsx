@@ -84,6 +84,52 @@ function markerLines(markers: readonly EventMarker[], end: number, plotWidth: nu
   });
 }
 
+/**
+ * For each line, the row of its last sample when the line stops before the chart ends (an
+ * evicted member's series), else null: the end is marked, or it hides under the other lines.
+ */
+function lineEnds(
+  rows: readonly Record<string, number | null>[],
+  count: number,
+): (number | null)[] {
+  return Array.from({ length: count }, (_, i) => {
+    const key = `s${i}`;
+    let last = -1;
+    rows.forEach((r, j) => {
+      if (r[key] !== null && r[key] !== undefined) last = j;
+    });
+    return last >= 0 && last < rows.length - 1 ? last : null;
+  });
+}
+
+/** A ring where a line stops, titled with whose series ended there. */
+function EndDot(props: {
+  cx?: number;
+  cy?: number;
+  index?: number;
+  at: number;
+  color: string;
+  name: string;
+}) {
+  if (props.index !== props.at || props.cx === undefined || props.cy === undefined) return <g />;
+  return (
+    <g data-testid="line-end" role="img" aria-label={`${props.name}: series ends`}>
+      <title>{`${props.name}: series ends`}</title>
+      <circle
+        cx={props.cx}
+        cy={props.cy}
+        r={4}
+        fill="var(--panel)"
+        stroke={props.color}
+        strokeWidth={2}
+      />
+      <text x={props.cx + 6} y={props.cy + 24} fontSize={10} fill={props.color}>
+        {props.name} ends
+      </text>
+    </g>
+  );
+}
+
 /** A marker's label on its row; Recharts hands it the reference line's box. */
 function MarkerLabel(props: {
   text: string;
@@ -103,6 +149,7 @@ function MarkerLabel(props: {
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const { times, lines, cursor, onCursor, lineName, lineColor } = props;
   const rows = useMemo(() => chartRows(times, lines), [times, lines]);
+  const ends = useMemo(() => lineEnds(rows, lines.length), [rows, lines.length]);
   const end = times[times.length - 1] ?? 0;
   const ticks = useMemo(() => timeTicks(end), [end]);
   // Built once per scenario: moving the cursor or a slider redraws the chart, not these elements.
@@ -198,7 +245,19 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
                 dataKey={`s${i}`}
                 name={lineName ? lineName(line) : line.key}
                 stroke={lineColor ? lineColor(line, i) : seriesColor(i)}
-                dot={false}
+                dot={
+                  ends[i] === null
+                    ? false
+                    : (p: { cx?: number; cy?: number; index?: number }) => (
+                        <EndDot
+                          key={`end-${i}-${p.index}`}
+                          {...p}
+                          at={ends[i] ?? -1}
+                          color={lineColor ? lineColor(line, i) : seriesColor(i)}
+                          name={lineName ? lineName(line) : line.key}
+                        />
+                      )
+                }
                 strokeWidth={1.5}
                 isAnimationActive={false}
                 connectNulls={false}

@@ -15,6 +15,7 @@ import type { RuleDraft } from '../../lab/index.ts';
 import type { ScenarioSource } from '../../lab/index.ts';
 import { loadPrometheusRuleMeta, savePrometheusRuleMeta } from '../state/exportSettings.ts';
 import type { ExportTestRequest, ExportTestResponse } from '../worker/exportWorker.ts';
+import { startPageWorker } from '../worker/role.ts';
 import { ExportDialog, type ExportFile } from './ExportDialog.tsx';
 
 /**
@@ -89,9 +90,7 @@ function useUnitTest(request: Omit<ExportTestRequest, 'id'>): string | null {
   const latest = useRef(0);
   const [answer, setAnswer] = useState<{ id: number; text: string } | null>(null);
   useEffect(() => {
-    const w = new Worker(new URL('../worker/exportWorker.ts', import.meta.url), {
-      type: 'module',
-    });
+    const w = startPageWorker('export');
     w.onmessage = (e: MessageEvent<ExportTestResponse>) => {
       const r = e.data;
       if (r.id !== latest.current) return;

@@ -2,6 +2,7 @@
 import type { MatrixCell, Progress, SweepPoint } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import type { BackgroundRequest, BackgroundResponse } from './background.ts';
+import { startPageWorker } from './role.ts';
 
 /** Callbacks for background results; only the newest request of each kind reports. */
 export interface BackgroundListener {
@@ -17,7 +18,7 @@ export class BackgroundBridge {
   private readonly latest = { matrix: 0, sweep: 0 };
 
   constructor(listener: BackgroundListener) {
-    this.worker = new Worker(new URL('./backgroundWorker.ts', import.meta.url), { type: 'module' });
+    this.worker = startPageWorker('background');
     this.worker.onmessage = (e: MessageEvent<BackgroundResponse>) => {
       const r = e.data;
       if (r.id !== this.latest[r.kind]) return;

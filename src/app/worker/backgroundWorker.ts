@@ -3,6 +3,7 @@
 import { presets } from '../../sim/index.ts';
 import { PresetCache, computeMatrix, computeSweep, type Progress } from '../../lab/index.ts';
 import type { BackgroundRequest, BackgroundResponse } from './background.ts';
+import { playsRole } from './role.ts';
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<BackgroundRequest>) => void) | null;
@@ -28,7 +29,10 @@ async function drive<T>(
   }
 }
 
-scope.onmessage = (e) => {
+// Only in a worker started for this role: the page's workers share one bundle (role.ts).
+if (playsRole('background')) scope.onmessage = onMessage;
+
+function onMessage(e: MessageEvent<BackgroundRequest>): void {
   const req = e.data;
   latest[req.kind] = req.id;
   void (async () => {
@@ -48,4 +52,4 @@ scope.onmessage = (e) => {
       });
     }
   })();
-};
+}

@@ -6,6 +6,7 @@ import type { RuleDraft } from '../../lab/index.ts';
 import { applyUpdate, viewBase, type ViewModel } from '../../lab/index.ts';
 import type { RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import { startPageWorker } from './role.ts';
 
 /** What the bridge reports back for the newest evaluation. */
 export type EvaluationOutcome =
@@ -69,7 +70,7 @@ export class EvaluationBridge {
   }
 
   private startWorker(): void {
-    this.worker = new Worker(new URL('./evalWorker.ts', import.meta.url), { type: 'module' });
+    this.worker = startPageWorker('eval');
     this.worker.onmessage = (e: MessageEvent<WorkerResponse>) => {
       const r = e.data;
       this.heard();

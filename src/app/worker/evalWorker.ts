@@ -6,6 +6,7 @@ import type { ScenarioSource } from '../../lab/index.ts';
 import { lintRule, type RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 import { newestOfEachKind } from './queue.ts';
+import { playsRole } from './role.ts';
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
@@ -23,11 +24,14 @@ function prepared(source: ScenarioSource): PreparedScenario {
 // Requests wait here until the worker is free; see newestOfEachKind.
 let inbox: WorkerRequest[] = [];
 
-scope.onmessage = (e) => {
+// Only in a worker started for this role: the page's workers share one bundle (role.ts).
+if (playsRole('eval')) scope.onmessage = onMessage;
+
+function onMessage(e: MessageEvent<WorkerRequest>): void {
   inbox.push(e.data);
   // Drained in a task of its own, after the messages that arrived during the last run.
   if (inbox.length === 1) setTimeout(drain, 0);
-};
+}
 
 function drain(): void {
   const batch = newestOfEachKind(inbox);

@@ -3,6 +3,7 @@
 import { formatPromtoolTest } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import type { ScenarioSource } from '../../lab/index.ts';
+import { playsRole } from './role.ts';
 
 /** What the export dialog asks for. */
 export interface ExportTestRequest {
@@ -23,7 +24,10 @@ const scope = self as unknown as {
   postMessage(message: ExportTestResponse): void;
 };
 
-scope.onmessage = (e) => {
+// Only in a worker started for this role: the page's workers share one bundle (role.ts).
+if (playsRole('export')) scope.onmessage = onMessage;
+
+function onMessage(e: MessageEvent<ExportTestRequest>): void {
   const { id, source, rules, ruleFileName, compat } = e.data;
   try {
     const { test } = formatPromtoolTest(source, rules, { ruleFileName, compat });
@@ -31,4 +35,4 @@ scope.onmessage = (e) => {
   } catch (err) {
     scope.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
   }
-};
+}

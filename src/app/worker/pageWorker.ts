@@ -1,0 +1,5 @@
+// The one bundle behind every worker of the page (see role.ts): each module below answers
+// messages only in a worker started for its role.
+import './evalWorker.ts';
+import './backgroundWorker.ts';
+import './exportWorker.ts';

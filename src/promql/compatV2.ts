@@ -82,7 +82,10 @@ export function findV2SyntaxError(
         if (ks[2]) checkDuration(ks[2], 'offset');
         return;
       case 'NumberDurationLiteral':
-        if (hasUnit(src(n))) fail(n, `unexpected duration ${quoteString(src(n))}`);
+        if (hasUnit(src(n))) {
+          const where = parent === 'StepInvariantExpr' ? ' in @, expected timestamp' : '';
+          fail(n, `unexpected duration ${quoteString(src(n))}${where}`);
+        }
         return;
       case 'QuotedLabelName': {
         const what =

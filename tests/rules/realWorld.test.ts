@@ -344,6 +344,8 @@ describe("--compat v2 refuses Prometheus 3 syntax in 2.42's words", () => {
     'sum without ("a") (up)',
     'up * on(a) group_left("b") up',
     'limitk(2, up)',
+    'up @ 1m',
+    'up offset 0',
     'up offset -1m',
   ];
   it('check rules prints what promtool prints for each', () => {

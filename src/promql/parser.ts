@@ -221,7 +221,8 @@ class Builder {
           const matcher: Matcher = { name: this.labelName(ln), type, value: this.string(val) };
           if (type === '=~' || type === '!~') {
             const re = compileMatcherRegex(matcher.value, this.compat === 'v3');
-            if (typeof re === 'string') this.fail(val, re);
+            // Prometheus positions a matcher's error from its label name (newLabelMatcher).
+            if (typeof re === 'string') this.fail({ from: ln.from, to: val.to }, re);
           }
           matchers.push(matcher);
         }

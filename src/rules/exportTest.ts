@@ -4,7 +4,7 @@
 import { stringify } from 'yaml';
 import { formatDuration, labelsKey, type Labels, type SeriesStore } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
-import { makeQueryFn } from './engine.ts';
+import { PROMTOOL_MAX_SAMPLES, makeQueryFn } from './engine.ts';
 import { toAlertRuleSpec, type RuleDraft } from './presets.ts';
 import { formatGoDuration } from './template/goValues.ts';
 
@@ -71,7 +71,11 @@ export function computeAlertChecks(
     return v === null || (before !== null && Object.is(before, v));
   };
   for (const rule of rules) {
-    const query = makeQueryFn(store, { compat, defaultSubqueryStep: opts.interval });
+    const query = makeQueryFn(store, {
+      compat,
+      defaultSubqueryStep: opts.interval,
+      maxSamples: PROMTOOL_MAX_SAMPLES,
+    });
     const ar = new AlertingRule(toAlertRuleSpec(rule), { compat });
     let previous = new Set<string>();
     for (let t = 0; t <= last; t += opts.interval) {

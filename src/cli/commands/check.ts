@@ -47,7 +47,7 @@ export const checkCommand: Command = {
       compat,
       lint: values.lint !== 'none',
       lintFatal: values['lint-fatal'],
-      readFile: (p) => readFileSync(p, 'utf8'),
+      readFile: (p) => readFileSync(p),
     });
     for (const chunk of result.output) {
       (chunk.stream === 'stdout' ? process.stdout : process.stderr).write(chunk.text);

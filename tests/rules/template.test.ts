@@ -213,6 +213,19 @@ const testCases: TemplateCase[] = [
     value: 1,
   },
   { template: '{{ reReplaceAll "(a" "x" "y" }}', labels: L, value: 1 },
+  // fmt's width and precision limits: past 1e6 they are no number (and no huge output).
+  {
+    template:
+      '{{ printf "%0100000000d" 5 }}|{{ printf "%*d" 10000001 5 }}|{{ printf "%.*f" 20000000 1.5 }}|{{ printf "%*d" "x" 5 }}|{{ printf "%-*d|" -3 5 }}',
+    labels: L,
+    value: 1,
+  },
+  {
+    template:
+      '{{ printf "%9999999999999999999999d" 1 }}|{{ printf "%.99999999f" 1.0 }}|{{ printf "%1000000d" 5 | len }}',
+    labels: L,
+    value: 1,
+  },
   {
     template:
       '{{ define "x" }}X{{ . }}{{ end }}[{{ template "x" "arg" }}]{{ template "x" }}|{{ block "y" $labels.job }}B{{ . }}{{ end }}|{{ template "nope" }}',

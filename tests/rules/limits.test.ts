@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseExpr } from '../../src/promql/index.ts';
 import { runCheckRules, runRuleTests } from '../../src/rules/index.ts';
 import { PROMTOOL, runPromtool } from './promtool.ts';
 
@@ -113,4 +114,42 @@ describe('test rules refuses a sample value that overflows a float64', () => {
       expect(ours).toEqual(theirs);
     });
   }
+});
+
+describe('deep expressions', () => {
+  const chain = (n: number) => Array.from({ length: n }, () => 'up').join(' + ');
+  const nested = (n: number) => '('.repeat(n) + 'up' + ')'.repeat(n);
+  const rule = (expr: string) => `groups:\n- name: g\n  rules:\n  - record: r\n    expr: ${expr}\n`;
+
+  for (const [what, expr] of [
+    ['900 terms', chain(900)],
+    ['5000 nested parentheses', nested(5000)],
+  ] as const) {
+    it(`${what}: promtool takes it; Quorum Lab says plainly that it is too deep, and where`, () => {
+      const theirs = runPromtool({ 'r.yml': rule(expr) }, ['check', 'rules', 'r.yml']);
+      expect(theirs.code).toBe(0);
+      const r = parseExpr(expr);
+      expect(r.ok ? 'ok' : r.error.message).toMatch(/^expression too deep: /);
+      expect(r.ok ? 0 : r.error.from).toBeGreaterThan(0);
+    });
+  }
+
+  it('500 terms and 2700 nested parentheses evaluate as promtool evaluates them', () => {
+    const cases = [
+      { expr: chain(500), value: 500 },
+      { expr: nested(2700), value: 1 },
+    ];
+    const test =
+      oneSeries('1x10') +
+      '  promql_expr_test:\n' +
+      cases
+        .map(
+          (c) =>
+            `  - expr: '${c.expr}'\n    eval_time: 5m\n    exp_samples: [{labels: '${c.value === 1 ? 'up' : '{}'}', value: ${c.value}}]\n`,
+        )
+        .join('');
+    const { ours, theirs } = bothTest({ 'test.yml': test });
+    expect(theirs.code).toBe(0);
+    expect(ours).toEqual(theirs);
+  });
 });

@@ -101,7 +101,7 @@ export function computeAlertChecks(
       const key = `${rule.alert}\u0000${t}`;
       const shared = byNameAndTime.get(key);
       if (shared) {
-        shared.exp_alerts.push(...firing);
+        for (const a of firing) shared.exp_alerts.push(a);
         continue;
       }
       const check = { eval_time: formatDuration(t), alertname: rule.alert, exp_alerts: firing };

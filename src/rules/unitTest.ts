@@ -639,7 +639,7 @@ function replayStepwise(run: GroupRun): GroupOutcome {
         for (const r of g.rules) {
           if (!(r instanceof AlertingRule) || !wanted.has(r.name)) continue;
           const list = got.get(r.name) ?? [];
-          list.push(...firingAlerts(r, query));
+          for (const a of firingAlerts(r, query)) list.push(a);
           got.set(r.name, list);
         }
       }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { Command } from '../command.ts';
+import { quoteInput } from '../../sim/index.ts';
 import {
   SeriesStore,
   evalInstant,
@@ -140,7 +141,8 @@ export function loadSeriesFile(text: string): Result<SeriesStore> {
     ok: false,
     error: { from: 0, to: 0, message },
   });
-  if (interval === null || interval <= 0) return fail(`invalid interval "${intervalText}"`);
+  if (interval === null || interval <= 0)
+    return fail(`invalid interval ${quoteInput(intervalText)}`);
   if (!Array.isArray(doc.input_series)) return fail('input_series must be a list');
   const store = new SeriesStore();
   for (const [i, item] of doc.input_series.entries()) {
@@ -208,7 +210,7 @@ export const queryCommand: Command = {
     if (values.time !== undefined) {
       const t = parseTimeArg(values.time);
       if (t === null) {
-        err(`invalid --time "${values.time}"`);
+        err(`invalid --time ${quoteInput(values.time)}`);
         return Promise.resolve(2);
       }
       result = evalInstant(expr, loaded.value, t, { compat, ...serverLimits });

@@ -22,13 +22,21 @@ import type { SeriesStore, StoredSeries } from './store.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
 /** Options of an evaluation. */
+/** Prometheus's default --query.max-samples. */
+export const DEFAULT_MAX_SAMPLES = 50e6;
+
 export interface EvalOptions {
   /** Prometheus 3 (default) or 2 semantics. */
   compat?: 'v3' | 'v2';
   /** ms, default 300000. */
   lookbackDelta?: number;
-  /** Default 50e6. */
+  /** Default 50e6 (Prometheus's --query.max-samples); promtool's unit tests use 10000. */
   maxSamples?: number;
+  /**
+   * In a range evaluation, apply maxSamples to each step alone, as an instant query at that
+   * step would (for range evaluations that stand in for a rule's instant queries).
+   */
+  limitEachStep?: boolean;
   /** Wall-clock budget in ms; needs `now`. */
   timeBudgetMs?: number;
   now?: () => number;
@@ -84,7 +92,7 @@ export class Evaluator {
   ) {
     this.compat = opts.compat ?? 'v3';
     this.lookback = opts.lookbackDelta ?? 300_000;
-    this.maxSamples = opts.maxSamples ?? 50e6;
+    this.maxSamples = opts.maxSamples ?? DEFAULT_MAX_SAMPLES;
     this.defaultStep = opts.defaultSubqueryStep ?? 60_000;
     this.delayedNameRemoval = opts.delayedNameRemoval ?? false;
     this.evalStart = start;
@@ -290,16 +298,38 @@ export class Evaluator {
       // windows reaching below zero keep their aligned steps).
       first = step * (Math.floor(rangeStart / step) + 1);
     }
-    // Each inner step holds at least one sample, so an absurd step count is refused up front
-    // instead of exhausting memory.
-    if ((rangeEnd - first) / step + 1 > this.maxSamples) {
+    // Inner steps are counted as they yield samples, as Prometheus counts them; a step count
+    // past the server's default limit is refused up front, since even steps that yield nothing
+    // take time (a lower limit, as promtool's, still counts only the samples).
+    if ((rangeEnd - first) / step + 1 > Math.max(this.maxSamples, DEFAULT_MAX_SAMPLES)) {
       throw new EvalError(
         node,
         'query processing would load too many samples into memory in query execution',
       );
     }
+    // Steps at which a bare selector (no @) can find no sample yield nothing: skip them, so a
+    // fine step over a window mostly without data costs only the steps that have some.
+    let from = first;
+    let to = rangeEnd;
+    let inner: Expr = node.expr;
+    while (inner.type === 'parenExpr') inner = inner.expr;
+    if (inner.type === 'vectorSelector' && inner.at === null) {
+      let minT = Infinity;
+      let maxT = -Infinity;
+      for (const s of this.select(inner, inner.matchers)) {
+        if (s.ts.length === 0) continue;
+        minT = Math.min(minT, s.ts[0]!);
+        maxT = Math.max(maxT, s.ts[s.ts.length - 1]!);
+      }
+      if (minT === Infinity) to = from - step;
+      else {
+        const lo = minT + inner.offset;
+        if (lo > from) from += Math.ceil((lo - from) / step) * step;
+        to = Math.min(to, maxT + inner.offset + this.lookback);
+      }
+    }
     const times: number[] = [];
-    for (let ts = first; ts <= rangeEnd; ts += step) times.push(ts);
+    for (let ts = from; ts <= to; ts += step) times.push(ts);
     return { times, rangeStart, rangeEnd };
   }
 
@@ -317,7 +347,8 @@ export class Evaluator {
     const saved = this.currentSamples;
     let total = 0;
     const outerStart = this.evalStart;
-    const cacheable = !this.dependsOnEvalStart(node.expr);
+    // Inner results are reused by later steps of a range evaluation only.
+    const cacheable = this.start !== this.end && !this.dependsOnEvalStart(node.expr);
     this.evalStart = times[0] ?? outerStart;
     this.subqueryDepth++;
     for (const ts of times) {
@@ -634,6 +665,17 @@ export class Evaluator {
         args[0] = { kind: 'vector', samples: a.samples.map((s) => ({ labels: s.labels, v: s.v })) };
       }
     }
+    // A subquery's points are counted again as the function loads them as its window, as
+    // Prometheus's rangeEval does (its evalSubquery result is held while the window is built).
+    node.args.forEach((a, i) => {
+      while (a.type === 'parenExpr') a = a.expr;
+      const v = args[i];
+      if (a.type === 'subquery' && v?.kind === 'matrix') {
+        let n = 0;
+        for (const s of v.series) n += s.ts.length;
+        this.addSamples(node, n);
+      }
+    });
     const result = callFunction(node.func.name, args, {
       t,
       call: node,

@@ -749,7 +749,7 @@ function aggregateK(e: Aggregation, samples: VSample[], kParam: number): VSample
         return e.op === 'topk' ? b.v - a.v : a.v - b.v;
       });
     }
-    out.push(...g);
+    for (const s of g) out.push(s);
   }
   return out;
 }

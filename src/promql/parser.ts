@@ -222,7 +222,8 @@ class Builder {
           const matcher: Matcher = { name: this.labelName(ln), type, value: this.string(val) };
           if (type === '=~' || type === '!~') {
             const re = compileMatcherRegex(matcher.value, this.compat === 'v3');
-            if (typeof re === 'string') this.fail(val, re);
+            // Prometheus positions a matcher's error from its label name (newLabelMatcher).
+            if (typeof re === 'string') this.fail({ from: ln.from, to: val.to }, re);
           }
           matchers.push(matcher);
         }
@@ -773,6 +774,41 @@ function refineSyntaxError(text: string, err: PositionedError): PositionedError 
   return err;
 }
 
+// DIVERGENCE: Prometheus's parser takes any depth. lezer's LR parser cuts a stack deeper than
+// 2800 states and forces out of a production after 300 left-associative reductions of 2000
+// characters or more (to keep its trees shallow enough to walk), which turns a valid but very deep expression into a
+// syntax error where it gave up. Such an error is reported as what it is.
+const TOO_DEEP =
+  'expression too deep: Quorum Lab parses at most about 2,800 levels of nesting, and a chain of binary operators only up to about 300 terms past its first 2,000 characters (Prometheus has neither limit)';
+
+/** Whether the text before a syntax error is deep enough that lezer's depth guards cut it. */
+function looksTooDeep(text: string, pos: number): boolean {
+  let depth = 0;
+  let maxDepth = 0;
+  let operators = 0;
+  let signs = 0;
+  let maxSigns = 0;
+  for (let i = 0; i < pos && i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      // Skip a string literal (escapes only in the quoted forms).
+      for (i++; i < pos && text[i] !== c; i++) if (text[i] === '\\' && c !== '`') i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < pos && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') maxDepth = Math.max(maxDepth, ++depth);
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    if ('+-*/%^<>=!'.includes(c)) {
+      operators++;
+      maxSigns = Math.max(maxSigns, ++signs);
+    } else if (!/\s/.test(c)) signs = 0;
+  }
+  return maxDepth >= 1000 || maxSigns >= 1000 || (operators >= 300 && pos >= 2000);
+}
+
 /** Parses and type-checks a PromQL expression. */
 export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
   try {
@@ -804,6 +840,12 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
     const top = tree.topNode;
     if (syntax) {
       const first = findSyntaxError(text, parser.parse(text).topNode) ?? syntax;
+      if (looksTooDeep(text, first.from)) {
+        return {
+          ok: false,
+          error: { from: first.from, to: first.to, message: TOO_DEEP },
+        };
+      }
       return { ok: false, error: refineSyntaxError(text, first) };
     }
     if (opts.compat === 'v2') {

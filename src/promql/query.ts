@@ -137,7 +137,7 @@ export function evalRange(
     };
   }
   const maxSamples = opts.maxSamples ?? 50e6;
-  if ((end - start) / step + 1 > maxSamples) {
+  if (opts.limitEachStep !== true && (end - start) / step + 1 > maxSamples) {
     return {
       ok: false,
       error: {
@@ -161,7 +161,7 @@ export function evalRange(
     let points = 0;
     for (let ts = start; ts <= end; ts += step) {
       ev.resetStep();
-      ev.addSamples(e, points);
+      if (opts.limitEachStep !== true) ev.addSamples(e, points);
       const v = ev.eval(e, ts);
       if (v.kind === 'scalar') {
         let s = out.get('');

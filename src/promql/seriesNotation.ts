@@ -21,6 +21,20 @@ function toNumber(text: string): number {
   return Number(t);
 }
 
+/** Go's ParseFloat error for a number that overflows a float64 (signed text at `from`), or null. */
+function outOfRange(
+  text: string,
+  from: number,
+): { from: number; to: number; message: string } | null {
+  if (Number.isFinite(toNumber(text)) || /inf|nan/i.test(text)) return null;
+  const sign = /^[+-]/.test(text) ? 1 : 0;
+  return {
+    from: from + sign,
+    to: from + text.length,
+    message: `error parsing number: strconv.ParseFloat: parsing "${text.slice(sign)}": value out of range`,
+  };
+}
+
 /** One value slot of an expanded sequence: a number, a staleness marker, or a missing scrape. */
 export type SeriesValue = number | 'stale' | 'missing';
 
@@ -49,6 +63,11 @@ export function expandSeriesValues(text: string): Result<SeriesValue[]> {
     if (!m) {
       return { ok: false, error: { from, to: pos, message: `invalid series value "${tok}"` } };
     }
+    // strconv.ParseFloat refuses what overflows a float64; the sign is a token of its own.
+    const range =
+      outOfRange(m[1]!, from) ??
+      (m[2] === undefined ? null : outOfRange(m[2], from + m[1]!.length));
+    if (range !== null) return { ok: false, error: range };
     let v = toNumber(m[1]!);
     if (m[3] === undefined) {
       out.push(v);

@@ -3,6 +3,7 @@
 import { compareLabels } from './labels.ts';
 import { isAlertRule, parseRuleFile, type RuleGroupSpec } from './ruleFile.ts';
 import type { OutputChunk } from './unitTest.ts';
+import { ruleFileShapeErrors, yamlStreamError } from './yamlStream.ts';
 
 /** The result of checking one rule file. */
 export interface CheckRulesReport {
@@ -41,6 +42,10 @@ export function checkRuleFile(
   fileName: string,
   opts: { compat?: 'v2' | 'v3'; lint?: boolean; prometheusRule?: boolean } = {},
 ): CheckRulesReport {
+  const shape = ruleFileShapeErrors(text);
+  if (shape !== null) {
+    return { errors: shape.map((e) => `${fileName}: ${e}`), lint: undefined, ruleCount: 0 };
+  }
   const parsed = parseRuleFile(text, fileName, {
     compat: opts.compat,
     prometheusRule: opts.prometheusRule,
@@ -76,7 +81,8 @@ export function runCheckRules(
     lintFatal?: boolean;
     /** Whether a PrometheusRule manifest is read (the default); promtool refuses one. */
     prometheusRule?: boolean;
-    readFile: (path: string) => string;
+    /** The file's text, or its bytes (checked as go-yaml checks them: UTF-8, no controls). */
+    readFile: (path: string) => string | Uint8Array;
   },
 ): { output: OutputChunk[]; exitCode: number } {
   const output: OutputChunk[] = [];
@@ -86,7 +92,22 @@ export function runCheckRules(
     output.push({ stream: 'stdout', text: `Checking ${f}\n` });
     let report: CheckRulesReport;
     try {
-      report = checkRuleFile(opts.readFile(f), f, opts);
+      const content = opts.readFile(f);
+      const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+      const streamError = yamlStreamError(bytes);
+      // rulefmt reads the file twice (strict and into nodes) and reports both failures.
+      report =
+        streamError !== null
+          ? {
+              errors: [`${f}: ${streamError}`, `${f}: ${streamError}`],
+              lint: undefined,
+              ruleCount: 0,
+            }
+          : checkRuleFile(
+              typeof content === 'string' ? content : new TextDecoder().decode(content),
+              f,
+              opts,
+            );
     } catch (err) {
       report = {
         errors: [`${f}: ${err instanceof Error ? err.message : String(err)}`],

@@ -17,7 +17,12 @@ export interface QueryOptions {
   lookbackDelta?: number;
   /** The default subquery step; promtool uses the evaluation interval. */
   defaultSubqueryStep?: number;
+  /** The engine's sample limit; PROMTOOL_MAX_SAMPLES in what promtool would judge. */
+  maxSamples?: number;
 }
+
+/** The sample limit of promtool's unit-test engine (cmd/promtool/unittest.go, MaxSamples). */
+export const PROMTOOL_MAX_SAMPLES = 10_000;
 
 /** One sample of an instant query's result. */
 export interface QuerySample {

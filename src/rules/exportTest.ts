@@ -4,7 +4,7 @@
 import { Document, isNode, isSeq } from 'yaml';
 import { formatDuration, labelsKey, type Labels, type SeriesStore } from '../promql/index.ts';
 import { AlertingRule, type AlertState } from './alerting.ts';
-import { makeQueryFn, ruleQueryText } from './engine.ts';
+import { PROMTOOL_MAX_SAMPLES, makeQueryFn, ruleQueryText } from './engine.ts';
 import { toAlertRuleSpec, type RuleDraft } from './presets.ts';
 import { formatGoDuration } from './template/goValues.ts';
 
@@ -100,7 +100,11 @@ export function replayAlertChecks(
     return v === null || (before !== null && Object.is(before, v));
   };
   for (const rule of rules) {
-    const query = makeQueryFn(store, { compat, defaultSubqueryStep: opts.interval });
+    const query = makeQueryFn(store, {
+      compat,
+      defaultSubqueryStep: opts.interval,
+      maxSamples: PROMTOOL_MAX_SAMPLES,
+    });
     // Prometheus evaluates the printed expression (see ruleQueryText); so does the expectation.
     const spec = toAlertRuleSpec(rule);
     const ar = new AlertingRule({ ...spec, expr: ruleQueryText(spec.expr, compat) }, { compat });
@@ -139,7 +143,7 @@ export function replayAlertChecks(
       const key = `${rule.alert}\u0000${t}`;
       const shared = byNameAndTime.get(key);
       if (shared) {
-        shared.exp_alerts.push(...firing);
+        for (const a of firing) shared.exp_alerts.push(a);
         continue;
       }
       const check = { eval_time: formatDuration(t), alertname: rule.alert, exp_alerts: firing };

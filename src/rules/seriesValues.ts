@@ -55,7 +55,11 @@ function scanDecimal(text: string, from: number, to: number, signed: boolean): n
     exact = false;
   }
   if (i !== to) return undefined;
-  if (!exact) return Number(text.slice(from, to));
+  if (!exact) {
+    // Out of range (1e400) is an error the full parser words as Go does.
+    const v = Number(text.slice(from, to));
+    return Number.isFinite(v) ? v : undefined;
+  }
   const v = decimals === 0 ? mantissa : mantissa / (POW10[decimals] ?? 1);
   return neg ? -v : v;
 }

@@ -18,7 +18,13 @@ import {
   type Series,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
-import { makeQueryFn, ruleQueryText, type QueryFn, type QuerySample } from './engine.ts';
+import {
+  PROMTOOL_MAX_SAMPLES,
+  makeQueryFn,
+  ruleQueryText,
+  type QueryFn,
+  type QuerySample,
+} from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
 import { compareLabels, formatLabelsGo, labelsKey } from './labels.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
@@ -653,7 +659,11 @@ function replayStepwise(run: GroupRun): GroupOutcome {
       s.next = end;
     }
   };
-  const query: QueryFn = makeQueryFn(store, { compat, defaultSubqueryStep: evalInterval });
+  const query: QueryFn = makeQueryFn(store, {
+    compat,
+    defaultSubqueryStep: evalInterval,
+    maxSamples: PROMTOOL_MAX_SAMPLES,
+  });
   const outcome: GroupOutcome = { errors: [], passed: 0, failed: 0 };
   let curr = 0;
   for (let ts = mint; ts <= maxt; ts += evalInterval) {
@@ -684,7 +694,7 @@ function replayStepwise(run: GroupRun): GroupOutcome {
         for (const r of g.rules) {
           if (!(r instanceof AlertingRule) || !wanted.has(r.name)) continue;
           const list = got.get(r.name) ?? [];
-          list.push(...firingAlerts(r, query));
+          for (const a of firingAlerts(r, query)) list.push(a);
           got.set(r.name, list);
         }
       }
@@ -850,7 +860,11 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
     if (end > 0)
       store.addSeries(s.labels, end === s.points.length ? s.points : s.points.slice(0, end));
   }
-  const query: QueryFn = makeQueryFn(store, { compat, defaultSubqueryStep: evalInterval });
+  const query: QueryFn = makeQueryFn(store, {
+    compat,
+    defaultSubqueryStep: evalInterval,
+    maxSamples: PROMTOOL_MAX_SAMPLES,
+  });
   // The evaluation step of each alert_rule_test eval_time, and the alert names checked there.
   const wantedAt = new Map<number, Set<string>>();
   for (const a of tg.alertTests) {
@@ -878,6 +892,8 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
     const res = evalRange(e, store, mint - qo, last - qo, evalInterval, {
       compat,
       defaultSubqueryStep: evalInterval,
+      maxSamples: PROMTOOL_MAX_SAMPLES,
+      limitEachStep: true,
     });
     return res.ok ? res.value.series : null;
   };

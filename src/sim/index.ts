@@ -27,7 +27,17 @@ export type {
   TruthPoint,
   TruthSegment,
 } from './types.ts';
-export { validateScenario, MAX_MEMBERS, MAX_DURATION, MAX_SCRAPES } from './validate.ts';
+export {
+  validateScenario,
+  escapeInput,
+  quoteInput,
+  MAX_MEMBERS,
+  MAX_DURATION,
+  MAX_SCRAPES,
+  MAX_EVALUATIONS,
+  MAX_EVENTS,
+  MAX_CHURN_ELECTIONS,
+} from './validate.ts';
 export type { ValidationError, ValidationResult } from './validate.ts';
 export { simulate, truthAt, DEFAULT_QUOTA } from './simulate.ts';
 export { presets, defaultScenario, findPreset } from './presets.ts';

@@ -873,7 +873,8 @@ function simEvents(s: Scenario, raftEvents: SimEvent[]): SimEvent[] {
       });
     }
   }
-  out.push(...raftEvents);
+  // A loop, not push(...): a spread of a long array overflows the stack.
+  for (const e of raftEvents) out.push(e);
   return out.sort((a, b) => a.t - b.t);
 }
 

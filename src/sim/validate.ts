@@ -19,6 +19,12 @@ export const MAX_MEMBERS = 7;
 export const MAX_DURATION = 7 * 24 * 3600_000;
 /** Most scrapes per target, to keep a scenario light enough for the browser. */
 export const MAX_SCRAPES = 50_000;
+/** Most rule evaluations over the scenario (duration / evaluationInterval). */
+export const MAX_EVALUATIONS = 50_000;
+/** Most events in one scenario. */
+export const MAX_EVENTS = 1000;
+/** Most leader elections that leader-churn events cause in all (each is Raft work and events). */
+export const MAX_CHURN_ELECTIONS = 5000;
 
 const EVENT_FIELDS: Record<EventKind, readonly string[]> = {
   crash: ['member'],
@@ -67,9 +73,14 @@ class Reader {
   readonly errors: ValidationError[] = [];
 
   fail(path: string, message: string): undefined {
-    this.errors.push({ path, message });
+    // A hostile file can hold any number of mistakes; the first MAX_ERRORS say enough.
+    if (this.errors.length < MAX_ERRORS) this.errors.push({ path, message });
+    else this.dropped++;
     return undefined;
   }
+
+  /** Counts errors past MAX_ERRORS, reported as one line. */
+  dropped = 0;
 
   duration(v: unknown, path: string): number | undefined {
     if (typeof v === 'number') {
@@ -83,7 +94,7 @@ class Reader {
       if (ms === undefined) {
         return this.fail(
           path,
-          `not a valid duration string: "${v}" (use e.g. "30s", "10m", "1h30m")`,
+          `not a valid duration string: ${quoteInput(v)} (use e.g. "30s", "10m", "1h30m")`,
         );
       }
       return ms;
@@ -113,7 +124,7 @@ class Reader {
     for (const key of Object.keys(obj)) {
       if (!allowed.includes(key)) {
         this.fail(
-          path === '' ? key : `${path}.${key}`,
+          path === '' ? fieldName(key) : `${path}.${fieldName(key)}`,
           `unknown field (allowed: ${allowed.join(', ')})`,
         );
       }
@@ -121,11 +132,41 @@ class Reader {
   }
 }
 
+/** Most errors listed for one scenario. */
+const MAX_ERRORS = 100;
+
+/** A field name for a path: as written when it is a plain name, else quoted and cut. */
+function fieldName(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key) ? key : quoteInput(key);
+}
+
+/** Longest part of a user's value echoed back in a message. */
+const MAX_ECHO = 80;
+
+/**
+ * A user's text quoted for a message, as check rules quotes (JSON string syntax, so ESC, BEL and
+ * every other control character is escaped) and cut to MAX_ECHO characters.
+ */
+export function quoteInput(s: string): string {
+  if (s.length <= MAX_ECHO) return `"${escapeInput(s)}"`;
+  return `"${escapeInput(s.slice(0, MAX_ECHO))}"… (${s.length} characters)`;
+}
+
+/** quoteInput without the quotes, for text that goes inside a message of its own. */
+export function escapeInput(s: string): string {
+  const cut = s.length > MAX_ECHO ? s.slice(0, MAX_ECHO) : s;
+  // JSON leaves DEL and the C1 controls (U+0080–U+009F, CSI among them) as they are.
+  const escaped = JSON.stringify(cut)
+    .slice(1, -1)
+    .replace(/[\u007f-\u009f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return s.length > MAX_ECHO ? `${escaped}… (${s.length} characters)` : escaped;
+}
+
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'string') return quoteInput(v);
   if (typeof v === 'object') return 'an object';
   return String(v);
 }
@@ -222,6 +263,16 @@ export function validateScenario(input: unknown): ValidationResult {
       );
     }
   }
+  if (
+    duration !== undefined &&
+    evaluationInterval !== undefined &&
+    duration / evaluationInterval > MAX_EVALUATIONS
+  ) {
+    r.fail(
+      'evaluationInterval',
+      `too many evaluations: ${formatDuration(duration)} at ${formatDuration(evaluationInterval)} is more than ${MAX_EVALUATIONS}`,
+    );
+  }
   const seed = input.seed === undefined ? 1 : r.integer(input.seed, 'seed', 0, 0xffffffff);
   let dbSizeBytes: number | undefined;
   if (input.dbSizeBytes !== undefined) dbSizeBytes = r.positive(input.dbSizeBytes, 'dbSizeBytes');
@@ -246,11 +297,25 @@ export function validateScenario(input: unknown): ValidationResult {
   const events: ScenarioEvent[] = [];
   if (input.events !== undefined && !Array.isArray(input.events)) {
     r.fail('events', `must be an array, got ${describe(input.events)}`);
+  } else if (Array.isArray(input.events) && input.events.length > MAX_EVENTS) {
+    r.fail('events', `too many events: ${input.events.length}, at most ${MAX_EVENTS}`);
   } else if (Array.isArray(input.events)) {
     input.events.forEach((raw: unknown, i) => {
       const ev = readEvent(r, raw, `events[${i}]`, members, duration);
       if (ev) events.push(ev);
     });
+    // Leader churn costs an election every `every`: bound them all together.
+    let elections = 0;
+    for (const ev of events) {
+      if (ev.kind !== 'leader-churn' || duration === undefined) continue;
+      elections += Math.max(0, ((ev.until ?? duration) - ev.at) / (ev.every ?? 120_000));
+    }
+    if (elections > MAX_CHURN_ELECTIONS) {
+      r.fail(
+        'events',
+        `too many leader elections: the leader-churn events cause ${Math.ceil(elections)}, at most ${MAX_CHURN_ELECTIONS} (churn less often or for less time)`,
+      );
+    }
   }
 
   if (
@@ -261,7 +326,9 @@ export function validateScenario(input: unknown): ValidationResult {
     duration === undefined ||
     seed === undefined
   ) {
-    return { ok: false, errors: r.errors };
+    const more =
+      r.dropped > 0 ? [{ path: '', message: `and ${r.dropped} more errors not shown` }] : [];
+    return { ok: false, errors: [...r.errors, ...more] };
   }
   const value: Scenario = {
     version: 1,

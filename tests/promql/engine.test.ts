@@ -1,6 +1,6 @@
 // Engine behaviour beyond single expressions: range vs instant consistency, compat modes,
 // limits, explain mode, the store and the series notation.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -288,6 +288,25 @@ describe('quorumlab query', () => {
     expect(run('--expr', 'up', '--time', '1m', '--format', 'table')).toBe(
       'up{instance="a",job="etcd"} 1\nup{instance="b",job="etcd"} 1\n',
     );
+  });
+  it("refuses more than 11,000 points per series in the HTTP API's words", () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(import.meta.dirname, '../../bin/quorumlab'),
+        ...['query', '--series', file, '--expr', 'up', '--start', '0', '--end', '12h'],
+        ...['--step', '1ms'],
+      ],
+      { encoding: 'utf8' },
+    );
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      1,
+      '',
+      'quorumlab query: exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)\n',
+    ]);
+    // 11,000 steps (11,001 points) is the most the API takes.
+    const most = run('--expr', 'up', '--start', '0', '--end', '11000s', '--step', '1s');
+    expect(JSON.parse(most).resultType).toBe('matrix');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 });

@@ -159,10 +159,10 @@ describe('parseExpr reports positioned errors', () => {
     ['a and on(b) group_left c', 0, 24, 'no grouping allowed for "and" operation'],
     ['1 + on(a) x', 0, 11, 'vector matching only allowed between instant vectors'],
   ];
-  it('x{a=~"("} → a regexp error on the string', () => {
+  it('x{a=~"("} → a regexp error on the matcher, from its label name as Prometheus puts it', () => {
     const r = parseExpr('x{a=~"("}');
     expect(r.ok ? null : [r.error.from, r.error.to, r.error.message.split(':')[0]]).toEqual([
-      5,
+      2,
       8,
       'error parsing regexp',
     ]);

@@ -213,6 +213,37 @@ const testCases: TemplateCase[] = [
     value: 1,
   },
   { template: '{{ reReplaceAll "(a" "x" "y" }}', labels: L, value: 1 },
+  // fmt's width and precision limits: past 1e6 they are no number (and no huge output).
+  {
+    template:
+      '{{ printf "%0100000000d" 5 }}|{{ printf "%*d" 10000001 5 }}|{{ printf "%.*f" 20000000 1.5 }}|{{ printf "%*d" "x" 5 }}|{{ printf "%-*d|" -3 5 }}',
+    labels: L,
+    value: 1,
+  },
+  {
+    template:
+      '{{ printf "%9999999999999999999999d" 1 }}|{{ printf "%.99999999f" 1.0 }}|{{ printf "%1000000d" 5 | len }}',
+    labels: L,
+    value: 1,
+  },
+  {
+    template:
+      '{{ define "x" }}X{{ . }}{{ end }}[{{ template "x" "arg" }}]{{ template "x" }}|{{ block "y" $labels.job }}B{{ . }}{{ end }}|{{ template "nope" }}',
+    labels: L,
+    value: 1,
+  },
+  {
+    template:
+      '{{ define "x" }}{{ .Foo }}{{ end }}{{ template "x" 1 }}|{{ define "t" }}<{{ $ }}|{{ . }}>{{ end }}{{ range $i, $x := (args "a" "b") }}{{ template "t" $x }}{{ end }}',
+    labels: L,
+    value: 1,
+  },
+  // Endless recursion ends with Go's depth error.
+  {
+    template: '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}',
+    labels: L,
+    value: 1,
+  },
   { template: '{{ match "(?=a)a" "a" }}', labels: L, value: 1 },
   { template: '{{ reReplaceAll "(a)\\\\1" "x" "aa" }}', labels: L, value: 1 },
   {
@@ -276,6 +307,12 @@ const parseErrorCases = [
   '{{ break }}',
   '{{ 3k }}',
   '{{/* unclosed comment }}',
+  '{{ if true }}{{ define "x" }}{{ end }}{{ end }}',
+  '{{ template 1 }}',
+  '{{ define "x" }}a{{ end }}{{ define "x" }}b{{ end }}',
+  '{{ block "x" }}a{{ end }}',
+  '{{ define "x" }}a{{ else }}b{{ end }}',
+  '{{ $x := 1 }}{{ define "x" }}{{ $x }}{{ end }}',
 ];
 
 describe('template parse errors agree with promtool check rules', () => {

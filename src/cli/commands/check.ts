@@ -51,7 +51,7 @@ export const checkCommand: Command = {
       lint: values.lint !== 'none',
       lintFatal: values['lint-fatal'],
       prometheusRule: !values.plain,
-      readFile: (p) => readFileSync(p, 'utf8'),
+      readFile: (p) => readFileSync(p),
     });
     for (const chunk of result.output) {
       (chunk.stream === 'stdout' ? process.stdout : process.stderr).write(chunk.text);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { Command } from '../command.ts';
+import { quoteInput } from '../../sim/index.ts';
 import {
   SeriesStore,
   evalInstant,
@@ -23,6 +24,12 @@ const usage = `Usage: quorumlab query --series FILE --expr EXPR (--time T | --st
 
 FILE is YAML with 'interval' (default 1m) and 'input_series' (series, values) in promtool's
 notation. Times are durations from zero ("10m"), Unix seconds or RFC 3339.`;
+
+/** The HTTP API's cap on a range query's points per series. */
+const MAX_POINTS_PER_SERIES = 11_000;
+
+/** A Prometheus server's default query limits: --query.timeout=2m, --query.max-samples=50e6. */
+const serverLimits = { timeBudgetMs: 120_000, now: () => Date.now(), maxSamples: 50e6 };
 
 /** Parses a time argument to ms: a duration from zero, Unix seconds, or RFC 3339. */
 export function parseTimeArg(text: string): number | null {
@@ -134,7 +141,8 @@ export function loadSeriesFile(text: string): Result<SeriesStore> {
     ok: false,
     error: { from: 0, to: 0, message },
   });
-  if (interval === null || interval <= 0) return fail(`invalid interval "${intervalText}"`);
+  if (interval === null || interval <= 0)
+    return fail(`invalid interval ${quoteInput(intervalText)}`);
   if (!Array.isArray(doc.input_series)) return fail('input_series must be a list');
   const store = new SeriesStore();
   for (const [i, item] of doc.input_series.entries()) {
@@ -202,10 +210,10 @@ export const queryCommand: Command = {
     if (values.time !== undefined) {
       const t = parseTimeArg(values.time);
       if (t === null) {
-        err(`invalid --time "${values.time}"`);
+        err(`invalid --time ${quoteInput(values.time)}`);
         return Promise.resolve(2);
       }
-      result = evalInstant(expr, loaded.value, t, { compat });
+      result = evalInstant(expr, loaded.value, t, { compat, ...serverLimits });
     } else if (
       values.start !== undefined &&
       values.end !== undefined &&
@@ -218,7 +226,24 @@ export const queryCommand: Command = {
         err('invalid --start, --end or --step');
         return Promise.resolve(2);
       }
-      result = evalRange(expr, loaded.value, start, end, step, { compat });
+      // The HTTP API's limits (web/api/v1/api.go queryRange), checked before its resolution cap.
+      if (end < start) {
+        err('end timestamp must not be before start time');
+        return Promise.resolve(1);
+      }
+      if (!(step > 0)) {
+        err(
+          'zero or negative query resolution step widths are not accepted. Try a positive integer',
+        );
+        return Promise.resolve(1);
+      }
+      if (Math.floor((end - start) / step) > MAX_POINTS_PER_SERIES) {
+        err(
+          'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+        );
+        return Promise.resolve(1);
+      }
+      result = evalRange(expr, loaded.value, start, end, step, { compat, ...serverLimits });
     } else {
       err('give --time, or --start, --end and --step');
       return Promise.resolve(2);

@@ -21,6 +21,8 @@ import {
   formatPromqltestLoad,
   formatPromtoolSeries,
   presets,
+  escapeInput,
+  quoteInput,
   scenarioToJson,
   simulate,
   validateScenario,
@@ -73,7 +75,7 @@ function loadScenario(arg: string, io: ScenarioIo): Scenario | undefined {
     text = readFileSync(arg, 'utf8');
   } catch {
     io.err(
-      `quorumlab scenario: "${arg}" is neither a preset nor a readable file (see "quorumlab scenario list")\n`,
+      `quorumlab scenario: ${quoteInput(arg)} is neither a preset nor a readable file (see "quorumlab scenario list")\n`,
     );
     return undefined;
   }
@@ -81,13 +83,16 @@ function loadScenario(arg: string, io: ScenarioIo): Scenario | undefined {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    io.err(`${arg}: not valid JSON: ${err instanceof Error ? err.message : String(err)}\n`);
+    // JSON.parse quotes the text around the mistake: escape what it echoes.
+    io.err(
+      `${escapeInput(arg)}: not valid JSON: ${escapeInput(err instanceof Error ? err.message : String(err))}\n`,
+    );
     return undefined;
   }
   const result = validateScenario(json);
   if (!result.ok) {
     for (const e of result.errors)
-      io.err(`${arg}: ${e.path === '' ? '' : `${e.path}: `}${e.message}\n`);
+      io.err(`${escapeInput(arg)}: ${e.path === '' ? '' : `${e.path}: `}${e.message}\n`);
     return undefined;
   }
   return result.value;
@@ -153,7 +158,7 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
       const format = values.format ?? 'table';
       if (format === 'names') io.out(presets.map((p) => p.name).join('\n') + '\n');
       else if (format === 'table') io.out(formatTable() + '\n');
-      else return bad(`--format must be names or table, got "${format}"`);
+      else return bad(`--format must be names or table, got ${quoteInput(format)}`);
       return 0;
     }
     case 'show': {
@@ -168,14 +173,18 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
       if (target === undefined || extra.length > 0) return bad('series takes one NAME or FILE');
       const format = values.format ?? 'promtool';
       if (format !== 'promtool' && format !== 'promqltest' && format !== 'openmetrics') {
-        return bad(`--format must be promtool, promqltest or openmetrics, got "${format}"`);
+        return bad(
+          `--format must be promtool, promqltest or openmetrics, got ${quoteInput(format)}`,
+        );
       }
       let offsetMs = 0;
       if (values.start !== undefined) {
         if (format !== 'openmetrics') return bad('--start only applies to --format openmetrics');
         const start = parseStart(values.start);
         if (start === undefined) {
-          return bad(`--start must be Unix seconds or an RFC 3339 time, got "${values.start}"`);
+          return bad(
+            `--start must be Unix seconds or an RFC 3339 time, got ${quoteInput(values.start)}`,
+          );
         }
         offsetMs = start;
       }
@@ -194,7 +203,7 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
       if (out === undefined) return bad('export-test needs -o OUT');
       const compat = values.compat ?? 'v3';
       if (compat !== 'v2' && compat !== 'v3')
-        return bad(`--compat must be v2 or v3, got "${compat}"`);
+        return bad(`--compat must be v2 or v3, got ${quoteInput(compat)}`);
       const scenario = loadScenario(target, io);
       if (!scenario) return 1;
       let rules: readonly RuleDraft[] = exportTestRules;
@@ -204,7 +213,7 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
         try {
           rulesText = readFileSync(file, 'utf8');
         } catch {
-          io.err(`quorumlab scenario: cannot read the rule file "${file}"\n`);
+          io.err(`quorumlab scenario: cannot read the rule file ${quoteInput(file)}\n`);
           return 1;
         }
         const parsed = parseRuleFile(rulesText, file, { compat });
@@ -250,7 +259,7 @@ export function runScenario(args: string[], io: ScenarioIo = processIo): number 
     case undefined:
       return bad('missing subcommand');
     default:
-      return bad(`unknown subcommand "${sub}"`);
+      return bad(`unknown subcommand ${quoteInput(sub)}`);
   }
 }
 

@@ -289,7 +289,7 @@ export function executeTemplate(
     const { line, col } = byteColumn(text, current.pos);
     const context = nodeString(current);
     throw new TemplateExecError(
-      `template: ${name}:${line}:${col}: executing "${name}" at <${context}>: ${message}`,
+      `template: ${name}:${line}:${col}: executing "${execName}" at <${context}>: ${message}`,
     );
   };
   const lookupVar = (n: string): GoValue => {
@@ -653,11 +653,48 @@ export function executeTemplate(
         throw new BreakSignal();
       case 'continue':
         throw new ContinueSignal();
+      case 'define':
+        return;
+      case 'template': {
+        const body = templates.get(n.name);
+        if (body === undefined) errorf(`template ${JSON.stringify(n.name)} not defined`);
+        if (depth === MAX_TEMPLATE_DEPTH) {
+          errorf(`exceeded maximum template depth (${MAX_TEMPLATE_DEPTH})`);
+        }
+        const arg = n.pipe ? evalPipeline(dot, n.pipe) : undefined;
+        // No dynamic scoping: the called template sees only $ (its dot).
+        const outerVars = vars.splice(0, vars.length, { name: '$', value: arg });
+        const outerName = execName;
+        execName = n.name;
+        depth++;
+        try {
+          walkList(arg, body ?? []);
+        } catch (err) {
+          // DIVERGENCE: Go nests 100000 calls; where the JavaScript stack ends first, the
+          // recursion is reported as Go reports it at its limit.
+          // (Near the stack's end even a regex test overflows: a RangeError this deep is it.)
+          if (!(err instanceof RangeError) || depth < 100) throw err;
+          at(n);
+          errorf(`exceeded maximum template depth (${MAX_TEMPLATE_DEPTH})`);
+        } finally {
+          depth--;
+          execName = outerName;
+          vars.splice(0, vars.length, ...outerVars);
+        }
+        return;
+      }
     }
   };
 
+  const templates = new Map<string, Node[]>();
+  for (const n of nodes) if (n.type === 'define') templates.set(n.name, n.list);
+  let execName = name;
+  let depth = 0;
   walkList(data, nodes);
   return out;
 }
+
+/** How deep `{{template}}` calls may nest (text/template's maxExecDepth). */
+const MAX_TEMPLATE_DEPTH = 100_000;
 
 const MISSING: unique symbol = Symbol('missing');

@@ -424,25 +424,48 @@ export function goSprintf(format: string, args: readonly GoValue[]): string {
       }
       i++;
     }
-    const readNum = (): number | undefined => {
-      if (format[i] === '*') {
+    // fmt's parsenum and intFromArg: a width or precision past 1e6 is no number (a written one
+    // swallows the rest of the format, so the verb is missing; a `*` one is BADWIDTH/BADPREC).
+    const tooLarge = (n: number): boolean => n > 1e6 || n < -1e6;
+    const parseNum = (): number | undefined => {
+      let num = 0;
+      let isNum = false;
+      while (i < format.length && format[i]! >= '0' && format[i]! <= '9') {
+        if (tooLarge(num)) {
+          i = format.length;
+          return undefined;
+        }
+        num = num * 10 + (format.charCodeAt(i) - 48);
+        isNum = true;
         i++;
-        const a = args[argi++];
-        return typeof a === 'bigint' ? Number(a) : undefined;
       }
-      const m = /^\d+/.exec(format.slice(i));
-      if (!m) return undefined;
-      i += m[0].length;
-      return Number(m[0]);
+      return isNum ? num : undefined;
     };
-    spec.width = readNum();
+    const numFromArg = (): number | undefined => {
+      if (argi >= args.length) return undefined;
+      const a = args[argi++];
+      if (typeof a !== 'bigint') return undefined;
+      const n = Number(a);
+      return tooLarge(n) ? undefined : n;
+    };
+    if (format[i] === '*') {
+      i++;
+      spec.width = numFromArg();
+      if (spec.width === undefined) out += '%!(BADWIDTH)';
+    } else spec.width = parseNum();
     if (spec.width !== undefined && spec.width < 0) {
       spec.minus = true;
+      spec.zero = false;
       spec.width = -spec.width;
     }
-    if (format[i] === '.') {
+    if (i + 1 < format.length && format[i] === '.') {
       i++;
-      spec.prec = readNum() ?? 0;
+      if (format[i] === '*') {
+        i++;
+        spec.prec = numFromArg();
+        if (spec.prec !== undefined && spec.prec < 0) spec.prec = undefined;
+        if (spec.prec === undefined) out += '%!(BADPREC)';
+      } else spec.prec = parseNum() ?? 0;
     }
     if (i >= format.length) {
       out += '%!(NOVERB)';

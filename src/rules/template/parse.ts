@@ -1,6 +1,6 @@
 // Lexer and parser for Go's text/template language (text/template/parse: lex.go, parse.go,
 // node.go), enough for Prometheus alert templates: actions, pipelines, variables, if/else,
-// range (with break/continue), with, comments and trim markers. Nodes keep their offset in the
+// range (with break/continue), with, define/template/block, comments and trim markers. Nodes keep their offset in the
 // source so that execution errors can name `line:col` the way Go does.
 
 export type Node =
@@ -13,7 +13,11 @@ export type Node =
       list: Node[];
       elseList: Node[] | undefined;
     }
-  | { type: 'break' | 'continue'; pos: number };
+  | { type: 'break' | 'continue'; pos: number }
+  /** `{{define "name"}}…{{end}}` (top level only; it writes nothing where it stands). */
+  | { type: 'define'; pos: number; name: string; list: Node[] }
+  /** `{{template "name" pipeline}}`, also the call half of `{{block}}`. */
+  | { type: 'template'; pos: number; name: string; quoted: string; pipe: PipeNode | undefined };
 
 export interface PipeNode {
   type: 'pipe';
@@ -448,6 +452,10 @@ export function parseTemplate(text: string, isFunction: (name: string) => boolea
       }
       if (it.type !== 'leftDelim') return unexpected(it, 'input');
       const kw = peekNonSpace();
+      if (context === 'top' && kw.type === 'keyword' && kw.val === 'define') {
+        parseDefine(nextNonSpace());
+        continue;
+      }
       if (kw.type === 'keyword' && (kw.val === 'end' || kw.val === 'else')) {
         if (context === 'top') return fail(kw, `unexpected {{${kw.val}}}`);
         nextNonSpace();
@@ -510,15 +518,75 @@ export function parseTemplate(text: string, isFunction: (name: string) => boolea
           return { type: it.val, pos: it.pos };
         }
         case 'define':
+          return unexpected(it, 'command');
         case 'template':
-        case 'block':
-          return fail(it, `{{${it.val}}} is not supported`);
+          return parseTemplateCall(it);
+        case 'block': {
+          const call = parseTemplateCall(it);
+          if (call.type === 'template') {
+            if (call.pipe === undefined) fail(it, 'missing value for block clause');
+            addDefinition(it, call.name, parseDefinitionBody('block clause'));
+          }
+          return call;
+        }
       }
     }
     backup();
     void context;
     const pipe = parsePipeline('command', 'rightDelim');
     return { type: 'action', pos: it.pos, pipe };
+  };
+
+  // Named templates: Go's treeSet; a second non-empty definition of a name is an error.
+  const defined = new Map<string, boolean>();
+  const definitions: Node[] = [];
+  const addDefinition = (it: Item, name: string, list: Node[]): void => {
+    const nonEmpty = list.some((n) => n.type !== 'text' || n.text.trim() !== '');
+    if (defined.get(name) === true && nonEmpty) {
+      fail(it, `template: multiple definition of template ${JSON.stringify(name)}`);
+    }
+    if (defined.get(name) !== true) {
+      defined.set(name, nonEmpty);
+      definitions.push({ type: 'define', pos: it.pos, name, list });
+    }
+  };
+  const templateName = (context: string): { name: string; quoted: string } => {
+    const tok = nextNonSpace();
+    if (tok.type !== 'string' && tok.type !== 'rawString') return unexpected(tok, context);
+    try {
+      return { name: unquoteGo(tok.val), quoted: tok.val };
+    } catch {
+      return fail(tok, `invalid syntax`);
+    }
+  };
+  // A definition's body: its own variables (only $), read up to {{end}}.
+  const parseDefinitionBody = (context: string): Node[] => {
+    const outer = vars.splice(0, vars.length, ['$']);
+    const depth = rangeDepth;
+    rangeDepth = 0;
+    const body = parseList(context);
+    if (body.elseItem) fail(body.end, `unexpected {{else}} in ${context}`);
+    rangeDepth = depth;
+    vars.splice(0, vars.length, ...outer);
+    return body.list;
+  };
+  const parseTemplateCall = (it: Item): Node => {
+    const context = it.val === 'block' ? 'block clause' : 'template clause';
+    // Go positions the node at its name.
+    const pos = peekNonSpace().pos;
+    const { name, quoted } = templateName(context);
+    let pipe: PipeNode | undefined;
+    if (nextNonSpace().type !== 'rightDelim') {
+      backup();
+      pipe = parsePipeline(context, 'rightDelim');
+    }
+    return { type: 'template', pos, name, quoted, pipe };
+  };
+  const parseDefine = (it: Item): void => {
+    const { name } = templateName('define clause');
+    const close = nextNonSpace();
+    if (close.type !== 'rightDelim') unexpected(close, 'define clause');
+    addDefinition(it, name, parseDefinitionBody('define clause'));
   };
 
   const parsePipeline = (context: string, end: 'rightDelim' | 'rightParen'): PipeNode => {
@@ -689,7 +757,9 @@ export function parseTemplate(text: string, isFunction: (name: string) => boolea
     return { type: 'number', pos: it.pos, text: it.val, isInt, int, float };
   };
 
-  return parseList('top').list;
+  const root = parseList('top').list;
+  // The definitions go first: they write nothing, and execution looks them up by name.
+  return [...definitions, ...root];
 }
 
 /** The text Go prints for a node in an error's `at <…>` context. */
@@ -737,5 +807,9 @@ export function nodeString(n: ArgNode | CommandNode | Node): string {
     case 'break':
     case 'continue':
       return `{{${n.type}}}`;
+    case 'define':
+      return `{{define ${JSON.stringify(n.name)}}}`;
+    case 'template':
+      return `{{template ${n.quoted}${n.pipe ? ' ' + nodeString(n.pipe) : ''}}}`;
   }
 }

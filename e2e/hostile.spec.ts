@@ -73,6 +73,17 @@ test('a heavy document shows its progress and can be cancelled', async ({ page }
   await expect(page.getByTestId('rule-etcdMembersDown')).toBeVisible();
 });
 
+test('a view with long timelines is drawn in slices, every chart in the end', async ({ page }) => {
+  test.setTimeout(600_000);
+  // A day at 30 s evaluations: 2,880 per line, above the slicing threshold.
+  const doc = heavyDoc({ members: 5, days: 1, events: 40, rules: 3 });
+  await page.goto(`/#s=${await encodeDocForUrl(doc)}`);
+  await expect(page.getByTestId('status')).toContainText('evaluated in', { timeout: 480_000 });
+  for (const rule of doc.rules) await expect(page.getByTestId(`rule-${rule.id}`)).toBeVisible();
+  await expect(page.locator('.chart-pending')).toHaveCount(0);
+  await expect(page.getByTestId('chart-up')).toBeVisible();
+});
+
 test('two tabs keep their own documents, and each is told of the other', async ({ context }) => {
   test.setTimeout(240_000);
   const a = await context.newPage();

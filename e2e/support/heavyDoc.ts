@@ -5,24 +5,29 @@ import { rulePresets, simulated, type PlaygroundDoc, type RuleDraft } from '../.
 
 const DAY = 24 * 3600_000;
 
-/** The heavy document. */
-export function heavyDoc(): PlaygroundDoc {
-  const events: ScenarioEvent[] = Array.from({ length: 300 }, (_, i) => ({
+/** The heavy document, or a lighter one of the same shape. */
+export function heavyDoc({
+  members = 7,
+  days = 7,
+  events: count = 300,
+  rules: ruleCount = 10,
+} = {}): PlaygroundDoc {
+  const events: ScenarioEvent[] = Array.from({ length: count }, (_, i) => ({
     kind: 'crash',
-    member: (i % 7) + 1,
-    at: Math.round(((i + 0.5) * 7 * DAY) / 300),
-    until: Math.round(((i + 0.5) * 7 * DAY) / 300) + 10 * 60_000,
+    member: (i % members) + 1,
+    at: Math.round(((i + 0.5) * days * DAY) / count),
+    until: Math.round(((i + 0.5) * days * DAY) / count) + 10 * 60_000,
   }));
   const scenario: Scenario = {
     ...defaultScenario,
     name: 'heavy',
-    members: 7,
-    duration: 7 * DAY,
+    members,
+    duration: days * DAY,
     scrapeInterval: 15_000,
     scrapeTimeout: 10_000,
     events,
   };
-  const rules: RuleDraft[] = Array.from({ length: 10 }, (_, i) => {
+  const rules: RuleDraft[] = Array.from({ length: ruleCount }, (_, i) => {
     const preset = rulePresets[i % rulePresets.length]!;
     return { ...preset, id: `${preset.id}-${i}`, alert: `${preset.alert}${i}` };
   });

@@ -24,6 +24,7 @@ import type { RuleLint } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceSampleInterval } from '../lab/index.ts';
 import { EvaluationGuard } from './components/EvaluationGuard.tsx';
+import { SLICE_ABOVE_TIMES, useSlices } from './components/slices.ts';
 import {
   clearEvaluating,
   markEvaluating,
@@ -263,6 +264,10 @@ function Playground() {
   const catalog = useCallback(() => usePlayground.getState().view?.catalog ?? [], []);
 
   const times = view?.times ?? [];
+  // A heavy view (a week of evaluations) draws its charts a few per task; see slices.ts.
+  const heavy = times.length > SLICE_ABOVE_TIMES;
+  const chartCount = (view?.raw.length ?? 0) + (view?.ruleCharts.length ?? 0);
+  const drawn = useSlices(chartCount + rules.length, view?.scenarioKey, heavy);
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRules =
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
@@ -378,22 +383,28 @@ function Playground() {
             </>
           ) : null}
           <section className="panel" aria-label="Raw series">
-            {[...view.raw, ...view.ruleCharts].map((chart) => (
-              <TimeChart
-                key={chart.testId}
-                title={chart.title}
-                query={chart.query}
-                times={times}
-                lines={chart.lines}
-                seriesCount={chart.seriesCount}
-                cursor={cursor}
-                onCursor={setCursor}
-                lineName={ruleLineName}
-                lineColor={lineColor}
-                testId={chart.testId}
-                markers={markers}
-              />
-            ))}
+            {[...view.raw, ...view.ruleCharts].map((chart, i) =>
+              i >= drawn ? (
+                <div key={chart.testId} className="chart-pending" style={{ height: 160 }}>
+                  {chart.title}: drawing…
+                </div>
+              ) : (
+                <TimeChart
+                  key={chart.testId}
+                  title={chart.title}
+                  query={chart.query}
+                  times={times}
+                  lines={chart.lines}
+                  seriesCount={chart.seriesCount}
+                  cursor={cursor}
+                  onCursor={setCursor}
+                  lineName={ruleLineName}
+                  lineColor={lineColor}
+                  testId={chart.testId}
+                  markers={markers}
+                />
+              ),
+            )}
             {view.unchartedMetrics > 0 ? (
               <p className="note">
                 {view.unchartedMetrics} more metrics are not charted; write a rule to see them.
@@ -401,35 +412,41 @@ function Playground() {
             ) : null}
           </section>
           <div className="rules">
-            {rules.map((rule) => (
-              <RulePanel
-                key={rule.id}
-                rule={rule}
-                view={view.rules.find((r) => r.id === rule.id)}
-                times={times}
-                cursor={cursor}
-                selected={rule.id === selectedRuleId}
-                editing={rule.id === editingId}
-                onCursor={setCursor}
-                onExport={() => openExport(rule.id)}
-                onSelect={() => selectRule(rule.id)}
-                onEdit={() => setEditingId(editingId === rule.id ? null : rule.id)}
-                onRemove={() => removeRule(rule.id)}
-                lints={lints[rule.id] ?? []}
-                editor={
-                  <Suspense fallback={<p className="note">Loading the editor…</p>}>
-                    <RuleEditor
-                      rule={rule}
-                      onChange={(patch) => updateRule(rule.id, patch)}
-                      series={catalog}
-                    />
-                  </Suspense>
-                }
-                lineName={ruleLineName}
-                lineColor={lineColor}
-                markers={markers}
-              />
-            ))}
+            {rules.map((rule, i) =>
+              chartCount + i >= drawn ? (
+                <section key={rule.id} className="panel chart-pending" style={{ height: 300 }}>
+                  {rule.alert}: drawing…
+                </section>
+              ) : (
+                <RulePanel
+                  key={rule.id}
+                  rule={rule}
+                  view={view.rules.find((r) => r.id === rule.id)}
+                  times={times}
+                  cursor={cursor}
+                  selected={rule.id === selectedRuleId}
+                  editing={rule.id === editingId}
+                  onCursor={setCursor}
+                  onExport={() => openExport(rule.id)}
+                  onSelect={() => selectRule(rule.id)}
+                  onEdit={() => setEditingId(editingId === rule.id ? null : rule.id)}
+                  onRemove={() => removeRule(rule.id)}
+                  lints={lints[rule.id] ?? []}
+                  editor={
+                    <Suspense fallback={<p className="note">Loading the editor…</p>}>
+                      <RuleEditor
+                        rule={rule}
+                        onChange={(patch) => updateRule(rule.id, patch)}
+                        series={catalog}
+                      />
+                    </Suspense>
+                  }
+                  lineName={ruleLineName}
+                  lineColor={lineColor}
+                  markers={markers}
+                />
+              ),
+            )}
             <section className="panel add-rule">
               <label className="toolbar-field">
                 <span>Add a rule</span>

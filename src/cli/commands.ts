@@ -42,6 +42,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/scenario.ts')).scenarioCommand,
   },
   {
+    name: 'lab',
+    summary: 'play a scenario on a real etcd cluster and compare it with the simulator',
+    load: async () => (await import('./commands/lab.ts')).labCommand,
+  },
+  {
     name: 'backtest',
     summary: 'replay alerting rules on a real Prometheus over a time range',
     load: async () => (await import('./commands/backtest.ts')).backtestCommand,

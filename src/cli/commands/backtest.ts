@@ -18,13 +18,16 @@ import {
 
 const usage = `Usage: quorumlab backtest --url URL --rules FILE --start T --end T [--step D]
                           [--format text|json] [--compat v2|v3] [--cross-check]
+                          [--dialect promql|metricsql]
                           [--bearer-token TOKEN | --user USER --password PASSWORD]
                           [--timeout D] [--max-steps N]
 
 URL is the base of a Prometheus-compatible HTTP API (Prometheus, Thanos Query, Cortex/Mimir
 with its /prometheus prefix, VictoriaMetrics). T is RFC 3339, Unix seconds, "now" or "now-2h".
 The step (the rules' evaluation interval) defaults to the first group's interval, else 1m. Use
---compat v2 against Prometheus 2.x. The token may also come from QUORUMLAB_BEARER_TOKEN.`;
+--compat v2 against Prometheus 2.x. --dialect metricsql against VictoriaMetrics: the cross-check
+then names what MetricsQL computes otherwise than PromQL for each rule. The token may also come
+from QUORUMLAB_BEARER_TOKEN.`;
 
 /** A time argument: RFC 3339, Unix seconds, `now` or `now-<duration>` (ms), else null. */
 export function parseBacktestTime(text: string, now: number): number | null {
@@ -62,6 +65,7 @@ export const backtestCommand: Command = {
           format: { type: 'string', default: 'text' },
           compat: { type: 'string', default: 'v3' },
           'cross-check': { type: 'boolean', default: false },
+          dialect: { type: 'string', default: 'promql' },
           'bearer-token': { type: 'string' },
           user: { type: 'string' },
           password: { type: 'string' },
@@ -82,6 +86,11 @@ export const backtestCommand: Command = {
     if (!values.url || !values.rules || !values.start || !values.end) {
       err('--url, --rules, --start and --end are required');
       process.stderr.write(usage + '\n');
+      return 2;
+    }
+    const dialect = values.dialect;
+    if (dialect !== 'promql' && dialect !== 'metricsql') {
+      err('--dialect must be promql or metricsql');
       return 2;
     }
     const compat = values.compat;
@@ -172,7 +181,10 @@ export const backtestCommand: Command = {
         err(formatBacktestError(result.error));
         return 1;
       }
-      const checks = new Map<string, { compared: number; differences: number } | string>();
+      const checks = new Map<
+        string,
+        { compared: number; differences: number; dialectNotes: readonly string[] } | string
+      >();
       if (values['cross-check']) {
         for (const r of result.value) {
           if (r.error) continue;
@@ -181,6 +193,7 @@ export const backtestCommand: Command = {
             end,
             step,
             compat,
+            dialect,
             serverSeries: r.series,
             signal: controller.signal,
           });
@@ -191,7 +204,11 @@ export const backtestCommand: Command = {
           checks.set(
             r.rule.alert,
             c.ok
-              ? { compared: c.value.compared, differences: c.value.differences.length }
+              ? {
+                  compared: c.value.compared,
+                  differences: c.value.differences.length,
+                  dialectNotes: c.value.dialectNotes,
+                }
               : formatBacktestError(c.error),
           );
         }
@@ -236,6 +253,7 @@ export const backtestCommand: Command = {
           if (typeof check === 'string') out(`cross-check: ${check}\n`);
           else if (check) {
             out(`cross-check: ${check.differences} differences in ${check.compared} points\n`);
+            for (const note of check.dialectNotes) out(`cross-check: ${note}\n`);
           }
         }
       }

@@ -262,3 +262,16 @@ for (const viewport of [
     await expect(page.getByRole('heading', { name: 'Cluster at 10m30s' })).toBeVisible();
   });
 }
+
+test('Explain brings its answer into view, and Back returns to the rule', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page);
+  const card = page.getByTestId('rule-naiveUp');
+  await card.getByRole('button', { name: 'Explain' }).click();
+  const heading = page.getByRole('heading', { name: /^Explain etcdTargetDown at/ });
+  await expect(heading).toBeInViewport();
+  await expect(card).not.toBeInViewport();
+  await page.getByRole('button', { name: 'Back to etcdTargetDown' }).click();
+  await expect(card.getByRole('heading', { name: 'etcdTargetDown' })).toBeInViewport();
+  await expect(heading).not.toBeInViewport();
+});

@@ -275,3 +275,15 @@ test('Explain brings its answer into view, and Back returns to the rule', async 
   await expect(card.getByRole('heading', { name: 'etcdTargetDown' })).toBeInViewport();
   await expect(heading).not.toBeInViewport();
 });
+
+test('every alert of the current etcd mixin is a click away in Add a rule', async ({ page }) => {
+  await open(page);
+  const add = page.getByRole('combobox', { name: 'Add a rule' });
+  for (const id of ['etcdNoLeader', 'etcdHighFsyncDurations-critical', 'etcdDatabaseQuotaLowSpace'])
+    await expect(add.locator(`option[value="${id}"]`)).toHaveCount(1);
+  await add.selectOption('etcdNoLeader');
+  await expect(page.getByTestId('rule-etcdNoLeader')).toBeVisible();
+  await waitForEvaluation(page);
+  await presetAt(page, 'quorum-loss', 30);
+  await expect(page.getByTestId('rule-etcdNoLeader-state')).toHaveText('firing');
+});

@@ -287,3 +287,18 @@ test('every alert of the current etcd mixin is a click away in Add a rule', asyn
   await presetAt(page, 'quorum-loss', 30);
   await expect(page.getByTestId('rule-etcdNoLeader-state')).toHaveText('firing');
 });
+
+test('a preset opens with the rules and charts of what it teaches, in one undo step', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByLabel('Scenario preset').selectOption('slow-fsync');
+  await waitForEvaluation(page);
+  await expect(page.getByTestId('rule-etcdHighFsyncDurations')).toBeVisible();
+  await expect(page.getByTestId('rule-etcdHighCommitDurations')).toBeVisible();
+  await expect(
+    page.getByRole('figure').filter({ hasText: 'etcd_disk_wal_fsync_duration_seconds' }).first(),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('rule-etcdHighFsyncDurations')).toHaveCount(0);
+});

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isAlertRule, parseRuleFile } from '../rules/index.ts';
-import { rulePresets } from './rulePresets.ts';
+import {
+  defaultRules,
+  presetTeachingRules,
+  rulePresets,
+  withTeachingRules,
+} from './rulePresets.ts';
 
 // The current etcd mixin's rules, used from the shared conformance data by path, never copied.
 const mixinFile = fileURLToPath(
@@ -48,4 +53,22 @@ describe('the rule presets hold every alert of the current etcd mixin, as shippe
       });
     },
   );
+});
+
+describe('the rules a preset teaches', () => {
+  it('names only rules the presets hold', () => {
+    for (const ids of Object.values(presetTeachingRules))
+      for (const id of ids) expect(rulePresets.map((r) => r.id)).toContain(id);
+  });
+
+  it('adds them after the rules there, once', () => {
+    const once = withTeachingRules(defaultRules, 'slow-fsync');
+    expect(once.map((r) => r.id).slice(defaultRules.length)).toEqual([
+      'etcdHighFsyncDurations',
+      'etcdHighCommitDurations',
+      'etcdGRPCRequestsSlow',
+    ]);
+    expect(withTeachingRules(once, 'slow-fsync')).toEqual(once);
+    expect(withTeachingRules(defaultRules, 'member-crash')).toEqual(defaultRules);
+  });
 });

@@ -201,3 +201,27 @@ export const etcdMixinRules: readonly RuleDraft[] = [
 
 /** Every rule the playground offers as a starting point. */
 export const rulePresets: readonly RuleDraft[] = [...comparedRules, ...etcdMixinRules];
+
+/**
+ * The mixin alerts that read what a preset teaches (its slow disk, its database, its leader
+ * changes…), which the preset opens with beside the rules already there. The presets of member
+ * failures are taught by the default rules.
+ */
+export const presetTeachingRules: Readonly<Record<string, readonly string[]>> = {
+  'leader-churn': ['etcdHighNumberOfLeaderChanges'],
+  'split-5-members': ['etcdHighNumberOfFailedGRPCRequests'],
+  'slow-fsync': ['etcdHighFsyncDurations', 'etcdHighCommitDurations', 'etcdGRPCRequestsSlow'],
+  'slow-network': ['etcdMemberCommunicationSlow'],
+  'db-quota': ['etcdDatabaseQuotaLowSpace', 'etcdExcessiveDatabaseGrowth'],
+  'fragmented-database': ['etcdDatabaseHighFragmentationRatio'],
+};
+
+/** The rules with the ones a preset teaches added after them, unless an alert of that name is there. */
+export function withTeachingRules(rules: readonly RuleDraft[], preset: string): RuleDraft[] {
+  const out = [...rules];
+  for (const id of presetTeachingRules[preset] ?? []) {
+    const rule = rulePresets.find((r) => r.id === id);
+    if (rule && !out.some((r) => r.alert === rule.alert)) out.push(rule);
+  }
+  return out;
+}

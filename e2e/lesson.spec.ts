@@ -302,3 +302,14 @@ test('a preset opens with the rules and charts of what it teaches, in one undo s
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByTestId('rule-etcdHighFsyncDurations')).toHaveCount(0);
 });
+
+test('polish: one member is singular, and the selected rule says what its border means', async ({
+  page,
+}) => {
+  await open(page);
+  await expect(page.getByTestId('rule-etcdMembersDown')).toContainText('explained and tuned below');
+  await expect(page.getByTestId('rule-naiveUp')).not.toContainText('explained and tuned below');
+  await page.getByLabel('Cluster size').selectOption('1');
+  await waitForEvaluation(page);
+  await expect(page.locator('.cluster .pill').first()).toHaveText('1 member, quorum 1');
+});

@@ -262,3 +262,54 @@ for (const viewport of [
     await expect(page.getByRole('heading', { name: 'Cluster at 10m30s' })).toBeVisible();
   });
 }
+
+test('Explain brings its answer into view, and Back returns to the rule', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page);
+  const card = page.getByTestId('rule-naiveUp');
+  await card.getByRole('button', { name: 'Explain' }).click();
+  const heading = page.getByRole('heading', { name: /^Explain etcdTargetDown at/ });
+  await expect(heading).toBeInViewport();
+  await expect(card).not.toBeInViewport();
+  await page.getByRole('button', { name: 'Back to etcdTargetDown' }).click();
+  await expect(card.getByRole('heading', { name: 'etcdTargetDown' })).toBeInViewport();
+  await expect(heading).not.toBeInViewport();
+});
+
+test('every alert of the current etcd mixin is a click away in Add a rule', async ({ page }) => {
+  await open(page);
+  const add = page.getByRole('combobox', { name: 'Add a rule' });
+  for (const id of ['etcdNoLeader', 'etcdHighFsyncDurations-critical', 'etcdDatabaseQuotaLowSpace'])
+    await expect(add.locator(`option[value="${id}"]`)).toHaveCount(1);
+  await add.selectOption('etcdNoLeader');
+  await expect(page.getByTestId('rule-etcdNoLeader')).toBeVisible();
+  await waitForEvaluation(page);
+  await presetAt(page, 'quorum-loss', 30);
+  await expect(page.getByTestId('rule-etcdNoLeader-state')).toHaveText('firing');
+});
+
+test('a preset opens with the rules and charts of what it teaches, in one undo step', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByLabel('Scenario preset').selectOption('slow-fsync');
+  await waitForEvaluation(page);
+  await expect(page.getByTestId('rule-etcdHighFsyncDurations')).toBeVisible();
+  await expect(page.getByTestId('rule-etcdHighCommitDurations')).toBeVisible();
+  await expect(
+    page.getByRole('figure').filter({ hasText: 'etcd_disk_wal_fsync_duration_seconds' }).first(),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('rule-etcdHighFsyncDurations')).toHaveCount(0);
+});
+
+test('polish: one member is singular, and the selected rule says what its border means', async ({
+  page,
+}) => {
+  await open(page);
+  await expect(page.getByTestId('rule-etcdMembersDown')).toContainText('explained and tuned below');
+  await expect(page.getByTestId('rule-naiveUp')).not.toContainText('explained and tuned below');
+  await page.getByLabel('Cluster size').selectOption('1');
+  await waitForEvaluation(page);
+  await expect(page.locator('.cluster .pill').first()).toHaveText('1 member, quorum 1');
+});

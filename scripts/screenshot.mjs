@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 
 const dir = process.argv[2] ?? 'docs';
-const port = 4399;
+const port = Number(process.env.SCREENSHOT_PORT ?? 4399);
 const server = spawn(
   'npx',
   ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
@@ -29,7 +29,8 @@ try {
   });
   for (const theme of ['light', 'dark']) {
     const page = await browser.newPage({
-      viewport: { width: 1440, height: 1300 },
+      // The first screen a person sees on a laptop: the verdict must be on it.
+      viewport: { width: 1280, height: 800 },
       colorScheme: theme,
     });
     await page.goto(url);

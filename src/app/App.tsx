@@ -236,6 +236,8 @@ function Playground() {
   const addOwnRule = usePlayground((s) => s.addOwnRule);
   const setNotice = usePlayground((s) => s.setNotice);
   const [editingId, setEditingId] = useState<string | null>(null);
+  // The rule whose Explain button brought the reader to the explain panel, for its Back button.
+  const [explainFrom, setExplainFrom] = useState<string | null>(null);
   const [shareStatus, setShareStatus] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
   // Files dropped on the page open in the import dialog.
@@ -428,7 +430,17 @@ function Playground() {
                   editing={rule.id === editingId}
                   onCursor={setCursor}
                   onExport={() => openExport(rule.id)}
-                  onSelect={() => selectRule(rule.id)}
+                  onSelect={() => {
+                    selectRule(rule.id);
+                    setExplainFrom(rule.id);
+                    // Explain answers far below the card: bring it into view (and focus for
+                    // keyboard and screen reader users); its Back button returns here.
+                    requestAnimationFrame(() => {
+                      const panel = document.getElementById('explain');
+                      panel?.scrollIntoView({ block: 'start' });
+                      panel?.focus({ preventScroll: true });
+                    });
+                  }}
                   onEdit={() => setEditingId(editingId === rule.id ? null : rule.id)}
                   onRemove={() => removeRule(rule.id)}
                   lints={lints[rule.id] ?? []}
@@ -485,6 +497,18 @@ function Playground() {
             rule={selected}
             ruleView={view.rules.find((r) => r.id === selectedRuleId)}
             times={times}
+            onBack={
+              explainFrom === null
+                ? undefined
+                : () => {
+                    const card = document.querySelector<HTMLElement>(
+                      `[data-testid="rule-${CSS.escape(explainFrom)}"]`,
+                    );
+                    card?.scrollIntoView({ block: 'start' });
+                    card?.querySelector<HTMLElement>('button')?.focus({ preventScroll: true });
+                    setExplainFrom(null);
+                  }
+            }
           />
           <TuningPanel rule={selected} />
           <ScorecardPanel rules={view.rules} hasTruth={view.truth !== null} />

@@ -36,7 +36,7 @@ export function ClusterPanel({
       <header className="panel-header">
         <h2 id="cluster-title">Cluster at {formatOffset(cursor)}</h2>
         <span className="pill">
-          {n} members, quorum {quorum}
+          {n} member{n === 1 ? '' : 's'}, quorum {quorum}
         </span>
         <span className={`pill ${truth?.quorum === false ? 'pill-bad' : ''}`} data-testid="survive">
           {truth === undefined

@@ -18,6 +18,8 @@ export interface ExplainPanelProps {
   readonly rule: RuleDraft | null;
   readonly ruleView: RuleView | undefined;
   readonly times: readonly number[];
+  /** Takes the reader back to the rule's card (shown once Explain brought them here). */
+  readonly onBack?: () => void;
 }
 
 const MAX_ROWS = 12;
@@ -132,7 +134,13 @@ export function ExplainPanel(props: ExplainPanelProps) {
     [ruleView, times, forMs, keepFiringForMs, t],
   );
   return (
-    <section className="panel explain" aria-labelledby="explain-title" data-testid="explain">
+    <section
+      className="panel explain"
+      aria-labelledby="explain-title"
+      data-testid="explain"
+      id="explain"
+      tabIndex={-1}
+    >
       <header className="panel-header">
         <h2 id="explain-title">
           Explain {ruleName ?? ''} at {formatOffset(t)}
@@ -140,6 +148,11 @@ export function ExplainPanel(props: ExplainPanelProps) {
         <span className="note">
           Each step of the expression and what it did at the cursor time.
         </span>
+        {props.onBack && ruleName ? (
+          <button type="button" className="button" onClick={props.onBack}>
+            Back to {ruleName}
+          </button>
+        ) : null}
       </header>
       {alertState ? (
         <p className="explain-state" data-testid="explain-state">

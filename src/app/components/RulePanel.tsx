@@ -90,6 +90,14 @@ export function RulePanel(props: RulePanelProps) {
       <header className="panel-header">
         <h2 id={`rule-${rule.id}`}>{rule.alert}</h2>
         <span className="pill">for: {formatOffset(rule.forMs)}</span>
+        {selected ? (
+          <span
+            className="pill pill-selected"
+            title="The wide border marks the rule that Explain and Tune show"
+          >
+            explained and tuned below
+          </span>
+        ) : null}
         {Object.entries(rule.labels).map(([k, v]) => (
           <span key={k} className="pill">
             {k}: {v}

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import { defaultScenario, findPreset, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
 import type { PlaygroundDoc } from '../../lab/index.ts';
-import { defaultRules, rulePresets, type RuleDraft } from '../../lab/index.ts';
+import { defaultRules, rulePresets, withTeachingRules, type RuleDraft } from '../../lab/index.ts';
 import { reuseUnchanged, type ViewModel } from '../../lab/index.ts';
 import {
   simulated,
@@ -169,8 +169,10 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
     loadPreset: (name) => {
       const preset = findPreset(name);
       if (!preset) return;
+      // The preset opens with the rules of what it teaches (one undo step with the scenario).
+      const { doc } = get();
       commit(
-        { ...get().doc, source: simulated(preset.scenario) },
+        { source: simulated(preset.scenario), rules: withTeachingRules(doc.rules, name) },
         { cursor: initialCursor(preset.scenario) },
       );
     },

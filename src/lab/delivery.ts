@@ -5,26 +5,13 @@
 import { stringify } from 'yaml';
 import { toAlertRuleSpec } from '../rules/index.ts';
 import { formatDuration } from '../promql/index.ts';
-import { exportPrometheusRule, exportRuleFile } from './exportRule.ts';
+import {
+  defaultPrometheusRuleMeta,
+  exportPrometheusRule,
+  exportRuleFile,
+  type PrometheusRuleMeta,
+} from './exportRule.ts';
 import type { RuleDraft } from './rulePresets.ts';
-
-/** What the PrometheusRule (and the Helm values' map entry) is called and labelled. */
-export interface PrometheusRuleMeta {
-  readonly name: string;
-  readonly namespace: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
-
-/**
- * kube-prometheus-stack's Prometheus selects PrometheusRules by `release: <its release name>`
- * (ruleSelectorNilUsesHelmValues), so a resource without that label is ignored by a default
- * install; the release is usually called after the chart.
- */
-export const defaultPrometheusRuleMeta: PrometheusRuleMeta = {
-  name: 'etcd-rules',
-  namespace: 'monitoring',
-  labels: { release: 'kube-prometheus-stack' },
-};
 
 /** A delivery format of the export dialog and `quorumlab export`. */
 export type DeliveryFormat = 'rules' | 'prometheusrule' | 'helm' | 'jsonnet';

@@ -10,7 +10,24 @@ import {
 } from '../rules/index.ts';
 import { formatDuration } from '../promql/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
-import { defaultPrometheusRuleMeta, type PrometheusRuleMeta } from './delivery.ts';
+
+/** What the PrometheusRule (and the Helm values' map entry) is called and labelled. */
+export interface PrometheusRuleMeta {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * kube-prometheus-stack's Prometheus selects PrometheusRules by `release: <its release name>`
+ * (ruleSelectorNilUsesHelmValues), so a resource without that label is ignored by a default
+ * install; the release is usually called after the chart.
+ */
+export const defaultPrometheusRuleMeta: PrometheusRuleMeta = {
+  name: 'etcd-rules',
+  namespace: 'monitoring',
+  labels: { release: 'kube-prometheus-stack' },
+};
 
 /** The file name offered for a rule's export. */
 export function ruleFileName(rule: RuleDraft): string {

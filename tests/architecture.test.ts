@@ -1,0 +1,107 @@
+// The architecture as docs/ARCHITECTURE.md states it, checked on the code: which folder may
+// import which, other folders only through a folder's index.ts, and no import cycles between
+// modules (type-only imports included, as they are edges a reader follows too).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
+
+/** The folders each folder may import (ARCHITECTURE.md's dependency rule). */
+const allowed: Record<string, readonly string[]> = {
+  promql: [],
+  sim: [],
+  rules: ['promql'],
+  lab: ['promql', 'rules', 'sim'],
+  backtest: ['promql', 'rules'],
+  reality: ['promql', 'rules', 'sim', 'lab'],
+  cli: ['promql', 'rules', 'sim', 'lab', 'backtest', 'reality'],
+  app: ['promql', 'rules', 'sim', 'lab', 'backtest', 'reality'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) && !name.endsWith('.d.ts')
+      ? [path]
+      : [];
+  });
+}
+
+const files = sourceFiles(src);
+const known = new Set(files);
+const importPattern =
+  /(?:^|\n)\s*(?:import|export)\s[^;'"]*?from\s*'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)|(?:^|\n)\s*import\s*'(\.[^']+)'/g;
+
+/** Each module's imports of other modules of src, type-only ones included. */
+const graph = new Map<string, string[]>(
+  files.map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const deps = [...text.matchAll(importPattern)]
+      .map((m) => resolve(dirname(file), m[1] ?? m[2] ?? m[3] ?? ''))
+      .filter((dep) => known.has(dep));
+    return [file, deps];
+  }),
+);
+
+const folderOf = (file: string) => relative(src, file).split('/')[0] ?? '';
+const rel = (file: string) => relative(src, file);
+
+describe('architecture', () => {
+  it('every folder is in the dependency rule', () => {
+    const folders = new Set(files.map(folderOf).filter((f) => !f.includes('.')));
+    for (const folder of folders) expect(Object.keys(allowed)).toContain(folder);
+  });
+
+  it('folders import only what the dependency rule allows, through index.ts', () => {
+    const wrong: string[] = [];
+    for (const [file, deps] of graph) {
+      const from = folderOf(file);
+      for (const dep of deps) {
+        const to = folderOf(dep);
+        if (to === from) continue;
+        if (!(allowed[from] ?? []).includes(to)) wrong.push(`${rel(file)} -> ${rel(dep)}`);
+        else if (relative(join(src, to), dep) !== 'index.ts')
+          wrong.push(`${rel(file)} -> ${rel(dep)} (not the folder's index.ts)`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('no module imports itself back, directly or through others', () => {
+    // Tarjan's strongly connected components: any component of two or more modules is a cycle.
+    let next = 0;
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const stack: string[] = [];
+    const onStack = new Set<string>();
+    const cycles: string[][] = [];
+    const visit = (v: string) => {
+      index.set(v, next);
+      low.set(v, next);
+      next++;
+      stack.push(v);
+      onStack.add(v);
+      for (const w of graph.get(v) ?? []) {
+        if (!index.has(w)) {
+          visit(w);
+          low.set(v, Math.min(low.get(v)!, low.get(w)!));
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(rel(w));
+        } while (w !== v);
+        if (component.length > 1) cycles.push(component.sort());
+      }
+    };
+    for (const v of graph.keys()) if (!index.has(v)) visit(v);
+    expect(cycles).toEqual([]);
+  });
+});

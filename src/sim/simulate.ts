@@ -405,6 +405,7 @@ export function simulate(scenario: Scenario): Simulation {
       }
       const outcome = writeOutcome(seg, m, seg.alarm);
       const writeLatency = writeLatencyOf(seg, m);
+      const inQuorum = 1 + peers[m]!.filter((p) => connected(ph, m, p)).length >= quorumSize(n);
       GRPC_METHODS.forEach((method, gi) => {
         const base = grpcBase + gi * GRPC_SIZE;
         const hist = base + 1 + GRPC_CODES.length;
@@ -420,10 +421,10 @@ export function simulate(scenario: Scenario): Simulation {
         const isRead = method.method === 'Range';
         const rate = isRead ? rm : method.method === 'Put' ? 0.7 * wm : 0.3 * wm;
         // Requests wait for a leader (reads for their ReadIndex, writes forwarded to the leader)
-        // up to the request timeout: where a quorum remains, the election ends the wait well
-        // before it and they succeed late. A proposal on a member without a leader is dropped.
-        const waits =
-          seg.canSurvive >= 0 && (outcome === 'stale' || (outcome === 'noleader' && isRead));
+        // up to the request timeout: on a member that still reaches a quorum, the election ends
+        // the wait well before it and they succeed late. A proposal on a member without a
+        // leader is dropped; a member cut off from the quorum fails them all at the timeout.
+        const waits = inQuorum && (outcome === 'stale' || (outcome === 'noleader' && isRead));
         if (waits) handle(rate, 'OK', 1, 0.5);
         else if (outcome === 'noleader' || outcome === 'stale') {
           if (isRead || outcome === 'stale') handle(rate, 'Unavailable', REQUEST_TIMEOUT, 0.02);
@@ -432,7 +433,7 @@ export function simulate(scenario: Scenario): Simulation {
         else if (outcome === 'alarm') handle(rate, 'ResourceExhausted', 0.0005, 0.3);
         else handle(rate, 'OK', writeLatency, 0.5);
       });
-      if (outcome === 'noleader' || outcome === 'stale') r[failedSlot] = wm;
+      if (outcome === 'noleader' || (outcome === 'stale' && !inQuorum)) r[failedSlot] = wm;
       const synced = seg.synced[m]!;
       const fsyncs = synced ? 1 + 0.5 * seg.commitRate : 0.02;
       addHistogram(r, walBase, DISK_BUCKETS, fsyncs, ph.fsync[m]!, 0.5);

@@ -34,18 +34,18 @@ async function downloadTab(page: Page, tab: string, dir: string): Promise<string
 
 test('every export of the current rules and scenario passes real promtool', async ({ page }) => {
   await open(page);
-  // Make the scenario fire: etcd-2 crashes at the cursor, so both rules have alerts to test.
+  // Make the scenario fire: etcd-2 crashes at the cursor, so the default rules have alerts to test.
   await page.getByRole('button', { name: /^Take down etcd-2 at/ }).click();
   await expect(page.getByTestId('status')).toContainText('evaluated in');
   await page.getByRole('button', { name: 'Export…' }).click();
   const dialog = page.getByRole('dialog');
-  await expect(dialog.getByRole('heading')).toHaveText('Export 2 rules');
+  await expect(dialog.getByRole('heading')).toHaveText('Export 3 rules');
   const dir = mkdtempSync(join(tmpdir(), 'quorumlab-export-'));
 
   const ruleFile = await downloadTab(page, 'Rule file', dir);
   expect(ruleFile).toBe('etcd.rules.yaml');
   const check = promtool(dir, 'check', 'rules', ruleFile);
-  expect(check.output).toContain('SUCCESS: 2 rules found');
+  expect(check.output).toContain('SUCCESS: 3 rules found');
 
   const resource = await downloadTab(page, 'PrometheusRule', dir);
   const parsed = parse(readFileSync(join(dir, resource), 'utf8')) as {
@@ -55,7 +55,7 @@ test('every export of the current rules and scenario passes real promtool', asyn
   expect(parsed.kind).toBe('PrometheusRule');
   writeFileSync(join(dir, 'from-resource.yaml'), stringify(parsed.spec));
   expect(promtool(dir, 'check', 'rules', 'from-resource.yaml').output).toContain(
-    'SUCCESS: 2 rules found',
+    'SUCCESS: 3 rules found',
   );
 
   // Debian's promtool is Prometheus 2: export the unit test for it.
@@ -83,10 +83,10 @@ test('versions of one alert exported together: promtool checks them as one, and 
   await expect(page.getByTestId('status')).toContainText('evaluated in');
   await page.getByRole('button', { name: 'Export…' }).click();
   const dialog = page.getByRole('dialog');
-  await expect(dialog.getByRole('heading')).toHaveText('Export 3 rules');
+  await expect(dialog.getByRole('heading')).toHaveText('Export 4 rules');
   const dir = mkdtempSync(join(tmpdir(), 'quorumlab-export-'));
   const ruleFile = await downloadTab(page, 'Rule file', dir);
-  expect(promtool(dir, 'check', 'rules', ruleFile).output).toContain('SUCCESS: 3 rules found');
+  expect(promtool(dir, 'check', 'rules', ruleFile).output).toContain('SUCCESS: 4 rules found');
   await expect(dialog.getByTestId('export-warning')).toHaveCount(0);
   await dialog.getByRole('tab', { name: 'promtool unit test' }).click();
   await dialog.getByLabel('Prometheus version of the unit test').selectOption('v2');

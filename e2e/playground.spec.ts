@@ -262,6 +262,8 @@ test('tuning sliders rewrite the rule and every view follows; one drag is one un
 test('the matrix scores every rule on every preset in the background; a sweep plots one parameter', async ({
   page,
 }) => {
+  // The matrix and two sweeps over every preset: room for a busy machine.
+  test.slow();
   await open(page);
   // The shipped rule misses the eviction (the two branches of `or` have the same labels), and so
   // does up == 0: etcd-3 is never alerted on, from 10m30s to the end; both stay quiet on a
@@ -304,7 +306,9 @@ test('the matrix scores every rule on every preset in the background; a sweep pl
   // The scrape interval: every preset re-simulated at 5s … 2m.
   await page.getByLabel('Parameter to sweep').selectOption({ label: 'scrape interval' });
   await page.getByRole('button', { name: 'Run sweep' }).click();
-  await expect(table.locator('tbody tr')).toHaveCount(6);
+  // Every preset simulated six times over, in a worker that may still be scoring the matrix (the
+  // default rules are three): a long wait on a busy machine, for a state, not a fixed time.
+  await expect(table.locator('tbody tr')).toHaveCount(6, { timeout: 120_000 });
   await expect(table.locator('tbody tr td:first-child')).toHaveText([
     '5s',
     '10s',

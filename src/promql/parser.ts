@@ -809,6 +809,23 @@ function looksTooDeep(text: string, pos: number): boolean {
   return maxDepth >= 1000 || maxSigns >= 1000 || (operators >= 300 && pos >= 2000);
 }
 
+/** Where the text is most deeply nested (outside strings): where a deep tree is deepest. */
+function deepestPoint(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '(' || c === '[' || c === '{' || c === '-' || c === '+') {
+      if (++depth > max) {
+        max = depth;
+        at = i;
+      }
+    } else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  return at;
+}
+
 /** Parses and type-checks a PromQL expression. */
 export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
   try {
@@ -858,6 +875,14 @@ export function parseExpr(text: string, opts: ParseOptions = {}): Result<Expr> {
   } catch (err) {
     if (err instanceof ParseError) {
       return { ok: false, error: { from: err.from, to: err.to, message: err.message } };
+    }
+    // The stack ran out on the way down a deep tree (how deep depends on the thread's stack).
+    if (err instanceof RangeError) {
+      const at = deepestPoint(text);
+      return {
+        ok: false,
+        error: { from: at, to: Math.min(text.length, at + 1), message: TOO_DEEP },
+      };
     }
     return {
       ok: false,

@@ -34,17 +34,24 @@ export function TuningPanel({ rule }: TuningPanelProps) {
   const data = useMemo(() => chartedRange(lines ?? []), [lines]);
   const tunables = rule ? findTunables(rule, scrapeInterval, { durationMs, data }) : [];
   const scrapeIndex = Math.max(0, scrapeChoices.indexOf(scrapeInterval));
-  // One drag is one undo step, and so is a burst of arrow keys (less than a second apart): each
-  // new gesture gets a key of its own, so two drags of the same slider stay two steps.
+  // One drag is one undo step, and so are the arrow keys pressed on a slider while it keeps the
+  // focus: each new gesture (a pointer down, a focus, the first key after a drag) gets a key of
+  // its own, so two drags of the same slider stay two steps. Keys are grouped by focus rather
+  // than by the time between them, which a busy machine stretches.
   const gesture = useRef(0);
-  const lastKey = useRef(-Infinity);
+  const byKeys = useRef(false);
   const gestureHandlers = {
     onPointerDown: () => {
       gesture.current += 1;
+      byKeys.current = false;
     },
-    onKeyDown: (e: React.KeyboardEvent) => {
-      if (e.timeStamp - lastKey.current > 1000) gesture.current += 1;
-      lastKey.current = e.timeStamp;
+    onFocus: () => {
+      gesture.current += 1;
+      byKeys.current = false;
+    },
+    onKeyDown: () => {
+      if (!byKeys.current) gesture.current += 1;
+      byKeys.current = true;
     },
   };
   return (

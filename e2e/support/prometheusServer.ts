@@ -40,6 +40,36 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A server process of a test: its output so far, and a stop that also removes its directory. */
+export interface TestProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** SIGTERM, SIGKILL after 5 s, then the directory goes; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts `command` with its output kept; `dir` (its data) is removed when it is stopped. */
+export function startProcess(command: string, args: readonly string[], dir: string): TestProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { child, output: () => output, stop };
+}
+
 /** Where to place a scenario so that it ends a little before now, on a whole hour. */
 export function recentOffset(durationMs: number, now: number): number {
   const hour = 3_600_000;
@@ -90,7 +120,7 @@ export async function startPrometheus(
   writeFileSync(config, 'global:\n  scrape_interval: 1m\n');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
+  const { child, output, stop } = startProcess(
     '/usr/bin/prometheus',
     [
       `--config.file=${config}`,
@@ -99,26 +129,10 @@ export async function startPrometheus(
       '--web.cors.origin=.*',
       '--storage.tsdb.retention.time=30d',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    dir,
   );
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   try {
-    await waitReady(url, child, () => output);
+    await waitReady(url, child, output);
   } catch (e) {
     await stop();
     throw e;

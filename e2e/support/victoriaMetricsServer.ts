@@ -2,12 +2,11 @@
 // free port on 127.0.0.1, its own temporary data directory, fed the same OpenMetrics backfill as
 // Prometheus through its import API (/api/v1/import/prometheus), flushed so that queries see it.
 // It answers queries with CORS headers by default.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatOpenMetrics, simulate, type Scenario } from '../../src/sim/index.ts';
-import { freePort, recentOffset, type PrometheusServer } from './prometheusServer.ts';
+import { freePort, recentOffset, startProcess, type PrometheusServer } from './prometheusServer.ts';
 
 /** Backfills the scenario into a new VictoriaMetrics and returns it running. */
 export async function startVictoriaMetrics(
@@ -20,7 +19,7 @@ export async function startVictoriaMetrics(
   const dataDir = join(dir, 'data');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
+  const { child, output, stop } = startProcess(
     '/usr/bin/victoria-metrics',
     [
       `-httpListenAddr=127.0.0.1:${port}`,
@@ -29,30 +28,10 @@ export async function startVictoriaMetrics(
       // Backfilled history: no cached rollups of a time before the data arrived.
       '-search.disableCache',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    dir,
   );
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   try {
-    await waitHealthy(
-      url,
-      () => output,
-      () => child.exitCode,
-    );
+    await waitHealthy(url, output, () => child.exitCode);
     // VictoriaMetrics reads OpenMetrics' timestamps in seconds as such.
     const r = await fetch(`${url}/api/v1/import/prometheus`, {
       method: 'POST',
@@ -64,9 +43,12 @@ export async function startVictoriaMetrics(
     await waitForSamples(url, offsetMs, scenario.duration);
   } catch (e) {
     await stop();
-    throw new Error(`victoria-metrics: ${e instanceof Error ? e.message : String(e)}\n${output}`, {
-      cause: e,
-    });
+    throw new Error(
+      `victoria-metrics: ${e instanceof Error ? e.message : String(e)}\n${output()}`,
+      {
+        cause: e,
+      },
+    );
   }
   return { url, port, dataDir, offsetMs, simulation, stop };
 }

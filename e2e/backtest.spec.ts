@@ -221,7 +221,7 @@ test('a run can be cancelled while it waits for the server, with progress shown'
   });
   await openBacktest(page, server.url);
   await page.getByRole('button', { name: 'Run backtest' }).click();
-  await expect(page.getByTestId('backtest-progress')).toContainText('0/2 queries');
+  await expect(page.getByTestId('backtest-progress')).toContainText('0/3 queries');
   await page.getByRole('button', { name: 'Cancel' }).click();
   const error = page.getByTestId('backtest-error');
   await expect(error).toHaveAttribute('data-kind', 'aborted');

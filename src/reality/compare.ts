@@ -406,11 +406,11 @@ export function compareRecording(rec: Recording, opts: CompareOptions = {}): Com
       const fr = first(within(real, from, windowEnd), from);
       const fs = first(within(simd, from, windowEnd), from);
       // After a crash each side's first election is one draw of etcd's randomized timeout
-      // ([1 s, 2 s) from the last heartbeat, so from 0.9 s), or two where a vote splits: each
-      // must fall in [0.9 s, 4 s). After a resume the campaign and the election are two draws
+      // ([1 s, 2 s), counted in 100 ms ticks from the last heartbeat, which came up to 100 ms
+      // before the kill: from 0.8 s), or two where a vote splits: each must fall in [0.8 s, 4 s). After a resume the campaign and the election are two draws
       // of [1 s, 2 s) each: the two sides within 2 s of each other.
       const resumed = from !== e.at;
-      const inWindow = (x: number | null) => x !== null && x >= 900 && x < 4 * SECOND;
+      const inWindow = (x: number | null) => x !== null && x >= 800 && x < 4 * SECOND;
       rows.push({
         event,
         check: `time to the first election after ${resumed ? 'the resume' : 'the event'}`,
@@ -418,7 +418,7 @@ export function compareRecording(rec: Recording, opts: CompareOptions = {}): Com
         sim: fmtS(fs),
         tolerance: resumed
           ? 'within 2 s of each other (two random draws of [1 s, 2 s))'
-          : 'each within [0.9 s, 4 s): one or two rounds of the randomized election timeout',
+          : 'each within [0.8 s, 4 s): one or two rounds of the randomized election timeout',
         ok:
           (fr === null && fs === null) ||
           (resumed

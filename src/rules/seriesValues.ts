@@ -64,15 +64,31 @@ function scanDecimal(text: string, from: number, to: number, signed: boolean): n
   return neg ? -v : v;
 }
 
-/** Parses simple values notation into points; null when a token needs the full parser. */
-export function parseSimpleSeriesValues(
+/**
+ * Samples in columnar form. `ts` is null when every sample sits on the grid (the i-th at
+ * startMs + i * intervalMs, no `_` gap before it), so that callers can share one array of
+ * times among such series; a staleness marker has stale[i] = 1 and vs[i] = NaN.
+ */
+export interface ValueColumns {
+  ts: Float64Array | null;
+  vs: Float64Array;
+  stale: Uint8Array | null;
+}
+
+/**
+ * Parses simple values notation straight into columns (no object per sample); null when a
+ * token needs the full parser.
+ */
+export function parseSimpleSeriesColumns(
   text: string,
   intervalMs: number,
   startMs: number,
-): Point[] | null {
-  const points: Point[] = [];
-  let slot = 0;
+): ValueColumns | null {
   const n = text.length;
+  // Room for the spelled-out tokens (at least two characters each but the last); `axn` tokens
+  // make room for their own samples.
+  const b = new ColumnBuilder((n >> 1) + 1, startMs, intervalMs);
+  let slot = 0;
   let i = 0;
   while (i < n) {
     let c = text.charCodeAt(i);
@@ -91,25 +107,27 @@ export function parseSimpleSeriesValues(
     const to = i;
     const head = text.charCodeAt(from);
     if (head === 95 /* _ */) {
-      if (to - from === 1) slot++;
+      let skip: number;
+      if (to - from === 1) skip = 1;
       else if (x === from + 1 && to > x + 1) {
         const times = scanDecimal(text, x + 1, to, false);
         if (times === undefined || !/^\d+$/.test(text.slice(x + 1, to))) return null;
-        slot += times;
+        skip = times;
       } else return null;
+      if (skip > 0) b.leaveGrid();
+      slot += skip;
       continue;
     }
     if (head === 115 /* s */) {
       if (text.slice(from, to) !== 'stale') return null;
-      points.push([startMs + slot * intervalMs, null]);
-      slot++;
+      b.push(slot++, NaN);
+      b.markStale();
       continue;
     }
     if (x < 0) {
       const v = scanDecimal(text, from, to, true);
       if (v === undefined) return null;
-      points.push([startMs + slot * intervalMs, v]);
-      slot++;
+      b.push(slot++, v);
       continue;
     }
     const timesText = text.slice(x + 1, to);
@@ -131,13 +149,104 @@ export function parseSimpleSeriesValues(
       if (step === undefined) return null;
       inc = text.charCodeAt(split) === 45 ? -step : step;
     }
+    b.grow(b.count + times + 1);
     // Iterative addition, as the series grammar does (so float rounding agrees).
+    const vs = b.vs;
+    const ts = b.ts;
+    let count = b.count;
     let v = start;
     for (let k = 0; k <= times; k++) {
-      points.push([startMs + slot * intervalMs, v]);
-      slot++;
+      if (ts !== null) ts[count] = startMs + (slot + k) * intervalMs;
+      vs[count++] = v;
       v += inc;
     }
+    b.count = count;
+    slot += times + 1;
   }
-  return points;
+  return b.finish();
+}
+
+/** Growing columns of samples; times stay implicit (the grid) until the first gap. */
+class ColumnBuilder {
+  count = 0;
+  vs: Float64Array;
+  ts: Float64Array | null = null;
+  stale: Uint8Array | null = null;
+  constructor(
+    private cap: number,
+    private readonly startMs: number,
+    private readonly intervalMs: number,
+  ) {
+    this.vs = new Float64Array(cap);
+  }
+
+  grow(need: number): void {
+    if (need <= this.cap) return;
+    this.cap = Math.max(need, this.cap * 2);
+    const vs = new Float64Array(this.cap);
+    vs.set(this.vs.subarray(0, this.count));
+    this.vs = vs;
+    if (this.ts !== null) {
+      const ts = new Float64Array(this.cap);
+      ts.set(this.ts.subarray(0, this.count));
+      this.ts = ts;
+    }
+    if (this.stale !== null) {
+      const stale = new Uint8Array(this.cap);
+      stale.set(this.stale.subarray(0, this.count));
+      this.stale = stale;
+    }
+  }
+
+  /** After a gap the times are no longer the grid's: spell them out from here on. */
+  leaveGrid(): void {
+    if (this.ts !== null) return;
+    const ts = new Float64Array(this.cap);
+    for (let k = 0; k < this.count; k++) ts[k] = this.startMs + k * this.intervalMs;
+    this.ts = ts;
+  }
+
+  push(slot: number, v: number): void {
+    if (this.count >= this.cap) this.grow(this.count + 1);
+    if (this.ts !== null) this.ts[this.count] = this.startMs + slot * this.intervalMs;
+    this.vs[this.count++] = v;
+  }
+
+  /** Marks the sample pushed last as a staleness marker. */
+  markStale(): void {
+    this.stale ??= new Uint8Array(this.cap);
+    this.stale[this.count - 1] = 1;
+  }
+
+  finish(): ValueColumns {
+    const n = this.count;
+    const fit = <A extends Float64Array | Uint8Array>(a: A): A =>
+      (a.length === n ? a : a.slice(0, n)) as A;
+    return {
+      ts: this.ts === null ? null : fit(this.ts),
+      vs: fit(this.vs),
+      stale: this.stale === null ? null : fit(this.stale),
+    };
+  }
+}
+/** Columns of points (sorted by time); staleness markers (null values) flagged. */
+export function pointsToColumns(points: ReadonlyArray<Point>): {
+  ts: Float64Array;
+  vs: Float64Array;
+  stale: Uint8Array | null;
+} {
+  const n = points.length;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  let stale: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const [t, v] = points[i]!;
+    ts[i] = t;
+    if (v === null) {
+      stale ??= new Uint8Array(n);
+      stale[i] = 1;
+      vs[i] = NaN;
+    } else vs[i] = v;
+  }
+  return { ts, vs, stale };
 }

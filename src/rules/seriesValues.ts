@@ -75,20 +75,66 @@ export interface ValueColumns {
   stale: Uint8Array | null;
 }
 
+/** The samples a values text spells, and whether it has gaps or markers; null if unsure. */
+function countSamples(text: string): { count: number; gaps: boolean; stale: boolean } | null {
+  const n = text.length;
+  let count = 0;
+  let gaps = false;
+  let stale = false;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++;
+      continue;
+    }
+    const from = i;
+    let x = -1;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) break;
+      if (c === 120 /* x */ && x < 0) x = i;
+      i++;
+    }
+    let times = 0;
+    if (x >= 0) {
+      if (x + 1 >= i) return null;
+      for (let j = x + 1; j < i; j++) {
+        const d = text.charCodeAt(j);
+        if (!isDigit(d)) return null;
+        times = times * 10 + (d - 48);
+      }
+      if (times > MAX_REPEAT) return null;
+    }
+    const head = text.charCodeAt(from);
+    if (head === 95 /* _ */) {
+      if (x < 0 ? i - from === 1 : times > 0) gaps = true;
+      continue;
+    }
+    if (head === 115 /* s */) stale = true;
+    count += x < 0 ? 1 : times + 1;
+  }
+  return { count, gaps, stale };
+}
+
 /**
- * Parses simple values notation straight into columns (no object per sample); null when a
- * token needs the full parser.
+ * Parses simple values notation straight into columns (no object per sample, each array
+ * allocated once at its size); null when a token needs the full parser.
  */
 export function parseSimpleSeriesColumns(
   text: string,
   intervalMs: number,
   startMs: number,
 ): ValueColumns | null {
-  const n = text.length;
-  // Room for the spelled-out tokens (at least two characters each but the last); `axn` tokens
-  // make room for their own samples.
-  const b = new ColumnBuilder((n >> 1) + 1, startMs, intervalMs);
+  const size = countSamples(text);
+  if (size === null) return null;
+  const total = size.count;
+  const vs = new Float64Array(total);
+  const ts = size.gaps ? new Float64Array(total) : null;
+  const stale = size.stale ? new Uint8Array(total) : null;
+  let count = 0;
   let slot = 0;
+  const n = text.length;
   let i = 0;
   while (i < n) {
     let c = text.charCodeAt(i);
@@ -107,33 +153,31 @@ export function parseSimpleSeriesColumns(
     const to = i;
     const head = text.charCodeAt(from);
     if (head === 95 /* _ */) {
-      let skip: number;
-      if (to - from === 1) skip = 1;
-      else if (x === from + 1 && to > x + 1) {
-        const times = scanDecimal(text, x + 1, to, false);
-        if (times === undefined || !/^\d+$/.test(text.slice(x + 1, to))) return null;
-        skip = times;
-      } else return null;
-      if (skip > 0) b.leaveGrid();
-      slot += skip;
+      if (to - from === 1) slot++;
+      else if (x === from + 1 && to > x + 1) slot += Number(text.slice(x + 1, to));
+      else return null;
       continue;
     }
+    if (count >= total) return null;
     if (head === 115 /* s */) {
-      if (text.slice(from, to) !== 'stale') return null;
-      b.push(slot++, NaN);
-      b.markStale();
+      if (text.slice(from, to) !== 'stale' || stale === null) return null;
+      stale[count] = 1;
+      vs[count] = NaN;
+      if (ts !== null) ts[count] = startMs + slot * intervalMs;
+      count++;
+      slot++;
       continue;
     }
     if (x < 0) {
       const v = scanDecimal(text, from, to, true);
       if (v === undefined) return null;
-      b.push(slot++, v);
+      vs[count] = v;
+      if (ts !== null) ts[count] = startMs + slot * intervalMs;
+      count++;
+      slot++;
       continue;
     }
-    const timesText = text.slice(x + 1, to);
-    if (!/^\d+$/.test(timesText)) return null;
-    const times = Number(timesText);
-    if (times > MAX_REPEAT) return null;
+    const times = Number(text.slice(x + 1, to));
     // `a+bxn` / `a-bxn`: the sign after the first character (and not an exponent's) splits them.
     let split = -1;
     for (let j = from + 1; j < x; j++) {
@@ -149,86 +193,19 @@ export function parseSimpleSeriesColumns(
       if (step === undefined) return null;
       inc = text.charCodeAt(split) === 45 ? -step : step;
     }
-    b.grow(b.count + times + 1);
+    if (count + times >= total) return null;
     // Iterative addition, as the series grammar does (so float rounding agrees).
-    const vs = b.vs;
-    const ts = b.ts;
-    let count = b.count;
     let v = start;
     for (let k = 0; k <= times; k++) {
       if (ts !== null) ts[count] = startMs + (slot + k) * intervalMs;
       vs[count++] = v;
       v += inc;
     }
-    b.count = count;
     slot += times + 1;
   }
-  return b.finish();
+  return count === total ? { ts, vs, stale } : null;
 }
 
-/** Growing columns of samples; times stay implicit (the grid) until the first gap. */
-class ColumnBuilder {
-  count = 0;
-  vs: Float64Array;
-  ts: Float64Array | null = null;
-  stale: Uint8Array | null = null;
-  constructor(
-    private cap: number,
-    private readonly startMs: number,
-    private readonly intervalMs: number,
-  ) {
-    this.vs = new Float64Array(cap);
-  }
-
-  grow(need: number): void {
-    if (need <= this.cap) return;
-    this.cap = Math.max(need, this.cap * 2);
-    const vs = new Float64Array(this.cap);
-    vs.set(this.vs.subarray(0, this.count));
-    this.vs = vs;
-    if (this.ts !== null) {
-      const ts = new Float64Array(this.cap);
-      ts.set(this.ts.subarray(0, this.count));
-      this.ts = ts;
-    }
-    if (this.stale !== null) {
-      const stale = new Uint8Array(this.cap);
-      stale.set(this.stale.subarray(0, this.count));
-      this.stale = stale;
-    }
-  }
-
-  /** After a gap the times are no longer the grid's: spell them out from here on. */
-  leaveGrid(): void {
-    if (this.ts !== null) return;
-    const ts = new Float64Array(this.cap);
-    for (let k = 0; k < this.count; k++) ts[k] = this.startMs + k * this.intervalMs;
-    this.ts = ts;
-  }
-
-  push(slot: number, v: number): void {
-    if (this.count >= this.cap) this.grow(this.count + 1);
-    if (this.ts !== null) this.ts[this.count] = this.startMs + slot * this.intervalMs;
-    this.vs[this.count++] = v;
-  }
-
-  /** Marks the sample pushed last as a staleness marker. */
-  markStale(): void {
-    this.stale ??= new Uint8Array(this.cap);
-    this.stale[this.count - 1] = 1;
-  }
-
-  finish(): ValueColumns {
-    const n = this.count;
-    const fit = <A extends Float64Array | Uint8Array>(a: A): A =>
-      (a.length === n ? a : a.slice(0, n)) as A;
-    return {
-      ts: this.ts === null ? null : fit(this.ts),
-      vs: fit(this.vs),
-      stale: this.stale === null ? null : fit(this.stale),
-    };
-  }
-}
 /** Columns of points (sorted by time); staleness markers (null values) flagged. */
 export function pointsToColumns(points: ReadonlyArray<Point>): {
   ts: Float64Array;

@@ -186,7 +186,7 @@ export function App() {
         ))}
       </nav>
       <div role="tabpanel" id="mode-panel" aria-labelledby={`tab-${mode}`}>
-        {mode === 'simulate' ? <Playground /> : <BacktestMode />}
+        <Playground mode={mode} />
       </div>
     </>
   );
@@ -211,7 +211,12 @@ function useRenderCounter(view: unknown) {
   }, [view]);
 }
 
-function Playground() {
+/**
+ * The page under the title and toolbar: the simulation playground, or the backtest. The toolbar
+ * (and the evaluation worker, which keeps the shared rules evaluated) stay on both tabs.
+ */
+function Playground({ mode }: { readonly mode: Mode }) {
+  const backtest = mode === 'backtest';
   const { explained, lints } = useWorker();
   useUndoKeys();
   const source = usePlayground((s) => s.doc.source);
@@ -322,7 +327,8 @@ function Playground() {
         </p>
       ) : null}
       <EvaluationGuard />
-      {preset && scenario ? (
+      {backtest ? <BacktestMode /> : null}
+      {preset && scenario && !backtest ? (
         <p className="preset-explanation" data-testid="preset-explanation">
           <strong>{preset.title}.</strong> {preset.explanation}
           {/* Always laid out, shown once modified: the first edit must not move the page. */}
@@ -335,7 +341,7 @@ function Playground() {
           </em>
         </p>
       ) : null}
-      {source.kind === 'imported' ? (
+      {source.kind === 'imported' && !backtest ? (
         <p className="preset-explanation" data-testid="imported-explanation">
           <strong>Imported series.</strong> {source.series.length} input series of the test group “
           {source.group}” from {source.fileName}, a sample every {formatOffset(source.interval)},
@@ -347,7 +353,7 @@ function Playground() {
           and no scorecard. Choose a preset to go back to a simulation.
         </p>
       ) : null}
-      {view === null ? (
+      {backtest ? null : view === null ? (
         held ? null : (
           <p className="loading">Simulating the cluster…</p>
         )

@@ -7,8 +7,8 @@
 import { formatExpr, parseExpr, type Labels, type Point } from '../promql/index.ts';
 import { isAlertRule, parseRuleFile } from '../rules/index.ts';
 import { validateScenario, type Scenario } from '../sim/index.ts';
-import evictScrapeHangMeta from '../../recordings/evict-scrape-hang/meta.json';
-import killHangLeaderMeta from '../../recordings/kill-hang-leader/meta.json';
+import evictScrapeHangMeta from '../../recordings/evict-scrape-hang/meta.json' with { type: 'json' };
+import killHangLeaderMeta from '../../recordings/kill-hang-leader/meta.json' with { type: 'json' };
 import { rulePresets, type RuleDraft } from './rulePresets.ts';
 
 /** A recording shipped with the project, as the page knows it before its series are loaded. */

@@ -9,6 +9,7 @@ import { ClusterPanel } from './components/ClusterPanel.tsx';
 import { CursorControl } from './components/CursorControl.tsx';
 import { ExplainPanel } from './components/ExplainPanel.tsx';
 import { formatLabelsShort, formatOffset } from './components/format.ts';
+import { RecordingHeader, RecordingPanel } from './components/RecordingPanel.tsx';
 import { RulePanel } from './components/RulePanel.tsx';
 import { ScorecardPanel } from './components/ScorecardPanel.tsx';
 import { TimeChart, seriesColor } from './components/TimeChart.tsx';
@@ -19,7 +20,7 @@ import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
 import type { ChartLine } from '../lab/index.ts';
-import { sourceMarkers } from '../lab/index.ts';
+import { recordingOf, sourceMarkers } from '../lab/index.ts';
 import type { RuleLint } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceSampleInterval } from '../lab/index.ts';
@@ -240,6 +241,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const addRule = usePlayground((s) => s.addRule);
   const addOwnRule = usePlayground((s) => s.addOwnRule);
   const setNotice = usePlayground((s) => s.setNotice);
+  const openSimulationOfRecording = usePlayground((s) => s.openSimulationOfRecording);
   const [editingId, setEditingId] = useState<string | null>(null);
   // The rule whose Explain button brought the reader to the explain panel, for its Back button.
   const [explainFrom, setExplainFrom] = useState<string | null>(null);
@@ -353,9 +355,17 @@ function Playground({ mode }: { readonly mode: Mode }) {
           and no scorecard. Choose a preset to go back to a simulation.
         </p>
       ) : null}
+      {source.kind === 'recorded' ? (
+        <RecordingHeader
+          recording={recordingOf(source)}
+          onOpenSimulation={openSimulationOfRecording}
+        />
+      ) : null}
       {backtest ? null : view === null ? (
         held ? null : (
-          <p className="loading">Simulating the cluster…</p>
+          <p className="loading">
+            {source.kind === 'recorded' ? 'Loading the recording…' : 'Simulating the cluster…'}
+          </p>
         )
       ) : (
         <main className="main" data-testid="playground" data-cursor={cursor}>
@@ -488,6 +498,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
               </button>
             </section>
           </div>
+          {view.recording ? <RecordingPanel view={view.recording} /> : null}
           <TruthPanel
             times={times}
             truth={view.truth}
@@ -521,7 +532,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
           <BackgroundPanels rules={rules} selected={selected} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
-            {formatOffset(view.step)}, {scenario ? 'scrape' : 'a sample'} every{' '}
+            {formatOffset(view.step)}, {source.kind === 'imported' ? 'a sample' : 'scrape'} every{' '}
             {formatOffset(sourceSampleInterval(source))}.
           </p>
         </main>

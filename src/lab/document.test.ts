@@ -80,8 +80,16 @@ describe('the playground document', () => {
     },
     {
       name: 'an unknown source kind',
-      json: JSON.stringify({ ...JSON.parse(docToJson(doc)), source: { kind: 'recorded' } }),
-      error: 'source.kind: expected "simulated" or "imported", got "recorded"',
+      json: JSON.stringify({ ...JSON.parse(docToJson(doc)), source: { kind: 'replayed' } }),
+      error: 'source.kind: expected "simulated", "imported" or "recorded", got "replayed"',
+    },
+    {
+      name: 'a recording that does not ship with the page',
+      json: JSON.stringify({
+        ...JSON.parse(docToJson(doc)),
+        source: { kind: 'recorded', recording: 'etcd36' },
+      }),
+      error: 'source.recording: expected one of the recordings that ship with Quorum Lab',
     },
     {
       name: 'an imported start that is no time',

@@ -16,6 +16,7 @@ export * from './ruleLint.ts';
 export * from './rulePresets.ts';
 export * from './scorecard.ts';
 export * from './source.ts';
+export * from './recordings.ts';
 export * from './timelineEdit.ts';
 export * from './tunables.ts';
 export * from './simulationStore.ts';

@@ -237,6 +237,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const openExport = usePlayground((s) => s.openExport);
   const selectRule = usePlayground((s) => s.selectRule);
   const updateRule = usePlayground((s) => s.updateRule);
+  const setRuleIntent = usePlayground((s) => s.setRuleIntent);
   const removeRule = usePlayground((s) => s.removeRule);
   const addRule = usePlayground((s) => s.addRule);
   const addOwnRule = usePlayground((s) => s.addOwnRule);
@@ -528,7 +529,13 @@ function Playground({ mode }: { readonly mode: Mode }) {
             }
           />
           <TuningPanel rule={selected} />
-          <ScorecardPanel rules={view.rules} hasTruth={view.truth !== null} />
+          <ScorecardPanel
+            rules={view.rules}
+            drafts={rules}
+            members={view.members}
+            hasTruth={view.truth !== null}
+            onIntent={setRuleIntent}
+          />
           <BackgroundPanels rules={rules} selected={selected} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}

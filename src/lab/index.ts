@@ -8,6 +8,7 @@ export * from './eventMarkers.ts';
 export * from './exportRule.ts';
 export * from './importSeries.ts';
 export * from './importTest.ts';
+export * from './intent.ts';
 export * from './labelNames.ts';
 export * from './matrix.ts';
 export * from './memberState.ts';

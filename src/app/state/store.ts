@@ -4,7 +4,13 @@
 import { create } from 'zustand';
 import { defaultScenario, findPreset, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
 import type { PlaygroundDoc } from '../../lab/index.ts';
-import { defaultRules, rulePresets, withTeachingRules, type RuleDraft } from '../../lab/index.ts';
+import {
+  defaultRules,
+  rulePresets,
+  withTeachingRules,
+  type RuleDraft,
+  type RuleIntent,
+} from '../../lab/index.ts';
 import { reuseUnchanged, type ViewModel } from '../../lab/index.ts';
 import {
   recorded,
@@ -73,6 +79,8 @@ export interface PlaygroundActions {
    * make a single undo step.
    */
   updateRule(id: string, patch: Partial<Omit<RuleDraft, 'id'>>, coalesce?: string): void;
+  /** States what a rule should catch, or (null) goes back to the intent derived from it. */
+  setRuleIntent(id: string, intent: RuleIntent | null): void;
   /** Sets the scrape interval (a tuning slider), coalescing like updateRule. */
   setScrapeInterval(ms: number, coalesce?: string): void;
   removeRule(id: string): void;
@@ -277,6 +285,16 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
         {},
         coalesce,
       );
+    },
+    setRuleIntent: (id, intent) => {
+      const { doc } = get();
+      const rules = doc.rules.map((r): RuleDraft => {
+        if (r.id !== id) return r;
+        if (intent) return { ...r, intent };
+        const { intent: _stated, ...rest } = r;
+        return rest;
+      });
+      commit({ ...doc, rules });
     },
     setScrapeInterval: (ms, coalesce) =>
       editScenario(

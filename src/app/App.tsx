@@ -8,7 +8,7 @@ import { BackgroundPanels } from './components/BackgroundPanels.tsx';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
 import { CursorControl } from './components/CursorControl.tsx';
 import { ExplainPanel } from './components/ExplainPanel.tsx';
-import { formatLabelsShort, formatOffset } from './components/format.ts';
+import { formatLabelsShort, formatOffset, plural } from './components/format.ts';
 import { RulePanel } from './components/RulePanel.tsx';
 import { ScorecardPanel } from './components/ScorecardPanel.tsx';
 import { TimeChart, seriesColor } from './components/TimeChart.tsx';
@@ -36,6 +36,8 @@ import { onCancelEvaluation, useSafety } from './state/safety.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
 import { DEFAULT_EVAL_BUDGET_MS, EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 import { useFileDrop } from './components/useFileDrop.ts';
+import { LessonsPanel } from './components/lessons/LessonsPanel.tsx';
+import { useLessons } from './components/lessons/lessonsStore.ts';
 
 /** What the worker reported besides the view: the explanation at the cursor and the lints. */
 interface WorkerExtras {
@@ -248,6 +250,7 @@ function Playground() {
   });
   const importRules = usePlayground((s) => s.importRules);
   const importScenario = usePlayground((s) => s.importScenario);
+  const lessonsOpen = useLessons((s) => s.open);
 
   const onShare = useCallback(() => {
     void shareLink(usePlayground.getState().doc).then(async (r) => {
@@ -301,7 +304,8 @@ function Playground() {
   );
 
   return (
-    <div className="app">
+    <div className={`app ${lessonsOpen ? 'with-lessons' : ''}`}>
+      <LessonsPanel />
       <Toolbar
         onShare={onShare}
         shareStatus={shareStatus}
@@ -384,7 +388,7 @@ function Playground() {
               />
             </>
           ) : null}
-          <section className="panel" aria-label="Raw series">
+          <section className="panel" aria-label="Raw series" data-lesson-target="raw">
             {[...view.raw, ...view.ruleCharts].map((chart, i) =>
               i >= drawn ? (
                 <div key={chart.testId} className="chart-pending" style={{ height: 160 }}>
@@ -409,7 +413,8 @@ function Playground() {
             )}
             {view.unchartedMetrics > 0 ? (
               <p className="note">
-                {view.unchartedMetrics} more metrics are not charted; write a rule to see them.
+                {plural(view.unchartedMetrics, 'more metric is', 'more metrics are')} not charted;
+                write a rule to see {view.unchartedMetrics === 1 ? 'it' : 'them'}.
               </p>
             ) : null}
           </section>

@@ -8,7 +8,7 @@ import { BackgroundPanels } from './components/BackgroundPanels.tsx';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
 import { CursorControl } from './components/CursorControl.tsx';
 import { ExplainPanel } from './components/ExplainPanel.tsx';
-import { formatLabelsShort, formatOffset } from './components/format.ts';
+import { formatLabelsShort, formatOffset, plural } from './components/format.ts';
 import { RecordingHeader, RecordingPanel } from './components/RecordingPanel.tsx';
 import { RulePanel } from './components/RulePanel.tsx';
 import { ScorecardPanel } from './components/ScorecardPanel.tsx';
@@ -37,6 +37,8 @@ import { onCancelEvaluation, useSafety } from './state/safety.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
 import { DEFAULT_EVAL_BUDGET_MS, EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 import { useFileDrop } from './components/useFileDrop.ts';
+import { LessonsPanel } from './components/lessons/LessonsPanel.tsx';
+import { useLessons } from './components/lessons/lessonsStore.ts';
 
 /** What the worker reported besides the view: the explanation at the cursor and the lints. */
 interface WorkerExtras {
@@ -256,6 +258,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
   });
   const importRules = usePlayground((s) => s.importRules);
   const importScenario = usePlayground((s) => s.importScenario);
+  const lessonsOpen = useLessons((s) => s.open);
 
   const onShare = useCallback(() => {
     void shareLink(usePlayground.getState().doc).then(async (r) => {
@@ -309,7 +312,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
   );
 
   return (
-    <div className="app">
+    <div className={`app ${lessonsOpen ? 'with-lessons' : ''}`}>
+      <LessonsPanel />
       <Toolbar
         onShare={onShare}
         shareStatus={shareStatus}
@@ -401,7 +405,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
               />
             </>
           ) : null}
-          <section className="panel" aria-label="Raw series">
+          <section className="panel" aria-label="Raw series" data-lesson-target="raw">
             {[...view.raw, ...view.ruleCharts].map((chart, i) =>
               i >= drawn ? (
                 <div key={chart.testId} className="chart-pending" style={{ height: 160 }}>
@@ -426,7 +430,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
             )}
             {view.unchartedMetrics > 0 ? (
               <p className="note">
-                {view.unchartedMetrics} more metrics are not charted; write a rule to see them.
+                {plural(view.unchartedMetrics, 'more metric is', 'more metrics are')} not charted;
+                write a rule to see {view.unchartedMetrics === 1 ? 'it' : 'them'}.
               </p>
             ) : null}
           </section>

@@ -25,3 +25,4 @@ export * from './docLimits.ts';
 export * from './viewLink.ts';
 export * from './savedState.ts';
 export * from './verdict.ts';
+export * from './lessons.ts';

@@ -148,7 +148,7 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
           </table>
         </div>
       </section>
-      <section className="panel" aria-labelledby="sweep-title">
+      <section className="panel" aria-labelledby="sweep-title" data-lesson-target="sweep">
         <header className="panel-header">
           <h2 id="sweep-title">Sweep {selected?.alert ?? ''}</h2>
           <label className="toolbar-field">

@@ -59,7 +59,12 @@ function verdictClass(v: RuleVerdict): string {
 export function VerdictPanel({ rules, members, end, onCursor }: VerdictPanelProps) {
   const failures = scenarioFailures(rules);
   return (
-    <section className="panel verdict" aria-labelledby="verdict-title" data-testid="verdict">
+    <section
+      className="panel verdict"
+      aria-labelledby="verdict-title"
+      data-testid="verdict"
+      data-lesson-target="verdict"
+    >
       <header className="panel-header">
         <h2 id="verdict-title">Verdict</h2>
         <span className="note" data-testid="verdict-truth">

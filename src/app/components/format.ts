@@ -13,6 +13,11 @@ export function formatOffset(ms: number): string {
   return sign + (h ? `${h}h` : '') + (m ? `${m}m` : '') + (s ? `${s}s` : '');
 }
 
+/** A count and its noun, singular for one: "1 member", "3 members", "0 samples". */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** A sample value, short enough for an axis and exact enough for a tooltip. */
 export function formatValue(v: number): string {
   if (Number.isNaN(v)) return 'NaN';

@@ -3,7 +3,7 @@
 // one field per selector.
 import { create } from 'zustand';
 import { defaultScenario, findPreset, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
-import type { PlaygroundDoc } from '../../lab/index.ts';
+import { docToJson, type PlaygroundDoc } from '../../lab/index.ts';
 import {
   defaultRules,
   rulePresets,
@@ -27,6 +27,12 @@ import { isMemberDownAt, toggleMemberAt } from './memberToggle.ts';
 export interface EvaluationInput {
   readonly source: PlaygroundDoc['source'];
   readonly rules: PlaygroundDoc['rules'];
+}
+
+/** Where a document opens: the cursor and the selected rule. */
+export interface DocPlace {
+  readonly cursor: number;
+  readonly selectedRuleId: string | null;
 }
 
 /** The data part of the playground state. */
@@ -68,7 +74,11 @@ export interface PlaygroundActions {
   /** Shows imported series instead of a simulation, adding their rules: one undo step. */
   importScenario(source: ImportedSource, rules: readonly RuleDraft[]): void;
   setClusterSize(members: number): void;
-  loadDoc(doc: PlaygroundDoc, notice?: string | null): void;
+  /**
+   * Opens a document as one undo step; `place` puts the cursor and selects a rule there (a lesson's
+   * step), else the cursor goes to the document's first event and the first rule is selected.
+   */
+  loadDoc(doc: PlaygroundDoc, notice?: string | null, place?: DocPlace): void;
   /** Starts over from a document (a share link, a saved state) without an undo step. */
   resetDoc(doc: PlaygroundDoc, notice?: string | null): void;
   addRule(presetId: string): void;
@@ -240,12 +250,17 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
           notice: `Switching to ${members} members removed ${dropped.length === 1 ? 'an event that no longer applies' : `${dropped.length} events that no longer apply`}: ${dropped.join('; ')}. Undo brings ${dropped.length === 1 ? 'it' : 'them'} back.`,
         });
     },
-    loadDoc: (doc, notice = null) =>
-      commit(doc, {
-        cursor: initialCursor(doc.source),
-        selectedRuleId: doc.rules[0]?.id ?? null,
+    loadDoc: (doc, notice = null, place) => {
+      const extra = {
+        cursor: place ? clampCursor(place.cursor, doc.source) : initialCursor(doc.source),
+        selectedRuleId: place ? place.selectedRuleId : (doc.rules[0]?.id ?? null),
         notice,
-      }),
+      };
+      // The same document again (a lesson's step set up twice) moves only the place: no undo step
+      // that changes nothing.
+      if (docToJson(doc) === docToJson(get().doc)) set(extra);
+      else commit(doc, extra);
+    },
     resetDoc: (doc, notice = null) =>
       set({
         doc,

@@ -360,7 +360,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
           and no scorecard. Choose a preset to go back to a simulation.
         </p>
       ) : null}
-      {source.kind === 'recorded' ? (
+      {source.kind === 'recorded' && !backtest ? (
         <RecordingHeader
           recording={recordingOf(source)}
           onOpenSimulation={openSimulationOfRecording}

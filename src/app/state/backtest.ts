@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import {
   checkSourceUrl,
+  parseTimeInput,
   type BacktestError,
   type BacktestProgress,
   type CrossCheckResult,
@@ -16,7 +17,7 @@ import {
 } from '../../backtest/index.ts';
 import { parseDuration } from '../../promql/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
-import { draftToSpec, parseTimeInput } from '../backtest/model.ts';
+import { draftToSpec } from '../backtest/model.ts';
 import {
   BacktestBridge,
   type BacktestCall,

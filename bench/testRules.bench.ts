@@ -19,7 +19,13 @@ const mixin = resolve(root, '../shared/conformance/etcd-mixin/rules.yaml');
 const mixinTests = resolve(root, '../shared/conformance/etcd-mixin/test.yaml');
 const TIME = '/usr/bin/time';
 const dir = mkdtempSync(join(tmpdir(), 'quorumlab-bench-'));
-const cli = join(root, 'dist-cli/quorumlab.js');
+// The built command, started as bin/quorumlab starts it in an installed package.
+const cli = join(dir, 'quorumlab.mjs');
+writeFileSync(
+  cli,
+  `const { main, exitQuietlyOnBrokenPipe } = await import(${JSON.stringify(join(root, 'dist-cli/quorumlab.js'))});\n` +
+    'exitQuietlyOnBrokenPipe();\nprocess.exitCode = await main(process.argv.slice(2));\n',
+);
 /** Longest a run may take before it is reported as not finished. */
 const LIMIT_MS = 15 * 60_000;
 const TARGET_RATIO = 10;

@@ -180,8 +180,9 @@ function simpleScalar(raw: string): string | null {
  * Takes each `input_series:` block made only of `- series: S` / `values: V` pairs on one line
  * each (simple scalars, see simpleScalar) out of the text: the YAML parser builds a node tree of
  * every series otherwise, which on files of many short series is most of the run. The key's line
- * keeps a placeholder and the block's lines stay as empty lines, so every other line keeps its
- * number; anything unusual leaves the block to the parser.
+ * keeps a placeholder and the block's lines go (even blank lines cost the parser): line numbers
+ * of the rest shift, but any error found in the stashed text makes the caller parse the original
+ * text for its message. Anything unusual leaves the block to the parser.
  */
 function stashInputSeries(text: string): {
   text: string;
@@ -193,6 +194,7 @@ function stashInputSeries(text: string): {
   const indentOf = (l: string): number => l.length - l.trimStart().length;
   const blank = (l: string): boolean => /^\s*(?:#.*)?$/.test(l);
   const series: { series: string; values: string }[][] = [];
+  const drop: boolean[] = [];
   for (let i = 0; i < lines.length; i++) {
     const head = /^( *)input_series: *$/.exec(lines[i] ?? '');
     if (head === null) continue;
@@ -229,11 +231,12 @@ function stashInputSeries(text: string): {
     }
     if (!ok || items.length === 0) continue;
     lines[i] = `${' '.repeat(keyIndent)}input_series: ${SERIES_MARK}${series.length}`;
-    for (let x = i + 1; x < j; x++) lines[x] = '';
+    for (let x = i + 1; x < j; x++) drop[x] = true;
     series.push(items);
     i = j - 1;
   }
-  return series.length === 0 ? null : { text: lines.join('\n'), series };
+  if (series.length === 0) return null;
+  return { text: lines.filter((_, x) => drop[x] !== true).join('\n'), series };
 }
 
 /**

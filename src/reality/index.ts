@@ -14,3 +14,12 @@ export type { Recording, RecordingMeta, RecordingResult } from './recording.ts';
 export { compareRecording, formatComparisonTable } from './compare.ts';
 export type { Comparison, ComparisonRow, CompareOptions, Explanation } from './compare.ts';
 export { toLoadedRecording, withStalenessMarkers } from './playground.ts';
+export {
+  LinkTable,
+  MAX_HEAD_BYTES,
+  blocksConnection,
+  linksOfConnection,
+  parsePeerRequestHead,
+  sameMemberId,
+} from './peerLinks.ts';
+export type { Link, PeerRequestHead } from './peerLinks.ts';

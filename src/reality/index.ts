@@ -18,8 +18,9 @@ export {
   LinkTable,
   MAX_HEAD_BYTES,
   blocksConnection,
-  linksOfConnection,
+  noteRequest,
   parsePeerRequestHead,
+  RequestTracker,
   sameMemberId,
 } from './peerLinks.ts';
-export type { Link, PeerRequestHead } from './peerLinks.ts';
+export type { Link, PeerConnection, PeerRequestHead } from './peerLinks.ts';

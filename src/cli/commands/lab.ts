@@ -23,11 +23,12 @@ import {
   formatRecordedSeries,
   LinkTable,
   blocksConnection,
-  parsePeerRequestHead,
+  noteRequest,
   planScenario,
   readRecording,
+  RequestTracker,
   sameMemberId,
-  type PeerRequestHead,
+  type PeerConnection,
   type PlanAction,
   type RecordedSeries,
   type RecordingMeta,
@@ -184,7 +185,7 @@ class ScrapeProxy {
  * peer unreachable, as behind a firewall that rejects, and count failed sends.
  */
 export class PeerProxy {
-  private readonly open = new Map<Socket, PeerRequestHead | null>();
+  private readonly open = new Map<Socket, PeerConnection>();
   private server: Server | null = null;
   constructor(
     readonly port: number,
@@ -195,45 +196,42 @@ export class PeerProxy {
     readonly links: LinkTable,
     readonly memberOfId: (id: string) => number | undefined,
   ) {}
-  private blocked(head: PeerRequestHead | null): boolean {
-    if (head === null) return this.links.isolates(this.member, this.members);
-    return blocksConnection(this.links, head, this.member, this.members, this.memberOfId);
-  }
   async start(): Promise<void> {
     this.server = createServer((client) => {
-      client.on('error', () => client.destroy());
-      this.open.set(client, null);
-      client.on('close', () => this.open.delete(client));
-      let buffered = Buffer.alloc(0);
-      const onHead = (chunk: Buffer) => {
-        buffered = Buffer.concat([buffered, chunk]);
-        const head = parsePeerRequestHead(buffered);
-        if (head === null) return;
-        client.off('data', onHead);
-        client.pause();
-        const parsed = head instanceof Error ? null : head;
-        this.open.set(client, parsed);
-        if (this.blocked(parsed)) {
-          client.destroy();
-          return;
-        }
-        const upstream = connect(this.target, '127.0.0.1');
-        upstream.on('error', () => client.destroy());
-        upstream.on('close', () => client.destroy());
-        client.on('close', () => upstream.destroy());
-        upstream.write(buffered);
-        client.pipe(upstream);
-        upstream.pipe(client);
-        client.resume();
+      const conn: PeerConnection = { links: [] };
+      const tracker = new RequestTracker();
+      this.open.set(client, conn);
+      const upstream = connect(this.target, '127.0.0.1');
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
       };
-      client.on('data', onHead);
+      client.on('error', end);
+      upstream.on('error', end);
+      client.on('close', () => {
+        this.open.delete(client);
+        upstream.destroy();
+      });
+      upstream.on('close', () => client.destroy());
+      // Each request is read before its bytes go on: a cut link's request never arrives.
+      client.on('data', (chunk: Buffer) => {
+        for (const head of tracker.feed(chunk) ?? [])
+          noteRequest(conn, head, this.member, this.memberOfId);
+        if (blocksConnection(this.links, conn, this.member, this.members)) return end();
+        if (!upstream.write(chunk)) {
+          client.pause();
+          upstream.once('drain', () => client.resume());
+        }
+      });
+      upstream.pipe(client);
     });
     this.server.listen(this.port, '127.0.0.1');
     await once(this.server, 'listening');
   }
   /** Ends the open connections that a cut made just now blocks. */
   enforce(): void {
-    for (const [socket, head] of this.open) if (this.blocked(head)) socket.destroy();
+    for (const [socket, conn] of this.open)
+      if (blocksConnection(this.links, conn, this.member, this.members)) socket.destroy();
   }
   stop(): void {
     for (const s of this.open.keys()) s.destroy();

@@ -1,5 +1,6 @@
 // ESLint flat config: typescript-eslint's recommended type-aware rules, React hooks rules for the
-// app, and a guard that keeps the pure folders (promql, rules, sim, lab, backtest) free of React and the DOM.
+// app, and a guard that keeps the pure folders (promql, rules, sim, lab, backtest, reality) free of
+// React, the DOM and the wall clock.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -53,7 +54,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['react', 'react-dom', 'react/*', 'zustand', 'recharts', '@codemirror/*'],
-              message: 'promql, rules, sim, lab and backtest are pure: no UI libraries.',
+              message: 'promql, rules, sim, lab, backtest and reality are pure: no UI libraries.',
             },
             {
               group: ['**/app/**', '**/cli/**'],

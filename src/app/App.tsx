@@ -9,6 +9,7 @@ import { ClusterPanel } from './components/ClusterPanel.tsx';
 import { CursorControl } from './components/CursorControl.tsx';
 import { ExplainPanel } from './components/ExplainPanel.tsx';
 import { formatLabelsShort, formatOffset, plural } from './components/format.ts';
+import { RecordingHeader, RecordingPanel } from './components/RecordingPanel.tsx';
 import { RulePanel } from './components/RulePanel.tsx';
 import { ScorecardPanel } from './components/ScorecardPanel.tsx';
 import { TimeChart, seriesColor } from './components/TimeChart.tsx';
@@ -19,7 +20,7 @@ import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
 import type { ChartLine } from '../lab/index.ts';
-import { sourceMarkers } from '../lab/index.ts';
+import { recordingOf, sourceMarkers } from '../lab/index.ts';
 import type { RuleLint } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceSampleInterval } from '../lab/index.ts';
@@ -189,7 +190,7 @@ export function App() {
       </nav>
       {mode === 'simulate' ? <LessonsToggle /> : null}
       <div role="tabpanel" id="mode-panel" aria-labelledby={`tab-${mode}`}>
-        {mode === 'simulate' ? <Playground /> : <BacktestMode />}
+        <Playground mode={mode} />
       </div>
     </>
   );
@@ -214,7 +215,12 @@ function useRenderCounter(view: unknown) {
   }, [view]);
 }
 
-function Playground() {
+/**
+ * The page under the title and toolbar: the simulation playground, or the backtest. The toolbar
+ * (and the evaluation worker, which keeps the shared rules evaluated) stay on both tabs.
+ */
+function Playground({ mode }: { readonly mode: Mode }) {
+  const backtest = mode === 'backtest';
   const { explained, lints } = useWorker();
   useUndoKeys();
   const source = usePlayground((s) => s.doc.source);
@@ -234,10 +240,12 @@ function Playground() {
   const openExport = usePlayground((s) => s.openExport);
   const selectRule = usePlayground((s) => s.selectRule);
   const updateRule = usePlayground((s) => s.updateRule);
+  const setRuleIntent = usePlayground((s) => s.setRuleIntent);
   const removeRule = usePlayground((s) => s.removeRule);
   const addRule = usePlayground((s) => s.addRule);
   const addOwnRule = usePlayground((s) => s.addOwnRule);
   const setNotice = usePlayground((s) => s.setNotice);
+  const openSimulationOfRecording = usePlayground((s) => s.openSimulationOfRecording);
   const [editingId, setEditingId] = useState<string | null>(null);
   // The rule whose Explain button brought the reader to the explain panel, for its Back button.
   const [explainFrom, setExplainFrom] = useState<string | null>(null);
@@ -327,7 +335,8 @@ function Playground() {
         </p>
       ) : null}
       <EvaluationGuard />
-      {preset && scenario ? (
+      {backtest ? <BacktestMode /> : null}
+      {preset && scenario && !backtest ? (
         <p className="preset-explanation" data-testid="preset-explanation">
           <strong>{preset.title}.</strong> {preset.explanation}
           {/* Always laid out, shown once modified: the first edit must not move the page. */}
@@ -340,7 +349,7 @@ function Playground() {
           </em>
         </p>
       ) : null}
-      {source.kind === 'imported' ? (
+      {source.kind === 'imported' && !backtest ? (
         <p className="preset-explanation" data-testid="imported-explanation">
           <strong>Imported series.</strong> {source.series.length} input series of the test group “
           {source.group}” from {source.fileName}, a sample every {formatOffset(source.interval)},
@@ -352,9 +361,17 @@ function Playground() {
           and no scorecard. Choose a preset to go back to a simulation.
         </p>
       ) : null}
-      {view === null ? (
+      {source.kind === 'recorded' && !backtest ? (
+        <RecordingHeader
+          recording={recordingOf(source)}
+          onOpenSimulation={openSimulationOfRecording}
+        />
+      ) : null}
+      {backtest ? null : view === null ? (
         held ? null : (
-          <p className="loading">Simulating the cluster…</p>
+          <p className="loading">
+            {source.kind === 'recorded' ? 'Loading the recording…' : 'Simulating the cluster…'}
+          </p>
         )
       ) : (
         <main className="main" data-testid="playground" data-cursor={cursor}>
@@ -488,6 +505,7 @@ function Playground() {
               </button>
             </section>
           </div>
+          {view.recording ? <RecordingPanel view={view.recording} /> : null}
           <TruthPanel
             times={times}
             truth={view.truth}
@@ -517,11 +535,17 @@ function Playground() {
             }
           />
           <TuningPanel rule={selected} />
-          <ScorecardPanel rules={view.rules} hasTruth={view.truth !== null} />
+          <ScorecardPanel
+            rules={view.rules}
+            drafts={rules}
+            members={view.members}
+            hasTruth={view.truth !== null}
+            onIntent={setRuleIntent}
+          />
           <BackgroundPanels rules={rules} selected={selected} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
-            {formatOffset(view.step)}, {scenario ? 'scrape' : 'a sample'} every{' '}
+            {formatOffset(view.step)}, {source.kind === 'imported' ? 'a sample' : 'scrape'} every{' '}
             {formatOffset(sourceSampleInterval(source))}.
           </p>
         </main>

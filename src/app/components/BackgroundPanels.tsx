@@ -24,7 +24,7 @@ import {
 import type { RuleDraft } from '../../lab/index.ts';
 import { BackgroundBridge } from '../worker/backgroundBridge.ts';
 import { formatOffset } from './format.ts';
-import { isBadScore, scoreCellParts, scoreDescription } from './scoreText.ts';
+import { gradeClass, scoreCellParts, scoreDescription } from './scoreText.ts';
 
 /** Props of the background panels. */
 export interface BackgroundPanelsProps {
@@ -61,7 +61,7 @@ function cellDescription(c: MatrixCell | undefined): string | undefined {
 function cellClass(c: MatrixCell | undefined): string {
   const sc = c?.scorecard;
   if (!sc) return '';
-  return isBadScore(sc) ? 'cell-bad' : 'cell-good';
+  return gradeClass(sc);
 }
 
 /** The matrix and the sweep. */
@@ -99,9 +99,9 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
         <header className="panel-header">
           <h2 id="matrix-title">Every rule on every preset</h2>
           <span className="note">
-            Per failing member, the time to firing (“never” when no alert about it fired); then,
-            where not zero, failure time missed, firing with no failure and flaps. Hover a cell for
-            every figure.
+            Each rule judged against its intent, as the verdict judges it: the failures it must
+            catch, caught by the deadline, late or missed (red); firing with nothing failing or on
+            failures it should tolerate, and flaps (orange). Hover a cell for every figure.
           </span>
           <ProgressBar progress={progress.matrix} label="matrix progress" />
         </header>

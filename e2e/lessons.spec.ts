@@ -162,8 +162,12 @@ test('lesson progress survives a reload, and resets', async ({ page }) => {
 });
 
 test('a step is one undo step, and the lessons work from the keyboard', async ({ page }) => {
+  // A newcomer on a laptop finds the lessons on the first screen, beside the verdict.
+  await page.setViewportSize({ width: 1280, height: 800 });
   await open(page);
   const toggle = page.getByRole('button', { name: 'Lessons' });
+  await expect(toggle).toBeInViewport();
+  await expect(page.getByTestId('verdict')).toBeInViewport();
   await toggle.focus();
   await page.keyboard.press('Enter');
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');

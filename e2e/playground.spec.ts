@@ -134,7 +134,7 @@ test('explain shows why etcdMembersDown stays silent at the cursor', async ({ pa
   // The down member's `up` went stale, so the left side of `or` sums to 0 for {job="etcd"}
   // and hides the right side's count of failing peers: that is why the rule stays silent.
   await expect(explain).toContainText(
-    'dropped 1 right-hand series because the left side already has their label set: {job="etcd"} = 1',
+    'dropped 1 right-hand series because the left side already has its label set: {job="etcd"} = 1',
   );
   await expect(explain).toContainText('sum without (instance): dropped the label instance');
   await expect(explain).toContainText('2 input series → 1 group: {job="etcd"} from 2 series');
@@ -220,7 +220,7 @@ test('tuning sliders rewrite the rule and every view follows; one drag is one un
   );
 
   // The threshold: `up == 0` becomes `up == 1`, which fires for the healthy members instead.
-  await tuning.getByRole('slider', { name: 'threshold ==' }).fill('1');
+  await tuning.getByRole('slider', { name: 'fires when up is equal to' }).fill('1');
   await expect(page.getByTestId('rule-naiveUp').locator('.chart-query')).toHaveText(
     'up{job=~".*etcd.*"}',
   );

@@ -37,7 +37,7 @@ import { onCancelEvaluation, useSafety } from './state/safety.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
 import { DEFAULT_EVAL_BUDGET_MS, EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 import { useFileDrop } from './components/useFileDrop.ts';
-import { LessonsPanel } from './components/lessons/LessonsPanel.tsx';
+import { LessonsPanel, LessonsToggle } from './components/lessons/LessonsPanel.tsx';
 import { useLessons } from './components/lessons/lessonsStore.ts';
 
 /** What the worker reported besides the view: the explanation at the cursor and the lints. */
@@ -188,6 +188,7 @@ export function App() {
           </button>
         ))}
       </nav>
+      {mode === 'simulate' ? <LessonsToggle /> : null}
       <div role="tabpanel" id="mode-panel" aria-labelledby={`tab-${mode}`}>
         <Playground mode={mode} />
       </div>

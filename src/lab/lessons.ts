@@ -316,7 +316,7 @@ const evictionLesson: Lesson = {
         'etcdMembersDown is selected, and Explain shows its expression at 15m. The leader does count failed sends to etcd-3 (the peer send failures chart).',
       question: 'In the Explain tree, what does the or do with the send failures at 15m?',
       answer:
-        'Both sides of the or aggregate away instance and To, so both yield one series {job="etcd"}. The left one, the sum of up == bool 0, is 0 (the evicted member has no up to count); or keeps it and drops the right-hand {job="etcd"} = 1 because the left side already has that label set. What remains is 0, not > 0.',
+        'Both sides of the or aggregate away instance and To, so both yield one series {job="etcd"}. The left one, the sum of up == bool 0, is 0 (the evicted member has no up to count); or keeps it and drops the right-hand {job="etcd"} = 1 because the left side already has its label set. What remains is 0, not > 0.',
       scenario: preset('pod-eviction-default'),
       rules: defaultRules,
       cursor: m(15),
@@ -325,7 +325,7 @@ const evictionLesson: Lesson = {
       claims: [
         {
           kind: 'explain',
-          note: 'dropped 1 right-hand series because the left side already has their label set',
+          note: 'dropped 1 right-hand series because the left side already has its label set',
         },
         { kind: 'state', ruleId: membersDownId, state: 'inactive' },
       ],

@@ -199,7 +199,9 @@ describe('sweeps', () => {
       id: 'smooth',
       expr: 'double_exponential_smoothing(up[5m], 0.5, 0.5) < 0.5',
     };
-    const key = sweepParameters(rule, 30_000).find((p) => p.label.includes('(…) (1)'))?.key;
+    const key = sweepParameters(rule, 30_000).find((p) =>
+      p.label.startsWith('smoothing factor'),
+    )?.key;
     expect(key).toBeDefined();
     const { result } = drain(computeSweep(rule, key ?? '', new PresetCache(two)));
     // The smoothing factor must lie strictly between 0 and 1.

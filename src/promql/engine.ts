@@ -15,6 +15,7 @@ import { callFunction, functions, type FuncContext, type WindowKernel } from './
 import { dropMetricName, labelsKey, type Labels } from './labels.ts';
 import { explainAggregation } from './explainAggregation.ts';
 import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
+import { countOf } from './explainList.ts';
 import { goDiv } from './mathx.ts';
 import { aggregate, scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './operators.ts';
 import { compileMatcherRegex } from './regex.ts';
@@ -237,7 +238,7 @@ export class Evaluator {
     this.note(
       node,
       () =>
-        `${this.select(node, node.matchers).length} series match; ${samples.length} have a sample in ${this.window(minT, ref)} that is not a staleness marker`,
+        `${this.select(node, node.matchers).length} series match; ${samples.length} ${samples.length === 1 ? 'has' : 'have'} a sample in ${this.window(minT, ref)} that is not a staleness marker`,
     );
     return { kind: 'vector', samples };
   }
@@ -276,7 +277,7 @@ export class Evaluator {
     this.note(
       node,
       () =>
-        `window ${this.window(rangeStart, rangeEnd)}: ${series.length} series, ${total} samples (staleness markers left out)`,
+        `window ${this.window(rangeStart, rangeEnd)}: ${series.length} series, ${countOf(total, 'sample')} (staleness markers left out)`,
     );
     return { kind: 'matrix', series, rangeStart, rangeEnd };
   }
@@ -694,7 +695,7 @@ export class Evaluator {
       this.note(
         node,
         () =>
-          `over ${this.window(m.rangeStart, m.rangeEnd)}: ${m.series.length} input series → ${result.samples.length} results`,
+          `over ${this.window(m.rangeStart, m.rangeEnd)}: ${m.series.length} input series → ${countOf(result.samples.length, 'result')}`,
       );
     }
     const samples = this.settle(node, result.samples);
@@ -761,7 +762,11 @@ export class Evaluator {
     const nl = l.kind === 'vector' ? l.samples.length : 1;
     const nr = r.kind === 'vector' ? r.samples.length : 1;
     const out = samples.length;
-    this.note(node, () => `${nl} left and ${nr} right samples → ${out} results`);
+    this.note(
+      node,
+      () =>
+        `${countOf(nl, 'left sample')} and ${countOf(nr, 'right sample')} → ${countOf(out, 'result')}`,
+    );
     if (this.trace) {
       const notes =
         lt === 'vector' && rt === 'vector'

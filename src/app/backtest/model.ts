@@ -1,7 +1,6 @@
 // The backtest mode's pure glue: rule drafts as alerting rules, the user's incident
 // marks as ground truth for the scorecard, and the server's answers shaped for the playground's
 // charts and bands (times as offsets from the range start, as the shared time axis draws them).
-import { parseDuration } from '../../promql/index.ts';
 import type { AlertRuleSpec, AlertState, AlertTimeline } from '../../rules/index.ts';
 import {
   labelText,

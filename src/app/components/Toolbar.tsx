@@ -3,7 +3,6 @@ import { MAX_MEMBERS, presets } from '../../sim/index.ts';
 import { recordingEtcdSeries, shippedRecordings, sourceTitle } from '../../lab/index.ts';
 import { useSafety } from '../state/safety.ts';
 import { simulatedScenario, usePlayground } from '../state/store.ts';
-import { useLessons } from './lessons/lessonsStore.ts';
 
 /** The scenario picker's value prefix of a shipped recording. */
 const RECORDING = 'recording:';
@@ -38,8 +37,6 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
   const setClusterSize = usePlayground((s) => s.setClusterSize);
   const undo = usePlayground((s) => s.undo);
   const redo = usePlayground((s) => s.redo);
-  const lessonsOpen = useLessons((s) => s.open);
-  const toggleLessons = useLessons((s) => s.toggleOpen);
   const presetName =
     source.kind === 'recorded'
       ? `${RECORDING}${source.recording}`
@@ -122,17 +119,6 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
         title="Redo (Ctrl+Shift+Z)"
       >
         Redo
-      </button>
-      <button
-        type="button"
-        className="button"
-        id="lessons-toggle"
-        onClick={toggleLessons}
-        aria-expanded={lessonsOpen}
-        aria-controls="lessons"
-        title="Guided lessons: each step sets the page up and asks a question"
-      >
-        Lessons
       </button>
       <button type="button" className="button" onClick={onImport}>
         Import…

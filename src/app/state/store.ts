@@ -247,7 +247,7 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
       });
       if (dropped.length > 0)
         set({
-          notice: `Switching to ${members} members removed ${dropped.length === 1 ? 'an event that no longer applies' : `${dropped.length} events that no longer apply`}: ${dropped.join('; ')}. Undo brings ${dropped.length === 1 ? 'it' : 'them'} back.`,
+          notice: `Switching to ${members} member${members === 1 ? '' : 's'} removed ${dropped.length === 1 ? 'an event that no longer applies' : `${dropped.length} events that no longer apply`}: ${dropped.join('; ')}. Undo brings ${dropped.length === 1 ? 'it' : 'them'} back.`,
         });
     },
     loadDoc: (doc, notice = null, place) => {

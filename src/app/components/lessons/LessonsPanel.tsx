@@ -182,6 +182,25 @@ function StepView({ lesson, index }: { lesson: Lesson; index: number }) {
   );
 }
 
+/** The button that opens and closes the lessons. */
+export function LessonsToggle() {
+  const open = useLessons((s) => s.open);
+  const toggleOpen = useLessons((s) => s.toggleOpen);
+  return (
+    <button
+      type="button"
+      className="button lessons-toggle"
+      id="lessons-toggle"
+      onClick={toggleOpen}
+      aria-expanded={open}
+      aria-controls="lessons"
+      title="Guided lessons: each step sets the page up and asks a question"
+    >
+      Lessons
+    </button>
+  );
+}
+
 /** The lessons panel, when open. */
 export function LessonsPanel() {
   const open = useLessons((s) => s.open);

@@ -6,9 +6,7 @@ import {
   SeriesStore,
   children,
   evalRange,
-  formatDuration,
   parseExpr,
-  quoteString,
   type Expr,
   type Labels,
 } from '../promql/index.ts';
@@ -26,6 +24,7 @@ import {
   sourceStart,
   type ScenarioSource,
 } from './source.ts';
+import { formatDuration, quoteString } from '../text/index.ts';
 
 /** One line of a chart: a label set and its value at each evaluation time (null: no sample). */
 export interface ChartLine {

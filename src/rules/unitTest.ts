@@ -7,8 +7,6 @@ import {
   children,
   evalRange,
   exprType,
-  formatDuration,
-  parseDuration,
   parseSeriesDescriptor,
   parseExpr,
   parseSeriesValues,
@@ -26,12 +24,18 @@ import {
   type QuerySample,
 } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
-import { compareLabels, formatLabelsGo, labelsKey } from './labels.ts';
+import { compareLabels, labelsKey } from './labels.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile } from './ruleFile.ts';
 import { parseSimpleSeriesValues } from './seriesValues.ts';
-import { formatGoFloat } from './template/goFloat.ts';
-import { formatGoDuration, goQuote } from './template/goValues.ts';
+import {
+  formatDuration,
+  formatGoDuration,
+  formatGoFloat,
+  formatLabelsGo,
+  parseDuration,
+  quoteString,
+} from '../text/index.ts';
 
 /** How to run rule unit tests. */
 export interface RuleTestOptions {
@@ -1044,7 +1048,7 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
     if (!res.ok) {
       outcome.failed++;
       outcome.errors.push(
-        `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: ${res.message}`,
+        `    expr: ${quoteString(tc.expr)}, time: ${tc.evalTimeText}, err: ${res.message}`,
       );
       continue;
     }
@@ -1058,7 +1062,7 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
           ? { ok: true, value: {}, warnings: [] }
           : parseSeriesDescriptor(s.labels);
       if (!lb.ok) {
-        bad = `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: labels ${goQuote(s.labels)}: ${lb.error.message}`;
+        bad = `    expr: ${quoteString(tc.expr)}, time: ${tc.evalTimeText}, err: labels ${quoteString(s.labels)}: ${lb.error.message}`;
         break;
       }
       expSamples.push({ labels: lb.value, value: s.value });
@@ -1091,7 +1095,7 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
           ? 'nil'
           : list.map((s) => `${formatLabelsGo(s.labels)} ${formatFloatE(s.value)}`).join(', ');
       outcome.errors.push(
-        `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText},\n        exp: ${fmt(expSamples)}\n        got: ${fmt(gotSamples)}`,
+        `    expr: ${quoteString(tc.expr)}, time: ${tc.evalTimeText},\n        exp: ${fmt(expSamples)}\n        got: ${fmt(gotSamples)}`,
       );
     }
   }

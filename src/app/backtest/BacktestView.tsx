@@ -19,7 +19,6 @@ import {
   type QueryDialect,
   type RuleBacktest,
 } from '../../backtest/index.ts';
-import { parseDuration } from '../../promql/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import { ScorecardPanel } from '../components/ScorecardPanel.tsx';
 import { StateBand } from '../components/StateBand.tsx';
@@ -27,6 +26,7 @@ import { TimeChart } from '../components/TimeChart.tsx';
 import { formatLabelsShort, formatOffset, formatValue } from '../components/format.ts';
 import { BacktestRules } from './BacktestRules.tsx';
 import { draftToSpec, parseIncidents, parseTimeInput, ruleView } from './model.ts';
+import { parseDuration } from '../../text/index.ts';
 
 const STORAGE_KEY = 'quorumlab.backtest.source';
 

@@ -1,13 +1,13 @@
 // The backtest mode's pure glue: rule drafts as alerting rules, time inputs, the user's incident
 // marks as ground truth for the scorecard, and the server's answers shaped for the playground's
 // charts and bands (times as offsets from the range start, as the shared time axis draws them).
-import { parseDuration } from '../../promql/index.ts';
 import type { AlertRuleSpec, AlertState } from '../../rules/index.ts';
 import { labelText, type RangeSeries, type RuleBacktest } from '../../backtest/index.ts';
 import type { ChartLine, RuleView, StateSpan } from '../../lab/index.ts';
 import { MAX_CHART_LINES, splitThreshold, toSpans } from '../../lab/index.ts';
 import { alertFirings, computeScorecard, type TruthSample } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
+import { parseDuration } from '../../text/index.ts';
 
 /** A playground rule as the alert state machine takes it. */
 export function draftToSpec(d: RuleDraft): AlertRuleSpec {

@@ -12,7 +12,6 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatDuration } from '../../promql/index.ts';
 import { presets } from '../../sim/index.ts';
 import {
   presetGrid,
@@ -25,6 +24,7 @@ import type { RuleDraft } from '../../lab/index.ts';
 import { BackgroundBridge } from '../worker/backgroundBridge.ts';
 import { formatOffset } from './format.ts';
 import { isBadScore, scoreCellParts, scoreDescription } from './scoreText.ts';
+import { formatDuration } from '../../text/index.ts';
 
 /** Props of the background panels. */
 export interface BackgroundPanelsProps {

@@ -2,12 +2,12 @@
 // scrape interval. Charts, states and the scorecard follow while a slider moves; one drag is one
 // undo step.
 import { useMemo, useRef } from 'react';
-import { formatDuration } from '../../promql/index.ts';
 import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from '../../lab/index.ts';
 import { chartedRange, sourceDuration } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import { sourceSampleInterval } from '../../lab/index.ts';
 import { usePlayground } from '../state/store.ts';
+import { formatDuration } from '../../text/index.ts';
 
 const scrapeChoices = SCRAPE_INTERVALS;
 

@@ -33,13 +33,8 @@ import {
   formatDraftRuleFile,
   naiveUpRule,
 } from '../../rules/index.ts';
-import {
-  findPreset,
-  formatDuration,
-  scenarioToJson,
-  validateScenario,
-  type Scenario,
-} from '../../sim/index.ts';
+import { findPreset, scenarioToJson, validateScenario, type Scenario } from '../../sim/index.ts';
+import { formatDuration } from '../../text/index.ts';
 
 const run = promisify(execFile);
 

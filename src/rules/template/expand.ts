@@ -4,7 +4,7 @@
 // renders as `<error expanding template: …>`.
 import { compileGoRegex, expandGo, replaceAllGo } from '../../promql/index.ts';
 import type { RE2JS } from 're2js';
-import { formatGoFloat } from './goFloat.ts';
+import { formatGoFloat } from '../../text/index.ts';
 import {
   GoDuration,
   GoMap,

@@ -11,3 +11,4 @@ export {
   isLegacyMetricName,
 } from './labels.ts';
 export { quoteString, unquoteString } from './quote.ts';
+export { parseTime, parseTimeInput } from './time.ts';

@@ -9,6 +9,8 @@ import {
   formatLabels,
   formatLabelsGo,
   parseDuration,
+  parseTime,
+  parseTimeInput,
   quoteString,
   unquoteString,
 } from './index.ts';
@@ -208,4 +210,20 @@ describe('label sets', () => {
     expect(formatLabelsGo({ job: 'etcd', __name__: 'up', a: '\u0080' })).toBe(
       '{__name__="up", a="\\u0080", job="etcd"}',
     ));
+});
+
+describe('times as the HTTP API and the UI take them', () => {
+  const now = 1_800_000_000_000;
+  const cases: [string, number | null][] = [
+    ['1700000000', 1_700_000_000_000],
+    ['1700000000.5', 1_700_000_000_500],
+    ['2026-12-05T01:00:00Z', Date.UTC(2026, 11, 5, 1)],
+    ['now', now],
+    ['now-2h', now - 7_200_000],
+    ['now+1m', now + 60_000],
+    ['now-2', null],
+    ['yesterday', null],
+  ];
+  it.each(cases)('%s → %s', (text, want) => expect(parseTimeInput(text, now)).toBe(want));
+  it('parseTime reads no relative times', () => expect(parseTime('now')).toBeNull());
 });

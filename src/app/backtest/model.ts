@@ -7,7 +7,7 @@ import type { ChartLine, RuleView, StateSpan } from '../../lab/index.ts';
 import { MAX_CHART_LINES, splitThreshold, toSpans } from '../../lab/index.ts';
 import { alertFirings, computeScorecard, type TruthSample } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
-import { parseDuration } from '../../text/index.ts';
+import { parseTimeInput } from '../../text/index.ts';
 
 /** A playground rule as the alert state machine takes it. */
 export function draftToSpec(d: RuleDraft): AlertRuleSpec {
@@ -21,23 +21,7 @@ export function draftToSpec(d: RuleDraft): AlertRuleSpec {
   };
 }
 
-/** A time input: RFC 3339, Unix seconds, `now` or `now-<duration>`; ms, or null. */
-export function parseTimeInput(text: string, now: number): number | null {
-  const s = text.trim();
-  const rel = /^now(?:([-+])(.+))?$/.exec(s);
-  if (rel) {
-    if (!rel[1]) return now;
-    const d = parseDuration(rel[2] ?? '');
-    if (d === null) return null;
-    return rel[1] === '-' ? now - d : now + d;
-  }
-  if (/^-?\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-  if (/^\d{4}-\d{2}-\d{2}[T ]/.test(s)) {
-    const t = Date.parse(s);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
-}
+export { parseTimeInput } from '../../text/index.ts';
 
 /** The user's marks of real incidents: one per line, `START END` (time inputs), ms. */
 export function parseIncidents(

@@ -8,11 +8,12 @@ import type { RuleDraft } from '../../lab/index.ts';
 import { sourceSampleInterval } from '../../lab/index.ts';
 import { usePlayground } from '../state/store.ts';
 import { formatDuration } from '../../text/index.ts';
+import { formatValue } from './format.ts';
 
 const scrapeChoices = SCRAPE_INTERVALS;
 
 function formatTunable(t: Tunable, v: number): string {
-  return t.kind === 'number' ? String(Number(v.toPrecision(6))) : formatDuration(v);
+  return t.kind === 'number' ? formatValue(v) : formatDuration(v);
 }
 
 /** Props of the tuning panel. */

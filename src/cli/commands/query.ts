@@ -15,7 +15,13 @@ import {
   type Result,
   type Value,
 } from '../../promql/index.ts';
-import { formatFloat, formatFloatPlain, formatLabels, parseDuration } from '../../text/index.ts';
+import {
+  formatFloat,
+  formatFloatPlain,
+  formatLabels,
+  parseDuration,
+  parseTime,
+} from '../../text/index.ts';
 
 const usage = `Usage: quorumlab query --series FILE --expr EXPR (--time T | --start T --end T --step D)
                        [--compat v2|v3] [--format json|table]
@@ -31,14 +37,7 @@ const serverLimits = { timeBudgetMs: 120_000, now: () => Date.now(), maxSamples:
 
 /** Parses a time argument to ms: a duration from zero, Unix seconds, or RFC 3339. */
 export function parseTimeArg(text: string): number | null {
-  const d = parseDuration(text);
-  if (d !== null) return d;
-  if (/^-?\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    const t = Date.parse(text);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
+  return parseDuration(text) ?? parseTime(text);
 }
 
 function apiTime(ms: number): number {

@@ -2,8 +2,8 @@
 // lint, explain, share links, reload, and broken links.
 import { expect, test, type Page } from '@playwright/test';
 import { completeInEditor } from './support/editor.ts';
-import { formatDuration, parseDuration } from '../src/promql/index.ts';
 import { presets } from '../src/sim/index.ts';
+import { formatDuration, parseDuration } from '../src/text/index.ts';
 
 async function waitForEvaluation(page: Page) {
   await expect(page.getByTestId('status')).toContainText('evaluated in');

@@ -36,7 +36,6 @@ export { formatIntervals, intervalsJson } from './format.ts';
 export { serverCompletion } from './completion.ts';
 export type { SourceUrl } from './url.ts';
 export { checkSourceUrl } from './url.ts';
-export { parseTimeInput } from './time.ts';
 export type { AnswerLimits, ApiSeries, Envelope } from './schema.ts';
 export {
   DEFAULT_ANSWER_LIMITS,

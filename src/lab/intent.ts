@@ -2,7 +2,7 @@
 // for that lasts longer than its tolerance must be caught by its deadline; firing with nothing
 // failing, or on a failure it should tolerate, is noise. A rule states its intent, or has one
 // derived from its severity and `for` (see `defaultIntent`).
-import { formatDuration, parseDuration } from '../promql/index.ts';
+import { formatDuration, parseDuration } from '../text/index.ts';
 import type { Member } from '../sim/index.ts';
 import type { RuleDraft, RuleIntent } from './rulePresets.ts';
 import {

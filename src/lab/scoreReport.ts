@@ -2,7 +2,7 @@
 // scenario (`quorumlab score`) or on every preset (`quorumlab matrix`), with the same judgement
 // the page's verdict and matrix show, as a table or JSON, and whether any rule missed what it
 // must catch (the command's exit status).
-import { formatDuration } from '../promql/index.ts';
+import { formatDuration } from '../text/index.ts';
 import type { Member } from '../sim/index.ts';
 import { evaluateView, prepareSource } from './evaluateView.ts';
 import {

@@ -8,7 +8,8 @@ import {
   parseIncidents,
   ruleView,
 } from '../../src/app/backtest/model.ts';
-import { alertIntervals, parseTimeInput, replayRule, stepTimes } from '../../src/backtest/index.ts';
+import { alertIntervals, replayRule, stepTimes } from '../../src/backtest/index.ts';
+import { parseTimeInput } from '../../src/text/index.ts';
 import { naiveUpRule } from '../../src/lab/index.ts';
 import { isRealFailure } from '../../src/lab/index.ts';
 

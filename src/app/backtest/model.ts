@@ -4,7 +4,6 @@
 import type { AlertRuleSpec, AlertState, AlertTimeline } from '../../rules/index.ts';
 import {
   labelText,
-  parseTimeInput,
   type RangeSeries,
   type RuleBacktest,
 } from '../../backtest/index.ts';
@@ -19,6 +18,7 @@ import {
   type TruthSample,
 } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
+import { parseTimeInput } from '../../text/index.ts';
 
 /** A playground rule as the alert state machine takes it. */
 export function draftToSpec(d: RuleDraft): AlertRuleSpec {

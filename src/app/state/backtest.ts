@@ -5,7 +5,6 @@
 import { create } from 'zustand';
 import {
   checkSourceUrl,
-  parseTimeInput,
   type BacktestError,
   type BacktestProgress,
   type CrossCheckResult,
@@ -15,7 +14,7 @@ import {
   type QueryDialect,
   type RuleBacktest,
 } from '../../backtest/index.ts';
-import { parseDuration } from '../../promql/index.ts';
+import { parseDuration, parseTimeInput } from '../../text/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import { draftToSpec } from '../backtest/model.ts';
 import {

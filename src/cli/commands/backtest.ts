@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
-import { parseDuration } from '../../promql/index.ts';
 import { isAlertRule, parseRuleFile, type AlertRuleSpec } from '../../rules/index.ts';
 import {
   createClient,
@@ -12,10 +11,10 @@ import {
   formatBacktestError,
   formatIntervals,
   intervalsJson,
-  parseTimeInput,
   runBacktest,
   type DataSourceAuth,
 } from '../../backtest/index.ts';
+import { parseDuration, parseTimeInput } from '../../text/index.ts';
 
 const usage = `Usage: quorumlab backtest --url URL --rules FILE --start T --end T [--step D]
                           [--format text|json] [--compat v2|v3] [--cross-check]

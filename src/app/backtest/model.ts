@@ -2,11 +2,7 @@
 // marks as ground truth for the scorecard, and the server's answers shaped for the playground's
 // charts and bands (times as offsets from the range start, as the shared time axis draws them).
 import type { AlertRuleSpec, AlertState, AlertTimeline } from '../../rules/index.ts';
-import {
-  labelText,
-  type RangeSeries,
-  type RuleBacktest,
-} from '../../backtest/index.ts';
+import { labelText, type RangeSeries, type RuleBacktest } from '../../backtest/index.ts';
 import type { ChartLine, RuleView, StateSpan } from '../../lab/index.ts';
 import { MAX_CHART_LINES, splitThreshold, toSpans } from '../../lab/index.ts';
 import {

@@ -81,7 +81,9 @@ describe('the packed command', () => {
 
 describe('a pipe closed early', () => {
   it('ends quietly, as promtool does', () => {
-    const files = Array.from({ length: 400 }, (_, i) => `r${i}.yaml`);
+    // Far more output than a pipe holds (about 450 KB), so that the writer meets the closed pipe
+    // however the two processes are scheduled.
+    const files = Array.from({ length: 10_000 }, (_, i) => `r${i}.yaml`);
     const dir = join(tmp, 'pipe');
     mkdirSync(dir, { recursive: true });
     for (const f of files) writeFileSync(join(dir, f), 'groups: []\n');

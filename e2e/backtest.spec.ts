@@ -78,6 +78,21 @@ async function pageIntervals(page: Page, id: string) {
 test('a backtest on a real Prometheus finds the in-browser engine’s intervals, and the cross-check agrees', async ({
   page,
 }) => {
+  // The queries go out from the page's worker, not its main thread (which keeps only the
+  // editor's completion requests).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { mainThreadFetches: string[] }).mainThreadFetches = seen;
+    const original = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      seen.push(input instanceof Request ? input.url : String(input));
+      return original(input, init);
+    };
+  });
+  const queries: string[] = [];
+  page.on('request', (r) => {
+    if (/\/api\/v1\/(query|query_range|status\/buildinfo)\?/.test(r.url())) queries.push(r.url());
+  });
   await openBacktest(page, server.url);
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByTestId('connection-status')).toContainText('version 2.42');
@@ -104,6 +119,14 @@ test('a backtest on a real Prometheus finds the in-browser engine’s intervals,
     await expect(result).toContainText('No differences');
     await expect(result).toHaveAttribute('data-differences', '0');
   }
+  expect(queries.filter((u) => u.includes('/api/v1/query_range?')).length).toBeGreaterThan(0);
+  expect(queries.filter((u) => u.includes('/api/v1/query?')).length).toBeGreaterThan(0);
+  const mainThread = await page.evaluate(
+    () => (window as unknown as { mainThreadFetches: string[] }).mainThreadFetches,
+  );
+  expect(
+    mainThread.filter((u) => /\/api\/v1\/(query|query_range|status\/buildinfo)\?/.test(u)),
+  ).toEqual([]);
 });
 
 test('a wrong URL says the server cannot be reached', async ({ page }) => {
@@ -317,4 +340,35 @@ test('a CORS refusal shows how to allow this page, with its origin, on the page'
     plain.closeAllConnections();
     await new Promise<void>((r) => plain.close(() => r()));
   }
+});
+
+test('the data source is kept across a reload, the credentials only when asked', async ({
+  page,
+}) => {
+  // What the Backtest tab saved before it had a store of its own is read as it was.
+  await page.goto('/');
+  await page.evaluate(() =>
+    localStorage.setItem(
+      'quorumlab.backtest.source',
+      JSON.stringify({ url: 'http://old.example:9090', authType: 'basic' }),
+    ),
+  );
+  await page.reload();
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  await expect(page.getByLabel('Prometheus URL')).toHaveValue('http://old.example:9090');
+  await expect(page.getByLabel('Authentication')).toHaveValue('basic');
+
+  await page.getByLabel('Prometheus URL').fill('prom.example:9090');
+  await page.getByLabel('Authentication').selectOption('bearer');
+  await page.getByLabel('Bearer token').fill('secret');
+  await page.reload();
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  await expect(page.getByLabel('Prometheus URL')).toHaveValue('prom.example:9090');
+  await expect(page.getByLabel('Bearer token')).toHaveValue('');
+
+  await page.getByLabel('remember credentials in this browser').check();
+  await page.getByLabel('Bearer token').fill('secret');
+  await page.reload();
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  await expect(page.getByLabel('Bearer token')).toHaveValue('secret');
 });

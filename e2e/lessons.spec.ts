@@ -2,7 +2,7 @@
 // every lesson is set up, its answer shown, and what the answer claims is checked on the page.
 // The claims are the ones src/lab/lessons.test.ts checks against the engine.
 import { expect as baseExpect, test, type Page } from '@playwright/test';
-import { formatDuration } from '../src/promql/index.ts';
+import { formatDuration } from '../src/text/index.ts';
 import { lessons, type LessonClaim, type LessonStep } from '../src/lab/index.ts';
 
 // Seven engineers share two cores: every wait is for a state, with room for a slow evaluation.

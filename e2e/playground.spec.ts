@@ -2,8 +2,8 @@
 // lint, explain, share links, reload, and broken links.
 import { expect, test, type Page } from '@playwright/test';
 import { completeInEditor } from './support/editor.ts';
-import { formatDuration, parseDuration } from '../src/promql/index.ts';
 import { presets } from '../src/sim/index.ts';
+import { formatDuration, parseDuration } from '../src/text/index.ts';
 
 async function waitForEvaluation(page: Page) {
   await expect(page.getByTestId('status')).toContainText('evaluated in');
@@ -309,7 +309,7 @@ test('the matrix scores every rule on every preset in the background; a sweep pl
     'fired on failures shorter than its tolerance 5m: 12m · 5 flaps',
   );
   await expect(page.getByTestId('matrix-split-5-members-naiveUp')).toHaveText(
-    'missed etcd-1 down for 30m · missed etcd-2 down for 30m',
+    'missed etcd-1 cut off for 30m · missed etcd-2 cut off for 30m',
   );
   for (const preset of presets) {
     await expect(page.getByTestId(`matrix-${preset.name}-naiveUp`)).not.toHaveText('…');

@@ -12,14 +12,15 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 
 /** The folders each folder may import (ARCHITECTURE.md's dependency rule). */
 const allowed: Record<string, readonly string[]> = {
-  promql: [],
-  sim: [],
-  rules: ['promql'],
-  lab: ['promql', 'rules', 'sim'],
-  backtest: ['promql', 'rules'],
-  reality: ['promql', 'rules', 'sim', 'lab'],
-  cli: ['promql', 'rules', 'sim', 'lab', 'backtest', 'reality'],
-  app: ['promql', 'rules', 'sim', 'lab', 'backtest', 'reality'],
+  text: [],
+  promql: ['text'],
+  sim: ['text'],
+  rules: ['text', 'promql'],
+  lab: ['text', 'promql', 'rules', 'sim'],
+  backtest: ['text', 'promql', 'rules'],
+  reality: ['text', 'promql', 'rules', 'sim', 'lab'],
+  cli: ['text', 'promql', 'rules', 'sim', 'lab', 'backtest', 'reality'],
+  app: ['text', 'promql', 'rules', 'sim', 'lab', 'backtest', 'reality'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -6,10 +6,8 @@ import {
   SeriesStore,
   children,
   evalRange,
-  formatDuration,
   formatExpr,
   parseExpr,
-  quoteString,
   type Expr,
   type Labels,
 } from '../promql/index.ts';
@@ -30,6 +28,7 @@ import {
   sourceStart,
   type ScenarioSource,
 } from './source.ts';
+import { formatDuration, quoteString } from '../text/index.ts';
 
 /** One line of a chart: a label set and its value at each evaluation time (null: no sample). */
 export interface ChartLine {

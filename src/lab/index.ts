@@ -16,6 +16,8 @@ export * from './promtoolTest.ts';
 export * from './ruleLint.ts';
 export * from './rulePresets.ts';
 export * from './scorecard.ts';
+export * from './scoreInput.ts';
+export * from './scoreReport.ts';
 export * from './source.ts';
 export * from './recordings.ts';
 export * from './timelineEdit.ts';

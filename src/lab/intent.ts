@@ -2,7 +2,7 @@
 // for that lasts longer than its tolerance must be caught by its deadline; firing with nothing
 // failing, or on a failure it should tolerate, is noise. A rule states its intent, or has one
 // derived from its severity and `for` (see `defaultIntent`).
-import { formatDuration, parseDuration } from '../promql/index.ts';
+import { formatDuration, parseDuration } from '../text/index.ts';
 import type { Member } from '../sim/index.ts';
 import type { RuleDraft, RuleIntent } from './rulePresets.ts';
 import {
@@ -179,6 +179,8 @@ export interface JudgedFailure {
   readonly to: number;
   /** Whether it lasts to the end of the scenario (its length is then a lower bound). */
   readonly toEnd: boolean;
+  /** How the member failed when it started: down, or up but cut off from the majority. */
+  readonly how?: 'cut off';
   /** From its start to the first evaluation inside it at which the rule fired for it. */
   readonly detectionDelay: number | null;
   readonly verdict: FailureVerdict;
@@ -304,11 +306,15 @@ export function judgeScorecard(
       : quorumEpisodes(times, truth, (i) => alerts.some((a) => a.firing[i]));
   const failures = episodes.map((e): JudgedFailure => {
     const toEnd = e.to === (times[last] ?? 0) && stillFailing(e.member);
+    const at = truth[times.indexOf(e.from)];
+    const cutOff =
+      e.member !== null && !at?.down.includes(e.member) && at?.partitioned.includes(e.member);
     return {
       member: e.member,
       from: e.from,
       to: e.to,
       toEnd,
+      ...(cutOff ? { how: 'cut off' as const } : {}),
       detectionDelay: e.detectionDelay,
       verdict: failureVerdict(e, toEnd, intent),
     };
@@ -349,16 +355,16 @@ export function judgeScorecard(
   return { intent, failures, falseFiringMs, noiseMs, flaps: scorecard.flaps, grade };
 }
 
-/** Names a failure's subject: "etcd-3", or "quorum" for the cluster. */
-function subject(member: number | null, members: readonly Member[]): string {
-  if (member === null) return 'quorum loss';
-  const name = members.find((m) => m.index === member)?.name ?? `etcd-${member}`;
-  return `${name} down`;
+/** Names a failure: "etcd-3 down", "etcd-3 cut off", or "quorum loss" for the cluster. */
+function subject(f: JudgedFailure, members: readonly Member[]): string {
+  if (f.member === null) return 'quorum loss';
+  const name = members.find((m) => m.index === f.member)?.name ?? `etcd-${f.member}`;
+  return `${name} ${f.how ?? 'down'}`;
 }
 
 /** One failure's verdict in words: "missed etcd-3 down for 50m". */
 export function failureText(f: JudgedFailure, members: readonly Member[], intent: RuleIntent) {
-  const what = subject(f.member, members);
+  const what = subject(f, members);
   const length = `${formatDuration(f.to - f.from)}${f.toEnd ? ' to the end' : ''}`;
   const deadline = formatDuration(intent.deadlineMs);
   switch (f.verdict) {

@@ -1,8 +1,9 @@
 // The numbers in a rule a user may want to tune with a slider: range windows of range selectors
 // and subqueries, number literals (thresholds, quantiles), and `for`. Each tunable knows where it
 // sits in the expression text, so a slider rewrites exactly that token and nothing else.
-import { children, formatDuration, parseExpr, type Expr } from '../promql/index.ts';
+import { children, parseExpr, type Expr } from '../promql/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import { formatDuration, formatGoFloat } from '../text/index.ts';
 
 /** One number of a rule, with the range a slider offers for it. */
 export interface Tunable {
@@ -345,8 +346,8 @@ export function findTunables(rule: RuleDraft, grid: number, bounds?: TuneBounds)
 }
 
 function formatNumber(v: number): string {
-  // Enough digits to round-trip, no more: sliders produce values like 0.30000000000000004.
-  return String(Number(v.toPrecision(12)));
+  // Twelve digits at most: sliders produce values like 0.30000000000000004.
+  return formatGoFloat(v, 'g', 12);
 }
 
 /** The rule with one tunable set to a new value. */

@@ -3,7 +3,7 @@
 // which series `and`/`unless` removed, which series a comparison filtered out and why.
 import type { BinaryExpr } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
-import { formatFloat, formatLabels } from './format.ts';
+import { formatFloat, formatLabels } from '../text/index.ts';
 import { labelsKey } from './labels.ts';
 import { listItems } from './explainList.ts';
 import { matchSignature, scalarBinop } from './operators.ts';

@@ -17,6 +17,7 @@ import {
   goTanh,
 } from './gomath.ts';
 import { compileMatcherRegex, expandGo } from './regex.ts';
+import { formatFloat as formatG, formatGoFloat } from '../text/index.ts';
 import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
@@ -302,11 +303,7 @@ function stdvarOf(s: MSeries): number {
 }
 
 /** Go's %f. */
-function goFixed(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  return v.toFixed(6);
-}
+const goFixed = (v: number): string => formatGoFloat(v, 'f', 6);
 
 function smoothing(name: string): FuncImpl {
   return (args) => {
@@ -882,14 +879,6 @@ function histogramQuantiles(args: EvalValue[], ctx: FuncContext): FuncResult {
     label,
     ctx,
   );
-}
-
-/** Go's %g for warnings. */
-export function formatG(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
 }
 
 function roundImpl(args: EvalValue[]): FuncResult {

@@ -37,14 +37,6 @@ export { formatExpr } from './printer.ts';
 export type { EvalOptions } from './engine.ts';
 export type { ExplainNode, Sample, Series, Value } from './query.ts';
 export { evalInstant, evalRange, explainInstant } from './query.ts';
-export {
-  formatDuration,
-  formatFloat,
-  formatLabels,
-  formatLabelsGo,
-  parseDuration,
-  quoteString,
-} from './format.ts';
 export type { SeriesValue } from './seriesNotation.ts';
 export {
   expandSeriesValues,

@@ -19,7 +19,7 @@ import {
 } from './ast.ts';
 import { functions } from './functions.ts';
 import { findV2SyntaxError } from './compatV2.ts';
-import { parseDuration, unquoteString } from './format.ts';
+import { parseDuration, unquoteString } from '../text/index.ts';
 import { compileMatcherRegex } from './regex.ts';
 import type { PositionedError, Result } from './result.ts';
 

@@ -50,7 +50,6 @@ export {
   type TemplateContext,
   type TemplateSample,
 } from './template/expand.ts';
-export { formatGoFloat } from './template/goFloat.ts';
 export {
   defaultRules,
   etcdInsufficientMembers,

@@ -1,7 +1,6 @@
-// The backtest mode's pure glue: rule drafts as alerting rules, time inputs, the user's incident
+// The backtest mode's pure glue: rule drafts as alerting rules, the user's incident
 // marks as ground truth for the scorecard, and the server's answers shaped for the playground's
 // charts and bands (times as offsets from the range start, as the shared time axis draws them).
-import { parseDuration } from '../../promql/index.ts';
 import type { AlertRuleSpec, AlertState, AlertTimeline } from '../../rules/index.ts';
 import { labelText, type RangeSeries, type RuleBacktest } from '../../backtest/index.ts';
 import type { ChartLine, RuleView, StateSpan } from '../../lab/index.ts';
@@ -15,6 +14,7 @@ import {
   type TruthSample,
 } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
+import { parseTimeInput } from '../../text/index.ts';
 
 /** A playground rule as the alert state machine takes it. */
 export function draftToSpec(d: RuleDraft): AlertRuleSpec {
@@ -26,24 +26,6 @@ export function draftToSpec(d: RuleDraft): AlertRuleSpec {
     labels: { ...d.labels },
     annotations: { ...d.annotations },
   };
-}
-
-/** A time input: RFC 3339, Unix seconds, `now` or `now-<duration>`; ms, or null. */
-export function parseTimeInput(text: string, now: number): number | null {
-  const s = text.trim();
-  const rel = /^now(?:([-+])(.+))?$/.exec(s);
-  if (rel) {
-    if (!rel[1]) return now;
-    const d = parseDuration(rel[2] ?? '');
-    if (d === null) return null;
-    return rel[1] === '-' ? now - d : now + d;
-  }
-  if (/^-?\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-  if (/^\d{4}-\d{2}-\d{2}[T ]/.test(s)) {
-    const t = Date.parse(s);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
 }
 
 /** The user's marks of real incidents: one per line, `START END` (time inputs), ms. */

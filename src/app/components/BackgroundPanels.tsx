@@ -12,7 +12,6 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatDuration } from '../../promql/index.ts';
 import { presets } from '../../sim/index.ts';
 import {
   presetGrid,
@@ -23,8 +22,9 @@ import {
 } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import { BackgroundBridge } from '../worker/backgroundBridge.ts';
-import { formatOffset } from './format.ts';
+import { formatOffset, formatValue } from './format.ts';
 import { gradeClass, scoreCellParts, scoreDescription } from './scoreText.ts';
+import { formatDuration } from '../../text/index.ts';
 
 /** Props of the background panels. */
 export interface BackgroundPanelsProps {
@@ -91,7 +91,8 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
   const [tunableKey, setTunableKey] = useState<string>('for');
   const tunable =
     tunables.find((t) => t.key === tunableKey) ?? tunables.find((t) => t.key === 'for');
-  const formatParam = (v: number) => (tunable?.kind === 'number' ? String(v) : formatDuration(v));
+  const formatParam = (v: number) =>
+    tunable?.kind === 'number' ? formatValue(v) : formatDuration(v);
 
   return (
     <>

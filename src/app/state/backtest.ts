@@ -14,9 +14,9 @@ import {
   type QueryDialect,
   type RuleBacktest,
 } from '../../backtest/index.ts';
-import { parseDuration } from '../../promql/index.ts';
+import { parseDuration, parseTimeInput } from '../../text/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
-import { draftToSpec, parseTimeInput } from '../backtest/model.ts';
+import { draftToSpec } from '../backtest/model.ts';
 import {
   BacktestBridge,
   type BacktestCall,

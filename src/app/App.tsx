@@ -313,8 +313,9 @@ function Playground({ mode }: { readonly mode: Mode }) {
   );
 
   return (
-    <div className={`app ${lessonsOpen ? 'with-lessons' : ''}`}>
-      <LessonsPanel />
+    <div className={`app ${lessonsOpen && !backtest ? 'with-lessons' : ''}`}>
+      {/* The lessons set up simulations: they stay with the Simulate tab. */}
+      {backtest ? null : <LessonsPanel />}
       <Toolbar
         onShare={onShare}
         shareStatus={shareStatus}

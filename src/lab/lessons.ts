@@ -419,7 +419,7 @@ const tuningLesson: Lesson = {
       question:
         'Compare the rows for 0s and 7m30s: what does the longer for buy, and what does it cost?',
       answer:
-        'At for 0s the alert flaps 5 times over the presets (the flapping member, the rolling restart) and 6 failures never fire (evictions and partitions, which up does not see). At 7m30s the flaps are gone, but 17 failures never fire: every reboot, restart and scrape gap shorter than for is now silent, real failures among them.',
+        'At for 0s the alert flaps 5 times, all on the flapping member that comes back every six minutes, and 6 failures never fire: the evictions, partitions and one-way loss, which up does not see. At 7m30s the flaps are gone, but 17 failures never fire: the rolling restart, the quick reboot, every crash of the flapping member and the short hang on etcd 3.4 join them. A failure shorter than for is silent, even on a member that is down a third of the time.',
       scenario: preset('member-crash'),
       rules: defaultRules,
       cursor: m(16),

@@ -21,7 +21,7 @@ import { TuningPanel } from './components/TuningPanel.tsx';
 import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
 import type { ChartLine } from '../lab/index.ts';
 import { recordingOf, sourceMarkers } from '../lab/index.ts';
-import type { RuleLint } from '../lab/index.ts';
+import type { RewriteCheck, RuleDraft, RuleLint } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceSampleInterval } from '../lab/index.ts';
 import { EvaluationGuard } from './components/EvaluationGuard.tsx';
@@ -247,6 +247,15 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const setNotice = usePlayground((s) => s.setNotice);
   const openSimulationOfRecording = usePlayground((s) => s.openSimulationOfRecording);
   const [editingId, setEditingId] = useState<string | null>(null);
+  // The rewrites the rules' findings could offer, checked on every preset in the background.
+  const [fixes, setFixes] = useState<readonly RewriteCheck[]>([]);
+  // The last fix applied: the matrix shows the rule before it beside the rule after it, while
+  // the rule still reads as the fix left it (an undo takes the comparison away).
+  const [applied, setApplied] = useState<{
+    ruleId: string;
+    before: RuleDraft;
+    after: string;
+  } | null>(null);
   // The rule whose Explain button brought the reader to the explain panel, for its Back button.
   const [explainFrom, setExplainFrom] = useState<string | null>(null);
   const [shareStatus, setShareStatus] = useState<string | null>(null);
@@ -468,6 +477,13 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   onEdit={() => setEditingId(editingId === rule.id ? null : rule.id)}
                   onRemove={() => removeRule(rule.id)}
                   lints={lints[rule.id] ?? []}
+                  fix={fixes.find(
+                    (f) => f.rewrite.ruleId === rule.id && f.rewrite.before === rule.expr,
+                  )}
+                  onApplyFix={(check) => {
+                    setApplied({ ruleId: rule.id, before: rule, after: check.rewrite.after });
+                    updateRule(rule.id, { expr: check.rewrite.after });
+                  }}
                   editor={
                     <Suspense fallback={<p className="note">Loading the editor…</p>}>
                       <RuleEditor
@@ -543,7 +559,16 @@ function Playground({ mode }: { readonly mode: Mode }) {
             hasTruth={view.truth !== null}
             onIntent={setRuleIntent}
           />
-          <BackgroundPanels rules={rules} selected={selected} />
+          <BackgroundPanels
+            rules={rules}
+            selected={selected}
+            onFixes={setFixes}
+            compare={
+              applied && rules.find((r) => r.id === applied.ruleId)?.expr === applied.after
+                ? applied
+                : null
+            }
+          />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
             {formatOffset(view.step)}, {source.kind === 'imported' ? 'a sample' : 'scrape'} every{' '}

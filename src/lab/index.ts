@@ -14,6 +14,7 @@ export * from './matrix.ts';
 export * from './memberState.ts';
 export * from './promtoolTest.ts';
 export * from './ruleLint.ts';
+export * from './rewrite.ts';
 export * from './rulePresets.ts';
 export * from './scorecard.ts';
 export * from './scoreInput.ts';

@@ -31,6 +31,12 @@ export const DEADLINE_SLACK_MS: Readonly<Record<'critical' | 'warning' | 'other'
   other: 30 * MIN,
 };
 
+/**
+ * How long an alert may keep firing after the failure it rightly fired for has ended, without
+ * counting as a false alarm: rate windows and the rule manager's resolve take that long.
+ */
+export const RESOLVE_GRACE_MS = 5 * MIN;
+
 /** The longest tolerance or deadline an intent may state: a week. */
 export const MAX_INTENT_MS = 7 * 24 * 60 * MIN;
 
@@ -272,7 +278,8 @@ export function failureVerdict(
  * alert that counts for the member; a quorum rule's are the stretches of quorum loss, caught by
  * any alert of the rule. At each evaluation (its verdict holding until the next), firing is:
  * right while quorum is lost or while some alert counts for a failure the rule must catch; false
- * when some firing alert is about nothing that is failing; otherwise noise.
+ * when some firing alert is about nothing that is failing; otherwise noise. An alert that keeps
+ * firing after it was right is neither for RESOLVE_GRACE_MS (its tail while it resolves).
  */
 export function judgeScorecard(
   scorecard: Scorecard,
@@ -326,23 +333,37 @@ export function judgeScorecard(
     );
 
   const about = alerts.map((a) => alertMembers(a.labels, members));
+  // When each alert was last firing rightly, while it has kept firing since: its tail after the
+  // failure ends is no false alarm (see RESOLVE_GRACE_MS).
+  const lastRight: (number | null)[] = alerts.map(() => null);
   let falseFiringMs = 0;
   let noiseMs = 0;
   times.forEach((t, i) => {
-    if (truth[i]?.quorum === false) return;
+    const quorumLost = truth[i]?.quorum === false;
     const failing = failingAt(i);
     let falseHere = false;
     let noiseHere = false;
     let rightHere = false;
     alerts.forEach((a, k) => {
-      if (!a.firing[i]) return;
+      if (!a.firing[i]) {
+        lastRight[k] = null;
+        return;
+      }
       const m = about[k] ?? [];
       const relevant = m.length === 0 ? failing : m.filter((x) => failing.includes(x));
-      if (relevant.length === 0) falseHere = true;
-      else if (intent.catches === 'member' && relevant.some((x) => mustCatch(x, t)))
+      const right =
+        quorumLost || (intent.catches === 'member' && relevant.some((x) => mustCatch(x, t)));
+      if (right) {
+        lastRight[k] = t;
         rightHere = true;
+        return;
+      }
+      const since = lastRight[k];
+      if (since !== null && since !== undefined && t - since <= RESOLVE_GRACE_MS) return;
+      if (relevant.length === 0) falseHere = true;
       else noiseHere = true;
     });
+    if (quorumLost) return;
     if (falseHere) falseFiringMs += spanAt(i);
     else if (noiseHere && !rightHere) noiseMs += spanAt(i);
   });

@@ -1,7 +1,7 @@
 // The matrix (every rule against every preset) and the sweep (one number of a rule against
 // detection delay and false alarms over all presets), computed in a background worker with
 // progress. The matrix follows the rules as they change; a sweep runs on request.
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -18,6 +18,7 @@ import {
   sweepParameters,
   type MatrixCell,
   type Progress,
+  type RewriteCheck,
   type SweepPoint,
 } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
@@ -30,6 +31,15 @@ import { formatDuration } from '../../text/index.ts';
 export interface BackgroundPanelsProps {
   readonly rules: readonly RuleDraft[];
   readonly selected: RuleDraft | null;
+  /** Receives the rewrites the rules' findings could offer, checked on every preset. */
+  readonly onFixes?: (checks: RewriteCheck[]) => void;
+  /** A rule rewritten by a fix: the matrix shows it before (this rule) beside after. */
+  readonly compare?: { readonly ruleId: string; readonly before: RuleDraft } | null;
+}
+
+/** The id of the matrix column of a rule as it was before a fix. */
+export function beforeId(ruleId: string): string {
+  return `${ruleId}~before`;
 }
 
 function ProgressBar({ progress, label }: { progress: Progress | null; label: string }) {
@@ -65,7 +75,7 @@ function cellClass(c: MatrixCell | undefined): string {
 }
 
 /** The matrix and the sweep. */
-export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
+export function BackgroundPanels({ rules, selected, onFixes, compare }: BackgroundPanelsProps) {
   const [matrix, setMatrix] = useState<MatrixCell[] | null>(null);
   const [sweep, setSweep] = useState<SweepPoint[] | null>(null);
   const [progress, setProgress] = useState<{ matrix: Progress | null; sweep: Progress | null }>({
@@ -79,11 +89,29 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
         progress: (kind, p) => setProgress((old) => ({ ...old, [kind]: p })),
         matrix: (cells) => setMatrix(cells),
         sweep: (points) => setSweep(points),
-        error: (_kind, message) => setError(message),
+        fixes: (checks) => fixesListener.current?.(checks),
+        error: (kind, message) => {
+          if (kind !== 'fixes') setError(message);
+        },
       }),
   );
+  const fixesListener = useRef(onFixes);
   useEffect(() => {
-    const t = setTimeout(() => bridge.matrix(rules), 300);
+    fixesListener.current = onFixes;
+  }, [onFixes]);
+  // The matrix's columns: the rules, and a rule rewritten by a fix as it was, just before it.
+  const columns = useMemo(() => {
+    if (!compare) return rules;
+    return rules.flatMap((r) =>
+      r.id === compare.ruleId ? [{ ...compare.before, id: beforeId(r.id) }, r] : [r],
+    );
+  }, [rules, compare]);
+  useEffect(() => {
+    const t = setTimeout(() => bridge.matrix(columns), 300);
+    return () => clearTimeout(t);
+  }, [bridge, columns]);
+  useEffect(() => {
+    const t = setTimeout(() => bridge.fixes(rules), 300);
     return () => clearTimeout(t);
   }, [bridge, rules]);
 
@@ -116,9 +144,14 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
             <thead>
               <tr>
                 <th scope="col">preset</th>
-                {rules.map((r) => (
-                  <th scope="col" key={r.id}>
+                {columns.map((r) => (
+                  <th scope="col" key={r.id} data-testid={`matrix-head-${r.id}`}>
                     {r.alert}
+                    {compare && r.id === beforeId(compare.ruleId) ? (
+                      <span className="note"> before the rewrite</span>
+                    ) : compare && r.id === compare.ruleId ? (
+                      <span className="note"> after the rewrite</span>
+                    ) : null}
                   </th>
                 ))}
               </tr>
@@ -129,7 +162,7 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
                   <th scope="row" title={p.explanation}>
                     {p.title}
                   </th>
-                  {rules.map((r) => {
+                  {columns.map((r) => {
                     const c = matrix?.find((x) => x.preset === p.name && x.ruleId === r.id);
                     const description = cellDescription(c);
                     return (

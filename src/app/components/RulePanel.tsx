@@ -5,7 +5,7 @@ import type { AlertState } from '../../rules/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import type { ChartLine, RuleView, StateSpan } from '../../lab/index.ts';
 import type { EventMarker } from '../../lab/index.ts';
-import type { RuleLint } from '../../lab/index.ts';
+import type { RewriteCheck, RuleLint } from '../../lab/index.ts';
 import { formatOffset, summarizeSpans } from './format.ts';
 import { StateBand } from './StateBand.tsx';
 import { TimeChart } from './TimeChart.tsx';
@@ -45,6 +45,54 @@ export interface RulePanelProps {
   readonly lints: readonly RuleLint[];
   /** The rule's editor, shown while editing. */
   readonly editor: ReactNode;
+  /** The rewrite a finding offers, as the engine checked it on every preset. */
+  readonly fix?: RewriteCheck | undefined;
+  readonly onApplyFix?: (check: RewriteCheck) => void;
+}
+
+/** The fix a finding offers, or why the engine did not offer it. */
+function FixOffer({
+  check,
+  alert,
+  onApply,
+}: {
+  check: RewriteCheck;
+  alert: string;
+  onApply: (check: RewriteCheck) => void;
+}) {
+  const presets = check.rows.length;
+  if (!check.offered) {
+    const worse = check.rows.find((r) => r.worse !== null);
+    return (
+      <p className="note fix-refused" data-testid={`fix-${check.rewrite.ruleId}`}>
+        A rewrite that keeps both sides of <code>or</code> was checked on all {presets} presets and
+        is not offered: on {worse?.preset ?? 'a preset'} {worse?.worse ?? 'it does worse'}.
+      </p>
+    );
+  }
+  const gains = check.rows.filter((r) => r.gained > 0).map((r) => r.preset);
+  return (
+    <div className="fix" data-testid={`fix-${check.rewrite.ruleId}`}>
+      <p>
+        <strong>Fix:</strong> filter the left side of <code>or</code> by the rule’s threshold, so
+        the right side counts wherever the left says nothing. Checked on all {presets} presets: it
+        catches everything the original caught
+        {check.gained > 0
+          ? `, and ${check.gained} more ${check.gained === 1 ? 'failure' : 'failures'} (${gains.join(', ')})`
+          : ''}
+        , and by the rule’s intent it is no worse on any.
+      </p>
+      <pre className="expr">{check.rewrite.after}</pre>
+      <button
+        type="button"
+        className="button"
+        onClick={() => onApply(check)}
+        aria-label={`Apply the rewrite to ${alert}`}
+      >
+        Apply the rewrite
+      </button>
+    </div>
+  );
 }
 
 /** Shows one rule's expression, value chart and state band. */
@@ -144,6 +192,11 @@ export function RulePanel(props: RulePanelProps) {
             </li>
           ))}
         </ul>
+      ) : null}
+      {props.fix &&
+      props.onApplyFix &&
+      lints.some((l) => l.from === props.fix?.rewrite.from && l.to === props.fix?.rewrite.to) ? (
+        <FixOffer check={props.fix} alert={rule.alert} onApply={props.onApplyFix} />
       ) : null}
       {view?.error ? (
         <p className="error" role="alert">

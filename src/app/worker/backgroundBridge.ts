@@ -1,21 +1,23 @@
-// The page's side of the background worker: the newest matrix and sweep requests, with progress.
-import type { MatrixCell, Progress, SweepPoint } from '../../lab/index.ts';
+// The page's side of the background worker: the newest matrix, sweep and fix-check requests, with
+// progress.
+import type { MatrixCell, Progress, RewriteCheck, SweepPoint } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
-import type { BackgroundRequest, BackgroundResponse } from './background.ts';
+import type { BackgroundKind, BackgroundRequest, BackgroundResponse } from './background.ts';
 import { startPageWorker } from './role.ts';
 
 /** Callbacks for background results; only the newest request of each kind reports. */
 export interface BackgroundListener {
-  progress(kind: 'matrix' | 'sweep', progress: Progress): void;
+  progress(kind: BackgroundKind, progress: Progress): void;
   matrix(cells: MatrixCell[]): void;
   sweep(points: SweepPoint[]): void;
-  error(kind: 'matrix' | 'sweep', message: string): void;
+  fixes(checks: RewriteCheck[]): void;
+  error(kind: BackgroundKind, message: string): void;
 }
 
-/** Runs matrices and sweeps in a second worker. */
+/** Runs matrices, sweeps and fix checks in a second worker. */
 export class BackgroundBridge {
   private readonly worker: Worker;
-  private readonly latest = { matrix: 0, sweep: 0 };
+  private readonly latest: Record<BackgroundKind, number> = { matrix: 0, sweep: 0, fixes: 0 };
 
   constructor(listener: BackgroundListener) {
     this.worker = startPageWorker('background');
@@ -25,6 +27,7 @@ export class BackgroundBridge {
       if ('progress' in r) listener.progress(r.kind, r.progress);
       else if ('error' in r) listener.error(r.kind, r.error);
       else if ('cells' in r) listener.matrix(r.cells);
+      else if ('checks' in r) listener.fixes(r.checks);
       else listener.sweep(r.points);
     };
   }
@@ -37,6 +40,12 @@ export class BackgroundBridge {
   matrix(rules: readonly RuleDraft[]): void {
     this.latest.matrix += 1;
     this.send({ kind: 'matrix', id: this.latest.matrix, rules });
+  }
+
+  /** Checks on every preset the rewrites the rules' findings could offer. */
+  fixes(rules: readonly RuleDraft[]): void {
+    this.latest.fixes += 1;
+    this.send({ kind: 'fixes', id: this.latest.fixes, rules });
   }
 
   /** Sweeps one number of a rule. */

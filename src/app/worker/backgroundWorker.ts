@@ -1,8 +1,17 @@
 // The background worker: matrix and sweep, one preset per task so that a newer request (or a
 // stale one) is noticed between presets.
 import { presets } from '../../sim/index.ts';
-import { PresetCache, computeMatrix, computeSweep, type Progress } from '../../lab/index.ts';
-import type { BackgroundRequest, BackgroundResponse } from './background.ts';
+import {
+  PresetCache,
+  checkRewrite,
+  computeMatrix,
+  computeSweep,
+  proposeOrRewrite,
+  type Progress,
+  type RewriteCheck,
+  type RuleDraft,
+} from '../../lab/index.ts';
+import type { BackgroundKind, BackgroundRequest, BackgroundResponse } from './background.ts';
 import { playsRole } from './role.ts';
 
 const scope = self as unknown as {
@@ -11,12 +20,25 @@ const scope = self as unknown as {
 };
 
 const cache = new PresetCache(presets);
-const latest = { matrix: 0, sweep: 0 };
+const latest: Record<BackgroundKind, number> = { matrix: 0, sweep: 0, fixes: 0 };
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** Every rule's rewrite, each checked on every preset, one preset per step. */
+function* checkFixes(
+  rules: readonly RuleDraft[],
+  presets: PresetCache,
+): Generator<Progress, RewriteCheck[]> {
+  const checks: RewriteCheck[] = [];
+  for (const rule of rules) {
+    const rewrite = proposeOrRewrite(rule);
+    if (rewrite) checks.push(yield* checkRewrite(rule, rewrite, presets));
+  }
+  return checks;
+}
+
 async function drive<T>(
-  kind: 'matrix' | 'sweep',
+  kind: BackgroundKind,
   id: number,
   work: Generator<Progress, T>,
 ): Promise<T | null> {
@@ -40,6 +62,9 @@ function onMessage(e: MessageEvent<BackgroundRequest>): void {
       if (req.kind === 'matrix') {
         const cells = await drive('matrix', req.id, computeMatrix(req.rules, cache));
         if (cells) scope.postMessage({ kind: 'matrix', id: req.id, cells });
+      } else if (req.kind === 'fixes') {
+        const checks = await drive('fixes', req.id, checkFixes(req.rules, cache));
+        if (checks) scope.postMessage({ kind: 'fixes', id: req.id, checks });
       } else {
         const points = await drive('sweep', req.id, computeSweep(req.rule, req.tunableKey, cache));
         if (points) scope.postMessage({ kind: 'sweep', id: req.id, points });

@@ -45,6 +45,31 @@ describe('the playground document', () => {
     });
   });
 
+  it("keeps a rule's stated intent through JSON and a share link", async () => {
+    const rules = defaultRules.map((r, i) =>
+      i === 0
+        ? { ...r, intent: { catches: 'member' as const, toleranceMs: 0, deadlineMs: 60_000 } }
+        : r,
+    );
+    const stated: PlaygroundDoc = { ...doc, rules };
+    expect(docFromJson(docToJson(stated))).toEqual({ ok: true, doc: stated });
+    expect(await decodeDocFromUrl(await encodeDocForUrl(stated))).toEqual({
+      ok: true,
+      doc: stated,
+    });
+  });
+
+  it('refuses an intent whose deadline comes before its tolerance, saying why', () => {
+    const json = JSON.parse(docToJson(doc));
+    json.rules[1].intent = { catches: 'member', toleranceMs: 600_000, deadlineMs: 60_000 };
+    expect(docFromJson(JSON.stringify(json))).toEqual({
+      ok: false,
+      errors: [
+        'rules[1].intent: the deadline 1m is shorter than the tolerance 10m: a failure cannot be known to outlast the tolerance before the tolerance has passed',
+      ],
+    });
+  });
+
   it('keeps the start_timestamp of imported series', () => {
     const started: PlaygroundDoc = { ...importedDoc, source: { ...imported, start: 1.7e12 } };
     expect(docFromJson(docToJson(started))).toEqual({ ok: true, doc: started });

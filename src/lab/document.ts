@@ -4,6 +4,7 @@
 // scenario only) is still read, so old links keep working.
 import { scenarioToJson, validateScenario, type Scenario } from '../sim/index.ts';
 import { MAX_DOC_BYTES, MAX_LINK_READ_CHARS, inflateCapped, overlongField } from './docLimits.ts';
+import { readIntent } from './intent.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import { shippedRecordings } from './recordings.ts';
 import {
@@ -105,6 +106,11 @@ function readRule(v: unknown, path: string, errors: string[]): RuleDraft | null 
     annotations: map('annotations'),
     note: typeof v.note === 'string' ? v.note : '',
   };
+  // An intent is optional: without one the rule's intent is derived from it (intent.ts).
+  if (v.intent !== undefined) {
+    const intent = readIntent(v.intent, `${path}.intent`, errors);
+    if (intent) return errors.length === before ? { ...rule, intent } : null;
+  }
   return errors.length === before ? rule : null;
 }
 

@@ -6,17 +6,16 @@ import {
   SeriesStore,
   children,
   evalRange,
-  formatDuration,
   formatExpr,
   parseExpr,
-  quoteString,
   type Expr,
   type Labels,
 } from '../promql/index.ts';
 import { alertTimeline, type AlertState } from '../rules/index.ts';
 import { simulate, truthAt, type Member, type Scenario } from '../sim/index.ts';
-import { alertFirings, computeScorecard, type AlertFiring, type Scorecard } from './scorecard.ts';
-import type { RuleDraft } from './rulePresets.ts';
+import { alertFirings, computeScorecard, type AlertFiring } from './scorecard.ts';
+import { judgeScorecard, ruleIntent, type JudgedScorecard } from './intent.ts';
+import type { RuleDraft, RuleIntent } from './rulePresets.ts';
 import { annotationLints, type RuleLint } from './ruleLint.ts';
 import { storeSimulation } from './simulationStore.ts';
 import type { LoadedRecording, RecordingCheck } from './recordings.ts';
@@ -29,6 +28,7 @@ import {
   sourceStart,
   type ScenarioSource,
 } from './source.ts';
+import { formatDuration, quoteString } from '../text/index.ts';
 
 /** One line of a chart: a label set and its value at each evaluation time (null: no sample). */
 export interface ChartLine {
@@ -63,7 +63,8 @@ export interface RuleView {
   readonly spans: readonly StateSpan<AlertState>[];
   /** When the rule was not evaluated because Prometheus was down: no data, no alert state. */
   readonly unevaluated?: readonly StateSpan<'unevaluated'>[];
-  readonly scorecard: Scorecard | null;
+  /** The rule's figures on the scenario, judged against its intent. */
+  readonly scorecard: JudgedScorecard | null;
   /** Why the rule has no scorecard although it evaluated (an evaluation failed at some step). */
   readonly scorecardError?: string;
   readonly error: string | null;
@@ -474,16 +475,23 @@ export function unevaluatedSpans(
 }
 
 /**
- * The rule's scorecard on the prepared scenario, or why there is none: no ground truth (imported
- * series), or an evaluation that failed (its figures would be those of a rule that did not run).
+ * The rule's scorecard on the prepared scenario, judged against its intent, or why there is none:
+ * no ground truth (imported series), or an evaluation that failed (its figures would be those of
+ * a rule that did not run).
  */
 export function scoreRuleStates(
   prepared: PreparedScenario,
   states: RuleStates,
-): Scorecard | { error: string } {
-  if (!prepared.truth) return { error: 'no ground truth for imported series' };
+  intent: RuleIntent,
+): JudgedScorecard | { error: string } {
+  const { truth, times, members } = prepared;
+  if (!truth) return { error: 'no ground truth for imported series' };
   if (states.evalError !== null) return { error: states.evalError };
-  return computeScorecard(prepared.times, states.alerts, prepared.truth, prepared.members);
+  const sc = computeScorecard(times, states.alerts, truth, members);
+  return {
+    ...sc,
+    judgement: judgeScorecard(sc, times, states.alerts, truth, members, intent),
+  };
 }
 
 /** The queries behind the raw-series charts. */
@@ -580,9 +588,12 @@ export function evaluateView(
     const key = `rule:${JSON.stringify(rule)}`;
     return memo(key, () => ({ ...ruleView(rule), key }));
   });
-  function scorecardOf(states: RuleStates): Pick<RuleView, 'scorecard' | 'scorecardError'> {
+  function scorecardOf(
+    rule: RuleDraft,
+    states: RuleStates,
+  ): Pick<RuleView, 'scorecard' | 'scorecardError'> {
     if (!truth) return { scorecard: null };
-    const sc = scoreRuleStates(prepared, states);
+    const sc = scoreRuleStates(prepared, states, ruleIntent(rule));
     return 'error' in sc ? { scorecard: null, scorecardError: sc.error } : { scorecard: sc };
   }
   function ruleView(rule: RuleDraft): Omit<RuleView, 'key'> {
@@ -619,7 +630,7 @@ export function evaluateView(
       returned: states.returned,
       spans: toSpans(times, step, states.states),
       unevaluated: unevaluatedSpans(times, step, outageWindows(prepared.source)),
-      ...scorecardOf(states),
+      ...scorecardOf(rule, states),
       error: null,
       annotations: annotationLints(rule.expr, states.warnings),
       ...(prepared.twin && { beside: besideOf(rule) }),

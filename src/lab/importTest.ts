@@ -2,9 +2,9 @@
 // its test groups' input series become an imported scenario. Only what the playground uses is
 // read; every error names the line and column, and nothing is applied unless the group is valid.
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { formatDuration, parseDuration } from '../promql/index.ts';
 import { parseStartTimestamp } from '../rules/index.ts';
 import { checkImportedLimits, loadImportedSeries, type ImportedSource } from './source.ts';
+import { formatDuration, parseDuration } from '../text/index.ts';
 
 /** One test group as the import dialog lists it. */
 export interface TestGroupSummary {

@@ -8,10 +8,8 @@ import {
   children,
   evalRange,
   labelsKey,
-  parseDuration,
   parseExpr,
   parseSeriesDescriptor,
-  quoteString,
   SeriesStore,
   type Expr,
 } from '../promql/index.ts';
@@ -33,6 +31,7 @@ import { exportRuleFile } from './exportRule.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import { storeSimulation } from './simulationStore.ts';
 import { loadImportedSeries, simulated, type ScenarioSource } from './source.ts';
+import { parseDuration, quoteString } from '../text/index.ts';
 
 export type { AlertCheck };
 

@@ -6,7 +6,6 @@ import type { SeriesStore } from '../promql/index.ts';
 import {
   children,
   evalRange,
-  formatDuration,
   labelsKey,
   parseExpr,
   type Expr,
@@ -17,6 +16,7 @@ import { outputLabelNames, sameNames, type AbsentMetricLabels } from './labelNam
 import type { RuleDraft } from './rulePresets.ts';
 import { storeSimulation } from './simulationStore.ts';
 import { sourceScenario, type ScenarioSource } from './source.ts';
+import { formatDuration } from '../text/index.ts';
 
 /** One finding about a rule. */
 export interface RuleLint {

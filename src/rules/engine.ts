@@ -1,13 +1,7 @@
 // The one place src/rules touches the PromQL engine: instant queries shaped the way the rule
 // manager's EngineQueryFunc shapes them (rules/manager.go): a vector as is, a scalar as one
 // sample without labels, anything else an error.
-import {
-  evalInstant,
-  formatExpr,
-  parseExpr,
-  type Expr,
-  type SeriesStore,
-} from '../promql/index.ts';
+import { evalInstant, formatExpr, parseExpr, type SeriesStore } from '../promql/index.ts';
 
 export type { Labels, Point, SeriesStore } from '../promql/index.ts';
 
@@ -38,14 +32,10 @@ export type QueryFn = (expr: string, t: number) => QueryResult;
 
 /** A QueryFn over a store; parsed expressions are cached by text. */
 export function makeQueryFn(store: SeriesStore, opts: QueryOptions = {}): QueryFn {
-  const parsed = new Map<string, Expr | string>();
+  const compat = opts.compat ?? 'v3';
   return (text, t) => {
-    let expr = parsed.get(text);
-    if (expr === undefined) {
-      const p = parseExpr(text, { compat: opts.compat ?? 'v3' });
-      expr = p.ok ? p.value : formatParseError(text, p.error);
-      parsed.set(text, expr);
-    }
+    const parsed = parseRuleExpr(text, compat);
+    const expr = parsed.ok ? parsed.value : formatParseError(text, parsed.error);
     if (typeof expr === 'string') return { ok: false, message: expr };
     const r = evalInstant(expr, store, t, opts);
     if (!r.ok) return { ok: false, message: r.error.message };
@@ -60,6 +50,24 @@ export function makeQueryFn(store: SeriesStore, opts: QueryOptions = {}): QueryF
         return { ok: false, message: 'rule result is not a vector or scalar' };
     }
   };
+}
+
+/** Parsed rule expressions by compat mode and text (trees are never changed once parsed). */
+const parsedExprs = new Map<string, ReturnType<typeof parseExpr>>();
+
+/**
+ * parseExpr for rule expressions, remembered: a test file's groups evaluate the same rules
+ * again and again (a few thousand entries at most are kept).
+ */
+export function parseRuleExpr(text: string, compat: 'v2' | 'v3'): ReturnType<typeof parseExpr> {
+  const key = `${compat}\0${text}`;
+  let hit = parsedExprs.get(key);
+  if (hit === undefined) {
+    if (parsedExprs.size >= 4096) parsedExprs.clear();
+    hit = parseExpr(text, { compat });
+    parsedExprs.set(key, hit);
+  }
+  return hit;
 }
 
 /** Prometheus's ParseErr text: `line:col: parse error: message`. */
@@ -78,6 +86,6 @@ export function formatParseError(expr: string, error: { from: number; message: s
  * does not parse is returned as it is, so that its error stays the same.
  */
 export function ruleQueryText(expr: string, compat: 'v2' | 'v3' = 'v3'): string {
-  const p = parseExpr(expr, { compat });
+  const p = parseRuleExpr(expr, compat);
   return p.ok ? formatExpr(p.value) : expr;
 }

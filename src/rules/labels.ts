@@ -1,7 +1,6 @@
 // Label-set helpers for the rules (Prometheus's model/labels as the rule manager uses it):
 // canonical keys, ordering, and Go's labels.String() rendering used in promtool's output.
 import type { Labels } from './engine.ts';
-import { goQuote } from './template/goValues.ts';
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -17,10 +16,19 @@ export function normalizeLabels(obj: Readonly<Record<string, string>>): Labels {
   return Object.freeze(out);
 }
 
+/** Keys of frozen label sets (which cannot change), computed once each. */
+const frozenKeys = new WeakMap<Labels, string>();
+
 /** A canonical string key for a label set. */
 export function labelsKey(labels: Labels): string {
+  const frozen = Object.isFrozen(labels);
+  if (frozen) {
+    const hit = frozenKeys.get(labels);
+    if (hit !== undefined) return hit;
+  }
   let out = '';
   for (const k of Object.keys(labels).sort(compareStrings)) out += `${k}\xff${labels[k] ?? ''}\xfe`;
+  if (frozen) frozenKeys.set(labels, out);
   return out;
 }
 
@@ -37,10 +45,4 @@ export function compareLabels(a: Labels, b: Labels): number {
     if (c !== 0) return c;
   }
   return ak.length - bk.length;
-}
-
-/** labels.Labels.String(): `{a="b", c="d"}` with Go-quoted values. */
-export function formatLabelsGo(labels: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(labels).sort(compareStrings);
-  return `{${keys.map((k) => `${k}=${goQuote(labels[k] ?? '')}`).join(', ')}}`;
 }

@@ -7,10 +7,7 @@ import {
   children,
   evalRange,
   exprType,
-  formatDuration,
-  parseDuration,
   parseSeriesDescriptor,
-  parseExpr,
   parseSeriesValues,
   type Expr,
   type Labels,
@@ -21,17 +18,24 @@ import { AlertingRule } from './alerting.ts';
 import {
   PROMTOOL_MAX_SAMPLES,
   makeQueryFn,
+  parseRuleExpr,
   ruleQueryText,
   type QueryFn,
   type QuerySample,
 } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
-import { compareLabels, formatLabelsGo, labelsKey } from './labels.ts';
+import { compareLabels, labelsKey } from './labels.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
-import { isAlertRule, parseRuleFile } from './ruleFile.ts';
-import { parseSimpleSeriesValues } from './seriesValues.ts';
-import { formatGoFloat } from './template/goFloat.ts';
-import { formatGoDuration, goQuote } from './template/goValues.ts';
+import { isAlertRule, parseRuleFile, type ParsedRuleFile } from './ruleFile.ts';
+import { parseSimpleSeriesColumns, pointsToColumns } from './seriesValues.ts';
+import {
+  formatDuration,
+  formatGoDuration,
+  formatGoFloat,
+  formatLabelsGo,
+  parseDuration,
+  quoteString,
+} from '../text/index.ts';
 
 /** How to run rule unit tests. */
 export interface RuleTestOptions {
@@ -142,8 +146,101 @@ const STASH_MARK = '__quorumlab_values_';
 interface ValuesStash {
   values: string[];
   taken: boolean[];
+  /** Whole `input_series` lists taken out (see stashInputSeries), and which were read back. */
+  series: { series: string; values: string }[][];
+  seriesTaken: boolean[];
   /** Set when a placeholder was read twice or looked wrong: the stash cannot be trusted. */
   bad: boolean;
+}
+
+const SERIES_MARK = '__quorumlab_series_';
+
+/**
+ * The string a one-line scalar spells (what the test file's reader takes from it), when it is
+ * of a form read the same by every YAML reader: a plain scalar that cannot be anything but text
+ * (no `: `, ` #`, tab, leading indicator or null), a single-quoted one, or a double-quoted one
+ * without escapes. Else null.
+ */
+function simpleScalar(raw: string): string | null {
+  const t = raw.trim();
+  if (t === '' || t.includes('\t')) return null;
+  const q = t[0];
+  if (q === "'") {
+    if (t.length < 2 || !t.endsWith("'") || !/^(?:[^']|'')*$/.test(t.slice(1, -1))) return null;
+    return t.slice(1, -1).replaceAll("''", "'");
+  }
+  if (q === '"') {
+    const inner = t.slice(1, -1);
+    if (t.length < 2 || !t.endsWith('"') || /["\\]/.test(inner)) return null;
+    return inner;
+  }
+  if (!/^(?:[A-Za-z0-9_]|[-+.][0-9.])/.test(t)) return null;
+  if (t.includes(': ') || t.includes(' #') || t.endsWith(':')) return null;
+  if (t === 'null' || t === 'Null' || t === 'NULL') return null;
+  return t;
+}
+
+/**
+ * Takes each `input_series:` block made only of `- series: S` / `values: V` pairs on one line
+ * each (simple scalars, see simpleScalar) out of the text: the YAML parser builds a node tree of
+ * every series otherwise, which on files of many short series is most of the run. The key's line
+ * keeps a placeholder and the block's lines go (even blank lines cost the parser): line numbers
+ * of the rest shift, but any error found in the stashed text makes the caller parse the original
+ * text for its message. Anything unusual leaves the block to the parser.
+ */
+function stashInputSeries(text: string): {
+  text: string;
+  series: { series: string; values: string }[][];
+} | null {
+  if (!text.includes('input_series:') || text.includes('\r') || text.includes(SERIES_MARK))
+    return null;
+  const lines = text.split('\n');
+  const indentOf = (l: string): number => l.length - l.trimStart().length;
+  const blank = (l: string): boolean => /^\s*(?:#.*)?$/.test(l);
+  const series: { series: string; values: string }[][] = [];
+  const drop: boolean[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^( *)input_series: *$/.exec(lines[i] ?? '');
+    if (head === null) continue;
+    const keyIndent = head[1]?.length ?? 0;
+    const first = /^( *)- series: /.exec(lines[i + 1] ?? '');
+    const itemIndent = first?.[1]?.length ?? -1;
+    if (itemIndent < keyIndent) continue;
+    const itemRe = new RegExp(`^ {${itemIndent}}- series: (.*)$`);
+    const valuesRe = new RegExp(`^ {${itemIndent + 2}}values: (.*)$`);
+    const items: { series: string; values: string }[] = [];
+    let j = i + 1;
+    let ok = true;
+    for (;;) {
+      const sm = itemRe.exec(lines[j] ?? '');
+      if (sm === null) break;
+      const vm = valuesRe.exec(lines[j + 1] ?? '');
+      const sv = simpleScalar(sm[1] ?? '');
+      const vv = vm === null ? null : simpleScalar(vm[1] ?? '');
+      if (sv === null || vv === null) {
+        ok = false;
+        break;
+      }
+      items.push({ series: sv, values: vv });
+      j += 2;
+    }
+    // What follows must close the list: the end, or a line no deeper than the key that is not
+    // another item of it (blank and comment lines are skipped to find it).
+    let k = j;
+    while (k < lines.length && blank(lines[k] ?? '')) k++;
+    if (k < lines.length) {
+      const next = lines[k] ?? '';
+      const d = indentOf(next);
+      if (d > keyIndent || (d === itemIndent && next.trimStart().startsWith('-'))) ok = false;
+    }
+    if (!ok || items.length === 0) continue;
+    lines[i] = `${' '.repeat(keyIndent)}input_series: ${SERIES_MARK}${series.length}`;
+    for (let x = i + 1; x < j; x++) drop[x] = true;
+    series.push(items);
+    i = j - 1;
+  }
+  if (series.length === 0) return null;
+  return { text: lines.filter((_, x) => drop[x] !== true).join('\n'), series };
 }
 
 /**
@@ -153,7 +250,17 @@ interface ValuesStash {
  * otherwise (a continuation line, a `values:` inside a block scalar) it parses the original.
  */
 function stashValues(text: string): { text: string; stash: ValuesStash } | null {
-  if (text.includes(STASH_MARK)) return null;
+  const listed = stashInputSeries(text);
+  if (listed !== null) text = listed.text;
+  const series = listed?.series ?? [];
+  const stash = (values: string[]): ValuesStash => ({
+    values,
+    taken: values.map(() => false),
+    series,
+    seriesTaken: series.map(() => false),
+    bad: false,
+  });
+  if (text.includes(STASH_MARK)) return listed === null ? null : { text, stash: stash([]) };
   const values: string[] = [];
   const out: string[] = [];
   let copied = 0;
@@ -178,9 +285,9 @@ function stashValues(text: string): { text: string; stash: ValuesStash } | null 
     }
     at = next;
   }
-  if (values.length === 0) return null;
+  if (values.length === 0) return listed === null ? null : { text, stash: stash([]) };
   out.push(text.slice(copied));
-  return { text: out.join(''), stash: { values, taken: values.map(() => false), bad: false } };
+  return { text: out.join(''), stash: stash(values) };
 }
 
 /** A series' values as read from the parsed file: the stashed text for a placeholder. */
@@ -206,7 +313,8 @@ function parseTestFile(text: string, compat: 'v2' | 'v3'): TestFile {
   if (stashed !== null) {
     try {
       const file = parseTestFileText(stashed.text, compat, stashed.stash);
-      if (!stashed.stash.bad && stashed.stash.taken.every((t) => t)) return file;
+      const { bad, taken, seriesTaken } = stashed.stash;
+      if (!bad && taken.every((t) => t) && seriesTaken.every((t) => t)) return file;
     } catch {
       // The original text reports the error, with its own positions.
     }
@@ -315,6 +423,21 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
     return out;
   };
 
+  /** A stashed `input_series` list for its placeholder (see stashInputSeries), else null. */
+  const unstashSeries = (raw: Node | undefined): { series: string; values: string }[] | null => {
+    if (stash === null || stash.series.length === 0) return null;
+    const n = y.deref(raw);
+    if (n === undefined || !isScalar(n) || typeof n.value !== 'string') return null;
+    if (!n.value.startsWith(SERIES_MARK)) return null;
+    const i = Number(n.value.slice(SERIES_MARK.length));
+    const list = stash.series[i];
+    if (list === undefined || stash.seriesTaken[i] === true) {
+      stash.bad = true;
+      return null;
+    }
+    stash.seriesTaken[i] = true;
+    return list.map((x) => ({ series: x.series, values: x.values }));
+  };
   const topFields = ['rule_files', 'evaluation_interval', 'group_eval_order', 'tests'];
   const groupFields = [
     'interval',
@@ -355,10 +478,12 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
     }
     file.tests.push({
       interval,
-      inputSeries: seq(g.get('input_series'), '[]main.series').map((sn) => {
-        const f = fields(sn, ['series', 'values'], 'main.series');
-        return { series: str(f.get('series')), values: unstash(str(f.get('values')), stash) };
-      }),
+      inputSeries:
+        unstashSeries(g.get('input_series')) ??
+        seq(g.get('input_series'), '[]main.series').map((sn) => {
+          const f = fields(sn, ['series', 'values'], 'main.series');
+          return { series: str(f.get('series')), values: unstash(str(f.get('values')), stash) };
+        }),
       alertTests: seq(g.get('alert_rule_test'), '[]main.alertTestCase').map((an) => {
         const f = fields(an, ['eval_time', 'alertname', 'exp_alerts'], 'main.alertTestCase');
         const et = dur(f.get('eval_time'));
@@ -492,13 +617,36 @@ interface GroupOutcome {
   failed: number;
 }
 
+/** An input series' samples in columns (times ascending; markers flagged, their values NaN). */
+interface InputSeries {
+  labels: Labels;
+  ts: Float64Array;
+  vs: Float64Array;
+  stale: Uint8Array | null;
+}
+
+/**
+ * The times of samples on a group's grid (start + i * interval) as one array that every series
+ * on the grid shares a prefix of (the store keeps arrays it is given and never writes them).
+ */
+function gridTimes(start: number, interval: number): (n: number) => Float64Array {
+  let times = new Float64Array(0);
+  return (n) => {
+    if (n > times.length) {
+      times = new Float64Array(Math.max(n, times.length * 2));
+      for (let i = 0; i < times.length; i++) times[i] = start + i * interval;
+    }
+    return times.subarray(0, n);
+  };
+}
+
 /** Everything a test group's replay needs, set up once for either path. */
 interface GroupRun {
   tg: TestGroup;
   compat: 'v2' | 'v3';
   fuzzy: boolean;
   evalInterval: number;
-  inputs: { labels: Labels; points: Point[] }[];
+  inputs: InputSeries[];
   /** Fresh rule groups in evaluation order (rules keep state, so each replay builds its own). */
   makeGroups: (deferAnnotations: boolean) => RuleGroup[];
   mint: number;
@@ -513,6 +661,7 @@ function runTestGroup(
   file: TestFile,
   ruleFiles: string[],
   opts: RuleTestOptions,
+  ruleFileCache?: Map<string, ParsedRuleFile>,
 ): GroupOutcome {
   const compat = opts.compat ?? 'v3';
   const total = tg.alertTests.length + tg.exprTests.length;
@@ -528,7 +677,8 @@ function runTestGroup(
   // (prometheus#12729) a group whose interval is unset or 0 takes evaluation_interval.
   const seriesInterval = compat === 'v2' ? (tg.interval ?? 0) : tg.interval || evalInterval;
   // The lazy loader keys series by labels: a later line for the same series replaces it.
-  const inputs = new Map<string, { labels: Labels; points: Point[] }>();
+  const inputs = new Map<string, InputSeries>();
+  const grid = gridTimes(tg.startTimestamp, seriesInterval);
   for (const is of tg.inputSeries) {
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
@@ -537,23 +687,24 @@ function runTestGroup(
       const e = insideBracesError(is.series, is.values, labels.error) ?? labels.error;
       return setupFailure([`1:${e.from + 1}: parse error: ${e.message}`]);
     }
-    let values = parseSimpleSeriesValues(is.values, seriesInterval, tg.startTimestamp);
+    let values = parseSimpleSeriesColumns(is.values, seriesInterval, tg.startTimestamp);
     if (values === null) {
       const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
       if (!points.ok) {
         const col = is.series.length + 2 + points.error.from;
         return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
       }
-      values = points.value;
+      values = pointsToColumns(points.value);
     }
+    let { vs, stale } = values;
     // The TSDB rejects a second sample at a timestamp it already has (with `interval: 0`
     // every value lands on 0): keep the first.
-    let unique = values;
-    if (seriesInterval <= 0) {
-      const seen = new Set<number>();
-      unique = values.filter(([t]) => (seen.has(t) ? false : (seen.add(t), true)));
+    if (seriesInterval <= 0 && vs.length > 1) {
+      vs = vs.subarray(0, 1);
+      stale = stale?.subarray(0, 1) ?? null;
     }
-    inputs.set(labelsKey(labels.value), { labels: labels.value, points: unique });
+    const ts = values.ts === null ? grid(vs.length) : values.ts.subarray(0, vs.length);
+    inputs.set(labelsKey(labels.value), { labels: labels.value, ts, vs, stale });
   }
 
   // Rule files.
@@ -568,7 +719,13 @@ function runTestGroup(
       loadErrors.push(`${rf}: ${err instanceof Error ? err.message : String(err)}`);
       continue;
     }
-    const parsed = parseRuleFile(text, rf, { compat });
+    // Each group loads the rule files again, as promtool does; the parse is the same each time.
+    const cacheKey = `${compat}\0${rf}\0${text}`;
+    let parsed = ruleFileCache?.get(cacheKey);
+    if (parsed === undefined) {
+      parsed = parseRuleFile(text, rf, { compat });
+      ruleFileCache?.set(cacheKey, parsed);
+    }
     if (!parsed.ok) {
       for (const e of parsed.errors) loadErrors.push(`${rf}: ${e.formatted}`);
       continue;
@@ -654,8 +811,14 @@ function replayStepwise(run: GroupRun): GroupOutcome {
   const loadTill = (ts: number): void => {
     for (const s of pending) {
       let end = s.next;
-      while (end < s.points.length && (s.points[end]?.[0] ?? Infinity) <= ts) end++;
-      if (end > s.next) store.addSeries(s.labels, s.points.slice(s.next, end));
+      while (end < s.ts.length && (s.ts[end] ?? Infinity) <= ts) end++;
+      if (end > s.next) {
+        const points: Point[] = [];
+        for (let k = s.next; k < end; k++) {
+          points.push([s.ts[k] ?? NaN, s.stale?.[k] === 1 ? null : (s.vs[k] ?? NaN)]);
+        }
+        store.addSeries(s.labels, points);
+      }
       s.next = end;
     }
   };
@@ -817,7 +980,7 @@ function planRanged(
       const texts = [...Object.values(rule.spec.labels), ...Object.values(rule.spec.annotations)];
       if (texts.some((t) => t.includes('query'))) return null;
     }
-    const parsed = parseExpr(rule.spec.expr, { compat });
+    const parsed = parseRuleExpr(rule.spec.expr, compat);
     if (!parsed.ok) return null;
     const reads = readsOf(parsed.value);
     if (reads === null) return null;
@@ -855,10 +1018,14 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   const last = mint + (steps - 1) * evalInterval;
   const store = new SeriesStore();
   for (const s of run.inputs) {
-    let end = s.points.length;
-    while (end > 0 && (s.points[end - 1]?.[0] ?? Infinity) > last) end--;
-    if (end > 0)
-      store.addSeries(s.labels, end === s.points.length ? s.points : s.points.slice(0, end));
+    let end = s.ts.length;
+    while (end > 0 && (s.ts[end - 1] ?? Infinity) > last) end--;
+    if (end === 0) continue;
+    if (end === s.ts.length) store.addColumns(s.labels, s.ts, s.vs, s.stale);
+    else {
+      const stale = s.stale?.subarray(0, end) ?? null;
+      store.addColumns(s.labels, s.ts.subarray(0, end), s.vs.subarray(0, end), stale);
+    }
   }
   const query: QueryFn = makeQueryFn(store, {
     compat,
@@ -1044,7 +1211,7 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
     if (!res.ok) {
       outcome.failed++;
       outcome.errors.push(
-        `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: ${res.message}`,
+        `    expr: ${quoteString(tc.expr)}, time: ${tc.evalTimeText}, err: ${res.message}`,
       );
       continue;
     }
@@ -1058,7 +1225,7 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
           ? { ok: true, value: {}, warnings: [] }
           : parseSeriesDescriptor(s.labels);
       if (!lb.ok) {
-        bad = `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: labels ${goQuote(s.labels)}: ${lb.error.message}`;
+        bad = `    expr: ${quoteString(tc.expr)}, time: ${tc.evalTimeText}, err: labels ${quoteString(s.labels)}: ${lb.error.message}`;
         break;
       }
       expSamples.push({ labels: lb.value, value: s.value });
@@ -1091,7 +1258,7 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
           ? 'nil'
           : list.map((s) => `${formatLabelsGo(s.labels)} ${formatFloatE(s.value)}`).join(', ');
       outcome.errors.push(
-        `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText},\n        exp: ${fmt(expSamples)}\n        got: ${fmt(gotSamples)}`,
+        `    expr: ${quoteString(tc.expr)}, time: ${tc.evalTimeText},\n        exp: ${fmt(expSamples)}\n        got: ${fmt(gotSamples)}`,
       );
     }
   }
@@ -1117,6 +1284,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   let passed = 0;
   let failed = 0;
   let anyFailed = false;
+  const ruleFileCache = new Map<string, ParsedRuleFile>();
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);
     const errs: string[] = [];
@@ -1144,7 +1312,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
       } else {
         for (const tg of file.tests) {
           if (opts.run && !opts.run.test(tg.name)) continue;
-          const outcome = runTestGroup(tg, file, ruleFiles, opts);
+          const outcome = runTestGroup(tg, file, ruleFiles, opts, ruleFileCache);
           errs.push(...outcome.errors);
           passed += outcome.passed;
           failed += outcome.failed;

@@ -117,3 +117,79 @@ describe('long values lines', () => {
     }
   });
 });
+
+// Whole `input_series` lists of one-line `series`/`values` pairs are kept out of the YAML parser
+// too: the same report as when a comment line after the key leaves the list to the parser.
+const TWO_GROUPS = (items: string): string => `rule_files: [rules.yaml]
+evaluation_interval: 1m
+tests:
+- &first
+  interval: 1m
+  input_series:
+${items}
+  alert_rule_test:
+  - eval_time: 10m
+    alertname: High
+- interval: 1m
+  input_series:
+  - series: m{i="z"}
+    values: 60x20
+  alert_rule_test:
+  - eval_time: 10m
+    alertname: High
+`;
+
+const LISTS: { name: string; test: string; promtool: boolean }[] = [
+  {
+    name: 'plain, single- and double-quoted scalars',
+    test: TWO_GROUPS(
+      `  - series: m{i="a"}\n    values: 0+10x20\n  - series: 'm{i="it''s"}'\n    values: "${LONG}"\n  - series: "m{i='c'}"\n    values: 1 _x3 stale 70x5`,
+    ),
+    promtool: true,
+  },
+  {
+    name: 'items at the key indentation',
+    test: TWO_GROUPS(`  - series: m{i="a"}\n    values: 60x20`).replace(
+      '  input_series:\n  - series: m{i="z"}\n    values: 60x20',
+      '  input_series:\n  - series: m{i="z"}\n    values: 60x20\n  - series: m{i="y"}\n    values: 1 2 3',
+    ),
+    promtool: true,
+  },
+  {
+    name: 'a series with a colon and space (left to the parser)',
+    test: TWO_GROUPS(`  - series: m{i="a: b"}\n    values: 60x20`),
+    promtool: false,
+  },
+  {
+    name: 'an extra key in an item',
+    test: TWO_GROUPS(`  - series: m{i="a"}\n    values: 60x20\n    other: 1`),
+    promtool: true,
+  },
+  {
+    name: 'null values',
+    test: TWO_GROUPS(`  - series: m{i="a"}\n    values: ~\n  - series: m{i="b"}\n    values: null`),
+    promtool: true,
+  },
+  {
+    name: 'a group merged into another (the list read twice)',
+    test: TWO_GROUPS(`  - series: m{i="a"}\n    values: 60x20`) + '- <<: *first\n  name: merged\n',
+    promtool: true,
+  },
+];
+
+describe('input_series lists', () => {
+  it.each(LISTS)('$name', ({ test, promtool }) => {
+    const files: Record<string, string> = { 'rules.yaml': RULES, 'test.yaml': test };
+    const report = run(files);
+    // A comment on the key's line leaves the list to the parser, on the same lines.
+    const parsed = test.replaceAll('input_series:\n', 'input_series: # parsed\n');
+    expect(parsed).not.toBe(test);
+    expect(report).toEqual(run({ ...files, 'test.yaml': parsed }));
+    if (promtool) {
+      const want = runPromtool(files, ['test', 'rules', 'test.yaml']);
+      expect(text(report, 'stderr')).toBe(want.stderr);
+      expect(text(report, 'stdout')).toBe(want.stdout);
+      expect(report.exitCode).toBe(want.code);
+    }
+  });
+});

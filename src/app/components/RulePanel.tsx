@@ -87,6 +87,7 @@ export function RulePanel(props: RulePanelProps) {
       className={`panel rule ${selected ? 'rule-selected' : ''}`}
       aria-labelledby={`rule-${rule.id}`}
       data-testid={`rule-${rule.id}`}
+      data-lesson-target={`rule:${rule.id}`}
     >
       <header className="panel-header">
         <h2 id={`rule-${rule.id}`}>{rule.alert}</h2>

@@ -39,13 +39,8 @@ import {
   formatDraftRuleFile,
   naiveUpRule,
 } from '../../rules/index.ts';
-import {
-  findPreset,
-  formatDuration,
-  scenarioToJson,
-  validateScenario,
-  type Scenario,
-} from '../../sim/index.ts';
+import { findPreset, scenarioToJson, validateScenario, type Scenario } from '../../sim/index.ts';
+import { formatDuration, parseDuration } from '../../text/index.ts';
 
 const run = promisify(execFile);
 
@@ -698,7 +693,7 @@ export const labCommand: Command = {
 };
 
 function parseDurationArg(text: string): number {
-  const m = /^(\d+)(ms|s|m)$/.exec(text);
-  if (!m) throw new Error(`not a duration: "${text}" (e.g. 20s)`);
-  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000);
+  const ms = parseDuration(text);
+  if (ms === null) throw new Error(`not a duration: "${text}" (e.g. 20s)`);
+  return ms;
 }

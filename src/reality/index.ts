@@ -18,6 +18,7 @@ export {
   LinkTable,
   MAX_HEAD_BYTES,
   blocksConnection,
+  linksOfConnection,
   noteRequest,
   parsePeerRequestHead,
   RequestTracker,

@@ -4,6 +4,7 @@ import {
   MAX_HEAD_BYTES,
   RequestTracker,
   blocksConnection,
+  linksOfConnection,
   noteRequest,
   parsePeerRequestHead,
   sameMemberId,
@@ -58,11 +59,13 @@ describe('parsePeerRequestHead', () => {
 });
 
 /** The connection state after these requests to member `target`. */
-function connection(target: number, ...heads: ReturnType<typeof head>[]): PeerConnection {
-  const conn: PeerConnection = { links: [] };
-  for (const h of heads) noteRequest(conn, h, target, memberOfId);
-  return conn;
+function connection(target: number, ...heads: ReturnType<typeof head>[]) {
+  const conn: PeerConnection = { requests: [] };
+  for (const h of heads) noteRequest(conn, h);
+  return { conn, links: linksOfConnection(conn, target, memberOfId) };
 }
+const blocks = (table: LinkTable, c: { conn: PeerConnection }, target: number, n: number) =>
+  blocksConnection(table, c.conn, target, n, memberOfId);
 
 describe('which connections a cut blocks', () => {
   it('a stream the dialer opened carries the target’s messages to it', () => {
@@ -70,16 +73,18 @@ describe('which connections a cut blocks', () => {
     const stream = connection(2, head('GET', `/raft/stream/message/${ids[0]}`, ids[0]));
     const post = connection(2, head('POST', '/raft', ids[0]));
     expect(stream.links).toEqual([{ from: 2, to: 1 }]);
-    expect(post).toEqual({ dialer: 1, links: [{ from: 1, to: 2 }] });
+    expect(post.links).toEqual([{ from: 1, to: 2 }]);
     // The stream's path names its dialer even without the header.
-    expect(connection(2, head('GET', `/raft/stream/msgappv2/${ids[2]}`)).dialer).toBe(3);
+    expect(connection(1, head('GET', `/raft/stream/msgappv2/${ids[2]}`)).links).toEqual([
+      { from: 1, to: 3 },
+    ]);
     const table = new LinkTable();
     table.setCut({ from: 1, to: 2 }, true);
     // A one-way loss from 1 to 2 ends 1's posts to 2, not 2's stream of messages to 1.
-    expect(blocksConnection(table, post, 2, 3)).toBe(true);
-    expect(blocksConnection(table, stream, 2, 3)).toBe(false);
+    expect(blocks(table, post, 2, 3)).toBe(true);
+    expect(blocks(table, stream, 2, 3)).toBe(false);
     table.setCut({ from: 1, to: 2 }, false);
-    expect(blocksConnection(table, post, 2, 3)).toBe(false);
+    expect(blocks(table, post, 2, 3)).toBe(false);
   });
 
   it('an id without its leading zero is the same member', () => {
@@ -93,7 +98,7 @@ describe('which connections a cut blocks', () => {
     const probe = connection(3, head('GET', '/raft/probing'));
     const table = new LinkTable();
     table.setCut({ from: 3, to: 1 }, true);
-    expect(blocksConnection(table, probe, 3, 3)).toBe(false);
+    expect(blocks(table, probe, 3, 3)).toBe(false);
     // The partition {1,2} | {3}: every link of member 3 is cut both ways.
     for (const [from, to] of [
       [1, 3],
@@ -103,29 +108,45 @@ describe('which connections a cut blocks', () => {
       table.setCut({ from, to }, true);
     expect(table.isolates(3, 3)).toBe(true);
     expect(table.isolates(1, 3)).toBe(false);
-    expect(blocksConnection(table, probe, 3, 3)).toBe(true);
-    expect(blocksConnection(table, connection(1, head('GET', '/raft/probing')), 1, 3)).toBe(false);
+    expect(blocks(table, probe, 3, 3)).toBe(true);
+    expect(blocks(table, connection(1, head('GET', '/raft/probing')), 1, 3)).toBe(false);
     // An unknown dialer (before the harness learned the ids) is the same as nobody.
-    expect(blocksConnection(table, connection(1, head('POST', '/raft', 'ffff')), 1, 3)).toBe(false);
+    expect(blocks(table, connection(1, head('POST', '/raft', 'ffff')), 1, 3)).toBe(false);
   });
 
   it('a kept-alive probe connection that then carries a member’s posts is theirs', () => {
     // Go's client pools the prober's connections with the pipeline's: one connection, a probe
     // then a post, the head and body split across chunks.
     const tracker = new RequestTracker();
-    const conn: PeerConnection = { links: [] };
+    const conn: PeerConnection = { requests: [] };
     const feed = (text: string) => {
-      for (const h of tracker.feed(bytes(text)) ?? []) noteRequest(conn, h, 3, memberOfId);
+      for (const h of tracker.feed(bytes(text)) ?? []) noteRequest(conn, h);
     };
     feed('GET /raft/probing HTTP/1.1\r\nHost: x\r\n\r\n');
-    expect(conn.links).toEqual([]);
+    expect(linksOfConnection(conn, 3, memberOfId)).toEqual([]);
     feed(`POST /raft HTTP/1.1\r\nX-Server-From: ${ids[0]}\r\nContent-Length: 10\r\n`);
     feed('\r\n01234');
     feed(`56789POST /raft HTTP/1.1\r\nX-Server-From: ${ids[0]}\r\nContent-Length: 3\r\n\r\nabc`);
-    expect(conn).toEqual({ dialer: 1, links: [{ from: 1, to: 3 }] });
+    // Its probe carried both ways, its posts member 1's messages to 3.
+    expect(linksOfConnection(conn, 3, memberOfId)).toEqual([
+      { from: 1, to: 3 },
+      { from: 3, to: 1 },
+    ]);
     const table = new LinkTable();
     table.setCut({ from: 1, to: 3 }, true);
-    expect(blocksConnection(table, conn, 3, 3)).toBe(true);
+    expect(blocksConnection(table, conn, 3, 3, memberOfId)).toBe(true);
+  });
+
+  it('a stream opened before the harness knew the ids is cut once it does', () => {
+    // The members' streams start with the cluster; the ids come from etcdctl after.
+    const known = new Map<string, number>();
+    const conn: PeerConnection = { requests: [] };
+    noteRequest(conn, head('GET', `/raft/stream/message/${ids[2]}`, ids[2]));
+    const table = new LinkTable();
+    table.setCut({ from: 1, to: 3 }, true);
+    expect(blocksConnection(table, conn, 1, 3, (id) => known.get(id))).toBe(false);
+    ids.forEach((id, i) => known.set(id, i + 1));
+    expect(blocksConnection(table, conn, 1, 3, (id) => known.get(id))).toBe(true);
   });
 
   it('a chunked body (a snapshot) ends the reading: its bytes are no heads', () => {

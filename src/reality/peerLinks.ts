@@ -144,24 +144,38 @@ export function sameMemberId(a: string, b: string): boolean {
 
 /** What the proxy knows of one connection to a member's peer port. */
 export interface PeerConnection {
-  /** The member (1-based) that dialed, once a request named it. */
-  dialer?: number;
-  /** Every link its requests carried so far. */
-  links: Link[];
+  /** The dialer's member id, once a request named it. */
+  fromId?: string;
+  /** Each kind of request seen on it (method and whether a stream): what the links depend on. */
+  requests: { method: string; path: string }[];
 }
 
-/** Adds what a request on the connection says: who dialed, which links it carries. */
-export function noteRequest(
+/** Adds what a request on the connection says: who dialed, what it carries. */
+export function noteRequest(conn: PeerConnection, head: PeerRequestHead): void {
+  if (head.from !== undefined) conn.fromId = head.from;
+  const kind = (r: { method: string; path: string }) =>
+    `${r.method} ${r.path.startsWith('/raft/stream') ? 'stream' : ''}`;
+  if (!conn.requests.some((r) => kind(r) === kind(head)))
+    conn.requests.push({ method: head.method, path: head.path });
+}
+
+/**
+ * The links a connection to `target`'s peer port carries, as far as its dialer is known now
+ * (the harness learns the members' ids after they started, and their streams last): none when
+ * its requests named no member the harness knows.
+ */
+export function linksOfConnection(
   conn: PeerConnection,
-  head: PeerRequestHead,
   target: number,
   memberOfId: (id: string) => number | undefined,
-): void {
-  const dialer = head.from === undefined ? conn.dialer : (memberOfId(head.from) ?? conn.dialer);
-  if (dialer === undefined || dialer === target) return;
-  conn.dialer = dialer;
-  for (const l of linksOfRequest(head.method, head.path, dialer, target))
-    if (!conn.links.some((x) => x.from === l.from && x.to === l.to)) conn.links.push(l);
+): Link[] {
+  const dialer = conn.fromId === undefined ? undefined : memberOfId(conn.fromId);
+  if (dialer === undefined || dialer === target) return [];
+  const out: Link[] = [];
+  for (const r of conn.requests)
+    for (const l of linksOfRequest(r.method, r.path, dialer, target))
+      if (!out.some((x) => x.from === l.from && x.to === l.to)) out.push(l);
+  return out;
 }
 
 /**
@@ -175,6 +189,8 @@ export function blocksConnection(
   conn: PeerConnection,
   target: number,
   members: number,
+  memberOfId: (id: string) => number | undefined,
 ): boolean {
-  return conn.links.length === 0 ? table.isolates(target, members) : table.blocks(conn.links);
+  const links = linksOfConnection(conn, target, memberOfId);
+  return links.length === 0 ? table.isolates(target, members) : table.blocks(links);
 }

@@ -191,9 +191,12 @@ export class PeerProxy {
     readonly links: LinkTable,
     readonly memberOfId: (id: string) => number | undefined,
   ) {}
+  private blocks(conn: PeerConnection): boolean {
+    return blocksConnection(this.links, conn, this.member, this.members, this.memberOfId);
+  }
   async start(): Promise<void> {
     this.server = createServer((client) => {
-      const conn: PeerConnection = { links: [] };
+      const conn: PeerConnection = { requests: [] };
       const tracker = new RequestTracker();
       this.open.set(client, conn);
       const upstream = connect(this.target, '127.0.0.1');
@@ -210,9 +213,8 @@ export class PeerProxy {
       upstream.on('close', () => client.destroy());
       // Each request is read before its bytes go on: a cut link's request never arrives.
       client.on('data', (chunk: Buffer) => {
-        for (const head of tracker.feed(chunk) ?? [])
-          noteRequest(conn, head, this.member, this.memberOfId);
-        if (blocksConnection(this.links, conn, this.member, this.members)) return end();
+        for (const head of tracker.feed(chunk) ?? []) noteRequest(conn, head);
+        if (this.blocks(conn)) return end();
         if (!upstream.write(chunk)) {
           client.pause();
           upstream.once('drain', () => client.resume());
@@ -225,8 +227,7 @@ export class PeerProxy {
   }
   /** Ends the open connections that a cut made just now blocks. */
   enforce(): void {
-    for (const [socket, conn] of this.open)
-      if (blocksConnection(this.links, conn, this.member, this.members)) socket.destroy();
+    for (const [socket, conn] of this.open) if (this.blocks(conn)) socket.destroy();
   }
   stop(): void {
     for (const s of this.open.keys()) s.destroy();

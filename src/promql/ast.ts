@@ -1,6 +1,8 @@
 // The PromQL syntax tree: a tagged union on `type` with string-valued operators, in the style of
 // the Prometheus web UI's ast.ts (web/ui/mantine-ui/src/promql/ast.ts). Every node carries the
 // source range it was parsed from so that errors and the explain view can point into the text.
+import type { AnchoredRegex } from './regex.ts';
+
 /** The type a PromQL expression evaluates to. */
 export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 
@@ -65,6 +67,18 @@ export interface Matcher {
   readonly name: string;
   readonly type: MatchType;
   readonly value: string;
+  /**
+   * The regex of =~ and !~ as the parser compiled it, as Prometheus's labels.Matcher keeps its
+   * compiled regex, so that each query does not compile it again. Not enumerable: the tree stays
+   * plain data for equality, JSON and structured clone.
+   */
+  readonly compiled?: CompiledMatcherRegex;
+}
+
+/** A matcher's compiled regex and the dialect it was compiled for (v3's `.` matches `\n`). */
+export interface CompiledMatcherRegex {
+  readonly dotAll: boolean;
+  readonly re: AnchoredRegex;
 }
 
 /** `@` modifier: a fixed timestamp (ms) or the query's start/end. */

@@ -1,7 +1,7 @@
-// The evaluator: walks the syntax tree at one timestamp at a time (range queries step through
-// their grid), mirroring the semantics of promql/engine.go. Selector matches are resolved once per
-// query and windows are found by binary search over the store's sorted typed arrays; subquery
-// inner steps are cached by absolute timestamp so consecutive outer steps share them.
+// The evaluator, range first as Prometheus's rangeEval (promql/engine.go): every node evaluates
+// to its values at all steps of a grid at once, and an instant query is a grid of one step. A
+// subquery's inner expression is one more grid (its steps over all outer windows); functions of
+// one series' window slide that window along the steps. State lives in the query's context.
 import {
   children,
   exprType,
@@ -12,20 +12,20 @@ import {
   type Subquery,
 } from './ast.ts';
 import { callFunction, functions, type FuncContext, type WindowKernel } from './functions.ts';
-import { dropMetricName, labelsKey, type Labels } from './labels.ts';
+import type { Labels } from './labels.ts';
 import { explainAggregation } from './explainAggregation.ts';
 import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
 import { countOf } from './explainList.ts';
 import { goDiv } from './mathx.ts';
 import { aggregate, scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './operators.ts';
-import { compileMatcherRegex } from './regex.ts';
+import { QueryState } from './queryState.ts';
 import type { SeriesStore, StoredSeries } from './store.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
-/** Options of an evaluation. */
 /** Prometheus's default --query.max-samples. */
 export const DEFAULT_MAX_SAMPLES = 50e6;
 
+/** Options of an evaluation. */
 export interface EvalOptions {
   /** Prometheus 3 (default) or 2 semantics. */
   compat?: 'v3' | 'v2';
@@ -58,37 +58,77 @@ export interface TraceEntry {
   notes: string[];
 }
 
-/** Everything one query evaluation shares across its steps. */
-export class Evaluator {
+/** A range vector at one step: each series' window. */
+export interface MatrixAt {
+  series: MSeries[];
+  /** The window the series were selected from: (rangeStart, rangeEnd], ms. */
+  rangeStart: number;
+  rangeEnd: number;
+}
+
+/** A node's values at every step of its evaluator's grid. */
+export type StepValues =
+  | { kind: 'scalar'; vs: Float64Array }
+  | { kind: 'string'; v: string }
+  | { kind: 'vector'; at: (k: number) => VSample[] }
+  | { kind: 'matrix'; steps: MatrixAt[] };
+
+/**
+ * A vector node's values from one array per step. (Nodes that keep their values columnar, as
+ * selectors and window functions do, make each step's samples when it is asked for instead.)
+ */
+function vectorOf(steps: VSample[][]): StepValues {
+  return { kind: 'vector', at: (k) => steps[k]! };
+}
+
+/** The value of a node at step k, as the function implementations and explain take it. */
+export function valueAt(v: StepValues, k: number): EvalValue {
+  switch (v.kind) {
+    case 'scalar':
+      return { kind: 'scalar', v: v.vs[k]! };
+    case 'string':
+      return v;
+    case 'vector':
+      return { kind: 'vector', samples: v.at(k) };
+    case 'matrix': {
+      const m = v.steps[k]!;
+      return { kind: 'matrix', series: m.series, rangeStart: m.rangeStart, rangeEnd: m.rangeEnd };
+    }
+    default: {
+      const never: never = v;
+      return never;
+    }
+  }
+}
+
+/** Everything one query evaluation shares across its grids (the query's and its subqueries'). */
+export class QueryContext {
   readonly compat: 'v3' | 'v2';
   readonly lookback: number;
   readonly maxSamples: number;
   readonly defaultStep: number;
   readonly delayedNameRemoval: boolean;
+  /** Whether this is a range query (sort functions only warn there). */
+  readonly rangeQuery: boolean;
   readonly warnings = new Set<string>();
   readonly trace: Map<Expr, TraceEntry> | null;
+  /** The query's caches (Prometheus's EvalNodeHelper, for the whole query). */
+  readonly state = new QueryState();
   private readonly selections = new Map<Expr, StoredSeries[]>();
-  private readonly subqueryCache = new Map<Subquery, Map<number, VSample[]>>();
+  /** Each node's last output found free of duplicate label sets (see Evaluator.settle). */
+  readonly uniqueOutputs = new Map<Expr, readonly Labels[]>();
+  private readonly evalStartDependent = new Map<Expr, boolean>();
   private readonly deadline: number | null;
   private ticks = 0;
-  private currentSamples = 0;
-  rangeQuery = false;
-  /** Start of the current (sub)query evaluation: the query start, or a subquery's first step. */
-  evalStart: number;
-  private readonly evalStartDependent = new Map<Expr, boolean>();
-  /** The range query's step (ms); 0 for instant queries. */
-  step = 0;
-  /** How many subqueries the current evaluation is inside (their steps are off the grid). */
-  private subqueryDepth = 0;
-  private readonly rangeCalls = new Map<Call, RangeCall | null>();
-  /** Each node's last output found free of duplicate label sets (see checkUnique). */
-  private readonly uniqueOutputs = new Map<Expr, readonly Labels[]>();
 
   constructor(
     readonly store: SeriesStore,
     readonly text: string | null,
+    /** The query's start and end (ms); @ start() and end() refer to them. */
     readonly start: number,
     readonly end: number,
+    /** The range query's step (ms); 0 for instant queries. */
+    readonly step: number,
     readonly opts: EvalOptions,
   ) {
     this.compat = opts.compat ?? 'v3';
@@ -96,7 +136,7 @@ export class Evaluator {
     this.maxSamples = opts.maxSamples ?? DEFAULT_MAX_SAMPLES;
     this.defaultStep = opts.defaultSubqueryStep ?? 60_000;
     this.delayedNameRemoval = opts.delayedNameRemoval ?? false;
-    this.evalStart = start;
+    this.rangeQuery = step > 0;
     this.trace = opts.explain ? new Map() : null;
     this.deadline =
       opts.timeBudgetMs !== undefined && opts.now ? opts.now() + opts.timeBudgetMs : null;
@@ -114,7 +154,8 @@ export class Evaluator {
     this.warnings.add(message + suffix);
   }
 
-  private tick(node: Expr): void {
+  /** Fails once the time budget is spent (the clock is read every 64 calls). */
+  tick(node: Expr): void {
     if (this.deadline === null) return;
     if (++this.ticks % 64 !== 0) return;
     if (this.opts.now!() > this.deadline) {
@@ -122,34 +163,19 @@ export class Evaluator {
     }
   }
 
-  /** Counts samples held for the current step; fails past maxSamples. */
-  addSamples(node: Expr, n: number): void {
-    this.currentSamples += n;
-    if (this.currentSamples > this.maxSamples) {
-      throw new EvalError(
-        node,
-        'query processing would load too many samples into memory in query execution',
-      );
-    }
-  }
-
-  /** Starts a new step of a range query (the sample count is per step). */
-  resetStep(): void {
-    this.currentSamples = 0;
-  }
-
-  private select(node: Expr, matchers: readonly Matcher[]): StoredSeries[] {
+  /** The stored series a selector matches, resolved once per query. */
+  select(node: Expr, matchers: readonly Matcher[]): StoredSeries[] {
     const hit = this.selections.get(node);
     if (hit) return hit;
     const nameMatcher = matchers.find((m) => m.name === '__name__' && m.type === '=');
     const candidates = this.store.candidates(nameMatcher?.value);
-    const tests = matchers.map((m) => compileMatcher(m, this.compat));
+    const tests = matchers.map((m) => compileMatcher(m, this.compat, this.state));
     const out = candidates.filter((s) => tests.every((t) => t(s.labels)));
     this.selections.set(node, out);
     return out;
   }
 
-  private refTime(t: number, at: AtModifier | null): number {
+  refTime(t: number, at: AtModifier | null): number {
     if (!at) return t;
     switch (at.kind) {
       case 'timestamp':
@@ -165,55 +191,127 @@ export class Evaluator {
     }
   }
 
-  /** Evaluates a node at time t (ms). */
-  eval(node: Expr, t: number): EvalValue {
-    this.tick(node);
-    if (!this.trace) return this.evalNode(node, t);
-    // Notes describe the node's latest evaluation (subquery inner nodes run many times).
-    const entry: TraceEntry = { value: { kind: 'vector', samples: [] }, notes: [] };
-    this.trace.set(node, entry);
-    entry.value = this.evalNode(node, t);
-    return entry.value;
-  }
-
-  /** Records what an operator did, for explain mode (no cost otherwise). */
-  note(node: Expr, message: () => string): void {
-    if (!this.trace) return;
-    this.trace.get(node)?.notes.push(message());
-  }
-
-  private window(from: number, to: number): string {
+  window(from: number, to: number): string {
     return `${this.compat === 'v2' ? '[' : '('}${from / 1000}s, ${to / 1000}s]`;
   }
 
-  private evalNode(node: Expr, t: number): EvalValue {
+  /**
+   * Prometheus 2 (promql/engine.go, the Call case) slides the window of a range argument of
+   * the @-unsafe predict_linear with the step, offset for @ relative to the evaluator's start,
+   * while the storage only returns samples from the selector's hinted @ range.
+   */
+  isV2PredictLinearAt(node: Call): boolean {
+    const a = node.args[0];
+    return (
+      this.compat === 'v2' &&
+      node.func.name === 'predict_linear' &&
+      a?.type === 'matrixSelector' &&
+      a.selector.at !== null
+    );
+  }
+
+  /** Whether a subtree's value depends on its grid's start (then subquery grids are not shared). */
+  dependsOnEvalStart(node: Expr): boolean {
+    let hit = this.evalStartDependent.get(node);
+    if (hit === undefined) {
+      hit =
+        (node.type === 'call' && this.isV2PredictLinearAt(node)) ||
+        children(node).some((c) => this.dependsOnEvalStart(c));
+      this.evalStartDependent.set(node, hit);
+    }
+    return hit;
+  }
+}
+
+/** The evaluation of nodes over one grid of steps (the query's, or a subquery's inner steps). */
+export class Evaluator {
+  /** The number of steps. */
+  readonly n: number;
+  /** Samples held at each step so far (Prometheus's currentSamples, per step). */
+  readonly samples: Float64Array;
+  /** Each step's highest count held only for a while (a subquery's inner evaluation). */
+  readonly peaks: Float64Array;
+  /** The first step: Prometheus 2's predict_linear with @ slides relative to it. */
+  readonly evalStart: number;
+
+  constructor(
+    readonly q: QueryContext,
+    readonly times: Float64Array,
+    evalStart?: number,
+  ) {
+    this.n = times.length;
+    this.samples = new Float64Array(this.n);
+    this.peaks = new Float64Array(this.n);
+    this.evalStart = evalStart ?? times[0] ?? q.start;
+  }
+
+  /** Counts samples held at step k; fails past maxSamples. */
+  add(node: Expr, k: number, count: number): void {
+    const held = this.samples[k]! + count;
+    this.samples[k] = held;
+    if (held > this.q.maxSamples) throw tooManySamples(node);
+  }
+
+  /** The most samples held at step k at any moment. */
+  peak(k: number): number {
+    return Math.max(this.samples[k]!, this.peaks[k]!);
+  }
+
+  /** Evaluates a node at every step. */
+  eval(node: Expr): StepValues {
+    this.q.tick(node);
+    const trace = this.q.trace;
+    // A grid without steps (a subquery window without data) evaluates nothing to explain.
+    if (!trace || this.n === 0) return this.evalNode(node);
+    // Notes describe the node's last step (a subquery's inner nodes run over many).
+    const entry: TraceEntry = { value: { kind: 'vector', samples: [] }, notes: [] };
+    trace.set(node, entry);
+    const v = this.evalNode(node);
+    entry.value = valueAt(v, this.n - 1);
+    return v;
+  }
+
+  /** Records what an operator did at step k, for explain mode (the last step only). */
+  private note(node: Expr, k: number, message: () => string): void {
+    if (!this.q.trace || k !== this.n - 1) return;
+    this.q.trace.get(node)?.notes.push(message());
+  }
+
+  private evalNode(node: Expr): StepValues {
     switch (node.type) {
       case 'numberLiteral':
-        return { kind: 'scalar', v: node.val };
+        return { kind: 'scalar', vs: new Float64Array(this.n).fill(node.val) };
       case 'stringLiteral':
         return { kind: 'string', v: node.val };
       case 'parenExpr':
-        return this.eval(node.expr, t);
+        return this.eval(node.expr);
       case 'unaryExpr': {
-        const v = this.eval(node.expr, t);
+        const v = this.eval(node.expr);
         if (node.op === '+') return v;
-        if (v.kind === 'scalar') return { kind: 'scalar', v: -v.v };
+        if (v.kind === 'scalar') return { kind: 'scalar', vs: v.vs.map((x) => -x) };
         if (v.kind !== 'vector') throw new EvalError(node, 'unary minus on a non-vector');
-        const samples = v.samples.map((s) => ({ labels: s.labels, v: -s.v, dropName: true }));
-        return { kind: 'vector', samples: this.settle(node, samples) };
+        const steps: VSample[][] = [];
+        for (let k = 0; k < this.n; k++) {
+          const samples = v.at(k).map((s) => ({ labels: s.labels, v: -s.v, dropName: true }));
+          steps.push(this.settle(node, samples));
+        }
+        return vectorOf(steps);
       }
       case 'vectorSelector':
-        return this.evalVectorSelector(node, t);
-      case 'matrixSelector':
-        return this.evalMatrixSelector(node, t);
+        return this.evalVectorSelector(node);
+      case 'matrixSelector': {
+        const steps: MatrixAt[] = [];
+        for (let k = 0; k < this.n; k++) steps.push(this.matrixAt(node, k));
+        return { kind: 'matrix', steps };
+      }
       case 'subquery':
-        return this.evalSubquery(node, t);
+        return { kind: 'matrix', steps: this.evalSubquery(node) };
       case 'call':
-        return this.evalCall(node, t);
+        return this.evalCall(node);
       case 'aggregation':
-        return this.evalAggregation(node, t);
+        return this.evalAggregation(node);
       case 'binaryExpr':
-        return this.evalBinary(node, t);
+        return this.evalBinary(node);
       default: {
         const never: never = node;
         throw new Error(`unknown node ${String(never)}`);
@@ -221,12 +319,70 @@ export class Evaluator {
     }
   }
 
-  private evalVectorSelector(node: Expr & { type: 'vectorSelector' }, t: number): EvalValue {
-    const ref = this.refTime(t, node.at) - node.offset;
-    const minT = ref - this.lookback;
-    const closed = this.compat === 'v2';
+  private evalVectorSelector(node: Expr & { type: 'vectorSelector' }): StepValues {
+    const q = this.q;
+    const selected = q.select(node, node.matchers);
+    const closed = q.compat === 'v2';
+    let result: StepValues;
+    const counts = new Int32Array(this.n);
+    if (node.at !== null) {
+      // Every step looks at the same instant: one lookup, shared by the steps.
+      const samples = this.selectAt(selected, q.refTime(0, node.at) - node.offset, closed);
+      counts.fill(samples.length);
+      result = { kind: 'vector', at: () => samples };
+    } else {
+      // Which stored sample each step takes, step by step: series and index, kept columnar
+      // until a step's samples are asked for.
+      const series: number[] = [];
+      const index: number[] = [];
+      const offsets = new Int32Array(this.n + 1);
+      const cursor = new Int32Array(selected.length).fill(-1);
+      for (let k = 0; k < this.n; k++) {
+        const ref = this.times[k]! - node.offset;
+        const minT = ref - q.lookback;
+        for (let si = 0; si < selected.length; si++) {
+          const s = selected[si]!;
+          const i = advanceTo(s.ts, ref, cursor[si]!);
+          cursor[si] = i;
+          if (i < 0) continue;
+          const st = s.ts[i]!;
+          if (closed ? st < minT : st <= minT) continue;
+          if (s.stale[i]) continue;
+          series.push(si);
+          index.push(i);
+        }
+        offsets[k + 1] = series.length;
+        counts[k] = series.length - offsets[k]!;
+      }
+      result = {
+        kind: 'vector',
+        at: (k) => {
+          const out: VSample[] = [];
+          for (let j = offsets[k]!; j < offsets[k + 1]!; j++) {
+            const s = selected[series[j]!]!;
+            const i = index[j]!;
+            out.push({ labels: s.labels, v: s.vs[i]!, st: s.ts[i]! });
+          }
+          return out;
+        },
+      };
+    }
+    for (let k = 0; k < this.n; k++) {
+      const count = counts[k]!;
+      this.add(node, k, count);
+      this.note(node, k, () => {
+        const ref = q.refTime(this.times[k]!, node.at) - node.offset;
+        return `${selected.length} series match; ${count} ${count === 1 ? 'has' : 'have'} a sample in ${q.window(ref - q.lookback, ref)} that is not a staleness marker`;
+      });
+    }
+    return result;
+  }
+
+  /** The newest sample of each series at ref within the lookback, skipping markers. */
+  private selectAt(selected: StoredSeries[], ref: number, closed: boolean): VSample[] {
+    const minT = ref - this.q.lookback;
     const samples: VSample[] = [];
-    for (const s of this.select(node, node.matchers)) {
+    for (const s of selected) {
       const i = lastAtOrBefore(s.ts, ref);
       if (i < 0) continue;
       const st = s.ts[i]!;
@@ -234,28 +390,22 @@ export class Evaluator {
       if (s.stale[i]) continue;
       samples.push({ labels: s.labels, v: s.vs[i]!, st });
     }
-    this.addSamples(node, samples.length);
-    this.note(
-      node,
-      () =>
-        `${this.select(node, node.matchers).length} series match; ${samples.length} ${samples.length === 1 ? 'has' : 'have'} a sample in ${this.window(minT, ref)} that is not a staleness marker`,
-    );
-    return { kind: 'vector', samples };
+    return samples;
   }
 
-  private evalMatrixSelector(node: Expr & { type: 'matrixSelector' }, t: number): EvalValue {
+  /** A range selector's windows at step k (counted, and noted for explain). */
+  private matrixAt(node: Expr & { type: 'matrixSelector' }, k: number): MatrixAt {
+    const q = this.q;
     const vs = node.selector;
-    const rangeEnd = this.refTime(t, vs.at) - vs.offset;
+    const rangeEnd = q.refTime(this.times[k]!, vs.at) - vs.offset;
     const rangeStart = rangeEnd - node.range;
     const series: MSeries[] = [];
     let total = 0;
-    for (const s of this.select(vs, vs.matchers)) {
+    for (const s of q.select(vs, vs.matchers)) {
       const hi = lastAtOrBefore(s.ts, rangeEnd);
       // v3 windows are left-open, v2 windows left-closed.
       const lo =
-        this.compat === 'v2'
-          ? firstAtOrAfter(s.ts, rangeStart)
-          : lastAtOrBefore(s.ts, rangeStart) + 1;
+        q.compat === 'v2' ? firstAtOrAfter(s.ts, rangeStart) : lastAtOrBefore(s.ts, rangeStart) + 1;
       if (hi < lo) continue;
       const sb = s.staleBefore;
       const hasStale = sb !== null && sb[hi + 1]! - sb[lo]! > 0;
@@ -273,25 +423,24 @@ export class Evaluator {
       total += ts.length;
       series.push({ labels: s.labels, ts, vs: values });
     }
-    this.addSamples(node, total);
+    this.add(node, k, total);
     this.note(
       node,
+      k,
       () =>
-        `window ${this.window(rangeStart, rangeEnd)}: ${series.length} series, ${countOf(total, 'sample')} (staleness markers left out)`,
+        `window ${q.window(rangeStart, rangeEnd)}: ${series.length} series, ${countOf(total, 'sample')} (staleness markers left out)`,
     );
-    return { kind: 'matrix', series, rangeStart, rangeEnd };
+    return { series, rangeStart, rangeEnd };
   }
 
   /** The inner evaluation timestamps of a subquery evaluated at t. */
-  subqueryTimes(
-    node: Subquery,
-    t: number,
-  ): { times: number[]; rangeStart: number; rangeEnd: number } {
-    const step = node.step || this.defaultStep;
-    const rangeEnd = this.refTime(t, node.at) - node.offset;
+  private subqueryWindow(node: Subquery, t: number): SubqueryWindow {
+    const q = this.q;
+    const step = node.step || q.defaultStep;
+    const rangeEnd = q.refTime(t, node.at) - node.offset;
     const rangeStart = rangeEnd - node.range;
     let first: number;
-    if (this.compat === 'v2') {
+    if (q.compat === 'v2') {
       first = step * goDiv(rangeStart, step);
       if (first < rangeStart) first += step;
     } else {
@@ -302,11 +451,8 @@ export class Evaluator {
     // Inner steps are counted as they yield samples, as Prometheus counts them; a step count
     // past the server's default limit is refused up front, since even steps that yield nothing
     // take time (a lower limit, as promtool's, still counts only the samples).
-    if ((rangeEnd - first) / step + 1 > Math.max(this.maxSamples, DEFAULT_MAX_SAMPLES)) {
-      throw new EvalError(
-        node,
-        'query processing would load too many samples into memory in query execution',
-      );
+    if ((rangeEnd - first) / step + 1 > Math.max(q.maxSamples, DEFAULT_MAX_SAMPLES)) {
+      throw tooManySamples(node);
     }
     // Steps at which a bare selector (no @) can find no sample yield nothing: skip them, so a
     // fine step over a window mostly without data costs only the steps that have some.
@@ -317,7 +463,7 @@ export class Evaluator {
     if (inner.type === 'vectorSelector' && inner.at === null) {
       let minT = Infinity;
       let maxT = -Infinity;
-      for (const s of this.select(inner, inner.matchers)) {
+      for (const s of q.select(inner, inner.matchers)) {
         if (s.ts.length === 0) continue;
         minT = Math.min(minT, s.ts[0]!);
         maxT = Math.max(maxT, s.ts[s.ts.length - 1]!);
@@ -326,105 +472,177 @@ export class Evaluator {
       else {
         const lo = minT + inner.offset;
         if (lo > from) from += Math.ceil((lo - from) / step) * step;
-        to = Math.min(to, maxT + inner.offset + this.lookback);
+        to = Math.min(to, maxT + inner.offset + q.lookback);
       }
     }
-    const times: number[] = [];
-    for (let ts = from; ts <= to; ts += step) times.push(ts);
-    return { times, rangeStart, rangeEnd };
-  }
-
-  private evalSubquery(node: Subquery, t: number): EvalValue {
-    const { times, rangeStart, rangeEnd } = this.subqueryTimes(node, t);
-    let cache = this.subqueryCache.get(node);
-    if (!cache) {
-      cache = new Map();
-      this.subqueryCache.set(node, cache);
-    }
-    const bySeries = new Map<
-      string,
-      { labels: Labels; ts: number[]; vs: number[]; dropName: boolean }
-    >();
-    const saved = this.currentSamples;
-    let total = 0;
-    const outerStart = this.evalStart;
-    // Inner results are reused by later steps of a range evaluation only.
-    const cacheable = this.start !== this.end && !this.dependsOnEvalStart(node.expr);
-    this.evalStart = times[0] ?? outerStart;
-    this.subqueryDepth++;
-    for (const ts of times) {
-      let samples = cacheable ? cache.get(ts) : undefined;
-      if (!samples) {
-        const v = this.eval(node.expr, ts);
-        samples =
-          v.kind === 'vector' ? v.samples : v.kind === 'scalar' ? [{ labels: {}, v: v.v }] : [];
-        if (cacheable) cache.set(ts, samples);
-      }
-      this.currentSamples = saved;
-      for (const s of samples) {
-        const key = labelsKey(s.labels);
-        let out = bySeries.get(key);
-        if (!out) {
-          out = { labels: s.labels, ts: [], vs: [], dropName: s.dropName === true };
-          bySeries.set(key, out);
-        }
-        out.ts.push(ts);
-        out.vs.push(s.v);
-        total++;
-        if (saved + total > this.maxSamples) this.addSamples(node, total);
-      }
-    }
-    this.subqueryDepth--;
-    this.evalStart = outerStart;
-    // Inner results older than this window are not needed by later (increasing) outer steps.
-    if (cache.size > times.length * 2 + 16) {
-      const min = times[0] ?? rangeEnd;
-      for (const k of cache.keys()) if (k < min) cache.delete(k);
-    }
-    this.addSamples(node, total);
-    this.note(
-      node,
-      () =>
-        `inner expression evaluated at ${times.length} steps ${times.length ? `${times[0]! / 1000}s … ${times[times.length - 1]! / 1000}s` : ''} (multiples of ${(node.step || this.defaultStep) / 1000}s in ${this.window(rangeStart, rangeEnd)})`,
-    );
-    // Typed arrays, like a range selector's windows, so that functions see one array kind.
-    const series: MSeries[] = [];
-    for (const o of bySeries.values()) {
-      series.push({
-        labels: o.labels,
-        ts: Float64Array.from(o.ts),
-        vs: Float64Array.from(o.vs),
-        dropName: o.dropName,
-      });
-    }
-    return { kind: 'matrix', series, rangeStart, rangeEnd };
+    const count = to < from ? 0 : Math.floor((to - from) / step) + 1;
+    return { from, count, step, rangeStart, rangeEnd };
   }
 
   /**
-   * Prometheus 2 (promql/engine.go, the Call case) slides the window of a range argument of
-   * the @-unsafe predict_linear with the step, offset for @ relative to the evaluator's start,
-   * while the storage only returns samples from the selector's hinted @ range.
+   * A subquery's windows at every step. The inner expression is evaluated once over the union
+   * of all steps' inner timestamps (they are multiples of the subquery step, so windows share
+   * them), and each window is a view of the inner series' columns.
    */
-  private isV2PredictLinearAt(node: Call): boolean {
-    const a = node.args[0];
-    return (
-      this.compat === 'v2' &&
-      node.func.name === 'predict_linear' &&
-      a?.type === 'matrixSelector' &&
-      a.selector.at !== null
-    );
+  private evalSubquery(node: Subquery): MatrixAt[] {
+    const windows: SubqueryWindow[] = [];
+    for (let k = 0; k < this.n; k++) windows.push(this.subqueryWindow(node, this.times[k]!));
+    const out: MatrixAt[] = [];
+    if (this.q.dependsOnEvalStart(node.expr)) {
+      // Each window's inner grid starts elsewhere: evaluated apart.
+      for (let k = 0; k < this.n; k++) {
+        const w = windows[k]!;
+        const inner = this.innerGrid(node, [{ from: w.from, count: w.count, j: 0 }], w.step, []);
+        out.push(this.window(node, k, inner, 0, w.count - 1, w));
+      }
+      return out;
+    }
+    // The union as runs of consecutive steps (windows move forward, so runs merge in order),
+    // and each window as inner steps j0..j1 of the union.
+    const runs: Run[] = [];
+    const spans: { k: number; j0: number; j1: number }[] = [];
+    let total = 0;
+    for (let k = 0; k < this.n; k++) {
+      const w = windows[k]!;
+      if (w.count === 0) {
+        spans.push({ k, j0: 0, j1: -1 });
+        continue;
+      }
+      const last = runs[runs.length - 1];
+      const lastEnd = last ? last.from + (last.count - 1) * w.step : -Infinity;
+      const wEnd = w.from + (w.count - 1) * w.step;
+      if (last && w.from <= lastEnd + w.step) {
+        if (wEnd > lastEnd) {
+          const more = Math.round((wEnd - lastEnd) / w.step);
+          last.count += more;
+          total += more;
+        }
+        const j0 = last.j + Math.round((w.from - last.from) / w.step);
+        spans.push({ k, j0, j1: j0 + w.count - 1 });
+      } else {
+        runs.push({ from: w.from, count: w.count, j: total });
+        spans.push({ k, j0: total, j1: total + w.count - 1 });
+        total += w.count;
+      }
+    }
+    const step = node.step || this.q.defaultStep;
+    const inner = this.innerGrid(node, runs, step, spans);
+    for (const { k, j0, j1 } of spans) out.push(this.window(node, k, inner, j0, j1, windows[k]!));
+    return out;
   }
 
-  private evalV2PredictLinearArg(node: Expr & { type: 'matrixSelector' }, t: number): EvalValue {
+  /**
+   * A subquery's inner expression over the steps of runs, as series columns. The grid is
+   * evaluated in chunks of steps: a window whose points already pass the sample limit fails the
+   * query before the rest is computed, as Prometheus's nested evaluator stops once its result
+   * is too large.
+   */
+  private innerGrid(
+    node: Subquery,
+    runs: readonly Run[],
+    step: number,
+    spans: readonly { k: number; j0: number; j1: number }[],
+  ): InnerGrid {
+    let size = 0;
+    for (const r of runs) size += r.count;
+    const times = new Float64Array(size);
+    for (const r of runs) for (let i = 0; i < r.count; i++) times[r.j + i] = r.from + i * step;
+    const steps: VSample[][] = [];
+    const peaks = new Float64Array(size);
+    const prefix = new Float64Array(size + 1);
+    for (let a = 0; a < size; a += innerChunk) {
+      const b = Math.min(size, a + innerChunk);
+      const child = new Evaluator(this.q, times.subarray(a, b));
+      const v = child.eval(node.expr);
+      for (let j = 0; j < b - a; j++) {
+        const samples: VSample[] =
+          v.kind === 'vector'
+            ? v.at(j)
+            : v.kind === 'scalar'
+              ? [{ labels: noLabels, v: v.vs[j]! }]
+              : [];
+        steps.push(samples);
+        peaks[a + j] = child.peak(j);
+        prefix[a + j + 1] = prefix[a + j]! + samples.length;
+      }
+      if (b === size) break;
+      for (const { k, j0, j1 } of spans) {
+        if (j0 >= b || j1 < j0) continue;
+        const held = this.samples[k]! + prefix[Math.min(j1 + 1, b)]! - prefix[j0]!;
+        if (held > this.q.maxSamples) throw tooManySamples(node);
+      }
+    }
+    return { peaks, ...innerColumns(steps, times, this.q.state) };
+  }
+
+  /** The window of a subquery at step k: inner steps j0..j1 (counted, noted for explain). */
+  private window(
+    node: Subquery,
+    k: number,
+    inner: InnerGrid,
+    j0: number,
+    j1: number,
+    w: SubqueryWindow,
+  ): MatrixAt {
+    const q = this.q;
+    const held = this.samples[k]!;
+    // The inner steps ran on top of what this step holds (as Prometheus's nested evaluator).
+    let innerPeak = 0;
+    for (let j = j0; j <= j1; j++) innerPeak = Math.max(innerPeak, inner.peaks[j]!);
+    if (held + innerPeak > q.maxSamples) throw tooManySamples(node);
+    if (held + innerPeak > this.peaks[k]!) this.peaks[k] = held + innerPeak;
+    // Series in order of first appearance in the window, each a view of its columns.
+    const order: number[] = [];
+    const first = inner.first;
+    const last = inner.last;
+    for (let j = j0; j <= j1; j++) {
+      const ids = inner.ids[j]!;
+      const pos = inner.pos[j]!;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (inner.seen[id] !== k + 1) {
+          inner.seen[id] = k + 1;
+          first[id] = pos[i]!;
+          order.push(id);
+        }
+        last[id] = pos[i]!;
+      }
+    }
+    const series: MSeries[] = [];
+    let total = 0;
+    for (const id of order) {
+      const c = inner.columns[id]!;
+      const from = first[id]!;
+      const to = last[id]! + 1;
+      total += to - from;
+      series.push({
+        labels: c.labels,
+        ts: c.ts.subarray(from, to),
+        vs: c.vs.subarray(from, to),
+        dropName: c.dropName,
+      });
+    }
+    this.add(node, k, total);
+    this.note(
+      node,
+      k,
+      () =>
+        `inner expression evaluated at ${w.count} steps ${w.count ? `${w.from / 1000}s … ${(w.from + (w.count - 1) * w.step) / 1000}s` : ''} (multiples of ${w.step / 1000}s in ${q.window(w.rangeStart, w.rangeEnd)})`,
+    );
+    return { series, rangeStart: w.rangeStart, rangeEnd: w.rangeEnd };
+  }
+
+  private evalV2PredictLinearArg(node: Expr & { type: 'matrixSelector' }, t: number): MatrixAt {
+    const q = this.q;
     const vs = node.selector;
-    const anchor = this.refTime(t, vs.at) - vs.offset;
+    const anchor = q.refTime(t, vs.at) - vs.offset;
     const hintStart = anchor - node.range;
     const rangeEnd = anchor + (t - this.evalStart);
     const rangeStart = rangeEnd - node.range;
     const lo = Math.max(rangeStart, hintStart);
     const hi = Math.min(rangeEnd, anchor);
     const series: MSeries[] = [];
-    for (const s of this.select(vs, vs.matchers)) {
+    for (const s of q.select(vs, vs.matchers)) {
       const ts: number[] = [];
       const values: number[] = [];
       for (let i = firstAtOrAfter(s.ts, lo); i < s.ts.length && s.ts[i]! <= hi; i++) {
@@ -434,19 +652,7 @@ export class Evaluator {
       }
       if (ts.length > 0) series.push({ labels: s.labels, ts, vs: values });
     }
-    return { kind: 'matrix', series, rangeStart, rangeEnd };
-  }
-
-  /** Whether a subtree's value depends on evalStart (so subquery steps cannot be cached). */
-  private dependsOnEvalStart(node: Expr): boolean {
-    let hit = this.evalStartDependent.get(node);
-    if (hit === undefined) {
-      hit =
-        (node.type === 'call' && this.isV2PredictLinearAt(node)) ||
-        children(node).some((c) => this.dependsOnEvalStart(c));
-      this.evalStartDependent.set(node, hit);
-    }
-    return hit;
+    return { series, rangeStart, rangeEnd };
   }
 
   /**
@@ -454,50 +660,123 @@ export class Evaluator {
    * Prometheus 2 and 3) replaces the offset by the @ adjustment, so it looks back from @ itself,
    * while the storage only returns samples from the range hinted for the original offset.
    */
-  private evalTimestampAt(vs: Expr & { type: 'vectorSelector' }, t: number): EvalValue {
-    const at = this.refTime(t, vs.at);
-    const hintLo = at - vs.offset - this.lookback;
+  private evalTimestampAt(vs: Expr & { type: 'vectorSelector' }, t: number): VSample[] {
+    const q = this.q;
+    const at = q.refTime(t, vs.at);
+    const hintLo = at - vs.offset - q.lookback;
     const hi = Math.min(at, at - vs.offset);
     const samples: VSample[] = [];
-    for (const s of this.select(vs, vs.matchers)) {
+    for (const s of q.select(vs, vs.matchers)) {
       const i = lastAtOrBefore(s.ts, hi);
       if (i < 0 || s.stale[i]) continue;
       const st = s.ts[i]!;
-      const inLookback = this.compat === 'v2' ? st >= at - this.lookback : st > at - this.lookback;
+      const inLookback = q.compat === 'v2' ? st >= at - q.lookback : st > at - q.lookback;
       if (!inLookback || st < hintLo) continue;
       samples.push({ labels: s.labels, v: s.vs[i]!, st });
     }
-    return { kind: 'vector', samples };
+    return samples;
   }
 
-  private evalCall(node: Call, t: number): EvalValue {
-    if (this.rangeQuery && this.subqueryDepth === 0 && this.trace === null) {
-      const k = (t - this.start) / this.step;
-      if (Number.isInteger(k) && k >= 0) {
-        const pre = this.rangeCall(node);
-        if (pre && k < pre.steps) return this.rangeCallStep(node, pre, k);
-      }
+  private evalCall(node: Call): StepValues {
+    if (this.q.trace === null) {
+      const windowed = this.windowCall(node);
+      if (windowed !== null) return windowed;
     }
-    return this.evalCallAt(node, t);
+    const q = this.q;
+    const name = node.func.name;
+    let first: Expr | undefined = node.args[0];
+    while (first?.type === 'parenExpr') first = first.expr;
+    const timestampAt =
+      name === 'timestamp' && first?.type === 'vectorSelector' && first.at !== null;
+    // Arguments: a range selector is windowed step by step (not held for all steps at once).
+    const args: (StepValues | ((k: number) => EvalValue))[] = node.args.map((a, i) => {
+      if (i === 0 && a.type === 'matrixSelector' && q.isV2PredictLinearAt(node)) {
+        return (k: number) => ({
+          kind: 'matrix',
+          ...this.evalV2PredictLinearArg(a, this.times[k]!),
+        });
+      }
+      if (i === 0 && timestampAt && first?.type === 'vectorSelector') {
+        const vs = first;
+        return (k: number) => ({
+          kind: 'vector',
+          samples: this.evalTimestampAt(vs, this.times[k]!),
+        });
+      }
+      if (a.type === 'matrixSelector' && q.trace === null) {
+        return (k: number) => ({ kind: 'matrix', ...this.matrixAt(a, k) });
+      }
+      return this.eval(a);
+    });
+    // timestamp() reads the stored samples' own time only straight off a selector.
+    const stripTimes = name === 'timestamp' && first?.type !== 'vectorSelector';
+    // A subquery's points are counted again as the function loads them as its window, as
+    // Prometheus's rangeEval does (its evalSubquery result is held while the window is built).
+    const subqueryArgs: number[] = [];
+    node.args.forEach((a, i) => {
+      while (a.type === 'parenExpr') a = a.expr;
+      if (a.type === 'subquery') subqueryArgs.push(i);
+    });
+    const ctx: FuncContext & { t: number } = {
+      t: 0,
+      call: node,
+      compat: q.compat,
+      rangeQuery: q.rangeQuery,
+      start: q.start,
+      end: q.end,
+      step: q.step,
+      state: q.state,
+      warn: (pos, message) => q.annotate(pos, message),
+      info: (pos, message) => q.annotate(pos, message),
+    };
+    const scalars = node.func.returnType === 'scalar' ? new Float64Array(this.n) : null;
+    const steps: VSample[][] = [];
+    for (let k = 0; k < this.n; k++) {
+      q.tick(node);
+      const at = args.map((a) => (typeof a === 'function' ? a(k) : valueAt(a, k)));
+      const a0 = at[0];
+      if (stripTimes && a0?.kind === 'vector') {
+        at[0] = { kind: 'vector', samples: a0.samples.map((s) => ({ labels: s.labels, v: s.v })) };
+      }
+      for (const i of subqueryArgs) {
+        const v = at[i];
+        if (v?.kind !== 'matrix') continue;
+        let count = 0;
+        for (const s of v.series) count += s.ts.length;
+        this.add(node, k, count);
+      }
+      ctx.t = this.times[k]!;
+      const result = callFunction(name, at, ctx);
+      if (result.kind === 'scalar') {
+        if (scalars) scalars[k] = result.v;
+        continue;
+      }
+      const m = at.find((a) => a.kind === 'matrix');
+      if (m?.kind === 'matrix') {
+        this.note(
+          node,
+          k,
+          () =>
+            `over ${q.window(m.rangeStart, m.rangeEnd)}: ${m.series.length} input series → ${countOf(result.samples.length, 'result')}`,
+        );
+      }
+      const samples = this.settle(node, result.samples);
+      this.add(node, k, samples.length);
+      steps.push(samples);
+    }
+    return scalars ? { kind: 'scalar', vs: scalars } : vectorOf(steps);
   }
 
   /**
-   * A range function over a plain range selector (rate(x[5m]) and the like) computed for every
-   * step of the range query at once: each series' window slides along the grid instead of being
-   * searched for at each step, and the output labels and their uniqueness are settled once. The
-   * function itself runs on each window exactly as at a single step, so the values are the same
-   * bits. Null where the call is not of that shape.
+   * A function of one series' window over a plain range selector (rate(x[5m]) and the like) at
+   * every step at once: each series' window slides along the steps instead of being searched
+   * for at each, and the output labels and their uniqueness are settled once. The function
+   * runs on each window exactly as the step-by-step path would (a kernel of the same arithmetic
+   * where the table has one), so the values are the same bits. Null where the call is not of
+   * that shape.
    */
-  private rangeCall(node: Call): RangeCall | null {
-    let pre = this.rangeCalls.get(node);
-    if (pre === undefined) {
-      pre = this.computeRangeCall(node);
-      this.rangeCalls.set(node, pre);
-    }
-    return pre;
-  }
-
-  private computeRangeCall(node: Call): RangeCall | null {
+  private windowCall(node: Call): StepValues | null {
+    const q = this.q;
     const name = node.func.name;
     const window = functions.get(name)?.window;
     const arg = node.args[0];
@@ -506,41 +785,41 @@ export class Evaluator {
     }
     const rest = node.args.slice(1);
     if (!rest.every(isConstantScalar)) return null;
-    const restValues = rest.map((a) => this.eval(a, this.start));
-    const selected = this.select(arg.selector, arg.selector.matchers);
+    const selected = q.select(arg.selector, arg.selector.matchers);
     const n = selected.length;
-    const steps = Math.floor((this.end - this.start) / this.step) + 1;
-    if (n * steps > maxRangeCallCells) return null;
+    const steps = this.n;
+    if (n * steps > maxWindowCallCells) return null;
     const drops = !window.keepsName;
     const labels = selected.map((s) =>
-      drops && !this.delayedNameRemoval ? dropMetricName(s.labels) : s.labels,
+      drops && !q.delayedNameRemoval ? q.state.dropMetricName(s.labels) : s.labels,
     );
-    if (drops && !this.delayedNameRemoval) {
-      // Names dropped from distinct series may collide; the step path raises the error then.
-      const keys = new Set(labels.map((l) => labelsKey(l)));
+    if (drops && !q.delayedNameRemoval) {
+      // Names dropped from distinct series may collide; the step-by-step path raises the error.
+      const keys = new Set(labels.map((l) => q.state.labelsKey(l)));
       if (keys.size !== n) return null;
     }
+    const restValues = rest.map((a) => valueAt(this.eval(a), 0));
     const vals = new Float64Array(n * steps);
     const present = new Uint8Array(n * steps);
     const windowSamples = new Float64Array(steps);
-    const notes: (RangeCallNote[] | undefined)[] = [];
+    const notes: ({ pos: { from: number }; message: string }[] | undefined)[] = [];
     let k = 0;
-    const ctx: FuncContext = {
+    const ctx: FuncContext & { t: number } = {
       t: 0,
       call: node,
-      compat: this.compat,
-      rangeQuery: true,
-      start: this.start,
-      end: this.end,
-      step: this.step,
+      compat: q.compat,
+      rangeQuery: q.rangeQuery,
+      start: q.start,
+      end: q.end,
+      step: q.step,
+      state: q.state,
       warn: (pos, message) => (notes[k] ??= []).push({ pos, message }),
       info: (pos, message) => (notes[k] ??= []).push({ pos, message }),
     };
     const offset = arg.selector.offset;
     const range = arg.range;
-    const start = this.start;
-    const step = this.step;
-    const closed = this.compat === 'v2';
+    const times = this.times;
+    const closed = q.compat === 'v2';
     const one: MSeries[] = [{ labels: {}, ts: [], vs: [] }];
     const matrix: EvalValue & { kind: 'matrix' } = {
       kind: 'matrix',
@@ -551,7 +830,7 @@ export class Evaluator {
     const args: EvalValue[] = [matrix, ...restValues];
     const scalars = restValues.map((v) => (v.kind === 'scalar' ? v.v : NaN));
     const kernels = new Map<string | undefined, WindowKernel | null>();
-    // Steps of the current series that slideKernel left to the generic path.
+    // Steps of the current series that slideKernel left to the implementation.
     const pending = new Uint8Array(steps);
     for (let i = 0; i < n; i++) {
       const s = selected[i]!;
@@ -561,23 +840,23 @@ export class Evaluator {
       const metricName = s.labels['__name__'];
       let kernel = kernels.get(metricName);
       if (kernel === undefined) {
-        kernel = window.kernel?.(this.compat, metricName, scalars) ?? null;
+        kernel = window.kernel?.(q.compat, metricName, scalars) ?? null;
         kernels.set(metricName, kernel);
       }
       if (kernel !== null) {
-        // Windows holding staleness markers are left to the generic path below.
-        const g: WindowGrid = { start, step, steps, offset, range, closed };
+        // Windows holding staleness markers are left to the implementation below.
+        const g: WindowGrid = { times, offset, range, closed };
         if (slideKernel(kernel, ts, s.vs, sb, g, vals, present, n, i, windowSamples, pending)) {
           continue;
         }
       }
       // lo: the first sample inside the window; hi: the last. Both only move forward.
-      let lo = 0;
-      let hi = -1;
+      let lo = firstInWindow(ts, (times[0] ?? 0) - offset - range, closed);
+      let hi = lo - 1;
       for (k = 0; k < steps; k++) {
         if (kernel !== null && pending[k] === 0) continue;
         pending[k] = 0;
-        const t = start + k * step;
+        const t = times[k]!;
         const rangeEnd = t - offset;
         const rangeStart = rangeEnd - range;
         while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
@@ -604,7 +883,7 @@ export class Evaluator {
         one[0] = w;
         matrix.rangeStart = rangeStart;
         matrix.rangeEnd = rangeEnd;
-        (ctx as { t: number }).t = t;
+        ctx.t = t;
         const r = callFunction(name, args, ctx);
         if (r.kind !== 'vector' || r.samples.length > 1) return null;
         const out = r.samples[0];
@@ -613,187 +892,132 @@ export class Evaluator {
         present[k * n + i] = 1;
       }
     }
+    // Each step, accounted and annotated as the step-by-step path does it.
+    for (k = 0; k < steps; k++) {
+      this.add(arg, k, windowSamples[k]!);
+      const stepNotes = notes[k];
+      if (stepNotes) for (const nt of stepNotes) q.annotate(nt.pos, nt.message);
+      let count = 0;
+      for (let i = k * n; i < (k + 1) * n; i++) count += present[i]!;
+      this.add(node, k, count);
+    }
+    // The values stay columnar until a step's samples are asked for.
+    const marked = drops && q.delayedNameRemoval;
     return {
-      steps,
-      n,
-      labels,
-      dropName: drops,
-      selector: arg,
-      vals,
-      present,
-      windowSamples,
-      notes,
+      kind: 'vector',
+      at: (step) => {
+        const samples: VSample[] = [];
+        const base = step * n;
+        for (let i = 0; i < n; i++) {
+          if (present[base + i] === 0) continue;
+          samples.push(
+            marked
+              ? { labels: labels[i]!, v: vals[base + i]!, dropName: true }
+              : { labels: labels[i]!, v: vals[base + i]! },
+          );
+        }
+        return samples;
+      },
     };
   }
 
-  /** Step k of a precomputed range call, accounted and annotated as the step path does it. */
-  private rangeCallStep(node: Call, pre: RangeCall, k: number): EvalValue {
-    this.addSamples(pre.selector, pre.windowSamples[k]!);
-    const notes = pre.notes[k];
-    if (notes) for (const nt of notes) this.annotate(nt.pos, nt.message);
-    const samples: VSample[] = [];
-    const base = k * pre.n;
-    const marked = pre.dropName && this.delayedNameRemoval;
-    for (let i = 0; i < pre.n; i++) {
-      if (pre.present[base + i] === 0) continue;
-      samples.push(
-        marked
-          ? { labels: pre.labels[i]!, v: pre.vals[base + i]!, dropName: true }
-          : { labels: pre.labels[i]!, v: pre.vals[base + i]! },
-      );
-    }
-    this.addSamples(node, samples.length);
-    return { kind: 'vector', samples };
-  }
-
-  private evalCallAt(node: Call, t: number): EvalValue {
-    let first: Expr | undefined = node.args[0];
-    while (first?.type === 'parenExpr') first = first.expr;
-    const timestampAt =
-      node.func.name === 'timestamp' && first?.type === 'vectorSelector' && first.at !== null;
-    const args = node.args.map((a, i) =>
-      i === 0 && a.type === 'matrixSelector' && this.isV2PredictLinearAt(node)
-        ? this.evalV2PredictLinearArg(a, t)
-        : i === 0 && timestampAt && first?.type === 'vectorSelector'
-          ? this.evalTimestampAt(first, t)
-          : this.eval(a, t),
-    );
-    // timestamp() reads the stored samples' own time only straight off a selector.
-    if (node.func.name === 'timestamp') {
-      let inner: Expr | undefined = node.args[0];
-      while (inner?.type === 'parenExpr') inner = inner.expr;
-      const a = args[0];
-      if (inner?.type !== 'vectorSelector' && a?.kind === 'vector') {
-        args[0] = { kind: 'vector', samples: a.samples.map((s) => ({ labels: s.labels, v: s.v })) };
+  private evalAggregation(node: Expr & { type: 'aggregation' }): StepValues {
+    const q = this.q;
+    const param = node.param ? this.eval(node.param) : null;
+    const inner = this.eval(node.expr);
+    const ctx = {
+      compat: q.compat,
+      state: q.state,
+      warn: (message: string) => q.annotate(node.param ?? node, message),
+    };
+    const steps: VSample[][] = [];
+    for (let k = 0; k < this.n; k++) {
+      q.tick(node);
+      const p =
+        param === null
+          ? null
+          : param.kind === 'scalar'
+            ? param.vs[k]!
+            : param.kind === 'string'
+              ? param.v
+              : null;
+      const samples = inner.kind === 'vector' ? inner.at(k) : [];
+      const out = aggregate(node, samples, p, ctx);
+      this.add(node, k, out.length);
+      if (q.trace && k === this.n - 1) {
+        for (const n of explainAggregation(node, samples, out)) this.note(node, k, () => n);
       }
+      steps.push(out);
     }
-    // A subquery's points are counted again as the function loads them as its window, as
-    // Prometheus's rangeEval does (its evalSubquery result is held while the window is built).
-    node.args.forEach((a, i) => {
-      while (a.type === 'parenExpr') a = a.expr;
-      const v = args[i];
-      if (a.type === 'subquery' && v?.kind === 'matrix') {
-        let n = 0;
-        for (const s of v.series) n += s.ts.length;
-        this.addSamples(node, n);
-      }
-    });
-    const result = callFunction(node.func.name, args, {
-      t,
-      call: node,
-      compat: this.compat,
-      rangeQuery: this.rangeQuery,
-      start: this.start,
-      end: this.end,
-      step: this.step,
-      warn: (pos, message) => this.annotate(pos, message),
-      info: (pos, message) => this.annotate(pos, message),
-    });
-    if (result.kind === 'scalar') return result;
-    const m = args.find((a) => a.kind === 'matrix');
-    if (m?.kind === 'matrix') {
-      this.note(
-        node,
-        () =>
-          `over ${this.window(m.rangeStart, m.rangeEnd)}: ${m.series.length} input series → ${countOf(result.samples.length, 'result')}`,
-      );
-    }
-    const samples = this.settle(node, result.samples);
-    this.addSamples(node, samples.length);
-    return { kind: 'vector', samples };
+    return vectorOf(steps);
   }
 
-  private evalAggregation(node: Expr & { type: 'aggregation' }, t: number): EvalValue {
-    let param: number | string | null = null;
-    if (node.param) {
-      const p = this.eval(node.param, t);
-      param = p.kind === 'scalar' || p.kind === 'string' ? p.v : null;
-    }
-    const inner = this.eval(node.expr, t);
-    const samples = inner.kind === 'vector' ? inner.samples : [];
-    const out = aggregate(node, samples, param, {
-      compat: this.compat,
-      warn: (message) => this.annotate(node.param ?? node, message),
-    });
-    this.addSamples(node, out.length);
-    if (this.trace)
-      for (const n of explainAggregation(node, samples, out)) this.note(node, () => n);
-    return { kind: 'vector', samples: out };
-  }
-
-  private evalBinary(node: Expr & { type: 'binaryExpr' }, t: number): EvalValue {
+  private evalBinary(node: Expr & { type: 'binaryExpr' }): StepValues {
+    const q = this.q;
     const lt = exprType(node.lhs);
     const rt = exprType(node.rhs);
-    const l = this.eval(node.lhs, t);
-    const r = this.eval(node.rhs, t);
+    const l = this.eval(node.lhs);
+    const r = this.eval(node.rhs);
+    const scalarAt = (v: StepValues, k: number): number => (v.kind === 'scalar' ? v.vs[k]! : NaN);
+    const vectorAt = (v: StepValues, k: number): VSample[] => (v.kind === 'vector' ? v.at(k) : []);
     if (lt === 'scalar' && rt === 'scalar') {
-      const lv = l.kind === 'scalar' ? l.v : NaN;
-      const rv = r.kind === 'scalar' ? r.v : NaN;
-      const [v, keep] = scalarBinop(node.op, lv, rv);
-      return { kind: 'scalar', v: node.bool ? (keep ? 1 : 0) : v };
+      const vs = new Float64Array(this.n);
+      for (let k = 0; k < this.n; k++) {
+        const [v, keep] = scalarBinop(node.op, scalarAt(l, k), scalarAt(r, k));
+        vs[k] = node.bool ? (keep ? 1 : 0) : v;
+      }
+      return { kind: 'scalar', vs };
     }
-    let samples: VSample[];
-    if (lt === 'vector' && rt === 'vector') {
-      const ls = l.kind === 'vector' ? l.samples : [];
-      const rs = r.kind === 'vector' ? r.samples : [];
-      samples =
-        node.op === 'and' || node.op === 'or' || node.op === 'unless'
-          ? setBinop(node, ls, rs)
-          : vectorBinop(node, ls, rs, this);
-    } else if (lt === 'vector') {
-      samples = vectorScalarBinop(
-        node,
-        l.kind === 'vector' ? l.samples : [],
-        r.kind === 'scalar' ? r.v : NaN,
-        false,
-        this,
-      );
-    } else {
-      samples = vectorScalarBinop(
-        node,
-        r.kind === 'vector' ? r.samples : [],
-        l.kind === 'scalar' ? l.v : NaN,
-        true,
-        this,
-      );
+    const opts = { compat: q.compat, delayedNameRemoval: q.delayedNameRemoval, state: q.state };
+    const setOp = node.op === 'and' || node.op === 'or' || node.op === 'unless';
+    const steps: VSample[][] = [];
+    for (let k = 0; k < this.n; k++) {
+      q.tick(node);
+      let samples: VSample[];
+      if (lt === 'vector' && rt === 'vector') {
+        const ls = vectorAt(l, k);
+        const rs = vectorAt(r, k);
+        samples = setOp ? setBinop(node, ls, rs, q.state) : vectorBinop(node, ls, rs, opts);
+      } else if (lt === 'vector') {
+        samples = vectorScalarBinop(node, vectorAt(l, k), scalarAt(r, k), false, opts);
+      } else {
+        samples = vectorScalarBinop(node, vectorAt(r, k), scalarAt(l, k), true, opts);
+      }
+      samples = this.settle(node, samples);
+      this.add(node, k, samples.length);
+      steps.push(samples);
+      if (q.trace && k === this.n - 1) this.explainBinary(node, k, l, r, samples);
     }
-    samples = this.settle(node, samples);
-    this.addSamples(node, samples.length);
-    const nl = l.kind === 'vector' ? l.samples.length : 1;
-    const nr = r.kind === 'vector' ? r.samples.length : 1;
+    return vectorOf(steps);
+  }
+
+  private explainBinary(
+    node: Expr & { type: 'binaryExpr' },
+    k: number,
+    l: StepValues,
+    r: StepValues,
+    samples: VSample[],
+  ): void {
+    const lv = valueAt(l, k);
+    const rv = valueAt(r, k);
+    const nl = lv.kind === 'vector' ? lv.samples.length : 1;
+    const nr = rv.kind === 'vector' ? rv.samples.length : 1;
     const out = samples.length;
     this.note(
       node,
+      k,
       () =>
         `${countOf(nl, 'left sample')} and ${countOf(nr, 'right sample')} → ${countOf(out, 'result')}`,
     );
-    if (this.trace) {
-      const notes =
-        lt === 'vector' && rt === 'vector'
-          ? explainVectorBinary(
-              node,
-              l.kind === 'vector' ? l.samples : [],
-              r.kind === 'vector' ? r.samples : [],
-              samples,
-            )
-          : lt === 'vector'
-            ? explainScalarComparison(
-                node,
-                l.kind === 'vector' ? l.samples : [],
-                r.kind === 'scalar' ? r.v : NaN,
-                false,
-                samples,
-              )
-            : explainScalarComparison(
-                node,
-                r.kind === 'vector' ? r.samples : [],
-                l.kind === 'scalar' ? l.v : NaN,
-                true,
-                samples,
-              );
-      for (const n of notes) this.note(node, () => n);
-    }
-    return { kind: 'vector', samples };
+    const ls = lv.kind === 'vector' ? lv.samples : [];
+    const rs = rv.kind === 'vector' ? rv.samples : [];
+    const notes =
+      lv.kind === 'vector' && rv.kind === 'vector'
+        ? explainVectorBinary(node, ls, rs, samples)
+        : lv.kind === 'vector'
+          ? explainScalarComparison(node, ls, rv.kind === 'scalar' ? rv.v : NaN, false, samples)
+          : explainScalarComparison(node, rs, lv.kind === 'scalar' ? lv.v : NaN, true, samples);
+    for (const n of notes) this.note(node, k, () => n);
   }
 
   /**
@@ -801,12 +1025,13 @@ export class Evaluator {
    * removal is delayed to the end of the query (then finish() does it).
    */
   settle(node: Expr, samples: VSample[]): VSample[] {
-    if (this.delayedNameRemoval) return samples;
+    const q = this.q;
+    if (q.delayedNameRemoval) return samples;
     let out = samples;
     for (let i = 0; i < samples.length; i++) {
       if (samples[i]!.dropName) {
         out = samples.map((s) =>
-          s.dropName ? { labels: dropMetricName(s.labels), v: s.v, st: s.st } : s,
+          s.dropName ? { labels: q.state.dropMetricName(s.labels), v: s.v, st: s.st } : s,
         );
         break;
       }
@@ -817,11 +1042,12 @@ export class Evaluator {
 
   /**
    * checkDuplicates, skipped when a node yields the very label objects of its last checked
-   * output in the same order (a range query's steps mostly do: derived label sets are cached).
+   * output in the same order (steps mostly do: derived label sets are remembered per query).
    */
   private checkUnique(node: Expr, samples: VSample[]): void {
     if (samples.length < 2) return;
-    const last = this.uniqueOutputs.get(node);
+    const unique = this.q.uniqueOutputs;
+    const last = unique.get(node);
     if (last !== undefined && last.length === samples.length) {
       let same = true;
       for (let i = 0; i < samples.length; i++) {
@@ -832,8 +1058,8 @@ export class Evaluator {
       }
       if (same) return;
     }
-    checkDuplicates(node, samples);
-    this.uniqueOutputs.set(
+    checkDuplicates(node, samples, this.q.state);
+    unique.set(
       node,
       samples.map((s) => s.labels),
     );
@@ -841,13 +1067,115 @@ export class Evaluator {
 
   /** Applies delayed name removal to a query's final vector. */
   finish(node: Expr, samples: VSample[]): VSample[] {
-    if (!this.delayedNameRemoval) return samples;
+    const q = this.q;
+    if (!q.delayedNameRemoval) return samples;
     const out = samples.map((s) =>
-      s.dropName ? { labels: dropMetricName(s.labels), v: s.v, st: s.st } : s,
+      s.dropName ? { labels: q.state.dropMetricName(s.labels), v: s.v, st: s.st } : s,
     );
-    checkDuplicates(node, out);
+    checkDuplicates(node, out, q.state);
     return out;
   }
+}
+
+const noLabels: Labels = Object.freeze({});
+
+// Inner steps of a subquery evaluated at once (see Evaluator.innerGrid).
+const innerChunk = 4096;
+
+function tooManySamples(node: Expr): EvalError {
+  return new EvalError(
+    node,
+    'query processing would load too many samples into memory in query execution',
+  );
+}
+
+/** A subquery's inner steps at one outer step: count steps from `from`, every `step`. */
+interface SubqueryWindow {
+  readonly from: number;
+  readonly count: number;
+  readonly step: number;
+  readonly rangeStart: number;
+  readonly rangeEnd: number;
+}
+
+/** Consecutive inner steps of a subquery's union grid, the first at index j. */
+interface Run {
+  readonly from: number;
+  count: number;
+  readonly j: number;
+}
+
+/** A subquery's inner grid as series columns, and where each step's samples sit in them. */
+interface InnerGrid {
+  /** The most samples each inner step held at any moment. */
+  readonly peaks: Float64Array;
+  readonly columns: { labels: Labels; ts: Float64Array; vs: Float64Array; dropName: boolean }[];
+  /** For step j, the column of each of its samples and the sample's index in that column. */
+  readonly ids: Int32Array[];
+  readonly pos: Int32Array[];
+  /** Scratch for Evaluator.window: per column, the window's first and last index. */
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+  /** The step (plus one) whose window last met each column. */
+  readonly seen: Int32Array;
+}
+
+function innerColumns(
+  steps: VSample[][],
+  times: Float64Array,
+  state: QueryState,
+): Omit<InnerGrid, 'peaks'> {
+  const index = new Map<string, number>();
+  const labels: Labels[] = [];
+  const dropName: boolean[] = [];
+  const counts: number[] = [];
+  const ids: Int32Array[] = [];
+  const pos: Int32Array[] = [];
+  for (const samples of steps) {
+    const stepIds = new Int32Array(samples.length);
+    const stepPos = new Int32Array(samples.length);
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i]!;
+      const key = state.labelsKey(s.labels);
+      let id = index.get(key);
+      if (id === undefined) {
+        id = labels.length;
+        index.set(key, id);
+        labels.push(s.labels);
+        dropName.push(s.dropName === true);
+        counts.push(0);
+      }
+      stepIds[i] = id;
+      stepPos[i] = counts[id]!;
+      counts[id]!++;
+    }
+    ids.push(stepIds);
+    pos.push(stepPos);
+  }
+  const columns = labels.map((l, id) => ({
+    labels: l,
+    ts: new Float64Array(counts[id]!),
+    vs: new Float64Array(counts[id]!),
+    dropName: dropName[id]!,
+  }));
+  steps.forEach((samples, j) => {
+    const stepIds = ids[j]!;
+    const stepPos = pos[j]!;
+    for (let i = 0; i < samples.length; i++) {
+      const c = columns[stepIds[i]!]!;
+      c.ts[stepPos[i]!] = times[j]!;
+      c.vs[stepPos[i]!] = samples[i]!.v;
+    }
+  });
+  const n = labels.length;
+  return {
+    columns,
+    ids,
+    pos,
+    first: new Int32Array(n),
+    last: new Int32Array(n),
+    seen: new Int32Array(n),
+  };
 }
 
 /**
@@ -874,11 +1202,9 @@ function withoutMarkers(
   return { ts, vs };
 }
 
-/** The windows of a range selector along a range query's steps. */
+/** The windows of a range selector along a grid's steps. */
 interface WindowGrid {
-  readonly start: number;
-  readonly step: number;
-  readonly steps: number;
+  readonly times: Float64Array;
   readonly offset: number;
   readonly range: number;
   /** v2's left-closed windows (v3's are left-open). */
@@ -904,11 +1230,12 @@ function slideKernel(
   pending: Uint8Array,
 ): boolean {
   const len = ts.length;
-  let lo = 0;
-  let hi = -1;
+  const times = g.times;
+  let lo = firstInWindow(ts, (times[0] ?? 0) - g.offset - g.range, g.closed);
+  let hi = lo - 1;
   let done = true;
-  for (let k = 0; k < g.steps; k++) {
-    const t = g.start + k * g.step;
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
     const rangeEnd = t - g.offset;
     const rangeStart = rangeEnd - g.range;
     while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
@@ -927,32 +1254,8 @@ function slideKernel(
   return done;
 }
 
-/** A range call's values at every step of a range query (see Evaluator.rangeCall). */
-interface RangeCall {
-  readonly steps: number;
-  /** The number of selected series. */
-  readonly n: number;
-  /** Each selected series' output labels (the name already dropped unless removal is delayed). */
-  readonly labels: Labels[];
-  /** Whether the function drops the metric name. */
-  readonly dropName: boolean;
-  readonly selector: Expr & { type: 'matrixSelector' };
-  /** The value of series i at step k at [k * n + i], where present[k * n + i] is 1. */
-  readonly vals: Float64Array;
-  readonly present: Uint8Array;
-  /** Samples in the windows at each step (counted against maxSamples like the step path). */
-  readonly windowSamples: Float64Array;
-  /** Warnings and infos raised at each step. */
-  readonly notes: (RangeCallNote[] | undefined)[];
-}
-
-interface RangeCallNote {
-  readonly pos: { from: number };
-  readonly message: string;
-}
-
-// Above this many (series x steps) cells a range call is evaluated step by step instead.
-const maxRangeCallCells = 20_000_000;
+// Above this many (series x steps) cells a window call is evaluated step by step instead.
+const maxWindowCallCells = 20_000_000;
 
 /** Whether an expression is a scalar that is the same at every step (number literals only). */
 function isConstantScalar(e: Expr): boolean {
@@ -971,11 +1274,11 @@ function isConstantScalar(e: Expr): boolean {
 }
 
 /** Fails like Prometheus when an operation yields two samples with the same labels. */
-function checkDuplicates(node: Expr, samples: VSample[]): void {
+function checkDuplicates(node: Expr, samples: VSample[], state: QueryState): void {
   if (samples.length < 2) return;
   const seen = new Set<string>();
   for (const s of samples) {
-    const k = labelsKey(s.labels);
+    const k = state.labelsKey(s.labels);
     if (seen.has(k)) {
       throw new EvalError(node, 'vector cannot contain metrics with the same labelset');
     }
@@ -984,7 +1287,11 @@ function checkDuplicates(node: Expr, samples: VSample[]): void {
 }
 
 /** Compiles a label matcher to a predicate. */
-export function compileMatcher(m: Matcher, compat: 'v3' | 'v2'): (l: Labels) => boolean {
+export function compileMatcher(
+  m: Matcher,
+  compat: 'v3' | 'v2',
+  state: QueryState,
+): (l: Labels) => boolean {
   switch (m.type) {
     case '=':
       return (l) => (l[m.name] ?? '') === m.value;
@@ -992,7 +1299,9 @@ export function compileMatcher(m: Matcher, compat: 'v3' | 'v2'): (l: Labels) => 
       return (l) => (l[m.name] ?? '') !== m.value;
     case '=~':
     case '!~': {
-      const re = compileMatcherRegex(m.value, compat === 'v3');
+      const dotAll = compat === 'v3';
+      const re =
+        m.compiled?.dotAll === dotAll ? m.compiled.re : state.matcherRegex(m.value, dotAll);
       if (typeof re === 'string') return () => false;
       const want = m.type === '=~';
       return (l) => re.matches(l[m.name] ?? '') === want;
@@ -1026,4 +1335,30 @@ export function firstAtOrAfter(ts: Float64Array, t: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The first sample inside a window starting at rangeStart (left-closed in v2, open in v3). */
+function firstInWindow(ts: Float64Array, rangeStart: number, closed: boolean): number {
+  return closed ? firstAtOrAfter(ts, rangeStart) : lastAtOrBefore(ts, rangeStart) + 1;
+}
+
+/**
+ * lastAtOrBefore for a t not before the one that found `from` (steps only move forward): a few
+ * linear steps, then a binary search over the rest.
+ */
+function advanceTo(ts: Float64Array, t: number, from: number): number {
+  const len = ts.length;
+  let i = from;
+  for (let probe = 0; probe < 4; probe++) {
+    if (i + 1 >= len || ts[i + 1]! > t) return i;
+    i++;
+  }
+  let lo = i + 1;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }

@@ -16,8 +16,9 @@ import {
   goTan,
   goTanh,
 } from './gomath.ts';
-import { compileMatcherRegex, expandGo } from './regex.ts';
+import { expandGo } from './regex.ts';
 import { formatFloat as formatG, formatGoFloat } from '../text/index.ts';
+import type { QueryState } from './queryState.ts';
 import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
@@ -34,6 +35,8 @@ export interface FuncContext {
   readonly start: number;
   readonly end: number;
   readonly step: number;
+  /** The query's caches. */
+  readonly state: QueryState;
   warn(node: Expr | Call, message: string): void;
   info(node: Expr | Call, message: string): void;
 }
@@ -395,7 +398,7 @@ function labelReplace(args: EvalValue[], ctx: FuncContext): FuncResult {
   const repl = argString(args, 2);
   const src = argString(args, 3);
   const reText = argString(args, 4);
-  const re = compileMatcherRegex(reText, ctx.compat === 'v3');
+  const re = ctx.state.matcherRegex(reText, ctx.compat === 'v3');
   if (typeof re === 'string') {
     throw new Error(`invalid regular expression in label_replace(): ${reText}`);
   }
@@ -523,18 +526,17 @@ interface BucketOf {
   readonly upper: number | null;
 }
 
-const bucketCache = new WeakMap<Labels, BucketOf>();
-
-/** The bucket a label set describes (cached per label set). */
-function bucketOf(labels: Labels): BucketOf {
-  let b = bucketCache.get(labels);
+/** The bucket a label set describes (remembered per label set for the query). */
+function bucketOf(state: QueryState, labels: Labels): BucketOf {
+  const buckets = state.derived<BucketOf>(state, 'bucket');
+  let b = buckets.get(labels);
   if (b === undefined) {
     const rest: Record<string, string> = { ...labels };
     delete rest['le'];
     delete rest['__name__'];
     const group = makeLabels(rest);
     b = { labels: group, key: labelsKey(group), upper: parseLe(labels['le']) };
-    bucketCache.set(labels, b);
+    buckets.set(labels, b);
   }
   return b;
 }
@@ -566,7 +568,7 @@ function histogramQuantileOf(
       );
     }
   });
-  const plan = histogramPlan(ctx.call, input);
+  const plan = histogramPlan(ctx.state, ctx.call, input);
   for (const i of plan.invalid) {
     const l = input[i]!.labels;
     ctx.warn(
@@ -620,11 +622,9 @@ interface PlanGroup {
   readonly usable: boolean;
 }
 
-const histogramPlans = new WeakMap<Call, HistogramPlan>();
-
-function histogramPlan(call: Call, input: VSample[]): HistogramPlan {
-  const last = histogramPlans.get(call);
-  if (last !== undefined && last.inputs.length === input.length) {
+function histogramPlan(state: QueryState, call: Call, input: VSample[]): HistogramPlan {
+  const last = state.node<HistogramPlan | null>(call, 'histogram', () => null);
+  if (last !== null && last.inputs.length === input.length) {
     let same = true;
     for (let i = 0; i < input.length; i++) {
       if (last.inputs[i] !== input[i]!.labels) {
@@ -634,16 +634,16 @@ function histogramPlan(call: Call, input: VSample[]): HistogramPlan {
     }
     if (same) return last;
   }
-  const plan = makeHistogramPlan(input);
-  histogramPlans.set(call, plan);
+  const plan = makeHistogramPlan(state, input);
+  state.setNode(call, 'histogram', plan);
   return plan;
 }
 
-function makeHistogramPlan(input: VSample[]): HistogramPlan {
+function makeHistogramPlan(state: QueryState, input: VSample[]): HistogramPlan {
   const invalid: number[] = [];
   const byKey = new Map<string, { labels: Labels; name: string; entries: Bucket[] }>();
   input.forEach((s, i) => {
-    const bucket = bucketOf(s.labels);
+    const bucket = bucketOf(state, s.labels);
     if (bucket.upper === null) {
       invalid.push(i);
       return;
@@ -825,7 +825,7 @@ function histogramFraction(args: EvalValue[], ctx: FuncContext): FuncResult {
   const upper = argScalar(args, 1);
   const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
   for (const s of argVector(args, 2)) {
-    const bucket = bucketOf(s.labels);
+    const bucket = bucketOf(ctx.state, s.labels);
     const le = bucket.upper;
     if (le === null) {
       ctx.warn(

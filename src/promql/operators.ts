@@ -3,7 +3,8 @@
 import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
 import { formatFloat as fmtG, formatFloatPlain, formatLabelsGo } from '../text/index.ts';
-import { compareStrings, derivedCache, makeLabels, type Labels } from './labels.ts';
+import { compareStrings, makeLabels, type Labels } from './labels.ts';
+import type { QueryState } from './queryState.ts';
 import { goAtan2 } from './gomath.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
 import { xxhash64 } from './xxhash.ts';
@@ -13,6 +14,8 @@ import { EvalError, type VSample } from './values.ts';
 export interface OperatorOptions {
   readonly compat: 'v3' | 'v2';
   readonly delayedNameRemoval: boolean;
+  /** The query's caches. */
+  readonly state: QueryState;
 }
 
 /** Whether an operator drops the metric name (Prometheus 2 keeps it on atan2). */
@@ -84,12 +87,16 @@ function compare(op: BinaryOp, l: number, r: number): boolean {
 
 /** The matching key of a label set for on(...)/ignoring(...). */
 export function matchSignature(labels: Labels, on: boolean, names: readonly string[]): string {
-  return signatureOf(on, names)(labels);
+  return computeSignature(labels, on, names);
 }
 
-/** matchSignature for one on(...)/ignoring(...) list, cached per label set. */
-function signatureOf(on: boolean, names: readonly string[]): (labels: Labels) => string {
-  const cache = derivedCache<string>(names, on ? 'sig:on' : 'sig:ignoring');
+/** matchSignature for one on(...)/ignoring(...) list, remembered per label set for the query. */
+function signatureOf(
+  state: QueryState,
+  on: boolean,
+  names: readonly string[],
+): (labels: Labels) => string {
+  const cache = state.derived<string>(names, on ? 'sig:on' : 'sig:ignoring');
   return (labels) => {
     let sig = cache.get(labels);
     if (sig === undefined) {
@@ -125,11 +132,17 @@ function matchedLabels(labels: Labels, m: VectorMatching): Labels {
   return makeLabels(out);
 }
 
-function resultMetric(lhs: Labels, rhs: Labels, m: VectorMatching, dropName: boolean): Labels {
-  // Without group_x(...) labels the result depends on the left side only: cached per label set,
-  // since a range query meets the same pairs at every step.
+function resultMetric(
+  state: QueryState,
+  lhs: Labels,
+  rhs: Labels,
+  m: VectorMatching,
+  dropName: boolean,
+): Labels {
+  // Without group_x(...) labels the result depends on the left side only: remembered per label
+  // set, since a range query meets the same pairs at every step.
   if (m.include.length > 0) return computeResultMetric(lhs, rhs, m, dropName);
-  const cache = derivedCache<Labels>(m, dropName ? 'result:drop-name' : 'result:keep-name');
+  const cache = state.derived<Labels>(m, dropName ? 'result:drop-name' : 'result:keep-name');
   let out = cache.get(lhs);
   if (out === undefined) {
     out = computeResultMetric(lhs, rhs, m, dropName);
@@ -177,7 +190,7 @@ export function vectorBinop(
   let lhs = lhsIn;
   let rhs = rhsIn;
   if (m.card === 'one-to-many') [lhs, rhs] = [rhs, lhs];
-  const signature = signatureOf(m.on, m.labels);
+  const signature = signatureOf(opts.state, m.on, m.labels);
   const rightSigs = new Map<string, VSample>();
   for (const rs of rhs) {
     const sig = signature(rs.labels);
@@ -212,7 +225,13 @@ export function vectorBinop(
     if (opts.compat === 'v2' && m.card === 'one-to-one') checkOneToOne(e, matched, sig, seen);
     const v = e.bool ? (keep ? 1 : 0) : raw;
     // With delayed name removal the name stays (marked) until the end of the query.
-    const metric = resultMetric(ls.labels, rs.labels, m, drop && !opts.delayedNameRemoval);
+    const metric = resultMetric(
+      opts.state,
+      ls.labels,
+      rs.labels,
+      m,
+      drop && !opts.delayedNameRemoval,
+    );
     if (m.card !== 'one-to-one') {
       const key = JSON.stringify(metric);
       let set = seen;
@@ -236,19 +255,15 @@ export function vectorBinop(
  * Which right-hand sample each left-hand sample of a one-to-one operation matches, and the
  * result's labels, for inputs that can raise no matching error (unique signatures on both
  * sides). A range query meets the same label objects at every step, so a node's plan is reused
- * while they repeat.
+ * while they repeat (kept in the query's state).
  */
 interface OneToOnePlan {
   readonly lhs: readonly Labels[];
   readonly rhs: readonly Labels[];
-  readonly compat: 'v3' | 'v2';
-  readonly delayedNameRemoval: boolean;
   /** For each left-hand sample, the index of its right-hand match, or -1. */
   readonly match: Int32Array;
   readonly metric: readonly (Labels | undefined)[];
 }
-
-const oneToOnePlans = new WeakMap<BinaryExpr, OneToOnePlan | null>();
 
 function sameLabels(labels: readonly Labels[], samples: VSample[]): boolean {
   if (labels.length !== samples.length) return false;
@@ -263,18 +278,10 @@ function oneToOnePlan(
   rhs: VSample[],
   opts: OperatorOptions,
 ): OneToOnePlan | null {
-  const last = oneToOnePlans.get(e);
-  if (
-    last &&
-    last.compat === opts.compat &&
-    last.delayedNameRemoval === opts.delayedNameRemoval &&
-    sameLabels(last.lhs, lhs) &&
-    sameLabels(last.rhs, rhs)
-  ) {
-    return last;
-  }
+  const last = opts.state.node<OneToOnePlan | null>(e, 'one-to-one', () => null);
+  if (last && sameLabels(last.lhs, lhs) && sameLabels(last.rhs, rhs)) return last;
   const m = e.matching!;
-  const signature = signatureOf(m.on, m.labels);
+  const signature = signatureOf(opts.state, m.on, m.labels);
   const right = new Map<string, number>();
   for (let i = 0; i < rhs.length; i++) {
     const sig = signature(rhs[i]!.labels);
@@ -296,17 +303,15 @@ function oneToOnePlan(
     // Two left-hand samples in one match group may raise an error: not planned.
     if (seen.has(sig)) return null;
     seen.add(sig);
-    metric.push(resultMetric(lhs[j]!.labels, rhs[ri]!.labels, m, drop));
+    metric.push(resultMetric(opts.state, lhs[j]!.labels, rhs[ri]!.labels, m, drop));
   }
   const plan: OneToOnePlan = {
     lhs: lhs.map((s) => s.labels),
     rhs: rhs.map((s) => s.labels),
-    compat: opts.compat,
-    delayedNameRemoval: opts.delayedNameRemoval,
     match,
     metric,
   };
-  oneToOnePlans.set(e, plan);
+  opts.state.setNode(e, 'one-to-one', plan);
   return plan;
 }
 
@@ -349,9 +354,14 @@ function checkOneToOne(
 }
 
 /** and / or / unless between two instant vectors. */
-export function setBinop(e: BinaryExpr, lhs: VSample[], rhs: VSample[]): VSample[] {
+export function setBinop(
+  e: BinaryExpr,
+  lhs: VSample[],
+  rhs: VSample[],
+  state: QueryState,
+): VSample[] {
   const m = e.matching!;
-  const signature = signatureOf(m.on, m.labels);
+  const signature = signatureOf(state, m.on, m.labels);
   const sig = (s: VSample) => signature(s.labels);
   switch (e.op) {
     case 'and': {
@@ -428,49 +438,34 @@ interface Groups {
   readonly slots: (Group | undefined)[];
 }
 
-/** The group of a label set for one by/without list, cached per label set. */
-function groupOf(grouping: readonly string[], without: boolean): (labels: Labels) => GroupOf {
-  return groupsOf(grouping, without).lookup;
-}
+type GroupLookup = Groups & { lookup: (labels: Labels) => GroupOf };
 
-const groupsBy = new WeakMap<readonly string[], Groups & { lookup: (l: Labels) => GroupOf }>();
-const groupsWithout = new WeakMap<readonly string[], Groups & { lookup: (l: Labels) => GroupOf }>();
-
-function groupsOf(
-  grouping: readonly string[],
-  without: boolean,
-): Groups & { lookup: (labels: Labels) => GroupOf } {
-  const all = without ? groupsWithout : groupsBy;
-  let g = all.get(grouping);
-  if (g) return g;
-  const cache = new WeakMap<Labels, GroupOf>();
-  const byKey = new Map<string, GroupOf>();
-  const lookup = (labels: Labels): GroupOf => {
-    let hit = cache.get(labels);
-    if (hit === undefined) {
-      const key = computeGroupingKey(labels, grouping, without);
-      // Equal groups share one object (and label set), which keeps later caches small.
-      hit = byKey.get(key);
-      if (!hit) {
-        hit = { key, labels: computeGroupLabels(labels, grouping, without), id: byKey.size };
-        byKey.set(key, hit);
+/** The groups of an aggregation's by/without list, remembered per label set for the query. */
+function groupsOf(state: QueryState, grouping: readonly string[], without: boolean): GroupLookup {
+  return state.node(grouping, without ? 'groups:without' : 'groups:by', () => {
+    const cache = new Map<Labels, GroupOf>();
+    const byKey = new Map<string, GroupOf>();
+    const lookup = (labels: Labels): GroupOf => {
+      let hit = cache.get(labels);
+      if (hit === undefined) {
+        const key = computeGroupingKey(labels, grouping, without);
+        // Equal groups share one object (and label set), which keeps later caches small.
+        hit = byKey.get(key);
+        if (!hit) {
+          hit = { key, labels: computeGroupLabels(labels, grouping, without), id: byKey.size };
+          byKey.set(key, hit);
+        }
+        cache.set(labels, hit);
       }
-      cache.set(labels, hit);
-    }
-    return hit;
-  };
-  g = { byKey, slots: [], lookup };
-  all.set(grouping, g);
-  return g;
-}
-
-function groupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
-  return groupOf(grouping, without)(labels).key;
+      return hit;
+    };
+    return { byKey, slots: [], lookup };
+  });
 }
 
 /** A label set's labels under an aggregation's by/without list (the group's output labels). */
 export function groupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
-  return groupOf(grouping, without)(labels).labels;
+  return computeGroupLabels(labels, grouping, without);
 }
 
 function computeGroupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
@@ -519,9 +514,10 @@ interface Group {
 // The (never written) sample list of groups of aggregations other than quantile.
 const noSamples: VSample[] = [];
 
-/** Hooks the aggregation needs from the evaluator (warnings). */
+/** What the aggregation needs from the evaluator (warnings, the query's caches). */
 export interface AggregateContext {
   readonly compat: 'v3' | 'v2';
+  readonly state: QueryState;
   warn(message: string): void;
 }
 
@@ -534,10 +530,10 @@ export function aggregate(
 ): VSample[] {
   const op = e.op;
   if (op === 'topk' || op === 'bottomk' || op === 'limitk') {
-    return aggregateK(e, samples, param as number);
+    return aggregateK(e, samples, param as number, ctx.state);
   }
   if (op === 'limit_ratio') return aggregateLimitRatio(e, samples, param as number, ctx);
-  if (op === 'count_values') return countValues(e, samples, param as string);
+  if (op === 'count_values') return countValues(e, samples, param as string, ctx.state);
   if (op === 'quantile') {
     const q = param as number;
     if (Number.isNaN(q) || q < 0 || q > 1) {
@@ -545,7 +541,7 @@ export function aggregate(
     }
   }
   const order: Group[] = [];
-  const { lookup, slots } = groupsOf(e.grouping, e.without);
+  const { lookup, slots } = groupsOf(ctx.state, e.grouping, e.without);
   // slots[id] is this call's accumulator of group id once order holds it (cleared on return).
   try {
     return aggregateGroups(e, samples, param, ctx, lookup, slots, order);
@@ -696,7 +692,12 @@ function lessTop(a: number, b: number): boolean {
   return a < b;
 }
 
-function aggregateK(e: Aggregation, samples: VSample[], kParam: number): VSample[] {
+function aggregateK(
+  e: Aggregation,
+  samples: VSample[],
+  kParam: number,
+  state: QueryState,
+): VSample[] {
   if (Number.isNaN(kParam)) throw new EvalError(e.param ?? e, 'Parameter value is NaN');
   if (kParam >= 2 ** 63) {
     throw new EvalError(e.param ?? e, `Scalar value ${fmtG(kParam)} overflows int64`);
@@ -705,8 +706,9 @@ function aggregateK(e: Aggregation, samples: VSample[], kParam: number): VSample
   if (k < 1) return [];
   const groups = new Map<string, VSample[]>();
   const order: VSample[][] = [];
+  const group = groupsOf(state, e.grouping, e.without).lookup;
   for (const s of samples) {
-    const key = groupingKey(s.labels, e.grouping, e.without);
+    const key = group(s.labels).key;
     let g = groups.get(key);
     if (!g) {
       g = [];
@@ -751,16 +753,6 @@ const utf8 = new TextEncoder();
 
 /** Prometheus's labels.Hash(): XXH64 over name, 0xff, value, 0xff for each label in order. */
 export function labelsHash(labels: Labels): bigint {
-  const hit = hashCache.get(labels);
-  if (hit !== undefined) return hit;
-  const h = computeLabelsHash(labels);
-  hashCache.set(labels, h);
-  return h;
-}
-
-const hashCache = new WeakMap<Labels, bigint>();
-
-function computeLabelsHash(labels: Labels): bigint {
   {
     const parts: Uint8Array[] = [];
     let size = 0;
@@ -795,19 +787,32 @@ function aggregateLimitRatio(
     ratio = Math.max(-1, Math.min(1, ratio));
   }
   // Each series keeps a fixed place in [0, 1) from its label hash, so the kept subset is stable.
+  const hashes = ctx.state.derived<bigint>(e, 'hash');
   return samples.filter((s) => {
-    const offset = Number(labelsHash(s.labels)) / 2 ** 64;
+    let h = hashes.get(s.labels);
+    if (h === undefined) {
+      h = labelsHash(s.labels);
+      hashes.set(s.labels, h);
+    }
+    const offset = Number(h) / 2 ** 64;
     return (ratio >= 0 && offset < ratio) || (ratio < 0 && offset >= 1 + ratio);
   });
 }
 
-function countValues(e: Aggregation, samples: VSample[], label: string): VSample[] {
+function countValues(
+  e: Aggregation,
+  samples: VSample[],
+  label: string,
+  state: QueryState,
+): VSample[] {
   if (label === '' || !isWellFormedName(label)) {
     throw new EvalError(e.param ?? e, `invalid label name ${JSON.stringify(label)}`);
   }
   const groups = new Map<string, { labels: Labels; count: number }>();
   for (const s of samples) {
-    const base: Record<string, string> = { ...groupLabels(s.labels, e.grouping, e.without) };
+    const base: Record<string, string> = {
+      ...groupsOf(state, e.grouping, e.without).lookup(s.labels).labels,
+    };
     base[label] = formatFloatPlain(s.v);
     const labels = makeLabels(base);
     const key = JSON.stringify(labels);

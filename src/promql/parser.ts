@@ -221,9 +221,11 @@ class Builder {
           if (!type) this.fail(op, `unexpected match operator ${this.src(op)}`);
           const matcher: Matcher = { name: this.labelName(ln), type, value: this.string(val) };
           if (type === '=~' || type === '!~') {
-            const re = compileMatcherRegex(matcher.value, this.compat === 'v3');
+            const dotAll = this.compat === 'v3';
+            const re = compileMatcherRegex(matcher.value, dotAll);
             // Prometheus positions a matcher's error from its label name (newLabelMatcher).
             if (typeof re === 'string') this.fail({ from: ln.from, to: val.to }, re);
+            Object.defineProperty(matcher, 'compiled', { value: { dotAll, re } });
           }
           matchers.push(matcher);
         }
@@ -679,7 +681,9 @@ function matchesEmpty(m: Matcher, compat: 'v3' | 'v2'): boolean {
       return m.value !== '';
     case '=~':
     case '!~': {
-      const re = compileMatcherRegex(m.value, compat === 'v3');
+      const dotAll = compat === 'v3';
+      const re =
+        m.compiled?.dotAll === dotAll ? m.compiled.re : compileMatcherRegex(m.value, dotAll);
       const hit = typeof re === 'string' ? false : re.matches('');
       return m.type === '=~' ? hit : !hit;
     }

@@ -5,6 +5,7 @@ import { compileMatcher } from './engine.ts';
 import { formatFloat, formatLabels, parseDuration } from '../text/index.ts';
 import { compareLabels, labelsKey, type Labels } from './labels.ts';
 import { almostEqual } from './mathx.ts';
+import { QueryState } from './queryState.ts';
 import { compileGoRegex } from './regex.ts';
 import type { RE2JS } from 're2js';
 import { parseExpr, parseNumber } from './parser.ts';
@@ -300,9 +301,10 @@ export function runPromqlTest(text: string, opts: PromqlTestOptions = {}): Promq
 function touchesSeries(expr: string, series: Labels[], compat: 'v3' | 'v2'): boolean {
   const parsed = parseExpr(expr, { compat });
   if (!parsed.ok) return false;
+  const state = new QueryState();
   const walk = (e: Expr): boolean => {
     if (e.type === 'vectorSelector') {
-      const tests = e.matchers.map((m) => compileMatcher(m, compat));
+      const tests = e.matchers.map((m) => compileMatcher(m, compat, state));
       return series.some((l) => tests.every((t) => t(l)));
     }
     return children(e).some(walk);

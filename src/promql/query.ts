@@ -1,8 +1,8 @@
 // The engine's entry points: instant and range evaluation (Prometheus's Engine.NewInstantQuery /
 // NewRangeQuery), explain mode, and conversion of internal values to the public Value shape.
 import { children, documentedType, exprType, isComparisonOp, type Expr } from './ast.ts';
-import { Evaluator, type EvalOptions } from './engine.ts';
-import { compareLabels, labelsKey, type Labels } from './labels.ts';
+import { Evaluator, QueryContext, valueAt, type EvalOptions } from './engine.ts';
+import { compareLabels, type Labels } from './labels.ts';
 import { parseExpr } from './parser.ts';
 import type { Result } from './result.ts';
 import type { SeriesStore } from './store.ts';
@@ -94,14 +94,19 @@ export function evalInstant(
   const r = resolve(expr, opts);
   if (!r.ok) return r.error;
   try {
-    const ev = new Evaluator(store, r.text, t, t, opts);
-    let v = ev.eval(r.expr, t);
+    // An instant query is a range of one step.
+    const q = new QueryContext(store, r.text, t, t, 0, opts);
+    const ev = new Evaluator(q, Float64Array.of(t));
+    let v = valueAt(ev.eval(r.expr), 0);
     if (v.kind === 'vector') v = { kind: 'vector', samples: ev.finish(r.expr, v.samples) };
-    return { ok: true, value: toValue(v, t), warnings: [...ev.warnings] };
+    return { ok: true, value: toValue(v, t), warnings: [...q.warnings] };
   } catch (err) {
     return fail(err, r.expr);
   }
 }
+
+// Steps of a range query evaluated at once.
+const rangeBatch = 256;
 
 /** Evaluates an expression over [start, end] every step (ms), like a range query. */
 export function evalRange(
@@ -155,38 +160,50 @@ export function evalRange(
     };
   }
   try {
-    const ev = new Evaluator(store, r.text, start, end, opts);
-    ev.rangeQuery = true;
-    ev.step = step;
+    const q = new QueryContext(store, r.text, start, end, step, opts);
+    const times: number[] = [];
+    for (let ts = start; ts <= end; ts += step) times.push(ts);
+    const grid = Float64Array.from(times);
     const out = new Map<string, Series>();
+    // Prometheus holds the result's points while it evaluates later steps: each step counts the
+    // points of the steps before it (unless each step stands alone).
     let points = 0;
-    for (let ts = start; ts <= end; ts += step) {
-      ev.resetStep();
-      if (opts.limitEachStep !== true) ev.addSamples(e, points);
-      const v = ev.eval(e, ts);
-      if (v.kind === 'scalar') {
-        let s = out.get('');
-        if (!s) {
-          s = { labels: {}, points: [] };
-          out.set('', s);
+    // The grid is evaluated in batches of steps, so that what the nodes hold stays small.
+    for (let from = 0; from < grid.length; from += rangeBatch) {
+      const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start);
+      const v = ev.eval(e);
+      for (let k = 0; k < ev.n; k++) {
+        const ts = ev.times[k]!;
+        if (opts.limitEachStep !== true && points + ev.peak(k) > q.maxSamples) {
+          throw new EvalError(
+            e,
+            'query processing would load too many samples into memory in query execution',
+          );
         }
-        s.points.push({ t: ts, v: v.v });
-        points++;
-      } else if (v.kind === 'vector') {
-        for (const sample of ev.finish(e, v.samples)) {
-          const key = labelsKey(sample.labels);
-          let s = out.get(key);
+        if (v.kind === 'scalar') {
+          let s = out.get('');
           if (!s) {
-            s = { labels: sample.labels, points: [] };
-            out.set(key, s);
+            s = { labels: {}, points: [] };
+            out.set('', s);
           }
-          s.points.push({ t: ts, v: sample.v });
+          s.points.push({ t: ts, v: v.vs[k]! });
           points++;
+        } else if (v.kind === 'vector') {
+          for (const sample of ev.finish(e, v.at(k))) {
+            const key = q.state.labelsKey(sample.labels);
+            let s = out.get(key);
+            if (!s) {
+              s = { labels: sample.labels, points: [] };
+              out.set(key, s);
+            }
+            s.points.push({ t: ts, v: sample.v });
+            points++;
+          }
         }
       }
     }
     const series = [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels));
-    return { ok: true, value: { type: 'matrix', series }, warnings: [...ev.warnings] };
+    return { ok: true, value: { type: 'matrix', series }, warnings: [...q.warnings] };
   } catch (err) {
     return fail(err, e);
   }
@@ -264,15 +281,15 @@ export function explainInstant(
 ): Result<ExplainNode> {
   const r = resolve(expr, opts);
   if (!r.ok) return r.error;
-  const ev = new Evaluator(store, r.text, t, t, { ...opts, explain: true });
+  const q = new QueryContext(store, r.text, t, t, 0, { ...opts, explain: true });
   let error: string | null = null;
   try {
-    ev.eval(r.expr, t);
+    new Evaluator(q, Float64Array.of(t)).eval(r.expr);
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
   const build = (e: Expr): ExplainNode => {
-    const entry = ev.trace?.get(e);
+    const entry = q.trace?.get(e);
     const value = entry ? toValue(entry.value, t) : null;
     return {
       from: e.from,
@@ -287,5 +304,5 @@ export function explainInstant(
   };
   const root = build(r.expr);
   if (error !== null) root.notes.push(`error: ${error}`);
-  return { ok: true, value: root, warnings: [...ev.warnings] };
+  return { ok: true, value: root, warnings: [...q.warnings] };
 }

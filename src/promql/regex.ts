@@ -62,16 +62,11 @@ function anchoredFromSet(set: Set<string>): AnchoredRegex {
   };
 }
 
-const cache = new Map<string, AnchoredRegex | string>();
-
 /**
  * Compiles an anchored matcher regex; returns Go's error message if it does not compile:
  * v3 (`dotAll`) reports the pattern as written, v2 the anchored pattern, as each version does.
  */
 export function compileMatcherRegex(re: string, dotAll: boolean): AnchoredRegex | string {
-  const key = (dotAll ? 's' : '-') + re;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
   let result: AnchoredRegex | string;
   const set = literalSet(re);
   if (set) result = anchoredFromSet(set);
@@ -84,8 +79,6 @@ export function compileMatcherRegex(re: string, dotAll: boolean): AnchoredRegex 
     const full = compileGoRegex(`^(?:${re})$`);
     result = typeof full === 'string' ? full : anchoredFromRe2(full);
   }
-  if (cache.size > 10_000) cache.clear();
-  cache.set(key, result);
   return result;
 }
 

@@ -1,0 +1,93 @@
+// What one query evaluation remembers between its nodes and steps: derived label sets and keys,
+// compiled regexes and each node's plans, as Prometheus keeps such state in EvalNodeHelper
+// (promql/engine.go) rather than in globals. It lives and dies with one evaluation.
+import { compareStrings, metricNameLabel, type Labels } from './labels.ts';
+import { compileMatcherRegex, type AnchoredRegex } from './regex.ts';
+
+/** The caches of one query evaluation. */
+export class QueryState {
+  private readonly keys = new Map<Labels, string>();
+  private readonly withoutName = new Map<Labels, Labels>();
+  private readonly derivations = new Map<object, Map<string, Map<Labels, unknown>>>();
+  private readonly nodes = new Map<object, Map<string, unknown>>();
+  private readonly regexes = new Map<string, AnchoredRegex | string>();
+
+  /** labelsKey, remembered per label set (a range query meets the same objects at every step). */
+  labelsKey(labels: Labels): string {
+    let key = this.keys.get(labels);
+    if (key === undefined) {
+      key = '';
+      for (const k of Object.keys(labels).sort(compareStrings)) {
+        key += k + '\xff' + labels[k] + '\xfe';
+      }
+      this.keys.set(labels, key);
+    }
+    return key;
+  }
+
+  /** The label set without the metric name; the same object for the same input. */
+  dropMetricName(labels: Labels): Labels {
+    if (!(metricNameLabel in labels)) return labels;
+    let out = this.withoutName.get(labels);
+    if (out === undefined) {
+      const rest: Record<string, string> = { ...labels };
+      delete rest[metricNameLabel];
+      out = Object.freeze(rest);
+      this.withoutName.set(labels, out);
+    }
+    return out;
+  }
+
+  /**
+   * The memo of one derivation from label sets (e.g. a grouping's key), owned by a node of the
+   * syntax tree or one of its label lists. Callers look it up once per operation and then once
+   * per label set, so that no key string is built per sample.
+   */
+  derived<T>(owner: object, spec: string): Map<Labels, T> {
+    let byOwner = this.derivations.get(owner);
+    if (!byOwner) {
+      byOwner = new Map();
+      this.derivations.set(owner, byOwner);
+    }
+    let memo = byOwner.get(spec);
+    if (!memo) {
+      memo = new Map();
+      byOwner.set(spec, memo);
+    }
+    return memo as Map<Labels, T>;
+  }
+
+  /** A node's own state under a name (a plan, a cache), created on first use. */
+  node<T>(owner: object, name: string, create: () => T): T {
+    let byOwner = this.nodes.get(owner);
+    if (!byOwner) {
+      byOwner = new Map();
+      this.nodes.set(owner, byOwner);
+    }
+    if (byOwner.has(name)) return byOwner.get(name) as T;
+    const value = create();
+    byOwner.set(name, value);
+    return value;
+  }
+
+  /** Replaces a node's state under a name. */
+  setNode(owner: object, name: string, value: unknown): void {
+    let byOwner = this.nodes.get(owner);
+    if (!byOwner) {
+      byOwner = new Map();
+      this.nodes.set(owner, byOwner);
+    }
+    byOwner.set(name, value);
+  }
+
+  /** compileMatcherRegex, compiled once per query and pattern. */
+  matcherRegex(re: string, dotAll: boolean): AnchoredRegex | string {
+    const key = (dotAll ? 's' : '-') + re;
+    let hit = this.regexes.get(key);
+    if (hit === undefined) {
+      hit = compileMatcherRegex(re, dotAll);
+      this.regexes.set(key, hit);
+    }
+    return hit;
+  }
+}

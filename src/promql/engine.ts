@@ -790,14 +790,19 @@ export class Evaluator {
     const steps = this.n;
     if (n * steps > maxWindowCallCells) return null;
     const drops = !window.keepsName;
-    const labels = selected.map((s) =>
-      drops && !q.delayedNameRemoval ? q.state.dropMetricName(s.labels) : s.labels,
-    );
-    if (drops && !q.delayedNameRemoval) {
-      // Names dropped from distinct series may collide; the step-by-step path raises the error.
-      const keys = new Set(labels.map((l) => q.state.labelsKey(l)));
-      if (keys.size !== n) return null;
-    }
+    // The output labels, settled once per query (a range query's batches share them).
+    const labels = q.state.node(node, 'window-labels', () => {
+      const out = selected.map((s) =>
+        drops && !q.delayedNameRemoval ? q.state.dropMetricName(s.labels) : s.labels,
+      );
+      if (drops && !q.delayedNameRemoval) {
+        // Names dropped from distinct series may collide; the step-by-step path raises the error.
+        const keys = new Set(out.map((l) => q.state.labelsKey(l)));
+        if (keys.size !== n) return null;
+      }
+      return out;
+    });
+    if (labels === null) return null;
     const restValues = rest.map((a) => valueAt(this.eval(a), 0));
     const vals = new Float64Array(n * steps);
     const present = new Uint8Array(n * steps);

@@ -320,6 +320,29 @@ describe('quorumlab backtest', () => {
     expect(r.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9.*server is running/s);
   });
 
+  it('calls a URL without a scheme over http://, and refuses another scheme with exit 2', async () => {
+    const args = (url: string) => [
+      'backtest',
+      '--url',
+      url,
+      '--rules',
+      ruleFile(),
+      '--start',
+      String(server.offsetMs / 1000),
+      '--end',
+      String((server.offsetMs + scenario.duration) / 1000),
+      '--compat',
+      'v2',
+    ];
+    const bare = await quorumlab(args(server.url.replace(/^http:\/\//, '')));
+    expect(bare.stderr).toBe('');
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toContain(`# ${rules[0]!.alert}\n`);
+    const ftp = await quorumlab(args(server.url.replace(/^http:/, 'ftp:')));
+    expect(ftp.code).toBe(2);
+    expect(ftp.stderr).toContain('--url: the URL must start with http:// or https://, not ftp://');
+  });
+
   it('exits 2 on missing arguments', async () => {
     const r = await quorumlab(['backtest', '--url', server.url]);
     expect(r.code).toBe(2);

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { isAlertRule, parseRuleFile, type AlertRuleSpec } from '../../rules/index.ts';
 import {
+  checkSourceUrl,
   createClient,
   crossCheck,
   formatBacktestError,
@@ -69,6 +70,11 @@ export const backtestCommand: Command = {
     if (!values.url || !values.rules || !values.start || !values.end) {
       err('--url, --rules, --start and --end are required');
       process.stderr.write(usage + '\n');
+      return 2;
+    }
+    const url = checkSourceUrl(values.url);
+    if (!url.ok) {
+      err(`--url: ${url.message}`);
       return 2;
     }
     const dialect = values.dialect;

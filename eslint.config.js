@@ -1,5 +1,6 @@
 // ESLint flat config: typescript-eslint's recommended type-aware rules, React hooks rules for the
-// app, and a guard that keeps the pure folders (promql, rules, sim, lab, backtest) free of React and the DOM.
+// app, and a guard that keeps the pure folders (text, promql, rules, sim, lab, backtest, reality)
+// free of React, the DOM and the wall clock.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -39,6 +40,7 @@ export default tseslint.config(
   },
   {
     files: [
+      'src/text/**',
       'src/promql/**',
       'src/rules/**',
       'src/sim/**',
@@ -53,7 +55,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['react', 'react-dom', 'react/*', 'zustand', 'recharts', '@codemirror/*'],
-              message: 'promql, rules, sim, lab and backtest are pure: no UI libraries.',
+              message:
+                'text, promql, rules, sim, lab, backtest and reality are pure: no UI libraries.',
             },
             {
               group: ['**/app/**', '**/cli/**'],
@@ -66,6 +69,31 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'no wall clock in pure code' },
+      ],
+    },
+  },
+  {
+    // The text package is used by every folder and imports none of them.
+    files: ['src/text/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '../*',
+                'react',
+                'react-dom',
+                'react/*',
+                'zustand',
+                'recharts',
+                '@codemirror/*',
+              ],
+              message: 'src/text imports nothing of the project and no UI library.',
+            },
+          ],
+        },
       ],
     },
   },

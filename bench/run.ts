@@ -19,7 +19,6 @@ import {
 } from '../src/promql/index.ts';
 import {
   compareOutcomes,
-  formatGoDuration,
   formatOutcome,
   formatValue,
   formatPromtoolTestFile,
@@ -32,6 +31,7 @@ import {
   type Scenario,
 } from '../tests/differential/index.ts';
 import { simulate, type Scenario as SimScenario } from '../src/sim/index.ts';
+import { formatDuration } from '../src/text/index.ts';
 import { defaultClusterOptions, generateEtcdCluster } from './etcdCluster.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -155,12 +155,12 @@ async function benchEtcdMixin(): Promise<void> {
   console.log(
     `cluster (${source === 'sim' ? 'src/sim simulate()' : 'bench/etcdCluster.ts'}): ` +
       `${o.members} members, ${series.length} series, ${samples} samples ` +
-      `(${formatGoDuration(o.durationMs)} at ${formatGoDuration(o.scrapeIntervalMs)}), ` +
+      `(${formatDuration(o.durationMs)} at ${formatDuration(o.scrapeIntervalMs)}), ` +
       `generated in ${fmtMs(gen.ms)}`,
   );
   console.log(
     `work: ${alerts.length} alert expressions x ${steps.length} steps ` +
-      `(0 to ${formatGoDuration(o.durationMs)} every ${formatGoDuration(STEP_MS)}) = ` +
+      `(0 to ${formatDuration(o.durationMs)} every ${formatDuration(STEP_MS)}) = ` +
       `${alerts.length * steps.length} instant evaluations`,
   );
 
@@ -251,7 +251,7 @@ async function benchEtcdMixin(): Promise<void> {
     else if (!firstDisagreement.has(alertIndex)) {
       firstDisagreement.set(
         alertIndex,
-        `at ${formatGoDuration(c.evalTimeMs)}: ${why}\n      promtool: ${formatOutcome(theirs).slice(0, 300)}\n      ours:     ${formatOutcome(mine).slice(0, 300)}`,
+        `at ${formatDuration(c.evalTimeMs)}: ${why}\n      promtool: ${formatOutcome(theirs).slice(0, 300)}\n      ours:     ${formatOutcome(mine).slice(0, 300)}`,
       );
     }
   });

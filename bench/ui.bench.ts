@@ -182,7 +182,9 @@ try {
   await page.goto(`${base}#s=${await encodeDocForUrl(doc)}`);
   await page.getByTestId('status').filter({ hasText: 'evaluated in' }).waitFor({ timeout: 60_000 });
   await page.getByTestId('rule-etcdMembersDown').getByRole('button', { name: 'Explain' }).click();
-  const slider = page.getByTestId('tuning').getByRole('slider', { name: 'threshold > (1)' });
+  const slider = page
+    .getByTestId('tuning')
+    .getByRole('slider', { name: 'keeps rate of network peer sent failures above' });
   await slider.waitFor();
   // Let the background work of a fresh page (the rules-by-presets matrix, lint) finish first.
   await page.waitForFunction(

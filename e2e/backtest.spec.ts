@@ -78,6 +78,21 @@ async function pageIntervals(page: Page, id: string) {
 test('a backtest on a real Prometheus finds the in-browser engine’s intervals, and the cross-check agrees', async ({
   page,
 }) => {
+  // The queries go out from the page's worker, not its main thread (which keeps only the
+  // editor's completion requests).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { mainThreadFetches: string[] }).mainThreadFetches = seen;
+    const original = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      seen.push(input instanceof Request ? input.url : String(input));
+      return original(input, init);
+    };
+  });
+  const queries: string[] = [];
+  page.on('request', (r) => {
+    if (/\/api\/v1\/(query|query_range|status\/buildinfo)\?/.test(r.url())) queries.push(r.url());
+  });
   await openBacktest(page, server.url);
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByTestId('connection-status')).toContainText('version 2.42');
@@ -104,6 +119,14 @@ test('a backtest on a real Prometheus finds the in-browser engine’s intervals,
     await expect(result).toContainText('No differences');
     await expect(result).toHaveAttribute('data-differences', '0');
   }
+  expect(queries.filter((u) => u.includes('/api/v1/query_range?')).length).toBeGreaterThan(0);
+  expect(queries.filter((u) => u.includes('/api/v1/query?')).length).toBeGreaterThan(0);
+  const mainThread = await page.evaluate(
+    () => (window as unknown as { mainThreadFetches: string[] }).mainThreadFetches,
+  );
+  expect(
+    mainThread.filter((u) => /\/api\/v1\/(query|query_range|status\/buildinfo)\?/.test(u)),
+  ).toEqual([]);
 });
 
 test('a wrong URL says the server cannot be reached', async ({ page }) => {
@@ -227,4 +250,125 @@ test('a run can be cancelled while it waits for the server, with progress shown'
   await expect(error).toHaveAttribute('data-kind', 'aborted');
   await expect(page.getByRole('button', { name: 'Run backtest' })).toBeEnabled();
   release();
+});
+
+test('the title and the toolbar stay on the Backtest tab', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Quorum Lab' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  await expect(page.getByTestId('backtest')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Quorum Lab' })).toBeVisible();
+  await expect(page.getByLabel('Scenario preset')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Copy share link' })).toBeVisible();
+  // The toolbar acts on the rules the backtest runs: an edit there is undone from here.
+  const editor = page
+    .getByTestId('backtest-rules')
+    .getByLabel('PromQL expression of etcdMembersDown (backtest)');
+  await editor.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' unless on() vector(1)');
+  const undo = page.getByRole('button', { name: 'Undo' });
+  await expect(undo).toBeEnabled();
+  await undo.click();
+  await expect(undo).toBeDisabled();
+  await expect(editor).not.toContainText('unless on() vector(1)');
+});
+
+test('a URL without a scheme is called over http://, with no refusal in the console', async ({
+  page,
+}) => {
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') refused.push(m.text());
+  });
+  const bare = server.url.replace(/^http:\/\//, '');
+  await openBacktest(page, bare);
+  await expect(page.getByTestId('url-completed')).toContainText(`http://${bare}`);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connection-status')).toContainText('version 2.42');
+  await page.getByRole('button', { name: 'Run backtest' }).click();
+  await expect(page.getByTestId('backtest-done')).toBeVisible();
+  expect(refused.filter((t) => /Content Security Policy|Failed to fetch|ERR_/.test(t))).toEqual([]);
+
+  // A scheme the page cannot call is named before anything is sent.
+  await page.getByLabel('Prometheus URL').fill(`ftp://${bare}`);
+  await expect(page.getByTestId('url-problem')).toContainText('http:// or https://');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const error = page.getByTestId('connection-error');
+  await expect(error).toHaveAttribute('data-kind', 'bad-url');
+  await expect(error).toContainText('http://localhost:9090');
+});
+
+test('an error about a URL goes when the URL changes', async ({ page }) => {
+  const port = await freePort();
+  await openBacktest(page, `http://127.0.0.1:${port}`);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connection-error')).toHaveAttribute('data-kind', 'unreachable');
+  await page.getByRole('button', { name: 'Run backtest' }).click();
+  await expect(page.getByTestId('backtest-error')).toHaveAttribute('data-kind', 'unreachable');
+
+  await page.getByLabel('Prometheus URL').fill(server.url);
+  await expect(page.getByTestId('connection-error')).toHaveCount(0);
+  await expect(page.getByTestId('backtest-error')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connection-status')).toContainText('version 2.42');
+});
+
+test('a CORS refusal shows how to allow this page, with its origin, on the page', async ({
+  page,
+}) => {
+  const port = await freePort();
+  const plain: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"status":"success","data":{"version":"2.42.0"}}');
+  });
+  await new Promise<void>((r) => plain.listen(port, '127.0.0.1', () => r()));
+  try {
+    await openBacktest(page, `http://127.0.0.1:${port}`);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const error = page.getByTestId('connection-error');
+    await expect(error).toHaveAttribute('data-kind', 'cors');
+    const help = error.getByTestId('cors-help');
+    await expect(help.getByTestId('cors-flag')).toBeHidden();
+    await help.getByText('How to let this page read the server (CORS)').click();
+    const origin = new URL(page.url()).origin;
+    await expect(help.getByTestId('cors-flag')).toHaveText(
+      `--web.cors.origin='${origin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`,
+    );
+    await expect(help).toContainText('VictoriaMetrics sends CORS headers by default');
+  } finally {
+    plain.closeAllConnections();
+    await new Promise<void>((r) => plain.close(() => r()));
+  }
+});
+
+test('the data source is kept across a reload, the credentials only when asked', async ({
+  page,
+}) => {
+  // What the Backtest tab saved before it had a store of its own is read as it was.
+  await page.goto('/');
+  await page.evaluate(() =>
+    localStorage.setItem(
+      'quorumlab.backtest.source',
+      JSON.stringify({ url: 'http://old.example:9090', authType: 'basic' }),
+    ),
+  );
+  await page.reload();
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  await expect(page.getByLabel('Prometheus URL')).toHaveValue('http://old.example:9090');
+  await expect(page.getByLabel('Authentication')).toHaveValue('basic');
+
+  await page.getByLabel('Prometheus URL').fill('prom.example:9090');
+  await page.getByLabel('Authentication').selectOption('bearer');
+  await page.getByLabel('Bearer token').fill('secret');
+  await page.reload();
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  await expect(page.getByLabel('Prometheus URL')).toHaveValue('prom.example:9090');
+  await expect(page.getByLabel('Bearer token')).toHaveValue('');
+
+  await page.getByLabel('remember credentials in this browser').check();
+  await page.getByLabel('Bearer token').fill('secret');
+  await page.reload();
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  await expect(page.getByLabel('Bearer token')).toHaveValue('secret');
 });

@@ -3,11 +3,11 @@
 // (Prometheus 2.42) runs a unit test of the same series and rules that expects those states at
 // every evaluation, read from Prometheus's own ALERTS series.
 import { expect, test, type Page } from '@playwright/test';
-import { parseDuration } from '../src/promql/index.ts';
 import type { AlertState } from '../src/rules/index.ts';
 import { findPreset } from '../src/sim/index.ts';
 import { defaultRules, etcdInsufficientMembers } from '../src/lab/index.ts';
 import { alertsUnderBothSemantics, runPromtoolOnShownStates } from './support/promtool.ts';
+import { parseDuration } from '../src/text/index.ts';
 
 // The default rules hold etcdInsufficientMembers, the mixin's alert for quorum loss.
 const rules = defaultRules;

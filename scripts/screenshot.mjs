@@ -48,6 +48,18 @@ try {
         )
         .catch(() => undefined);
       await page.getByTestId('matrix').screenshot({ path: join(dir, 'screenshot-matrix.png') });
+      // A lesson's step with its answer shown, beside the panel it points at.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.getByRole('button', { name: 'Lessons' }).click();
+      await page.getByRole('button', { name: /^Start: Degraded quorum/ }).click();
+      await page.getByRole('button', { name: 'Next step' }).click();
+      await page.getByRole('heading', { name: 'Cluster at 25m' }).waitFor();
+      await page.getByTestId('status').filter({ hasText: 'evaluated in' }).waitFor();
+      await page.getByRole('button', { name: 'Show the answer' }).click();
+      await page.getByTestId('lesson-answer').getByRole('listitem').first().waitFor();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(dir, 'screenshot-lessons.png') });
+      await page.getByRole('button', { name: 'Close' }).click();
       await page.getByRole('tab', { name: 'Backtest' }).click();
       await page.waitForTimeout(500);
       await page.screenshot({ path: join(dir, 'screenshot-backtest.png') });

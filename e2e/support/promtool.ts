@@ -6,7 +6,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { formatDuration } from '../../src/promql/index.ts';
 import type { AlertState } from '../../src/rules/index.ts';
 import { formatPromtoolSeries, simulate, type Scenario } from '../../src/sim/index.ts';
 import { exportRuleFile } from '../../src/lab/index.ts';
@@ -14,6 +13,7 @@ import { evaluateView } from '../../src/lab/index.ts';
 import { computeScenarioChecks, formatPromtoolTest } from '../../src/lab/index.ts';
 import type { RuleDraft } from '../../src/lab/index.ts';
 import { summarizeSpans } from '../../src/app/components/format.ts';
+import { formatDuration } from '../../src/text/index.ts';
 
 function promtool(args: string[]): { exitCode: number | null; output: string } {
   const r = spawnSync('promtool', args, { encoding: 'utf8' });

@@ -42,6 +42,16 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/scenario.ts')).scenarioCommand,
   },
   {
+    name: 'score',
+    summary: 'judge rules against their intent on a scenario (score SCENARIO|FILE --rules FILE)',
+    load: async () => (await import('./commands/score.ts')).scoreCommand,
+  },
+  {
+    name: 'matrix',
+    summary: 'judge rules against their intent on every preset (matrix --rules FILE)',
+    load: async () => (await import('./commands/score.ts')).matrixCommand,
+  },
+  {
     name: 'lab',
     summary: 'play a scenario on a real etcd cluster and compare it with the simulator',
     load: async () => (await import('./commands/lab.ts')).labCommand,

@@ -1,8 +1,8 @@
 // Why a rule is or is not firing at the cursor, in words: the expression's output at the last
 // evaluation, how long the alert has been pending against `for`, and whether `keep_firing_for`
 // holds it (the state machine of rules/alerting.go, read back from the rule's states over time).
-import { formatDuration } from '../promql/index.ts';
 import type { AlertState } from '../rules/index.ts';
+import { formatDuration } from '../text/index.ts';
 
 /** A rule's evaluations (offsets from the start, ascending) and its settings. */
 export interface AlertStateInput {

@@ -4,7 +4,6 @@
 // mixin's prometheusAlerts, as kube-prometheus consumes mixins (lib/mixin.libsonnet).
 import { stringify } from 'yaml';
 import { toAlertRuleSpec } from '../rules/index.ts';
-import { formatDuration } from '../promql/index.ts';
 import {
   defaultPrometheusRuleMeta,
   exportPrometheusRule,
@@ -12,6 +11,7 @@ import {
   type PrometheusRuleMeta,
 } from './exportRule.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import { formatDuration } from '../text/index.ts';
 
 /** A delivery format of the export dialog and `quorumlab export`. */
 export type DeliveryFormat = 'rules' | 'prometheusrule' | 'helm' | 'jsonnet';

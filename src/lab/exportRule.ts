@@ -8,8 +8,8 @@ import {
   parseRuleFile,
   toAlertRuleSpec,
 } from '../rules/index.ts';
-import { formatDuration } from '../promql/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import { formatDuration } from '../text/index.ts';
 
 /** What the PrometheusRule (and the Helm values' map entry) is called and labelled. */
 export interface PrometheusRuleMeta {

@@ -2,9 +2,10 @@
 // `# EOF`, as `promtool tsdb create-blocks-from openmetrics` takes) or the output of `promtool
 // tsdb dump` (`{labels} value timestamp_ms`, cmd/promtool/tsdb.go), into an imported scenario:
 // the samples on one time grid, in promtool's series notation. Errors name line and column.
-import { formatDuration, labelsKey, parseSeriesDescriptor, type Labels } from '../promql/index.ts';
-import { formatSeriesName, formatValues } from '../sim/index.ts';
+import { labelsKey, parseSeriesDescriptor, type Labels } from '../promql/index.ts';
+import { formatValues } from '../sim/index.ts';
 import { MAX_IMPORTED_EVALUATIONS, checkImportedLimits, type ImportedSource } from './source.ts';
+import { formatDuration, formatSeriesName } from '../text/index.ts';
 
 /** Which kind of series file was read. */
 export type SeriesFileFormat = 'openmetrics' | 'tsdb-dump';

@@ -4,9 +4,9 @@
 // The YAML is read as promtool reads it (go-yaml v2, through the rules' go-yaml layer): anchors,
 // aliases, merge keys and go-yaml's leniency about quoted continuation lines.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { formatDuration, parseDuration } from '../promql/index.ts';
 import { goPairs, parseGoYaml, parseStartTimestamp, type GoYamlDoc } from '../rules/index.ts';
 import { checkImportedLimits, loadImportedSeries, type ImportedSource } from './source.ts';
+import { formatDuration, parseDuration } from '../text/index.ts';
 
 /** One test group as the import dialog lists it. */
 export interface TestGroupSummary {

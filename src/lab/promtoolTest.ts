@@ -8,10 +8,8 @@ import {
   children,
   evalRange,
   labelsKey,
-  parseDuration,
   parseExpr,
   parseSeriesDescriptor,
-  quoteString,
   SeriesStore,
   type Expr,
 } from '../promql/index.ts';
@@ -33,6 +31,7 @@ import { exportRuleFile } from './exportRule.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import { storeSimulation } from './simulationStore.ts';
 import { loadImportedSeries, simulated, type ScenarioSource } from './source.ts';
+import { parseDuration, quoteString } from '../text/index.ts';
 
 export type { AlertCheck };
 
@@ -93,6 +92,11 @@ function testInput(source: ScenarioSource | Simulation): TestInput {
         sim: null,
       };
     }
+    case 'recorded':
+      // Its samples jitter off any grid promtool's notation has, and number a hundred thousand.
+      throw new Error(
+        'a recording of a real cluster is not written as a promtool unit test: choose its scenario among the presets (or Open the simulation) to write the test of the simulation',
+      );
     default: {
       const never: never = src;
       throw new Error(`unknown source ${JSON.stringify(never)}`);

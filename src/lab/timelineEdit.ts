@@ -3,12 +3,8 @@
 // validator before it is applied, so an edit either yields a valid scenario or an error; an edit
 // that changes nothing (a click on a bar, a move past the edge) yields the very same scenario
 // object, so that the editor can tell it from a change and commit no undo step for it.
-import {
-  formatDuration,
-  validateScenario,
-  type Scenario,
-  type ScenarioEvent,
-} from '../sim/index.ts';
+import { validateScenario, type Scenario, type ScenarioEvent } from '../sim/index.ts';
+import { formatDuration } from '../text/index.ts';
 
 /** A lane of the timeline: one per member, one for Prometheus, one for the whole cluster. */
 export type Lane =

@@ -1,20 +1,63 @@
 import { describe, expect, it } from 'vitest';
 import { applyTunable, findTunables, niceCeil } from './tunables.ts';
-import { etcdMembersDown, naiveUpRule } from './rulePresets.ts';
+import {
+  etcdInsufficientMembers,
+  etcdMembersDown,
+  naiveUpRule,
+  rulePresets,
+} from './rulePresets.ts';
 
 describe('findTunables', () => {
   it("finds the mixin rule's window, thresholds and for, each with its own name", () => {
     const ts = findTunables(etcdMembersDown, 30_000);
     expect(ts.map((t) => [t.label, t.value])).toEqual([
-      ['threshold ==', 0],
-      ['etcd_network_peer_sent_failures_total window', 120_000],
-      ['threshold > (1)', 0.01],
-      ['threshold > (2)', 0],
+      ['counts up equal to', 0],
+      ['rate window of network peer sent failures', 120_000],
+      ['keeps rate of network peer sent failures above', 0.01],
+      ['fires when the result is above', 0],
       ['for', 20 * 60_000],
     ]);
     const window = ts[1];
     expect(window && etcdMembersDown.expr.slice(window.from, window.to)).toBe('120s');
     expect(window?.step).toBe(30_000);
+  });
+
+  // Issue 13: "threshold ==", "threshold > (1)" and a truncated metric name said nothing.
+  it.each([
+    [naiveUpRule, ['fires when up is equal to', 'for']],
+    [
+      etcdInsufficientMembers,
+      ['counts up equal to', 'added to count of up', 'divisor of count of up', 'for'],
+    ],
+    [
+      rulePresets.find((r) => r.id === 'etcdHighFsyncDurations'),
+      [
+        'quantile (φ) of disk wal fsync duration seconds',
+        'rate window of disk wal fsync duration seconds',
+        'fires when quantile of disk wal fsync duration seconds is above',
+        'for',
+      ],
+    ],
+    [
+      rulePresets.find((r) => r.id === 'etcdExcessiveDatabaseGrowth'),
+      [
+        'predict linear window of mvcc db total size in bytes',
+        'part of seconds ahead of mvcc db total size in bytes (1)',
+        'part of seconds ahead of mvcc db total size in bytes (2)',
+        'part of seconds ahead of mvcc db total size in bytes (3)',
+        'for',
+      ],
+    ],
+  ])('names what each number of %s tunes in words', (rule, labels) => {
+    if (!rule) throw new Error('no rule');
+    expect(findTunables(rule, 30_000).map((t) => t.label)).toEqual(labels);
+  });
+
+  it('names no number of any offered rule by an operator or a raw metric name', () => {
+    for (const rule of rulePresets)
+      for (const t of findTunables(rule, 30_000)) {
+        expect(t.label).not.toMatch(/threshold|[=<>!]|\(…\)|_/);
+      }
   });
 
   it('finds only for in an expression that does not parse', () => {
@@ -28,12 +71,16 @@ describe('applyTunable', () => {
   const ts = findTunables(etcdMembersDown, 30_000);
   const cases: { label: string; value: number; contains: string }[] = [
     {
-      label: 'etcd_network_peer_sent_failures_total window',
+      label: 'rate window of network peer sent failures',
       value: 5 * 60_000,
       contains: '[5m])) > 0.01',
     },
-    { label: 'threshold > (1)', value: 0.1 + 0.2, contains: '[120s])) > 0.3\n' },
-    { label: 'threshold > (2)', value: 1, contains: ')\n> 1' },
+    {
+      label: 'keeps rate of network peer sent failures above',
+      value: 0.1 + 0.2,
+      contains: '[120s])) > 0.3\n',
+    },
+    { label: 'fires when the result is above', value: 1, contains: ')\n> 1' },
   ];
   it.each(cases)('sets $label to $value', ({ label, value, contains }) => {
     const t = ts.find((x) => x.label === label);
@@ -59,27 +106,28 @@ describe('slider ranges on the page', () => {
   };
 
   it('bounds windows and for by the scenario, numbers by the data', () => {
-    const window = rangeOf(etcdMembersDown, 'etcd_network_peer_sent_failures_total window');
+    const window = rangeOf(etcdMembersDown, 'rate window of network peer sent failures');
     expect([window.min, window.max]).toEqual([30_000, 3_600_000]);
     const forT = rangeOf(etcdMembersDown, 'for');
     expect([forT.min, forT.max]).toEqual([0, 3_600_000]);
-    const threshold = rangeOf(etcdMembersDown, 'threshold > (1)');
+    const threshold = rangeOf(etcdMembersDown, 'keeps rate of network peer sent failures above');
     expect([threshold.min, threshold.max]).toEqual([0, 1]);
   });
 
-  it.each(['threshold > (1)', 'for', 'etcd_network_peer_sent_failures_total window'])(
-    'keeps the range of %s where it is while the value is dragged to its end, twice',
-    (label) => {
-      let rule = etcdMembersDown;
-      const first = rangeOf(rule, label);
-      for (let i = 0; i < 5; i++) {
-        const t = rangeOf(rule, label);
-        expect([t.min, t.max]).toEqual([first.min, first.max]);
-        rule = applyTunable(rule, t, t.max);
-      }
-      expect(rangeOf(rule, label).value).toBe(first.max);
-    },
-  );
+  it.each([
+    'keeps rate of network peer sent failures above',
+    'for',
+    'rate window of network peer sent failures',
+  ])('keeps the range of %s where it is while the value is dragged to its end, twice', (label) => {
+    let rule = etcdMembersDown;
+    const first = rangeOf(rule, label);
+    for (let i = 0; i < 5; i++) {
+      const t = rangeOf(rule, label);
+      expect([t.min, t.max]).toEqual([first.min, first.max]);
+      rule = applyTunable(rule, t, t.max);
+    }
+    expect(rangeOf(rule, label).value).toBe(first.max);
+  });
 
   it('widens a number beyond the data to a nice end that holds it, and no further', () => {
     const rule = { ...naiveUpRule, expr: 'up > 3.7' };

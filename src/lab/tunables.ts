@@ -1,8 +1,9 @@
 // The numbers in a rule a user may want to tune with a slider: range windows of range selectors
 // and subqueries, number literals (thresholds, quantiles), and `for`. Each tunable knows where it
 // sits in the expression text, so a slider rewrites exactly that token and nothing else.
-import { children, formatDuration, parseExpr, type Expr } from '../promql/index.ts';
+import { children, parseExpr, type Expr } from '../promql/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import { formatDuration, formatGoFloat } from '../text/index.ts';
 
 /** One number of a rule, with the range a slider offers for it. */
 export interface Tunable {
@@ -23,7 +24,6 @@ const MIN = 60_000;
 
 /** The scrape intervals the tuning slider and the sweep offer. */
 export const SCRAPE_INTERVALS: readonly number[] = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000];
-const comparisons: ReadonlySet<string> = new Set(['==', '!=', '>', '<', '>=', '<=']);
 
 function niceStep(span: number): number {
   const raw = span / 200;
@@ -103,7 +103,7 @@ function rangeTunable(
   return {
     key: `range@${open}`,
     kind: 'range',
-    label: `${what} window`,
+    label: what,
     value: range,
     min: grid,
     max: bounds ? Math.max(grid, bounds.durationMs, range) : Math.max(30 * MIN, 4 * range),
@@ -113,44 +113,213 @@ function rangeTunable(
   };
 }
 
+/** A metric's name in words: `etcd_network_peer_sent_failures_total` → "network peer sent failures". */
+export function metricWords(name: string): string {
+  const words = name
+    .replace(/^etcd_/, '')
+    .replace(/_(total|bucket)$/, '')
+    .replace(/_/g, ' ');
+  return words === '' ? 'series' : words;
+}
+
+/** What a comparison keeps, in words. */
+const comparisonWords: Readonly<Record<string, string>> = {
+  '==': 'equal to',
+  '!=': 'not equal to',
+  '>': 'above',
+  '<': 'below',
+  '>=': 'at or above',
+  '<=': 'at or below',
+};
+
+/** What a number does as an operand of arithmetic: on the right, and on the left. */
+const operandWords: Readonly<Record<string, readonly [string, string]>> = {
+  '+': ['added to', 'added to'],
+  '-': ['subtracted from', 'minus'],
+  '*': ['factor of', 'factor of'],
+  '/': ['divisor of', 'divided by'],
+  '%': ['modulus of', 'taken modulo'],
+  '^': ['power of', 'raised to'],
+  atan2: ['atan2 with', 'atan2 of'],
+};
+
+/** The names of functions' number arguments, by position. */
+const argumentNames: Readonly<Record<string, readonly (string | undefined)[]>> = {
+  histogram_quantile: ['quantile (φ)'],
+  quantile_over_time: ['quantile (φ)'],
+  double_exponential_smoothing: [undefined, 'smoothing factor', 'trend factor'],
+  holt_winters: [undefined, 'smoothing factor', 'trend factor'],
+  predict_linear: [undefined, 'seconds ahead'],
+  clamp: [undefined, 'lower bound', 'upper bound'],
+  clamp_min: [undefined, 'lower bound'],
+  clamp_max: [undefined, 'upper bound'],
+  round: [undefined, 'rounded to a multiple of'],
+};
+
+const rateFunctions: ReadonlySet<string> = new Set([
+  'rate',
+  'irate',
+  'increase',
+  'delta',
+  'idelta',
+  'deriv',
+  'resets',
+  'changes',
+]);
+
+/**
+ * What an expression measures, in a few words ("rate of network peer sent failures"), or null
+ * where words would say less than the expression (two vectors combined). Sums, maxima and the
+ * like keep the words of what they aggregate: a slider's label names the quantity, not the
+ * arithmetic around it.
+ */
+export function describeOperand(e: Expr): string | null {
+  switch (e.type) {
+    case 'vectorSelector':
+      return metricWords(
+        e.name || (e.matchers.find((m) => m.name === '__name__')?.value ?? 'series'),
+      );
+    case 'matrixSelector':
+      return describeOperand(e.selector);
+    case 'subquery':
+    case 'parenExpr':
+    case 'unaryExpr':
+      return describeOperand(e.expr);
+    case 'call': {
+      const name = e.func.name;
+      const vector = e.args.find((a) => a.type !== 'numberLiteral' && a.type !== 'stringLiteral');
+      const inner = vector ? describeOperand(vector) : null;
+      // A quantile of a histogram's buckets is a quantile of what the buckets count.
+      if (name === 'histogram_quantile')
+        return inner && `quantile of ${inner.replace(/^(rate|irate|increase) of /, '')}`;
+      if (rateFunctions.has(name) || name.endsWith('_over_time'))
+        return inner && `${name.replace(/_over_time$/, '')} of ${inner}`;
+      return inner;
+    }
+    case 'aggregation': {
+      const inner = describeOperand(e.expr);
+      return e.op === 'count' || e.op === 'count_values' ? inner && `count of ${inner}` : inner;
+    }
+    case 'binaryExpr': {
+      // A number beside a vector leaves the vector's quantity; two vectors say too much in words.
+      const l = e.lhs.type === 'numberLiteral' ? null : describeOperand(e.lhs);
+      const r = e.rhs.type === 'numberLiteral' ? null : describeOperand(e.rhs);
+      if (e.lhs.type === 'numberLiteral') return r;
+      if (e.rhs.type === 'numberLiteral') return l;
+      return e.op === '/' && l !== null && r !== null ? 'the ratio' : null;
+    }
+    case 'numberLiteral':
+    case 'stringLiteral':
+      return null;
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+/** Whether an expression is made of numbers only (`4*60*60`). */
+function isConstant(e: Expr): boolean {
+  if (e.type === 'numberLiteral') return true;
+  if (e.type === 'parenExpr' || e.type === 'unaryExpr') return isConstant(e.expr);
+  return e.type === 'binaryExpr' && isConstant(e.lhs) && isConstant(e.rhs);
+}
+
+/**
+ * What a number literal sets, in words, from where it sits in the expression (`ancestors` from
+ * the root down to its parent). A number inside arithmetic of numbers only (`4*60*60`) is part of
+ * what that arithmetic sets.
+ */
+function numberLabel(e: Expr, ancestors: readonly Expr[]): string {
+  let node = e;
+  let i = ancestors.length - 1;
+  while (i >= 0 && isConstant(ancestors[i] as Expr)) node = ancestors[i--] as Expr;
+  const label = roleLabel(node, ancestors[i] ?? null, ancestors[0] ?? e);
+  return node === e ? label : `part of ${label}`;
+}
+
+function roleLabel(e: Expr, parent: Expr | null, root: Expr): string {
+  if (parent?.type === 'binaryExpr') {
+    const onRight = parent.rhs === e;
+    const other = describeOperand(onRight ? parent.lhs : parent.rhs);
+    const cmp = comparisonWords[parent.op];
+    if (cmp !== undefined) {
+      if (parent === root) return `fires when ${other ?? 'the result'} is ${cmp}`;
+      if (parent.bool) return `counts ${other ?? 'series'} ${cmp}`;
+      return `keeps ${other ?? 'series'} ${cmp}`;
+    }
+    const words = operandWords[parent.op];
+    if (words) return `${onRight ? words[0] : words[1]} ${other ?? 'the expression'}`;
+    return `operand of ${parent.op}`;
+  }
+  if (parent?.type === 'call') {
+    const i = parent.args.indexOf(e);
+    const name = argumentNames[parent.func.name]?.[i] ?? `argument ${i + 1}`;
+    const vector = parent.args.find(
+      (a) => a.type !== 'numberLiteral' && a.type !== 'stringLiteral',
+    );
+    const of = vector ? describeOperand(vector) : null;
+    const what =
+      parent.func.name === 'histogram_quantile'
+        ? of?.replace(/^(rate|irate|increase) of /, '')
+        : of;
+    return what ? `${name} of ${what}` : `${parent.func.name.replace(/_/g, ' ')} ${name}`;
+  }
+  if (parent?.type === 'aggregation') {
+    const of = describeOperand(parent.expr);
+    const name =
+      parent.op === 'quantile'
+        ? 'quantile (φ)'
+        : parent.op === 'topk' || parent.op === 'bottomk' || parent.op === 'limitk'
+          ? `k of ${parent.op}`
+          : `${parent.op} parameter`;
+    return of ? `${name} of ${of}` : name;
+  }
+  return 'number';
+}
+
+/** A range window's label: the function that reads it and what it reads ("rate window of up"). */
+function windowLabel(e: Expr, parent: Expr | null): string {
+  const of = describeOperand(e);
+  const fn = parent?.type === 'call' ? parent.func.name.replace(/_/g, ' ') : null;
+  const what = e.type === 'subquery' ? 'subquery range' : fn ? `${fn} window` : 'range window';
+  return of ? `${what} of ${of}` : what;
+}
+
 /**
  * The rule's tunable numbers, in the order they appear. `grid` is the scrape interval; `bounds`,
- * given on the page, fix each slider's range by what it tunes rather than by its value.
+ * given on the page, fix each slider's range by what it tunes rather than by its value. Each is
+ * named in words by what it tunes: "fires when up is equal to", "rate window of network peer sent
+ * failures", never by an operator alone.
  */
 export function findTunables(rule: RuleDraft, grid: number, bounds?: TuneBounds): Tunable[] {
   const out: Tunable[] = [];
   const parsed = parseExpr(rule.expr);
   if (parsed.ok) {
-    const walk = (e: Expr, parent: Expr | null) => {
+    const ancestors: Expr[] = [];
+    const walk = (e: Expr) => {
+      const parent = ancestors[ancestors.length - 1] ?? null;
       if (e.type === 'numberLiteral') {
-        const context =
-          parent?.type === 'binaryExpr'
-            ? comparisons.has(parent.op)
-              ? `threshold ${parent.op}`
-              : `operand of ${parent.op}`
-            : parent?.type === 'call'
-              ? `${parent.func.name}(…)`
-              : parent?.type === 'aggregation'
-                ? `${parent.op} parameter`
-                : 'number';
-        out.push(numberTunable(e, context, bounds));
+        out.push(numberTunable(e, numberLabel(e, ancestors), bounds));
       } else if (e.type === 'matrixSelector') {
         const t = rangeTunable(
           rule.expr,
           e.selector.to,
           e.range,
-          e.selector.name || 'range',
+          windowLabel(e, parent),
           grid,
           bounds,
         );
         if (t) out.push(t);
       } else if (e.type === 'subquery') {
-        const t = rangeTunable(rule.expr, e.expr.to, e.range, 'subquery', grid, bounds);
+        const t = rangeTunable(rule.expr, e.expr.to, e.range, windowLabel(e, parent), grid, bounds);
         if (t) out.push(t);
       }
-      for (const c of children(e)) walk(c, e);
+      ancestors.push(e);
+      for (const c of children(e)) walk(c);
+      ancestors.pop();
     };
-    walk(parsed.value, null);
+    walk(parsed.value);
   }
   out.sort((a, b) => (a.from ?? 0) - (b.from ?? 0));
   // Two thresholds with the same operator get numbered, so every slider has its own name.
@@ -177,8 +346,8 @@ export function findTunables(rule: RuleDraft, grid: number, bounds?: TuneBounds)
 }
 
 function formatNumber(v: number): string {
-  // Enough digits to round-trip, no more: sliders produce values like 0.30000000000000004.
-  return String(Number(v.toPrecision(12)));
+  // Twelve digits at most: sliders produce values like 0.30000000000000004.
+  return formatGoFloat(v, 'g', 12);
 }
 
 /** The rule with one tunable set to a new value. */

@@ -3,7 +3,7 @@
 // as numbers, quoted (UTF-8) label names, limitk/limit_ratio. The lezer grammar is Prometheus
 // 3's, so `--compat v2` finds these in its tree before building the expression.
 import type { SyntaxNode } from '@lezer/common';
-import { parseDuration, quoteString } from './format.ts';
+import { parseDuration, quoteString } from '../text/index.ts';
 
 /** The first Prometheus-3-only construct in the tree, as 2.42 reports it; null if none. */
 export function findV2SyntaxError(

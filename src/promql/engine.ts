@@ -11,10 +11,11 @@ import {
   type Matcher,
   type Subquery,
 } from './ast.ts';
-import { callFunction, windowKernel, type FuncContext, type WindowKernel } from './functions.ts';
+import { callFunction, functions, type FuncContext, type WindowKernel } from './functions.ts';
 import { dropMetricName, labelsKey, type Labels } from './labels.ts';
 import { explainAggregation } from './explainAggregation.ts';
 import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
+import { countOf } from './explainList.ts';
 import { goDiv } from './mathx.ts';
 import { aggregate, scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './operators.ts';
 import { compileMatcherRegex } from './regex.ts';
@@ -237,7 +238,7 @@ export class Evaluator {
     this.note(
       node,
       () =>
-        `${this.select(node, node.matchers).length} series match; ${samples.length} have a sample in ${this.window(minT, ref)} that is not a staleness marker`,
+        `${this.select(node, node.matchers).length} series match; ${samples.length} ${samples.length === 1 ? 'has' : 'have'} a sample in ${this.window(minT, ref)} that is not a staleness marker`,
     );
     return { kind: 'vector', samples };
   }
@@ -276,7 +277,7 @@ export class Evaluator {
     this.note(
       node,
       () =>
-        `window ${this.window(rangeStart, rangeEnd)}: ${series.length} series, ${total} samples (staleness markers left out)`,
+        `window ${this.window(rangeStart, rangeEnd)}: ${series.length} series, ${countOf(total, 'sample')} (staleness markers left out)`,
     );
     return { kind: 'matrix', series, rangeStart, rangeEnd };
   }
@@ -498,9 +499,9 @@ export class Evaluator {
 
   private computeRangeCall(node: Call): RangeCall | null {
     const name = node.func.name;
-    const drops = windowFunctions.get(name);
+    const window = functions.get(name)?.window;
     const arg = node.args[0];
-    if (drops === undefined || arg?.type !== 'matrixSelector' || arg.selector.at !== null) {
+    if (window === undefined || arg?.type !== 'matrixSelector' || arg.selector.at !== null) {
       return null;
     }
     const rest = node.args.slice(1);
@@ -510,6 +511,7 @@ export class Evaluator {
     const n = selected.length;
     const steps = Math.floor((this.end - this.start) / this.step) + 1;
     if (n * steps > maxRangeCallCells) return null;
+    const drops = !window.keepsName;
     const labels = selected.map((s) =>
       drops && !this.delayedNameRemoval ? dropMetricName(s.labels) : s.labels,
     );
@@ -559,7 +561,7 @@ export class Evaluator {
       const metricName = s.labels['__name__'];
       let kernel = kernels.get(metricName);
       if (kernel === undefined) {
-        kernel = windowKernel(name, this.compat, metricName, scalars);
+        kernel = window.kernel?.(this.compat, metricName, scalars) ?? null;
         kernels.set(metricName, kernel);
       }
       if (kernel !== null) {
@@ -693,7 +695,7 @@ export class Evaluator {
       this.note(
         node,
         () =>
-          `over ${this.window(m.rangeStart, m.rangeEnd)}: ${m.series.length} input series → ${result.samples.length} results`,
+          `over ${this.window(m.rangeStart, m.rangeEnd)}: ${m.series.length} input series → ${countOf(result.samples.length, 'result')}`,
       );
     }
     const samples = this.settle(node, result.samples);
@@ -760,7 +762,11 @@ export class Evaluator {
     const nl = l.kind === 'vector' ? l.samples.length : 1;
     const nr = r.kind === 'vector' ? r.samples.length : 1;
     const out = samples.length;
-    this.note(node, () => `${nl} left and ${nr} right samples → ${out} results`);
+    this.note(
+      node,
+      () =>
+        `${countOf(nl, 'left sample')} and ${countOf(nr, 'right sample')} → ${countOf(out, 'result')}`,
+    );
     if (this.trace) {
       const notes =
         lt === 'vector' && rt === 'vector'
@@ -947,31 +953,6 @@ interface RangeCallNote {
 
 // Above this many (series x steps) cells a range call is evaluated step by step instead.
 const maxRangeCallCells = 20_000_000;
-
-/**
- * Functions of one range argument whose result for a series depends only on that series' window
- * (at most one output sample per series, never an error), and whether they drop the metric name.
- */
-const windowFunctions = new Map<string, boolean>([
-  ['rate', true],
-  ['increase', true],
-  ['delta', true],
-  ['irate', true],
-  ['idelta', true],
-  ['deriv', true],
-  ['predict_linear', true],
-  ['changes', true],
-  ['resets', true],
-  ['avg_over_time', true],
-  ['sum_over_time', true],
-  ['count_over_time', true],
-  ['min_over_time', true],
-  ['max_over_time', true],
-  ['stddev_over_time', true],
-  ['stdvar_over_time', true],
-  ['present_over_time', true],
-  ['last_over_time', false],
-]);
 
 /** Whether an expression is a scalar that is the same at every step (number literals only). */
 function isConstantScalar(e: Expr): boolean {

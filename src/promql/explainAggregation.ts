@@ -2,7 +2,7 @@
 // labels `by`/`without` kept or dropped, and how the input series fell into groups
 // (promql/engine.go's aggregation groups each series by the labels its grouping keeps).
 import type { Aggregation } from './ast.ts';
-import { formatLabels } from './format.ts';
+import { formatLabels } from '../text/index.ts';
 import { compareStrings, labelsKey } from './labels.ts';
 import { countOf, listItems } from './explainList.ts';
 import { groupLabels } from './operators.ts';

@@ -20,7 +20,7 @@ describe('explain notes on binary operators', () => {
   const cases: { expr: string; note: string }[] = [
     {
       expr: 'sum without (instance) (up) or fail',
-      note: 'dropped 1 right-hand series because the left side already has their label set: fail{job="etcd"} = 3',
+      note: 'dropped 1 right-hand series because the left side already has its label set: fail{job="etcd"} = 3',
     },
     { expr: 'sum without (instance) (up) or fail', note: 'added 1 right-hand series' },
     { expr: 'up == 0', note: 'filtered out 1 series: up{instance="a",job="etcd"} = 1, not == 0' },
@@ -32,9 +32,12 @@ describe('explain notes on binary operators', () => {
     },
     {
       expr: 'fail unless on(job) up',
-      note: 'unless dropped 1 left-hand series that have a match on the right: fail{job="etcd"}',
+      note: 'unless dropped 1 left-hand series that has a match on the right: fail{job="etcd"}',
     },
     { expr: 'up == bool 0', note: 'bool: comparison yields 0 or 1 instead of filtering' },
+    // One of a kind is singular (issue 13: "1 members").
+    { expr: 'fail{job="etcd"} + quorum', note: '1 left sample and 3 right samples → 1 result' },
+    { expr: 'up == 0', note: '2 left samples and 1 right sample → 1 result' },
     {
       expr: 'fail < quorum',
       note: '1 matched series failed the comparison <: fail{job="etcd"}: 3 < 2 is false, filtered out',
@@ -42,7 +45,7 @@ describe('explain notes on binary operators', () => {
     { expr: 'fail < quorum', note: '1 matched series passed <: fail{job="other"}: 3 < 5' },
     {
       expr: 'fail < quorum',
-      note: '1 right-hand series had no match on the left and were dropped: quorum{job="spare"}',
+      note: '1 right-hand series had no match on the left and was dropped: quorum{job="spare"}',
     },
     {
       // etcdInsufficientMembers: one of two members up is under the (2 + 1) / 2 quorum.
@@ -55,7 +58,7 @@ describe('explain notes on binary operators', () => {
     },
     {
       expr: 'quorum > on(job) fail',
-      note: '1 left-hand series had no match on the right and were dropped: quorum{job="spare"}',
+      note: '1 left-hand series had no match on the right and was dropped: quorum{job="spare"}',
     },
     {
       expr: 'fail > on(job) group_right up',

@@ -3,7 +3,7 @@
 // which series `and`/`unless` removed, which series a comparison filtered out and why.
 import type { BinaryExpr } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
-import { formatFloat, formatLabels } from './format.ts';
+import { formatFloat, formatLabels } from '../text/index.ts';
 import { labelsKey } from './labels.ts';
 import { listItems } from './explainList.ts';
 import { matchSignature, scalarBinop } from './operators.ts';
@@ -39,7 +39,7 @@ export function explainVectorBinary(
       );
       if (dropped.length > 0) {
         notes.push(
-          `dropped ${dropped.length} right-hand series because the left side already has their label set: ${list(dropped, (s) => ` = ${formatFloat(s.v)}`)}`,
+          `dropped ${dropped.length} right-hand series because the left side already has ${dropped.length === 1 ? 'its label set' : 'their label sets'}: ${list(dropped, (s) => ` = ${formatFloat(s.v)}`)}`,
         );
       }
       notes.push(`added ${added} right-hand series`);
@@ -60,7 +60,7 @@ export function explainVectorBinary(
       const dropped = lhs.filter((s) => !kept.has(labelsKey(s.labels)));
       if (dropped.length > 0) {
         notes.push(
-          `unless dropped ${dropped.length} left-hand series that have a match on the right: ${list(dropped)}`,
+          `unless dropped ${dropped.length} left-hand series that ${dropped.length === 1 ? 'has' : 'have'} a match on the right: ${list(dropped)}`,
         );
       } else notes.push('unless dropped nothing: no left-hand series has a match on the right');
       break;
@@ -78,12 +78,12 @@ export function explainVectorBinary(
       const unmatchedRight = rhs.filter((s) => !left.has(sig(s)));
       if (unmatched.length > 0) {
         notes.push(
-          `${unmatched.length} left-hand series had no match on the right and were dropped: ${list(unmatched)}`,
+          `${unmatched.length} left-hand series had no match on the right and ${unmatched.length === 1 ? 'was' : 'were'} dropped: ${list(unmatched)}`,
         );
       }
       if (unmatchedRight.length > 0) {
         notes.push(
-          `${unmatchedRight.length} right-hand series had no match on the left and were dropped: ${list(unmatchedRight)}`,
+          `${unmatchedRight.length} right-hand series had no match on the left and ${unmatchedRight.length === 1 ? 'was' : 'were'} dropped: ${list(unmatchedRight)}`,
         );
       }
       if (isComparisonOp(e.op) && !e.bool) notes.push(...comparisonNotes(e, lhs, right, sig));

@@ -27,8 +27,8 @@ export type {
   VectorSelector,
 } from './ast.ts';
 export { children, documentedType, exprType } from './ast.ts';
-export type { FunctionDef } from './functionDefs.ts';
-export { functionDefs } from './functionDefs.ts';
+export type { FunctionDef } from './ast.ts';
+export { functions as functionDefs } from './functions.ts';
 export type { AnchoredRegex, Submatches } from './regex.ts';
 export { compileGoRegex, compileMatcherRegex, expandGo, replaceAllGo } from './regex.ts';
 export type { ParseOptions } from './parser.ts';
@@ -37,14 +37,6 @@ export { formatExpr } from './printer.ts';
 export type { EvalOptions } from './engine.ts';
 export type { ExplainNode, Sample, Series, Value } from './query.ts';
 export { evalInstant, evalRange, explainInstant } from './query.ts';
-export {
-  formatDuration,
-  formatFloat,
-  formatLabels,
-  formatLabelsGo,
-  parseDuration,
-  quoteString,
-} from './format.ts';
 export type { SeriesValue } from './seriesNotation.ts';
 export {
   expandSeriesValues,

@@ -2,7 +2,7 @@
 // Unless, VectorscalarBinop and the aggregation code in promql/engine.go.
 import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
-import { formatFloatPlain, formatLabelsGo } from './format.ts';
+import { formatFloat as fmtG, formatFloatPlain, formatLabelsGo } from '../text/index.ts';
 import { compareStrings, derivedCache, makeLabels, type Labels } from './labels.ts';
 import { goAtan2 } from './gomath.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
@@ -688,13 +688,6 @@ function aggregateGroups(
       ? { labels: g.labels, v, dropName: true }
       : { labels: g.labels, v };
   });
-}
-
-function fmtG(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
 }
 
 /** Less for topk's heap (NaN is smallest), as vectorByValueHeap. */

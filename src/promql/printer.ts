@@ -3,7 +3,7 @@
 // its parsed expression, expr.String(), so whatever the printing changes (matchers sorted, an
 // empty `ignoring()` with its group_left dropped) changes what a rule computes.
 import type { AtModifier, Expr, Matcher, VectorSelector } from './ast.ts';
-import { formatDuration, formatFloat, isLegacyLabelName, quoteString } from './format.ts';
+import { formatDuration, formatFloat, isLegacyLabelName, quoteString } from '../text/index.ts';
 
 /** Prints an expression as Prometheus's Expr.String() does. */
 export function formatExpr(e: Expr): string {

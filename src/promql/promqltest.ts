@@ -2,7 +2,7 @@
 // expected series, `expect` lines and the older eval_fail/eval_ordered forms. Each eval is a case.
 import { children, type Expr } from './ast.ts';
 import { compileMatcher } from './engine.ts';
-import { formatFloat, formatLabels, parseDuration } from './format.ts';
+import { formatFloat, formatLabels, parseDuration } from '../text/index.ts';
 import { compareLabels, labelsKey, type Labels } from './labels.ts';
 import { almostEqual } from './mathx.ts';
 import { compileGoRegex } from './regex.ts';

@@ -7,6 +7,7 @@ import { parseExpr } from './parser.ts';
 import type { Result } from './result.ts';
 import type { SeriesStore } from './store.ts';
 import { EvalError, type EvalValue } from './values.ts';
+import { countOf } from './explainList.ts';
 
 /** One sample of an instant vector. */
 export interface Sample {
@@ -212,7 +213,10 @@ function describe(e: Expr, v: Value | null): string[] {
       : v.type === 'vector'
         ? `${v.samples.length} series`
         : v.type === 'matrix'
-          ? `${v.series.length} series, ${v.series.reduce((n, s) => n + s.points.length, 0)} samples`
+          ? `${v.series.length} series, ${countOf(
+              v.series.reduce((n, s) => n + s.points.length, 0),
+              'sample',
+            )}`
           : v.type;
   switch (e.type) {
     case 'vectorSelector':

@@ -298,7 +298,10 @@ export function compareRecording(rec: Recording, opts: CompareOptions = {}): Com
         real: fmtS(rd),
         sim: fmtS(sd),
         tolerance: 'one scrape interval',
-        ok: e.kind === 'evict' ? true : rd !== null && sd !== null && Math.abs(rd - sd) <= scrape,
+        ok:
+          e.kind === 'evict' ||
+          (rd === null && sd === null) ||
+          (rd !== null && sd !== null && Math.abs(rd - sd) <= scrape),
         ...(e.kind === 'evict' && { note: 'an evicted target has no up at all (staleness)' }),
       });
       if (e.until !== undefined && e.until < scenario.duration) {
@@ -313,7 +316,9 @@ export function compareRecording(rec: Recording, opts: CompareOptions = {}): Com
           real: fmtS(rb),
           sim: fmtS(sb),
           tolerance: 'one scrape interval',
-          ok: rb !== null && sb !== null && Math.abs(rb - sb) <= scrape,
+          ok:
+            (rb === null && rd === null && sb === null && sd === null) ||
+            (rb !== null && sb !== null && Math.abs(rb - sb) <= scrape),
         });
       }
     }

@@ -13,3 +13,14 @@ export { readRecording } from './recording.ts';
 export type { Recording, RecordingMeta, RecordingResult } from './recording.ts';
 export { compareRecording, formatComparisonTable } from './compare.ts';
 export type { Comparison, ComparisonRow, CompareOptions, Explanation } from './compare.ts';
+export { toLoadedRecording, withStalenessMarkers } from './playground.ts';
+export {
+  LinkTable,
+  MAX_HEAD_BYTES,
+  blocksConnection,
+  noteRequest,
+  parsePeerRequestHead,
+  RequestTracker,
+  sameMemberId,
+} from './peerLinks.ts';
+export type { Link, PeerConnection, PeerRequestHead } from './peerLinks.ts';

@@ -2,6 +2,7 @@
 // and the harness write it: one sample per line with its timestamp in seconds) into series.
 // Mirrors the sample line grammar of prometheus/model/textparse/openmetricsparse.go; exemplars,
 // created timestamps and units are not needed for recordings and are refused or ignored.
+import { formatFloat, formatSeriesName } from '../text/index.ts';
 
 /** One sample as stored: Unix milliseconds and value (no staleness markers in OpenMetrics). */
 export type RecordedPoint = readonly [t: number, v: number];
@@ -117,29 +118,16 @@ export function parseOpenMetrics(text: string): OpenMetricsResult {
   return { ok: true, series };
 }
 
-function formatLabelValue(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
-function formatNumber(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
-}
-
 /** Writes series as OpenMetrics text (timestamps in seconds, ms precision), ending with # EOF. */
 export function formatRecordedSeries(series: readonly RecordedSeries[]): string {
   const out: string[] = [];
   const sorted = [...series].sort((a, b) => seriesKey(a.labels).localeCompare(seriesKey(b.labels)));
   for (const s of sorted) {
-    const { __name__: name, ...rest } = s.labels;
-    const labels = Object.keys(rest)
-      .sort()
-      .map((k) => `${k}="${formatLabelValue(rest[k]!)}"`)
-      .join(',');
-    const head = labels === '' ? name! : `${name}{${labels}}`;
-    for (const [t, v] of s.points) out.push(`${head} ${formatNumber(v)} ${(t / 1000).toFixed(3)}`);
+    const sorted = Object.fromEntries(
+      Object.entries(s.labels).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+    const head = formatSeriesName(sorted, ',');
+    for (const [t, v] of s.points) out.push(`${head} ${formatFloat(v)} ${(t / 1000).toFixed(3)}`);
   }
   out.push('# EOF', '');
   return out.join('\n');

@@ -2,11 +2,11 @@
 // firing alerts of each rule, with labels and annotations, at chosen evaluation times. Real
 // promtool passing such a file means Prometheus and Quorum Lab agree (cmd/promtool/unittest.go).
 import { Document, isNode, isSeq } from 'yaml';
-import { formatDuration, labelsKey, type Labels, type SeriesStore } from '../promql/index.ts';
+import { labelsKey, type Labels, type SeriesStore } from '../promql/index.ts';
 import { AlertingRule, type AlertState } from './alerting.ts';
 import { PROMTOOL_MAX_SAMPLES, makeQueryFn, ruleQueryText } from './engine.ts';
 import { toAlertRuleSpec, type RuleDraft } from './presets.ts';
-import { formatGoDuration } from './template/goValues.ts';
+import { formatDuration, formatGoDuration } from '../text/index.ts';
 
 /** A firing alert as promtool's alert_rule_test writes it. */
 export interface ExpectedAlert {

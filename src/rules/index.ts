@@ -51,7 +51,6 @@ export {
   type TemplateContext,
   type TemplateSample,
 } from './template/expand.ts';
-export { formatGoFloat } from './template/goFloat.ts';
 export {
   defaultRules,
   etcdInsufficientMembers,
@@ -62,6 +61,7 @@ export {
   formatDraftRuleFile,
   toAlertRuleSpec,
   type RuleDraft,
+  type RuleIntent,
 } from './presets.ts';
 export {
   computeAlertChecks,

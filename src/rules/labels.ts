@@ -1,7 +1,6 @@
 // Label-set helpers for the rules (Prometheus's model/labels as the rule manager uses it):
 // canonical keys, ordering, and Go's labels.String() rendering used in promtool's output.
 import type { Labels } from './engine.ts';
-import { goQuote } from './template/goValues.ts';
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -46,10 +45,4 @@ export function compareLabels(a: Labels, b: Labels): number {
     if (c !== 0) return c;
   }
   return ak.length - bk.length;
-}
-
-/** labels.Labels.String(): `{a="b", c="d"}` with Go-quoted values. */
-export function formatLabelsGo(labels: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(labels).sort(compareStrings);
-  return `{${keys.map((k) => `${k}=${goQuote(labels[k] ?? '')}`).join(', ')}}`;
 }

@@ -2,12 +2,13 @@
 // (model/rulefmt/rulefmt.go as promtool 2.42 and 3.x print them), and formatting back to YAML,
 // plain or as a prometheus-operator PrometheusRule.
 import { Document, isAlias, isMap, isScalar, isSeq, Scalar, type Node } from 'yaml';
-import { formatDuration, parseDuration, parseExpr } from '../promql/index.ts';
+import { parseExpr } from '../promql/index.ts';
 import type { AlertRuleSpec } from './alerting.ts';
 import type { RecordingRuleSpec } from './group.ts';
 import { formatParseError } from './engine.ts';
 import { GoYamlError, goPairs, parseGoYaml } from './goYaml.ts';
 import { checkTemplate } from './template/expand.ts';
+import { formatDuration, parseDuration } from '../text/index.ts';
 
 /** A rule as written in a rule file. */
 export type RuleSpec = AlertRuleSpec | RecordingRuleSpec;

@@ -7,8 +7,6 @@ import {
   children,
   evalRange,
   exprType,
-  formatDuration,
-  parseDuration,
   parseSeriesDescriptor,
   parseSeriesValues,
   type Expr,
@@ -26,12 +24,18 @@ import {
   type QuerySample,
 } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
-import { compareLabels, formatLabelsGo, labelsKey } from './labels.ts';
+import { compareLabels, labelsKey } from './labels.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile, type ParsedRuleFile } from './ruleFile.ts';
 import { parseSimpleSeriesColumns, pointsToColumns } from './seriesValues.ts';
-import { formatGoFloat } from './template/goFloat.ts';
-import { formatGoDuration, goQuote } from './template/goValues.ts';
+import {
+  formatDuration,
+  formatGoDuration,
+  formatGoFloat,
+  formatLabelsGo,
+  parseDuration,
+  quoteString,
+} from '../text/index.ts';
 
 /** How to run rule unit tests. */
 export interface RuleTestOptions {
@@ -1207,7 +1211,7 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
     if (!res.ok) {
       outcome.failed++;
       outcome.errors.push(
-        `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: ${res.message}`,
+        `    expr: ${quoteString(tc.expr)}, time: ${tc.evalTimeText}, err: ${res.message}`,
       );
       continue;
     }
@@ -1221,7 +1225,7 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
           ? { ok: true, value: {}, warnings: [] }
           : parseSeriesDescriptor(s.labels);
       if (!lb.ok) {
-        bad = `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText}, err: labels ${goQuote(s.labels)}: ${lb.error.message}`;
+        bad = `    expr: ${quoteString(tc.expr)}, time: ${tc.evalTimeText}, err: labels ${quoteString(s.labels)}: ${lb.error.message}`;
         break;
       }
       expSamples.push({ labels: lb.value, value: s.value });
@@ -1254,7 +1258,7 @@ function checkExprs(run: GroupRun, query: QueryFn, outcome: GroupOutcome): void 
           ? 'nil'
           : list.map((s) => `${formatLabelsGo(s.labels)} ${formatFloatE(s.value)}`).join(', ');
       outcome.errors.push(
-        `    expr: ${goQuote(tc.expr)}, time: ${tc.evalTimeText},\n        exp: ${fmt(expSamples)}\n        got: ${fmt(gotSamples)}`,
+        `    expr: ${quoteString(tc.expr)}, time: ${tc.evalTimeText},\n        exp: ${fmt(expSamples)}\n        got: ${fmt(gotSamples)}`,
       );
     }
   }

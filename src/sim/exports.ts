@@ -3,21 +3,8 @@
 // `promtool tsdb create-blocks-from openmetrics` (model/textparse/openmetricsparse.go).
 import { FAMILIES, familyOf } from './catalog.ts';
 import { columnsOf } from './columns.ts';
-import { formatDuration } from './duration.ts';
+import { formatDuration, formatFloat, formatFloatPlain, formatSeriesName } from '../text/index.ts';
 import type { SimSeries, Simulation } from './types.ts';
-
-function escapeLabelValue(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** Formats a series selector: name{a="x", b="y"} with the labels in the order stored. */
-export function formatSeriesName(labels: Record<string, string>, separator = ', '): string {
-  const name = labels.__name__ ?? '';
-  const parts = Object.keys(labels)
-    .filter((k) => k !== '__name__')
-    .map((k) => `${k}="${escapeLabelValue(labels[k]!)}"`);
-  return parts.length === 0 ? name : `${name}{${parts.join(separator)}}`;
-}
 
 type Token = number | '_' | 'stale';
 
@@ -49,11 +36,14 @@ function tokens(series: SimSeries, sim: Simulation): Token[] {
   return out;
 }
 
+/**
+ * A value in promtool's series notation, read by people editing tests: without an exponent from
+ * 0.0001 up (whole numbers in full, for `a+bxn`), else as Go's %g.
+ */
 function formatNumber(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
+  const abs = Math.abs(v);
+  return v === 0 || (abs >= 1e-4 && abs < 1e21) ? formatFloatPlain(v) : formatFloat(v);
 }
 
 /**
@@ -179,27 +169,18 @@ export function* openMetricsChunks(
         for (let k = 0; k < values.length; k++) {
           if (state[k] !== 1) continue;
           const v = values[k]!;
-          lines.push(
-            `${name} ${formatOpenMetricsNumber(v)} ${formatTimestamp(times[k]! + offset)}\n`,
-          );
+          lines.push(`${name} ${formatFloat(v)} ${formatTimestamp(times[k]! + offset)}\n`);
         }
       } else {
         for (const [t, v] of series.points) {
           if (v === null) continue;
-          lines.push(`${name} ${formatOpenMetricsNumber(v)} ${formatTimestamp(t + offset)}\n`);
+          lines.push(`${name} ${formatFloat(v)} ${formatTimestamp(t + offset)}\n`);
         }
       }
       yield lines.join('');
     }
   }
   yield '# EOF\n';
-}
-
-function formatOpenMetricsNumber(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
 }
 
 function formatTimestamp(ms: number): string {

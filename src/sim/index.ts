@@ -46,11 +46,9 @@ export {
   formatPromqltestLoad,
   formatOpenMetrics,
   openMetricsChunks,
-  formatSeriesName,
   formatValues,
 } from './exports.ts';
 export type { OpenMetricsOptions } from './exports.ts';
-export { parseDuration, formatDuration } from './duration.ts';
 export { sampleColumns } from './columns.ts';
 export type { SampleColumns } from './columns.ts';
 export { scenarioToJson } from './json.ts';

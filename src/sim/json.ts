@@ -1,5 +1,5 @@
 // A scenario's JSON form for humans: durations as strings ("10m"), defaults kept explicit.
-import { formatDuration } from './duration.ts';
+import { formatDuration } from '../text/index.ts';
 import type { Scenario } from './types.ts';
 
 const DURATION_FIELDS = ['at', 'until', 'every'] as const;

@@ -1,6 +1,6 @@
 // Scenario validation: unknown JSON in, a complete Scenario or a list of errors out, each error
 // naming the bad field (`events[2].at`). Nothing is applied unless everything is valid.
-import { formatDuration, parseDuration } from './duration.ts';
+import { formatDuration, parseDuration } from '../text/index.ts';
 import type { EtcdVersion, EventKind, MetricsLevel, Scenario, ScenarioEvent } from './types.ts';
 
 /** A validation error: the JSON path of the bad field and what is wrong with it. */
@@ -91,7 +91,7 @@ class Reader {
     }
     if (typeof v === 'string') {
       const ms = parseDuration(v);
-      if (ms === undefined) {
+      if (ms === null) {
         return this.fail(
           path,
           `not a valid duration string: ${quoteInput(v)} (use e.g. "30s", "10m", "1h30m")`,

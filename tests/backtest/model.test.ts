@@ -6,10 +6,10 @@ import {
   draftToSpec,
   incidentTruth,
   parseIncidents,
-  parseTimeInput,
   ruleView,
 } from '../../src/app/backtest/model.ts';
 import { alertIntervals, replayRule, stepTimes } from '../../src/backtest/index.ts';
+import { parseTimeInput } from '../../src/text/index.ts';
 import { naiveUpRule } from '../../src/lab/index.ts';
 import { isRealFailure } from '../../src/lab/index.ts';
 

@@ -10,7 +10,6 @@ import {
   type SamplePoint,
 } from './genSeries.ts';
 import {
-  formatGoDuration,
   formatPromtoolTestFile,
   judgeWithPromtool,
   type DifferentialCase,
@@ -18,6 +17,7 @@ import {
   type Outcome,
   type OutcomeSample,
 } from './promtool.ts';
+import { formatDuration } from '../../src/text/index.ts';
 import { createRng } from './rng.ts';
 
 /** The size of a generated batch. */
@@ -193,10 +193,10 @@ export function formatDisagreement(d: Disagreement): string {
   return [
     `seed ${d.seed}, case ${d.case.id}: ${d.reason}`,
     `  expr:     ${d.case.expr}`,
-    `  time:     ${formatGoDuration(d.case.evalTimeMs)} (${d.case.evalTimeMs} ms)`,
+    `  time:     ${formatDuration(d.case.evalTimeMs)} (${d.case.evalTimeMs} ms)`,
     `  promtool: ${formatOutcome(d.promtool)}`,
     `  ours:     ${formatOutcome(d.ours)}`,
-    `  scrape interval ${formatGoDuration(d.group.scenario.intervalMs)}, series:`,
+    `  scrape interval ${formatDuration(d.group.scenario.intervalMs)}, series:`,
     ...series,
     '  reproduce with `promtool test rules` on:',
     ...repro.split('\n').map((l) => `    ${l}`),

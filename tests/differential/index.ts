@@ -18,10 +18,8 @@ export {
 export { generateExpr, type ExprOptions } from './genExpr.ts';
 export {
   CASE_LABEL,
-  formatGoDuration,
   formatPromtoolTestFile,
   judgeWithPromtool,
-  parseGoDuration,
   parseGoFloat,
   parsePromtoolOutput,
   parseSampleList,

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatGoDuration,
   formatPromtoolTestFile,
   judgeWithPromtool,
-  parseGoDuration,
   parseGoFloat,
   parsePromtoolOutput,
   parseSampleList,
@@ -11,26 +9,6 @@ import {
   type DifferentialGroup,
   type Outcome,
 } from './index.ts';
-
-describe('formatGoDuration and parseGoDuration', () => {
-  const testCases: { ms: number; text: string }[] = [
-    { ms: 0, text: '0s' },
-    { ms: 15_000, text: '15s' },
-    { ms: 90_000, text: '1m30s' },
-    { ms: 12_345, text: '12s345ms' },
-    { ms: 3_600_000, text: '1h' },
-    { ms: 3_661_001, text: '1h1m1s1ms' },
-    { ms: 86_400_000, text: '1d' },
-    { ms: 604_800_000, text: '1w' },
-    { ms: 691_200_000, text: '8d' },
-  ];
-  for (const { ms, text } of testCases) {
-    it(`prints ${ms} ms as ${text} and reads it back`, () => {
-      expect(formatGoDuration(ms)).toBe(text);
-      expect(parseGoDuration(text)).toBe(ms);
-    });
-  }
-});
 
 describe('readGoString', () => {
   const testCases: { quoted: string; value: string }[] = [

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatSeriesSelector, type Scenario } from './genSeries.ts';
+import { formatDuration, parseDuration, unquoteString } from '../../src/text/index.ts';
 
 /** One expression evaluated at one time; `id` is unique within a batch. */
 export interface DifferentialCase {
@@ -46,48 +47,6 @@ export interface PromtoolReport {
 /** The label that marks each case's deliberately wrong expectation with the case's id. */
 export const CASE_LABEL = 'quorum_case';
 
-const MS = { y: 31_536_000_000, w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
-
-/** Formats milliseconds like Prometheus's model.Duration.String (`1m30s`, `12s345ms`, `0s`). */
-export function formatGoDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  let rest = ms;
-  let out = '';
-  const unit = (name: string, mult: number, exact: boolean): void => {
-    if (exact && rest % mult !== 0) return;
-    const v = Math.floor(rest / mult);
-    if (v > 0) {
-      out += `${v}${name}`;
-      rest -= v * mult;
-    }
-  };
-  unit('y', MS.y, true);
-  unit('w', MS.w, true);
-  unit('d', MS.d, false);
-  unit('h', MS.h, false);
-  unit('m', MS.m, false);
-  unit('s', MS.s, false);
-  unit('ms', 1, false);
-  return out;
-}
-
-/** Parses a model.Duration string (`1h2m3s4ms`) into milliseconds. */
-export function parseGoDuration(text: string): number {
-  const re = /(\d+)(ms|y|w|d|h|m|s)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < text.length) {
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m) throw new Error(`bad duration ${JSON.stringify(text)}`);
-    const unit = m[2] as keyof typeof MS | 'ms';
-    total += Number(m[1]) * (unit === 'ms' ? 1 : MS[unit]);
-    pos = re.lastIndex;
-  }
-  if (text.length === 0) throw new Error('empty duration');
-  return total;
-}
-
 /** Builds the promtool test file: one test group per scenario, one promql_expr_test per case. */
 export function formatPromtoolTestFile(groups: readonly DifferentialGroup[]): string {
   const q = (s: string): string => JSON.stringify(s);
@@ -96,7 +55,7 @@ export function formatPromtoolTestFile(groups: readonly DifferentialGroup[]): st
   groups.forEach((group, i) => {
     const { scenario } = group;
     lines.push(`  - name: ${q(`group ${i}`)}`);
-    lines.push(`    interval: ${formatGoDuration(scenario.intervalMs)}`);
+    lines.push(`    interval: ${formatDuration(scenario.intervalMs)}`);
     lines.push('    input_series:');
     for (const s of scenario.series) {
       lines.push(`      - series: ${q(formatSeriesSelector(s.labels))}`);
@@ -105,14 +64,14 @@ export function formatPromtoolTestFile(groups: readonly DifferentialGroup[]): st
     lines.push('    promql_expr_test:');
     for (const c of group.cases) {
       lines.push(`      - expr: ${q(c.expr)}`);
-      lines.push(`        eval_time: ${formatGoDuration(c.evalTimeMs)}`);
+      lines.push(`        eval_time: ${formatDuration(c.evalTimeMs)}`);
       lines.push(`        exp_samples: [{labels: ${q(`{${CASE_LABEL}="${c.id}"}`)}, value: 0}]`);
     }
     // promtool only loads samples up to the last whole evaluation interval at or before the
     // largest eval_time; this case (which passes, so prints nothing) makes that the scenario's
     // end, so that every generated sample is loaded.
     lines.push(`      - expr: "vector(1)"`);
-    lines.push(`        eval_time: ${formatGoDuration(scenario.endMs)}`);
+    lines.push(`        eval_time: ${formatDuration(scenario.endMs)}`);
     lines.push(`        exp_samples: [{labels: "{}", value: 1}]`);
   });
   return `${lines.join('\n')}\n`;
@@ -171,60 +130,11 @@ export function runPromtoolTestRules(fileText: string): PromtoolRun {
 /** Decodes a Go double-quoted string literal (strconv.Quote output) starting at `pos`. */
 export function readGoString(text: string, pos: number): { value: string; end: number } {
   if (text[pos] !== '"') throw new Error(`expected '"' at ${pos} in ${JSON.stringify(text)}`);
-  let out = '';
   let i = pos + 1;
-  const simple: Record<string, string> = {
-    a: '\x07',
-    b: '\b',
-    f: '\f',
-    n: '\n',
-    r: '\r',
-    t: '\t',
-    v: '\v',
-    '\\': '\\',
-    '"': '"',
-    "'": "'",
-  };
-  const bytes: number[] = [];
-  const flushBytes = (): void => {
-    if (bytes.length > 0) out += Buffer.from(bytes).toString('utf8');
-    bytes.length = 0;
-  };
-  while (i < text.length) {
-    const ch = text[i] ?? '';
-    if (ch === '"') {
-      flushBytes();
-      return { value: out, end: i + 1 };
-    }
-    if (ch !== '\\') {
-      flushBytes();
-      out += ch;
-      i++;
-      continue;
-    }
-    const esc = text[i + 1] ?? '';
-    const mapped = simple[esc];
-    if (mapped !== undefined) {
-      flushBytes();
-      out += mapped;
-      i += 2;
-    } else if (esc === 'x') {
-      // \xNN is one byte of a (possibly invalid) UTF-8 sequence.
-      bytes.push(parseInt(text.slice(i + 2, i + 4), 16));
-      i += 4;
-    } else if (esc === 'u' || esc === 'U') {
-      flushBytes();
-      const n = esc === 'u' ? 4 : 8;
-      out += String.fromCodePoint(parseInt(text.slice(i + 2, i + 2 + n), 16));
-      i += 2 + n;
-    } else if (/[0-7]/.test(esc)) {
-      bytes.push(parseInt(text.slice(i + 1, i + 4), 8));
-      i += 4;
-    } else {
-      throw new Error(`bad escape \\${esc} in ${JSON.stringify(text)}`);
-    }
-  }
-  throw new Error(`unterminated string in ${JSON.stringify(text)}`);
+  while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+  const value = unquoteString(text.slice(pos, i + 1));
+  if (value === null) throw new Error(`bad string literal in ${JSON.stringify(text)}`);
+  return { value, end: i + 1 };
 }
 
 /** Parses a float as printed by strconv.FormatFloat(v, 'E', -1, 64). */
@@ -291,7 +201,8 @@ export function parsePromtoolOutput(stderr: string): {
     const m = /^, time: ([0-9a-z]+),( err: )?/.exec(rest);
     if (!m || m[1] === undefined)
       throw new Error(`cannot parse promtool line ${JSON.stringify(line)}`);
-    const evalTimeMs = parseGoDuration(m[1]);
+    const evalTimeMs = parseDuration(m[1]);
+    if (evalTimeMs === null) throw new Error(`bad duration in ${JSON.stringify(line)}`);
     i++;
     if (m[2] !== undefined) {
       // An error message may span lines: it runs until the next case.

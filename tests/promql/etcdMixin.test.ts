@@ -9,12 +9,10 @@ import { parse, stringify } from 'yaml';
 import {
   SeriesStore,
   evalInstant,
-  formatDuration,
-  formatLabels,
-  parseDuration,
   parseSeriesDescriptor,
   parseSeriesValues,
 } from '../../src/promql/index.ts';
+import { formatDuration, formatLabels, parseDuration } from '../../src/text/index.ts';
 
 const mixin = join(import.meta.dirname, '../../../shared/conformance/etcd-mixin');
 

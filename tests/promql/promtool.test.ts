@@ -9,11 +9,10 @@ import { stringify } from 'yaml';
 import {
   SeriesStore,
   evalInstant,
-  formatDuration,
-  formatLabels,
   parseSeriesDescriptor,
   parseSeriesValues,
 } from '../../src/promql/index.ts';
+import { formatDuration, formatLabels } from '../../src/text/index.ts';
 
 const interval = 30_000;
 const inputSeries: [string, string][] = [

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unquoteGo } from '../../src/rules/template/parse.ts';
+import { unquoteString } from '../../src/text/index.ts';
 
 export const PROMTOOL = '/usr/bin/promtool';
 
@@ -33,7 +33,7 @@ export function parseGoLabels(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
   for (const m of text.matchAll(re)) {
-    out[m[1] ?? ''] = unquoteGo(`"${m[2] ?? ''}"`);
+    out[m[1] ?? ''] = unquoteString(`"${m[2] ?? ''}"`) ?? '';
   }
   return out;
 }

@@ -9,13 +9,13 @@ import {
   formatOpenMetrics,
   formatPromqltestLoad,
   formatPromtoolSeries,
-  formatSeriesName,
   formatValues,
   openMetricsChunks,
   presets,
   simulate,
 } from '../../src/sim/index.ts';
 import type { SimSeries } from '../../src/sim/index.ts';
+import { formatSeriesName } from '../../src/text/index.ts';
 import { min, scenarioOf } from './helpers.ts';
 
 const run = promisify(execFile);

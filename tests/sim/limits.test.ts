@@ -52,7 +52,7 @@ describe('validateScenario bounds the work a scenario causes', () => {
   it('refuses more than 50000 rule evaluations', () => {
     expect(
       errors({ ...base, duration: '7d', scrapeInterval: '15s', evaluationInterval: '1s' }),
-    ).toEqual(['evaluationInterval: too many evaluations: 7d at 1s is more than 50000']);
+    ).toEqual(['evaluationInterval: too many evaluations: 1w at 1s is more than 50000']);
   });
   it('lists at most 100 errors and says how many it left out', () => {
     const junk = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}`, 1]));

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatDuration,
-  parseDuration,
-  scenarioToJson,
-  presets,
-  validateScenario,
-} from '../../src/sim/index.ts';
+import { scenarioToJson, presets, validateScenario } from '../../src/sim/index.ts';
+import { formatDuration, parseDuration } from '../../src/text/index.ts';
 
 const base = { version: 1, members: 3 };
 
@@ -260,6 +255,6 @@ describe('durations', () => {
   });
 
   it.each(['', '10', '1.5m', 'm', '5m1h'])('rejects "%s"', (text) => {
-    expect(parseDuration(text)).toBeUndefined();
+    expect(parseDuration(text)).toBeNull();
   });
 });

@@ -1,13 +1,20 @@
-// The backtest mode's pure glue: rule drafts as alerting rules, time inputs, the user's incident
+// The backtest mode's pure glue: rule drafts as alerting rules, the user's incident
 // marks as ground truth for the scorecard, and the server's answers shaped for the playground's
 // charts and bands (times as offsets from the range start, as the shared time axis draws them).
-import { parseDuration } from '../../promql/index.ts';
-import type { AlertRuleSpec, AlertState } from '../../rules/index.ts';
+import type { AlertRuleSpec, AlertState, AlertTimeline } from '../../rules/index.ts';
 import { labelText, type RangeSeries, type RuleBacktest } from '../../backtest/index.ts';
 import type { ChartLine, RuleView, StateSpan } from '../../lab/index.ts';
 import { MAX_CHART_LINES, splitThreshold, toSpans } from '../../lab/index.ts';
-import { alertFirings, computeScorecard, type TruthSample } from '../../lab/index.ts';
+import {
+  alertFirings,
+  computeScorecard,
+  judgeScorecard,
+  ruleIntent,
+  type JudgedScorecard,
+  type TruthSample,
+} from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
+import { parseTimeInput } from '../../text/index.ts';
 
 /** A playground rule as the alert state machine takes it. */
 export function draftToSpec(d: RuleDraft): AlertRuleSpec {
@@ -19,24 +26,6 @@ export function draftToSpec(d: RuleDraft): AlertRuleSpec {
     labels: { ...d.labels },
     annotations: { ...d.annotations },
   };
-}
-
-/** A time input: RFC 3339, Unix seconds, `now` or `now-<duration>`; ms, or null. */
-export function parseTimeInput(text: string, now: number): number | null {
-  const s = text.trim();
-  const rel = /^now(?:([-+])(.+))?$/.exec(s);
-  if (rel) {
-    if (!rel[1]) return now;
-    const d = parseDuration(rel[2] ?? '');
-    if (d === null) return null;
-    return rel[1] === '-' ? now - d : now + d;
-  }
-  if (/^-?\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-  if (/^\d{4}-\d{2}-\d{2}[T ]/.test(s)) {
-    const t = Date.parse(s);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
 }
 
 /** The user's marks of real incidents: one per line, `START END` (time inputs), ms. */
@@ -73,6 +62,23 @@ export function incidentTruth(
     partitioned: [],
     quorum: !incidents.some((i) => t >= i.from && t < i.to),
   }));
+}
+
+/**
+ * A backtest rule's scorecard against the incidents marked by hand, judged by its intent: an
+ * incident is a failure of the cluster, which any alert of the rule counts for.
+ */
+function judgedScorecard(
+  draft: RuleDraft,
+  offsets: readonly number[],
+  timeline: AlertTimeline,
+  times: readonly number[],
+  incidents: readonly { from: number; to: number }[],
+): JudgedScorecard {
+  const alerts = alertFirings(timeline);
+  const truth = incidentTruth(times, incidents);
+  const sc = computeScorecard(offsets, alerts, truth);
+  return { ...sc, judgement: judgeScorecard(sc, offsets, alerts, truth, [], ruleIntent(draft)) };
 }
 
 /** The server's series (the first MAX_CHART_LINES) as chart lines over the times. */
@@ -112,11 +118,7 @@ export function ruleView(
     spans,
     scorecard: result.error
       ? null
-      : computeScorecard(
-          offsets,
-          alertFirings(result.timeline),
-          incidentTruth(result.times, incidents),
-        ),
+      : judgedScorecard(draft, offsets, result.timeline, result.times, incidents),
     error: result.error ? `${result.error.message}. ${result.error.hint}` : null,
     annotations: [],
   };

@@ -6,7 +6,7 @@ import type { ExplainNode, Value } from '../../promql/index.ts';
 import { explainAlertState } from '../../lab/index.ts';
 import type { RuleView } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
-import { formatLabelsShort, formatOffset, formatValue } from './format.ts';
+import { formatLabelsShort, formatOffset, formatValue, plural } from './format.ts';
 
 /** Props of the explain panel. */
 export interface ExplainPanelProps {
@@ -69,7 +69,7 @@ function ResultTable({ value }: { value: Value | null }) {
                   </code>
                 </td>
                 <td className="num">
-                  {s.points.length} samples
+                  {plural(s.points.length, 'sample', 'samples')}
                   {s.points.length > 0
                     ? `, last ${formatValue(s.points[s.points.length - 1]?.v ?? NaN)}`
                     : ''}
@@ -138,6 +138,7 @@ export function ExplainPanel(props: ExplainPanelProps) {
       className="panel explain"
       aria-labelledby="explain-title"
       data-testid="explain"
+      data-lesson-target="explain"
       id="explain"
       tabIndex={-1}
     >

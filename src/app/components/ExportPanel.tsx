@@ -17,6 +17,7 @@ import { loadPrometheusRuleMeta, savePrometheusRuleMeta } from '../state/exportS
 import type { ExportTestRequest, ExportTestResponse } from '../worker/exportWorker.ts';
 import { startPageWorker } from '../worker/role.ts';
 import { ExportDialog, type ExportFile } from './ExportDialog.tsx';
+import { plural } from './format.ts';
 
 /**
  * The PrometheusRule's name, namespace and labels as typed, the metadata they make (the last
@@ -193,7 +194,7 @@ export function ExportPanel({ rules, source, onClose }: ExportPanelProps) {
   ];
   return (
     <ExportDialog
-      title={only ? `Export ${only.alert}` : `Export ${rules.length} rules`}
+      title={only ? `Export ${only.alert}` : `Export ${plural(rules.length, 'rule', 'rules')}`}
       files={files}
       onClose={onClose}
     />

@@ -9,6 +9,7 @@ import { describeGroup, isTestFile, readTestFile, type ParsedTestFile } from '..
 import { readSeriesFile, seriesFileFormat, type SeriesFileResult } from '../../lab/index.ts';
 import { rulePresets, type RuleDraft } from '../../lab/index.ts';
 import type { ImportedSource } from '../../lab/index.ts';
+import { plural } from './format.ts';
 
 /** Props of the import dialog. */
 export interface ImportDialogProps {
@@ -35,7 +36,7 @@ function describeSeriesFile(r: Extract<SeriesFileResult, { ok: true }>): string 
   const kind = r.format === 'openmetrics' ? 'An OpenMetrics file' : 'promtool tsdb dump output';
   const from = new Date(r.source.start ?? 0).toISOString().replace('.000Z', 'Z');
   const every = r.source.interval / 1000;
-  return `${kind}: ${r.seriesCount} series, ${r.sampleCount} samples from ${from}, one every ${every}s. Its series replace the scenario (your rules stay).`;
+  return `${kind}: ${r.seriesCount} series, ${plural(r.sampleCount, 'sample', 'samples')} from ${from}, one every ${every}s. Its series replace the scenario (your rules stay).`;
 }
 
 /**

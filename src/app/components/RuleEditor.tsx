@@ -2,10 +2,10 @@
 // and annotations. Durations, label lines and their templates are checked as typed; only valid values reach the
 // store, and what the user typed stays in the field until it is fixed.
 import { useEffect, useRef, useState } from 'react';
-import { formatDuration, parseDuration } from '../../promql/index.ts';
 import { checkTemplate } from '../../rules/index.ts';
 import { PromqlEditor } from '../editor/PromqlEditor.tsx';
 import type { RuleDraft } from '../../lab/index.ts';
+import { formatDuration, parseDuration } from '../../text/index.ts';
 
 /** Props of the rule editor. */
 export interface RuleEditorProps {

@@ -102,6 +102,27 @@ function lineEnds(
   });
 }
 
+/**
+ * The y ticks of a count chart (every value a whole number: up, members down): each whole number
+ * from the lowest to the highest value when there are few, so that no tick says 0.25 of a member;
+ * undefined for other charts, which Recharts ticks itself.
+ */
+export function countTicks(lines: readonly ChartLine[], most = 6): number[] | undefined {
+  let lo = 0;
+  let hi = 1;
+  for (const l of lines)
+    for (const v of l.values) {
+      if (v === null) continue;
+      if (!Number.isInteger(v)) return undefined;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  if (hi - lo + 1 > most) return undefined;
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+}
+
+const yPadding = { top: 6, bottom: 6 };
+
 /** A ring where a line stops, titled with whose series ended there. */
 function EndDot(props: {
   cx?: number;
@@ -150,6 +171,8 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const { times, lines, cursor, onCursor, lineName, lineColor } = props;
   const rows = useMemo(() => chartRows(times, lines), [times, lines]);
   const ends = useMemo(() => lineEnds(rows, lines.length), [rows, lines.length]);
+  // Counts (up, members down) get whole-number ticks: "0.25 members" means nothing.
+  const yTicks = useMemo(() => countTicks(lines), [lines]);
   const end = times[times.length - 1] ?? 0;
   const ticks = useMemo(() => timeTicks(end), [end]);
   // Built once per scenario: moving the cursor or a slider redraws the chart, not these elements.
@@ -209,6 +232,11 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
               stroke="var(--muted)"
               fontSize={11}
               tickFormatter={formatValue}
+              ticks={yTicks}
+              domain={yTicks ? [yTicks[0] ?? 0, yTicks[yTicks.length - 1] ?? 1] : undefined}
+              // Room below the lowest value and above the highest: a flat line at 0 would lie on
+              // the time axis, and one at the top on the chart's edge, and neither be seen.
+              padding={yPadding}
             />
             <Tooltip
               isAnimationActive={false}

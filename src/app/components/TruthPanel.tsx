@@ -18,6 +18,33 @@ const healthNames: Readonly<Record<Health, string>> = {
 };
 
 const describeHealth = (s: Health) => healthNames[s];
+
+/** The band's states in the order of a worsening cluster, for its legend. */
+const healthOrder: readonly Health[] = [
+  'healthy',
+  'degraded',
+  'partitioned',
+  'degraded-partitioned',
+  'quorum-lost',
+];
+
+/** What each colour of the cluster band means. */
+function HealthLegend() {
+  return (
+    <ul
+      className="band-legend"
+      aria-label="What the colours of the cluster band mean"
+      data-testid="truth-legend"
+    >
+      {healthOrder.map((h) => (
+        <li key={h}>
+          <span className={`legend-swatch state-${h}`} aria-hidden="true" />
+          {healthNames[h]}
+        </li>
+      ))}
+    </ul>
+  );
+}
 const truthLineName = (l: ChartLine) => l.labels.series ?? l.key;
 
 /** Props of the truth panel. */
@@ -34,7 +61,12 @@ export interface TruthPanelProps {
 export function TruthPanel({ times, truth, cursor, onCursor, markers }: TruthPanelProps) {
   if (truth === null)
     return (
-      <section className="panel truth" aria-labelledby="truth-title" data-testid="no-truth">
+      <section
+        className="panel truth"
+        aria-labelledby="truth-title"
+        data-testid="no-truth"
+        data-lesson-target="truth"
+      >
         <header className="panel-header">
           <h2 id="truth-title">Ground truth</h2>
         </header>
@@ -76,7 +108,7 @@ function KnownTruth({
     return toSpans(times, step, truth.map(healthOf));
   }, [times, truth]);
   return (
-    <section className="panel truth" aria-labelledby="truth-title">
+    <section className="panel truth" aria-labelledby="truth-title" data-lesson-target="truth">
       <header className="panel-header">
         <h2 id="truth-title">Ground truth</h2>
       </header>
@@ -89,6 +121,7 @@ function KnownTruth({
         describe={describeHealth}
         testId="truth-band"
       />
+      <HealthLegend />
       <TimeChart
         title="Members down, members partitioned and failures survived"
         query="(simulator ground truth)"

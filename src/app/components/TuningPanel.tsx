@@ -2,17 +2,18 @@
 // scrape interval. Charts, states and the scorecard follow while a slider moves; one drag is one
 // undo step.
 import { useMemo, useRef } from 'react';
-import { formatDuration } from '../../promql/index.ts';
 import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from '../../lab/index.ts';
 import { chartedRange, sourceDuration } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import { sourceSampleInterval } from '../../lab/index.ts';
 import { usePlayground } from '../state/store.ts';
+import { formatDuration } from '../../text/index.ts';
+import { formatValue } from './format.ts';
 
 const scrapeChoices = SCRAPE_INTERVALS;
 
 function formatTunable(t: Tunable, v: number): string {
-  return t.kind === 'number' ? String(Number(v.toPrecision(6))) : formatDuration(v);
+  return t.kind === 'number' ? formatValue(v) : formatDuration(v);
 }
 
 /** Props of the tuning panel. */
@@ -55,7 +56,12 @@ export function TuningPanel({ rule }: TuningPanelProps) {
     },
   };
   return (
-    <section className="panel tuning" aria-labelledby="tuning-title" data-testid="tuning">
+    <section
+      className="panel tuning"
+      aria-labelledby="tuning-title"
+      data-testid="tuning"
+      data-lesson-target="tuning"
+    >
       <header className="panel-header">
         <h2 id="tuning-title">Tune {rule?.alert ?? ''}</h2>
         <span className="note">Drag a slider: every chart, state and score follows.</span>

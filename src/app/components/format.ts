@@ -1,24 +1,26 @@
-// Formatting for axes, tooltips and labels.
+// Formatting for axes, tooltips and labels, on top of the Go text formats of src/text.
+import {
+  formatDuration,
+  formatFloatPlain,
+  formatGoFloat,
+  formatLabelsGo,
+} from '../../text/index.ts';
 
 /** An offset from the scenario start as Prometheus writes durations: "0s", "10m", "1h5m". */
 export function formatOffset(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
-  if (ms === 0) return '0s';
-  const sign = ms < 0 ? '-' : '';
-  let rest = Math.abs(Math.round(ms / 1000));
-  const h = Math.floor(rest / 3600);
-  rest -= h * 3600;
-  const m = Math.floor(rest / 60);
-  const s = rest - m * 60;
-  return sign + (h ? `${h}h` : '') + (m ? `${m}m` : '') + (s ? `${s}s` : '');
+  return formatDuration(Math.round(ms / 1000) * 1000);
 }
 
-/** A sample value, short enough for an axis and exact enough for a tooltip. */
+/** A count and its noun, singular for one: "1 member", "3 members", "0 samples". */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A sample value, short enough for an axis and exact enough for a tooltip: Go's %.6g, whole counts in full. */
 export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  if (Number.isInteger(v)) return String(v);
-  return String(Number(v.toPrecision(6)));
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return formatFloatPlain(v);
+  return formatGoFloat(v, 'g', 6);
 }
 
 /** A label set without the metric name, as Prometheus prints it: {a="1", b="2"}. */
@@ -26,10 +28,10 @@ export function formatLabelsShort(
   labels: Readonly<Record<string, string>>,
   omit: string[] = [],
 ): string {
-  const keys = Object.keys(labels)
-    .filter((k) => k !== '__name__' && !omit.includes(k))
-    .sort();
-  return `{${keys.map((k) => `${k}="${labels[k] ?? ''}"`).join(', ')}}`;
+  const shown = Object.fromEntries(
+    Object.entries(labels).filter(([k]) => k !== '__name__' && !omit.includes(k)),
+  );
+  return formatLabelsGo(shown);
 }
 
 /** The stretches in which a rule was pending or firing, as the rule panel writes them. */

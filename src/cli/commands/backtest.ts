@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
-import { parseDuration } from '../../promql/index.ts';
 import { isAlertRule, parseRuleFile, type AlertRuleSpec } from '../../rules/index.ts';
 import {
   createClient,
@@ -15,6 +14,7 @@ import {
   runBacktest,
   type DataSourceAuth,
 } from '../../backtest/index.ts';
+import { parseDuration, parseTimeInput } from '../../text/index.ts';
 
 const usage = `Usage: quorumlab backtest --url URL --rules FILE --start T --end T [--step D]
                           [--format text|json] [--compat v2|v3] [--cross-check]
@@ -28,23 +28,6 @@ The step (the rules' evaluation interval) defaults to the first group's interval
 --compat v2 against Prometheus 2.x. --dialect metricsql against VictoriaMetrics: the cross-check
 then names what MetricsQL computes otherwise than PromQL for each rule. The token may also come
 from QUORUMLAB_BEARER_TOKEN.`;
-
-/** A time argument: RFC 3339, Unix seconds, `now` or `now-<duration>` (ms), else null. */
-export function parseBacktestTime(text: string, now: number): number | null {
-  const rel = /^now(?:([-+])(.+))?$/.exec(text.trim());
-  if (rel) {
-    if (!rel[1]) return now;
-    const d = parseDuration(rel[2] ?? '');
-    if (d === null) return null;
-    return rel[1] === '-' ? now - d : now + d;
-  }
-  if (/^-?\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    const t = Date.parse(text);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
-}
 
 export const backtestCommand: Command = {
   name: 'backtest',
@@ -104,8 +87,8 @@ export const backtestCommand: Command = {
       return 2;
     }
     const now = Date.now();
-    const start = parseBacktestTime(values.start, now);
-    const end = parseBacktestTime(values.end, now);
+    const start = parseTimeInput(values.start, now);
+    const end = parseTimeInput(values.end, now);
     if (start === null || end === null) {
       err('--start and --end must be RFC 3339, Unix seconds, "now" or "now-<duration>"');
       return 2;

@@ -21,8 +21,14 @@ import {
   compareRecording,
   formatComparisonTable,
   formatRecordedSeries,
+  LinkTable,
+  blocksConnection,
+  noteRequest,
   planScenario,
   readRecording,
+  RequestTracker,
+  sameMemberId,
+  type PeerConnection,
   type PlanAction,
   type RecordedSeries,
   type RecordingMeta,
@@ -33,13 +39,8 @@ import {
   formatDraftRuleFile,
   naiveUpRule,
 } from '../../rules/index.ts';
-import {
-  findPreset,
-  formatDuration,
-  scenarioToJson,
-  validateScenario,
-  type Scenario,
-} from '../../sim/index.ts';
+import { findPreset, scenarioToJson, validateScenario, type Scenario } from '../../sim/index.ts';
+import { formatDuration, parseDuration } from '../../text/index.ts';
 
 const run = promisify(execFile);
 
@@ -50,7 +51,8 @@ const usage = `Usage:
 "run" starts real etcd members (etcd from PATH) and a real Prometheus (prometheus from PATH) on
 127.0.0.1 with ports picked free and data directories under DIR/work, plays the scenario's
 events for real (kill, SIGTERM restart, SIGSTOP/SIGCONT for a hang, eviction from a file_sd
-file, scrape failures through a loopback proxy in front of each member's metrics), keeps a
+file, scrape failures through a loopback proxy in front of each member's metrics, partitions
+and one-way loss through a loopback proxy in front of each member's peer port), keeps a
 write load (the scenario's writesPerSecond, default 1.5/s, spread over the members), and writes
 DIR/meta.json (event times, elections from etcd's log, versions), DIR/series.om.gz (the job="etcd"
 series the rules read, OpenMetrics) and DIR/alerts.om.txt (the ALERTS Prometheus wrote). Every
@@ -170,11 +172,75 @@ class ScrapeProxy {
   }
 }
 
+/**
+ * A loopback TCP proxy in front of a member's peer port: the cluster's peer URLs name it, so every
+ * connection between members passes one. It reads the head of each connection's first request to
+ * learn who dialed and which links the connection carries (src/reality's peerLinks), refuses new
+ * connections of a cut link, and ends those open when their link is cut: the members see their
+ * peer unreachable, as behind a firewall that rejects, and count failed sends.
+ */
+export class PeerProxy {
+  private readonly open = new Map<Socket, PeerConnection>();
+  private server: Server | null = null;
+  constructor(
+    readonly port: number,
+    readonly target: number,
+    /** The member (1-based) behind this proxy, and how many there are. */
+    readonly member: number,
+    readonly members: number,
+    readonly links: LinkTable,
+    readonly memberOfId: (id: string) => number | undefined,
+  ) {}
+  async start(): Promise<void> {
+    this.server = createServer((client) => {
+      const conn: PeerConnection = { links: [] };
+      const tracker = new RequestTracker();
+      this.open.set(client, conn);
+      const upstream = connect(this.target, '127.0.0.1');
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', end);
+      upstream.on('error', end);
+      client.on('close', () => {
+        this.open.delete(client);
+        upstream.destroy();
+      });
+      upstream.on('close', () => client.destroy());
+      // Each request is read before its bytes go on: a cut link's request never arrives.
+      client.on('data', (chunk: Buffer) => {
+        for (const head of tracker.feed(chunk) ?? [])
+          noteRequest(conn, head, this.member, this.memberOfId);
+        if (blocksConnection(this.links, conn, this.member, this.members)) return end();
+        if (!upstream.write(chunk)) {
+          client.pause();
+          upstream.once('drain', () => client.resume());
+        }
+      });
+      upstream.pipe(client);
+    });
+    this.server.listen(this.port, '127.0.0.1');
+    await once(this.server, 'listening');
+  }
+  /** Ends the open connections that a cut made just now blocks. */
+  enforce(): void {
+    for (const [socket, conn] of this.open)
+      if (blocksConnection(this.links, conn, this.member, this.members)) socket.destroy();
+  }
+  stop(): void {
+    for (const s of this.open.keys()) s.destroy();
+    this.server?.close();
+  }
+}
+
 interface Member {
   index: number;
   name: string;
   clientPort: number;
   peerPort: number;
+  /** The port of the peer proxy in front of peerPort: the peer URL the others dial. */
+  peerProxy: PeerProxy;
   proxy: ScrapeProxy;
   dataDir: string;
   log: string;
@@ -186,12 +252,12 @@ interface Member {
 /** Everything a run started, stopped in reverse on any exit. */
 class Processes {
   private readonly children = new Set<ChildProcess>();
-  private readonly proxies: ScrapeProxy[] = [];
+  private readonly proxies: { stop(): void }[] = [];
   add(p: ChildProcess): void {
     this.children.add(p);
     p.on('exit', () => this.children.delete(p));
   }
-  addProxy(p: ScrapeProxy): void {
+  addProxy(p: { stop(): void }): void {
     this.proxies.push(p);
   }
   stopAll(): void {
@@ -246,11 +312,6 @@ async function runScenario(arg: string, out: string, settleMs: number, rate: num
       `cannot play for real: ${plan.unplayable.map((u) => `events[${u.index}] ${u.kind}: ${u.reason}`).join('; ')}`,
     );
   }
-  if (plan.actions.some((a) => a.do === 'cut' || a.do === 'heal')) {
-    throw new Error(
-      'cannot play for real: partitions and one-way loss need proxies on the peer ports, which this harness does not run yet',
-    );
-  }
   const writesPerSecond = rate ?? input.writesPerSecond ?? 1.5;
   const scenario: Scenario = { ...input, writesPerSecond };
   const n = scenario.members;
@@ -265,13 +326,18 @@ async function runScenario(arg: string, out: string, settleMs: number, rate: num
   process.once('SIGTERM', onSignal);
   try {
     const members: Member[] = [];
+    const links = new LinkTable();
+    const memberOfId = (id: string) =>
+      members.find((m) => m.id !== '' && sameMemberId(m.id, id))?.index;
     for (let i = 1; i <= n; i++) {
       const proxy = new ScrapeProxy(await freePort(), await freePort());
+      const peerPort = await freePort();
       members.push({
         index: i,
         name: `etcd-${i}`,
         clientPort: proxy.target,
-        peerPort: await freePort(),
+        peerPort,
+        peerProxy: new PeerProxy(await freePort(), peerPort, i, n, links, memberOfId),
         proxy,
         dataDir: join(work, `etcd-${i}`),
         log: join(work, `etcd-${i}.log`),
@@ -280,7 +346,8 @@ async function runScenario(arg: string, out: string, settleMs: number, rate: num
         id: '',
       });
     }
-    const cluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(',');
+    // The peer URLs every member dials are the proxies'; each member listens behind its own.
+    const cluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerProxy.port}`).join(',');
     const token = `quorumlab-${process.pid}-${members[0]!.peerPort}`;
     const elections: { t: number; member: number; term: number }[] = [];
     let t0 = Number.POSITIVE_INFINITY;
@@ -292,7 +359,7 @@ async function runScenario(arg: string, out: string, settleMs: number, rate: num
         `--listen-client-urls=http://127.0.0.1:${m.clientPort}`,
         `--advertise-client-urls=http://127.0.0.1:${m.clientPort}`,
         `--listen-peer-urls=http://127.0.0.1:${m.peerPort}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${m.peerPort}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${m.peerProxy.port}`,
         `--initial-cluster=${cluster}`,
         `--initial-cluster-token=${token}`,
         '--initial-cluster-state=new',
@@ -328,6 +395,8 @@ async function runScenario(arg: string, out: string, settleMs: number, rate: num
     for (const m of members) {
       await m.proxy.start();
       procs.addProxy(m.proxy);
+      await m.peerProxy.start();
+      procs.addProxy(m.peerProxy);
       startEtcd(m);
     }
     const all = members.map((m) => `http://127.0.0.1:${m.clientPort}`).join(',');
@@ -491,7 +560,9 @@ async function runScenario(arg: string, out: string, settleMs: number, rate: num
           break;
         case 'cut':
         case 'heal':
-          throw new Error('partitions are not played by this harness');
+          links.setCut({ from: a.from, to: a.to }, a.do === 'cut');
+          for (const x of members) x.peerProxy.enforce();
+          break;
         default: {
           const never: never = a;
           throw new Error(`unknown action ${JSON.stringify(never)}`);
@@ -499,7 +570,7 @@ async function runScenario(arg: string, out: string, settleMs: number, rate: num
       }
       actions.push({
         t: Date.now() - t0,
-        what: `${a.do}${m ? ` etcd-${m.index}` : ''}`,
+        what: `${a.do}${m ? ` etcd-${m.index}` : ''}${'from' in a ? ` etcd-${a.from} → etcd-${a.to}` : ''}`,
         ...(m && { member: m.index }),
       });
     };
@@ -621,7 +692,7 @@ export const labCommand: Command = {
 };
 
 function parseDurationArg(text: string): number {
-  const m = /^(\d+)(ms|s|m)$/.exec(text);
-  if (!m) throw new Error(`not a duration: "${text}" (e.g. 20s)`);
-  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000);
+  const ms = parseDuration(text);
+  if (ms === null) throw new Error(`not a duration: "${text}" (e.g. 20s)`);
+  return ms;
 }

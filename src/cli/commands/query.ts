@@ -9,15 +9,19 @@ import {
   SeriesStore,
   evalInstant,
   evalRange,
-  formatFloat,
-  formatLabels,
-  parseDuration,
   parseSeriesDescriptor,
   parseSeriesValues,
   type Labels,
   type Result,
   type Value,
 } from '../../promql/index.ts';
+import {
+  formatFloat,
+  formatFloatPlain,
+  formatLabels,
+  parseDuration,
+  parseTime,
+} from '../../text/index.ts';
 
 const usage = `Usage: quorumlab query --series FILE --expr EXPR (--time T | --start T --end T --step D)
                        [--compat v2|v3] [--format json|table]
@@ -33,31 +37,7 @@ const serverLimits = { timeBudgetMs: 120_000, now: () => Date.now(), maxSamples:
 
 /** Parses a time argument to ms: a duration from zero, Unix seconds, or RFC 3339. */
 export function parseTimeArg(text: string): number | null {
-  const d = parseDuration(text);
-  if (d !== null) return d;
-  if (/^-?\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    const t = Date.parse(text);
-    return Number.isNaN(t) ? null : t;
-  }
-  return null;
-}
-
-/** Go's strconv.FormatFloat(v, 'f', -1, 64), as the HTTP API prints sample values. */
-function apiFloat(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Number.isInteger(v) && Math.abs(v) < 1e21) return v.toFixed(0);
-  const [mant = '', expText = '0'] = v.toExponential().split('e');
-  const exp = Number(expText);
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  let out: string;
-  if (exp < 0) out = '0.' + '0'.repeat(-exp - 1) + digits;
-  else if (digits.length <= exp + 1) out = digits + '0'.repeat(exp + 1 - digits.length);
-  else out = digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
-  return neg ? '-' + out : out;
+  return parseDuration(text) ?? parseTime(text);
 }
 
 function apiTime(ms: number): number {
@@ -74,7 +54,7 @@ function metric(labels: Labels): Record<string, string> {
 export function toApiData(v: Value): unknown {
   switch (v.type) {
     case 'scalar':
-      return { resultType: 'scalar', result: [apiTime(v.t), apiFloat(v.v)] };
+      return { resultType: 'scalar', result: [apiTime(v.t), formatFloatPlain(v.v)] };
     case 'string':
       return { resultType: 'string', result: [apiTime(v.t), v.v] };
     case 'vector':
@@ -82,7 +62,7 @@ export function toApiData(v: Value): unknown {
         resultType: 'vector',
         result: v.samples.map((s) => ({
           metric: metric(s.labels),
-          value: [apiTime(s.t), apiFloat(s.v)],
+          value: [apiTime(s.t), formatFloatPlain(s.v)],
         })),
       };
     case 'matrix':
@@ -90,7 +70,7 @@ export function toApiData(v: Value): unknown {
         resultType: 'matrix',
         result: v.series.map((s) => ({
           metric: metric(s.labels),
-          values: s.points.map((p) => [apiTime(p.t), apiFloat(p.v)]),
+          values: s.points.map((p) => [apiTime(p.t), formatFloatPlain(p.v)]),
         })),
       };
     default: {

@@ -16,7 +16,6 @@ import type { Command } from '../command.ts';
 import { formatPromtoolTest } from '../../lab/index.ts';
 import {
   findPreset,
-  formatDuration,
   openMetricsChunks,
   formatPromqltestLoad,
   formatPromtoolSeries,
@@ -28,6 +27,7 @@ import {
   validateScenario,
 } from '../../sim/index.ts';
 import type { Scenario } from '../../sim/index.ts';
+import { formatDuration } from '../../text/index.ts';
 
 const usage = `Usage:
   quorumlab scenario list [--format names|table]

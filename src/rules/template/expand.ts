@@ -4,7 +4,7 @@
 // renders as `<error expanding template: …>`.
 import { compileGoRegex, expandGo, replaceAllGo } from '../../promql/index.ts';
 import type { RE2JS } from 're2js';
-import { formatGoFloat } from './goFloat.ts';
+import { formatGoFloat, parseDuration } from '../../text/index.ts';
 import {
   GoDuration,
   GoMap,
@@ -209,17 +209,8 @@ function splitHostPort(hostPort: string): { host: string; port: string } | undef
 }
 
 function parsePromDuration(s: string): number {
-  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(
-    s,
-  );
-  if (s === '0') return 0;
-  if (!m || s === '') throw new GoCallError(`not a valid duration string: ${JSON.stringify(s)}`);
-  const units = [31536000000, 604800000, 86400000, 3600000, 60000, 1000, 1];
-  let ms = 0;
-  units.forEach((u, i) => {
-    const part = m[i + 1];
-    if (part !== undefined) ms += Number(part) * u;
-  });
+  const ms = parseDuration(s);
+  if (ms === null) throw new GoCallError(`not a valid duration string: ${JSON.stringify(s)}`);
   return ms;
 }
 

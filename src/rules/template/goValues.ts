@@ -1,7 +1,7 @@
 // The Go values a Prometheus template works with, and Go's fmt printing of them (fmt/print.go,
 // fmt/format.go): %v %s %d %f %e %g %q %x %t %%, flags, width and precision, and the
 // %!verb(type=value) forms Go prints for a wrong or missing argument.
-import { formatGoFloat } from './goFloat.ts';
+import { formatGoDuration, formatGoFloat, quoteString } from '../../text/index.ts';
 
 /** A Go map (map[string]string or map[string]interface {}); missing keys give the zero value. */
 export class GoMap {
@@ -112,92 +112,6 @@ export function formatGoTime(t: GoTime): string {
   let s = `${ys}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
   if (nanos !== 0n) s += '.' + nanos.toString().padStart(9, '0').replace(/0+$/, '');
   return s + ' +0000 UTC';
-}
-
-/** time.Duration.String(): `1h2m3.5s`, `1.5ms`, `0s`. */
-export function formatGoDuration(nanos: bigint): string {
-  if (nanos === 0n) return '0s';
-  const neg = nanos < 0n;
-  let u = neg ? -nanos : nanos;
-  let s: string;
-  if (u < 1_000_000_000n) {
-    let unit: string;
-    let div: bigint;
-    if (u < 1000n) {
-      return (neg ? '-' : '') + u.toString() + 'ns';
-    } else if (u < 1_000_000n) {
-      unit = 'µs';
-      div = 1000n;
-    } else {
-      unit = 'ms';
-      div = 1_000_000n;
-    }
-    s = fracString(u, div) + unit;
-  } else {
-    const h = u / 3_600_000_000_000n;
-    u -= h * 3_600_000_000_000n;
-    const m = u / 60_000_000_000n;
-    u -= m * 60_000_000_000n;
-    s = fracString(u, 1_000_000_000n) + 's';
-    if (h > 0n) s = `${h}h${m}m${s}`;
-    else if (m > 0n) s = `${m}m${s}`;
-  }
-  return (neg ? '-' : '') + s;
-}
-
-function fracString(u: bigint, div: bigint): string {
-  const whole = u / div;
-  const frac = u % div;
-  if (frac === 0n) return whole.toString();
-  const width = div.toString().length - 1;
-  return `${whole}.${frac.toString().padStart(width, '0').replace(/0+$/, '')}`;
-}
-
-/** strconv.Quote. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-    }
-    if (c < 0x20 || c === 0x7f) {
-      out += '\\x' + c.toString(16).padStart(2, '0');
-    } else if (c >= 0x80 && c < 0xa0) {
-      out += '\\u' + c.toString(16).padStart(4, '0');
-    } else if (c === 0xfffd && ch !== '\ufffd') {
-      out += '\\ufffd';
-    } else {
-      out += ch;
-    }
-  }
-  return out + '"';
 }
 
 /** fmt's %v of a value (what `{{ x }}` prints, after the template indirects pointers). */
@@ -330,7 +244,7 @@ function fmtString(v: string, verb: string, spec: Spec): string {
     case 's':
       break;
     case 'q':
-      s = goQuote(s);
+      s = quoteString(s);
       break;
     case 'x':
     case 'X': {

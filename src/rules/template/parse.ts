@@ -2,6 +2,7 @@
 // node.go), enough for Prometheus alert templates: actions, pipelines, variables, if/else,
 // range (with break/continue), with, define/template/block, comments and trim markers. Nodes keep their offset in the
 // source so that execution errors can name `line:col` the way Go does.
+import { unquoteString } from '../../text/index.ts';
 
 export type Node =
   | { type: 'text'; pos: number; text: string }
@@ -328,69 +329,6 @@ function lex(input: string): Item[] {
   }
 }
 
-/** Unquotes a Go string or character literal. */
-export function unquoteGo(q: string): string {
-  if (q.startsWith('`')) return q.slice(1, -1);
-  const body = q.slice(1, -1);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const n = body[++i];
-    switch (n) {
-      case 'n':
-        out += '\n';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 'a':
-        out += '\x07';
-        break;
-      case 'b':
-        out += '\b';
-        break;
-      case 'f':
-        out += '\f';
-        break;
-      case 'v':
-        out += '\v';
-        break;
-      case '\\':
-      case '"':
-      case "'":
-        out += n;
-        break;
-      case 'x':
-        out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16));
-        i += 2;
-        break;
-      case 'u':
-        out += String.fromCodePoint(parseInt(body.slice(i + 1, i + 5), 16));
-        i += 4;
-        break;
-      case 'U':
-        out += String.fromCodePoint(parseInt(body.slice(i + 1, i + 9), 16));
-        i += 8;
-        break;
-      default:
-        if (n !== undefined && /[0-7]/.test(n)) {
-          out += String.fromCharCode(parseInt(body.slice(i, i + 3), 8));
-          i += 2;
-        } else {
-          throw new Error('invalid syntax');
-        }
-    }
-  }
-  return out;
-}
-
 function describeItem(it: Item): string {
   switch (it.type) {
     case 'eof':
@@ -553,11 +491,8 @@ export function parseTemplate(text: string, isFunction: (name: string) => boolea
   const templateName = (context: string): { name: string; quoted: string } => {
     const tok = nextNonSpace();
     if (tok.type !== 'string' && tok.type !== 'rawString') return unexpected(tok, context);
-    try {
-      return { name: unquoteGo(tok.val), quoted: tok.val };
-    } catch {
-      return fail(tok, `invalid syntax`);
-    }
+    const name = unquoteString(tok.val);
+    return name === null ? fail(tok, 'invalid syntax') : { name, quoted: tok.val };
   };
   // A definition's body: its own variables (only $), read up to {{end}}.
   const parseDefinitionBody = (context: string): Node[] => {
@@ -717,12 +652,11 @@ export function parseTemplate(text: string, isFunction: (name: string) => boolea
       case 'leftParen':
         return parsePipeline('parenthesized pipeline', 'rightParen');
       case 'string':
-      case 'rawString':
-        try {
-          return { type: 'string', pos: it.pos, quoted: it.val, text: unquoteGo(it.val) };
-        } catch {
-          return fail(it, 'invalid syntax');
-        }
+      case 'rawString': {
+        const text = unquoteString(it.val);
+        if (text === null) return fail(it, 'invalid syntax');
+        return { type: 'string', pos: it.pos, quoted: it.val, text };
+      }
     }
     backup();
     return undefined;
@@ -730,7 +664,10 @@ export function parseTemplate(text: string, isFunction: (name: string) => boolea
 
   const parseNumber = (it: Item): ArgNode => {
     if (it.type === 'char') {
-      const ch = unquoteGo(`"${it.val.slice(1, -1)}"`);
+      const ch = unquoteString(it.val);
+      if (ch === null || [...ch].length !== 1) {
+        return fail(it, `malformed character constant: ${it.val}`);
+      }
       const cp = BigInt(ch.codePointAt(0) ?? 0);
       return { type: 'number', pos: it.pos, text: it.val, isInt: true, int: cp, float: Number(cp) };
     }

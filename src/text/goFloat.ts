@@ -1,6 +1,7 @@
 // Go's float64 formatting (strconv.FormatFloat and the fmt verbs %e %f %g %v) in TypeScript.
 // Mirrors strconv/ftoa.go: the shortest round-trip digits for precision -1, otherwise the exact
-// decimal expansion of the double rounded half to even, which is what Go prints.
+// decimal expansion of the double rounded half to even, which is what Go prints. JavaScript's
+// String(v) is not Go's %g: Go prints 1e-07 and 1e+06 where JavaScript prints 1e-7 and 1000000.
 
 /** Decimal digits of |v| without leading or trailing zeros; the value is 0.d1d2… × 10^dp. */
 interface Decimal {
@@ -160,4 +161,17 @@ export function formatGoFloat(v: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec:
     }
   }
   return (neg ? '-' : '') + body;
+}
+
+/**
+ * Go's strconv.FormatFloat(v, 'g', -1, 64), which is also fmt's %v and %g: how Prometheus prints
+ * sample values, number literals and values in messages ("0.5", "1e-07", "1.5e+06", "+Inf").
+ */
+export function formatFloat(v: number): string {
+  return formatGoFloat(v, 'g', -1);
+}
+
+/** Go's strconv.FormatFloat(v, 'f', -1, 64): no exponent ("1000000", "0.0000001"). */
+export function formatFloatPlain(v: number): string {
+  return formatGoFloat(v, 'f', -1);
 }

@@ -91,6 +91,13 @@ try {
     console.log(
       `${name.padEnd(22)} quorumlab ${fmt(a)}; promtool ${fmt(b)} (median of ${runs}, load ${loadavg()[0]?.toFixed(1)})`,
     );
+    // Issue 16: start-up under 0.3 s (wall time of --version).
+    if (name === '--version') {
+      const wall = median(a.map((x) => x.ms));
+      console.log(
+        `start-up: ${(wall / 1000).toFixed(2)} s; target < 0.30 s: ${wall < 300 ? 'pass' : 'MISS'} (load ${loadavg()[0]?.toFixed(1)})`,
+      );
+    }
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -36,7 +36,8 @@ interface Run {
   cpu: number;
   mb: number;
   status: number | null;
-  output: string;
+  stdout: string;
+  stderr: string;
   tail: string;
 }
 
@@ -50,19 +51,16 @@ function measure(cmd: string, args: string[]): Run {
     timeout: LIMIT_MS,
   });
   const ms = performance.now() - t0;
-  if (r.error) return { ms, cpu: NaN, mb: NaN, status: null, output: '', tail: r.error.message };
+  if (r.error) {
+    return { ms, cpu: NaN, mb: NaN, status: null, stdout: '', stderr: '', tail: r.error.message };
+  }
   const errLines = r.stderr.trimEnd().split('\n');
   const [kb, user, sys] = (errLines.pop() ?? '').split(' ').map(Number);
-  const output = `${r.stdout}\n${errLines.join('\n')}`.trim();
+  const stderr = errLines.join('\n');
+  const output = `${r.stdout}\n${stderr}`.trim();
   const cpu = ((user ?? NaN) + (sys ?? NaN)) * 1000;
-  return {
-    ms,
-    cpu,
-    mb: (kb ?? NaN) / 1024,
-    status: r.status,
-    output,
-    tail: output.split('\n').at(-1) ?? '',
-  };
+  const tail = output.split('\n').at(-1) ?? '';
+  return { ms, cpu, mb: (kb ?? NaN) / 1024, status: r.status, stdout: r.stdout, stderr, tail };
 }
 
 const load = (): string => (loadavg()[0] ?? NaN).toFixed(1);
@@ -76,9 +74,13 @@ function compare(name: string, files: string[], detail: string): void {
     const ours = measure(process.execPath, [cli, 'test', 'rules', '--compat', 'v2', ...rel]);
     const theirs = measure('promtool', ['test', 'rules', ...rel]);
     const ratio = theirs.ms / ours.ms;
-    const a = ours.output.split('\n');
-    const b = theirs.output.split('\n');
-    const differ = a.filter((line, k) => line !== b[k]).length + Math.max(0, b.length - a.length);
+    const differing = (x: string, y: string): number => {
+      const a = x.split('\n');
+      const b = y.split('\n');
+      return a.filter((line, k) => line !== b[k]).length + Math.max(0, b.length - a.length);
+    };
+    const b = `${theirs.stdout}\n${theirs.stderr}`.split('\n');
+    const differ = differing(ours.stdout, theirs.stdout) + differing(ours.stderr, theirs.stderr);
     console.log(`\n### ${name}${runs > 1 ? ` (run ${i + 1})` : ''}`);
     console.log(detail);
     console.log(

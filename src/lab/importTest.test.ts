@@ -192,3 +192,53 @@ describe('a test group with a start_timestamp (Prometheus 3)', () => {
     ).toThrow('only Prometheus 3 promtool reads');
   });
 });
+
+describe('YAML read as promtool reads it (go-yaml v2)', () => {
+  it('resolves anchors, aliases and merge keys', () => {
+    const text = [
+      'tests:',
+      '  - &base',
+      '    name: first',
+      '    interval: 30s',
+      '    input_series: &series',
+      '      - series: \'up{instance="a"}\'',
+      "        values: '1 1 0'",
+      '  - <<: *base',
+      '    name: second',
+      '  - name: third',
+      '    input_series: *series',
+      '',
+    ].join('\n');
+    const r = parseTestFile(text, 'x.yaml');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.file.groups.map((g) => [g.name, g.interval, g.seriesCount])).toEqual([
+      ['first', 30_000, 1],
+      ['second', 30_000, 1],
+      ['third', 60_000, 1],
+    ]);
+    expect(r.file.sources[1]?.series).toEqual([{ series: 'up{instance="a"}', values: '1 1 0' }]);
+    expect(isTestFile('base: &b\n  tests: []\n<<: *b\n')).toBe(true);
+  });
+
+  it('accepts quoted continuation lines indented less than their key, as go-yaml does', () => {
+    const text = [
+      'tests:',
+      '  - name: lenient',
+      '    input_series:',
+      '      - series: up',
+      '        values: "1 2',
+      ' 3 4"',
+      '',
+    ].join('\n');
+    const r = parseTestFile(text, 'x.yaml');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.file.sources[0]?.series[0]?.values).toBe('1 2 3 4');
+  });
+
+  it('reports an alias to a missing anchor', () => {
+    const r = parseTestFile('tests:\n  - input_series: *nowhere\n', 'x.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.join('\n')).toContain("unknown anchor 'nowhere'");
+  });
+});

@@ -1,8 +1,10 @@
 // Reads a promtool unit-test file (cmd/promtool/unittest.go's unitTestFile) for the playground:
 // its test groups' input series become an imported scenario. Only what the playground uses is
 // read; every error names the line and column, and nothing is applied unless the group is valid.
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { parseStartTimestamp } from '../rules/index.ts';
+// The YAML is read as promtool reads it (go-yaml v2, through the rules' go-yaml layer): anchors,
+// aliases, merge keys and go-yaml's leniency about quoted continuation lines.
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { goPairs, parseGoYaml, parseStartTimestamp, type GoYamlDoc } from '../rules/index.ts';
 import { checkImportedLimits, loadImportedSeries, type ImportedSource } from './source.ts';
 import { formatDuration, parseDuration } from '../text/index.ts';
 
@@ -32,8 +34,19 @@ export type TestFileResult = { ok: true; file: ParsedTestFile } | { ok: false; e
 /** Whether the text looks like a promtool test file (a mapping with `tests`) rather than rules. */
 export function isTestFile(text: string): boolean {
   if (!text.includes('tests')) return false;
-  const doc = parseDocument(text, { prettyErrors: false });
-  return isMap(doc.contents) && doc.contents.has('tests');
+  return hasTests(parseGoYaml(text));
+}
+
+/** Whether the document's root is a mapping with a `tests` key (merge keys count). */
+function hasTests(y: GoYamlDoc): boolean {
+  try {
+    return (
+      isMap(y.deref(y.contents)) &&
+      goPairs(y, y.contents ?? undefined, 'v2').some((p) => p.key === 'tests')
+    );
+  } catch {
+    return false;
+  }
 }
 
 const DEFAULT_EVALUATION_INTERVAL = 60_000;
@@ -52,29 +65,47 @@ export function parseTestFile(text: string, fileName = 'test.yaml'): TestFileRes
 export function readTestFile(text: string, fileName = 'test.yaml'): TestFileResult | null {
   // Cheap first: a test file names its tests.
   if (!text.includes('tests')) return null;
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (!(isMap(doc.contents) && doc.contents.has('tests'))) return null;
+  const y = parseGoYaml(text);
+  if (!hasTests(y)) return null;
   const at = (offset: number | undefined) => {
-    const p = lineCounter.linePos(offset ?? 0);
+    const p = y.linePos(offset ?? 0);
     return `${fileName}:${p.line}:${p.col}`;
   };
-  if (doc.errors.length > 0)
+  if (y.error !== undefined)
     return {
       ok: false,
-      errors: doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0] ?? ''}`),
+      errors: [`${fileName}:${y.error.line}:${y.error.col}: ${y.error.message}`],
     };
+  try {
+    return readGroups(y, fileName, at);
+  } catch (e) {
+    // go-yaml's errors about the whole document (a merge key of a scalar, a self-referring
+    // anchor) have no position.
+    return { ok: false, errors: [`${fileName}: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+}
+
+function readGroups(
+  y: GoYamlDoc,
+  fileName: string,
+  at: (offset: number | undefined) => string,
+): TestFileResult {
   const errors: string[] = [];
   const fail = (n: Node | null | undefined, message: string) =>
     errors.push(`${at(n?.range?.[0])}: ${message}`);
-  const root = doc.contents;
+  const root = y.deref(y.contents);
   if (!isMap(root)) {
     fail(root, 'a promtool test file is a mapping with rule_files, evaluation_interval and tests');
     return { ok: false, errors };
   }
-  const get = (m: Node, key: string): Node | undefined =>
-    isMap(m) ? ((m.get(key, true) ?? undefined) as Node | undefined) : undefined;
-  const string = (n: Node | undefined, what: string): string | null => {
+  /** A mapping's value for a key as go-yaml v2 sets it: the last one, merge keys applied. */
+  const get = (m: Node | undefined, key: string): Node | undefined => {
+    let out: Node | undefined;
+    for (const p of goPairs(y, m, 'v2')) if (p.key === key) out = y.deref(p.value);
+    return out;
+  };
+  const string = (raw: Node | undefined, what: string): string | null => {
+    const n = y.deref(raw);
     if (n === undefined) return null;
     if (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number'))
       return String(n.value);
@@ -91,13 +122,14 @@ export function readTestFile(text: string, fileName = 'test.yaml'): TestFileResu
     }
     return ms;
   };
-  const list = (n: Node | undefined, what: string): Node[] => {
+  const list = (raw: Node | undefined, what: string): Node[] => {
+    const n = y.deref(raw);
     if (n === undefined || (isScalar(n) && n.value === null)) return [];
     if (!isSeq(n)) {
       fail(n, `${what} must be a list`);
       return [];
     }
-    return n.items as Node[];
+    return (n.items as Node[]).map((item) => y.deref(item) ?? item);
   };
 
   const ruleFiles = list(get(root, 'rule_files'), 'rule_files').flatMap((n) => {

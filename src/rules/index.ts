@@ -24,6 +24,7 @@ export {
   type QuerySample,
 } from './engine.ts';
 export { alertTimeline, replayAlerts, type AlertTimeline } from './timeline.ts';
+export { goPairs, parseGoYaml, type GoPair, type GoYamlDoc } from './goYaml.ts';
 export {
   formatPrometheusRule,
   formatRuleFile,

@@ -6,7 +6,7 @@ import type { RuleDraft, RuleView } from '../../lab/index.ts';
 import { ScorecardPanel } from '../components/ScorecardPanel.tsx';
 import { StateBand } from '../components/StateBand.tsx';
 import { TimeChart } from '../components/TimeChart.tsx';
-import { formatLabelsShort, formatOffset } from '../components/format.ts';
+import { formatLabelsShort, formatOffset, plural } from '../components/format.ts';
 import { useBacktest, type BacktestRun } from '../state/backtest.ts';
 import { CrossCheckPanel } from './CrossCheckPanel.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
@@ -129,9 +129,9 @@ export function BacktestResults({ rules }: { readonly rules: readonly RuleDraft[
   return (
     <>
       <p className="note" data-testid="backtest-done">
-        Backtest of {run.results.length} rules from {new Date(run.start).toISOString()} to{' '}
-        {new Date(run.end).toISOString()}, every {formatOffset(run.step)}. Times on the axes are
-        offsets from the start.
+        Backtest of {plural(run.results.length, 'rule', 'rules')} from{' '}
+        {new Date(run.start).toISOString()} to {new Date(run.end).toISOString()}, every{' '}
+        {formatOffset(run.step)}. Times on the axes are offsets from the start.
       </p>
       {views.map(({ draft, res, view }) => (
         <RuleResult

@@ -1,5 +1,6 @@
 // ESLint flat config: typescript-eslint's recommended type-aware rules, React hooks rules for the
-// app, and a guard that keeps the pure folders (text, promql, rules, sim, lab, backtest, reality) free of React and the DOM.
+// app, and a guard that keeps the pure folders (text, promql, rules, sim, lab, backtest, reality)
+// free of React, the DOM and the wall clock.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';

@@ -228,3 +228,93 @@ test('a run can be cancelled while it waits for the server, with progress shown'
   await expect(page.getByRole('button', { name: 'Run backtest' })).toBeEnabled();
   release();
 });
+
+test('the title and the toolbar stay on the Backtest tab', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Quorum Lab' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Backtest' }).click();
+  await expect(page.getByTestId('backtest')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Quorum Lab' })).toBeVisible();
+  await expect(page.getByLabel('Scenario preset')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Copy share link' })).toBeVisible();
+  // The toolbar acts on the rules the backtest runs: an edit there is undone from here.
+  const editor = page
+    .getByTestId('backtest-rules')
+    .getByLabel('PromQL expression of etcdMembersDown (backtest)');
+  await editor.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' unless on() vector(1)');
+  const undo = page.getByRole('button', { name: 'Undo' });
+  await expect(undo).toBeEnabled();
+  await undo.click();
+  await expect(undo).toBeDisabled();
+  await expect(editor).not.toContainText('unless on() vector(1)');
+});
+
+test('a URL without a scheme is called over http://, with no refusal in the console', async ({
+  page,
+}) => {
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') refused.push(m.text());
+  });
+  const bare = server.url.replace(/^http:\/\//, '');
+  await openBacktest(page, bare);
+  await expect(page.getByTestId('url-completed')).toContainText(`http://${bare}`);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connection-status')).toContainText('version 2.42');
+  await page.getByRole('button', { name: 'Run backtest' }).click();
+  await expect(page.getByTestId('backtest-done')).toBeVisible();
+  expect(refused.filter((t) => /Content Security Policy|Failed to fetch|ERR_/.test(t))).toEqual([]);
+
+  // A scheme the page cannot call is named before anything is sent.
+  await page.getByLabel('Prometheus URL').fill(`ftp://${bare}`);
+  await expect(page.getByTestId('url-problem')).toContainText('http:// or https://');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const error = page.getByTestId('connection-error');
+  await expect(error).toHaveAttribute('data-kind', 'bad-url');
+  await expect(error).toContainText('http://localhost:9090');
+});
+
+test('an error about a URL goes when the URL changes', async ({ page }) => {
+  const port = await freePort();
+  await openBacktest(page, `http://127.0.0.1:${port}`);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connection-error')).toHaveAttribute('data-kind', 'unreachable');
+  await page.getByRole('button', { name: 'Run backtest' }).click();
+  await expect(page.getByTestId('backtest-error')).toHaveAttribute('data-kind', 'unreachable');
+
+  await page.getByLabel('Prometheus URL').fill(server.url);
+  await expect(page.getByTestId('connection-error')).toHaveCount(0);
+  await expect(page.getByTestId('backtest-error')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connection-status')).toContainText('version 2.42');
+});
+
+test('a CORS refusal shows how to allow this page, with its origin, on the page', async ({
+  page,
+}) => {
+  const port = await freePort();
+  const plain: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"status":"success","data":{"version":"2.42.0"}}');
+  });
+  await new Promise<void>((r) => plain.listen(port, '127.0.0.1', () => r()));
+  try {
+    await openBacktest(page, `http://127.0.0.1:${port}`);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const error = page.getByTestId('connection-error');
+    await expect(error).toHaveAttribute('data-kind', 'cors');
+    const help = error.getByTestId('cors-help');
+    await expect(help.getByTestId('cors-flag')).toBeHidden();
+    await help.getByText('How to let this page read the server (CORS)').click();
+    const origin = new URL(page.url()).origin;
+    await expect(help.getByTestId('cors-flag')).toHaveText(
+      `--web.cors.origin='${origin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`,
+    );
+    await expect(help).toContainText('VictoriaMetrics sends CORS headers by default');
+  } finally {
+    plain.closeAllConnections();
+    await new Promise<void>((r) => plain.close(() => r()));
+  }
+});

@@ -250,7 +250,7 @@ for (const viewport of [
     );
     const verdict = page.getByTestId('verdict-etcdMembersDown');
     await expect(verdict).toContainText(
-      'etcdMembersDown never fired; missed etcd-3 (failed at 10m30s).',
+      'etcdMembersDown never fired; missed etcd-3 down for 49m30s to the end.',
     );
     for (const id of ['etcdMembersDown', 'naiveUp', 'etcdInsufficientMembers'])
       await expect(page.getByTestId(`verdict-${id}`)).toBeInViewport({ ratio: 1 });

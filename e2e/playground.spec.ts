@@ -204,13 +204,19 @@ test('tuning sliders rewrite the rule and every view follows; one drag is one un
   await expect(forSlider).toHaveAttribute('aria-valuetext', '5m');
   await expect(spans).toHaveText('pending 15m30s–20m30s, firing 20m30s–1h');
   // Two members fail: etcd-3 is evicted at 10m30s and leaves no `up` series, so no alert about it
-  // ever fires (49m30s missed); etcd-2 is down from 15m30s and its alert fires 5m later, at
-  // 20m30s (5m missed). The alert about etcd-2 does not count for etcd-3.
-  const cells = page.getByTestId('scorecard-naiveUp').locator('td');
-  await expect(cells).toHaveText(['2', 'etcd-3 never; etcd-2 5m', '54m30s', '0s', '0']);
-  await expect(cells.nth(1)).toHaveAttribute(
+  // ever fires; etcd-2 is down from 15m30s and its alert fires 5m later, at 20m30s, within the
+  // deadline its intent derives from `for: 5m` and severity warning (5m + 10m). The alert about
+  // etcd-2 does not count for etcd-3.
+  const verdict = page.getByTestId('scorecard-naiveUp-verdict');
+  await expect(verdict).toHaveText(
+    'missed etcd-3 down for 49m30s to the end; caught etcd-2 down within 5m (deadline 15m)',
+  );
+  await expect(page.getByTestId('scorecard-naiveUp').locator('td').nth(2)).toHaveText(
+    'etcd-3 never; etcd-2 5m',
+  );
+  await expect(verdict).toHaveAttribute(
     'title',
-    /^etcd-3 failed at 10m30s for 49m30s: no alert about it fired, 49m30s missed\. etcd-2 failed at 15m30s for 44m30s: fired after 5m, 5m missed\./,
+    /etcd-3 failed at 10m30s for 49m30s: no alert about it fired\. etcd-2 failed at 15m30s for 44m30s: fired after 5m\./,
   );
 
   // The threshold: `up == 0` becomes `up == 1`, which fires for the healthy members instead.
@@ -267,25 +273,43 @@ test('the matrix scores every rule on every preset in the background; a sweep pl
   await open(page);
   // The shipped rule misses the eviction (the two branches of `or` have the same labels), and so
   // does up == 0: etcd-3 is never alerted on, from 10m30s to the end; both stay quiet on a
-  // healthy cluster.
+  // healthy cluster. Each cell is judged against the rule's intent, in words.
   const evicted = page.getByTestId('matrix-pod-eviction-default-etcdMembersDown');
-  await expect(evicted).toHaveText('etcd-3 never · missed 49m30s');
+  await expect(evicted).toHaveText('missed etcd-3 down for 49m30s to the end');
   await expect(evicted).toHaveAttribute(
     'title',
-    'etcd-3 failed at 10m30s for 49m30s: no alert about it fired, 49m30s missed. Failure time missed 49m30s. Firing with no failure 0s. Flaps 0.',
+    'Intent: catches a member down or cut off for longer than 20m, within 30m of its start. Verdict: missed etcd-3 down for 49m30s to the end. etcd-3 failed at 10m30s for 49m30s: no alert about it fired.',
   );
+  await expect(evicted).toHaveClass('cell-bad');
   await expect(page.getByTestId('matrix-pod-eviction-default-naiveUp')).toHaveText(
-    'etcd-3 never · missed 49m30s',
+    'missed etcd-3 down for 49m30s to the end',
   );
-  await expect(page.getByTestId('matrix-healthy-baseline-etcdMembersDown')).toHaveText('quiet ✓');
-  // The same figures as the scorecard: delays per member, false firing, flaps.
-  await expect(page.getByTestId('matrix-member-crash-naiveUp')).toHaveText('etcd-2 0s');
-  await expect(page.getByTestId('matrix-scrape-failures-naiveUp')).toHaveText('false 30m');
+  // etcdInsufficientMembers is meant for quorum loss: one member evicted is nothing it must catch.
+  await expect(page.getByTestId('matrix-pod-eviction-default-etcdInsufficientMembers')).toHaveText(
+    'nothing to catch, and quiet',
+  );
+  await expect(page.getByTestId('matrix-healthy-baseline-etcdMembersDown')).toHaveText(
+    'nothing to catch, and quiet',
+  );
+  // The 30 s restarts are within etcdMembersDown's tolerance (its for, 20m): quiet is right. The
+  // naive rule pages on each one, which its intent (a warning: at least a 5m reboot) calls noise.
+  const rolling = page.getByTestId('matrix-rolling-restart-etcdMembersDown');
+  await expect(rolling).toHaveText('nothing it must catch, and quiet on what it tolerates');
+  await expect(rolling).toHaveClass('cell-good');
+  const noisy = page.getByTestId('matrix-rolling-restart-naiveUp');
+  await expect(noisy).toHaveText('fired on failures shorter than its tolerance 5m: 1m30s');
+  await expect(noisy).toHaveClass('cell-noisy');
+  await expect(page.getByTestId('matrix-member-crash-naiveUp')).toHaveText(
+    'caught etcd-2 down at once (deadline 15m)',
+  );
+  await expect(page.getByTestId('matrix-scrape-failures-naiveUp')).toHaveText(
+    'fired with nothing failing: 30m',
+  );
   await expect(page.getByTestId('matrix-flapping-member-naiveUp')).toHaveText(
-    'etcd-3 0s ×6 · 5 flaps',
+    'fired on failures shorter than its tolerance 5m: 12m · 5 flaps',
   );
   await expect(page.getByTestId('matrix-split-5-members-naiveUp')).toHaveText(
-    'etcd-1 never; etcd-2 never · missed 1h',
+    'missed etcd-1 down for 30m · missed etcd-2 down for 30m',
   );
   for (const preset of presets) {
     await expect(page.getByTestId(`matrix-${preset.name}-naiveUp`)).not.toHaveText('…');

@@ -1,6 +1,8 @@
 // The architecture as docs/ARCHITECTURE.md states it, checked on the code: which folder may
-// import which, other folders only through a folder's index.ts, and no import cycles between
-// modules (type-only imports included, as they are edges a reader follows too).
+// import which, other folders only through a folder's index.ts, no import cycles between
+// modules (type-only imports included, as they are edges a reader follows too), and every folder
+// but app and cli kept pure by the ESLint guard.
+import { ESLint } from 'eslint';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,5 +106,29 @@ describe('architecture', () => {
     };
     for (const v of graph.keys()) if (!index.has(v)) visit(v);
     expect(cycles).toEqual([]);
+  });
+
+  it('the purity guard refuses UI libraries, the DOM and the wall clock in every pure folder', async () => {
+    const eslint = new ESLint({ cwd: resolve(src, '..') });
+    const probe = [
+      "import { useState } from 'react';",
+      "import { create } from 'zustand';",
+      'export const t = Date.now() + window.innerWidth + (useState === create ? 1 : 0);',
+      '',
+    ].join('\n');
+    const pure = Object.keys(allowed).filter((f) => f !== 'app' && f !== 'cli');
+    expect(pure).toContain('backtest');
+    for (const folder of pure) {
+      const [result] = await eslint.lintText(probe, { filePath: join(src, folder, 'probe.ts') });
+      const rules = (result?.messages ?? []).map((m) => `${m.line}:${m.ruleId ?? m.message}`);
+      expect(rules, folder).toEqual(
+        expect.arrayContaining([
+          '1:no-restricted-imports',
+          '2:no-restricted-imports',
+          '3:no-restricted-properties',
+          '3:no-restricted-globals',
+        ]),
+      );
+    }
   });
 });

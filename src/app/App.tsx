@@ -8,7 +8,8 @@ import { BackgroundPanels } from './components/BackgroundPanels.tsx';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
 import { CursorControl } from './components/CursorControl.tsx';
 import { ExplainPanel } from './components/ExplainPanel.tsx';
-import { formatLabelsShort, formatOffset } from './components/format.ts';
+import { formatLabelsShort, formatOffset, plural } from './components/format.ts';
+import { RecordingHeader, RecordingPanel } from './components/RecordingPanel.tsx';
 import { RulePanel } from './components/RulePanel.tsx';
 import { ScorecardPanel } from './components/ScorecardPanel.tsx';
 import { TimeChart, seriesColor } from './components/TimeChart.tsx';
@@ -19,7 +20,7 @@ import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
 import type { ChartLine } from '../lab/index.ts';
-import { sourceMarkers } from '../lab/index.ts';
+import { recordingOf, sourceMarkers } from '../lab/index.ts';
 import type { RuleLint } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceSampleInterval } from '../lab/index.ts';
@@ -36,6 +37,8 @@ import { onCancelEvaluation, useSafety } from './state/safety.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
 import { DEFAULT_EVAL_BUDGET_MS, EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 import { useFileDrop } from './components/useFileDrop.ts';
+import { LessonsPanel } from './components/lessons/LessonsPanel.tsx';
+import { useLessons } from './components/lessons/lessonsStore.ts';
 
 /** What the worker reported besides the view: the explanation at the cursor and the lints. */
 interface WorkerExtras {
@@ -186,7 +189,7 @@ export function App() {
         ))}
       </nav>
       <div role="tabpanel" id="mode-panel" aria-labelledby={`tab-${mode}`}>
-        {mode === 'simulate' ? <Playground /> : <BacktestMode />}
+        <Playground mode={mode} />
       </div>
     </>
   );
@@ -211,7 +214,12 @@ function useRenderCounter(view: unknown) {
   }, [view]);
 }
 
-function Playground() {
+/**
+ * The page under the title and toolbar: the simulation playground, or the backtest. The toolbar
+ * (and the evaluation worker, which keeps the shared rules evaluated) stay on both tabs.
+ */
+function Playground({ mode }: { readonly mode: Mode }) {
+  const backtest = mode === 'backtest';
   const { explained, lints } = useWorker();
   useUndoKeys();
   const source = usePlayground((s) => s.doc.source);
@@ -231,10 +239,12 @@ function Playground() {
   const openExport = usePlayground((s) => s.openExport);
   const selectRule = usePlayground((s) => s.selectRule);
   const updateRule = usePlayground((s) => s.updateRule);
+  const setRuleIntent = usePlayground((s) => s.setRuleIntent);
   const removeRule = usePlayground((s) => s.removeRule);
   const addRule = usePlayground((s) => s.addRule);
   const addOwnRule = usePlayground((s) => s.addOwnRule);
   const setNotice = usePlayground((s) => s.setNotice);
+  const openSimulationOfRecording = usePlayground((s) => s.openSimulationOfRecording);
   const [editingId, setEditingId] = useState<string | null>(null);
   // The rule whose Explain button brought the reader to the explain panel, for its Back button.
   const [explainFrom, setExplainFrom] = useState<string | null>(null);
@@ -248,6 +258,7 @@ function Playground() {
   });
   const importRules = usePlayground((s) => s.importRules);
   const importScenario = usePlayground((s) => s.importScenario);
+  const lessonsOpen = useLessons((s) => s.open);
 
   const onShare = useCallback(() => {
     void shareLink(usePlayground.getState().doc).then(async (r) => {
@@ -301,7 +312,8 @@ function Playground() {
   );
 
   return (
-    <div className="app">
+    <div className={`app ${lessonsOpen ? 'with-lessons' : ''}`}>
+      <LessonsPanel />
       <Toolbar
         onShare={onShare}
         shareStatus={shareStatus}
@@ -322,7 +334,8 @@ function Playground() {
         </p>
       ) : null}
       <EvaluationGuard />
-      {preset && scenario ? (
+      {backtest ? <BacktestMode /> : null}
+      {preset && scenario && !backtest ? (
         <p className="preset-explanation" data-testid="preset-explanation">
           <strong>{preset.title}.</strong> {preset.explanation}
           {/* Always laid out, shown once modified: the first edit must not move the page. */}
@@ -335,7 +348,7 @@ function Playground() {
           </em>
         </p>
       ) : null}
-      {source.kind === 'imported' ? (
+      {source.kind === 'imported' && !backtest ? (
         <p className="preset-explanation" data-testid="imported-explanation">
           <strong>Imported series.</strong> {source.series.length} input series of the test group “
           {source.group}” from {source.fileName}, a sample every {formatOffset(source.interval)},
@@ -347,9 +360,17 @@ function Playground() {
           and no scorecard. Choose a preset to go back to a simulation.
         </p>
       ) : null}
-      {view === null ? (
+      {source.kind === 'recorded' && !backtest ? (
+        <RecordingHeader
+          recording={recordingOf(source)}
+          onOpenSimulation={openSimulationOfRecording}
+        />
+      ) : null}
+      {backtest ? null : view === null ? (
         held ? null : (
-          <p className="loading">Simulating the cluster…</p>
+          <p className="loading">
+            {source.kind === 'recorded' ? 'Loading the recording…' : 'Simulating the cluster…'}
+          </p>
         )
       ) : (
         <main className="main" data-testid="playground" data-cursor={cursor}>
@@ -384,7 +405,7 @@ function Playground() {
               />
             </>
           ) : null}
-          <section className="panel" aria-label="Raw series">
+          <section className="panel" aria-label="Raw series" data-lesson-target="raw">
             {[...view.raw, ...view.ruleCharts].map((chart, i) =>
               i >= drawn ? (
                 <div key={chart.testId} className="chart-pending" style={{ height: 160 }}>
@@ -409,7 +430,8 @@ function Playground() {
             )}
             {view.unchartedMetrics > 0 ? (
               <p className="note">
-                {view.unchartedMetrics} more metrics are not charted; write a rule to see them.
+                {plural(view.unchartedMetrics, 'more metric is', 'more metrics are')} not charted;
+                write a rule to see {view.unchartedMetrics === 1 ? 'it' : 'them'}.
               </p>
             ) : null}
           </section>
@@ -482,6 +504,7 @@ function Playground() {
               </button>
             </section>
           </div>
+          {view.recording ? <RecordingPanel view={view.recording} /> : null}
           <TruthPanel
             times={times}
             truth={view.truth}
@@ -511,11 +534,17 @@ function Playground() {
             }
           />
           <TuningPanel rule={selected} />
-          <ScorecardPanel rules={view.rules} hasTruth={view.truth !== null} />
+          <ScorecardPanel
+            rules={view.rules}
+            drafts={rules}
+            members={view.members}
+            hasTruth={view.truth !== null}
+            onIntent={setRuleIntent}
+          />
           <BackgroundPanels rules={rules} selected={selected} />
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
-            {formatOffset(view.step)}, {scenario ? 'scrape' : 'a sample'} every{' '}
+            {formatOffset(view.step)}, {source.kind === 'imported' ? 'a sample' : 'scrape'} every{' '}
             {formatOffset(sourceSampleInterval(source))}.
           </p>
         </main>

@@ -11,6 +11,7 @@ import {
   tooLargeBody,
   type AnswerLimits,
 } from './schema.ts';
+import { checkSourceUrl } from './url.ts';
 
 /** Credentials for the data source, kept in memory unless the user asks otherwise. */
 export type DataSourceAuth =
@@ -94,16 +95,11 @@ function formatApiTime(ms: number): string {
   return (ms / 1000).toString();
 }
 
-function baseUrl(url: string): string {
-  return url
-    .trim()
-    .replace(/\/+$/, '')
-    .replace(/\/api\/v1$/, '');
-}
-
 /** A client for the data source. */
 export function createClient(source: DataSource, opts: ClientOptions): PrometheusApi {
-  const base = baseUrl(source.url);
+  // A URL without a scheme is completed with http://; one that cannot be called fails each call.
+  const checked = checkSourceUrl(source.url);
+  const base = checked.ok ? checked.url : source.url.trim();
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const authorization = authHeader(source.auth);
   const limits = opts.limits ?? DEFAULT_ANSWER_LIMITS;
@@ -120,6 +116,7 @@ export function createClient(source: DataSource, opts: ClientOptions): Prometheu
     signal: AbortSignal | undefined,
   ): Promise<Outcome<unknown>> {
     if (signal?.aborted) return { ok: false, error: backtestError('aborted', 'cancelled') };
+    if (!checked.ok) return { ok: false, error: backtestError('bad-url', checked.message) };
     const url = `${base}${path}?${new URLSearchParams(params).toString()}`;
     const controller = new AbortController();
     let timedOut = false;

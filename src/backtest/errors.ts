@@ -3,6 +3,7 @@
 
 /** The kinds of failure the backtest tells apart. */
 export type BacktestErrorKind =
+  | 'bad-url'
   | 'unreachable'
   | 'cors'
   | 'auth'
@@ -27,6 +28,8 @@ export interface BacktestError {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: BacktestError };
 
 const HINTS: Record<BacktestErrorKind, string> = {
+  'bad-url':
+    'Write the base URL of the Prometheus-compatible API with its scheme, e.g. http://localhost:9090 (for Mimir or Cortex with its /prometheus prefix).',
   unreachable:
     'Check the URL (scheme, host, port) and that the server is running; if it stopped during the run, start it again and re-run.',
   cors: "The server answered but the browser refused the response (CORS). Start Prometheus with --web.cors.origin=<this page's origin regex>, or use the dev server's proxy (see docs/BACKTEST.md).",

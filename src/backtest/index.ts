@@ -34,6 +34,8 @@ export {
 } from './crossCheck.ts';
 export { formatIntervals, intervalsJson } from './format.ts';
 export { serverCompletion } from './completion.ts';
+export type { SourceUrl } from './url.ts';
+export { checkSourceUrl } from './url.ts';
 export type { AnswerLimits, ApiSeries, Envelope } from './schema.ts';
 export {
   DEFAULT_ANSWER_LIMITS,

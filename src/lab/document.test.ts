@@ -45,6 +45,31 @@ describe('the playground document', () => {
     });
   });
 
+  it("keeps a rule's stated intent through JSON and a share link", async () => {
+    const rules = defaultRules.map((r, i) =>
+      i === 0
+        ? { ...r, intent: { catches: 'member' as const, toleranceMs: 0, deadlineMs: 60_000 } }
+        : r,
+    );
+    const stated: PlaygroundDoc = { ...doc, rules };
+    expect(docFromJson(docToJson(stated))).toEqual({ ok: true, doc: stated });
+    expect(await decodeDocFromUrl(await encodeDocForUrl(stated))).toEqual({
+      ok: true,
+      doc: stated,
+    });
+  });
+
+  it('refuses an intent whose deadline comes before its tolerance, saying why', () => {
+    const json = JSON.parse(docToJson(doc));
+    json.rules[1].intent = { catches: 'member', toleranceMs: 600_000, deadlineMs: 60_000 };
+    expect(docFromJson(JSON.stringify(json))).toEqual({
+      ok: false,
+      errors: [
+        'rules[1].intent: the deadline 1m is shorter than the tolerance 10m: a failure cannot be known to outlast the tolerance before the tolerance has passed',
+      ],
+    });
+  });
+
   it('keeps the start_timestamp of imported series', () => {
     const started: PlaygroundDoc = { ...importedDoc, source: { ...imported, start: 1.7e12 } };
     expect(docFromJson(docToJson(started))).toEqual({ ok: true, doc: started });
@@ -80,8 +105,16 @@ describe('the playground document', () => {
     },
     {
       name: 'an unknown source kind',
-      json: JSON.stringify({ ...JSON.parse(docToJson(doc)), source: { kind: 'recorded' } }),
-      error: 'source.kind: expected "simulated" or "imported", got "recorded"',
+      json: JSON.stringify({ ...JSON.parse(docToJson(doc)), source: { kind: 'replayed' } }),
+      error: 'source.kind: expected "simulated", "imported" or "recorded", got "replayed"',
+    },
+    {
+      name: 'a recording that does not ship with the page',
+      json: JSON.stringify({
+        ...JSON.parse(docToJson(doc)),
+        source: { kind: 'recorded', recording: 'etcd36' },
+      }),
+      error: 'source.recording: expected one of the recordings that ship with Quorum Lab',
     },
     {
       name: 'an imported start that is no time',

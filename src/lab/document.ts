@@ -4,10 +4,13 @@
 // scenario only) is still read, so old links keep working.
 import { scenarioToJson, validateScenario, type Scenario } from '../sim/index.ts';
 import { MAX_DOC_BYTES, MAX_LINK_READ_CHARS, inflateCapped, overlongField } from './docLimits.ts';
+import { readIntent } from './intent.ts';
 import type { RuleDraft } from './rulePresets.ts';
+import { shippedRecordings } from './recordings.ts';
 import {
   checkImportedLimits,
   loadImportedSeries,
+  recorded,
   type ImportedSource,
   type ScenarioSource,
 } from './source.ts';
@@ -29,6 +32,8 @@ function sourceToJson(source: ScenarioSource): unknown {
       return { kind: 'simulated', scenario: scenarioToJson(source.scenario) };
     case 'imported':
       return source;
+    case 'recorded':
+      return { kind: 'recorded', recording: source.recording };
     default: {
       const never: never = source;
       return never;
@@ -101,6 +106,11 @@ function readRule(v: unknown, path: string, errors: string[]): RuleDraft | null 
     annotations: map('annotations'),
     note: typeof v.note === 'string' ? v.note : '',
   };
+  // An intent is optional: without one the rule's intent is derived from it (intent.ts).
+  if (v.intent !== undefined) {
+    const intent = readIntent(v.intent, `${path}.intent`, errors);
+    if (intent) return errors.length === before ? { ...rule, intent } : null;
+  }
   return errors.length === before ? rule : null;
 }
 
@@ -166,8 +176,11 @@ function readSource(v: unknown, errors: string[]): ScenarioSource | null {
     return null;
   }
   if (v.kind === 'simulated') return readSimulated(v.scenario, 'source.scenario', errors);
+  if (v.kind === 'recorded') return readRecorded(v, errors);
   if (v.kind !== 'imported') {
-    errors.push(`source.kind: expected "simulated" or "imported", got ${JSON.stringify(v.kind)}`);
+    errors.push(
+      `source.kind: expected "simulated", "imported" or "recorded", got ${JSON.stringify(v.kind)}`,
+    );
     return null;
   }
   const before = errors.length;
@@ -215,6 +228,18 @@ function readSource(v: unknown, errors: string[]): ScenarioSource | null {
     return null;
   }
   return source;
+}
+
+/** A recorded source names one of the recordings that ship with the page. */
+function readRecorded(v: Record<string, unknown>, errors: string[]): ScenarioSource | null {
+  const names = shippedRecordings().map((r) => r.name);
+  if (typeof v.recording !== 'string' || !names.includes(v.recording)) {
+    errors.push(
+      `source.recording: expected one of the recordings that ship with Quorum Lab (${names.join(', ')}), got ${JSON.stringify(v.recording)}`,
+    );
+    return null;
+  }
+  return recorded(v.recording);
 }
 
 function toBase64Url(bytes: Uint8Array): string {

@@ -6,18 +6,22 @@ import {
   SeriesStore,
   children,
   evalRange,
+  formatExpr,
   parseExpr,
   type Expr,
   type Labels,
 } from '../promql/index.ts';
 import { alertTimeline, type AlertState } from '../rules/index.ts';
 import { simulate, truthAt, type Member, type Scenario } from '../sim/index.ts';
-import { alertFirings, computeScorecard, type AlertFiring, type Scorecard } from './scorecard.ts';
-import type { RuleDraft } from './rulePresets.ts';
+import { alertFirings, computeScorecard, type AlertFiring } from './scorecard.ts';
+import { judgeScorecard, ruleIntent, type JudgedScorecard } from './intent.ts';
+import type { RuleDraft, RuleIntent } from './rulePresets.ts';
 import { annotationLints, type RuleLint } from './ruleLint.ts';
 import { storeSimulation } from './simulationStore.ts';
+import type { LoadedRecording, RecordingCheck } from './recordings.ts';
 import {
   loadImportedSeries,
+  recordingOf,
   simulated,
   sourceEvaluationInterval,
   sourceSampleInterval,
@@ -59,12 +63,37 @@ export interface RuleView {
   readonly spans: readonly StateSpan<AlertState>[];
   /** When the rule was not evaluated because Prometheus was down: no data, no alert state. */
   readonly unevaluated?: readonly StateSpan<'unevaluated'>[];
-  readonly scorecard: Scorecard | null;
+  /** The rule's figures on the scenario, judged against its intent. */
+  readonly scorecard: JudgedScorecard | null;
   /** Why the rule has no scorecard although it evaluated (an evaluation failed at some step). */
   readonly scorecardError?: string;
   readonly error: string | null;
   /** The infos and warnings Prometheus attaches to the rule's query, marked where they point. */
   readonly annotations: readonly RuleLint[];
+  /** On a recording of a real cluster: the same rule elsewhere on the same time axis. */
+  readonly beside?: RuleBeside;
+}
+
+/** A rule's states beside a recording's: on the simulation, and as Prometheus wrote them. */
+export interface RuleBeside {
+  /** The rule evaluated on the simulation of the recording's scenario (empty: it failed). */
+  readonly simulated: readonly StateSpan<AlertState>[];
+  /**
+   * The states in the ALERTS series Prometheus wrote during the recording, at each of the page's
+   * evaluations the state of Prometheus's latest evaluation before it; null when Prometheus did
+   * not evaluate this rule (another expression or `for`, or another alert name).
+   */
+  readonly prometheus: readonly StateSpan<AlertState>[] | null;
+}
+
+/** What the page says about a recording of a real cluster. */
+export interface RecordingView {
+  readonly name: string;
+  /** "3.4.23", "2.42.0". */
+  readonly etcd: string;
+  readonly prometheus: string;
+  /** Every figure compared with the simulation, each with its tolerance and verdict. */
+  readonly checks: readonly RecordingCheck[];
 }
 
 /** A top-level `<vector> <op> <number>` comparison of an alert expression. */
@@ -150,6 +179,8 @@ export interface ViewModel {
   readonly catalog: readonly Labels[];
   /** Equal keys mean the same scenario: times, members, raw lines, truth and catalog are equal. */
   readonly scenarioKey: string;
+  /** On a recording of a real cluster: what it is and how it compares with the simulation. */
+  readonly recording?: RecordingView;
 }
 
 /** A scenario's series loaded into the engine's store, reused while only the rules change. */
@@ -181,6 +212,15 @@ export interface PreparedScenario {
   readonly memo: Map<string, unknown>;
   /** Identifies the scenario (its JSON). */
   readonly key: string;
+  /** On a recording: the simulation of its scenario, evaluated beside it on the same times. */
+  readonly twin?: PreparedScenario;
+  /** On a recording: the ALERTS Prometheus wrote, and the comparison with the simulation. */
+  readonly recorded?: {
+    readonly alerts: LoadedRecording['alerts'];
+    readonly view: RecordingView;
+    /** The alerting rules Prometheus evaluated. */
+    readonly rules: readonly RuleDraft[];
+  };
 }
 
 /** The most metrics of imported series that get a chart each. */
@@ -191,8 +231,11 @@ export function prepareScenario(scenario: Scenario): PreparedScenario {
   return prepareSource(simulated(scenario));
 }
 
-/** Simulates a scenario, or parses imported series, and loads the series into a store. */
-export function prepareSource(source: ScenarioSource): PreparedScenario {
+/**
+ * Simulates a scenario, parses imported series, or takes a recording's loaded series (which the
+ * caller reads first: `loaded`), and loads the series into a store.
+ */
+export function prepareSource(source: ScenarioSource, loaded?: LoadedRecording): PreparedScenario {
   const store = new SeriesStore();
   const evaluationInterval = sourceEvaluationInterval(source);
   const sampleInterval = sourceSampleInterval(source);
@@ -262,6 +305,45 @@ export function prepareSource(source: ScenarioSource): PreparedScenario {
         unchartedMetrics: Math.max(0, names.length - MAX_IMPORTED_CHARTS),
         catalog: loaded.series.map((x) => x.labels),
         key: JSON.stringify(source),
+      };
+    }
+    case 'recorded': {
+      const recording = recordingOf(source);
+      if (loaded?.name !== recording.name)
+        throw new Error(`the series of the recording "${recording.name}" are not loaded`);
+      for (const s of loaded.series) store.addSeries(s.labels, s.points);
+      // The simulation of the same scenario, on the same evaluation times: its ground truth is
+      // the recording's (the harness played the scenario's events, each within a second of its
+      // time), and its rule states are drawn beside the recording's.
+      const twin = prepareSource(simulated(recording.scenario));
+      // The simulated members under the real targets' names, so that alerts and lines name them.
+      const members = twin.members.map((m, i) => ({
+        ...m,
+        instance: recording.instances[i] ?? m.instance,
+        ip: recording.instances[i] ?? m.ip,
+        id: recording.ids[i] ?? m.id,
+      }));
+      return {
+        ...common,
+        duration: twin.duration,
+        members,
+        times: twin.times,
+        truth: twin.truth,
+        rawQueries: twin.rawQueries,
+        unchartedMetrics: 0,
+        catalog: loaded.series.map((x) => x.labels),
+        key: JSON.stringify(source),
+        twin,
+        recorded: {
+          alerts: loaded.alerts,
+          rules: recording.rules,
+          view: {
+            name: recording.name,
+            etcd: recording.etcd,
+            prometheus: recording.prometheus,
+            checks: loaded.checks,
+          },
+        },
       };
     }
     default: {
@@ -393,16 +475,23 @@ export function unevaluatedSpans(
 }
 
 /**
- * The rule's scorecard on the prepared scenario, or why there is none: no ground truth (imported
- * series), or an evaluation that failed (its figures would be those of a rule that did not run).
+ * The rule's scorecard on the prepared scenario, judged against its intent, or why there is none:
+ * no ground truth (imported series), or an evaluation that failed (its figures would be those of
+ * a rule that did not run).
  */
 export function scoreRuleStates(
   prepared: PreparedScenario,
   states: RuleStates,
-): Scorecard | { error: string } {
-  if (!prepared.truth) return { error: 'no ground truth for imported series' };
+  intent: RuleIntent,
+): JudgedScorecard | { error: string } {
+  const { truth, times, members } = prepared;
+  if (!truth) return { error: 'no ground truth for imported series' };
   if (states.evalError !== null) return { error: states.evalError };
-  return computeScorecard(prepared.times, states.alerts, prepared.truth, prepared.members);
+  const sc = computeScorecard(times, states.alerts, truth, members);
+  return {
+    ...sc,
+    judgement: judgeScorecard(sc, times, states.alerts, truth, members, intent),
+  };
 }
 
 /** The queries behind the raw-series charts. */
@@ -424,7 +513,7 @@ export function ruleChartQueries(
   prepared: Pick<PreparedScenario, 'rawQueries' | 'sampleInterval' | 'source'>,
 ): Omit<RawChart, 'lines' | 'seriesCount'>[] {
   const charted = new Set(
-    prepared.source.kind === 'simulated'
+    prepared.source.kind !== 'imported'
       ? ['up', 'etcd_network_peer_sent_failures_total']
       : prepared.rawQueries.map((q) => q.title),
   );
@@ -499,9 +588,12 @@ export function evaluateView(
     const key = `rule:${JSON.stringify(rule)}`;
     return memo(key, () => ({ ...ruleView(rule), key }));
   });
-  function scorecardOf(states: RuleStates): Pick<RuleView, 'scorecard' | 'scorecardError'> {
+  function scorecardOf(
+    rule: RuleDraft,
+    states: RuleStates,
+  ): Pick<RuleView, 'scorecard' | 'scorecardError'> {
     if (!truth) return { scorecard: null };
-    const sc = scoreRuleStates(prepared, states);
+    const sc = scoreRuleStates(prepared, states, ruleIntent(rule));
     return 'error' in sc ? { scorecard: null, scorecardError: sc.error } : { scorecard: sc };
   }
   function ruleView(rule: RuleDraft): Omit<RuleView, 'key'> {
@@ -538,9 +630,25 @@ export function evaluateView(
       returned: states.returned,
       spans: toSpans(times, step, states.states),
       unevaluated: unevaluatedSpans(times, step, outageWindows(prepared.source)),
-      ...scorecardOf(states),
+      ...scorecardOf(rule, states),
       error: null,
       annotations: annotationLints(rule.expr, states.warnings),
+      ...(prepared.twin && { beside: besideOf(rule) }),
+    };
+  }
+  function besideOf(rule: RuleDraft): RuleBeside {
+    const twin = prepared.twin!;
+    const sim = ruleStates(twin, rule);
+    const recordedRule = prepared.recorded?.rules.find((r) => sameRule(r, rule));
+    return {
+      simulated: sim.ok ? toSpans(twin.times, twin.evaluationInterval, sim.states) : [],
+      prometheus: recordedRule
+        ? toSpans(
+            times,
+            step,
+            alertsStates(prepared.recorded?.alerts ?? [], rule.alert, times, start, step),
+          )
+        : null,
     };
   }
 
@@ -560,7 +668,46 @@ export function evaluateView(
     truth,
     catalog: prepared.catalog,
     scenarioKey: prepared.key,
+    ...(prepared.recorded && { recording: prepared.recorded.view }),
   };
+}
+
+/** Whether two drafts are the same rule for Prometheus: name, expression (as printed), for. */
+function sameRule(a: RuleDraft, b: RuleDraft): boolean {
+  if (a.alert !== b.alert || a.forMs !== b.forMs || a.keepFiringForMs !== b.keepFiringForMs)
+    return false;
+  const pa = parseExpr(a.expr);
+  const pb = parseExpr(b.expr);
+  return pa.ok && pb.ok ? formatExpr(pa.value) === formatExpr(pb.value) : a.expr === b.expr;
+}
+
+/**
+ * An alert's state at each evaluation time from the ALERTS series Prometheus wrote: it writes a
+ * sample for every pending or firing alert at each of its own evaluations, which run at their
+ * own offset in the interval; each time takes the state of the evaluations in the interval up
+ * to it (firing over pending over inactive, as a rule's state is its alerts' highest).
+ */
+export function alertsStates(
+  alerts: LoadedRecording['alerts'],
+  alertname: string,
+  times: readonly number[],
+  start: number,
+  step: number,
+): AlertState[] {
+  const rank: Record<AlertState, number> = { inactive: 0, pending: 1, firing: 2 };
+  const states: AlertState[] = times.map(() => 'inactive');
+  for (const s of alerts) {
+    if (s.labels.alertname !== alertname) continue;
+    const state = s.labels.alertstate;
+    if (state !== 'pending' && state !== 'firing') continue;
+    for (const [t, v] of s.points) {
+      if (v === null) continue;
+      // The first evaluation time at or after the sample: (time - step, time] holds it.
+      const i = Math.ceil((t - start) / step);
+      if (i >= 0 && i < states.length && rank[state] > rank[states[i]!]) states[i] = state;
+    }
+  }
+  return states;
 }
 
 function toLines(

@@ -1,7 +1,7 @@
 // The scenario's events as markers on the charts' shared time axis: one at each event's start and
 // one at its end, merged where several events start or end at the same instant.
 import type { ScenarioEvent } from '../sim/index.ts';
-import type { ScenarioSource } from './source.ts';
+import { recordingOf, type ScenarioSource } from './source.ts';
 
 /** One marker: an instant and what starts or ends there. */
 export interface EventMarker {
@@ -77,6 +77,11 @@ export function sourceMarkers(source: ScenarioSource): readonly EventMarker[] {
       return eventMarkers(source.scenario.events, source.scenario.duration);
     case 'imported':
       return noMarkers;
+    case 'recorded': {
+      // The scenario's times: the harness did each thing within a second of them.
+      const { scenario } = recordingOf(source);
+      return eventMarkers(scenario.events, scenario.duration);
+    }
     default: {
       const never: never = source;
       return never;

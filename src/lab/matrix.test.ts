@@ -8,7 +8,7 @@ import {
   sweepParameters,
   sweepValues,
 } from './matrix.ts';
-import { etcdMembersDown, naiveUpRule } from './rulePresets.ts';
+import { etcdInsufficientMembers, etcdMembersDown, naiveUpRule } from './rulePresets.ts';
 import { SCRAPE_INTERVALS } from './tunables.ts';
 
 function drain<T, R>(g: Generator<T, R>): { steps: T[]; result: R } {
@@ -55,7 +55,45 @@ describe('computeMatrix', () => {
       [two[1]?.name, 'naiveUp', null],
     ]);
     const healthy = result.find((c) => c.preset === 'healthy-baseline');
-    expect(healthy?.scorecard).toEqual({ episodes: [], missedMs: 0, falseFiringMs: 0, flaps: 0 });
+    expect(healthy?.scorecard).toEqual({
+      episodes: [],
+      missedMs: 0,
+      falseFiringMs: 0,
+      flaps: 0,
+      judgement: {
+        intent: { catches: 'member', toleranceMs: 300_000, deadlineMs: 900_000 },
+        failures: [],
+        falseFiringMs: 0,
+        noiseMs: 0,
+        flaps: 0,
+        grade: 'good',
+      },
+    });
+  });
+
+  it("judges each cell by the rule's intent, as the verdict does", () => {
+    const { result } = drain(
+      computeMatrix(
+        [naiveUpRule, etcdMembersDown, etcdInsufficientMembers],
+        new PresetCache(presets.filter((p) => ['rolling-restart', 'quorum-loss'].includes(p.name))),
+      ),
+    );
+    const grades = result.map((c) => [c.preset, c.ruleId, c.scorecard?.judgement.grade]);
+    expect(grades).toEqual([
+      // A 30 s restart is within every default tolerance: paging on it is noise.
+      ['rolling-restart', 'naiveUp', 'noisy'],
+      ['rolling-restart', 'etcdMembersDown', 'good'],
+      ['rolling-restart', 'etcdInsufficientMembers', 'good'],
+      ['quorum-loss', 'naiveUp', 'good'],
+      ['quorum-loss', 'etcdMembersDown', 'good'],
+      ['quorum-loss', 'etcdInsufficientMembers', 'good'],
+    ]);
+    const quorum = result.find(
+      (c) => c.preset === 'quorum-loss' && c.ruleId === 'etcdInsufficientMembers',
+    );
+    expect(quorum?.scorecard?.judgement.failures).toEqual([
+      expect.objectContaining({ member: null, verdict: 'caught' }),
+    ]);
   });
 
   it('attributes failures per member: up == 0 about etcd-2 does not detect etcd-3 evicted', () => {

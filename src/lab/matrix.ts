@@ -8,15 +8,16 @@ import {
   scoreRuleStates,
   type PreparedScenario,
 } from './evaluateView.ts';
+import { ruleIntent, type JudgedScorecard } from './intent.ts';
 import type { RuleDraft } from './rulePresets.ts';
-import type { Scorecard } from './scorecard.ts';
 import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from './tunables.ts';
 
 /** One rule on one preset. */
 export interface MatrixCell {
   readonly preset: string;
   readonly ruleId: string;
-  readonly scorecard: Scorecard | null;
+  /** The rule's figures on the preset, judged against its intent. */
+  readonly scorecard: JudgedScorecard | null;
   readonly error: string | null;
 }
 
@@ -26,14 +27,17 @@ export interface Progress {
   readonly total: number;
 }
 
-/** A rule's scorecard on a prepared scenario, or why it has none (as the scorecard panel says). */
+/**
+ * A rule's scorecard on a prepared scenario, judged against its intent, or why it has none (as
+ * the scorecard panel says).
+ */
 export function scoreRule(
   prepared: PreparedScenario,
   rule: RuleDraft,
-): Scorecard | { error: string } {
+): JudgedScorecard | { error: string } {
   const r = ruleStates(prepared, rule);
   if (!r.ok) return { error: r.error };
-  return scoreRuleStates(prepared, r);
+  return scoreRuleStates(prepared, r, ruleIntent(rule));
 }
 
 /** The finest evaluation interval of the presets: a sweep's windows and `for` step by it. */
@@ -201,7 +205,7 @@ export function* computeSweep(
     const name = names[i] ?? '';
     for (const t of totals) {
       if (t.error !== null) continue;
-      let s: Scorecard | { error: string };
+      let s: JudgedScorecard | { error: string };
       try {
         s =
           param.kind === 'scrape'

@@ -92,6 +92,11 @@ function testInput(source: ScenarioSource | Simulation): TestInput {
         sim: null,
       };
     }
+    case 'recorded':
+      // Its samples jitter off any grid promtool's notation has, and number a hundred thousand.
+      throw new Error(
+        'a recording of a real cluster is not written as a promtool unit test: choose its scenario among the presets (or Open the simulation) to write the test of the simulation',
+      );
     default: {
       const never: never = src;
       throw new Error(`unknown source ${JSON.stringify(never)}`);

@@ -15,7 +15,7 @@ import { metricOwnLabels, simulate, type Scenario } from '../sim/index.ts';
 import { outputLabelNames, sameNames, type AbsentMetricLabels } from './labelNames.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import { storeSimulation } from './simulationStore.ts';
-import type { ScenarioSource } from './source.ts';
+import { sourceScenario, type ScenarioSource } from './source.ts';
 import { formatDuration } from '../text/index.ts';
 
 /** One finding about a rule. */
@@ -236,8 +236,9 @@ const probeStores = new Map<string, SeriesStore>();
  * business). Imported series have no cluster to probe: any rule may be.
  */
 function firesForOneMemberDown(expr: string, prepared: LintScenario): boolean {
-  if (prepared.source.kind !== 'simulated') return true;
-  const sc = prepared.source.scenario;
+  // A recording's cluster is probed through the scenario its harness played.
+  const sc = sourceScenario(prepared.source);
+  if (sc === null) return true;
   // One member down out of one or two leaves no quorum: every down member matters there.
   if (sc.members < 3) return true;
   const probe: Scenario = {

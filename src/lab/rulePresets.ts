@@ -11,6 +11,7 @@ export {
   etcdMembersDownVersions,
   naiveUpRule,
   type RuleDraft,
+  type RuleIntent,
 } from '../rules/index.ts';
 
 /** The current etcd mixin's alerts besides etcdMembersDown and etcdInsufficientMembers. */

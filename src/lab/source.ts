@@ -1,7 +1,9 @@
 // Where the playground's series come from: a simulated etcd cluster (a sim Scenario, with its
-// ground truth), or series imported from a promtool unit test's `input_series` (no ground truth:
-// nobody knows what really happened behind them). Everything that depends on the kind switches
-// over it here, so the rest of the app asks these functions instead of looking at the kind.
+// ground truth), series imported from a promtool unit test's `input_series` (no ground truth:
+// nobody knows what really happened behind them), or a recording of a real etcd cluster shipped
+// with the project (its ground truth is the scenario the harness played, and the simulation of
+// that scenario is shown beside it). Everything that depends on the kind switches over it here,
+// so the rest of the app asks these functions instead of looking at the kind.
 import {
   parseSeriesDescriptor,
   parseSeriesValues,
@@ -9,6 +11,7 @@ import {
   type Point,
 } from '../promql/index.ts';
 import { MAX_DURATION, type Scenario } from '../sim/index.ts';
+import { findRecording, recordingEtcdSeries, type ShippedRecording } from './recordings.ts';
 
 /** A simulated cluster: the scenario is the whole description. */
 export interface SimulatedSource {
@@ -41,8 +44,18 @@ export interface ImportedSource {
   readonly series: readonly InputSeries[];
 }
 
-/** The series the playground shows: simulated or imported. */
-export type ScenarioSource = SimulatedSource | ImportedSource;
+/**
+ * A recording of a real etcd cluster that ships with the project (recordings/), named only: its
+ * scenario and times are in the bundled catalog, its series are loaded when it is opened.
+ */
+export interface RecordedSource {
+  readonly kind: 'recorded';
+  /** The shipped recording's name (its directory under recordings/). */
+  readonly recording: string;
+}
+
+/** The series the playground shows: simulated, imported or recorded. */
+export type ScenarioSource = SimulatedSource | ImportedSource | RecordedSource;
 
 /** An imported series parsed into labels and points, or the reason it cannot be. */
 export type LoadedSeries =
@@ -58,6 +71,35 @@ export const MAX_IMPORTED_EVALUATIONS = 20_000;
 /** Wraps a simulated scenario as a source. */
 export function simulated(scenario: Scenario): SimulatedSource {
   return { kind: 'simulated', scenario };
+}
+
+/** A shipped recording as a source. */
+export function recorded(name: string): RecordedSource {
+  return { kind: 'recorded', recording: name };
+}
+
+/** The shipped recording a recorded source names; documents are checked, so it is there. */
+export function recordingOf(source: RecordedSource): ShippedRecording {
+  const r = findRecording(source.recording);
+  if (!r) throw new Error(`no recording named "${source.recording}" ships with Quorum Lab`);
+  return r;
+}
+
+/**
+ * The scenario of a source: the simulated one, or the one a recording's harness played (the
+ * simulation shown beside it); imported series have none.
+ */
+export function sourceScenario(source: ScenarioSource): Scenario | null {
+  switch (source.kind) {
+    case 'simulated':
+      return source.scenario;
+    case 'recorded':
+      return recordingOf(source).scenario;
+    case 'imported':
+      return null;
+    default:
+      return unreachable(source);
+  }
 }
 
 // Sources are immutable values: each is parsed once, however often the cursor asks its duration.
@@ -132,6 +174,8 @@ export function sourceDuration(source: ScenarioSource): number {
       const loaded = loadImportedSeries(source);
       return loaded.ok ? loaded.duration : 0;
     }
+    case 'recorded':
+      return recordingOf(source).scenario.duration;
     default:
       return unreachable(source);
   }
@@ -147,6 +191,8 @@ export function sourceStart(source: ScenarioSource): number {
       return 0;
     case 'imported':
       return source.start ?? 0;
+    case 'recorded':
+      return recordingOf(source).t0;
     default:
       return unreachable(source);
   }
@@ -159,6 +205,8 @@ export function sourceEvaluationInterval(source: ScenarioSource): number {
       return source.scenario.evaluationInterval;
     case 'imported':
       return source.evaluationInterval;
+    case 'recorded':
+      return recordingOf(source).scenario.evaluationInterval;
     default:
       return unreachable(source);
   }
@@ -171,6 +219,8 @@ export function sourceSampleInterval(source: ScenarioSource): number {
       return source.scenario.scrapeInterval;
     case 'imported':
       return source.interval;
+    case 'recorded':
+      return recordingOf(source).scenario.scrapeInterval;
     default:
       return unreachable(source);
   }
@@ -183,6 +233,10 @@ export function sourceTitle(source: ScenarioSource): string {
       return source.scenario.title ?? source.scenario.name ?? 'custom scenario';
     case 'imported':
       return `imported: ${source.group} (${source.fileName})`;
+    case 'recorded': {
+      const r = recordingOf(source);
+      return `recorded on a real etcd ${recordingEtcdSeries(r)} cluster: ${r.summary}`;
+    }
     default:
       return unreachable(source);
   }

@@ -1,8 +1,10 @@
-// What each rule did on the scenario against the ground truth, in a few figures: whether and when
-// it fired, which real failures it caught and which it missed, and how long it fired with nothing
-// failing. The page leads with these, so the lesson of a scenario is seen before any chart.
+// What each rule did on the scenario against the ground truth and its intent, in a few figures:
+// whether and when it fired, which failures it had to catch it caught, missed or caught late, and
+// how long it fired with nothing failing or on failures it should tolerate. The page leads with
+// these, so the lesson of a scenario is seen before any chart; the matrix judges alike.
 import type { FailureEpisode } from './scorecard.ts';
 import type { RuleView } from './evaluateView.ts';
+import { isMiss, type JudgedFailure, type Judgement } from './intent.ts';
 
 /** One rule's verdict on a scenario. */
 export interface RuleVerdict {
@@ -12,28 +14,33 @@ export interface RuleVerdict {
   readonly broken: boolean;
   /** When the rule first fired, ms from the start; null if it never did. */
   readonly firstFiring: number | null;
-  /** The real failures (episodes) an alert of this rule caught, and all of them. */
+  /** The failures it had to catch (longer than its tolerance) that it caught by the deadline. */
   readonly caught: number;
+  /** The failures it had to catch, or may still have to (undecided at the end). */
   readonly failures: number;
-  /** The failures no alert of this rule ever caught. */
-  readonly missed: readonly FailureEpisode[];
+  /** The failures it had to catch and missed or caught after the deadline. */
+  readonly missed: readonly JudgedFailure[];
   /** Firing with nothing failing, ms; null without a ground truth. */
   readonly falseFiringMs: number | null;
+  /** The judgement against the rule's intent; null without a ground truth. */
+  readonly judgement: Judgement | null;
 }
 
 /** The verdict of one rule's view. */
 export function ruleVerdict(view: RuleView): RuleVerdict {
   const firing = view.spans.find((s) => s.state === 'firing');
-  const episodes = view.scorecard?.episodes ?? [];
+  const judgement = view.scorecard?.judgement ?? null;
+  const failures = judgement?.failures.filter((f) => f.verdict !== 'tolerated') ?? [];
   return {
     id: view.id,
     alert: view.alert,
     broken: view.error !== null,
     firstFiring: firing ? firing.from : null,
-    caught: episodes.filter((e) => e.detectionDelay !== null).length,
-    failures: episodes.length,
-    missed: episodes.filter((e) => e.detectionDelay === null),
-    falseFiringMs: view.scorecard ? view.scorecard.falseFiringMs : null,
+    caught: failures.filter((f) => f.verdict === 'caught').length,
+    failures: failures.length,
+    missed: failures.filter(isMiss),
+    falseFiringMs: judgement ? judgement.falseFiringMs : null,
+    judgement,
   };
 }
 

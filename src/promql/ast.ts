@@ -1,9 +1,19 @@
 // The PromQL syntax tree: a tagged union on `type` with string-valued operators, in the style of
 // the Prometheus web UI's ast.ts (web/ui/mantine-ui/src/promql/ast.ts). Every node carries the
 // source range it was parsed from so that errors and the explain view can point into the text.
-import type { FunctionDef, ValueType } from './functionDefs.ts';
+/** The type a PromQL expression evaluates to. */
+export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 
-export type { ValueType };
+/** A function's signature (the evaluator's table, functions.ts, adds the implementation). */
+export interface FunctionDef {
+  readonly name: string;
+  readonly argTypes: readonly ValueType[];
+  /** 0: exactly argTypes; n > 0: up to n optional trailing args; -1: unlimited (as Go's Variadic). */
+  readonly variadic: number;
+  readonly returnType: ValueType;
+  /** Which compat modes know the function. */
+  readonly only?: 'v2' | 'v3';
+}
 
 /** A source range, as offsets into the expression text. */
 export interface PosRange {

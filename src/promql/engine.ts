@@ -11,7 +11,7 @@ import {
   type Matcher,
   type Subquery,
 } from './ast.ts';
-import { callFunction, windowKernel, type FuncContext, type WindowKernel } from './functions.ts';
+import { callFunction, functions, type FuncContext, type WindowKernel } from './functions.ts';
 import { dropMetricName, labelsKey, type Labels } from './labels.ts';
 import { explainAggregation } from './explainAggregation.ts';
 import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
@@ -498,9 +498,9 @@ export class Evaluator {
 
   private computeRangeCall(node: Call): RangeCall | null {
     const name = node.func.name;
-    const drops = windowFunctions.get(name);
+    const window = functions.get(name)?.window;
     const arg = node.args[0];
-    if (drops === undefined || arg?.type !== 'matrixSelector' || arg.selector.at !== null) {
+    if (window === undefined || arg?.type !== 'matrixSelector' || arg.selector.at !== null) {
       return null;
     }
     const rest = node.args.slice(1);
@@ -510,6 +510,7 @@ export class Evaluator {
     const n = selected.length;
     const steps = Math.floor((this.end - this.start) / this.step) + 1;
     if (n * steps > maxRangeCallCells) return null;
+    const drops = !window.keepsName;
     const labels = selected.map((s) =>
       drops && !this.delayedNameRemoval ? dropMetricName(s.labels) : s.labels,
     );
@@ -559,7 +560,7 @@ export class Evaluator {
       const metricName = s.labels['__name__'];
       let kernel = kernels.get(metricName);
       if (kernel === undefined) {
-        kernel = windowKernel(name, this.compat, metricName, scalars);
+        kernel = window.kernel?.(this.compat, metricName, scalars) ?? null;
         kernels.set(metricName, kernel);
       }
       if (kernel !== null) {
@@ -947,31 +948,6 @@ interface RangeCallNote {
 
 // Above this many (series x steps) cells a range call is evaluated step by step instead.
 const maxRangeCallCells = 20_000_000;
-
-/**
- * Functions of one range argument whose result for a series depends only on that series' window
- * (at most one output sample per series, never an error), and whether they drop the metric name.
- */
-const windowFunctions = new Map<string, boolean>([
-  ['rate', true],
-  ['increase', true],
-  ['delta', true],
-  ['irate', true],
-  ['idelta', true],
-  ['deriv', true],
-  ['predict_linear', true],
-  ['changes', true],
-  ['resets', true],
-  ['avg_over_time', true],
-  ['sum_over_time', true],
-  ['count_over_time', true],
-  ['min_over_time', true],
-  ['max_over_time', true],
-  ['stddev_over_time', true],
-  ['stdvar_over_time', true],
-  ['present_over_time', true],
-  ['last_over_time', false],
-]);
 
 /** Whether an expression is a scalar that is the same at every step (number literals only). */
 function isConstantScalar(e: Expr): boolean {

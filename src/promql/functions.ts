@@ -1,6 +1,7 @@
-// Implementations of the PromQL functions for float samples, mirroring promql/functions.go.
-// Each entry maps evaluated arguments to output samples; the evaluator handles selection.
-import type { Call, Expr } from './ast.ts';
+// The PromQL functions for float samples, one table entry each (signature, implementation and
+// window form), mirroring FunctionCalls in promql/functions.go and parser/functions.go. Each
+// implementation maps one step's evaluated arguments to output samples; the evaluator selects.
+import type { Call, Expr, FunctionDef, ValueType } from './ast.ts';
 import {
   goAcos,
   goAsin,
@@ -934,172 +935,6 @@ function minMaxOverTime(isMax: boolean, ts: boolean): FuncImpl {
   });
 }
 
-const impls: Record<string, FuncImpl> = {
-  abs: mapValues(Math.abs),
-  acos: mapValues(goAcos),
-  acosh: mapValues(Math.acosh),
-  asin: mapValues(goAsin),
-  asinh: mapValues(Math.asinh),
-  atan: mapValues(goAtan),
-  atanh: mapValues(Math.atanh),
-  ceil: mapValues(Math.ceil),
-  cos: mapValues(goCos),
-  cosh: mapValues(goCosh),
-  deg: mapValues((v) => (v * 180) / Math.PI),
-  exp: mapValues(goExp),
-  floor: mapValues(Math.floor),
-  ln: mapValues(Math.log),
-  log10: mapValues(goLog10),
-  log2: mapValues(goLog2),
-  rad: mapValues((v) => (v * Math.PI) / 180),
-  sgn: mapValues((v) => (v < 0 ? -1 : v > 0 ? 1 : v)),
-  sin: mapValues(goSin),
-  sinh: mapValues(goSinh),
-  sqrt: mapValues(Math.sqrt),
-  tan: mapValues(goTan),
-  tanh: mapValues(goTanh),
-  round: roundImpl,
-  clamp: clampImpl,
-  clamp_max: (args) =>
-    vec(
-      argVector(args, 0).map((s) => ({
-        labels: s.labels,
-        dropName: true,
-        v: goMin(argScalar(args, 1), s.v),
-      })),
-    ),
-  clamp_min: (args) =>
-    vec(
-      argVector(args, 0).map((s) => ({
-        labels: s.labels,
-        dropName: true,
-        v: goMax(argScalar(args, 1), s.v),
-      })),
-    ),
-  timestamp: (args, ctx) =>
-    vec(
-      argVector(args, 0).map((s) => ({
-        labels: s.labels,
-        dropName: true,
-        v: (s.st ?? ctx.t) / 1000,
-      })),
-    ),
-  time: (_args, ctx) => ({ kind: 'scalar', v: ctx.t / 1000 }),
-  pi: () => ({ kind: 'scalar', v: Math.PI }),
-  start: (_args, ctx) => ({ kind: 'scalar', v: ctx.start / 1000 }),
-  end: (_args, ctx) => ({ kind: 'scalar', v: ctx.end / 1000 }),
-  step: (_args, ctx) => ({ kind: 'scalar', v: ctx.step / 1000 }),
-  range: (_args, ctx) => ({ kind: 'scalar', v: (ctx.end - ctx.start) / 1000 }),
-  min_of: (args) => ({ kind: 'scalar', v: goMin(argScalar(args, 0), argScalar(args, 1)) }),
-  max_of: (args) => ({ kind: 'scalar', v: goMax(argScalar(args, 0), argScalar(args, 1)) }),
-  scalar: (args) => {
-    const v = argVector(args, 0);
-    return { kind: 'scalar', v: v.length === 1 ? v[0]!.v : NaN };
-  },
-  vector: (args) => vec([{ labels: {}, v: argScalar(args, 0) }]),
-  absent: (args, ctx) =>
-    argVector(args, 0).length > 0
-      ? vec([])
-      : vec([{ labels: absentLabels(ctx.call.args[0]), v: 1 }]),
-  absent_over_time: (args, ctx) =>
-    argMatrix(args, 0).series.some((s) => s.ts.length > 0)
-      ? vec([])
-      : vec([{ labels: absentLabels(ctx.call.args[0]), v: 1 }]),
-  present_over_time: overTime(() => 1),
-  rate: extrapolatedRate(true, true),
-  increase: extrapolatedRate(true, false),
-  delta: extrapolatedRate(false, false),
-  irate: instantValue(true),
-  idelta: instantValue(false),
-  avg_over_time: (args, ctx) =>
-    overTime((s) => (ctx.compat === 'v2' ? incrementalMeanV2(s.vs) : kahanMean(s.vs)))(args, ctx),
-  sum_over_time: overTime((s) => {
-    let sum = 0;
-    let c = 0;
-    for (let i = 0; i < s.vs.length; i++) [sum, c] = kahanSumInc(s.vs[i]!, sum, c);
-    return sum + c;
-  }),
-  count_over_time: overTime((s) => s.ts.length),
-  min_over_time: minMaxOverTime(false, false),
-  max_over_time: minMaxOverTime(true, false),
-  ts_of_min_over_time: minMaxOverTime(false, true),
-  ts_of_max_over_time: minMaxOverTime(true, true),
-  last_over_time: overTime((s) => s.vs[s.vs.length - 1]!, true),
-  first_over_time: overTime((s) => s.vs[0]!, true),
-  ts_of_last_over_time: overTime((s) => s.ts[s.ts.length - 1]! / 1000),
-  ts_of_first_over_time: overTime((s) => s.ts[0]! / 1000),
-  quantile_over_time: (args, ctx) => {
-    const q = argScalar(args, 0);
-    if (Number.isNaN(q) || q < 0 || q > 1) {
-      ctx.warn(
-        ctx.call.args[0]!,
-        `PromQL warning: quantile value should be between 0 and 1, got ${formatG(q)}`,
-      );
-    }
-    return overTime((s) => quantile(q, Array.from(s.vs)))(args.slice(1), ctx);
-  },
-  stddev_over_time: overTime((s) => Math.sqrt(stdvarOf(s))),
-  stdvar_over_time: overTime((s) => stdvarOf(s)),
-  mad_over_time: overTime((s) => {
-    const vals = Array.from(s.vs);
-    if (vals.some((v) => Number.isNaN(v))) return NaN;
-    const median = quantile(0.5, vals);
-    return quantile(
-      0.5,
-      vals.map((v) => Math.abs(v - median)),
-    );
-  }),
-  changes: overTime((s) => {
-    let changes = 0;
-    for (let i = 1; i < s.vs.length; i++) {
-      const cur = s.vs[i]!;
-      const prev = s.vs[i - 1]!;
-      if (cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev))) changes++;
-    }
-    return changes;
-  }),
-  resets: overTime((s) => {
-    let resets = 0;
-    for (let i = 1; i < s.vs.length; i++) if (s.vs[i]! < s.vs[i - 1]!) resets++;
-    return resets;
-  }),
-  deriv: overTime((s) => (s.ts.length < 2 ? null : linearRegression(s, s.ts[0]!)[0])),
-  predict_linear: (args, ctx) => {
-    const duration = argScalar(args, 1);
-    return overTime((s) => {
-      if (s.ts.length < 2) return null;
-      const [slope, intercept] = linearRegression(s, ctx.t);
-      return slope * duration + intercept;
-    })(args, ctx);
-  },
-  double_exponential_smoothing: smoothing('double_exponential_smoothing'),
-  holt_winters: smoothing('holt_winters'),
-  histogram_quantile: histogramQuantile,
-  histogram_quantiles: histogramQuantiles,
-  histogram_count: () => vec([]),
-  histogram_sum: () => vec([]),
-  histogram_avg: () => vec([]),
-  histogram_stddev: () => vec([]),
-  histogram_stdvar: () => vec([]),
-  histogram_fraction: histogramFraction,
-  label_replace: labelReplace,
-  label_join: labelJoin,
-  sort: sortByValue(false),
-  sort_desc: sortByValue(true),
-  sort_by_label: sortByLabel(false),
-  sort_by_label_desc: sortByLabel(true),
-  day_of_month: dateFunction((d) => d.getUTCDate()),
-  day_of_week: dateFunction((d) => d.getUTCDay()),
-  day_of_year: dateFunction(dayOfYear),
-  days_in_month: dateFunction((d) =>
-    new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
-  ),
-  hour: dateFunction((d) => d.getUTCHours()),
-  minute: dateFunction((d) => d.getUTCMinutes()),
-  month: dateFunction((d) => d.getUTCMonth() + 1),
-  year: dateFunction((d) => d.getUTCFullYear()),
-};
-
 /**
  * A range function over samples lo..hi (hi >= lo, no staleness markers) of one series' window,
  * for the range evaluation's sliding windows: writes the value to out[at] and returns true, or
@@ -1119,83 +954,516 @@ export type WindowKernel = (
 ) => boolean;
 
 /**
- * The window kernel of a function (the same arithmetic as its implementation above), given its
- * constant scalar arguments; null for functions without one, or where the function would raise
- * infos per series (rate over a name that does not look like a counter, in v3).
+ * How a function of one range argument is computed when its result for a series depends only on
+ * that series' window (at most one output sample per series, never an error): the evaluator then
+ * slides each series' window along the steps instead of building every window's matrix.
  */
-export function windowKernel(
-  name: string,
-  compat: 'v3' | 'v2',
-  metricName: string | undefined,
-  scalars: readonly number[],
-): WindowKernel | null {
-  const ctx = { compat };
-  const counterLike = compat === 'v2' || metricName === undefined || counterSuffix.test(metricName);
-  switch (name) {
-    case 'rate':
-    case 'increase':
-    case 'delta': {
-      const isCounter = name !== 'delta';
-      const isRate = name === 'rate';
-      if (isCounter && !counterLike) return null;
-      return (ts, vs, lo, hi, rangeStart, rangeEnd, _t, out, at) => {
-        if (hi === lo) return false;
-        out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx);
-        return true;
-      };
-    }
-    case 'irate':
-    case 'idelta': {
-      const isRate = name === 'irate';
-      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
-        if (hi === lo) return false;
-        const v = instantValueOf(ts, vs, hi, isRate);
-        if (v === null) return false;
-        out[at] = v;
-        return true;
-      };
-    }
-    case 'deriv':
-      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
-        if (hi === lo) return false;
-        out[at] = linearRegressionOf(ts, vs, lo, hi, ts[lo]!)[0];
-        return true;
-      };
-    case 'predict_linear': {
-      const duration = scalars[0] ?? NaN;
-      return (ts, vs, lo, hi, _rangeStart, _rangeEnd, t, out, at) => {
-        if (hi === lo) return false;
-        const [slope, intercept] = linearRegressionOf(ts, vs, lo, hi, t);
-        out[at] = slope * duration + intercept;
-        return true;
-      };
-    }
-    case 'last_over_time':
-      return (_ts, vs, _lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
-        out[at] = vs[hi]!;
-        return true;
-      };
-    case 'count_over_time':
-      return (_ts, _vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
-        out[at] = hi - lo + 1;
-        return true;
-      };
-    case 'present_over_time':
-      return (_ts, _vs, _lo, _hi, _rangeStart, _rangeEnd, _t, out, at) => {
-        out[at] = 1;
-        return true;
-      };
-    default:
-      return null;
-  }
+export interface WindowSpec {
+  /** Whether the output keeps the metric name (last_over_time does). */
+  readonly keepsName: boolean;
+  /**
+   * The kernel (the same arithmetic as the implementation) given the constant scalar arguments;
+   * null where the implementation must run (per-series infos, as rate over a non-counter in v3).
+   * Without one, the implementation runs on each series' window alone.
+   */
+  readonly kernel?: (
+    compat: 'v3' | 'v2',
+    metricName: string | undefined,
+    scalars: readonly number[],
+  ) => WindowKernel | null;
 }
+
+/** One PromQL function: its signature (as parser/functions.go), implementation and window form. */
+export interface FunctionSpec extends FunctionDef {
+  readonly impl: FuncImpl;
+  readonly window?: WindowSpec;
+}
+
+interface SpecExtras {
+  /** 0: exactly argTypes; n > 0: up to n optional trailing args; -1: unlimited. */
+  readonly variadic?: number;
+  readonly only?: 'v2' | 'v3';
+  readonly window?: WindowSpec;
+}
+
+const v: ValueType = 'vector';
+const m: ValueType = 'matrix';
+const s: ValueType = 'scalar';
+const str: ValueType = 'string';
+
+function fn(
+  name: string,
+  argTypes: ValueType[],
+  returnType: ValueType,
+  impl: FuncImpl,
+  extras: SpecExtras = {},
+): FunctionSpec {
+  const spec: FunctionSpec = { name, argTypes, variadic: extras.variadic ?? 0, returnType, impl };
+  if (extras.only) Object.assign(spec, { only: extras.only });
+  if (extras.window) Object.assign(spec, { window: extras.window });
+  return spec;
+}
+
+/** A window function that drops the metric name, with an optional kernel. */
+function windowed(kernel?: WindowSpec['kernel']): SpecExtras {
+  return { window: kernel ? { keepsName: false, kernel } : { keepsName: false } };
+}
+
+function rateKernel(isCounter: boolean, isRate: boolean): WindowSpec['kernel'] {
+  return (compat, metricName) => {
+    const ctx = { compat };
+    const counterLike =
+      compat === 'v2' || metricName === undefined || counterSuffix.test(metricName);
+    if (isCounter && !counterLike) return null;
+    return (ts, vs, lo, hi, rangeStart, rangeEnd, _t, out, at) => {
+      if (hi === lo) return false;
+      out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx);
+      return true;
+    };
+  };
+}
+
+function instantValueKernel(isRate: boolean): WindowSpec['kernel'] {
+  return () => (ts, vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at) => {
+    if (hi === lo) return false;
+    const r = instantValueOf(ts, vs, hi, isRate);
+    if (r === null) return false;
+    out[at] = r;
+    return true;
+  };
+}
+
+const derivKernel: WindowSpec['kernel'] =
+  () =>
+  (ts, vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at): boolean => {
+    if (hi === lo) return false;
+    out[at] = linearRegressionOf(ts, vs, lo, hi, ts[lo]!)[0];
+    return true;
+  };
+
+const predictLinearKernel: WindowSpec['kernel'] = (_compat, _name, scalars) => {
+  const duration = scalars[0] ?? NaN;
+  return (ts, vs, lo, hi, _rangeStart, _rangeEnd, t, out, at) => {
+    if (hi === lo) return false;
+    const [slope, intercept] = linearRegressionOf(ts, vs, lo, hi, t);
+    out[at] = slope * duration + intercept;
+    return true;
+  };
+};
+
+const countKernel: WindowSpec['kernel'] =
+  () =>
+  (_ts, _vs, lo, hi, _rangeStart, _rangeEnd, _t, out, at): boolean => {
+    out[at] = hi - lo + 1;
+    return true;
+  };
+
+const presentKernel: WindowSpec['kernel'] =
+  () =>
+  (_ts, _vs, _lo, _hi, _rangeStart, _rangeEnd, _t, out, at): boolean => {
+    out[at] = 1;
+    return true;
+  };
+
+const lastKernel: WindowSpec['kernel'] =
+  () =>
+  (_ts, vs, _lo, hi, _rangeStart, _rangeEnd, _t, out, at): boolean => {
+    out[at] = vs[hi]!;
+    return true;
+  };
+
+const scalarOf =
+  (f: (ctx: FuncContext, args: EvalValue[]) => number): FuncImpl =>
+  (args, ctx) => ({ kind: 'scalar', v: f(ctx, args) });
+
+const noNativeHistograms: FuncImpl = () => vec([]);
+
+// Every function, described once: signature, implementation and window form. Sorted by name.
+const table: FunctionSpec[] = [
+  fn('abs', [v], v, mapValues(Math.abs)),
+  fn('absent', [v], v, (args, ctx) =>
+    argVector(args, 0).length > 0
+      ? vec([])
+      : vec([{ labels: absentLabels(ctx.call.args[0]), v: 1 }]),
+  ),
+  fn('absent_over_time', [m], v, (args, ctx) =>
+    argMatrix(args, 0).series.some((x) => x.ts.length > 0)
+      ? vec([])
+      : vec([{ labels: absentLabels(ctx.call.args[0]), v: 1 }]),
+  ),
+  fn('acos', [v], v, mapValues(goAcos)),
+  fn('acosh', [v], v, mapValues(Math.acosh)),
+  fn('asin', [v], v, mapValues(goAsin)),
+  fn('asinh', [v], v, mapValues(Math.asinh)),
+  fn('atan', [v], v, mapValues(goAtan)),
+  fn('atanh', [v], v, mapValues(Math.atanh)),
+  fn(
+    'avg_over_time',
+    [m],
+    v,
+    (args, ctx) =>
+      overTime((x) => (ctx.compat === 'v2' ? incrementalMeanV2(x.vs) : kahanMean(x.vs)))(args, ctx),
+    windowed(),
+  ),
+  fn('ceil', [v], v, mapValues(Math.ceil)),
+  fn(
+    'changes',
+    [m],
+    v,
+    overTime((x) => {
+      let changes = 0;
+      for (let i = 1; i < x.vs.length; i++) {
+        const cur = x.vs[i]!;
+        const prev = x.vs[i - 1]!;
+        if (cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev))) changes++;
+      }
+      return changes;
+    }),
+    windowed(),
+  ),
+  fn('clamp', [v, s, s], v, clampImpl),
+  fn('clamp_max', [v, s], v, (args) =>
+    vec(
+      argVector(args, 0).map((x) => ({
+        labels: x.labels,
+        dropName: true,
+        v: goMin(argScalar(args, 1), x.v),
+      })),
+    ),
+  ),
+  fn('clamp_min', [v, s], v, (args) =>
+    vec(
+      argVector(args, 0).map((x) => ({
+        labels: x.labels,
+        dropName: true,
+        v: goMax(argScalar(args, 1), x.v),
+      })),
+    ),
+  ),
+  fn('cos', [v], v, mapValues(goCos)),
+  fn('cosh', [v], v, mapValues(goCosh)),
+  fn(
+    'count_over_time',
+    [m],
+    v,
+    overTime((x) => x.ts.length),
+    windowed(countKernel),
+  ),
+  fn(
+    'days_in_month',
+    [v],
+    v,
+    dateFunction((d) =>
+      new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
+    ),
+    { variadic: 1 },
+  ),
+  fn(
+    'day_of_month',
+    [v],
+    v,
+    dateFunction((d) => d.getUTCDate()),
+    { variadic: 1 },
+  ),
+  fn(
+    'day_of_week',
+    [v],
+    v,
+    dateFunction((d) => d.getUTCDay()),
+    { variadic: 1 },
+  ),
+  fn('day_of_year', [v], v, dateFunction(dayOfYear), { variadic: 1 }),
+  fn(
+    'deg',
+    [v],
+    v,
+    mapValues((x) => (x * 180) / Math.PI),
+  ),
+  fn('delta', [m], v, extrapolatedRate(false, false), windowed(rateKernel(false, false))),
+  fn(
+    'deriv',
+    [m],
+    v,
+    overTime((x) => (x.ts.length < 2 ? null : linearRegression(x, x.ts[0]!)[0])),
+    windowed(derivKernel),
+  ),
+  fn('double_exponential_smoothing', [m, s, s], v, smoothing('double_exponential_smoothing'), {
+    only: 'v3',
+  }),
+  fn(
+    'end',
+    [],
+    s,
+    scalarOf((ctx) => ctx.end / 1000),
+    { only: 'v3' },
+  ),
+  fn('exp', [v], v, mapValues(goExp)),
+  fn(
+    'first_over_time',
+    [m],
+    v,
+    overTime((x) => x.vs[0]!, true),
+    { only: 'v3' },
+  ),
+  fn('floor', [v], v, mapValues(Math.floor)),
+  fn('histogram_avg', [v], v, noNativeHistograms, { only: 'v3' }),
+  fn('histogram_count', [v], v, noNativeHistograms),
+  fn('histogram_fraction', [s, s, v], v, histogramFraction),
+  fn('histogram_quantile', [s, v], v, histogramQuantile),
+  fn('histogram_quantiles', [v, str, s], v, histogramQuantiles, { variadic: -1, only: 'v3' }),
+  fn('histogram_stddev', [v], v, noNativeHistograms),
+  fn('histogram_stdvar', [v], v, noNativeHistograms),
+  fn('histogram_sum', [v], v, noNativeHistograms),
+  fn('holt_winters', [m, s, s], v, smoothing('holt_winters'), { only: 'v2' }),
+  fn(
+    'hour',
+    [v],
+    v,
+    dateFunction((d) => d.getUTCHours()),
+    { variadic: 1 },
+  ),
+  fn('idelta', [m], v, instantValue(false), windowed(instantValueKernel(false))),
+  fn('increase', [m], v, extrapolatedRate(true, false), windowed(rateKernel(true, false))),
+  // The parser refuses info(); the entry keeps its signature for the editor.
+  fn(
+    'info',
+    [v, v],
+    v,
+    () => {
+      throw new Error('unsupported: info()');
+    },
+    { variadic: 1, only: 'v3' },
+  ),
+  fn('irate', [m], v, instantValue(true), windowed(instantValueKernel(true))),
+  fn('label_join', [v, str, str, str], v, labelJoin, { variadic: -1 }),
+  fn('label_replace', [v, str, str, str, str], v, labelReplace),
+  fn(
+    'last_over_time',
+    [m],
+    v,
+    overTime((x) => x.vs[x.vs.length - 1]!, true),
+    { window: { keepsName: true, kernel: lastKernel } },
+  ),
+  fn('ln', [v], v, mapValues(Math.log)),
+  fn('log10', [v], v, mapValues(goLog10)),
+  fn('log2', [v], v, mapValues(goLog2)),
+  fn(
+    'mad_over_time',
+    [m],
+    v,
+    overTime((x) => {
+      const vals = Array.from(x.vs);
+      if (vals.some((y) => Number.isNaN(y))) return NaN;
+      const median = quantile(0.5, vals);
+      return quantile(
+        0.5,
+        vals.map((y) => Math.abs(y - median)),
+      );
+    }),
+    { only: 'v3' },
+  ),
+  fn('max_over_time', [m], v, minMaxOverTime(true, false), windowed()),
+  fn('min_over_time', [m], v, minMaxOverTime(false, false), windowed()),
+  fn(
+    'max_of',
+    [s, s],
+    s,
+    scalarOf((_ctx, args) => goMax(argScalar(args, 0), argScalar(args, 1))),
+    { only: 'v3' },
+  ),
+  fn(
+    'min_of',
+    [s, s],
+    s,
+    scalarOf((_ctx, args) => goMin(argScalar(args, 0), argScalar(args, 1))),
+    { only: 'v3' },
+  ),
+  fn(
+    'minute',
+    [v],
+    v,
+    dateFunction((d) => d.getUTCMinutes()),
+    { variadic: 1 },
+  ),
+  fn(
+    'month',
+    [v],
+    v,
+    dateFunction((d) => d.getUTCMonth() + 1),
+    { variadic: 1 },
+  ),
+  fn(
+    'pi',
+    [],
+    s,
+    scalarOf(() => Math.PI),
+  ),
+  fn(
+    'predict_linear',
+    [m, s],
+    v,
+    (args, ctx) => {
+      const duration = argScalar(args, 1);
+      return overTime((x) => {
+        if (x.ts.length < 2) return null;
+        const [slope, intercept] = linearRegression(x, ctx.t);
+        return slope * duration + intercept;
+      })(args, ctx);
+    },
+    windowed(predictLinearKernel),
+  ),
+  fn(
+    'present_over_time',
+    [m],
+    v,
+    overTime(() => 1),
+    windowed(presentKernel),
+  ),
+  fn('quantile_over_time', [s, m], v, (args, ctx) => {
+    const q = argScalar(args, 0);
+    if (Number.isNaN(q) || q < 0 || q > 1) {
+      ctx.warn(
+        ctx.call.args[0]!,
+        `PromQL warning: quantile value should be between 0 and 1, got ${formatG(q)}`,
+      );
+    }
+    return overTime((x) => quantile(q, Array.from(x.vs)))(args.slice(1), ctx);
+  }),
+  fn(
+    'rad',
+    [v],
+    v,
+    mapValues((x) => (x * Math.PI) / 180),
+  ),
+  fn(
+    'range',
+    [],
+    s,
+    scalarOf((ctx) => (ctx.end - ctx.start) / 1000),
+    { only: 'v3' },
+  ),
+  fn('rate', [m], v, extrapolatedRate(true, true), windowed(rateKernel(true, true))),
+  fn(
+    'resets',
+    [m],
+    v,
+    overTime((x) => {
+      let resets = 0;
+      for (let i = 1; i < x.vs.length; i++) if (x.vs[i]! < x.vs[i - 1]!) resets++;
+      return resets;
+    }),
+    windowed(),
+  ),
+  fn('round', [v, s], v, roundImpl, { variadic: 1 }),
+  fn('scalar', [v], s, (args) => {
+    const x = argVector(args, 0);
+    return { kind: 'scalar', v: x.length === 1 ? x[0]!.v : NaN };
+  }),
+  fn(
+    'sgn',
+    [v],
+    v,
+    mapValues((x) => (x < 0 ? -1 : x > 0 ? 1 : x)),
+  ),
+  fn('sin', [v], v, mapValues(goSin)),
+  fn('sinh', [v], v, mapValues(goSinh)),
+  fn('sort', [v], v, sortByValue(false)),
+  fn('sort_by_label', [v, str], v, sortByLabel(false), { variadic: -1, only: 'v3' }),
+  fn('sort_by_label_desc', [v, str], v, sortByLabel(true), { variadic: -1, only: 'v3' }),
+  fn('sort_desc', [v], v, sortByValue(true)),
+  fn('sqrt', [v], v, mapValues(Math.sqrt)),
+  fn(
+    'start',
+    [],
+    s,
+    scalarOf((ctx) => ctx.start / 1000),
+    { only: 'v3' },
+  ),
+  fn(
+    'step',
+    [],
+    s,
+    scalarOf((ctx) => ctx.step / 1000),
+    { only: 'v3' },
+  ),
+  fn(
+    'stddev_over_time',
+    [m],
+    v,
+    overTime((x) => Math.sqrt(stdvarOf(x))),
+    windowed(),
+  ),
+  fn(
+    'stdvar_over_time',
+    [m],
+    v,
+    overTime((x) => stdvarOf(x)),
+    windowed(),
+  ),
+  fn(
+    'sum_over_time',
+    [m],
+    v,
+    overTime((x) => {
+      let sum = 0;
+      let c = 0;
+      for (let i = 0; i < x.vs.length; i++) [sum, c] = kahanSumInc(x.vs[i]!, sum, c);
+      return sum + c;
+    }),
+    windowed(),
+  ),
+  fn('tan', [v], v, mapValues(goTan)),
+  fn('tanh', [v], v, mapValues(goTanh)),
+  fn(
+    'time',
+    [],
+    s,
+    scalarOf((ctx) => ctx.t / 1000),
+  ),
+  fn('timestamp', [v], v, (args, ctx) =>
+    vec(
+      argVector(args, 0).map((x) => ({
+        labels: x.labels,
+        dropName: true,
+        v: (x.st ?? ctx.t) / 1000,
+      })),
+    ),
+  ),
+  fn(
+    'ts_of_first_over_time',
+    [m],
+    v,
+    overTime((x) => x.ts[0]! / 1000),
+    { only: 'v3' },
+  ),
+  fn(
+    'ts_of_last_over_time',
+    [m],
+    v,
+    overTime((x) => x.ts[x.ts.length - 1]! / 1000),
+    { only: 'v3' },
+  ),
+  fn('ts_of_max_over_time', [m], v, minMaxOverTime(true, true), { only: 'v3' }),
+  fn('ts_of_min_over_time', [m], v, minMaxOverTime(false, true), { only: 'v3' }),
+  fn('vector', [s], v, (args) => vec([{ labels: {}, v: argScalar(args, 0) }])),
+  fn(
+    'year',
+    [v],
+    v,
+    dateFunction((d) => d.getUTCFullYear()),
+    { variadic: 1 },
+  ),
+];
+
+/** Every PromQL function by name: the one table the parser, the editor and the evaluator read. */
+export const functions: ReadonlyMap<string, FunctionSpec> = new Map(table.map((f) => [f.name, f]));
 
 /** Calls a function implementation; errors it raises are positioned at the call. */
 export function callFunction(name: string, args: EvalValue[], ctx: FuncContext): FuncResult {
-  const impl = impls[name];
-  if (!impl) throw new EvalError(ctx.call, `unsupported: function ${name}`);
+  const spec = functions.get(name);
+  if (!spec) throw new EvalError(ctx.call, `unsupported: function ${name}`);
   try {
-    return impl(args, ctx);
+    return spec.impl(args, ctx);
   } catch (err) {
     if (err instanceof EvalError) throw err;
     throw new EvalError(ctx.call, err instanceof Error ? err.message : String(err));

@@ -27,8 +27,8 @@ export type {
   VectorSelector,
 } from './ast.ts';
 export { children, documentedType, exprType } from './ast.ts';
-export type { FunctionDef } from './functionDefs.ts';
-export { functionDefs } from './functionDefs.ts';
+export type { FunctionDef } from './ast.ts';
+export { functions as functionDefs } from './functions.ts';
 export type { AnchoredRegex, Submatches } from './regex.ts';
 export { compileGoRegex, compileMatcherRegex, expandGo, replaceAllGo } from './regex.ts';
 export type { ParseOptions } from './parser.ts';

@@ -17,7 +17,7 @@ import {
   type VectorMatching,
   type VectorSelector,
 } from './ast.ts';
-import { functionDefs } from './functionDefs.ts';
+import { functions } from './functions.ts';
 import { findV2SyntaxError } from './compatV2.ts';
 import { parseDuration, unquoteString } from '../text/index.ts';
 import { compileMatcherRegex } from './regex.ts';
@@ -449,7 +449,7 @@ class Builder {
     const ident = kids[0];
     if (!ident) this.fail(node, 'unexpected function call');
     const name = this.src(ident);
-    const def = functionDefs.get(name);
+    const def = functions.get(name);
     if (!def || (def.only && def.only !== this.compat)) {
       this.fail(ident, `unknown function with name "${name}"`);
     }
@@ -762,12 +762,7 @@ function refineSyntaxError(text: string, err: PositionedError): PositionedError 
     return { from: open, to: text.length, message: 'unterminated quoted string' };
   }
   const call = /([a-zA-Z_][a-zA-Z0-9_]*)\s*$/.exec(text.slice(0, err.from));
-  if (
-    call &&
-    text[err.from] === '(' &&
-    !functionDefs.has(call[1]!) &&
-    !aggregationOps.has(call[1]!)
-  ) {
+  if (call && text[err.from] === '(' && !functions.has(call[1]!) && !aggregationOps.has(call[1]!)) {
     const from = err.from - call[0].length;
     return { from, to: from + call[1]!.length, message: `unknown function with name "${call[1]}"` };
   }

@@ -92,17 +92,25 @@ export class SeriesStore {
     this.orderedByName.clear();
     this.generation++;
     const n = ts.length;
-    const flags = stale ?? new Uint8Array(n);
     let staleBefore: Int32Array | null = null;
     let values = vs;
     let anyStale = false;
     if (stale !== null) for (let i = 0; i < n && !anyStale; i++) anyStale = stale[i] !== 0;
+    // Series without markers share one array of zero flags (nothing writes stored arrays).
+    const flags = anyStale && stale !== null ? stale : noMarkers(n);
     if (anyStale) {
       staleBefore = new Int32Array(n + 1);
-      for (let i = 0; i < n; i++) staleBefore[i + 1] = staleBefore[i]! + (flags[i] ? 1 : 0);
+      let numbered = false;
+      for (let i = 0; i < n; i++) {
+        const marker = flags[i] ? 1 : 0;
+        staleBefore[i + 1] = staleBefore[i]! + marker;
+        if (marker && !Number.isNaN(vs[i]!)) numbered = true;
+      }
       // Markers hold NaN, as sealed points do (a copy: the caller's values stay as they are).
-      values = vs.slice();
-      for (let i = 0; i < n; i++) if (flags[i]) values[i] = NaN;
+      if (numbered) {
+        values = vs.slice();
+        for (let i = 0; i < n; i++) if (flags[i]) values[i] = NaN;
+      }
     }
     const s: MutableSeries = { labels: clean, key, pending: [], sealed: null };
     s.sealed = { labels: clean, key, ts, vs: values, stale: flags, staleBefore };
@@ -197,6 +205,14 @@ export class SeriesStore {
       yield { labels: s.labels, points };
     }
   }
+}
+
+let zeros = new Uint8Array(0);
+
+/** n zero flags, a view of one array shared by every series without staleness markers. */
+function noMarkers(n: number): Uint8Array {
+  if (n > zeros.length) zeros = new Uint8Array(Math.max(n, zeros.length * 2));
+  return zeros.subarray(0, n);
 }
 
 /** Columnar samples of a series from its points: sorted, the last write for a time winning. */

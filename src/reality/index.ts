@@ -13,3 +13,4 @@ export { readRecording } from './recording.ts';
 export type { Recording, RecordingMeta, RecordingResult } from './recording.ts';
 export { compareRecording, formatComparisonTable } from './compare.ts';
 export type { Comparison, ComparisonRow, CompareOptions, Explanation } from './compare.ts';
+export { toLoadedRecording, withStalenessMarkers } from './playground.ts';

@@ -66,10 +66,22 @@ export class AlertingRule {
   /** Active alerts (pending, firing, and resolved ones still retained), by label-set key. */
   readonly active = new Map<string, Alert>();
 
+  /** True when no label is a template: an alert's labels then depend on its sample's alone. */
+  private readonly staticLabels: boolean;
+  /** An input sample's label set (the same object from step to step) to its alert's labels. */
+  private readonly alertLabels = new WeakMap<object, { labels: Labels; key: string }>();
+  /** Each alert's ALERTS and ALERTS_FOR_STATE label sets, for the state they were made in. */
+  private readonly outputLabels = new WeakMap<
+    Alert,
+    { state: AlertState; alerts: Labels; forState: Labels }
+  >();
+
   constructor(
     readonly spec: AlertRuleSpec,
     private readonly opts: AlertingRuleOptions = {},
-  ) {}
+  ) {
+    this.staticLabels = Object.values(spec.labels).every((v) => !v.includes('{{'));
+  }
 
   get name(): string {
     return this.spec.alert;
@@ -84,14 +96,20 @@ export class AlertingRule {
     const fresh = new Map<string, Alert>();
     const defer = this.opts.deferAnnotations === true;
     for (const smpl of res.samples) {
-      const expand = (text: string): string => this.expand(text, smpl, ts, query);
-      const lb: Record<string, string> = { ...smpl.labels };
-      delete lb['__name__'];
-      for (const [k, v] of Object.entries(this.spec.labels)) lb[k] = expand(v);
-      lb['alertname'] = this.spec.alert;
+      let made = this.staticLabels ? this.alertLabels.get(smpl.labels) : undefined;
+      if (made === undefined) {
+        const lb: Record<string, string> = { ...smpl.labels };
+        delete lb['__name__'];
+        for (const [k, v] of Object.entries(this.spec.labels)) {
+          lb[k] = this.expand(v, smpl, ts, query);
+        }
+        lb['alertname'] = this.spec.alert;
+        const labels = normalizeLabels(lb);
+        made = { labels, key: labelsKey(labels) };
+        if (this.staticLabels) this.alertLabels.set(smpl.labels, made);
+      }
+      const { labels, key } = made;
       const annotations = defer ? {} : this.expandAll(smpl, ts, query);
-      const labels = normalizeLabels(lb);
-      const key = labelsKey(labels);
       resultKeys.add(key);
       if (fresh.has(key)) {
         return {
@@ -151,26 +169,27 @@ export class AlertingRule {
         a.state = 'firing';
         a.firedAt = ts;
       }
-      output.push(
-        {
-          labels: normalizeLabels({
+      let out = this.outputLabels.get(a);
+      if (out === undefined || out.state !== a.state) {
+        out = {
+          state: a.state,
+          alerts: normalizeLabels({
             ...a.labels,
             __name__: 'ALERTS',
             alertname: this.spec.alert,
             alertstate: a.state,
           }),
-          t: ts - queryOffset,
-          v: 1,
-        },
-        {
-          labels: normalizeLabels({
+          forState: normalizeLabels({
             ...a.labels,
             __name__: 'ALERTS_FOR_STATE',
             alertname: this.spec.alert,
           }),
-          t: ts - queryOffset,
-          v: Math.floor(a.activeAt / 1000),
-        },
+        };
+        this.outputLabels.set(a, out);
+      }
+      output.push(
+        { labels: out.alerts, t: ts - queryOffset, v: 1 },
+        { labels: out.forState, t: ts - queryOffset, v: Math.floor(a.activeAt / 1000) },
       );
     }
 
@@ -187,6 +206,8 @@ export class AlertingRule {
     ts: number,
     query: QueryFn,
   ): string {
+    // Text without an action renders as itself.
+    if (!text.includes('{{')) return text;
     return renderTemplate(text, {
       alertName: this.spec.alert,
       labels: smpl.labels,

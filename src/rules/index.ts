@@ -60,6 +60,7 @@ export {
   formatDraftRuleFile,
   toAlertRuleSpec,
   type RuleDraft,
+  type RuleIntent,
 } from './presets.ts';
 export {
   computeAlertChecks,

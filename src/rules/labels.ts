@@ -16,10 +16,19 @@ export function normalizeLabels(obj: Readonly<Record<string, string>>): Labels {
   return Object.freeze(out);
 }
 
+/** Keys of frozen label sets (which cannot change), computed once each. */
+const frozenKeys = new WeakMap<Labels, string>();
+
 /** A canonical string key for a label set. */
 export function labelsKey(labels: Labels): string {
+  const frozen = Object.isFrozen(labels);
+  if (frozen) {
+    const hit = frozenKeys.get(labels);
+    if (hit !== undefined) return hit;
+  }
   let out = '';
   for (const k of Object.keys(labels).sort(compareStrings)) out += `${k}\xff${labels[k] ?? ''}\xfe`;
+  if (frozen) frozenKeys.set(labels, out);
   return out;
 }
 

@@ -14,6 +14,24 @@ export interface RuleDraft {
   readonly annotations: Readonly<Record<string, string>>;
   /** Where the rule comes from and why it looks the way it does. */
   readonly note: string;
+  /**
+   * What the rule is meant to catch, as the scorecard judges it; absent, it is derived from the
+   * rule's severity and `for` (src/lab/intent.ts). Playground data only: no rule file carries it.
+   */
+  readonly intent?: RuleIntent;
+}
+
+/** What a rule should catch: failures of a kind that last longer than a tolerance, by a deadline. */
+export interface RuleIntent {
+  /**
+   * The failures it must catch: a member down or cut off (`member`), quorum lost (`quorum`), or
+   * nothing the simulated ground truth tracks (`none`: slow disks, database size…; not judged).
+   */
+  readonly catches: 'member' | 'quorum' | 'none';
+  /** Failures that end within this long (ms) need not be caught, and paging on them is noise. */
+  readonly toleranceMs: number;
+  /** A failure longer than the tolerance must be caught at most this long (ms) after it starts. */
+  readonly deadlineMs: number;
 }
 
 import type { AlertRuleSpec } from './alerting.ts';

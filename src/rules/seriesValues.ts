@@ -64,13 +64,75 @@ function scanDecimal(text: string, from: number, to: number, signed: boolean): n
   return neg ? -v : v;
 }
 
-/** Parses simple values notation into points; null when a token needs the full parser. */
-export function parseSimpleSeriesValues(
+/**
+ * Samples in columnar form. `ts` is null when every sample sits on the grid (the i-th at
+ * startMs + i * intervalMs, no `_` gap before it), so that callers can share one array of
+ * times among such series; a staleness marker has stale[i] = 1 and vs[i] = NaN.
+ */
+export interface ValueColumns {
+  ts: Float64Array | null;
+  vs: Float64Array;
+  stale: Uint8Array | null;
+}
+
+/** The samples a values text spells, and whether it has gaps or markers; null if unsure. */
+function countSamples(text: string): { count: number; gaps: boolean; stale: boolean } | null {
+  const n = text.length;
+  let count = 0;
+  let gaps = false;
+  let stale = false;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++;
+      continue;
+    }
+    const from = i;
+    let x = -1;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) break;
+      if (c === 120 /* x */ && x < 0) x = i;
+      i++;
+    }
+    let times = 0;
+    if (x >= 0) {
+      if (x + 1 >= i) return null;
+      for (let j = x + 1; j < i; j++) {
+        const d = text.charCodeAt(j);
+        if (!isDigit(d)) return null;
+        times = times * 10 + (d - 48);
+      }
+      if (times > MAX_REPEAT) return null;
+    }
+    const head = text.charCodeAt(from);
+    if (head === 95 /* _ */) {
+      if (x < 0 ? i - from === 1 : times > 0) gaps = true;
+      continue;
+    }
+    if (head === 115 /* s */) stale = true;
+    count += x < 0 ? 1 : times + 1;
+  }
+  return { count, gaps, stale };
+}
+
+/**
+ * Parses simple values notation straight into columns (no object per sample, each array
+ * allocated once at its size); null when a token needs the full parser.
+ */
+export function parseSimpleSeriesColumns(
   text: string,
   intervalMs: number,
   startMs: number,
-): Point[] | null {
-  const points: Point[] = [];
+): ValueColumns | null {
+  const size = countSamples(text);
+  if (size === null) return null;
+  const total = size.count;
+  const vs = new Float64Array(total);
+  const ts = size.gaps ? new Float64Array(total) : null;
+  const stale = size.stale ? new Uint8Array(total) : null;
+  let count = 0;
   let slot = 0;
   const n = text.length;
   let i = 0;
@@ -92,30 +154,30 @@ export function parseSimpleSeriesValues(
     const head = text.charCodeAt(from);
     if (head === 95 /* _ */) {
       if (to - from === 1) slot++;
-      else if (x === from + 1 && to > x + 1) {
-        const times = scanDecimal(text, x + 1, to, false);
-        if (times === undefined || !/^\d+$/.test(text.slice(x + 1, to))) return null;
-        slot += times;
-      } else return null;
+      else if (x === from + 1 && to > x + 1) slot += Number(text.slice(x + 1, to));
+      else return null;
       continue;
     }
+    if (count >= total) return null;
     if (head === 115 /* s */) {
-      if (text.slice(from, to) !== 'stale') return null;
-      points.push([startMs + slot * intervalMs, null]);
+      if (text.slice(from, to) !== 'stale' || stale === null) return null;
+      stale[count] = 1;
+      vs[count] = NaN;
+      if (ts !== null) ts[count] = startMs + slot * intervalMs;
+      count++;
       slot++;
       continue;
     }
     if (x < 0) {
       const v = scanDecimal(text, from, to, true);
       if (v === undefined) return null;
-      points.push([startMs + slot * intervalMs, v]);
+      vs[count] = v;
+      if (ts !== null) ts[count] = startMs + slot * intervalMs;
+      count++;
       slot++;
       continue;
     }
-    const timesText = text.slice(x + 1, to);
-    if (!/^\d+$/.test(timesText)) return null;
-    const times = Number(timesText);
-    if (times > MAX_REPEAT) return null;
+    const times = Number(text.slice(x + 1, to));
     // `a+bxn` / `a-bxn`: the sign after the first character (and not an exponent's) splits them.
     let split = -1;
     for (let j = from + 1; j < x; j++) {
@@ -131,13 +193,37 @@ export function parseSimpleSeriesValues(
       if (step === undefined) return null;
       inc = text.charCodeAt(split) === 45 ? -step : step;
     }
+    if (count + times >= total) return null;
     // Iterative addition, as the series grammar does (so float rounding agrees).
     let v = start;
     for (let k = 0; k <= times; k++) {
-      points.push([startMs + slot * intervalMs, v]);
-      slot++;
+      if (ts !== null) ts[count] = startMs + (slot + k) * intervalMs;
+      vs[count++] = v;
       v += inc;
     }
+    slot += times + 1;
   }
-  return points;
+  return count === total ? { ts, vs, stale } : null;
+}
+
+/** Columns of points (sorted by time); staleness markers (null values) flagged. */
+export function pointsToColumns(points: ReadonlyArray<Point>): {
+  ts: Float64Array;
+  vs: Float64Array;
+  stale: Uint8Array | null;
+} {
+  const n = points.length;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  let stale: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const [t, v] = points[i]!;
+    ts[i] = t;
+    if (v === null) {
+      stale ??= new Uint8Array(n);
+      stale[i] = 1;
+      vs[i] = NaN;
+    } else vs[i] = v;
+  }
+  return { ts, vs, stale };
 }

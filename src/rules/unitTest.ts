@@ -27,7 +27,7 @@ import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts
 import { compareLabels, labelsKey } from './labels.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile } from './ruleFile.ts';
-import { parseSimpleSeriesValues } from './seriesValues.ts';
+import { parseSimpleSeriesColumns, pointsToColumns } from './seriesValues.ts';
 import {
   formatDuration,
   formatGoDuration,
@@ -496,13 +496,36 @@ interface GroupOutcome {
   failed: number;
 }
 
+/** An input series' samples in columns (times ascending; markers flagged, their values NaN). */
+interface InputSeries {
+  labels: Labels;
+  ts: Float64Array;
+  vs: Float64Array;
+  stale: Uint8Array | null;
+}
+
+/**
+ * The times of samples on a group's grid (start + i * interval) as one array that every series
+ * on the grid shares a prefix of (the store keeps arrays it is given and never writes them).
+ */
+function gridTimes(start: number, interval: number): (n: number) => Float64Array {
+  let times = new Float64Array(0);
+  return (n) => {
+    if (n > times.length) {
+      times = new Float64Array(Math.max(n, times.length * 2));
+      for (let i = 0; i < times.length; i++) times[i] = start + i * interval;
+    }
+    return times.subarray(0, n);
+  };
+}
+
 /** Everything a test group's replay needs, set up once for either path. */
 interface GroupRun {
   tg: TestGroup;
   compat: 'v2' | 'v3';
   fuzzy: boolean;
   evalInterval: number;
-  inputs: { labels: Labels; points: Point[] }[];
+  inputs: InputSeries[];
   /** Fresh rule groups in evaluation order (rules keep state, so each replay builds its own). */
   makeGroups: (deferAnnotations: boolean) => RuleGroup[];
   mint: number;
@@ -532,7 +555,8 @@ function runTestGroup(
   // (prometheus#12729) a group whose interval is unset or 0 takes evaluation_interval.
   const seriesInterval = compat === 'v2' ? (tg.interval ?? 0) : tg.interval || evalInterval;
   // The lazy loader keys series by labels: a later line for the same series replaces it.
-  const inputs = new Map<string, { labels: Labels; points: Point[] }>();
+  const inputs = new Map<string, InputSeries>();
+  const grid = gridTimes(tg.startTimestamp, seriesInterval);
   for (const is of tg.inputSeries) {
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
@@ -541,23 +565,24 @@ function runTestGroup(
       const e = insideBracesError(is.series, is.values, labels.error) ?? labels.error;
       return setupFailure([`1:${e.from + 1}: parse error: ${e.message}`]);
     }
-    let values = parseSimpleSeriesValues(is.values, seriesInterval, tg.startTimestamp);
+    let values = parseSimpleSeriesColumns(is.values, seriesInterval, tg.startTimestamp);
     if (values === null) {
       const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
       if (!points.ok) {
         const col = is.series.length + 2 + points.error.from;
         return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
       }
-      values = points.value;
+      values = pointsToColumns(points.value);
     }
+    let { vs, stale } = values;
     // The TSDB rejects a second sample at a timestamp it already has (with `interval: 0`
     // every value lands on 0): keep the first.
-    let unique = values;
-    if (seriesInterval <= 0) {
-      const seen = new Set<number>();
-      unique = values.filter(([t]) => (seen.has(t) ? false : (seen.add(t), true)));
+    if (seriesInterval <= 0 && vs.length > 1) {
+      vs = vs.subarray(0, 1);
+      stale = stale?.subarray(0, 1) ?? null;
     }
-    inputs.set(labelsKey(labels.value), { labels: labels.value, points: unique });
+    const ts = values.ts === null ? grid(vs.length) : values.ts.subarray(0, vs.length);
+    inputs.set(labelsKey(labels.value), { labels: labels.value, ts, vs, stale });
   }
 
   // Rule files.
@@ -658,8 +683,14 @@ function replayStepwise(run: GroupRun): GroupOutcome {
   const loadTill = (ts: number): void => {
     for (const s of pending) {
       let end = s.next;
-      while (end < s.points.length && (s.points[end]?.[0] ?? Infinity) <= ts) end++;
-      if (end > s.next) store.addSeries(s.labels, s.points.slice(s.next, end));
+      while (end < s.ts.length && (s.ts[end] ?? Infinity) <= ts) end++;
+      if (end > s.next) {
+        const points: Point[] = [];
+        for (let k = s.next; k < end; k++) {
+          points.push([s.ts[k] ?? NaN, s.stale?.[k] === 1 ? null : (s.vs[k] ?? NaN)]);
+        }
+        store.addSeries(s.labels, points);
+      }
       s.next = end;
     }
   };
@@ -859,10 +890,14 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   const last = mint + (steps - 1) * evalInterval;
   const store = new SeriesStore();
   for (const s of run.inputs) {
-    let end = s.points.length;
-    while (end > 0 && (s.points[end - 1]?.[0] ?? Infinity) > last) end--;
-    if (end > 0)
-      store.addSeries(s.labels, end === s.points.length ? s.points : s.points.slice(0, end));
+    let end = s.ts.length;
+    while (end > 0 && (s.ts[end - 1] ?? Infinity) > last) end--;
+    if (end === 0) continue;
+    if (end === s.ts.length) store.addColumns(s.labels, s.ts, s.vs, s.stale);
+    else {
+      const stale = s.stale?.subarray(0, end) ?? null;
+      store.addColumns(s.labels, s.ts.subarray(0, end), s.vs.subarray(0, end), stale);
+    }
   }
   const query: QueryFn = makeQueryFn(store, {
     compat,

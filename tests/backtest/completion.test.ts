@@ -33,6 +33,7 @@ async function complete(url: string, doc: string, token?: string): Promise<strin
     { url, ...(token ? { auth: { type: 'bearer', token } as const } : {}) },
     fetch,
   );
+  if (!strategy) throw new Error(`no completion for ${url}`);
   const state = EditorState.create({ doc, extensions: new PromQLExtension().asExtension() });
   const result = await strategy.promQL(new CompletionContext(state, doc.length, true));
   return (result?.options ?? []).map((o) => o.label);

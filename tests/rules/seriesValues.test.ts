@@ -2,7 +2,25 @@
 // parser gives (the same points, bit for bit), or declines (null) and leaves it to that parser.
 import { describe, expect, it } from 'vitest';
 import { parseSeriesValues } from '../../src/promql/index.ts';
-import { parseSimpleSeriesValues } from '../../src/rules/seriesValues.ts';
+import { parseSimpleSeriesColumns } from '../../src/rules/seriesValues.ts';
+
+/** The scanner's columns as points (times on the grid where it left them implicit). */
+function parseSimpleSeriesValues(
+  text: string,
+  interval: number,
+  start: number,
+): [number, number | null][] | null {
+  const c = parseSimpleSeriesColumns(text, interval, start);
+  if (c === null) return null;
+  return Array.from(c.vs, (v, i) => {
+    const t = c.ts === null ? start + i * interval : (c.ts[i] ?? NaN);
+    if (c.stale?.[i] === 1) {
+      expect(v).toBeNaN();
+      return [t, null];
+    }
+    return [t, v];
+  });
+}
 
 function same(text: string, interval = 15_000, start = 0): void {
   const fast = parseSimpleSeriesValues(text, interval, start);
@@ -25,6 +43,8 @@ const CASES: { text: string; declines?: boolean }[] = [
   { text: '1e3 2.5E-4 -1e+2 123456789012345678 0.1234567890123456789' },
   { text: '0+10x5 1-0.1x20 3x2 -2+0.3x9 1e2+1e-1x4 5.5-2x3' },
   { text: '_ _x3 stale 1 _x0 2' },
+  { text: '0+1x3 stale 5x2 _ 7 8-1x4 _x2 stale 1x3' },
+  { text: '_x2 1+1x3' },
   { text: '\t1\n2  3 \r\n4 ' },
   { text: '' },
   { text: 'Inf -Inf NaN', declines: true },
@@ -46,6 +66,14 @@ describe('parseSimpleSeriesValues', () => {
     else expect(parseSimpleSeriesValues(text, 60_000, 0)).not.toBeNull();
     same(text, 60_000, 0);
     same(text, 15_000, 1_700_000_000_000);
+  });
+
+  it('leaves the times implicit only while every sample is on the grid', () => {
+    expect(parseSimpleSeriesColumns('1 2+1x3 stale 4x2', 15_000, 0)?.ts).toBeNull();
+    expect(parseSimpleSeriesColumns('1 _x0 2', 15_000, 0)?.ts).toBeNull();
+    expect(Array.from(parseSimpleSeriesColumns('1 _ 2x1', 15_000, 0)?.ts ?? [])).toEqual([
+      0, 30_000, 45_000,
+    ]);
   });
 
   it('agrees with the full parser on random numbers', () => {

@@ -1,11 +1,18 @@
 // The backtest mode's pure glue: rule drafts as alerting rules, time inputs, the user's incident
 // marks as ground truth for the scorecard, and the server's answers shaped for the playground's
 // charts and bands (times as offsets from the range start, as the shared time axis draws them).
-import type { AlertRuleSpec, AlertState } from '../../rules/index.ts';
+import type { AlertRuleSpec, AlertState, AlertTimeline } from '../../rules/index.ts';
 import { labelText, type RangeSeries, type RuleBacktest } from '../../backtest/index.ts';
 import type { ChartLine, RuleView, StateSpan } from '../../lab/index.ts';
 import { MAX_CHART_LINES, splitThreshold, toSpans } from '../../lab/index.ts';
-import { alertFirings, computeScorecard, type TruthSample } from '../../lab/index.ts';
+import {
+  alertFirings,
+  computeScorecard,
+  judgeScorecard,
+  ruleIntent,
+  type JudgedScorecard,
+  type TruthSample,
+} from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import { parseTimeInput } from '../../text/index.ts';
 
@@ -59,6 +66,23 @@ export function incidentTruth(
   }));
 }
 
+/**
+ * A backtest rule's scorecard against the incidents marked by hand, judged by its intent: an
+ * incident is a failure of the cluster, which any alert of the rule counts for.
+ */
+function judgedScorecard(
+  draft: RuleDraft,
+  offsets: readonly number[],
+  timeline: AlertTimeline,
+  times: readonly number[],
+  incidents: readonly { from: number; to: number }[],
+): JudgedScorecard {
+  const alerts = alertFirings(timeline);
+  const truth = incidentTruth(times, incidents);
+  const sc = computeScorecard(offsets, alerts, truth);
+  return { ...sc, judgement: judgeScorecard(sc, offsets, alerts, truth, [], ruleIntent(draft)) };
+}
+
 /** The server's series (the first MAX_CHART_LINES) as chart lines over the times. */
 export function chartLines(times: readonly number[], series: readonly RangeSeries[]): ChartLine[] {
   const index = new Map(times.map((t, i) => [t, i]));
@@ -96,11 +120,7 @@ export function ruleView(
     spans,
     scorecard: result.error
       ? null
-      : computeScorecard(
-          offsets,
-          alertFirings(result.timeline),
-          incidentTruth(result.times, incidents),
-        ),
+      : judgedScorecard(draft, offsets, result.timeline, result.times, incidents),
     error: result.error ? `${result.error.message}. ${result.error.hint}` : null,
     annotations: [],
   };

@@ -23,7 +23,7 @@ import {
 import type { RuleDraft } from '../../lab/index.ts';
 import { BackgroundBridge } from '../worker/backgroundBridge.ts';
 import { formatOffset, formatValue } from './format.ts';
-import { isBadScore, scoreCellParts, scoreDescription } from './scoreText.ts';
+import { gradeClass, scoreCellParts, scoreDescription } from './scoreText.ts';
 import { formatDuration } from '../../text/index.ts';
 
 /** Props of the background panels. */
@@ -61,7 +61,7 @@ function cellDescription(c: MatrixCell | undefined): string | undefined {
 function cellClass(c: MatrixCell | undefined): string {
   const sc = c?.scorecard;
   if (!sc) return '';
-  return isBadScore(sc) ? 'cell-bad' : 'cell-good';
+  return gradeClass(sc);
 }
 
 /** The matrix and the sweep. */
@@ -100,9 +100,9 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
         <header className="panel-header">
           <h2 id="matrix-title">Every rule on every preset</h2>
           <span className="note">
-            Per failing member, the time to firing (“never” when no alert about it fired); then,
-            where not zero, failure time missed, firing with no failure and flaps. Hover a cell for
-            every figure.
+            Each rule judged against its intent, as the verdict judges it: the failures it must
+            catch, caught by the deadline, late or missed (red); firing with nothing failing or on
+            failures it should tolerate, and flaps (orange). Hover a cell for every figure.
           </span>
           <ProgressBar progress={progress.matrix} label="matrix progress" />
         </header>
@@ -149,7 +149,7 @@ export function BackgroundPanels({ rules, selected }: BackgroundPanelsProps) {
           </table>
         </div>
       </section>
-      <section className="panel" aria-labelledby="sweep-title">
+      <section className="panel" aria-labelledby="sweep-title" data-lesson-target="sweep">
         <header className="panel-header">
           <h2 id="sweep-title">Sweep {selected?.alert ?? ''}</h2>
           <label className="toolbar-field">

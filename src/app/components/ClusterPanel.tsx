@@ -32,7 +32,7 @@ export function ClusterPanel({
   const n = members.length;
   const quorum = Math.floor(n / 2) + 1;
   return (
-    <section className="panel cluster" aria-labelledby="cluster-title">
+    <section className="panel cluster" aria-labelledby="cluster-title" data-lesson-target="cluster">
       <header className="panel-header">
         <h2 id="cluster-title">Cluster at {formatOffset(cursor)}</h2>
         <span className="pill">

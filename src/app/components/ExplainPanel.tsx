@@ -138,6 +138,7 @@ export function ExplainPanel(props: ExplainPanelProps) {
       className="panel explain"
       aria-labelledby="explain-title"
       data-testid="explain"
+      data-lesson-target="explain"
       id="explain"
       tabIndex={-1}
     >

@@ -81,11 +81,13 @@ export function RulePanel(props: RulePanelProps) {
     [viewSpans, unevaluated],
   );
   const down = unevaluated?.some((s) => s.from <= cursor && cursor < s.to) ?? false;
+  const beside = view?.beside;
   return (
     <section
       className={`panel rule ${selected ? 'rule-selected' : ''}`}
       aria-labelledby={`rule-${rule.id}`}
       data-testid={`rule-${rule.id}`}
+      data-lesson-target={`rule:${rule.id}`}
     >
       <header className="panel-header">
         <h2 id={`rule-${rule.id}`}>{rule.alert}</h2>
@@ -165,7 +167,7 @@ export function RulePanel(props: RulePanelProps) {
         markers={props.markers}
       />
       <StateBand
-        label="alert"
+        label={beside ? 'recorded' : 'alert'}
         spans={bandSpans}
         end={end}
         cursor={cursor}
@@ -174,6 +176,31 @@ export function RulePanel(props: RulePanelProps) {
         testId={`rule-${rule.id}-band`}
         emptyText={broken ? 'not evaluated' : undefined}
       />
+      {beside ? (
+        <>
+          <StateBand
+            label="simulated"
+            spans={beside.simulated}
+            end={end}
+            cursor={cursor}
+            onCursor={onCursor}
+            describe={describeState}
+            testId={`rule-${rule.id}-band-simulated`}
+            emptyText="not evaluated"
+          />
+          {beside.prometheus ? (
+            <StateBand
+              label="ALERTS"
+              spans={beside.prometheus}
+              end={end}
+              cursor={cursor}
+              onCursor={onCursor}
+              describe={describeState}
+              testId={`rule-${rule.id}-band-prometheus`}
+            />
+          ) : null}
+        </>
+      ) : null}
       <p className="rule-summary">
         At {formatOffset(cursor)}:{' '}
         <strong
@@ -189,6 +216,24 @@ export function RulePanel(props: RulePanelProps) {
             : summarizeSpans(view?.spans ?? [])}
         </span>
       </p>
+      {beside ? (
+        <p className="rule-summary" data-testid={`rule-${rule.id}-beside`}>
+          <em>recorded</em>: this rule on the recorded series, evaluated by Quorum Lab’s engine.{' '}
+          <em>simulated</em>: on the simulation of the same scenario:{' '}
+          {summarizeSpans(beside.simulated)}{' '}
+          {beside.prometheus ? (
+            <>
+              <em>ALERTS</em>: what the real Prometheus wrote while it evaluated this rule:{' '}
+              {summarizeSpans(beside.prometheus)}
+            </>
+          ) : (
+            <>
+              The real Prometheus evaluated another rule of this name (or none) during the
+              recording, so its ALERTS are not shown here.
+            </>
+          )}
+        </p>
+      ) : null}
     </section>
   );
 }

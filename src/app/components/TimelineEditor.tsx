@@ -134,7 +134,11 @@ export function TimelineEditor({ scenario, members, cursor, onChange }: Timeline
   const setSetting = (patch: Partial<Scenario>) => apply(changeSettings(scenario, patch), true);
 
   return (
-    <section className="panel timeline" aria-labelledby="timeline-title">
+    <section
+      className="panel timeline"
+      aria-labelledby="timeline-title"
+      data-lesson-target="timeline"
+    >
       <header className="panel-header">
         <h2 id="timeline-title">Timeline</h2>
         <label className="toolbar-field">

@@ -1,8 +1,12 @@
 // The top bar: presets, cluster size, undo and redo, the share link, and the evaluation status.
 import { MAX_MEMBERS, presets } from '../../sim/index.ts';
-import { sourceTitle } from '../../lab/index.ts';
+import { recordingEtcdSeries, shippedRecordings, sourceTitle } from '../../lab/index.ts';
 import { useSafety } from '../state/safety.ts';
 import { simulatedScenario, usePlayground } from '../state/store.ts';
+import { useLessons } from './lessons/lessonsStore.ts';
+
+/** The scenario picker's value prefix of a shipped recording. */
+const RECORDING = 'recording:';
 
 /** Props of the toolbar. */
 export interface ToolbarProps {
@@ -30,11 +34,18 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
   const held = useSafety((s) => s.held !== null);
   const lastEvalMs = usePlayground((s) => s.lastEvalMs);
   const loadPreset = usePlayground((s) => s.loadPreset);
+  const openRecording = usePlayground((s) => s.openRecording);
   const setClusterSize = usePlayground((s) => s.setClusterSize);
   const undo = usePlayground((s) => s.undo);
   const redo = usePlayground((s) => s.redo);
+  const lessonsOpen = useLessons((s) => s.open);
+  const toggleLessons = useLessons((s) => s.toggleOpen);
   const presetName =
-    scenario && presets.some((p) => p.name === scenario.name) ? (scenario.name ?? '') : '';
+    source.kind === 'recorded'
+      ? `${RECORDING}${source.recording}`
+      : scenario && presets.some((p) => p.name === scenario.name)
+        ? (scenario.name ?? '')
+        : '';
   return (
     <header className="topbar">
       <h1>
@@ -47,15 +58,28 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
         <span>Scenario</span>
         <select
           value={presetName}
-          onChange={(e) => loadPreset(e.target.value)}
+          onChange={(e) => {
+            const v = e.target.value;
+            if (v.startsWith(RECORDING)) openRecording(v.slice(RECORDING.length));
+            else loadPreset(v);
+          }}
           aria-label="Scenario preset"
         >
           {presetName === '' ? <option value="">{sourceTitle(source)}</option> : null}
-          {presets.map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.title}
-            </option>
-          ))}
+          <optgroup label="Simulated">
+            {presets.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.title}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Recorded on a real etcd cluster">
+            {shippedRecordings().map((r) => (
+              <option key={r.name} value={`${RECORDING}${r.name}`}>
+                Recorded on a real etcd {recordingEtcdSeries(r)} cluster: {r.name}
+              </option>
+            ))}
+          </optgroup>
         </select>
       </label>
       <label className="toolbar-field">
@@ -65,7 +89,13 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
           onChange={(e) => setClusterSize(Number(e.target.value))}
           aria-label="Members (cluster size)"
           disabled={scenario === null}
-          title={scenario === null ? 'Imported series have no simulated cluster' : undefined}
+          title={
+            scenario === null
+              ? source.kind === 'recorded'
+                ? 'A recording’s cluster was real: its size is what it was'
+                : 'Imported series have no simulated cluster'
+              : undefined
+          }
         >
           {scenario === null ? <option value="">—</option> : null}
           {Array.from({ length: MAX_MEMBERS }, (_, i) => i + 1).map((n) => (
@@ -92,6 +122,17 @@ export function Toolbar({ onShare, shareStatus, onExport, onImport }: ToolbarPro
         title="Redo (Ctrl+Shift+Z)"
       >
         Redo
+      </button>
+      <button
+        type="button"
+        className="button"
+        id="lessons-toggle"
+        onClick={toggleLessons}
+        aria-expanded={lessonsOpen}
+        aria-controls="lessons"
+        title="Guided lessons: each step sets the page up and asks a question"
+      >
+        Lessons
       </button>
       <button type="button" className="button" onClick={onImport}>
         Import…

@@ -34,7 +34,12 @@ export interface TruthPanelProps {
 export function TruthPanel({ times, truth, cursor, onCursor, markers }: TruthPanelProps) {
   if (truth === null)
     return (
-      <section className="panel truth" aria-labelledby="truth-title" data-testid="no-truth">
+      <section
+        className="panel truth"
+        aria-labelledby="truth-title"
+        data-testid="no-truth"
+        data-lesson-target="truth"
+      >
         <header className="panel-header">
           <h2 id="truth-title">Ground truth</h2>
         </header>
@@ -76,7 +81,7 @@ function KnownTruth({
     return toSpans(times, step, truth.map(healthOf));
   }, [times, truth]);
   return (
-    <section className="panel truth" aria-labelledby="truth-title">
+    <section className="panel truth" aria-labelledby="truth-title" data-lesson-target="truth">
       <header className="panel-header">
         <h2 id="truth-title">Ground truth</h2>
       </header>

@@ -56,7 +56,12 @@ export function TuningPanel({ rule }: TuningPanelProps) {
     },
   };
   return (
-    <section className="panel tuning" aria-labelledby="tuning-title" data-testid="tuning">
+    <section
+      className="panel tuning"
+      aria-labelledby="tuning-title"
+      data-testid="tuning"
+      data-lesson-target="tuning"
+    >
       <header className="panel-header">
         <h2 id="tuning-title">Tune {rule?.alert ?? ''}</h2>
         <span className="note">Drag a slider: every chart, state and score follows.</span>

@@ -1,9 +1,16 @@
-// The verdict first: what really failed in the scenario and, for each rule, whether it fired,
-// which failures it caught or missed, and how long it fired with nothing failing. It sits above
-// everything else, so the lesson of a scenario is on the first screen.
+// The verdict first: what really failed in the scenario and, for each rule, whether it fired and
+// how it did against its intent (the failures it must catch caught, missed or late; firing with
+// nothing failing or on failures it should tolerate). It sits above everything else, so the
+// lesson of a scenario is on the first screen; the matrix judges every preset alike.
 import type { Member } from '../../sim/index.ts';
 import type { FailureEpisode, RuleView } from '../../lab/index.ts';
-import { ruleVerdict, scenarioFailures, type RuleVerdict } from '../../lab/index.ts';
+import {
+  describeIntent,
+  judgementTexts,
+  ruleVerdict,
+  scenarioFailures,
+  type RuleVerdict,
+} from '../../lab/index.ts';
 import { formatOffset } from './format.ts';
 
 /** Props of the verdict panel. */
@@ -29,30 +36,35 @@ function verdictText(v: RuleVerdict, members: readonly Member[]): string {
   const parts = [
     v.firstFiring === null ? 'never fired' : `fired at ${formatOffset(v.firstFiring)}`,
   ];
-  if (v.failures > 0) {
-    parts.push(
-      v.missed.length === 0
-        ? `caught ${v.failures === 1 ? 'the failure' : `all ${v.failures} failures`}`
-        : `missed ${v.missed.map((e) => `${memberOf(members, e)} (failed at ${formatOffset(e.from)})`).join(', ')}`,
-    );
-  }
-  if (v.falseFiringMs !== null && v.falseFiringMs > 0)
-    parts.push(`fired with nothing failing for ${formatOffset(v.falseFiringMs)}`);
+  if (v.judgement) parts.push(...judgementTexts(v.judgement, members));
   return `${parts.join('; ')}.`;
 }
 
-/** Whether a verdict is good news: every failure caught and nothing fired for nothing. */
+/** Good news (green), noise (orange) or a miss (red), as the matrix colours its cells. */
 function verdictClass(v: RuleVerdict): string {
   if (v.broken) return 'verdict-broken';
-  const clean = v.missed.length === 0 && (v.falseFiringMs ?? 0) === 0;
-  return clean ? 'verdict-good' : 'verdict-bad';
+  switch (v.judgement?.grade) {
+    case 'misses':
+      return 'verdict-bad';
+    case 'noisy':
+      return 'verdict-noisy';
+    case 'good':
+      return 'verdict-good';
+    default:
+      return 'verdict-unjudged';
+  }
 }
 
 /** The scenario's failures and each rule's verdict, in words. */
 export function VerdictPanel({ rules, members, end, onCursor }: VerdictPanelProps) {
   const failures = scenarioFailures(rules);
   return (
-    <section className="panel verdict" aria-labelledby="verdict-title" data-testid="verdict">
+    <section
+      className="panel verdict"
+      aria-labelledby="verdict-title"
+      data-testid="verdict"
+      data-lesson-target="verdict"
+    >
       <header className="panel-header">
         <h2 id="verdict-title">Verdict</h2>
         <span className="note" data-testid="verdict-truth">
@@ -69,7 +81,15 @@ export function VerdictPanel({ rules, members, end, onCursor }: VerdictPanelProp
           const at = v.firstFiring ?? v.missed[0]?.from ?? null;
           return (
             <li key={r.id} className={verdictClass(v)} data-testid={`verdict-${r.id}`}>
-              <strong>{r.alert}</strong> {verdictText(v, members)}
+              <strong>{r.alert}</strong>{' '}
+              <span
+                data-testid={`verdict-${r.id}-text`}
+                title={
+                  v.judgement ? `Its intent: it ${describeIntent(v.judgement.intent)}.` : undefined
+                }
+              >
+                {verdictText(v, members)}
+              </span>
               {at !== null ? (
                 <button
                   type="button"

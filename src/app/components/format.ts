@@ -12,6 +12,11 @@ export function formatOffset(ms: number): string {
   return formatDuration(Math.round(ms / 1000) * 1000);
 }
 
+/** A count and its noun, singular for one: "1 member", "3 members", "0 samples". */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** A sample value, short enough for an axis and exact enough for a tooltip: Go's %.6g, whole counts in full. */
 export function formatValue(v: number): string {
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return formatFloatPlain(v);

@@ -1,6 +1,8 @@
-// The scorecard's figures in words: compact for a table cell, in full for its title and screen
-// readers. The scorecard panel and the matrix both write them this way, so they read alike.
-import type { FailureEpisode, Scorecard } from '../../lab/index.ts';
+// The scorecard's figures in words: the judgement against the rule's intent for a table cell, in
+// full for its title and screen readers. The scorecard panel, the matrix and the verdict write
+// them this way, so they read alike.
+import type { FailureEpisode, JudgedScorecard, Scorecard } from '../../lab/index.ts';
+import { describeIntent, judgementTexts } from '../../lab/index.ts';
 import { formatOffset } from './format.ts';
 
 /** The name the simulator gives a member (1-based), or "cluster" for a cluster-wide failure. */
@@ -50,35 +52,25 @@ export interface CellPart {
 }
 
 /**
- * A matrix cell in pieces: the delays per member, then only the figures that are not zero
- * ("missed 10m", "false 2m", "1 flap"); "quiet ✓" for a rule that stayed quiet on a healthy
- * scenario.
+ * A matrix cell in pieces: the judgement against the rule's intent in words ("missed etcd-3 down
+ * for 50m", "fired with nothing failing: 10m"), as the verdict writes it.
  */
-export function scoreCellParts(sc: Scorecard): CellPart[] {
-  const figures: string[] = [];
-  if (sc.missedMs > 0) figures.push(`missed ${formatOffset(sc.missedMs)}`);
-  if (sc.falseFiringMs > 0) figures.push(`false ${formatOffset(sc.falseFiringMs)}`);
-  if (sc.flaps > 0) figures.push(`${sc.flaps} ${sc.flaps === 1 ? 'flap' : 'flaps'}`);
-  const parts: CellPart[] = [
-    ...delayGroups(sc).map((text, i) => ({ sep: i === 0 ? '' : '; ', text })),
-    ...figures.map((text) => ({ sep: ' · ', text })),
-  ];
-  if (parts.length === 0) return [{ sep: '', text: 'quiet ✓' }];
-  const first = parts[0];
-  if (first) parts[0] = { ...first, sep: '' };
-  return parts;
+export function scoreCellParts(sc: JudgedScorecard): CellPart[] {
+  return judgementTexts(sc.judgement, []).map((text, i) => ({ sep: i === 0 ? '' : ' · ', text }));
 }
 
 /** A matrix cell as one line of text. */
-export function scoreCellText(sc: Scorecard): string {
+export function scoreCellText(sc: JudgedScorecard): string {
   return scoreCellParts(sc)
     .map((p) => p.sep + p.text)
     .join('');
 }
 
 /** Every figure of a scorecard in sentences, for a cell's title and accessible name. */
-export function scoreDescription(sc: Scorecard): string {
-  const parts: string[] = [];
+export function scoreDescription(sc: JudgedScorecard): string {
+  const j = sc.judgement;
+  const parts: string[] = [`Intent: ${describeIntent(j.intent)}.`];
+  parts.push(`Verdict: ${judgementTexts(j, []).join('; ')}.`);
   if (sc.episodes.length === 0) parts.push('No real failure.');
   for (const e of sc.episodes) {
     const what =
@@ -86,18 +78,26 @@ export function scoreDescription(sc: Scorecard): string {
         ? 'no alert about it fired'
         : `fired after ${formatOffset(e.detectionDelay)}`;
     parts.push(
-      `${memberName(e.member)} failed at ${formatOffset(e.from)} for ${formatOffset(e.to - e.from)}: ${what}, ${formatOffset(e.missedMs)} missed.`,
+      `${memberName(e.member)} failed at ${formatOffset(e.from)} for ${formatOffset(e.to - e.from)}: ${what}.`,
     );
   }
-  parts.push(
-    `Failure time missed ${formatOffset(sc.missedMs)}.`,
-    `Firing with no failure ${formatOffset(sc.falseFiringMs)}.`,
-    `Flaps ${sc.flaps}.`,
-  );
   return parts.join(' ');
 }
 
-/** Whether a scorecard shows a problem: a failure never detected, or firing with no failure. */
-export function isBadScore(sc: Scorecard): boolean {
-  return sc.episodes.some((e) => e.detectionDelay === null) || sc.falseFiringMs > 0;
+/** The class of a judged cell: red for a miss, orange for noise, green when good. */
+export function gradeClass(sc: JudgedScorecard): string {
+  switch (sc.judgement.grade) {
+    case 'misses':
+      return 'cell-bad';
+    case 'noisy':
+      return 'cell-noisy';
+    case 'good':
+      return 'cell-good';
+    case 'unjudged':
+      return 'cell-unjudged';
+    default: {
+      const never: never = sc.judgement.grade;
+      return never;
+    }
+  }
 }

@@ -105,3 +105,32 @@ describe("a rule of the user's own", () => {
     expect(usePlayground.getState().doc).toBe(before);
   });
 });
+
+describe("a lesson's step opens as one undo step", () => {
+  beforeEach(() => usePlayground.setState(getInitialState()));
+
+  it('sets the document, the cursor and the selected rule; undo brings the old document back', async () => {
+    const { lessons, lessonStepDoc } = await import('../../lab/index.ts');
+    const step = lessons[0]?.steps[1];
+    if (!step) throw new Error('no step');
+    const before = usePlayground.getState().doc;
+    usePlayground.getState().loadDoc(lessonStepDoc(step), null, {
+      cursor: step.cursor,
+      selectedRuleId: step.selectedRuleId,
+    });
+    const after = usePlayground.getState();
+    expect(after.cursor).toBe(step.cursor);
+    expect(after.selectedRuleId).toBe(step.selectedRuleId);
+    expect(after.past).toHaveLength(1);
+    // The same step again changes no document: no second undo step.
+    after.setCursor(0);
+    usePlayground.getState().loadDoc(lessonStepDoc(step), null, {
+      cursor: step.cursor,
+      selectedRuleId: step.selectedRuleId,
+    });
+    expect(usePlayground.getState().past).toHaveLength(1);
+    expect(usePlayground.getState().cursor).toBe(step.cursor);
+    usePlayground.getState().undo();
+    expect(usePlayground.getState().doc).toBe(before);
+  });
+});

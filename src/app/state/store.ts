@@ -3,22 +3,36 @@
 // one field per selector.
 import { create } from 'zustand';
 import { defaultScenario, findPreset, type Scenario, type ScenarioEvent } from '../../sim/index.ts';
-import type { PlaygroundDoc } from '../../lab/index.ts';
-import { defaultRules, rulePresets, withTeachingRules, type RuleDraft } from '../../lab/index.ts';
+import { docToJson, type PlaygroundDoc } from '../../lab/index.ts';
+import {
+  defaultRules,
+  rulePresets,
+  withTeachingRules,
+  type RuleDraft,
+  type RuleIntent,
+} from '../../lab/index.ts';
 import { reuseUnchanged, type ViewModel } from '../../lab/index.ts';
 import {
+  recorded,
+  recordingOf,
   simulated,
   sourceDuration,
   type ImportedSource,
   type ScenarioSource,
 } from '../../lab/index.ts';
-import { resizeCluster } from '../../lab/index.ts';
+import { findRecording, resizeCluster } from '../../lab/index.ts';
 import { isMemberDownAt, toggleMemberAt } from './memberToggle.ts';
 
 /** What one evaluation reads from the document. */
 export interface EvaluationInput {
   readonly source: PlaygroundDoc['source'];
   readonly rules: PlaygroundDoc['rules'];
+}
+
+/** Where a document opens: the cursor and the selected rule. */
+export interface DocPlace {
+  readonly cursor: number;
+  readonly selectedRuleId: string | null;
 }
 
 /** The data part of the playground state. */
@@ -50,10 +64,21 @@ export interface PlaygroundActions {
   toggleMember(index: number): void;
   setScenario(scenario: Scenario): void;
   loadPreset(name: string): void;
+  /**
+   * Opens a shipped recording of a real cluster, adding the rules Prometheus evaluated during it
+   * that the document lacks: one undo step.
+   */
+  openRecording(name: string): void;
+  /** Replaces a recording by the simulation of its scenario, to edit it: one undo step. */
+  openSimulationOfRecording(): void;
   /** Shows imported series instead of a simulation, adding their rules: one undo step. */
   importScenario(source: ImportedSource, rules: readonly RuleDraft[]): void;
   setClusterSize(members: number): void;
-  loadDoc(doc: PlaygroundDoc, notice?: string | null): void;
+  /**
+   * Opens a document as one undo step; `place` puts the cursor and selects a rule there (a lesson's
+   * step), else the cursor goes to the document's first event and the first rule is selected.
+   */
+  loadDoc(doc: PlaygroundDoc, notice?: string | null, place?: DocPlace): void;
   /** Starts over from a document (a share link, a saved state) without an undo step. */
   resetDoc(doc: PlaygroundDoc, notice?: string | null): void;
   addRule(presetId: string): void;
@@ -64,6 +89,8 @@ export interface PlaygroundActions {
    * make a single undo step.
    */
   updateRule(id: string, patch: Partial<Omit<RuleDraft, 'id'>>, coalesce?: string): void;
+  /** States what a rule should catch, or (null) goes back to the intent derived from it. */
+  setRuleIntent(id: string, intent: RuleIntent | null): void;
   /** Sets the scrape interval (a tuning slider), coalescing like updateRule. */
   setScrapeInterval(ms: number, coalesce?: string): void;
   removeRule(id: string): void;
@@ -94,6 +121,12 @@ const HISTORY_LIMIT = 100;
  */
 export function initialCursor(source: Scenario | ScenarioSource): number {
   if ('kind' in source && source.kind === 'imported') return 0;
+  if ('kind' in source && source.kind === 'recorded') {
+    // A recording is minutes long: the middle of its first event.
+    const { scenario } = recordingOf(source);
+    const first = scenario.events[0];
+    return first ? Math.round((first.at + (first.until ?? scenario.duration)) / 2) : 0;
+  }
   const scenario = 'kind' in source ? source.scenario : source;
   const first: ScenarioEvent | undefined = scenario.events[0];
   return first ? Math.min(scenario.duration, first.at + 5 * 60_000) : 0;
@@ -176,6 +209,23 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
         { cursor: initialCursor(preset.scenario) },
       );
     },
+    openRecording: (name) => {
+      const shipped = findRecording(name);
+      if (!shipped) return;
+      const { doc } = get();
+      const rules = [...doc.rules];
+      for (const r of shipped.rules)
+        if (!rules.some((x) => x.alert === r.alert && x.expr === r.expr && x.forMs === r.forMs))
+          rules.push({ ...r, id: freshRuleId(r.id, rules) });
+      const source = recorded(name);
+      commit({ source, rules }, { cursor: initialCursor(source) });
+    },
+    openSimulationOfRecording: () => {
+      const { doc, cursor } = get();
+      if (doc.source.kind !== 'recorded') return;
+      const source = simulated(recordingOf(doc.source).scenario);
+      commit({ ...doc, source }, { cursor: clampCursor(cursor, source) });
+    },
     importScenario: (source, imported) => {
       const { doc } = get();
       const rules = [...doc.rules];
@@ -200,12 +250,17 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
           notice: `Switching to ${members} members removed ${dropped.length === 1 ? 'an event that no longer applies' : `${dropped.length} events that no longer apply`}: ${dropped.join('; ')}. Undo brings ${dropped.length === 1 ? 'it' : 'them'} back.`,
         });
     },
-    loadDoc: (doc, notice = null) =>
-      commit(doc, {
-        cursor: initialCursor(doc.source),
-        selectedRuleId: doc.rules[0]?.id ?? null,
+    loadDoc: (doc, notice = null, place) => {
+      const extra = {
+        cursor: place ? clampCursor(place.cursor, doc.source) : initialCursor(doc.source),
+        selectedRuleId: place ? place.selectedRuleId : (doc.rules[0]?.id ?? null),
         notice,
-      }),
+      };
+      // The same document again (a lesson's step set up twice) moves only the place: no undo step
+      // that changes nothing.
+      if (docToJson(doc) === docToJson(get().doc)) set(extra);
+      else commit(doc, extra);
+    },
     resetDoc: (doc, notice = null) =>
       set({
         doc,
@@ -245,6 +300,16 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
         {},
         coalesce,
       );
+    },
+    setRuleIntent: (id, intent) => {
+      const { doc } = get();
+      const rules = doc.rules.map((r): RuleDraft => {
+        if (r.id !== id) return r;
+        if (intent) return { ...r, intent };
+        const { intent: _stated, ...rest } = r;
+        return rest;
+      });
+      commit({ ...doc, rules });
     },
     setScrapeInterval: (ms, coalesce) =>
       editScenario(

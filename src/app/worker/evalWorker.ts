@@ -6,6 +6,7 @@ import type { ScenarioSource } from '../../lab/index.ts';
 import { lintRule, type RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 import { newestOfEachKind } from './queue.ts';
+import { loadRecording } from './recordingLoader.ts';
 import { playsRole } from './role.ts';
 
 const scope = self as unknown as {
@@ -15,9 +16,12 @@ const scope = self as unknown as {
 
 let cached: { key: string; prepared: PreparedScenario } | null = null;
 
-function prepared(source: ScenarioSource): PreparedScenario {
+/** The prepared source; a recording's series are fetched first, the first time it is asked. */
+async function prepared(source: ScenarioSource): Promise<PreparedScenario> {
   const key = JSON.stringify(source);
-  if (cached?.key !== key) cached = { key, prepared: prepareSource(source) };
+  if (cached?.key === key) return cached.prepared;
+  const loaded = source.kind === 'recorded' ? await loadRecording(source.recording) : undefined;
+  cached = { key, prepared: prepareSource(source, loaded) };
   return cached.prepared;
 }
 
@@ -27,26 +31,36 @@ let inbox: WorkerRequest[] = [];
 // Only in a worker started for this role: the page's workers share one bundle (role.ts).
 if (playsRole('eval')) scope.onmessage = onMessage;
 
+// While a recording's series load, requests gather in the inbox and are drained after.
+let busy = false;
+
 function onMessage(e: MessageEvent<WorkerRequest>): void {
   inbox.push(e.data);
   // Drained in a task of its own, after the messages that arrived during the last run.
-  if (inbox.length === 1) setTimeout(drain, 0);
+  if (!busy && inbox.length === 1) setTimeout(() => void drain(), 0);
 }
 
-function drain(): void {
-  const batch = newestOfEachKind(inbox);
-  inbox = [];
-  for (const req of batch) handle(req);
+async function drain(): Promise<void> {
+  busy = true;
+  try {
+    while (inbox.length > 0) {
+      const batch = newestOfEachKind(inbox);
+      inbox = [];
+      for (const req of batch) await handle(req);
+    }
+  } finally {
+    busy = false;
+  }
 }
 
-function handle(req: WorkerRequest): void {
+async function handle(req: WorkerRequest): Promise<void> {
   const started = performance.now();
   try {
     if (req.kind === 'evaluate') {
       // Progress in steps: preparing the scenario, then each rule.
       const total = req.rules.length + 1;
       scope.postMessage({ kind: 'progress', id: req.id, done: 0, total });
-      const view = evaluateView(prepared(req.source), req.rules, (done) =>
+      const view = evaluateView(await prepared(req.source), req.rules, (done) =>
         scope.postMessage({ kind: 'progress', id: req.id, done: done + 1, total }),
       );
       scope.postMessage({
@@ -57,12 +71,12 @@ function handle(req: WorkerRequest): void {
         ms: performance.now() - started,
       });
     } else if (req.kind === 'lint') {
-      const p = prepared(req.source);
+      const p = await prepared(req.source);
       const lints: Record<string, RuleLint[]> = {};
       for (const rule of req.rules) lints[rule.id] = lintRule(rule, p);
       scope.postMessage({ kind: 'lint', id: req.id, ok: true, lints });
     } else {
-      const p = prepared(req.source);
+      const p = await prepared(req.source);
       // The page's cursor is an offset on its time axis; the store holds real times.
       const r = explainInstant(req.rule.expr, p.store, p.start + req.t);
       scope.postMessage(

@@ -3,3 +3,4 @@
 import './evalWorker.ts';
 import './backgroundWorker.ts';
 import './exportWorker.ts';
+import './backtestWorker.ts';

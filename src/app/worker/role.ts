@@ -3,7 +3,7 @@
 // name, and only the module of that role answers its messages.
 
 /** What a worker of the page does. */
-export type WorkerRole = 'eval' | 'background' | 'export';
+export type WorkerRole = 'eval' | 'background' | 'export' | 'backtest';
 
 /** Whether this worker was started for the role. */
 export function playsRole(role: WorkerRole): boolean {

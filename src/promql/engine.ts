@@ -13,6 +13,7 @@ import {
 } from './ast.ts';
 import { callFunction, functions, type FuncContext, type WindowKernel } from './functions.ts';
 import { dropMetricName, labelsKey, type Labels } from './labels.ts';
+import type { ExplainNote, ExplainWindow } from './explain.ts';
 import { explainAggregation } from './explainAggregation.ts';
 import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
 import { goDiv } from './mathx.ts';
@@ -54,7 +55,7 @@ export interface EvalOptions {
 /** One recorded node evaluation for explain mode. */
 export interface TraceEntry {
   value: EvalValue;
-  notes: string[];
+  notes: ExplainNote[];
 }
 
 /** Everything one query evaluation shares across its steps. */
@@ -176,13 +177,13 @@ export class Evaluator {
   }
 
   /** Records what an operator did, for explain mode (no cost otherwise). */
-  note(node: Expr, message: () => string): void {
+  note(node: Expr, message: () => ExplainNote): void {
     if (!this.trace) return;
     this.trace.get(node)?.notes.push(message());
   }
 
-  private window(from: number, to: number): string {
-    return `${this.compat === 'v2' ? '[' : '('}${from / 1000}s, ${to / 1000}s]`;
+  private window(from: number, to: number): ExplainWindow {
+    return { from, to, leftClosed: this.compat === 'v2' };
   }
 
   private evalNode(node: Expr, t: number): EvalValue {
@@ -234,11 +235,12 @@ export class Evaluator {
       samples.push({ labels: s.labels, v: s.vs[i]!, st });
     }
     this.addSamples(node, samples.length);
-    this.note(
-      node,
-      () =>
-        `${this.select(node, node.matchers).length} series match; ${samples.length} have a sample in ${this.window(minT, ref)} that is not a staleness marker`,
-    );
+    this.note(node, () => ({
+      kind: 'selected',
+      matching: this.select(node, node.matchers).length,
+      withSample: samples.length,
+      window: this.window(minT, ref),
+    }));
     return { kind: 'vector', samples };
   }
 
@@ -273,11 +275,12 @@ export class Evaluator {
       series.push({ labels: s.labels, ts, vs: values });
     }
     this.addSamples(node, total);
-    this.note(
-      node,
-      () =>
-        `window ${this.window(rangeStart, rangeEnd)}: ${series.length} series, ${total} samples (staleness markers left out)`,
-    );
+    this.note(node, () => ({
+      kind: 'rangeWindow',
+      window: this.window(rangeStart, rangeEnd),
+      series: series.length,
+      samples: total,
+    }));
     return { kind: 'matrix', series, rangeStart, rangeEnd };
   }
 
@@ -381,11 +384,14 @@ export class Evaluator {
       for (const k of cache.keys()) if (k < min) cache.delete(k);
     }
     this.addSamples(node, total);
-    this.note(
-      node,
-      () =>
-        `inner expression evaluated at ${times.length} steps ${times.length ? `${times[0]! / 1000}s … ${times[times.length - 1]! / 1000}s` : ''} (multiples of ${(node.step || this.defaultStep) / 1000}s in ${this.window(rangeStart, rangeEnd)})`,
-    );
+    this.note(node, () => ({
+      kind: 'subquerySteps',
+      steps: times.length,
+      first: times[0] ?? null,
+      last: times[times.length - 1] ?? null,
+      stepMs: node.step || this.defaultStep,
+      window: this.window(rangeStart, rangeEnd),
+    }));
     // Typed arrays, like a range selector's windows, so that functions see one array kind.
     const series: MSeries[] = [];
     for (const o of bySeries.values()) {
@@ -691,11 +697,12 @@ export class Evaluator {
     if (result.kind === 'scalar') return result;
     const m = args.find((a) => a.kind === 'matrix');
     if (m?.kind === 'matrix') {
-      this.note(
-        node,
-        () =>
-          `over ${this.window(m.rangeStart, m.rangeEnd)}: ${m.series.length} input series → ${result.samples.length} results`,
-      );
+      this.note(node, () => ({
+        kind: 'callWindow',
+        window: this.window(m.rangeStart, m.rangeEnd),
+        inputs: m.series.length,
+        out: result.samples.length,
+      }));
     }
     const samples = this.settle(node, result.samples);
     this.addSamples(node, samples.length);
@@ -761,7 +768,7 @@ export class Evaluator {
     const nl = l.kind === 'vector' ? l.samples.length : 1;
     const nr = r.kind === 'vector' ? r.samples.length : 1;
     const out = samples.length;
-    this.note(node, () => `${nl} left and ${nr} right samples → ${out} results`);
+    this.note(node, () => ({ kind: 'binaryCounts', lhs: nl, rhs: nr, out }));
     if (this.trace) {
       const notes =
         lt === 'vector' && rt === 'vector'

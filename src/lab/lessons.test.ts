@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { explainInstant, type ExplainNode } from '../promql/index.ts';
 import { presets } from '../sim/index.ts';
 import { docFromJson, docToJson } from './document.ts';
-import { evaluateView, prepareScenario, type ViewModel } from './evaluateView.ts';
+import { evaluateView, type ViewModel } from './evaluateView.ts';
 import { lessonStepDoc, lessons, type LessonClaim, type LessonStep } from './lessons.ts';
 import { PresetCache, computeSweep, type SweepPoint } from './matrix.ts';
 import { clusterSampleIndex } from './memberState.ts';
-
-function notes(n: ExplainNode): string[] {
-  return [...n.notes, ...n.children.flatMap(notes)];
-}
 
 const sweepCache = new PresetCache(presets);
 const sweeps = new Map<string, SweepPoint[]>();
@@ -59,17 +54,10 @@ function actual(claim: LessonClaim, step: LessonStep, view: ViewModel): LessonCl
     }
     case 'leader':
       return { ...claim, member: truth().leader };
-    case 'explain': {
-      const selected = step.rules.find((r) => r.id === step.selectedRuleId);
-      const prepared = prepareScenario(step.scenario);
-      const r = explainInstant(selected?.expr ?? '', prepared.store, prepared.start + step.cursor);
-      if (!r.ok) throw new Error(r.error.message);
-      const found = notes(r.value).find((n) => n.includes(claim.note));
-      return {
-        ...claim,
-        note: found === undefined ? `(no note in ${notes(r.value).join(' | ')})` : claim.note,
-      };
-    }
+    case 'explain':
+      // The engine's explain records are worded by the app: lessonExplain.test.ts in
+      // src/app/components checks these claims against the panel's sentences.
+      return claim;
     case 'sweep': {
       const point = sweepOf(step).find((p) => p.value === claim.value);
       return { ...claim, equals: point?.score?.[claim.figure] ?? NaN };

@@ -13,9 +13,9 @@ import {
 } from './ast.ts';
 import { callFunction, functions, type FuncContext, type WindowKernel } from './functions.ts';
 import type { Labels } from './labels.ts';
+import type { ExplainNote, ExplainWindow } from './explain.ts';
 import { explainAggregation } from './explainAggregation.ts';
 import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
-import { countOf } from './explainList.ts';
 import { goDiv } from './mathx.ts';
 import { aggregate, scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './operators.ts';
 import { QueryState } from './queryState.ts';
@@ -55,7 +55,7 @@ export interface EvalOptions {
 /** One recorded node evaluation for explain mode. */
 export interface TraceEntry {
   value: EvalValue;
-  notes: string[];
+  notes: ExplainNote[];
 }
 
 /** A range vector at one step: each series' window. */
@@ -191,8 +191,8 @@ export class QueryContext {
     }
   }
 
-  window(from: number, to: number): string {
-    return `${this.compat === 'v2' ? '[' : '('}${from / 1000}s, ${to / 1000}s]`;
+  window(from: number, to: number): ExplainWindow {
+    return { from, to, leftClosed: this.compat === 'v2' };
   }
 
   /**
@@ -272,7 +272,7 @@ export class Evaluator {
   }
 
   /** Records what an operator did at step k, for explain mode (the last step only). */
-  private note(node: Expr, k: number, message: () => string): void {
+  private note(node: Expr, k: number, message: () => ExplainNote): void {
     if (!this.q.trace || k !== this.n - 1) return;
     this.q.trace.get(node)?.notes.push(message());
   }
@@ -372,7 +372,12 @@ export class Evaluator {
       this.add(node, k, count);
       this.note(node, k, () => {
         const ref = q.refTime(this.times[k]!, node.at) - node.offset;
-        return `${selected.length} series match; ${count} ${count === 1 ? 'has' : 'have'} a sample in ${q.window(ref - q.lookback, ref)} that is not a staleness marker`;
+        return {
+          kind: 'selected',
+          matching: selected.length,
+          withSample: count,
+          window: q.window(ref - q.lookback, ref),
+        };
       });
     }
     return result;
@@ -424,12 +429,12 @@ export class Evaluator {
       series.push({ labels: s.labels, ts, vs: values });
     }
     this.add(node, k, total);
-    this.note(
-      node,
-      k,
-      () =>
-        `window ${q.window(rangeStart, rangeEnd)}: ${series.length} series, ${countOf(total, 'sample')} (staleness markers left out)`,
-    );
+    this.note(node, k, () => ({
+      kind: 'rangeWindow',
+      window: q.window(rangeStart, rangeEnd),
+      series: series.length,
+      samples: total,
+    }));
     return { series, rangeStart, rangeEnd };
   }
 
@@ -623,12 +628,14 @@ export class Evaluator {
       });
     }
     this.add(node, k, total);
-    this.note(
-      node,
-      k,
-      () =>
-        `inner expression evaluated at ${w.count} steps ${w.count ? `${w.from / 1000}s … ${(w.from + (w.count - 1) * w.step) / 1000}s` : ''} (multiples of ${w.step / 1000}s in ${q.window(w.rangeStart, w.rangeEnd)})`,
-    );
+    this.note(node, k, () => ({
+      kind: 'subquerySteps',
+      steps: w.count,
+      first: w.count ? w.from : null,
+      last: w.count ? w.from + (w.count - 1) * w.step : null,
+      stepMs: w.step,
+      window: q.window(w.rangeStart, w.rangeEnd),
+    }));
     return { series, rangeStart: w.rangeStart, rangeEnd: w.rangeEnd };
   }
 
@@ -753,12 +760,12 @@ export class Evaluator {
       }
       const m = at.find((a) => a.kind === 'matrix');
       if (m?.kind === 'matrix') {
-        this.note(
-          node,
-          k,
-          () =>
-            `over ${q.window(m.rangeStart, m.rangeEnd)}: ${m.series.length} input series → ${countOf(result.samples.length, 'result')}`,
-        );
+        this.note(node, k, () => ({
+          kind: 'callWindow',
+          window: q.window(m.rangeStart, m.rangeEnd),
+          inputs: m.series.length,
+          out: result.samples.length,
+        }));
       }
       const samples = this.settle(node, result.samples);
       this.add(node, k, samples.length);
@@ -1008,12 +1015,7 @@ export class Evaluator {
     const nl = lv.kind === 'vector' ? lv.samples.length : 1;
     const nr = rv.kind === 'vector' ? rv.samples.length : 1;
     const out = samples.length;
-    this.note(
-      node,
-      k,
-      () =>
-        `${countOf(nl, 'left sample')} and ${countOf(nr, 'right sample')} → ${countOf(out, 'result')}`,
-    );
+    this.note(node, k, () => ({ kind: 'binaryCounts', lhs: nl, rhs: nr, out }));
     const ls = lv.kind === 'vector' ? lv.samples : [];
     const rs = rv.kind === 'vector' ? rv.samples : [];
     const notes =

@@ -36,6 +36,14 @@ export { parseExpr } from './parser.ts';
 export { formatExpr } from './printer.ts';
 export type { EvalOptions } from './engine.ts';
 export type { ExplainNode, Sample, Series, Value } from './query.ts';
+export type {
+  ComparedPair,
+  ExplainNote,
+  ExplainWindow,
+  MatchingLabels,
+  NotedSeries,
+  ResultSize,
+} from './explain.ts';
 export { evalInstant, evalRange, explainInstant } from './query.ts';
 export type { SeriesValue } from './seriesNotation.ts';
 export {

@@ -1,13 +1,13 @@
 // The engine's entry points: instant and range evaluation (Prometheus's Engine.NewInstantQuery /
 // NewRangeQuery), explain mode, and conversion of internal values to the public Value shape.
-import { children, documentedType, exprType, isComparisonOp, type Expr } from './ast.ts';
+import { children, documentedType, exprType, type Expr } from './ast.ts';
 import { Evaluator, QueryContext, valueAt, type EvalOptions } from './engine.ts';
+import { describeNode, type ExplainNote } from './explain.ts';
 import { compareLabels, type Labels } from './labels.ts';
 import { parseExpr } from './parser.ts';
 import type { Result } from './result.ts';
 import type { SeriesStore } from './store.ts';
 import { EvalError, type EvalValue } from './values.ts';
-import { countOf } from './explainList.ts';
 
 /** One sample of an instant vector. */
 export interface Sample {
@@ -218,58 +218,8 @@ export interface ExplainNode {
   /** The sub-expression's source text (when the query was given as text). */
   text: string;
   value: Value | null;
-  notes: string[];
+  notes: ExplainNote[];
   children: ExplainNode[];
-}
-
-function describe(e: Expr, v: Value | null): string[] {
-  const notes: string[] = [];
-  const size =
-    v === null
-      ? 'not evaluated'
-      : v.type === 'vector'
-        ? `${v.samples.length} series`
-        : v.type === 'matrix'
-          ? `${v.series.length} series, ${countOf(
-              v.series.reduce((n, s) => n + s.points.length, 0),
-              'sample',
-            )}`
-          : v.type;
-  switch (e.type) {
-    case 'vectorSelector':
-      notes.push(`selects the newest sample of each matching series (${size})`);
-      if (e.offset) notes.push(`offset ${e.offset / 1000}s`);
-      if (e.at) notes.push(`@ ${e.at.kind === 'timestamp' ? e.at.t / 1000 : e.at.kind + '()'}`);
-      break;
-    case 'matrixSelector':
-      notes.push(`selects samples in the last ${e.range / 1000}s (${size})`);
-      break;
-    case 'subquery':
-      notes.push(
-        `evaluates the inner expression on an absolute ${e.step ? e.step / 1000 + 's' : 'default-interval'} grid (${size})`,
-      );
-      break;
-    case 'binaryExpr':
-      if (e.matching && e.matching.card !== 'many-to-many') {
-        notes.push(
-          `${e.matching.card} matching ${e.matching.on ? 'on' : 'ignoring'}(${e.matching.labels.join(', ')})`,
-        );
-      }
-      if (e.bool) notes.push('bool: comparison yields 0 or 1 instead of filtering');
-      else if (isComparisonOp(e.op)) notes.push('comparison filters: only matches are kept');
-      break;
-    case 'aggregation':
-      // An evaluated aggregation's own notes open with this clause and what it did to labels.
-      if (v === null)
-        notes.push(`${e.op} ${e.without ? 'without' : 'by'} (${e.grouping.join(', ')})`);
-      break;
-    case 'call':
-      notes.push(`${e.func.name}(): ${size}`);
-      break;
-    default:
-      notes.push(size);
-  }
-  return notes;
 }
 
 /** Evaluates at one time and returns the tree of sub-expressions with their results. */
@@ -297,12 +247,12 @@ export function explainInstant(
       kind: e.type,
       text: r.text === null ? '' : r.text.slice(e.from, e.to),
       value,
-      notes: [...describe(e, value), ...(entry?.notes ?? [])],
+      notes: [...describeNode(e, value), ...(entry?.notes ?? [])],
       // A range selector's inner selector is not evaluated on its own.
       children: e.type === 'matrixSelector' ? [] : children(e).map(build),
     };
   };
   const root = build(r.expr);
-  if (error !== null) root.notes.push(`error: ${error}`);
+  if (error !== null) root.notes.push({ kind: 'error', message: error });
   return { ok: true, value: root, warnings: [...q.warnings] };
 }

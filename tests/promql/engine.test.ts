@@ -146,7 +146,7 @@ describe('limits', () => {
 });
 
 describe('explain mode', () => {
-  it('returns every sub-expression with its result and notes', () => {
+  it('returns every sub-expression with its result and typed notes', () => {
     const r = explainInstant('sum by (job) (up == bool 0) > 0', etcd, 900_000);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -156,15 +156,31 @@ describe('explain mode', () => {
     const agg = root.children[0]!;
     expect(agg.kind).toBe('aggregation');
     expect(agg.notes).toEqual([
-      'sum by (job): kept only the label job, dropped the label instance',
-      '3 input series → 1 group: {job="etcd"} from 3 series',
+      {
+        kind: 'aggregationLabels',
+        op: 'sum',
+        without: false,
+        grouping: ['job'],
+        kept: ['job'],
+        dropped: ['instance'],
+        droppedName: false,
+        absent: [],
+      },
+      { kind: 'aggregationGroups', inputs: 3, groups: [{ labels: { job: 'etcd' }, series: 3 }] },
     ]);
     expect(agg.value).toEqual({
       type: 'vector',
       samples: [{ labels: { job: 'etcd' }, t: 900_000, v: 2 }],
     });
     const cmp = agg.children[0]!;
-    expect(cmp.notes).toContain('bool: comparison yields 0 or 1 instead of filtering');
+    expect(cmp.notes).toContainEqual({ kind: 'bool' });
+    expect(root.notes).toContainEqual({
+      kind: 'scalarFiltered',
+      op: '>',
+      scalar: 0,
+      scalarOnLeft: false,
+      dropped: [],
+    });
     expect(cmp.children[0]!.value?.type).toBe('vector');
   });
   it('reports evaluation errors on the root', () => {
@@ -173,9 +189,10 @@ describe('explain mode', () => {
       ['x{a="1",b="2"}', '2'],
     ]);
     const r = explainInstant('x * on(a) x', s, 0);
-    expect(r.ok && r.value.notes.some((n) => n.startsWith('error: found duplicate series'))).toBe(
-      true,
-    );
+    const errors = r.ok ? r.value.notes.filter((n) => n.kind === 'error') : [];
+    expect(errors).toEqual([
+      { kind: 'error', message: expect.stringMatching(/^found duplicate series/) as string },
+    ]);
   });
 });
 

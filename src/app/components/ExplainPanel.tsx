@@ -6,6 +6,7 @@ import type { ExplainNode, Value } from '../../promql/index.ts';
 import { explainAlertState } from '../../lab/index.ts';
 import type { RuleView } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
+import { explainNoteText } from './explainText.ts';
 import { formatLabelsShort, formatOffset, formatValue, plural } from './format.ts';
 
 /** Props of the explain panel. */
@@ -97,7 +98,7 @@ function Node({ node, depth }: { node: ExplainNode; depth: number }) {
         {node.notes.length > 0 ? (
           <ul className="explain-notes">
             {node.notes.map((n, i) => (
-              <li key={i}>{n}</li>
+              <li key={i}>{explainNoteText(n)}</li>
             ))}
           </ul>
         ) : null}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SeriesStore, explainInstant, type ExplainNode } from './index.ts';
+import { SeriesStore, explainInstant, type ExplainNode } from '../../promql/index.ts';
+import { explainNoteText } from './explainText.ts';
 
 const store = new SeriesStore();
 store.addSeries({ __name__: 'up', job: 'etcd', instance: 'a' }, [[0, 1]]);
@@ -13,7 +14,7 @@ store.addSeries({ __name__: 'quorum', job: 'spare' }, [[0, 1]]);
 function rootNotes(expr: string): string[] {
   const r = explainInstant(expr, store, 60_000);
   if (!r.ok) throw new Error(r.error.message);
-  return (r.value as ExplainNode).notes;
+  return (r.value as ExplainNode).notes.map(explainNoteText);
 }
 
 describe('explain notes on binary operators', () => {

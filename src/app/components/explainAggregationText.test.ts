@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SeriesStore, explainInstant, type ExplainNode } from './index.ts';
+import { SeriesStore, explainInstant, type ExplainNode } from '../../promql/index.ts';
+import { explainNoteText } from './explainText.ts';
 
 const store = new SeriesStore();
 for (const instance of ['a', 'b', 'c']) {
@@ -11,7 +12,7 @@ for (let i = 0; i < 7; i++) store.addSeries({ __name__: 'wide', shard: String(i)
 function rootNotes(expr: string): string[] {
   const r = explainInstant(expr, store, 60_000);
   if (!r.ok) throw new Error(r.error.message);
-  return (r.value as ExplainNode).notes;
+  return (r.value as ExplainNode).notes.map(explainNoteText);
 }
 
 describe('explain notes on aggregations', () => {

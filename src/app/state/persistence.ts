@@ -29,6 +29,8 @@ const BROKEN_KEY = 'quorumlab.doc.broken';
 const TAB_ID_KEY = 'quorumlab.tab';
 const TAB_DOC_PREFIX = 'quorumlab.doc.tab.';
 const UNFINISHED_PREFIX = 'quorumlab.evaluating.';
+/** A change made just before the tab reloaded, newer than the link the address bar still holds. */
+const PENDING_KEY = 'quorumlab.pending';
 
 function newTabId(): string {
   return Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
@@ -130,9 +132,11 @@ export async function restoreDoc(): Promise<void> {
   const state = readSavedState();
   const saved = readSaved(state);
   const hash = location.hash;
+  const pending = takePending(hash);
   if (hash.startsWith(HASH_PREFIX)) {
     const { encodedDoc, place } = parseShareHash(hash.slice(HASH_PREFIX.length));
-    const r = await decodeDocFromUrl(encodedDoc);
+    // The tab was reloaded before its last change reached the address bar: that change wins.
+    const r = pending ? docFromJson(pending) : await decodeDocFromUrl(encodedDoc);
     if (r.ok) {
       holdIfUnfinished(state, r.doc);
       const store = usePlayground.getState();
@@ -164,6 +168,19 @@ export async function restoreDoc(): Promise<void> {
         defaultDoc(),
         `${saved.problem} Showing the default scenario; the old text is kept in local storage under "${BROKEN_KEY}".`,
       );
+}
+
+/** The change this tab saved as it went away, if the address bar still holds `hash`. */
+function takePending(hash: string): string | null {
+  try {
+    const raw = sessionStorage.getItem(PENDING_KEY);
+    if (raw === null) return null;
+    sessionStorage.removeItem(PENDING_KEY);
+    const p = JSON.parse(raw) as { hash?: unknown; doc?: unknown };
+    return p.hash === hash && typeof p.doc === 'string' ? p.doc : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Where the reader is: the cursor and the selected rule, which a link keeps. */
@@ -225,6 +242,37 @@ export function persistChanges(): () => void {
     }
   };
   window.addEventListener('storage', onStorage);
+  /** The document changed and is not yet in the address bar (its save waits for a pause). */
+  let unsaved: PlaygroundDoc | null = null;
+  const save = (doc: PlaygroundDoc): string | null => {
+    try {
+      const json = docToJson(doc);
+      localStorage.setItem(TAB_DOC_PREFIX + tabId(), json);
+      localStorage.setItem(STORAGE_KEY, json);
+      lastWritten = json;
+      return json;
+    } catch {
+      usePlayground
+        .getState()
+        .setNotice('Local storage is full or disabled: changes are not saved on this device.');
+      return null;
+    }
+  };
+  // A reload or close within the pause must not lose the last change: it is saved at once, and
+  // kept for this tab beside the link it is newer than (restoreDoc prefers it to that link).
+  const onPageHide = () => {
+    if (unsaved === null) return;
+    if (timer) clearTimeout(timer);
+    const json = save(unsaved);
+    unsaved = null;
+    if (json === null) return;
+    try {
+      sessionStorage.setItem(PENDING_KEY, JSON.stringify({ hash: location.hash, doc: json }));
+    } catch {
+      // Session storage denied: local storage still has the change.
+    }
+  };
+  window.addEventListener('pagehide', onPageHide);
   const unsubscribe = usePlayground.subscribe((state, prev) => {
     if (state.doc === prev.doc) {
       // The cursor or the selection moved: the address bar follows, after a pause (a scrub).
@@ -239,19 +287,12 @@ export function persistChanges(): () => void {
     if (timer) clearTimeout(timer);
     const doc = state.doc;
     const mine = ++generation;
+    unsaved = doc;
     timer = setTimeout(() => {
-      try {
-        const json = docToJson(doc);
-        localStorage.setItem(TAB_DOC_PREFIX + tabId(), json);
-        localStorage.setItem(STORAGE_KEY, json);
-        lastWritten = json;
-      } catch {
-        usePlayground
-          .getState()
-          .setNotice('Local storage is full or disabled: changes are not saved on this device.');
-      }
+      save(doc);
       void encodeDocForUrl(doc).then((encoded) => {
         if (mine !== generation) return;
+        if (unsaved === doc) unsaved = null;
         if (encoded.length > MAX_LINK_CHARS) {
           // An old link in the address bar would bring back an older document: drop it.
           writtenHash = '';
@@ -267,6 +308,7 @@ export function persistChanges(): () => void {
   return () => {
     if (placeTimer) clearTimeout(placeTimer);
     unsubscribe();
+    window.removeEventListener('pagehide', onPageHide);
     window.removeEventListener('hashchange', onHashChange);
     window.removeEventListener('storage', onStorage);
   };

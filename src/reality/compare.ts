@@ -418,20 +418,30 @@ export function compareRecording(rec: Recording, opts: CompareOptions = {}): Com
       // before the kill: from 0.8 s), or two where a vote splits: each must fall in [0.8 s, 4 s). After a resume the campaign and the election are two draws
       // of [1 s, 2 s) each: the two sides within 2 s of each other.
       const resumed = from !== e.at;
+      // After a heal under 3.4 the cut-off member, whose log is behind, cannot win, but each of
+      // its campaigns restarts the others' election timers: the election comes in a random number
+      // of rounds of [1 s, 2 s) (measured on 3.4.23: 4.1 s after three of its campaigns, 2.6 s
+      // after two), so two single draws cannot be held within 2 s of each other.
+      const healed = resumed && e.kind !== 'hang';
       const inWindow = (x: number | null) => x !== null && x >= 800 && x < 4 * SECOND;
+      const inRounds = (x: number | null) => x !== null && x >= 0 && x < 6 * SECOND;
       rows.push({
         event,
         check: `time to the first election after ${resumed ? (e.kind === 'hang' ? 'the resume' : 'the heal') : 'the event'}`,
         real: fmtS(fr),
         sim: fmtS(fs),
-        tolerance: resumed
-          ? 'within 2 s of each other (two random draws of [1 s, 2 s))'
-          : 'each within [0.8 s, 4 s): one or two rounds of the randomized election timeout',
+        tolerance: healed
+          ? 'each within 6 s: rounds of [1 s, 2 s) until a timer beats the rejoined member’s campaign'
+          : resumed
+            ? 'within 2 s of each other (two random draws of [1 s, 2 s))'
+            : 'each within [0.8 s, 4 s): one or two rounds of the randomized election timeout',
         ok:
           (fr === null && fs === null) ||
-          (resumed
-            ? fr !== null && fs !== null && Math.abs(fr - fs) <= 2 * SECOND
-            : inWindow(fr) && inWindow(fs)),
+          (healed
+            ? inRounds(fr) && inRounds(fs)
+            : resumed
+              ? fr !== null && fs !== null && Math.abs(fr - fs) <= 2 * SECOND
+              : inWindow(fr) && inWindow(fs)),
       });
     }
   });

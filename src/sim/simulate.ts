@@ -58,8 +58,9 @@ const REQUEST_TIMEOUT = 7;
  */
 const PROBE_RECEIVED_BYTES = 36;
 /**
- * Stream-writer failures a member that does not send to a peer counts when that peer dies
- * (measured on 3.4.23: a follower's series toward a killed member appears and stays at 2).
+ * Stream-writer failures a member that does not send to a peer counts when that peer dies or the
+ * link to it is cut (measured on 3.4.23: a follower's series toward a killed member, and toward a
+ * partitioned one, appears and stays at 2).
  */
 const STREAM_FAILURES_ON_DEATH = 2;
 /** Heartbeats the leader sends late per second and peer once its disk is this slow (fsync, s). */
@@ -640,8 +641,11 @@ export function simulate(scenario: Scenario): Simulation {
         const base = peerPos(m, p) * PEER_SIZE;
         // Each stream that breaks counts a disconnection (rafthttp peer_status.go deactivate).
         if (connected(was, m, p) && !connected(now, m, p)) acc[m]![base + PEER_DISCONNECTED]! += 1;
-        // A member that does not keep sending to a dying peer still fails its stream writers.
-        if (was.running[p] && !now.running[p] && rates[m]![base + 2] === 0) {
+        // A member that does not keep sending to a peer it loses (the peer dies, or the link to
+        // it is cut while it runs) still fails its stream writers.
+        const dies = was.running[p] && !now.running[p];
+        const cut = now.running[p] && !now.hung[p] && was.link[m]![p] && !now.link[m]![p];
+        if ((dies || cut) && rates[m]![base + 2] === 0) {
           acc[m]![base + 2]! += STREAM_FAILURES_ON_DEATH;
         }
       }

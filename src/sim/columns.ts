@@ -10,11 +10,15 @@ export interface Columns {
   state: Uint8Array;
 }
 
-const store = new WeakMap<SimSeries, Columns>();
+/**
+ * The key under which a series made by the simulator keeps its columns: a symbol property that
+ * is not enumerable, so that JSON and postMessage copy `labels` and `points` only.
+ */
+const COLUMNS = Symbol('columns');
 
 /** The columns behind a series made by the simulator (undefined for a copy, e.g. after postMessage). */
 export function columnsOf(series: SimSeries): Columns | undefined {
-  return store.get(series);
+  return (series as SimSeries & { [COLUMNS]?: Columns })[COLUMNS];
 }
 
 /** Creates a series whose `points` are built from the columns on first read, then cached. */
@@ -29,7 +33,7 @@ export function createSeries(labels: Record<string, string>, columns: Columns): 
       return points;
     },
   });
-  store.set(series, columns);
+  Object.defineProperty(series, COLUMNS, { value: columns, enumerable: false });
   return series;
 }
 
@@ -60,7 +64,7 @@ export interface SampleColumns {
  * their columns; any other series (a copy, say) from its points.
  */
 export function sampleColumns(series: SimSeries): SampleColumns {
-  const c = store.get(series);
+  const c = columnsOf(series);
   if (!c) {
     const pts = series.points;
     const n = pts.length;

@@ -13,6 +13,8 @@ import {
   type Labels,
   type Point,
   type Series,
+  compareLabels,
+  labelsKey,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
 import {
@@ -20,11 +22,11 @@ import {
   makeQueryFn,
   parseRuleExpr,
   ruleQueryText,
+  type ParsedExprs,
   type QueryFn,
   type QuerySample,
 } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
-import { compareLabels, labelsKey } from './labels.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile, type ParsedRuleFile } from './ruleFile.ts';
 import { parseSimpleSeriesColumns, pointsToColumns } from './seriesValues.ts';
@@ -640,9 +642,20 @@ function gridTimes(start: number, interval: number): (n: number) => Float64Array
   };
 }
 
+/**
+ * What one run of `test rules` remembers across its test groups, which load the same rule files
+ * again, as promtool does: each file's parse and each expression's.
+ */
+interface RunCaches {
+  ruleFiles: Map<string, ParsedRuleFile>;
+  exprs: ParsedExprs;
+}
+
 /** Everything a test group's replay needs, set up once for either path. */
 interface GroupRun {
   tg: TestGroup;
+  /** The run's parsed expressions. */
+  exprs: ParsedExprs;
   compat: 'v2' | 'v3';
   fuzzy: boolean;
   evalInterval: number;
@@ -661,7 +674,7 @@ function runTestGroup(
   file: TestFile,
   ruleFiles: string[],
   opts: RuleTestOptions,
-  ruleFileCache?: Map<string, ParsedRuleFile>,
+  caches: RunCaches,
 ): GroupOutcome {
   const compat = opts.compat ?? 'v3';
   const total = tg.alertTests.length + tg.exprTests.length;
@@ -721,10 +734,10 @@ function runTestGroup(
     }
     // Each group loads the rule files again, as promtool does; the parse is the same each time.
     const cacheKey = `${compat}\0${rf}\0${text}`;
-    let parsed = ruleFileCache?.get(cacheKey);
+    let parsed = caches.ruleFiles.get(cacheKey);
     if (parsed === undefined) {
       parsed = parseRuleFile(text, rf, { compat });
-      ruleFileCache?.set(cacheKey, parsed);
+      caches.ruleFiles.set(cacheKey, parsed);
     }
     if (!parsed.ok) {
       for (const e of parsed.errors) loadErrors.push(`${rf}: ${e.formatted}`);
@@ -734,7 +747,7 @@ function runTestGroup(
       const build = (deferAnnotations: boolean): RuleGroup => {
         const rules: Rule[] = g.rules.map((spec) => {
           const labels = { ...(g.labels ?? {}), ...spec.labels };
-          const r = { ...spec, expr: ruleQueryText(spec.expr, compat) };
+          const r = { ...spec, expr: ruleQueryText(spec.expr, compat, caches.exprs) };
           if (isAlertRule(r)) {
             return new AlertingRule(
               { ...r, labels },
@@ -776,6 +789,7 @@ function runTestGroup(
   }
   const run: GroupRun = {
     tg,
+    exprs: caches.exprs,
     compat,
     fuzzy: file.fuzzyCompare,
     evalInterval,
@@ -822,11 +836,11 @@ function replayStepwise(run: GroupRun): GroupOutcome {
       s.next = end;
     }
   };
-  const query: QueryFn = makeQueryFn(store, {
-    compat,
-    defaultSubqueryStep: evalInterval,
-    maxSamples: PROMTOOL_MAX_SAMPLES,
-  });
+  const query: QueryFn = makeQueryFn(
+    store,
+    { compat, defaultSubqueryStep: evalInterval, maxSamples: PROMTOOL_MAX_SAMPLES },
+    run.exprs,
+  );
   const outcome: GroupOutcome = { errors: [], passed: 0, failed: 0 };
   let curr = 0;
   for (let ts = mint; ts <= maxt; ts += evalInterval) {
@@ -934,6 +948,7 @@ function planRanged(
   groups: RuleGroup[],
   compat: 'v2' | 'v3',
   inputNames: ReadonlySet<string>,
+  parsed: ParsedExprs,
 ): Expr[] | null {
   const flat = groups.flatMap((g) => g.rules.map((rule) => ({ rule, qo: g.settings.queryOffset })));
   const writers = new Map<string, number[]>();
@@ -980,9 +995,9 @@ function planRanged(
       const texts = [...Object.values(rule.spec.labels), ...Object.values(rule.spec.annotations)];
       if (texts.some((t) => t.includes('query'))) return null;
     }
-    const parsed = parseRuleExpr(rule.spec.expr, compat);
-    if (!parsed.ok) return null;
-    const reads = readsOf(parsed.value);
+    const p = parseRuleExpr(rule.spec.expr, compat, parsed);
+    if (!p.ok) return null;
+    const reads = readsOf(p.value);
     if (reads === null) return null;
     const readable = (name: string): boolean =>
       (writers.get(name) ?? []).every((w) => w < pos && (flat[w]?.qo ?? Infinity) <= qo);
@@ -995,7 +1010,7 @@ function planRanged(
         if (!readable(r.name)) return null;
       }
     }
-    exprs.push(parsed.value);
+    exprs.push(p.value);
   }
   return exprs;
 }
@@ -1012,7 +1027,7 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   const { tg, compat, evalInterval, mint, maxt, evalTimes } = run;
   const groups = run.makeGroups(true);
   const inputNames = new Set(run.inputs.map((s) => s.labels['__name__'] ?? ''));
-  const exprs = planRanged(groups, compat, inputNames);
+  const exprs = planRanged(groups, compat, inputNames, run.exprs);
   if (exprs === null) return null;
   const steps = Math.floor((maxt - mint) / evalInterval) + 1;
   const last = mint + (steps - 1) * evalInterval;
@@ -1027,11 +1042,11 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
       store.addColumns(s.labels, s.ts.subarray(0, end), s.vs.subarray(0, end), stale);
     }
   }
-  const query: QueryFn = makeQueryFn(store, {
-    compat,
-    defaultSubqueryStep: evalInterval,
-    maxSamples: PROMTOOL_MAX_SAMPLES,
-  });
+  const query: QueryFn = makeQueryFn(
+    store,
+    { compat, defaultSubqueryStep: evalInterval, maxSamples: PROMTOOL_MAX_SAMPLES },
+    run.exprs,
+  );
   // The evaluation step of each alert_rule_test eval_time, and the alert names checked there.
   const wantedAt = new Map<number, Set<string>>();
   for (const a of tg.alertTests) {
@@ -1104,7 +1119,7 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
       const write: SampleSink =
         rule instanceof RecordingRule || writeAlerts
           ? (labels, t, v) => {
-              const key = labelsKey(labels);
+              const key = g.keyOf(labels);
               const b = buffer.get(key);
               if (b) b.points.push([t, v]);
               else buffer.set(key, { labels, points: [[t, v]] });
@@ -1284,7 +1299,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   let passed = 0;
   let failed = 0;
   let anyFailed = false;
-  const ruleFileCache = new Map<string, ParsedRuleFile>();
+  const caches: RunCaches = { ruleFiles: new Map(), exprs: new Map() };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);
     const errs: string[] = [];
@@ -1312,7 +1327,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
       } else {
         for (const tg of file.tests) {
           if (opts.run && !opts.run.test(tg.name)) continue;
-          const outcome = runTestGroup(tg, file, ruleFiles, opts, ruleFileCache);
+          const outcome = runTestGroup(tg, file, ruleFiles, opts, caches);
           errs.push(...outcome.errors);
           passed += outcome.passed;
           failed += outcome.failed;

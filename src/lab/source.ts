@@ -102,23 +102,12 @@ export function sourceScenario(source: ScenarioSource): Scenario | null {
   }
 }
 
-// Sources are immutable values: each is parsed once, however often the cursor asks its duration.
-const loadedCache = new WeakMap<ImportedSource, LoadedSeries>();
-
 /**
  * Parses the imported series, at their real times (from the source's start); the duration is the
- * last input sample's time after the start.
+ * last input sample's time after the start. Each call parses: a caller that asks again keeps the
+ * answer (the page's store keeps its source's duration, the worker its prepared source).
  */
 export function loadImportedSeries(source: ImportedSource): LoadedSeries {
-  let loaded = loadedCache.get(source);
-  if (!loaded) {
-    loaded = parseImportedSeries(source);
-    loadedCache.set(source, loaded);
-  }
-  return loaded;
-}
-
-function parseImportedSeries(source: ImportedSource): LoadedSeries {
   const errors: Extract<LoadedSeries, { ok: false }>['errors'] = [];
   const series: { labels: Labels; points: Point[] }[] = [];
   const start = source.start ?? 0;

@@ -44,15 +44,19 @@ async function load(name: string): Promise<LoadedRecording> {
   return toLoadedRecording(name, rec.value, compareRecording(rec.value));
 }
 
-const loading = new Map<string, Promise<LoadedRecording>>();
-
-/** The recording's series, loaded once per worker (a failed load is tried again when asked). */
-export function loadRecording(name: string): Promise<LoadedRecording> {
-  let p = loading.get(name);
-  if (!p) {
-    p = load(name);
-    loading.set(name, p);
-    p.catch(() => loading.delete(name));
-  }
-  return p;
+/**
+ * Loads recordings' series, each once for the loader's owner (the evaluation worker keeps one);
+ * a failed load is tried again when asked.
+ */
+export function createRecordingLoader(): (name: string) => Promise<LoadedRecording> {
+  const loading = new Map<string, Promise<LoadedRecording>>();
+  return (name) => {
+    let p = loading.get(name);
+    if (!p) {
+      p = load(name);
+      loading.set(name, p);
+      p.catch(() => loading.delete(name));
+    }
+    return p;
+  };
 }

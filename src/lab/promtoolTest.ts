@@ -12,6 +12,7 @@ import {
   parseSeriesDescriptor,
   SeriesStore,
   type Expr,
+  type CheckedNames,
 } from '../promql/index.ts';
 import {
   computeAlertChecks,
@@ -357,8 +358,9 @@ function seriesTheRulesRead(
     if (!r.ok || r.value.type !== 'matrix') return [...input.inputSeries];
     for (const s of r.value.series) read.add(labelsKey(s.labels));
   }
+  const names: CheckedNames = new Map();
   return input.inputSeries.filter((s) => {
-    const labels = parseSeriesDescriptor(s.series);
+    const labels = parseSeriesDescriptor(s.series, names);
     return labels.ok && read.has(labelsKey(labels.value));
   });
 }

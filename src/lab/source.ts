@@ -9,6 +9,7 @@ import {
   parseSeriesValues,
   type Labels,
   type Point,
+  type CheckedNames,
 } from '../promql/index.ts';
 import { MAX_DURATION, type Scenario } from '../sim/index.ts';
 import { findRecording, recordingEtcdSeries, type ShippedRecording } from './recordings.ts';
@@ -112,8 +113,9 @@ export function loadImportedSeries(source: ImportedSource): LoadedSeries {
   const series: { labels: Labels; points: Point[] }[] = [];
   const start = source.start ?? 0;
   let duration = 0;
+  const names: CheckedNames = new Map();
   source.series.forEach((s, index) => {
-    const labels = parseSeriesDescriptor(s.series);
+    const labels = parseSeriesDescriptor(s.series, names);
     if (!labels.ok) {
       errors.push({
         index,

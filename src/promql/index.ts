@@ -45,7 +45,7 @@ export type {
   ResultSize,
 } from './explain.ts';
 export { evalInstant, evalRange, explainInstant } from './query.ts';
-export type { SeriesValue } from './seriesNotation.ts';
+export type { CheckedNames, SeriesValue } from './seriesNotation.ts';
 export {
   expandSeriesValues,
   parseSeriesDescriptor,

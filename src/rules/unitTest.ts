@@ -13,6 +13,7 @@ import {
   type Labels,
   type Point,
   type Series,
+  type CheckedNames,
   compareLabels,
   labelsKey,
 } from '../promql/index.ts';
@@ -649,6 +650,8 @@ function gridTimes(start: number, interval: number): (n: number) => Float64Array
 interface RunCaches {
   ruleFiles: Map<string, ParsedRuleFile>;
   exprs: ParsedExprs;
+  /** The names the input series use, each checked with the grammar once. */
+  names: CheckedNames;
 }
 
 /** Everything a test group's replay needs, set up once for either path. */
@@ -695,7 +698,7 @@ function runTestGroup(
   for (const is of tg.inputSeries) {
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
-    const labels = parseSeriesDescriptor(is.series);
+    const labels = parseSeriesDescriptor(is.series, caches.names);
     if (!labels.ok) {
       const e = insideBracesError(is.series, is.values, labels.error) ?? labels.error;
       return setupFailure([`1:${e.from + 1}: parse error: ${e.message}`]);
@@ -1299,7 +1302,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   let passed = 0;
   let failed = 0;
   let anyFailed = false;
-  const caches: RunCaches = { ruleFiles: new Map(), exprs: new Map() };
+  const caches: RunCaches = { ruleFiles: new Map(), exprs: new Map(), names: new Map() };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);
     const errs: string[] = [];

@@ -6,10 +6,23 @@ export type Labels = Readonly<Record<string, string>>;
 
 export const metricNameLabel = '__name__';
 
+/**
+ * A label set's names in order. Label sets are built with their names in order (makeLabels),
+ * and Object.keys keeps insertion order for names (no label name is an integer), so the sort,
+ * which copies the array, is only needed when a set was built otherwise.
+ */
+export function sortedKeys(labels: Readonly<Record<string, string>>): string[] {
+  const keys = Object.keys(labels);
+  for (let i = 1; i < keys.length; i++) {
+    if (!(keys[i - 1]! < keys[i]!)) return keys.sort(compareStrings);
+  }
+  return keys;
+}
+
 /** Creates a frozen label set, dropping empty values (an empty label equals an absent one). */
 export function makeLabels(obj: Record<string, string>): Labels {
   const out: Record<string, string> = {};
-  for (const k of Object.keys(obj).sort(compareStrings)) {
+  for (const k of sortedKeys(obj)) {
     const v = obj[k]!;
     if (v !== '') out[k] = v;
   }
@@ -24,7 +37,7 @@ export function compareStrings(a: string, b: string): number {
 /** A canonical string key for a label set (names sorted). */
 export function labelsKey(labels: Labels): string {
   let out = '';
-  for (const k of Object.keys(labels).sort(compareStrings)) {
+  for (const k of sortedKeys(labels)) {
     out += k + '\xff' + labels[k] + '\xfe';
   }
   return out;
@@ -40,8 +53,8 @@ export function dropMetricName(labels: Labels): Labels {
 
 /** Orders label sets as Prometheus's labels.Compare does (sorted names, then values). */
 export function compareLabels(a: Labels, b: Labels): number {
-  const ak = Object.keys(a).sort(compareStrings);
-  const bk = Object.keys(b).sort(compareStrings);
+  const ak = sortedKeys(a);
+  const bk = sortedKeys(b);
   const n = Math.min(ak.length, bk.length);
   for (let i = 0; i < n; i++) {
     const x = ak[i]!;

@@ -2,6 +2,7 @@
 // manager's EngineQueryFunc shapes them (rules/manager.go): a vector as is, a scalar as one
 // sample without labels, anything else an error.
 import { evalInstant, formatExpr, parseExpr, type SeriesStore } from '../promql/index.ts';
+export { sortedKeys } from '../promql/index.ts';
 
 export type { Labels, Point, SeriesStore } from '../promql/index.ts';
 

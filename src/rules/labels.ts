@@ -1,6 +1,6 @@
 // Label-set helpers for the rules (Prometheus's model/labels as the rule manager uses it):
 // canonical keys, ordering, and Go's labels.String() rendering used in promtool's output.
-import type { Labels } from './engine.ts';
+import { sortedKeys, type Labels } from './engine.ts';
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -9,7 +9,7 @@ function compareStrings(a: string, b: string): number {
 /** A label set with sorted names and without empty values (an empty label is an absent one). */
 export function normalizeLabels(obj: Readonly<Record<string, string>>): Labels {
   const out: Record<string, string> = {};
-  for (const k of Object.keys(obj).sort(compareStrings)) {
+  for (const k of sortedKeys(obj)) {
     const v = obj[k];
     if (v !== undefined && v !== '') out[k] = v;
   }
@@ -27,15 +27,15 @@ export function labelsKey(labels: Labels): string {
     if (hit !== undefined) return hit;
   }
   let out = '';
-  for (const k of Object.keys(labels).sort(compareStrings)) out += `${k}\xff${labels[k] ?? ''}\xfe`;
+  for (const k of sortedKeys(labels)) out += `${k}\xff${labels[k] ?? ''}\xfe`;
   if (frozen) frozenKeys.set(labels, out);
   return out;
 }
 
 /** labels.Compare: pairwise by name then value, then by length. */
 export function compareLabels(a: Labels, b: Labels): number {
-  const ak = Object.keys(a).sort(compareStrings);
-  const bk = Object.keys(b).sort(compareStrings);
+  const ak = sortedKeys(a);
+  const bk = sortedKeys(b);
   const n = Math.min(ak.length, bk.length);
   for (let i = 0; i < n; i++) {
     const x = ak[i] ?? '';

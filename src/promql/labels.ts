@@ -14,13 +14,38 @@ export const metricNameLabel = '__name__';
 export function sortedKeys(labels: Readonly<Record<string, string>>): string[] {
   const keys = Object.keys(labels);
   for (let i = 1; i < keys.length; i++) {
-    if (!(keys[i - 1]! < keys[i]!)) return keys.sort(compareStrings);
+    if (!(keys[i - 1]! < keys[i]!))
+      return keys.length > 32 ? keys.sort(compareStrings) : insertionSort(keys);
   }
   return keys;
 }
 
+/** Sorts a few strings in place (Array.prototype.sort copies them first). */
+function insertionSort(a: string[]): string[] {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    for (; j >= 0 && a[j]! > x; j--) a[j + 1] = a[j]!;
+    a[j + 1] = x;
+  }
+  return a;
+}
+
+/** Whether a set's names are in order and none has an empty value (what makeLabels makes). */
+function isLabelSet(obj: Readonly<Record<string, string>>): boolean {
+  let prev = '';
+  let first = true;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k) || (!first && !(prev < k)) || obj[k] === '') return false;
+    prev = k;
+    first = false;
+  }
+  return true;
+}
+
 /** Creates a frozen label set, dropping empty values (an empty label equals an absent one). */
 export function makeLabels(obj: Record<string, string>): Labels {
+  if (Object.isFrozen(obj) && isLabelSet(obj)) return obj;
   const out: Record<string, string> = {};
   for (const k of sortedKeys(obj)) {
     const v = obj[k]!;

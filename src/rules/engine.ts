@@ -54,19 +54,22 @@ export function makeQueryFn(store: SeriesStore, opts: QueryOptions = {}): QueryF
 }
 
 /** Parsed rule expressions by compat mode and text (trees are never changed once parsed). */
-const parsedExprs = new Map<string, ReturnType<typeof parseExpr>>();
+const parsedExprs = {
+  v2: new Map<string, ReturnType<typeof parseExpr>>(),
+  v3: new Map<string, ReturnType<typeof parseExpr>>(),
+};
 
 /**
  * parseExpr for rule expressions, remembered: a test file's groups evaluate the same rules
  * again and again (a few thousand entries at most are kept).
  */
 export function parseRuleExpr(text: string, compat: 'v2' | 'v3'): ReturnType<typeof parseExpr> {
-  const key = `${compat}\0${text}`;
-  let hit = parsedExprs.get(key);
+  const cache = parsedExprs[compat];
+  let hit = cache.get(text);
   if (hit === undefined) {
-    if (parsedExprs.size >= 4096) parsedExprs.clear();
+    if (cache.size >= 4096) cache.clear();
     hit = parseExpr(text, { compat });
-    parsedExprs.set(key, hit);
+    cache.set(text, hit);
   }
   return hit;
 }
@@ -81,6 +84,9 @@ export function formatParseError(expr: string, error: { from: number; message: s
   return `${line}:${col}: parse error: ${msg}`;
 }
 
+/** Printed rule expressions by parsed tree. */
+const printed = new WeakMap<object, string>();
+
 /**
  * The text the rule manager queries for a rule: its parsed expression printed (manager.go runs
  * rule.Query().String()), which sorts each selector's matchers among other things. Text that
@@ -88,5 +94,12 @@ export function formatParseError(expr: string, error: { from: number; message: s
  */
 export function ruleQueryText(expr: string, compat: 'v2' | 'v3' = 'v3'): string {
   const p = parseRuleExpr(expr, compat);
-  return p.ok ? formatExpr(p.value) : expr;
+  if (!p.ok) return expr;
+  // Printed once per parsed tree: a test file's groups build the same rules again and again.
+  let text = printed.get(p.value);
+  if (text === undefined) {
+    text = formatExpr(p.value);
+    printed.set(p.value, text);
+  }
+  return text;
 }

@@ -14,7 +14,12 @@ import { parse as parseYaml } from 'yaml';
 import { evalRange, parseExpr, SeriesStore, type Point } from '../src/promql/index.ts';
 import { formatSeriesName } from '../src/text/index.ts';
 import { formatValues, sampleColumns, simulate, type Simulation } from '../src/sim/index.ts';
-import { loadImportedSeries, storeSimulation, type ImportedSource } from '../src/lab/index.ts';
+import {
+  loadImportedSeries,
+  storeLoadedSeries,
+  storeSimulation,
+  type ImportedSource,
+} from '../src/lab/index.ts';
 import { benchScenario, rulesPath } from './scenario.ts';
 
 interface Timed {
@@ -130,7 +135,7 @@ function storeBuild(way: string): void {
         const loaded = loadImportedSeries(source);
         if (!loaded.ok) throw new Error('import failed');
         const store = new SeriesStore();
-        for (const s of loaded.series) store.addSeries(s.labels, s.points);
+        storeLoadedSeries(loaded.series, store);
         return store;
       };
       break;

@@ -72,3 +72,4 @@ export {
   type AlertTransition,
   type ExpectedAlert,
 } from './exportTest.ts';
+export { parseSimpleSeriesColumns, type ValueColumns } from './seriesValues.ts';

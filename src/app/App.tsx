@@ -21,91 +21,46 @@ import { TuningPanel } from './components/TuningPanel.tsx';
 import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
 import type { ChartLine } from '../lab/index.ts';
 import { recordingOf, sourceMarkers } from '../lab/index.ts';
-import type { RewriteCheck, RuleDraft, RuleLint } from '../lab/index.ts';
+import type { RewriteCheck, RuleDraft } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceSampleInterval } from '../lab/index.ts';
 import { EvaluationGuard } from './components/EvaluationGuard.tsx';
 import { SLICE_ABOVE_TIMES, useSlices } from './components/slices.ts';
-import {
-  clearEvaluating,
-  markEvaluating,
-  persistChanges,
-  restoreDoc,
-  shareLink,
-} from './state/persistence.ts';
-import { onCancelEvaluation, useSafety } from './state/safety.ts';
+import { persistChanges, restoreDocOnce, shareLink } from './state/persistence.ts';
+import { useSafety } from './state/safety.ts';
+import { evaluationBridge, useWorkerExtras, type WorkerExtras } from './state/evaluation.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
-import { DEFAULT_EVAL_BUDGET_MS, EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 import { useFileDrop } from './components/useFileDrop.ts';
 import { LessonsPanel, LessonsToggle } from './components/lessons/LessonsPanel.tsx';
 import { useLessons } from './components/lessons/lessonsStore.ts';
-
-/** What the worker reported besides the view: the explanation at the cursor and the lints. */
-interface WorkerExtras {
-  readonly explained: ExplainOutcome | null;
-  readonly lints: Readonly<Record<string, readonly RuleLint[]>>;
-}
 
 /** How long the input must hold still before the selected rule is explained again, ms. */
 const EXPLAIN_PAUSE_MS = 120;
 
 /**
- * The evaluation budget, ms: how long the worker may go without progress before it is stopped.
- * `?evalBudget=<ms>` in the page's URL sets it (for tests and slow machines).
+ * The explanation of the selected rule at the cursor, and the lints. The worker evaluates every
+ * change of the document (state/evaluation.ts); the explanation is asked for here, once the input
+ * has held still for a moment: while a slider is dragged (or the cursor scrubbed) the worker
+ * evaluates each new value for the charts, not an explanation of every value in between that
+ * nobody reads.
  */
-function evaluationBudget(): number {
-  const v = Number(new URLSearchParams(location.search).get('evalBudget'));
-  return Number.isFinite(v) && v > 0 ? v : DEFAULT_EVAL_BUDGET_MS;
-}
-
-/** Keeps the worker's evaluation, explanation and lint in step with the document and cursor. */
 function useWorker(): WorkerExtras {
   const source = usePlayground((s) => s.doc.source);
   const rules = usePlayground((s) => s.doc.rules);
   const cursor = usePlayground((s) => s.cursor);
   const selectedRuleId = usePlayground((s) => s.selectedRuleId);
   const held = useSafety((s) => s.held !== null);
-  const [explained, setExplained] = useState<ExplainOutcome | null>(null);
-  const [lints, setLints] = useState<Readonly<Record<string, readonly RuleLint[]>>>({});
-  const [bridge] = useState(() => {
-    const b = new EvaluationBridge(
-      (outcome) => {
-        // A stopped evaluation stays marked: a reload asks before trying it again.
-        if (outcome.ok || !outcome.stopped) clearEvaluating();
-        useSafety.setState({
-          progress: null,
-          stopped: !outcome.ok && outcome.stopped ? outcome.stopped : null,
-        });
-        usePlayground.getState().evaluationFinished(outcome);
-      },
-      (outcome) => setExplained(outcome),
-      (l) => setLints(l),
-      () => usePlayground.getState().view,
-      evaluationBudget(),
-      (progress) => useSafety.setState({ progress }),
-    );
-    onCancelEvaluation(() => b.cancel());
-    return b;
-  });
-  useEffect(() => {
-    if (held) return;
-    useSafety.setState({ stopped: null, progress: null });
-    markEvaluating({ source, rules });
-    usePlayground.getState().evaluationStarted({ source, rules });
-    bridge.evaluate(source, rules);
-    // Lint after a pause: it evaluates sub-expressions, which dragging a slider need not wait for.
-    const t = setTimeout(() => bridge.lint(source, rules), 400);
-    return () => clearTimeout(t);
-  }, [bridge, source, rules, held]);
+  const explained = useWorkerExtras((s) => s.explained);
+  const lints = useWorkerExtras((s) => s.lints);
   const selected = rules.find((r) => r.id === selectedRuleId);
-  // Explained once the input has held still for a moment: while a slider is dragged (or the
-  // cursor scrubbed) the worker evaluates each new value for the charts, not an explanation of
-  // every value in between that nobody reads.
   useEffect(() => {
     if (!selected || held) return;
-    const t = setTimeout(() => bridge.explain(source, selected, cursor), EXPLAIN_PAUSE_MS);
+    const t = setTimeout(
+      () => evaluationBridge().explain(source, selected, cursor),
+      EXPLAIN_PAUSE_MS,
+    );
     return () => clearTimeout(t);
-  }, [bridge, source, selected, cursor, held]);
+  }, [source, selected, cursor, held]);
   return { explained: selected ? explained : null, lints };
 }
 
@@ -134,7 +89,7 @@ function usePersistence(): boolean {
   useEffect(() => {
     let unsubscribe: (() => void) | null = null;
     let cancelled = false;
-    void restoreDoc().finally(() => {
+    void restoreDocOnce().finally(() => {
       if (cancelled) return;
       unsubscribe = persistChanges();
       setReady(true);

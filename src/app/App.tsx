@@ -25,7 +25,7 @@ import type { RewriteCheck, RuleDraft } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceSampleInterval } from '../lab/index.ts';
 import { EvaluationGuard } from './components/EvaluationGuard.tsx';
-import { SLICE_ABOVE_TIMES, useSlices } from './components/slices.ts';
+import { useSlices } from './components/slices.ts';
 import { persistChanges, restoreDocOnce, shareLink } from './state/persistence.ts';
 import { useSafety } from './state/safety.ts';
 import { evaluationBridge, useWorkerExtras, type WorkerExtras } from './state/evaluation.ts';
@@ -161,6 +161,21 @@ function BacktestMode() {
   );
 }
 
+/**
+ * Whether the panels below the charts (truth, explain, tuning, scorecard, matrix and sweep) are
+ * shown: from the task after the first view's charts are all drawn, and from then on. They are
+ * off the first screen, and the matrix's worker would compete with the first evaluation.
+ */
+function useLowerPanels(chartsDrawn: boolean): boolean {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (shown || !chartsDrawn) return;
+    const t = setTimeout(() => setShown(true), 0);
+    return () => clearTimeout(t);
+  }, [shown, chartsDrawn]);
+  return shown;
+}
+
 /** Counts renders of a new evaluation on <html data-rendered>, for the UI benchmark. */
 function useRenderCounter(view: unknown) {
   useEffect(() => {
@@ -242,10 +257,11 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const catalog = useCallback(() => usePlayground.getState().view?.catalog ?? [], []);
 
   const times = view?.times ?? [];
-  // A heavy view (a week of evaluations) draws its charts a few per task; see slices.ts.
-  const heavy = times.length > SLICE_ABOVE_TIMES;
+  // A new scenario draws its charts a few per task (see slices.ts): the first screen shows before
+  // the rest is built, and no one task draws the whole page.
   const chartCount = (view?.raw.length ?? 0) + (view?.ruleCharts.length ?? 0);
-  const drawn = useSlices(chartCount + rules.length, view?.scenarioKey, heavy);
+  const drawn = useSlices(chartCount + rules.length, view?.scenarioKey, true);
+  const lowerShown = useLowerPanels(view !== null && drawn >= chartCount + rules.length);
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRules =
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
@@ -478,52 +494,56 @@ function Playground({ mode }: { readonly mode: Mode }) {
             </section>
           </div>
           {view.recording ? <RecordingPanel view={view.recording} /> : null}
-          <TruthPanel
-            times={times}
-            truth={view.truth}
-            cursor={cursor}
-            onCursor={setCursor}
-            markers={markers}
-          />
-          <ExplainPanel
-            ruleName={selected?.alert ?? null}
-            t={cursor}
-            tree={explained?.ok ? explained.tree : null}
-            error={explained && !explained.ok ? explained.error : null}
-            rule={selected}
-            ruleView={view.rules.find((r) => r.id === selectedRuleId)}
-            times={times}
-            onBack={
-              explainFrom === null
-                ? undefined
-                : () => {
-                    const card = document.querySelector<HTMLElement>(
-                      `[data-testid="rule-${CSS.escape(explainFrom)}"]`,
-                    );
-                    card?.scrollIntoView({ block: 'start' });
-                    card?.querySelector<HTMLElement>('button')?.focus({ preventScroll: true });
-                    setExplainFrom(null);
-                  }
-            }
-          />
-          <TuningPanel rule={selected} />
-          <ScorecardPanel
-            rules={view.rules}
-            drafts={rules}
-            members={view.members}
-            hasTruth={view.truth !== null}
-            onIntent={setRuleIntent}
-          />
-          <BackgroundPanels
-            rules={rules}
-            selected={selected}
-            onFixes={setFixes}
-            compare={
-              applied && rules.find((r) => r.id === applied.ruleId)?.expr === applied.after
-                ? applied
-                : null
-            }
-          />
+          {lowerShown ? (
+            <>
+              <TruthPanel
+                times={times}
+                truth={view.truth}
+                cursor={cursor}
+                onCursor={setCursor}
+                markers={markers}
+              />
+              <ExplainPanel
+                ruleName={selected?.alert ?? null}
+                t={cursor}
+                tree={explained?.ok ? explained.tree : null}
+                error={explained && !explained.ok ? explained.error : null}
+                rule={selected}
+                ruleView={view.rules.find((r) => r.id === selectedRuleId)}
+                times={times}
+                onBack={
+                  explainFrom === null
+                    ? undefined
+                    : () => {
+                        const card = document.querySelector<HTMLElement>(
+                          `[data-testid="rule-${CSS.escape(explainFrom)}"]`,
+                        );
+                        card?.scrollIntoView({ block: 'start' });
+                        card?.querySelector<HTMLElement>('button')?.focus({ preventScroll: true });
+                        setExplainFrom(null);
+                      }
+                }
+              />
+              <TuningPanel rule={selected} />
+              <ScorecardPanel
+                rules={view.rules}
+                drafts={rules}
+                members={view.members}
+                hasTruth={view.truth !== null}
+                onIntent={setRuleIntent}
+              />
+              <BackgroundPanels
+                rules={rules}
+                selected={selected}
+                onFixes={setFixes}
+                compare={
+                  applied && rules.find((r) => r.id === applied.ruleId)?.expr === applied.after
+                    ? applied
+                    : null
+                }
+              />
+            </>
+          ) : null}
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
             {formatOffset(view.step)}, {source.kind === 'imported' ? 'a sample' : 'scrape'} every{' '}

@@ -1,8 +1,8 @@
 // The playground page: the cluster at the cursor, the raw series, the candidate rules side by
 // side, the ground truth, the explanation of one rule at the cursor and the scorecard, all on
 // one time axis. Simulation and evaluation run in a Web Worker.
-import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
-import type { ExplainNode } from '../promql/index.ts';
+import { Suspense, lazy, memo, useCallback, useEffect, useMemo, useState } from 'react';
+import type { ExplainNode, Labels } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
 import { BackgroundPanels } from './components/BackgroundPanels.tsx';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
@@ -19,7 +19,7 @@ import { VerdictPanel } from './components/VerdictPanel.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
-import type { ChartLine } from '../lab/index.ts';
+import type { ChartLine, EventMarker, RuleLint, RuleView } from '../lab/index.ts';
 import { recordingOf, sourceMarkers } from '../lab/index.ts';
 import type { RewriteCheck, RuleDraft } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
@@ -185,6 +185,73 @@ function useRenderCounter(view: unknown) {
   }, [view]);
 }
 
+/** What a rule's card can do, the same object on every render of the page. */
+interface RuleActions {
+  readonly setCursor: (t: number) => void;
+  readonly openExport: (ruleId: string) => void;
+  readonly select: (ruleId: string) => void;
+  readonly toggleEdit: (ruleId: string) => void;
+  readonly remove: (ruleId: string) => void;
+  readonly applyFix: (rule: RuleDraft, check: RewriteCheck) => void;
+  readonly update: (ruleId: string, patch: Partial<Omit<RuleDraft, 'id'>>) => void;
+  readonly catalog: () => readonly Labels[];
+}
+
+const noLints: readonly RuleLint[] = [];
+
+/**
+ * One rule's card, memoized on its props: a slider step that changes one rule draws that rule's
+ * card, not the others.
+ */
+const RuleCard = memo(function RuleCard(props: {
+  readonly rule: RuleDraft;
+  readonly view: RuleView | undefined;
+  readonly times: readonly number[];
+  readonly cursor: number;
+  readonly selected: boolean;
+  readonly editing: boolean;
+  readonly lints: readonly RuleLint[];
+  readonly fix: RewriteCheck | undefined;
+  readonly actions: RuleActions;
+  readonly lineName: (l: ChartLine) => string;
+  readonly lineColor: (l: ChartLine, i: number) => string;
+  readonly markers: readonly EventMarker[];
+}) {
+  const { rule, actions } = props;
+  return (
+    <RulePanel
+      rule={rule}
+      view={props.view}
+      times={props.times}
+      cursor={props.cursor}
+      selected={props.selected}
+      editing={props.editing}
+      onCursor={actions.setCursor}
+      onExport={() => actions.openExport(rule.id)}
+      onSelect={() => actions.select(rule.id)}
+      onEdit={() => actions.toggleEdit(rule.id)}
+      onRemove={() => actions.remove(rule.id)}
+      lints={props.lints}
+      fix={props.fix}
+      onApplyFix={(check) => actions.applyFix(rule, check)}
+      editor={
+        props.editing ? (
+          <Suspense fallback={<p className="note">Loading the editor…</p>}>
+            <RuleEditor
+              rule={rule}
+              onChange={(patch) => actions.update(rule.id, patch)}
+              series={actions.catalog}
+            />
+          </Suspense>
+        ) : null
+      }
+      lineName={props.lineName}
+      lineColor={props.lineColor}
+      markers={props.markers}
+    />
+  );
+});
+
 /**
  * The page under the title and toolbar: the simulation playground, or the backtest. The toolbar
  * (and the evaluation worker, which keeps the shared rules evaluated) stay on both tabs.
@@ -290,6 +357,34 @@ function Playground({ mode }: { readonly mode: Mode }) {
     (l: ChartLine) =>
       l.labels.instance !== undefined ? memberLineName(l) : formatLabelsShort(l.labels),
     [memberLineName],
+  );
+
+  // Stable across renders: a rule's card draws again only when its own props change.
+  const ruleActions = useMemo(
+    (): RuleActions => ({
+      setCursor,
+      openExport,
+      select: (id) => {
+        selectRule(id);
+        setExplainFrom(id);
+        // Explain answers far below the card: bring it into view (and focus for keyboard and
+        // screen reader users); its Back button returns here.
+        requestAnimationFrame(() => {
+          const panel = document.getElementById('explain');
+          panel?.scrollIntoView({ block: 'start' });
+          panel?.focus({ preventScroll: true });
+        });
+      },
+      toggleEdit: (id) => setEditingId((editing) => (editing === id ? null : id)),
+      remove: removeRule,
+      applyFix: (rule, check) => {
+        setApplied({ ruleId: rule.id, before: rule, after: check.rewrite.after });
+        updateRule(rule.id, { expr: check.rewrite.after });
+      },
+      update: updateRule,
+      catalog,
+    }),
+    [setCursor, openExport, selectRule, removeRule, updateRule, catalog],
   );
 
   return (
@@ -424,7 +519,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   {rule.alert}: drawing…
                 </section>
               ) : (
-                <RulePanel
+                <RuleCard
                   key={rule.id}
                   rule={rule}
                   view={view.rules.find((r) => r.id === rule.id)}
@@ -432,38 +527,11 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   cursor={cursor}
                   selected={rule.id === selectedRuleId}
                   editing={rule.id === editingId}
-                  onCursor={setCursor}
-                  onExport={() => openExport(rule.id)}
-                  onSelect={() => {
-                    selectRule(rule.id);
-                    setExplainFrom(rule.id);
-                    // Explain answers far below the card: bring it into view (and focus for
-                    // keyboard and screen reader users); its Back button returns here.
-                    requestAnimationFrame(() => {
-                      const panel = document.getElementById('explain');
-                      panel?.scrollIntoView({ block: 'start' });
-                      panel?.focus({ preventScroll: true });
-                    });
-                  }}
-                  onEdit={() => setEditingId(editingId === rule.id ? null : rule.id)}
-                  onRemove={() => removeRule(rule.id)}
-                  lints={lints[rule.id] ?? []}
+                  lints={lints[rule.id] ?? noLints}
                   fix={fixes.find(
                     (f) => f.rewrite.ruleId === rule.id && f.rewrite.before === rule.expr,
                   )}
-                  onApplyFix={(check) => {
-                    setApplied({ ruleId: rule.id, before: rule, after: check.rewrite.after });
-                    updateRule(rule.id, { expr: check.rewrite.after });
-                  }}
-                  editor={
-                    <Suspense fallback={<p className="note">Loading the editor…</p>}>
-                      <RuleEditor
-                        rule={rule}
-                        onChange={(patch) => updateRule(rule.id, patch)}
-                        series={catalog}
-                      />
-                    </Suspense>
-                  }
+                  actions={ruleActions}
                   lineName={ruleLineName}
                   lineColor={lineColor}
                   markers={markers}

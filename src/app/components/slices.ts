@@ -1,10 +1,8 @@
-// Rendering a heavy view in slices: after a new scenario, a view with long timelines draws a few
-// charts per task instead of all of them in one long main-thread task, so the page keeps
-// answering (Cancel, Undo, typing) while a week of data appears. Light views draw at once.
+// Rendering a view in slices: after a new scenario, the page draws a few charts per task instead
+// of all of them in one long main-thread task, so the first charts show before the rest are built
+// and the page keeps answering (Cancel, Undo, typing) while a week of data appears.
 import { useEffect, useState } from 'react';
 
-/** Timelines longer than this many evaluations are drawn in slices. */
-export const SLICE_ABOVE_TIMES = 2_000;
 /** Charts drawn per task when slicing. */
 export const CHARTS_PER_SLICE = 2;
 

@@ -161,6 +161,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       }
     await browser.close();
   } finally {
-    if (server?.pid) process.kill(-server.pid);
+    try {
+      if (server?.pid) process.kill(-server.pid);
+    } catch {
+      // Already gone.
+    }
   }
 }

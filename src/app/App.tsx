@@ -23,7 +23,7 @@ import type { ChartLine } from '../lab/index.ts';
 import { recordingOf, sourceMarkers } from '../lab/index.ts';
 import type { RewriteCheck, RuleDraft, RuleLint } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
-import { sourceSampleInterval } from '../lab/index.ts';
+import { sourceDuration, sourceEvaluationInterval, sourceSampleInterval } from '../lab/index.ts';
 import { EvaluationGuard } from './components/EvaluationGuard.tsx';
 import { SLICE_ABOVE_TIMES, useSlices } from './components/slices.ts';
 import {
@@ -287,10 +287,22 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const catalog = useCallback(() => usePlayground.getState().view?.catalog ?? [], []);
 
   const times = view?.times ?? [];
-  // A heavy view (a week of evaluations) draws its charts a few per task; see slices.ts.
+  // A heavy view (a day of evaluations) draws its charts one per task; see slices.ts.
   const heavy = times.length > SLICE_ABOVE_TIMES;
+  // A new scenario is being evaluated: its charts (or the heavy charts it replaces) are taken
+  // down meanwhile, one per task.
+  const pendingSource = usePlayground((s) =>
+    s.evaluating && s.evaluatingInput?.source !== s.evaluatedInput?.source
+      ? s.evaluatingInput?.source
+      : undefined,
+  );
+  const clearing =
+    pendingSource !== undefined &&
+    (heavy ||
+      sourceDuration(pendingSource) / sourceEvaluationInterval(pendingSource) > SLICE_ABOVE_TIMES);
   const chartCount = (view?.raw.length ?? 0) + (view?.ruleCharts.length ?? 0);
-  const drawn = useSlices(chartCount + rules.length, view?.scenarioKey, heavy);
+  // The charts, then each rule's card, then the ground truth's chart.
+  const drawn = useSlices(chartCount + rules.length + 1, heavy, clearing);
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRules =
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
@@ -523,13 +535,19 @@ function Playground({ mode }: { readonly mode: Mode }) {
             </section>
           </div>
           {view.recording ? <RecordingPanel view={view.recording} /> : null}
-          <TruthPanel
-            times={times}
-            truth={view.truth}
-            cursor={cursor}
-            onCursor={setCursor}
-            markers={markers}
-          />
+          {chartCount + rules.length >= drawn ? (
+            <section className="panel chart-pending" style={{ height: 260 }}>
+              Ground truth: drawing…
+            </section>
+          ) : (
+            <TruthPanel
+              times={times}
+              truth={view.truth}
+              cursor={cursor}
+              onCursor={setCursor}
+              markers={markers}
+            />
+          )}
           <ExplainPanel
             ruleName={selected?.alert ?? null}
             t={cursor}

@@ -1,7 +1,7 @@
 // The matrix (every rule against every preset) and the sweep (one number of a rule against
 // detection delay and false alarms over all presets), computed in a background worker with
 // progress. The matrix follows the rules as they change; a sweep runs on request.
-import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -74,8 +74,16 @@ function cellClass(c: MatrixCell | undefined): string {
   return gradeClass(sc);
 }
 
-/** The matrix and the sweep. */
-export function BackgroundPanels({ rules, selected, onFixes, compare }: BackgroundPanelsProps) {
+/**
+ * The matrix and the sweep; redrawn only when its props change, not with each new view (a table
+ * of every rule on every preset is not cheap to render).
+ */
+export const BackgroundPanels = memo(function BackgroundPanels({
+  rules,
+  selected,
+  onFixes,
+  compare,
+}: BackgroundPanelsProps) {
   const [matrix, setMatrix] = useState<MatrixCell[] | null>(null);
   const [sweep, setSweep] = useState<SweepPoint[] | null>(null);
   const [progress, setProgress] = useState<{ matrix: Progress | null; sweep: Progress | null }>({
@@ -115,7 +123,11 @@ export function BackgroundPanels({ rules, selected, onFixes, compare }: Backgrou
     return () => clearTimeout(t);
   }, [bridge, rules]);
 
-  const tunables = selected ? sweepParameters(selected, presetGrid(presets)) : [];
+  // Parsed once per rule, not on each render of the page (a new view renders it again).
+  const tunables = useMemo(
+    () => (selected ? sweepParameters(selected, presetGrid(presets)) : []),
+    [selected],
+  );
   const [tunableKey, setTunableKey] = useState<string>('for');
   const tunable =
     tunables.find((t) => t.key === tunableKey) ?? tunables.find((t) => t.key === 'for');
@@ -318,4 +330,4 @@ export function BackgroundPanels({ rules, selected, onFixes, compare }: Backgrou
       </section>
     </>
   );
-}
+});

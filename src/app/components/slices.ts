@@ -1,23 +1,32 @@
-// Rendering a heavy view in slices: after a new scenario, a view with long timelines draws a few
-// charts per task instead of all of them in one long main-thread task, so the page keeps
-// answering (Cancel, Undo, typing) while a week of data appears. Light views draw at once.
+// Rendering a heavy view in slices: a view with long timelines mounts one chart per task instead
+// of all of them in one long main-thread task, so the page keeps answering (Cancel, Undo, typing)
+// while a day of data appears. Unmounting a heavy chart costs as much (Recharts unregisters each
+// of its parts), so when a new scenario is being evaluated its charts are taken down one per task
+// while the worker computes, on the other core. Light views draw at once.
 import { useEffect, useState } from 'react';
 
 /** Timelines longer than this many evaluations are drawn in slices. */
 export const SLICE_ABOVE_TIMES = 2_000;
-/** Charts drawn per task when slicing. */
-export const CHARTS_PER_SLICE = 2;
 
-/** How many of `total` items to draw now: all of them for a light view, else a growing count
- * that restarts when `key` (the scenario) changes. */
-export function useSlices(total: number, key: unknown, heavy: boolean): number {
-  const [state, setState] = useState({ key, count: CHARTS_PER_SLICE });
-  const count = state.key === key ? state.count : CHARTS_PER_SLICE;
+/**
+ * How many of `total` items to draw now. A light view draws all of them; a heavy one one more
+ * per task up to `total`. While `clearing` (a new heavy scenario is evaluated, or the heavy view
+ * is being replaced) one fewer per task, down to none.
+ */
+export function useSlices(total: number, heavy: boolean, clearing: boolean): number {
+  const sliced = heavy || clearing;
+  const [count, setCount] = useState(sliced ? 0 : total);
+  const target = clearing ? 0 : total;
   useEffect(() => {
-    if (!heavy || count >= total) return;
-    // A task of its own per slice: the browser paints and handles input in between.
-    const t = setTimeout(() => setState({ key, count: count + CHARTS_PER_SLICE }), 0);
+    // A light view is drawn whole: slicing starts from there when it is replaced.
+    if (!sliced) {
+      if (count !== total) setCount(total);
+      return;
+    }
+    if (count === target) return;
+    // A task of its own per chart: the browser paints and handles input in between.
+    const t = setTimeout(() => setCount((c) => c + Math.sign(target - c)), 0);
     return () => clearTimeout(t);
-  }, [heavy, count, total, key]);
-  return heavy ? Math.min(count, total) : total;
+  }, [sliced, count, target, total]);
+  return sliced ? Math.min(count, total) : total;
 }

@@ -133,7 +133,7 @@ try {
     );
     report(
       `${members} members, 24h at 15s: longest main-thread task meanwhile`,
-      `${big.longestTaskMs.toFixed(0)} ms (${big.longTasks} tasks over 50 ms)`,
+      `${big.longestTaskMs.toFixed(0)} ms (${big.longTasks} tasks over 50 ms; CPU time: longest task ${big.cpu.longestTask.toFixed(0)} ms, main thread ${big.cpu.main.toFixed(0)} ms, workers ${big.cpu.workers.toFixed(0)} ms)`,
       '<= 200 ms',
       big.longestTaskMs <= 200,
     );

@@ -25,6 +25,43 @@ export interface BigScenarioFigures {
   readonly longestTaskMs: number;
   /** How many tasks over 50 ms in that time. */
   readonly longTasks: number;
+  /**
+   * From Chromium's trace of that time: the CPU time of the page's longest main-thread task and
+   * of all its main-thread tasks, and of the workers' tasks, ms. On a loaded machine wall times
+   * stretch with the load; these say what the page itself asked of the CPU.
+   */
+  readonly cpu: { readonly longestTask: number; readonly main: number; readonly workers: number };
+}
+
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly dur?: number;
+  readonly tdur?: number;
+  readonly args?: { readonly name?: string };
+}
+
+/** The CPU time of the renderer's main-thread tasks and of its workers' tasks in a trace. */
+function traceCpu(json: string): BigScenarioFigures['cpu'] {
+  const trace = JSON.parse(json) as { traceEvents: TraceEvent[] };
+  const names = new Map<string, string>();
+  for (const e of trace.traceEvents)
+    if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  let longestTask = 0;
+  let main = 0;
+  let workers = 0;
+  for (const e of trace.traceEvents) {
+    if (e.ph !== 'X' || e.name !== 'ThreadControllerImpl::RunTask') continue;
+    const thread = names.get(`${e.pid}:${e.tid}`) ?? '';
+    const cpu = (e.tdur ?? 0) / 1000;
+    if (thread === 'CrRendererMain') {
+      main += cpu;
+      longestTask = Math.max(longestTask, cpu);
+    } else if (thread === 'DedicatedWorker thread') workers += cpu;
+  }
+  return { longestTask, main, workers };
 }
 
 /**
@@ -68,6 +105,7 @@ export async function measureBigScenario(
     const duration = page.getByRole('combobox', { name: 'Duration', exact: true });
     const handle = await duration.elementHandle();
     if (!handle) throw new Error('no Duration control');
+    await browser.startTracing(page, { categories: ['devtools.timeline'] });
     const { ms, t0 } = await handle.evaluate(
       (el) =>
         new Promise<{ ms: number; t0: number }>((resolveTime, reject) => {
@@ -110,6 +148,7 @@ export async function measureBigScenario(
           select.dispatchEvent(new Event('change', { bubbles: true }));
         }),
     );
+    const cpu = traceCpu((await browser.stopTracing()).toString('utf8'));
     const tasks = await page.evaluate(
       (from) =>
         (window as unknown as { __bigTasks: [number, number][] }).__bigTasks
@@ -117,7 +156,13 @@ export async function measureBigScenario(
           .map(([, d]) => d),
       t0,
     );
-    return { members, drawnMs: ms, longestTaskMs: Math.max(0, ...tasks), longTasks: tasks.length };
+    return {
+      members,
+      drawnMs: ms,
+      longestTaskMs: Math.max(0, ...tasks),
+      longTasks: tasks.length,
+      cpu,
+    };
   } finally {
     await context.close();
   }
@@ -156,7 +201,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       for (const members of [5, 7]) {
         const f = await measureBigScenario(browser, base, members);
         console.log(
-          `${members} members, Duration 24h chosen → drawn ${f.drawnMs.toFixed(0)} ms, longest task ${f.longestTaskMs.toFixed(0)} ms (${f.longTasks} long tasks), load ${(loadavg()[0] ?? NaN).toFixed(1)}`,
+          `${members} members, Duration 24h chosen → drawn ${f.drawnMs.toFixed(0)} ms, longest task ${f.longestTaskMs.toFixed(0)} ms (${f.longTasks} long tasks); CPU: longest task ${f.cpu.longestTask.toFixed(0)} ms, main thread ${f.cpu.main.toFixed(0)} ms, workers ${f.cpu.workers.toFixed(0)} ms; load ${(loadavg()[0] ?? NaN).toFixed(1)}`,
         );
       }
     await browser.close();

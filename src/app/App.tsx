@@ -23,9 +23,9 @@ import type { ChartLine, EventMarker, RuleLint, RuleView } from '../lab/index.ts
 import { recordingOf, sourceMarkers } from '../lab/index.ts';
 import type { RewriteCheck, RuleDraft } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
-import { sourceSampleInterval } from '../lab/index.ts';
+import { sourceDuration, sourceEvaluationInterval, sourceSampleInterval } from '../lab/index.ts';
 import { EvaluationGuard } from './components/EvaluationGuard.tsx';
-import { useSlices } from './components/slices.ts';
+import { SLICE_ABOVE_TIMES, useSlices } from './components/slices.ts';
 import { persistChanges, restoreDocOnce, shareLink } from './state/persistence.ts';
 import { useSafety } from './state/safety.ts';
 import { evaluationBridge, useWorkerExtras, type WorkerExtras } from './state/evaluation.ts';
@@ -324,10 +324,24 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const catalog = useCallback(() => usePlayground.getState().view?.catalog ?? [], []);
 
   const times = view?.times ?? [];
-  // A new scenario draws its charts a few per task (see slices.ts): the first screen shows before
-  // the rest is built, and no one task draws the whole page.
+  // A new scenario draws its charts a few per task, a heavy one (a day of evaluations) one per
+  // task (see slices.ts): the first screen shows before the rest is built, and no one task draws
+  // the whole page.
+  const heavy = times.length > SLICE_ABOVE_TIMES;
+  // A new scenario is being evaluated: its charts (or the heavy charts it replaces) are taken
+  // down meanwhile, one per task.
+  const pendingSource = usePlayground((s) =>
+    s.evaluating && s.evaluatingInput?.source !== s.evaluatedInput?.source
+      ? s.evaluatingInput?.source
+      : undefined,
+  );
+  const clearing =
+    pendingSource !== undefined &&
+    (heavy ||
+      sourceDuration(pendingSource) / sourceEvaluationInterval(pendingSource) > SLICE_ABOVE_TIMES);
   const chartCount = (view?.raw.length ?? 0) + (view?.ruleCharts.length ?? 0);
-  const drawn = useSlices(chartCount + rules.length, view?.scenarioKey, true);
+  // The charts, then each rule's card, then the ground truth's chart.
+  const drawn = useSlices(chartCount + rules.length + 1, view?.scenarioKey, heavy, clearing);
   const lowerShown = useLowerPanels(view !== null && drawn >= chartCount + rules.length);
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRules =
@@ -564,13 +578,19 @@ function Playground({ mode }: { readonly mode: Mode }) {
           {view.recording ? <RecordingPanel view={view.recording} /> : null}
           {lowerShown ? (
             <>
-              <TruthPanel
-                times={times}
-                truth={view.truth}
-                cursor={cursor}
-                onCursor={setCursor}
-                markers={markers}
-              />
+              {chartCount + rules.length >= drawn ? (
+                <section className="panel chart-pending" style={{ height: 260 }}>
+                  Ground truth: drawing…
+                </section>
+              ) : (
+                <TruthPanel
+                  times={times}
+                  truth={view.truth}
+                  cursor={cursor}
+                  onCursor={setCursor}
+                  markers={markers}
+                />
+              )}
               <ExplainPanel
                 ruleName={selected?.alert ?? null}
                 t={cursor}

@@ -149,8 +149,16 @@ function sameTable(
   );
 }
 
-/** The matrix and the sweep. */
-export function BackgroundPanels({ rules, selected, onFixes, compare }: BackgroundPanelsProps) {
+/**
+ * The matrix and the sweep; redrawn only when its props change, not with each new view (a table
+ * of every rule on every preset is not cheap to render).
+ */
+export const BackgroundPanels = memo(function BackgroundPanels({
+  rules,
+  selected,
+  onFixes,
+  compare,
+}: BackgroundPanelsProps) {
   const [matrix, setMatrix] = useState<MatrixCell[] | null>(null);
   const [sweep, setSweep] = useState<SweepPoint[] | null>(null);
   const [progress, setProgress] = useState<{ matrix: Progress | null; sweep: Progress | null }>({
@@ -192,6 +200,7 @@ export function BackgroundPanels({ rules, selected, onFixes, compare }: Backgrou
     return () => clearTimeout(t);
   }, [bridge, rules]);
 
+  // Parsed once per rule, not on each render of the page (a new view renders it again).
   const tunables = useMemo(
     () => (selected ? sweepParameters(selected, presetGrid(presets)) : []),
     [selected],
@@ -357,4 +366,4 @@ export function BackgroundPanels({ rules, selected, onFixes, compare }: Backgrou
       </section>
     </>
   );
-}
+});

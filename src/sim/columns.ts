@@ -6,6 +6,8 @@ import type { Point, SimSeries } from './types.ts';
 /** A series' samples by scrape index; state[k] is 0 (nothing stored), 1 (values[k]) or 2 (stale). */
 export interface Columns {
   times: readonly number[];
+  /** The same times as a Float64Array, shared by every series of a simulation. */
+  timesColumn: Float64Array;
   values: Float64Array;
   state: Uint8Array;
 }
@@ -83,7 +85,7 @@ export function sampleColumns(series: SimSeries): SampleColumns {
     }
     return { ts, vs, stale };
   }
-  const { times, values, state } = c;
+  const { times, timesColumn, values, state } = c;
   // Most series are scraped without a gap from their first sample to their last and have no
   // staleness marker: their columns are views of the simulator's (no copy, no new array).
   const n = state.length;
@@ -100,7 +102,7 @@ export function sampleColumns(series: SimSeries): SampleColumns {
   }
   if (dense) {
     return {
-      ts: timesArray(times).subarray(first, last),
+      ts: timesColumn.subarray(first, last),
       vs: values.subarray(first, last),
       stale: null,
     };
@@ -127,16 +129,4 @@ export function sampleColumns(series: SimSeries): SampleColumns {
     i++;
   }
   return { ts, vs, stale };
-}
-
-const timesArrays = new WeakMap<readonly number[], Float64Array>();
-
-/** The scrape times as one Float64Array, shared by every series of a simulation. */
-function timesArray(times: readonly number[]): Float64Array {
-  let out = timesArrays.get(times);
-  if (!out) {
-    out = Float64Array.from(times);
-    timesArrays.set(times, out);
-  }
-  return out;
 }

@@ -1,8 +1,10 @@
 // `npm run bench`: (a) range evaluation of the etcd mixin's alert expressions over a 5-member
 // cluster, 24h at a 15s scrape, through our engine and through the real promtool (one
 // `promtool test rules` process with an instant promql_expr_test per expression and step),
-// printing both timings, their ratio and how many step results agree; (b) bench/sim.bench.ts
-// when present. Figures are recorded in docs/BENCHMARKS.md.
+// printing both timings, their ratio and how many step results agree; (b) issue 15's cold
+// start: a fresh process's simulate + store build + first evaluation against a warm Prometheus
+// server's query_range (bench/prometheus.ts), and the store build each way samples arrive
+// (bench/coldStart.ts); (c) bench/sim.bench.ts. Figures are recorded in docs/BENCHMARKS.md.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

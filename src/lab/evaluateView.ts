@@ -21,6 +21,7 @@ import { storeSimulation } from './simulationStore.ts';
 import type { LoadedRecording, RecordingCheck } from './recordings.ts';
 import {
   loadImportedSeries,
+  storeLoadedSeries,
   recordingOf,
   simulated,
   sourceEvaluationInterval,
@@ -317,7 +318,7 @@ export function prepareSource(source: ScenarioSource, loaded?: LoadedRecording):
     case 'imported': {
       const loaded = loadImportedSeries(source);
       if (!loaded.ok) throw new Error(`imported series: ${loaded.errors[0]?.message ?? ''}`);
-      for (const s of loaded.series) store.addSeries(s.labels, s.points);
+      storeLoadedSeries(loaded.series, store);
       const names = store.metricNames();
       return {
         ...common,

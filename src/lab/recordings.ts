@@ -129,6 +129,9 @@ function shipped(name: string, raw: RecordingMeta): ShippedRecording {
   const scenario = validateScenario(raw.scenario);
   // The unit tests read every shipped meta.json: a broken one fails there, not on a user's page.
   if (!scenario.ok) throw new Error(`recordings/${name}/meta.json: its scenario is not valid`);
+  // The rule files are parsed when first asked for: listing the recordings (the page's scenario
+  // menu, on its first screen) needs only their names.
+  let rules: readonly RuleDraft[] | null = null;
   return {
     name,
     summary: summaries[name] ?? scenario.value.title ?? name,
@@ -138,7 +141,10 @@ function shipped(name: string, raw: RecordingMeta): ShippedRecording {
     prometheus: raw.prometheus,
     instances: raw.instances,
     ids: raw.ids,
-    rules: recordedRules(raw.rules),
+    get rules() {
+      rules ??= recordedRules(raw.rules);
+      return rules;
+    },
     meta: raw,
   };
 }

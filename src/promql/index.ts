@@ -1,7 +1,7 @@
 // Public API of the PromQL engine: parsing, storage, evaluation, formatting and the promtool
 // series notation. Code outside src/promql imports only from here.
 export type { Labels } from './labels.ts';
-export { compareLabels, labelsKey, makeLabels } from './labels.ts';
+export { compareLabels, labelsKey, makeLabels, sortedKeys } from './labels.ts';
 export type { Point, StoredSeries } from './store.ts';
 export { SeriesStore } from './store.ts';
 export type { PositionedError, Result } from './result.ts';

@@ -121,7 +121,8 @@ function checkedName(names: CheckedNames, probe: string, label: string, value: s
 
 const SIMPLE_DESCRIPTOR =
   /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:\s*[a-zA-Z_][a-zA-Z0-9_]*\s*=\s*(?:"[^"\\\n]*"|'[^'\\\n]*')\s*,)*(?:\s*[a-zA-Z_][a-zA-Z0-9_]*\s*=\s*(?:"[^"\\\n]*"|'[^'\\\n]*')\s*)?)\})?$/;
-const SIMPLE_PAIR = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*(?:"([^"]*)"|'([^']*)')\s*,?/g;
+const isSpace = (c: number): boolean =>
+  c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 
 /**
  * `name{a="x",b='y'}` without escapes, read by hand: test files hold thousands of them. Names
@@ -134,11 +135,26 @@ function simpleDescriptor(text: string, names: CheckedNames): Labels | null {
   const name = m[1] ?? '';
   if (!checkedName(names, name, '__name__', name)) return null;
   const labels: Record<string, string> = { __name__: name };
-  for (const p of (m[2] ?? '').matchAll(SIMPLE_PAIR)) {
-    const k = p[1] ?? '';
+  const body = m[2] ?? '';
+  // The pattern has checked the pairs' form: name, `=`, a quoted value, an optional comma,
+  // with spaces anywhere between.
+  let i = 0;
+  for (;;) {
+    while (i < body.length && isSpace(body.charCodeAt(i))) i++;
+    if (i >= body.length) break;
+    const start = i;
+    while (i < body.length && body[i] !== '=' && !isSpace(body.charCodeAt(i))) i++;
+    const k = body.slice(start, i);
+    while (body[i] !== '"' && body[i] !== "'") i++;
+    const q = body[i] ?? '"';
+    const end = body.indexOf(q, i + 1);
+    const v = body.slice(i + 1, end);
+    i = end + 1;
+    while (i < body.length && isSpace(body.charCodeAt(i))) i++;
+    if (body[i] === ',') i++;
     if (k === '__name__' || Object.hasOwn(labels, k)) return null;
     if (!checkedName(names, `{${k}="v"}`, k, 'v')) return null;
-    labels[k] = p[2] ?? p[3] ?? '';
+    labels[k] = v;
   }
   return makeLabels(labels);
 }

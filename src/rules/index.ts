@@ -74,3 +74,4 @@ export {
   type AlertTransition,
   type ExpectedAlert,
 } from './exportTest.ts';
+export { parseSimpleSeriesColumns, type ValueColumns } from './seriesValues.ts';

@@ -61,7 +61,8 @@ export interface SampleColumns {
 /**
  * The samples of a series as typed columns, without building a Point tuple per sample: the
  * shape `SeriesStore.addColumns` keeps as it is. Series made by the simulator are read from
- * their columns; any other series (a copy, say) from its points.
+ * their columns (a series without gaps or markers gets views of the simulator's own arrays:
+ * read them, never write them); any other series (a copy, say) from its points.
  */
 export function sampleColumns(series: SimSeries): SampleColumns {
   const c = columnsOf(series);
@@ -83,9 +84,30 @@ export function sampleColumns(series: SimSeries): SampleColumns {
     return { ts, vs, stale };
   }
   const { times, values, state } = c;
+  // Most series are scraped without a gap from their first sample to their last and have no
+  // staleness marker: their columns are views of the simulator's (no copy, no new array).
+  const n = state.length;
+  let first = 0;
+  while (first < n && state[first] === 0) first++;
+  let last = n;
+  while (last > first && state[last - 1] === 0) last--;
+  let dense = true;
+  for (let k = first; k < last; k++) {
+    if (state[k] !== 1) {
+      dense = false;
+      break;
+    }
+  }
+  if (dense) {
+    return {
+      ts: timesArray(times).subarray(first, last),
+      vs: values.subarray(first, last),
+      stale: null,
+    };
+  }
   let count = 0;
   let anyStale = false;
-  for (let k = 0; k < state.length; k++) {
+  for (let k = first; k < last; k++) {
     const st = state[k]!;
     if (st !== 0) count++;
     if (st === 2) anyStale = true;
@@ -94,7 +116,7 @@ export function sampleColumns(series: SimSeries): SampleColumns {
   const vs = new Float64Array(count);
   const stale = anyStale ? new Uint8Array(count) : null;
   let i = 0;
-  for (let k = 0; k < state.length; k++) {
+  for (let k = first; k < last; k++) {
     const st = state[k]!;
     if (st === 0) continue;
     ts[i] = times[k]!;
@@ -105,4 +127,16 @@ export function sampleColumns(series: SimSeries): SampleColumns {
     i++;
   }
   return { ts, vs, stale };
+}
+
+const timesArrays = new WeakMap<readonly number[], Float64Array>();
+
+/** The scrape times as one Float64Array, shared by every series of a simulation. */
+function timesArray(times: readonly number[]): Float64Array {
+  let out = timesArrays.get(times);
+  if (!out) {
+    out = Float64Array.from(times);
+    timesArrays.set(times, out);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 // The matrix (every rule against every preset) and the sweep (one number of a rule against
 // detection delay and false alarms over all presets), computed in a background worker with
 // progress. The matrix follows the rules as they change; a sweep runs on request.
-import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -26,6 +26,9 @@ import { BackgroundBridge } from '../worker/backgroundBridge.ts';
 import { formatOffset, formatValue } from './format.ts';
 import { gradeClass, scoreCellParts, scoreDescription } from './scoreText.ts';
 import { formatDuration } from '../../text/index.ts';
+
+/** How long the rules must hold still before the matrix and the fixes are computed again, ms. */
+const BACKGROUND_PAUSE_MS = 1000;
 
 /** Props of the background panels. */
 export interface BackgroundPanelsProps {
@@ -74,8 +77,88 @@ function cellClass(c: MatrixCell | undefined): string {
   return gradeClass(sc);
 }
 
-/** The matrix and the sweep. */
-export function BackgroundPanels({ rules, selected, onFixes, compare }: BackgroundPanelsProps) {
+/** The matrix's table: drawn again when its cells or columns change, not on progress. */
+const MatrixTable = memo(function MatrixTable({
+  columns,
+  matrix,
+  compare,
+}: {
+  readonly columns: readonly RuleDraft[];
+  readonly matrix: readonly MatrixCell[] | null;
+  readonly compare: BackgroundPanelsProps['compare'];
+}) {
+  return (
+    <div className="matrix-scroll">
+      <table className="matrix" data-testid="matrix">
+        <thead>
+          <tr>
+            <th scope="col">preset</th>
+            {columns.map((r) => (
+              <th scope="col" key={r.id} data-testid={`matrix-head-${r.id}`}>
+                {r.alert}
+                {compare && r.id === beforeId(compare.ruleId) ? (
+                  <span className="note"> before the rewrite</span>
+                ) : compare && r.id === compare.ruleId ? (
+                  <span className="note"> after the rewrite</span>
+                ) : null}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {presets.map((p) => (
+            <tr key={p.name}>
+              <th scope="row" title={p.explanation}>
+                {p.title}
+              </th>
+              {columns.map((r) => {
+                const c = matrix?.find((x) => x.preset === p.name && x.ruleId === r.id);
+                const description = cellDescription(c);
+                return (
+                  <td
+                    key={r.id}
+                    className={cellClass(c)}
+                    data-testid={`matrix-${p.name}-${r.id}`}
+                    title={description}
+                  >
+                    <CellText cell={c} />
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}, sameTable);
+
+/**
+ * Whether the table would draw the same: a rule's new expression or `for` shows only once the
+ * matrix computed for it arrives, so a slider step draws nothing here.
+ */
+function sameTable(
+  a: { columns: readonly RuleDraft[]; matrix: unknown; compare: unknown },
+  b: { columns: readonly RuleDraft[]; matrix: unknown; compare: unknown },
+): boolean {
+  return (
+    a.matrix === b.matrix &&
+    a.compare === b.compare &&
+    a.columns.length === b.columns.length &&
+    a.columns.every((r, i) => r.id === b.columns[i]?.id && r.alert === b.columns[i]?.alert)
+  );
+}
+
+/**
+ * The matrix and the sweep; redrawn only when its props change, not with each new view (a table
+ * of every rule on every preset is not cheap to render).
+ */
+export const BackgroundPanels = memo(function BackgroundPanels({
+  rules,
+  selected,
+  onFixes,
+  compare,
+}: BackgroundPanelsProps) {
   const [matrix, setMatrix] = useState<MatrixCell[] | null>(null);
   const [sweep, setSweep] = useState<SweepPoint[] | null>(null);
   const [progress, setProgress] = useState<{ matrix: Progress | null; sweep: Progress | null }>({
@@ -106,16 +189,22 @@ export function BackgroundPanels({ rules, selected, onFixes, compare }: Backgrou
       r.id === compare.ruleId ? [{ ...compare.before, id: beforeId(r.id) }, r] : [r],
     );
   }, [rules, compare]);
+  // After the rules held still for a moment: while a slider is dragged, the worker that evaluates
+  // each step keeps the machine's cores to itself.
   useEffect(() => {
-    const t = setTimeout(() => bridge.matrix(columns), 300);
+    const t = setTimeout(() => bridge.matrix(columns), BACKGROUND_PAUSE_MS);
     return () => clearTimeout(t);
   }, [bridge, columns]);
   useEffect(() => {
-    const t = setTimeout(() => bridge.fixes(rules), 300);
+    const t = setTimeout(() => bridge.fixes(rules), BACKGROUND_PAUSE_MS);
     return () => clearTimeout(t);
   }, [bridge, rules]);
 
-  const tunables = selected ? sweepParameters(selected, presetGrid(presets)) : [];
+  // Parsed once per rule, not on each render of the page (a new view renders it again).
+  const tunables = useMemo(
+    () => (selected ? sweepParameters(selected, presetGrid(presets)) : []),
+    [selected],
+  );
   const [tunableKey, setTunableKey] = useState<string>('for');
   const tunable =
     tunables.find((t) => t.key === tunableKey) ?? tunables.find((t) => t.key === 'for');
@@ -139,48 +228,7 @@ export function BackgroundPanels({ rules, selected, onFixes, compare }: Backgrou
             {error}
           </p>
         ) : null}
-        <div className="matrix-scroll">
-          <table className="matrix" data-testid="matrix">
-            <thead>
-              <tr>
-                <th scope="col">preset</th>
-                {columns.map((r) => (
-                  <th scope="col" key={r.id} data-testid={`matrix-head-${r.id}`}>
-                    {r.alert}
-                    {compare && r.id === beforeId(compare.ruleId) ? (
-                      <span className="note"> before the rewrite</span>
-                    ) : compare && r.id === compare.ruleId ? (
-                      <span className="note"> after the rewrite</span>
-                    ) : null}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {presets.map((p) => (
-                <tr key={p.name}>
-                  <th scope="row" title={p.explanation}>
-                    {p.title}
-                  </th>
-                  {columns.map((r) => {
-                    const c = matrix?.find((x) => x.preset === p.name && x.ruleId === r.id);
-                    const description = cellDescription(c);
-                    return (
-                      <td
-                        key={r.id}
-                        className={cellClass(c)}
-                        data-testid={`matrix-${p.name}-${r.id}`}
-                        title={description}
-                      >
-                        <CellText cell={c} />
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <MatrixTable columns={columns} matrix={matrix} compare={compare ?? null} />
       </section>
       <section className="panel" aria-labelledby="sweep-title" data-lesson-target="sweep">
         <header className="panel-header">
@@ -318,4 +366,4 @@ export function BackgroundPanels({ rules, selected, onFixes, compare }: Backgrou
       </section>
     </>
   );
-}
+});

@@ -1,11 +1,12 @@
 // A line chart on the playground's shared time axis: every chart uses the same domain, margins and
 // cursor, and hovering one shows the exact values in all of them (Recharts' syncId).
-import { memo, useMemo, useState, type SVGProps } from 'react';
+import { memo, useCallback, useMemo, useState, type SVGProps } from 'react';
 import {
   CartesianGrid,
   Legend,
   Line,
   LineChart,
+  ReferenceDot,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -123,16 +124,12 @@ export function countTicks(lines: readonly ChartLine[], most = 6): number[] | un
 
 const yPadding = { top: 6, bottom: 6 };
 
-/** A ring where a line stops, titled with whose series ended there. */
-function EndDot(props: {
-  cx?: number;
-  cy?: number;
-  index?: number;
-  at: number;
-  color: string;
-  name: string;
-}) {
-  if (props.index !== props.at || props.cx === undefined || props.cy === undefined) return <g />;
+/**
+ * A ring where a line stops, titled with whose series ended there: one reference dot, not a
+ * `dot` of the line, which Recharts would call for each of the line's points.
+ */
+function EndDot(props: { cx?: number; cy?: number; color: string; name: string }) {
+  if (props.cx === undefined || props.cy === undefined) return <g />;
   return (
     <g data-testid="line-end" role="img" aria-label={`${props.name}: series ends`}>
       <title>{`${props.name}: series ends`}</title>
@@ -177,6 +174,13 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const ticks = useMemo(() => timeTicks(end), [end]);
   // Built once per scenario: moving the cursor or a slider redraws the chart, not these elements.
   const [plotWidth, setPlotWidth] = useState(0);
+  // The vertical grid lines at the time ticks. Recharts' own generator measures every tick label
+  // in the DOM (a forced layout per chart) to find the ones it would leave out; none is left out.
+  const verticalGrid = useCallback(
+    ({ offset }: { offset: { left?: number; width?: number } }) =>
+      ticks.map((t) => (offset.left ?? 0) + (end > 0 ? (t / end) * (offset.width ?? 0) : 0)),
+    [ticks, end],
+  );
   const markers = useMemo(
     () => markerLines(props.markers ?? [], end, plotWidth),
     [props.markers, end, plotWidth],
@@ -217,12 +221,19 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
               if (row?.t !== undefined && row.t !== null) onCursor(row.t);
             }}
           >
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+            <CartesianGrid
+              strokeDasharray="3 3"
+              stroke="var(--grid)"
+              verticalCoordinatesGenerator={verticalGrid}
+            />
             <XAxis
               dataKey="t"
               type="number"
               domain={[0, end]}
               ticks={ticks}
+              // Every tick is drawn: they are few and spaced by timeTicks. Recharts would
+              // otherwise measure each label in the DOM (a forced layout) to drop overlapping ones.
+              interval={0}
               tickFormatter={formatOffset}
               stroke="var(--muted)"
               fontSize={11}
@@ -273,25 +284,33 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
                 dataKey={`s${i}`}
                 name={lineName ? lineName(line) : line.key}
                 stroke={lineColor ? lineColor(line, i) : seriesColor(i)}
-                dot={
-                  ends[i] === null
-                    ? false
-                    : (p: { cx?: number; cy?: number; index?: number }) => (
-                        <EndDot
-                          key={`end-${i}-${p.index}`}
-                          {...p}
-                          at={ends[i] ?? -1}
-                          color={lineColor ? lineColor(line, i) : seriesColor(i)}
-                          name={lineName ? lineName(line) : line.key}
-                        />
-                      )
-                }
+                dot={false}
                 strokeWidth={1.5}
                 isAnimationActive={false}
                 connectNulls={false}
                 type="stepAfter"
               />
             ))}
+            {lines.map((line, i) => {
+              const at = ends[i];
+              const row = at === null || at === undefined ? undefined : rows[at];
+              const y = row?.[`s${i}`];
+              if (row?.t === undefined || row.t === null || y === undefined || y === null)
+                return null;
+              const color = lineColor ? lineColor(line, i) : seriesColor(i);
+              const name = lineName ? lineName(line) : line.key;
+              return (
+                <ReferenceDot
+                  key={`end-${line.key}`}
+                  x={row.t}
+                  y={y}
+                  ifOverflow="visible"
+                  shape={(p: { cx?: number; cy?: number }) => (
+                    <EndDot cx={p.cx} cy={p.cy} color={color} name={name} />
+                  )}
+                />
+              );
+            })}
           </LineChart>
         </ResponsiveContainer>
       )}

@@ -33,7 +33,10 @@ export function TuningPanel({ rule }: TuningPanelProps) {
   // Each slider's range is fixed by what it tunes: the scenario for windows and `for`, the data
   // for numbers; never by the value being dragged.
   const data = useMemo(() => chartedRange(lines ?? []), [lines]);
-  const tunables = rule ? findTunables(rule, scrapeInterval, { durationMs, data }) : [];
+  const tunables = useMemo(
+    () => (rule ? findTunables(rule, scrapeInterval, { durationMs, data }) : []),
+    [rule, scrapeInterval, durationMs, data],
+  );
   const scrapeIndex = Math.max(0, scrapeChoices.indexOf(scrapeInterval));
   // One drag is one undo step, and so are the arrow keys pressed on a slider while it keeps the
   // focus: each new gesture (a pointer down, a focus, the first key after a drag) gets a key of

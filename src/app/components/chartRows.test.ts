@@ -66,4 +66,38 @@ describe('chartRows', () => {
     expect(at(2344)).toBe(null);
     expect(at(2345)).toBe(1);
   });
+
+  it('leaves out rows that repeat the row before, but keeps one per column', () => {
+    const n = 24 * 240 + 1;
+    const times = Array.from({ length: n }, (_, i) => i * 15_000);
+    const flat = chartRows(times, [
+      line(
+        'a',
+        times.map(() => 1),
+      ),
+    ]);
+    // Each column's first row, and the last row, which ends the line.
+    expect(flat).toHaveLength(CHART_COLUMNS + 1);
+    expect(flat[flat.length - 1]?.['t']).toBe(times[n - 1]);
+  });
+
+  it('draws the same steps as every sample where values change seldom', () => {
+    const n = 24 * 240 + 1;
+    const times = Array.from({ length: n }, (_, i) => i * 15_000);
+    // A member down now and then, a gap in its series, a count that moves in steps: no column
+    // (14 or 15 samples) holds more than one change.
+    const up = times.map((_, j) => (Math.floor(j / 97) % 11 === 3 ? 0 : 1));
+    const gappy = times.map((_, j) => (j > 2000 && j < 2600 ? null : Math.floor(j / 500)));
+    const steps = times.map((_, j) => Math.floor(j / 300) % 4);
+    const lines = [line('up', up), line('gappy', gappy), line('steps', steps)];
+    const rows = chartRows(times, lines);
+    expect(rows.length).toBeLessThan(n / 4);
+    // A step line holds each row's value until the next row: at every time, the value drawn is
+    // the value of the last row at or before it.
+    let r = 0;
+    times.forEach((t, j) => {
+      while (r + 1 < rows.length && (rows[r + 1]?.['t'] as number) <= t) r++;
+      lines.forEach((l, i) => expect(rows[r]?.[`s${i}`]).toBe(l.values[j]));
+    });
+  });
 });

@@ -5,7 +5,8 @@ import type { Point, SimSeries } from './types.ts';
 
 /** A series' samples by scrape index; state[k] is 0 (nothing stored), 1 (values[k]) or 2 (stale). */
 export interface Columns {
-  times: readonly number[];
+  /** The simulation's scrape times: one array shared by every series of it. */
+  times: Float64Array;
   values: Float64Array;
   state: Uint8Array;
 }
@@ -100,7 +101,7 @@ export function sampleColumns(series: SimSeries): SampleColumns {
   }
   if (dense) {
     return {
-      ts: timesArray(times).subarray(first, last),
+      ts: times.subarray(first, last),
       vs: values.subarray(first, last),
       stale: null,
     };
@@ -127,16 +128,4 @@ export function sampleColumns(series: SimSeries): SampleColumns {
     i++;
   }
   return { ts, vs, stale };
-}
-
-const timesArrays = new WeakMap<readonly number[], Float64Array>();
-
-/** The scrape times as one Float64Array, shared by every series of a simulation. */
-function timesArray(times: readonly number[]): Float64Array {
-  let out = timesArrays.get(times);
-  if (!out) {
-    out = Float64Array.from(times);
-    timesArrays.set(times, out);
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/index.ts';
 import { prepareScenario } from './evaluateView.ts';
-import { lintRule } from './ruleLint.ts';
+import { lintRule, type LintMemo } from './ruleLint.ts';
 import {
   etcdInsufficientMembers,
   etcdMembersDown,
@@ -86,5 +86,19 @@ describe('lintRule on a healthy cluster', () => {
       expr: 'up{job=~".*etcd.*"} == 0 or sum(up{job=~".*etcd.*"}) == 0',
     };
     expect(lintRule(rule, healthy).filter((l) => l.message.includes('`or`'))).toEqual([]);
+  });
+});
+
+describe('LintMemo', () => {
+  it("keeps the reboot probe for every rule of the scenario, and findings stay the caller's", () => {
+    const memo: LintMemo = {};
+    const first = lintRule(naiveUpRule, prepared, memo);
+    const probe = memo.probe;
+    expect(probe).toBeDefined();
+    expect(lintRule(etcdInsufficientMembers, prepared, memo)).toEqual(
+      lintRule(etcdInsufficientMembers, prepared),
+    );
+    expect(memo.probe).toBe(probe);
+    expect(first).toEqual(lintRule(naiveUpRule, prepared));
   });
 });

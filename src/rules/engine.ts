@@ -30,12 +30,38 @@ export type QueryResult = { ok: true; samples: QuerySample[] } | { ok: false; me
 /** Runs an instant query at a time (ms). */
 export type QueryFn = (expr: string, t: number) => QueryResult;
 
+type Parsed = ReturnType<typeof parseExpr>;
+
 /**
- * Parsed rule expressions by compat mode and text, kept by whoever runs the rules (a promtool
- * test run, one QueryFn), as Prometheus's rule manager parses a rule once when it loads the
- * group. Trees are never changed once parsed.
+ * Parsed rule expressions by compat mode and text, and each tree printed, kept by whoever runs
+ * the rules (a promtool test run, one QueryFn), as Prometheus's rule manager parses a rule once
+ * when it loads the group. Trees are never changed once parsed.
  */
-export type ParsedExprs = Map<string, ReturnType<typeof parseExpr>>;
+export class ParsedExprs {
+  private readonly trees = { v2: new Map<string, Parsed>(), v3: new Map<string, Parsed>() };
+  private readonly printed = new WeakMap<object, string>();
+
+  /** parseExpr, once per text and compat mode. */
+  parse(text: string, compat: 'v2' | 'v3'): Parsed {
+    const trees = this.trees[compat];
+    let hit = trees.get(text);
+    if (hit === undefined) {
+      hit = parseExpr(text, { compat });
+      trees.set(text, hit);
+    }
+    return hit;
+  }
+
+  /** formatExpr, once per tree: a test file's groups build the same rules again and again. */
+  print(tree: Parameters<typeof formatExpr>[0]): string {
+    let text = this.printed.get(tree);
+    if (text === undefined) {
+      text = formatExpr(tree);
+      this.printed.set(tree, text);
+    }
+    return text;
+  }
+}
 
 /**
  * A QueryFn over a store; each expression text is parsed once, in `exprs` (by default the
@@ -44,7 +70,7 @@ export type ParsedExprs = Map<string, ReturnType<typeof parseExpr>>;
 export function makeQueryFn(
   store: SeriesStore,
   opts: QueryOptions = {},
-  exprs: ParsedExprs = new Map(),
+  exprs: ParsedExprs = new ParsedExprs(),
 ): QueryFn {
   const compat = opts.compat ?? 'v3';
   return (text, t) => {
@@ -70,19 +96,8 @@ export function makeQueryFn(
  * parseExpr for rule expressions, remembered in `parsed` when given: a test file's groups
  * evaluate the same rules again and again.
  */
-export function parseRuleExpr(
-  text: string,
-  compat: 'v2' | 'v3',
-  parsed?: ParsedExprs,
-): ReturnType<typeof parseExpr> {
-  if (parsed === undefined) return parseExpr(text, { compat });
-  const key = `${compat}\0${text}`;
-  let hit = parsed.get(key);
-  if (hit === undefined) {
-    hit = parseExpr(text, { compat });
-    parsed.set(key, hit);
-  }
-  return hit;
+export function parseRuleExpr(text: string, compat: 'v2' | 'v3', parsed?: ParsedExprs): Parsed {
+  return parsed === undefined ? parseExpr(text, { compat }) : parsed.parse(text, compat);
 }
 
 /** Prometheus's ParseErr text: `line:col: parse error: message`. */
@@ -106,5 +121,6 @@ export function ruleQueryText(
   parsed?: ParsedExprs,
 ): string {
   const p = parseRuleExpr(expr, compat, parsed);
-  return p.ok ? formatExpr(p.value) : expr;
+  if (!p.ok) return expr;
+  return parsed === undefined ? formatExpr(p.value) : parsed.print(p.value);
 }

@@ -19,7 +19,7 @@ export {
 export {
   formatParseError,
   makeQueryFn,
-  type ParsedExprs,
+  ParsedExprs,
   type QueryFn,
   type QueryResult,
   type QuerySample,

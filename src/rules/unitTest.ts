@@ -21,9 +21,9 @@ import { AlertingRule } from './alerting.ts';
 import {
   PROMTOOL_MAX_SAMPLES,
   makeQueryFn,
+  ParsedExprs,
   parseRuleExpr,
   ruleQueryText,
-  type ParsedExprs,
   type QueryFn,
   type QuerySample,
 } from './engine.ts';
@@ -1343,7 +1343,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   let passed = 0;
   let failed = 0;
   let anyFailed = false;
-  const caches: RunCaches = { ruleFiles: new Map(), exprs: new Map(), names: new Map() };
+  const caches: RunCaches = { ruleFiles: new Map(), exprs: new ParsedExprs(), names: new Map() };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);
     const errs: string[] = [];

@@ -5,9 +5,8 @@ import type { Point, SimSeries } from './types.ts';
 
 /** A series' samples by scrape index; state[k] is 0 (nothing stored), 1 (values[k]) or 2 (stale). */
 export interface Columns {
-  times: readonly number[];
-  /** The same times as a Float64Array, shared by every series of a simulation. */
-  timesColumn: Float64Array;
+  /** The simulation's scrape times: one array shared by every series of it. */
+  times: Float64Array;
   values: Float64Array;
   state: Uint8Array;
 }
@@ -85,7 +84,7 @@ export function sampleColumns(series: SimSeries): SampleColumns {
     }
     return { ts, vs, stale };
   }
-  const { times, timesColumn, values, state } = c;
+  const { times, values, state } = c;
   // Most series are scraped without a gap from their first sample to their last and have no
   // staleness marker: their columns are views of the simulator's (no copy, no new array).
   const n = state.length;
@@ -102,7 +101,7 @@ export function sampleColumns(series: SimSeries): SampleColumns {
   }
   if (dense) {
     return {
-      ts: timesColumn.subarray(first, last),
+      ts: times.subarray(first, last),
       vs: values.subarray(first, last),
       stale: null,
     };

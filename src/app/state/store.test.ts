@@ -47,6 +47,15 @@ describe('importing a promtool test as the scenario', () => {
     expect(usePlayground.getState().cursor).toBe(11 * 60_000);
   });
 
+  it("says the source's duration, and a new source's after an undo", () => {
+    expect(usePlayground.getState().sourceDuration()).toBe(defaultScenario.duration);
+    usePlayground.getState().importScenario(imported, []);
+    expect(usePlayground.getState().sourceDuration()).toBe(11 * 60_000);
+    expect(usePlayground.getState().sourceDuration()).toBe(11 * 60_000);
+    usePlayground.getState().undo();
+    expect(usePlayground.getState().sourceDuration()).toBe(defaultScenario.duration);
+  });
+
   it('ignores cluster edits, which imported series do not have, and a preset brings one back', () => {
     usePlayground.getState().importScenario(imported, []);
     const doc = usePlayground.getState().doc;

@@ -25,7 +25,7 @@ import type { RewriteCheck, RuleDraft, RuleLint } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceDuration, sourceEvaluationInterval, sourceSampleInterval } from '../lab/index.ts';
 import { EvaluationGuard } from './components/EvaluationGuard.tsx';
-import { SLICE_ABOVE_TIMES, useSlices } from './components/slices.ts';
+import { SLICE_ABOVE_TIMES, Slice, useSlices } from './components/slices.ts';
 import {
   clearEvaluating,
   markEvaluating,
@@ -302,7 +302,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
       sourceDuration(pendingSource) / sourceEvaluationInterval(pendingSource) > SLICE_ABOVE_TIMES);
   const chartCount = (view?.raw.length ?? 0) + (view?.ruleCharts.length ?? 0);
   // The charts, then each rule's card, then the ground truth's chart.
-  const drawn = useSlices(chartCount + rules.length + 1, heavy, clearing);
+  const slices = useSlices(chartCount + rules.length + 1, heavy, clearing);
+  const whole = !heavy && !clearing;
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRules =
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
@@ -429,14 +430,19 @@ function Playground({ mode }: { readonly mode: Mode }) {
             </>
           ) : null}
           <section className="panel" aria-label="Raw series" data-lesson-target="raw">
-            {[...view.raw, ...view.ruleCharts].map((chart, i) =>
-              i >= drawn ? (
-                <div key={chart.testId} className="chart-pending" style={{ height: 160 }}>
-                  {chart.title}: drawing…
-                </div>
-              ) : (
+            {[...view.raw, ...view.ruleCharts].map((chart, i) => (
+              <Slice
+                key={chart.testId}
+                counter={slices}
+                index={i}
+                whole={whole}
+                placeholder={
+                  <div className="chart-pending" style={{ height: 160 }}>
+                    {chart.title}: drawing…
+                  </div>
+                }
+              >
                 <TimeChart
-                  key={chart.testId}
                   title={chart.title}
                   query={chart.query}
                   times={times}
@@ -449,8 +455,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   testId={chart.testId}
                   markers={markers}
                 />
-              ),
-            )}
+              </Slice>
+            ))}
             {view.unchartedMetrics > 0 ? (
               <p className="note">
                 {plural(view.unchartedMetrics, 'more metric is', 'more metrics are')} not charted;
@@ -459,14 +465,19 @@ function Playground({ mode }: { readonly mode: Mode }) {
             ) : null}
           </section>
           <div className="rules">
-            {rules.map((rule, i) =>
-              chartCount + i >= drawn ? (
-                <section key={rule.id} className="panel chart-pending" style={{ height: 300 }}>
-                  {rule.alert}: drawing…
-                </section>
-              ) : (
+            {rules.map((rule, i) => (
+              <Slice
+                key={rule.id}
+                counter={slices}
+                index={chartCount + i}
+                whole={whole}
+                placeholder={
+                  <section className="panel chart-pending" style={{ height: 300 }}>
+                    {rule.alert}: drawing…
+                  </section>
+                }
+              >
                 <RulePanel
-                  key={rule.id}
                   rule={rule}
                   view={view.rules.find((r) => r.id === rule.id)}
                   times={times}
@@ -509,8 +520,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   lineColor={lineColor}
                   markers={markers}
                 />
-              ),
-            )}
+              </Slice>
+            ))}
             <section className="panel add-rule">
               <label className="toolbar-field">
                 <span>Add a rule</span>
@@ -535,11 +546,16 @@ function Playground({ mode }: { readonly mode: Mode }) {
             </section>
           </div>
           {view.recording ? <RecordingPanel view={view.recording} /> : null}
-          {chartCount + rules.length >= drawn ? (
-            <section className="panel chart-pending" style={{ height: 260 }}>
-              Ground truth: drawing…
-            </section>
-          ) : (
+          <Slice
+            counter={slices}
+            index={chartCount + rules.length}
+            whole={whole}
+            placeholder={
+              <section className="panel chart-pending" style={{ height: 260 }}>
+                Ground truth: drawing…
+              </section>
+            }
+          >
             <TruthPanel
               times={times}
               truth={view.truth}
@@ -547,7 +563,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
               onCursor={setCursor}
               markers={markers}
             />
-          )}
+          </Slice>
           <ExplainPanel
             ruleName={selected?.alert ?? null}
             t={cursor}

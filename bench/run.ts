@@ -30,14 +30,13 @@ import {
   type Outcome,
   type Scenario,
 } from '../tests/differential/index.ts';
-import { simulate, type Scenario as SimScenario } from '../src/sim/index.ts';
+import { sampleColumns, simulate, type Scenario as SimScenario } from '../src/sim/index.ts';
+import { apiValue, backfill, queryRange, startPrometheus, type RangeSeries } from './prometheus.ts';
 import { formatDuration } from '../src/text/index.ts';
 import { defaultClusterOptions, generateEtcdCluster } from './etcdCluster.ts';
+import { benchScenario, rulesPath } from './scenario.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const rulesPath = resolve(
-  process.env['QUORUM_ETCD_RULES'] ?? resolve(root, '../shared/conformance/etcd-mixin/rules.yaml'),
-);
 const STEP_MS = 60_000;
 // `--source=sim` takes the cluster's series from the simulator (src/sim) instead of
 // bench/etcdCluster.ts: more series (1074, 6.1M samples), the simulator's own incidents.
@@ -46,31 +45,11 @@ const source = process.argv.includes('--source=sim') ? 'sim' : 'synthetic';
 // `--no-sim` leaves out bench/sim.bench.ts. Both are for profiling and quick iterations.
 const runPromtool = !process.argv.includes('--no-promtool');
 const runSimulator = !process.argv.includes('--no-sim');
+// `--no-cold` leaves out issue 15's cold start against a Prometheus server and the store builds.
+const runColdStart = !process.argv.includes('--no-cold');
 
-// The scenario of bench/sim.bench.ts: a crash, a partition and leader churn over 24h.
-const simScenario: SimScenario = {
-  version: 1,
-  name: 'bench-etcd-mixin',
-  members: 5,
-  labelScheme: 'plain',
-  scrapeInterval: defaultClusterOptions.scrapeIntervalMs,
-  evaluationInterval: 60_000,
-  duration: defaultClusterOptions.durationMs,
-  seed: 7,
-  events: [
-    { kind: 'crash', at: 6 * 3_600_000, until: 7 * 3_600_000, member: 2 },
-    {
-      kind: 'partition',
-      at: 12 * 3_600_000,
-      until: 13 * 3_600_000,
-      groups: [
-        [1, 2],
-        [3, 4, 5],
-      ],
-    },
-    { kind: 'leader-churn', at: 18 * 3_600_000, until: 20 * 3_600_000 },
-  ],
-};
+// The scenario of bench/sim.bench.ts (bench/scenario.ts): a crash, a partition and leader churn.
+const simScenario: SimScenario = benchScenario;
 
 // The simulator's series as one promtool token per scrape (its samples are on the scrape grid).
 function simulatedCluster(): GeneratedSeries[] {
@@ -261,6 +240,159 @@ async function benchEtcdMixin(): Promise<void> {
   }
 }
 
+// Issue 15: a fresh process's simulate + store build + first evaluation of the 15 expressions
+// (bench/coldStart.ts) against a warm Prometheus server answering query_range for the same
+// expressions over the same series; then the store build, each way the samples can arrive.
+const PROMETHEUS_PORT = Number(process.env['QUORUM_BENCH_PROMETHEUS_PORT'] ?? 4491);
+const PROMETHEUS_ROUNDS = 5;
+
+function coldRun(mode: string): Record<string, unknown> {
+  const tsx = resolve(root, 'node_modules/.bin/tsx');
+  const run = spawnSync(tsx, [resolve(root, 'bench/coldStart.ts'), mode], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+  });
+  if (run.status !== 0) throw new Error(`bench/coldStart.ts ${mode}: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+}
+
+const load1 = (): string => `load ${loadavg()[0]?.toFixed(1)}`;
+const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');
+
+/** /proc/PID/stat's utime + stime in ms (NaN where /proc is missing). */
+function processCpuMs(pid: number | undefined): number {
+  const path = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(path)) return NaN;
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+}
+
+async function benchColdStart(): Promise<void> {
+  console.log(`\n## cold start against a warm Prometheus (issue 15)`);
+  const alerts = readAlertExpressions(rulesPath);
+  const end = benchScenario.duration;
+  type Phase = { ms: number; cpuMs: number };
+  const cold = coldRun('pipeline') as {
+    series: number;
+    samples: number;
+    simulate: Phase;
+    store: Phase;
+    evaluate: Phase;
+  };
+  const phases = ['simulate', 'store', 'evaluate'] as const;
+  const oursMs = phases.reduce((n, p) => n + cold[p].ms, 0);
+  const oursCpu = phases.reduce((n, p) => n + cold[p].cpuMs, 0);
+  console.log(
+    `ours, a fresh process (bench/coldStart.ts): ${cold.series} series, ${cold.samples} samples; ` +
+      phases.map((p) => `${p} ${fmtTime(cold[p])}`).join(', ') +
+      `; total ${fmtTime({ ms: oursMs, cpuMs: oursCpu })} (${load1()})`,
+  );
+
+  // The same series in a real Prometheus 2.42 server.
+  const sim = simulate(benchScenario);
+  const filled = time(() => backfill(sim));
+  console.log(
+    `prometheus: ${(filled.value.bytes / 1e6).toFixed(0)} MB of OpenMetrics backfilled with ` +
+      `promtool tsdb create-blocks-from openmetrics in ${fmtTime(filled)}`,
+  );
+  const server = await startPrometheus(filled.value.dir, PROMETHEUS_PORT);
+  try {
+    const answers: string[] = [];
+    for (const a of alerts)
+      answers.push((await queryRange(server.url, a.expr, 0, end, STEP_MS)).text);
+    const rounds: { ms: number; cpuMs: number }[] = [];
+    for (let r = 0; r < PROMETHEUS_ROUNDS; r++) {
+      const start = performance.now();
+      const cpu = processCpuMs(server.pid);
+      for (const a of alerts) await queryRange(server.url, a.expr, 0, end, STEP_MS);
+      rounds.push({ ms: performance.now() - start, cpuMs: processCpuMs(server.pid) - cpu });
+    }
+    const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1] ?? NaN;
+    const promMs = median(rounds.map((r) => r.ms));
+    const promCpu = median(rounds.map((r) => r.cpuMs));
+    console.log(
+      `prometheus, warm (${PROMETHEUS_PORT}): the ${alerts.length} query_range calls, ` +
+        `median of ${PROMETHEUS_ROUNDS} rounds ${fmtTime({ ms: promMs, cpuMs: promCpu })} ` +
+        `(rounds ${rounds.map((r) => fmtMs(r.ms)).join(', ')})`,
+    );
+    const ratio = oursMs / promMs;
+    console.log(
+      `**ratio ours cold / prometheus warm: wall ${ratio.toFixed(2)}, CPU ` +
+        `${(oursCpu / promCpu).toFixed(2)}; target <= 1: ${verdict(ratio <= 1)} (${load1()})**`,
+    );
+
+    // Do the answers agree with ours? The backfilled blocks have no staleness markers, so ours
+    // are evaluated over the same samples without them.
+    const store = new SeriesStore();
+    for (const s of sim.series) {
+      const c = sampleColumns(s);
+      const keep: number[] = [];
+      for (let i = 0; i < c.ts.length; i++) if (!c.stale?.[i]) keep.push(i);
+      store.addColumns(
+        s.labels,
+        Float64Array.from(keep, (i) => c.ts[i]!),
+        Float64Array.from(keep, (i) => c.vs[i]!),
+      );
+    }
+    const steps: number[] = [];
+    for (let t = 0; t <= end; t += STEP_MS) steps.push(t);
+    let agree = 0;
+    let total = 0;
+    alerts.forEach((a, i) => {
+      const parsed = parseExpr(a.expr, { compat: 'v2' });
+      if (!parsed.ok) return;
+      const mine = stepOutcomes(
+        evalRange(parsed.value, store, 0, end, STEP_MS, { compat: 'v2' }),
+        steps,
+      );
+      const theirs = new Map<number, { labels: Record<string, string>; value: number }[]>();
+      for (const t of steps) theirs.set(t, []);
+      const doc = JSON.parse(answers[i] ?? '{}') as { data?: { result: RangeSeries[] } };
+      for (const s of doc.data?.result ?? []) {
+        for (const [sec, v] of s.values) {
+          theirs.get(Math.round(sec * 1000))?.push({ labels: s.metric, value: apiValue(v) });
+        }
+      }
+      let first: string | null = null;
+      for (const t of steps) {
+        total++;
+        const why = compareOutcomes(
+          { kind: 'samples', samples: theirs.get(t) ?? [] },
+          mine.get(t) ?? { kind: 'samples', samples: [] },
+        );
+        if (why === null) agree++;
+        else first ??= `at ${formatDuration(t)}: ${why}`;
+      }
+      if (first !== null) console.log(`  ${a.alert}: first disagreement ${first}`);
+    });
+    console.log(`agreement: ${agree} of ${total} step results agree with the server`);
+  } finally {
+    server.stop();
+  }
+}
+
+function benchStoreBuild(): void {
+  console.log(`\n## store build, each way the samples arrive (issue 15: <= 0.5 s for 6M samples)`);
+  const ways: [string, string][] = [
+    ['tuples', 'Point tuples, SeriesStore.addSeries'],
+    ['columns', 'typed columns, SeriesStore.addColumns'],
+    ['sim', "the simulator's output, lab.storeSimulation"],
+    ['import', "an imported scenario (promtool notation), the page's import path"],
+  ];
+  for (const [way, what] of ways) {
+    const r = coldRun(`store-${way}`) as { samples: number; ms: number; cpuMs: number };
+    const per6M = (r.ms * 6e6) / r.samples;
+    const cpuPer6M = (r.cpuMs * 6e6) / r.samples;
+    console.log(
+      `  ${what}: ${r.samples} samples in ${fmtTime(r)}, per 6M ${fmtMs(per6M)} ` +
+        `(${fmtMs(cpuPer6M)} CPU); target <= 0.50 s: ${verdict(per6M <= 500)} ` +
+        `(CPU ${verdict(cpuPer6M <= 500)}; ${load1()})`,
+    );
+  }
+}
+
 function benchSimulator(): void {
   const path = resolve(root, 'bench/sim.bench.ts');
   console.log('\n## simulator (bench/sim.bench.ts)');
@@ -279,4 +411,8 @@ console.log(
     `${new Date().toISOString()}\n`,
 );
 await benchEtcdMixin();
+if (runColdStart) {
+  await benchColdStart();
+  benchStoreBuild();
+}
 if (runSimulator) benchSimulator();

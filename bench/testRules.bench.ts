@@ -8,7 +8,17 @@
 // time, peak memory no more than promtool's) with the load average; asserts nothing.
 // SHAPES=compact,short keeps the shapes whose name holds every word; RUNS=n repeats each.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findPreset, scenarioToJson } from '../src/sim/index.ts';
@@ -19,13 +29,14 @@ const mixin = resolve(root, '../shared/conformance/etcd-mixin/rules.yaml');
 const mixinTests = resolve(root, '../shared/conformance/etcd-mixin/test.yaml');
 const TIME = '/usr/bin/time';
 const dir = mkdtempSync(join(tmpdir(), 'quorumlab-bench-'));
-// The built command, started as bin/quorumlab starts it in an installed package.
-const cli = join(dir, 'quorumlab.mjs');
-writeFileSync(
-  cli,
-  `const { main, exitQuietlyOnBrokenPipe } = await import(${JSON.stringify(join(root, 'dist-cli/quorumlab.js'))});\n` +
-    'exitQuietlyOnBrokenPipe();\nprocess.exitCode = await main(process.argv.slice(2));\n',
-);
+// The built command as an installed package starts it: bin/quorumlab itself (its first line
+// carries the node command's flags) beside dist-cli/, with no sources next to it.
+const pkg = join(dir, 'package');
+mkdirSync(join(pkg, 'bin'), { recursive: true });
+copyFileSync(join(root, 'bin/quorumlab'), join(pkg, 'bin/quorumlab'));
+chmodSync(join(pkg, 'bin/quorumlab'), 0o755);
+symlinkSync(join(root, 'dist-cli'), join(pkg, 'dist-cli'));
+const cli = join(pkg, 'bin/quorumlab');
 /** Longest a run may take before it is reported as not finished. */
 const LIMIT_MS = 15 * 60_000;
 const TARGET_RATIO = 10;
@@ -71,7 +82,7 @@ function compare(name: string, files: string[], detail: string): void {
   const runs = Number(process.env['RUNS'] ?? 1);
   for (let i = 0; i < runs; i++) {
     const loadBefore = load();
-    const ours = measure(process.execPath, [cli, 'test', 'rules', '--compat', 'v2', ...rel]);
+    const ours = measure(cli, ['test', 'rules', '--compat', 'v2', ...rel]);
     const theirs = measure('promtool', ['test', 'rules', ...rel]);
     const ratio = theirs.ms / ours.ms;
     const differing = (x: string, y: string): number => {
@@ -144,8 +155,7 @@ try {
       ),
     );
     const exported = join(dir, 'export.test.yaml');
-    const made = spawnSync(process.execPath, [
-      cli,
+    const made = spawnSync(cli, [
       'scenario',
       'export-test',
       scenarioFile,

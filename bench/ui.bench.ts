@@ -191,8 +191,12 @@ try {
           });
           observer.observe(html, { attributes: true, attributeFilter: ['data-rendered'] });
           const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+          // A value on the slider's own grid (the browser rounds any other to it, which may
+          // leave the rule unchanged), never the value it has: each step changes the rule.
+          const grid = Number(input.step);
+          const value = Number((Number(input.min) + grid * (1 + (step % 40))).toFixed(10));
           const t0 = performance.now();
-          setter?.call(input, String(0.005 + 0.0005 * step));
+          setter?.call(input, String(value));
           input.dispatchEvent(new Event('input', { bubbles: true }));
         }),
       i,
@@ -235,8 +239,9 @@ try {
         new Promise<number>((resolveTime) => {
           const input = el as HTMLInputElement;
           const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+          const grid = Number(input.step);
           const values = Array.from({ length: 20 }, (_, i) =>
-            Number((0.005 + 0.0005 * ((burst * 7 + i) % 40)).toFixed(4)),
+            Number((Number(input.min) + grid * (1 + ((burst * 7 + i) % 40))).toFixed(10)),
           );
           const last = values[values.length - 1] ?? 0;
           const chart = document.querySelector('[data-testid="rule-etcdMembersDown-value"]');

@@ -1,7 +1,8 @@
 // The architecture as docs/ARCHITECTURE.md states it, checked on the code: which folder may
 // import which, other folders only through a folder's index.ts, no import cycles between
-// modules (type-only imports included, as they are edges a reader follows too), and every folder
-// but app and cli kept pure by the ESLint guard.
+// modules (type-only imports included, as they are edges a reader follows too), every folder
+// but app and cli kept pure by the ESLint guard, and no state kept at module level: caches belong
+// to whoever runs the work (a query, a rule, a test run, the worker), as in Prometheus.
 import { ESLint } from 'eslint';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -48,6 +49,16 @@ const graph = new Map<string, string[]>(
     return [file, deps];
   }),
 );
+
+/**
+ * The module-level variables of the pure folders that ARCHITECTURE.md allows, each with its
+ * reason there ("State"): none of them remembers anything a caller handed in.
+ */
+const allowedModuleState: Record<string, string> = {
+  'promql/store.ts': 'zeros',
+  'promql/functions.ts': 'planCounts',
+  'lab/recordings.ts': 'catalog',
+};
 
 const folderOf = (file: string) => relative(src, file).split('/')[0] ?? '';
 const rel = (file: string) => relative(src, file);
@@ -129,6 +140,30 @@ describe('architecture', () => {
           '3:no-restricted-globals',
         ]),
       );
+    }
+  });
+
+  it('no module keeps a cache: no Map or Set filled at run time, no mutable variable in a pure folder', () => {
+    // Top-level declarations start at column 0 (prettier's layout). A Map or Set created empty is
+    // filled later, a cache; tables built from their entries at once (`new Map(table)`) are not.
+    const emptyCollection =
+      /^(?:export )?(?:const|let|var) (\w+)[^=\n]*= new (?:Weak)?(?:Map|Set)\b(?:<[^(\n]*>)?\(\s*\)/gm;
+    const mutable = /^(?:export )?(?:let|var) (\w+)/gm;
+    const pure = new Set(Object.keys(allowed).filter((f) => f !== 'app' && f !== 'cli'));
+    const found: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(emptyCollection)) found.push(`${rel(file)}: ${m[1]}`);
+      if (!pure.has(folderOf(file))) continue;
+      for (const m of text.matchAll(mutable))
+        if (allowedModuleState[rel(file)] !== m[1]) found.push(`${rel(file)}: let ${m[1]}`);
+    }
+    expect(found).toEqual([]);
+    // Each allowed one is still there and documented with its reason.
+    const doc = readFileSync(resolve(src, '../docs/ARCHITECTURE.md'), 'utf8');
+    for (const [file, name] of Object.entries(allowedModuleState)) {
+      expect(readFileSync(join(src, file), 'utf8')).toMatch(new RegExp(`^let ${name}\\b`, 'm'));
+      expect(doc).toContain(`\`${name}\` (\`src/${file}\`)`);
     }
   });
 });

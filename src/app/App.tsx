@@ -1,8 +1,8 @@
 // The playground page: the cluster at the cursor, the raw series, the candidate rules side by
 // side, the ground truth, the explanation of one rule at the cursor and the scorecard, all on
 // one time axis. Simulation and evaluation run in a Web Worker.
-import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
-import type { ExplainNode } from '../promql/index.ts';
+import { Suspense, lazy, memo, useCallback, useEffect, useMemo, useState } from 'react';
+import type { ExplainNode, Labels } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
 import { BackgroundPanels } from './components/BackgroundPanels.tsx';
 import { ClusterPanel } from './components/ClusterPanel.tsx';
@@ -19,93 +19,48 @@ import { VerdictPanel } from './components/VerdictPanel.tsx';
 import { TruthPanel } from './components/TruthPanel.tsx';
 import { TuningPanel } from './components/TuningPanel.tsx';
 import { clusterSampleIndex, scenariosEqual } from '../lab/index.ts';
-import type { ChartLine } from '../lab/index.ts';
+import type { ChartLine, EventMarker, RuleLint, RuleView } from '../lab/index.ts';
 import { recordingOf, sourceMarkers } from '../lab/index.ts';
-import type { RewriteCheck, RuleDraft, RuleLint } from '../lab/index.ts';
+import type { RewriteCheck, RuleDraft } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceDuration, sourceEvaluationInterval, sourceSampleInterval } from '../lab/index.ts';
 import { EvaluationGuard } from './components/EvaluationGuard.tsx';
-import { SLICE_ABOVE_TIMES, Slice, useSlices } from './components/slices.ts';
-import {
-  clearEvaluating,
-  markEvaluating,
-  persistChanges,
-  restoreDoc,
-  shareLink,
-} from './state/persistence.ts';
-import { onCancelEvaluation, useSafety } from './state/safety.ts';
+import { SLICE_ABOVE_TIMES, useSlices } from './components/slices.ts';
+import { persistChanges, restoreDocOnce, shareLink } from './state/persistence.ts';
+import { useSafety } from './state/safety.ts';
+import { evaluationBridge, useWorkerExtras, type WorkerExtras } from './state/evaluation.ts';
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
-import { DEFAULT_EVAL_BUDGET_MS, EvaluationBridge, type ExplainOutcome } from './worker/bridge.ts';
 import { useFileDrop } from './components/useFileDrop.ts';
 import { LessonsPanel, LessonsToggle } from './components/lessons/LessonsPanel.tsx';
 import { useLessons } from './components/lessons/lessonsStore.ts';
-
-/** What the worker reported besides the view: the explanation at the cursor and the lints. */
-interface WorkerExtras {
-  readonly explained: ExplainOutcome | null;
-  readonly lints: Readonly<Record<string, readonly RuleLint[]>>;
-}
 
 /** How long the input must hold still before the selected rule is explained again, ms. */
 const EXPLAIN_PAUSE_MS = 120;
 
 /**
- * The evaluation budget, ms: how long the worker may go without progress before it is stopped.
- * `?evalBudget=<ms>` in the page's URL sets it (for tests and slow machines).
+ * The explanation of the selected rule at the cursor, and the lints. The worker evaluates every
+ * change of the document (state/evaluation.ts); the explanation is asked for here, once the input
+ * has held still for a moment: while a slider is dragged (or the cursor scrubbed) the worker
+ * evaluates each new value for the charts, not an explanation of every value in between that
+ * nobody reads.
  */
-function evaluationBudget(): number {
-  const v = Number(new URLSearchParams(location.search).get('evalBudget'));
-  return Number.isFinite(v) && v > 0 ? v : DEFAULT_EVAL_BUDGET_MS;
-}
-
-/** Keeps the worker's evaluation, explanation and lint in step with the document and cursor. */
 function useWorker(): WorkerExtras {
   const source = usePlayground((s) => s.doc.source);
   const rules = usePlayground((s) => s.doc.rules);
   const cursor = usePlayground((s) => s.cursor);
   const selectedRuleId = usePlayground((s) => s.selectedRuleId);
   const held = useSafety((s) => s.held !== null);
-  const [explained, setExplained] = useState<ExplainOutcome | null>(null);
-  const [lints, setLints] = useState<Readonly<Record<string, readonly RuleLint[]>>>({});
-  const [bridge] = useState(() => {
-    const b = new EvaluationBridge(
-      (outcome) => {
-        // A stopped evaluation stays marked: a reload asks before trying it again.
-        if (outcome.ok || !outcome.stopped) clearEvaluating();
-        useSafety.setState({
-          progress: null,
-          stopped: !outcome.ok && outcome.stopped ? outcome.stopped : null,
-        });
-        usePlayground.getState().evaluationFinished(outcome);
-      },
-      (outcome) => setExplained(outcome),
-      (l) => setLints(l),
-      () => usePlayground.getState().view,
-      evaluationBudget(),
-      (progress) => useSafety.setState({ progress }),
-    );
-    onCancelEvaluation(() => b.cancel());
-    return b;
-  });
-  useEffect(() => {
-    if (held) return;
-    useSafety.setState({ stopped: null, progress: null });
-    markEvaluating({ source, rules });
-    usePlayground.getState().evaluationStarted({ source, rules });
-    bridge.evaluate(source, rules);
-    // Lint after a pause: it evaluates sub-expressions, which dragging a slider need not wait for.
-    const t = setTimeout(() => bridge.lint(source, rules), 400);
-    return () => clearTimeout(t);
-  }, [bridge, source, rules, held]);
+  const explained = useWorkerExtras((s) => s.explained);
+  const lints = useWorkerExtras((s) => s.lints);
   const selected = rules.find((r) => r.id === selectedRuleId);
-  // Explained once the input has held still for a moment: while a slider is dragged (or the
-  // cursor scrubbed) the worker evaluates each new value for the charts, not an explanation of
-  // every value in between that nobody reads.
   useEffect(() => {
     if (!selected || held) return;
-    const t = setTimeout(() => bridge.explain(source, selected, cursor), EXPLAIN_PAUSE_MS);
+    const t = setTimeout(
+      () => evaluationBridge().explain(source, selected, cursor),
+      EXPLAIN_PAUSE_MS,
+    );
     return () => clearTimeout(t);
-  }, [bridge, source, selected, cursor, held]);
+  }, [source, selected, cursor, held]);
   return { explained: selected ? explained : null, lints };
 }
 
@@ -134,7 +89,7 @@ function usePersistence(): boolean {
   useEffect(() => {
     let unsubscribe: (() => void) | null = null;
     let cancelled = false;
-    void restoreDoc().finally(() => {
+    void restoreDocOnce().finally(() => {
       if (cancelled) return;
       unsubscribe = persistChanges();
       setReady(true);
@@ -206,6 +161,21 @@ function BacktestMode() {
   );
 }
 
+/**
+ * Whether the panels below the charts (truth, explain, tuning, scorecard, matrix and sweep) are
+ * shown: from the task after the first view's charts are all drawn, and from then on. They are
+ * off the first screen, and the matrix's worker would compete with the first evaluation.
+ */
+function useLowerPanels(chartsDrawn: boolean): boolean {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (shown || !chartsDrawn) return;
+    const t = setTimeout(() => setShown(true), 0);
+    return () => clearTimeout(t);
+  }, [shown, chartsDrawn]);
+  return shown;
+}
+
 /** Counts renders of a new evaluation on <html data-rendered>, for the UI benchmark. */
 function useRenderCounter(view: unknown) {
   useEffect(() => {
@@ -214,6 +184,73 @@ function useRenderCounter(view: unknown) {
     el.dataset.rendered = String(Number(el.dataset.rendered ?? '0') + 1);
   }, [view]);
 }
+
+/** What a rule's card can do, the same object on every render of the page. */
+interface RuleActions {
+  readonly setCursor: (t: number) => void;
+  readonly openExport: (ruleId: string) => void;
+  readonly select: (ruleId: string) => void;
+  readonly toggleEdit: (ruleId: string) => void;
+  readonly remove: (ruleId: string) => void;
+  readonly applyFix: (rule: RuleDraft, check: RewriteCheck) => void;
+  readonly update: (ruleId: string, patch: Partial<Omit<RuleDraft, 'id'>>) => void;
+  readonly catalog: () => readonly Labels[];
+}
+
+const noLints: readonly RuleLint[] = [];
+
+/**
+ * One rule's card, memoized on its props: a slider step that changes one rule draws that rule's
+ * card, not the others.
+ */
+const RuleCard = memo(function RuleCard(props: {
+  readonly rule: RuleDraft;
+  readonly view: RuleView | undefined;
+  readonly times: readonly number[];
+  readonly cursor: number;
+  readonly selected: boolean;
+  readonly editing: boolean;
+  readonly lints: readonly RuleLint[];
+  readonly fix: RewriteCheck | undefined;
+  readonly actions: RuleActions;
+  readonly lineName: (l: ChartLine) => string;
+  readonly lineColor: (l: ChartLine, i: number) => string;
+  readonly markers: readonly EventMarker[];
+}) {
+  const { rule, actions } = props;
+  return (
+    <RulePanel
+      rule={rule}
+      view={props.view}
+      times={props.times}
+      cursor={props.cursor}
+      selected={props.selected}
+      editing={props.editing}
+      onCursor={actions.setCursor}
+      onExport={() => actions.openExport(rule.id)}
+      onSelect={() => actions.select(rule.id)}
+      onEdit={() => actions.toggleEdit(rule.id)}
+      onRemove={() => actions.remove(rule.id)}
+      lints={props.lints}
+      fix={props.fix}
+      onApplyFix={(check) => actions.applyFix(rule, check)}
+      editor={
+        props.editing ? (
+          <Suspense fallback={<p className="note">Loading the editor…</p>}>
+            <RuleEditor
+              rule={rule}
+              onChange={(patch) => actions.update(rule.id, patch)}
+              series={actions.catalog}
+            />
+          </Suspense>
+        ) : null
+      }
+      lineName={props.lineName}
+      lineColor={props.lineColor}
+      markers={props.markers}
+    />
+  );
+});
 
 /**
  * The page under the title and toolbar: the simulation playground, or the backtest. The toolbar
@@ -287,7 +324,9 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const catalog = useCallback(() => usePlayground.getState().view?.catalog ?? [], []);
 
   const times = view?.times ?? [];
-  // A heavy view (a day of evaluations) draws its charts one per task; see slices.ts.
+  // A new scenario draws its charts a few per task, a heavy one (a day of evaluations) one per
+  // task (see slices.ts): the first screen shows before the rest is built, and no one task draws
+  // the whole page.
   const heavy = times.length > SLICE_ABOVE_TIMES;
   // A new scenario is being evaluated: its charts (or the heavy charts it replaces) are taken
   // down meanwhile, one per task.
@@ -302,8 +341,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
       sourceDuration(pendingSource) / sourceEvaluationInterval(pendingSource) > SLICE_ABOVE_TIMES);
   const chartCount = (view?.raw.length ?? 0) + (view?.ruleCharts.length ?? 0);
   // The charts, then each rule's card, then the ground truth's chart.
-  const slices = useSlices(chartCount + rules.length + 1, heavy, clearing);
-  const whole = !heavy && !clearing;
+  const drawn = useSlices(chartCount + rules.length + 1, view?.scenarioKey, heavy, clearing);
+  const lowerShown = useLowerPanels(view !== null && drawn >= chartCount + rules.length);
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRules =
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
@@ -332,6 +371,34 @@ function Playground({ mode }: { readonly mode: Mode }) {
     (l: ChartLine) =>
       l.labels.instance !== undefined ? memberLineName(l) : formatLabelsShort(l.labels),
     [memberLineName],
+  );
+
+  // Stable across renders: a rule's card draws again only when its own props change.
+  const ruleActions = useMemo(
+    (): RuleActions => ({
+      setCursor,
+      openExport,
+      select: (id) => {
+        selectRule(id);
+        setExplainFrom(id);
+        // Explain answers far below the card: bring it into view (and focus for keyboard and
+        // screen reader users); its Back button returns here.
+        requestAnimationFrame(() => {
+          const panel = document.getElementById('explain');
+          panel?.scrollIntoView({ block: 'start' });
+          panel?.focus({ preventScroll: true });
+        });
+      },
+      toggleEdit: (id) => setEditingId((editing) => (editing === id ? null : id)),
+      remove: removeRule,
+      applyFix: (rule, check) => {
+        setApplied({ ruleId: rule.id, before: rule, after: check.rewrite.after });
+        updateRule(rule.id, { expr: check.rewrite.after });
+      },
+      update: updateRule,
+      catalog,
+    }),
+    [setCursor, openExport, selectRule, removeRule, updateRule, catalog],
   );
 
   return (
@@ -430,19 +497,14 @@ function Playground({ mode }: { readonly mode: Mode }) {
             </>
           ) : null}
           <section className="panel" aria-label="Raw series" data-lesson-target="raw">
-            {[...view.raw, ...view.ruleCharts].map((chart, i) => (
-              <Slice
-                key={chart.testId}
-                counter={slices}
-                index={i}
-                whole={whole}
-                placeholder={
-                  <div className="chart-pending" style={{ height: 160 }}>
-                    {chart.title}: drawing…
-                  </div>
-                }
-              >
+            {[...view.raw, ...view.ruleCharts].map((chart, i) =>
+              i >= drawn ? (
+                <div key={chart.testId} className="chart-pending" style={{ height: 160 }}>
+                  {chart.title}: drawing…
+                </div>
+              ) : (
                 <TimeChart
+                  key={chart.testId}
                   title={chart.title}
                   query={chart.query}
                   times={times}
@@ -455,8 +517,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   testId={chart.testId}
                   markers={markers}
                 />
-              </Slice>
-            ))}
+              ),
+            )}
             {view.unchartedMetrics > 0 ? (
               <p className="note">
                 {plural(view.unchartedMetrics, 'more metric is', 'more metrics are')} not charted;
@@ -465,63 +527,31 @@ function Playground({ mode }: { readonly mode: Mode }) {
             ) : null}
           </section>
           <div className="rules">
-            {rules.map((rule, i) => (
-              <Slice
-                key={rule.id}
-                counter={slices}
-                index={chartCount + i}
-                whole={whole}
-                placeholder={
-                  <section className="panel chart-pending" style={{ height: 300 }}>
-                    {rule.alert}: drawing…
-                  </section>
-                }
-              >
-                <RulePanel
+            {rules.map((rule, i) =>
+              chartCount + i >= drawn ? (
+                <section key={rule.id} className="panel chart-pending" style={{ height: 300 }}>
+                  {rule.alert}: drawing…
+                </section>
+              ) : (
+                <RuleCard
+                  key={rule.id}
                   rule={rule}
                   view={view.rules.find((r) => r.id === rule.id)}
                   times={times}
                   cursor={cursor}
                   selected={rule.id === selectedRuleId}
                   editing={rule.id === editingId}
-                  onCursor={setCursor}
-                  onExport={() => openExport(rule.id)}
-                  onSelect={() => {
-                    selectRule(rule.id);
-                    setExplainFrom(rule.id);
-                    // Explain answers far below the card: bring it into view (and focus for
-                    // keyboard and screen reader users); its Back button returns here.
-                    requestAnimationFrame(() => {
-                      const panel = document.getElementById('explain');
-                      panel?.scrollIntoView({ block: 'start' });
-                      panel?.focus({ preventScroll: true });
-                    });
-                  }}
-                  onEdit={() => setEditingId(editingId === rule.id ? null : rule.id)}
-                  onRemove={() => removeRule(rule.id)}
-                  lints={lints[rule.id] ?? []}
+                  lints={lints[rule.id] ?? noLints}
                   fix={fixes.find(
                     (f) => f.rewrite.ruleId === rule.id && f.rewrite.before === rule.expr,
                   )}
-                  onApplyFix={(check) => {
-                    setApplied({ ruleId: rule.id, before: rule, after: check.rewrite.after });
-                    updateRule(rule.id, { expr: check.rewrite.after });
-                  }}
-                  editor={
-                    <Suspense fallback={<p className="note">Loading the editor…</p>}>
-                      <RuleEditor
-                        rule={rule}
-                        onChange={(patch) => updateRule(rule.id, patch)}
-                        series={catalog}
-                      />
-                    </Suspense>
-                  }
+                  actions={ruleActions}
                   lineName={ruleLineName}
                   lineColor={lineColor}
                   markers={markers}
                 />
-              </Slice>
-            ))}
+              ),
+            )}
             <section className="panel add-rule">
               <label className="toolbar-field">
                 <span>Add a rule</span>
@@ -546,63 +576,62 @@ function Playground({ mode }: { readonly mode: Mode }) {
             </section>
           </div>
           {view.recording ? <RecordingPanel view={view.recording} /> : null}
-          <Slice
-            counter={slices}
-            index={chartCount + rules.length}
-            whole={whole}
-            placeholder={
-              <section className="panel chart-pending" style={{ height: 260 }}>
-                Ground truth: drawing…
-              </section>
-            }
-          >
-            <TruthPanel
-              times={times}
-              truth={view.truth}
-              cursor={cursor}
-              onCursor={setCursor}
-              markers={markers}
-            />
-          </Slice>
-          <ExplainPanel
-            ruleName={selected?.alert ?? null}
-            t={cursor}
-            tree={explained?.ok ? explained.tree : null}
-            error={explained && !explained.ok ? explained.error : null}
-            rule={selected}
-            ruleView={view.rules.find((r) => r.id === selectedRuleId)}
-            times={times}
-            onBack={
-              explainFrom === null
-                ? undefined
-                : () => {
-                    const card = document.querySelector<HTMLElement>(
-                      `[data-testid="rule-${CSS.escape(explainFrom)}"]`,
-                    );
-                    card?.scrollIntoView({ block: 'start' });
-                    card?.querySelector<HTMLElement>('button')?.focus({ preventScroll: true });
-                    setExplainFrom(null);
-                  }
-            }
-          />
-          <TuningPanel rule={selected} />
-          <ScorecardPanel
-            rules={view.rules}
-            drafts={rules}
-            members={view.members}
-            hasTruth={view.truth !== null}
-            onIntent={setRuleIntent}
-          />
-          <BackgroundPanels
-            rules={rules}
-            selected={selected}
-            onFixes={setFixes}
-            compare={
-              applied && rules.find((r) => r.id === applied.ruleId)?.expr === applied.after
-                ? applied
-                : null
-            }
-          />
+          {lowerShown ? (
+            <>
+              {chartCount + rules.length >= drawn ? (
+                <section className="panel chart-pending" style={{ height: 260 }}>
+                  Ground truth: drawing…
+                </section>
+              ) : (
+                <TruthPanel
+                  times={times}
+                  truth={view.truth}
+                  cursor={cursor}
+                  onCursor={setCursor}
+                  markers={markers}
+                />
+              )}
+              <ExplainPanel
+                ruleName={selected?.alert ?? null}
+                t={cursor}
+                tree={explained?.ok ? explained.tree : null}
+                error={explained && !explained.ok ? explained.error : null}
+                rule={selected}
+                ruleView={view.rules.find((r) => r.id === selectedRuleId)}
+                times={times}
+                onBack={
+                  explainFrom === null
+                    ? undefined
+                    : () => {
+                        const card = document.querySelector<HTMLElement>(
+                          `[data-testid="rule-${CSS.escape(explainFrom)}"]`,
+                        );
+                        card?.scrollIntoView({ block: 'start' });
+                        card?.querySelector<HTMLElement>('button')?.focus({ preventScroll: true });
+                        setExplainFrom(null);
+                      }
+                }
+              />
+              <TuningPanel rule={selected} />
+              <ScorecardPanel
+                rules={view.rules}
+                drafts={rules}
+                members={view.members}
+                hasTruth={view.truth !== null}
+                onIntent={setRuleIntent}
+              />
+              <BackgroundPanels
+                rules={rules}
+                selected={selected}
+                onFixes={setFixes}
+                compare={
+                  applied && rules.find((r) => r.id === applied.ruleId)?.expr === applied.after
+                    ? applied
+                    : null
+                }
+              />
+            </>
+          ) : null}
           <p className="footnote">
             Cursor at {formatOffset(cursor)}. Click any chart or band to move it. Evaluation every{' '}
             {formatOffset(view.step)}, {source.kind === 'imported' ? 'a sample' : 'scrape'} every{' '}

@@ -21,6 +21,7 @@ import { storeSimulation } from './simulationStore.ts';
 import type { LoadedRecording, RecordingCheck } from './recordings.ts';
 import {
   loadImportedSeries,
+  storeLoadedSeries,
   recordingOf,
   simulated,
   sourceEvaluationInterval,
@@ -209,7 +210,7 @@ export interface PreparedScenario {
    * Results already computed on this scenario, by query or rule: while a slider moves one rule,
    * the others and the raw charts are not evaluated again.
    */
-  readonly memo: Map<string, unknown>;
+  readonly memo: ViewMemo;
   /** Identifies the scenario (its JSON). */
   readonly key: string;
   /** On a recording: the simulation of its scenario, evaluated beside it on the same times. */
@@ -221,6 +222,36 @@ export interface PreparedScenario {
     /** The alerting rules Prometheus evaluated. */
     readonly rules: readonly RuleDraft[];
   };
+}
+
+/**
+ * What evaluateView remembers on a prepared scenario, each map bounded (a long tuning session must
+ * not grow the worker's memory without end).
+ */
+export interface ViewMemo {
+  /** A query's lines over the scenario, by query text. */
+  readonly lines: Map<string, { lines: ChartLine[]; seriesCount: number }>;
+  /** A rule's view, by the rule's JSON. */
+  readonly rules: Map<string, RuleView>;
+  /** The raw charts (key "raw") and the rule charts (by their queries). */
+  readonly charts: Map<string, RawChart[]>;
+}
+
+function newViewMemo(): ViewMemo {
+  return { lines: new Map(), rules: new Map(), charts: new Map() };
+}
+
+/** The most entries each map of a ViewMemo keeps. */
+const MEMO_ENTRIES = 200;
+
+/** The value of `key` in `map`, computed once; a full map starts over. */
+function remember<V>(map: Map<string, V>, key: string, compute: () => V): V {
+  const hit = map.get(key);
+  if (hit !== undefined) return hit;
+  const v = compute();
+  if (map.size >= MEMO_ENTRIES) map.clear();
+  map.set(key, v);
+  return v;
 }
 
 /** The most metrics of imported series that get a chart each. */
@@ -240,7 +271,7 @@ export function prepareSource(source: ScenarioSource, loaded?: LoadedRecording):
   const evaluationInterval = sourceEvaluationInterval(source);
   const sampleInterval = sourceSampleInterval(source);
   const start = sourceStart(source);
-  const common = { source, store, start, evaluationInterval, sampleInterval, memo: new Map() };
+  const common = { source, store, start, evaluationInterval, sampleInterval, memo: newViewMemo() };
   const timesUpTo = (duration: number) => {
     const times: number[] = [];
     for (let t = 0; t <= duration; t += evaluationInterval) times.push(t);
@@ -287,7 +318,7 @@ export function prepareSource(source: ScenarioSource, loaded?: LoadedRecording):
     case 'imported': {
       const loaded = loadImportedSeries(source);
       if (!loaded.ok) throw new Error(`imported series: ${loaded.errors[0]?.message ?? ''}`);
-      for (const s of loaded.series) store.addSeries(s.labels, s.points);
+      storeLoadedSeries(loaded.series, store);
       const names = store.metricNames();
       return {
         ...common,
@@ -566,17 +597,9 @@ export function evaluateView(
   const { store, times, truth, start, duration } = prepared;
   const step = prepared.evaluationInterval;
 
-  const memo = <T>(key: string, compute: () => T): T => {
-    if (prepared.memo.has(key)) return prepared.memo.get(key) as T;
-    const v = compute();
-    // Bounded: a long tuning session must not grow the worker's memory without end.
-    if (prepared.memo.size > 200) prepared.memo.clear();
-    prepared.memo.set(key, v);
-    return v;
-  };
-
+  const { memo } = prepared;
   const rawLines = (expr: string): { lines: ChartLine[]; seriesCount: number } =>
-    memo(`raw:${expr}`, () => {
+    remember(memo.lines, expr, () => {
       const r = evalRange(expr, store, start, start + duration, step);
       return r.ok
         ? { lines: toLines(r.value.series, times, start), seriesCount: r.value.series.length }
@@ -586,7 +609,7 @@ export function evaluateView(
   const ruleViews = rules.map((rule, i): RuleView => {
     onProgress?.(i, rules.length);
     const key = `rule:${JSON.stringify(rule)}`;
-    return memo(key, () => ({ ...ruleView(rule), key }));
+    return remember(memo.rules, key, () => ({ ...ruleView(rule), key }));
   });
   function scorecardOf(
     rule: RuleDraft,
@@ -658,8 +681,10 @@ export function evaluateView(
     times,
     step,
     members: prepared.members,
-    raw: memo('raw', () => prepared.rawQueries.map((q) => ({ ...q, ...rawLines(q.query) }))),
-    ruleCharts: memo(`ruleCharts:${ruleChartsKey}`, () =>
+    raw: remember(memo.charts, 'raw', () =>
+      prepared.rawQueries.map((q) => ({ ...q, ...rawLines(q.query) })),
+    ),
+    ruleCharts: remember(memo.charts, `ruleCharts:${ruleChartsKey}`, () =>
       extra.map((q) => ({ ...q, ...rawLines(q.query) })),
     ),
     ruleChartsKey,

@@ -12,6 +12,7 @@ import {
   parseSeriesDescriptor,
   SeriesStore,
   type Expr,
+  type CheckedNames,
 } from '../promql/index.ts';
 import {
   computeAlertChecks,
@@ -30,7 +31,7 @@ import {
 import { exportRuleFile } from './exportRule.ts';
 import type { RuleDraft } from './rulePresets.ts';
 import { storeSimulation } from './simulationStore.ts';
-import { loadImportedSeries, simulated, type ScenarioSource } from './source.ts';
+import { loadImportedSeries, simulated, storeLoadedSeries, type ScenarioSource } from './source.ts';
 import { parseDuration, quoteString } from '../text/index.ts';
 
 export type { AlertCheck };
@@ -80,7 +81,7 @@ function testInput(source: ScenarioSource | Simulation): TestInput {
     case 'imported': {
       const loaded = loadImportedSeries(src);
       if (!loaded.ok) throw new Error(`imported series: ${loaded.errors[0]?.message ?? ''}`);
-      for (const s of loaded.series) store.addSeries(s.labels, s.points);
+      storeLoadedSeries(loaded.series, store);
       return {
         name: src.group,
         interval: src.interval,
@@ -357,8 +358,9 @@ function seriesTheRulesRead(
     if (!r.ok || r.value.type !== 'matrix') return [...input.inputSeries];
     for (const s of r.value.series) read.add(labelsKey(s.labels));
   }
+  const names: CheckedNames = new Map();
   return input.inputSeries.filter((s) => {
-    const labels = parseSeriesDescriptor(s.series);
+    const labels = parseSeriesDescriptor(s.series, names);
     return labels.ok && read.has(labelsKey(labels.value));
   });
 }

@@ -29,8 +29,8 @@ export interface ShippedRecording {
   readonly ids: readonly string[];
   /** The alerting rules Prometheus evaluated during the run, as the playground's rules. */
   readonly rules: readonly RuleDraft[];
-  /** meta.json as the harness wrote it (src/reality's RecordingMeta). */
-  readonly meta: unknown;
+  /** meta.json as the harness wrote it. */
+  readonly meta: RecordingMeta;
 }
 
 /** A recording's series once loaded (read by src/reality from the files beside meta.json). */
@@ -44,14 +44,18 @@ export interface LoadedRecording {
   readonly checks: readonly RecordingCheck[];
 }
 
-/** One compared figure of a recording and the simulation (src/reality's ComparisonRow). */
+/** One compared figure of a recording and the simulation (src/reality's compareRecording). */
 export interface RecordingCheck {
+  /** The event the row is about ("crash member 3 at 3m"), or "rules" for alert intervals. */
   readonly event: string;
+  /** What is compared. */
   readonly check: string;
   readonly real: string;
   readonly sim: string;
+  /** The tolerance applied, in words. */
   readonly tolerance: string;
   readonly ok: boolean;
+  /** Why a difference is accepted, or what it means. */
   readonly note?: string;
 }
 
@@ -62,14 +66,28 @@ const summaries: Record<string, string> = {
     'a member evicted from service discovery for a minute, another member’s scrapes blocked for 40 s, then that member hung with SIGSTOP for 40 s',
 };
 
-interface RawMeta {
+/** The harness's record of a run (meta.json beside the series). Times: ms from `t0`. */
+export interface RecordingMeta {
+  /** Unix ms of the scenario's t = 0. */
   t0: number;
+  /** The scenario played, in its JSON form. */
   scenario: unknown;
+  /** Versions of the real programs, e.g. "3.4.23" and "2.42.0". */
   etcd: string;
   prometheus: string;
+  /** Scrape targets, in member order (member 1 first). */
   instances: string[];
+  /** etcd member ids (16 hex digits), in member order. */
   ids: string[];
+  /** What the harness did, each stamped right after it was done. */
+  actions: { t: number; what: string; member?: number }[];
+  /** Leaders elected, from etcd's own log: the time, the new leader (1-based), its term. */
+  elections: { t: number; member: number; term?: number }[];
+  /** The rule files Prometheus evaluated. */
   rules: { name: string; text: string }[];
+  /** Prometheus's scrape and evaluation intervals (ms). */
+  scrapeInterval: number;
+  evaluationInterval: number;
 }
 
 function sameExpr(a: string, b: string): boolean {
@@ -107,10 +125,13 @@ function recordedRules(files: readonly { name: string; text: string }[]): RuleDr
   return out;
 }
 
-function shipped(name: string, raw: RawMeta): ShippedRecording {
+function shipped(name: string, raw: RecordingMeta): ShippedRecording {
   const scenario = validateScenario(raw.scenario);
   // The unit tests read every shipped meta.json: a broken one fails there, not on a user's page.
   if (!scenario.ok) throw new Error(`recordings/${name}/meta.json: its scenario is not valid`);
+  // The rule files are parsed when first asked for: listing the recordings (the page's scenario
+  // menu, on its first screen) needs only their names.
+  let rules: readonly RuleDraft[] | null = null;
   return {
     name,
     summary: summaries[name] ?? scenario.value.title ?? name,
@@ -120,7 +141,10 @@ function shipped(name: string, raw: RawMeta): ShippedRecording {
     prometheus: raw.prometheus,
     instances: raw.instances,
     ids: raw.ids,
-    rules: recordedRules(raw.rules),
+    get rules() {
+      rules ??= recordedRules(raw.rules);
+      return rules;
+    },
     meta: raw,
   };
 }

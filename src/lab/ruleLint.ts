@@ -76,8 +76,17 @@ export interface LintScenario {
   readonly sampleInterval: number;
 }
 
+/**
+ * What linting keeps between the rules of one prepared scenario: the reboot probe's stored
+ * simulation, which depends on the scenario alone. Its caller owns it (the worker keeps one
+ * beside its prepared scenario); a call without one simulates the probe itself.
+ */
+export interface LintMemo {
+  probe?: { readonly key: string; readonly store: SeriesStore };
+}
+
 /** Lints one rule on the prepared scenario. */
-export function lintRule(rule: RuleDraft, prepared: LintScenario): RuleLint[] {
+export function lintRule(rule: RuleDraft, prepared: LintScenario, memo: LintMemo = {}): RuleLint[] {
   const parsed = parseExpr(rule.expr);
   if (!parsed.ok) return [];
   const { store, start, duration, evaluationInterval } = prepared;
@@ -185,7 +194,7 @@ export function lintRule(rule: RuleDraft, prepared: LintScenario): RuleLint[] {
     }
   });
 
-  if (rule.forMs < REBOOT_MS && firesForOneMemberDown(rule.expr, prepared)) {
+  if (rule.forMs < REBOOT_MS && firesForOneMemberDown(rule.expr, prepared, memo)) {
     out.push({
       severity: 'info',
       message: `for: ${formatDuration(rule.forMs)} is shorter than a node reboot (${formatDuration(REBOOT_MS)} or more, over 10m for large nodes), and this rule fires while one member is down: every routine reboot will page. The etcd mixin waits 20m before etcdMembersDown fires.`,
@@ -226,8 +235,6 @@ export function annotationLints(text: string, warnings: readonly string[]): Rule
 /** How long the probe's member stays down: longer than any reboot, so a rule has time to see it. */
 const PROBE_DOWN_MS = 20 * 60_000;
 
-const probeStores = new Map<string, SeriesStore>();
-
 /**
  * Whether the expression returns series while one member of the cluster is down and the rest
  * keep quorum: the rules a reboot can page. Asked of a probe, the scenario's cluster with one
@@ -235,7 +242,7 @@ const probeStores = new Map<string, SeriesStore>();
  * scenario happens to do (a quorum-loss rule such as etcdInsufficientMembers is not a reboot's
  * business). Imported series have no cluster to probe: any rule may be.
  */
-function firesForOneMemberDown(expr: string, prepared: LintScenario): boolean {
+function firesForOneMemberDown(expr: string, prepared: LintScenario, memo: LintMemo): boolean {
   // A recording's cluster is probed through the scenario its harness played.
   const sc = sourceScenario(prepared.source);
   if (sc === null) return true;
@@ -250,12 +257,7 @@ function firesForOneMemberDown(expr: string, prepared: LintScenario): boolean {
     ],
   };
   const key = JSON.stringify(probe);
-  let store = probeStores.get(key);
-  if (!store) {
-    store = storeSimulation(simulate(probe));
-    if (probeStores.size > 8) probeStores.clear();
-    probeStores.set(key, store);
-  }
-  const r = evalRange(expr, store, 0, probe.duration, sc.evaluationInterval);
+  if (memo.probe?.key !== key) memo.probe = { key, store: storeSimulation(simulate(probe)) };
+  const r = evalRange(expr, memo.probe.store, 0, probe.duration, sc.evaluationInterval);
   return !r.ok || r.value.series.length > 0;
 }

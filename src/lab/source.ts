@@ -9,7 +9,11 @@ import {
   parseSeriesValues,
   type Labels,
   type Point,
+  type CheckedNames,
+  type Result,
+  type SeriesStore,
 } from '../promql/index.ts';
+import { parseSimpleSeriesColumns } from '../rules/index.ts';
 import { MAX_DURATION, type Scenario } from '../sim/index.ts';
 import { findRecording, recordingEtcdSeries, type ShippedRecording } from './recordings.ts';
 
@@ -57,9 +61,24 @@ export interface RecordedSource {
 /** The series the playground shows: simulated, imported or recorded. */
 export type ScenarioSource = SimulatedSource | ImportedSource | RecordedSource;
 
+/**
+ * One imported series: its labels, its samples as columns (what the store takes, see
+ * storeLoadedSeries) and as points (built on first read).
+ */
+export interface LoadedSeriesEntry {
+  readonly labels: Labels;
+  readonly points: Point[];
+  readonly columns: LoadedColumns;
+}
+
+/** Adds loaded series to a store, from their columns (no tuple per sample). */
+export function storeLoadedSeries(series: readonly LoadedSeriesEntry[], store: SeriesStore): void {
+  for (const s of series) store.addColumns(s.labels, s.columns.ts, s.columns.vs, s.columns.stale);
+}
+
 /** An imported series parsed into labels and points, or the reason it cannot be. */
 export type LoadedSeries =
-  | { ok: true; series: { labels: Labels; points: Point[] }[]; duration: number }
+  | { ok: true; series: LoadedSeriesEntry[]; duration: number }
   | {
       ok: false;
       errors: { index: number; part: 'series' | 'values'; from: number; message: string }[];
@@ -102,29 +121,20 @@ export function sourceScenario(source: ScenarioSource): Scenario | null {
   }
 }
 
-// Sources are immutable values: each is parsed once, however often the cursor asks its duration.
-const loadedCache = new WeakMap<ImportedSource, LoadedSeries>();
-
 /**
  * Parses the imported series, at their real times (from the source's start); the duration is the
- * last input sample's time after the start.
+ * last input sample's time after the start. Each call parses: a caller that asks again keeps the
+ * answer (the page's store keeps its source's duration, the worker its prepared source).
  */
 export function loadImportedSeries(source: ImportedSource): LoadedSeries {
-  let loaded = loadedCache.get(source);
-  if (!loaded) {
-    loaded = parseImportedSeries(source);
-    loadedCache.set(source, loaded);
-  }
-  return loaded;
-}
-
-function parseImportedSeries(source: ImportedSource): LoadedSeries {
   const errors: Extract<LoadedSeries, { ok: false }>['errors'] = [];
-  const series: { labels: Labels; points: Point[] }[] = [];
+  const series: LoadedSeriesEntry[] = [];
   const start = source.start ?? 0;
+  const shared = { ts: new Float64Array(0) };
   let duration = 0;
+  const names: CheckedNames = new Map();
   source.series.forEach((s, index) => {
-    const labels = parseSeriesDescriptor(s.series);
+    const labels = parseSeriesDescriptor(s.series, names);
     if (!labels.ok) {
       errors.push({
         index,
@@ -134,7 +144,7 @@ function parseImportedSeries(source: ImportedSource): LoadedSeries {
       });
       return;
     }
-    const points = parseSeriesValues(s.values, source.interval, start);
+    const points = parseValues(s.values, source.interval, start, shared);
     if (!points.ok) {
       errors.push({
         index,
@@ -144,12 +154,85 @@ function parseImportedSeries(source: ImportedSource): LoadedSeries {
       });
       return;
     }
-    const last = points.value[points.value.length - 1];
-    if (last) duration = Math.max(duration, last[0] - start);
-    series.push({ labels: labels.value, points: points.value });
+    const ts = points.value.ts;
+    if (ts.length > 0) duration = Math.max(duration, ts[ts.length - 1]! - start);
+    series.push(loadedSeries(labels.value, points.value));
   });
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, series, duration };
+}
+
+/** Samples as typed columns, as SeriesStore.addColumns takes them. */
+export interface LoadedColumns {
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+  readonly stale: Uint8Array | null;
+}
+
+/** The series' grid times from the source's start: one array, shared through views. */
+function gridTimes(
+  start: number,
+  interval: number,
+  n: number,
+  shared: { ts: Float64Array },
+): Float64Array {
+  if (shared.ts.length < n) {
+    const ts = new Float64Array(Math.max(n, shared.ts.length * 2));
+    for (let i = 0; i < ts.length; i++) ts[i] = start + i * interval;
+    shared.ts = ts;
+  }
+  return shared.ts.subarray(0, n);
+}
+
+/**
+ * A values text as columns: plain tokens through src/rules' hand-written scanner (a day of a
+ * cluster is millions of them: a regex and a tuple per sample took seconds), anything else and
+ * every error through parseSeriesValues.
+ */
+function parseValues(
+  text: string,
+  interval: number,
+  start: number,
+  shared: { ts: Float64Array },
+): Result<LoadedColumns> {
+  const c = parseSimpleSeriesColumns(text, interval, start);
+  if (c !== null) {
+    const ts = c.ts ?? gridTimes(start, interval, c.vs.length, shared);
+    return { ok: true, value: { ts, vs: c.vs, stale: c.stale }, warnings: [] };
+  }
+  const points = parseSeriesValues(text, interval, start);
+  if (!points.ok) return points;
+  const n = points.value.length;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  let stale: Uint8Array | null = null;
+  points.value.forEach(([t, v], i) => {
+    ts[i] = t;
+    if (v === null) {
+      stale ??= new Uint8Array(n);
+      stale[i] = 1;
+      vs[i] = NaN;
+    } else vs[i] = v;
+  });
+  return { ok: true, value: { ts, vs, stale }, warnings: [] };
+}
+
+/** An imported series: its columns, and its points built from them when first read. */
+function loadedSeries(labels: Labels, columns: LoadedColumns): LoadedSeriesEntry {
+  let points: Point[] | undefined;
+  const out = { labels, columns } as LoadedSeriesEntry;
+  Object.defineProperty(out, 'points', {
+    enumerable: true,
+    get(): Point[] {
+      if (points === undefined) {
+        const { ts, vs, stale } = columns;
+        points = new Array<Point>(ts.length);
+        for (let i = 0; i < ts.length; i++) points[i] = [ts[i]!, stale?.[i] ? null : vs[i]!];
+      }
+      return points;
+    },
+  });
+  return out;
 }
 
 /** Why an imported source cannot be shown, or null: bad intervals, no series, too long. */

@@ -1,7 +1,7 @@
 // Public API of the PromQL engine: parsing, storage, evaluation, formatting and the promtool
 // series notation. Code outside src/promql imports only from here.
 export type { Labels } from './labels.ts';
-export { compareLabels, labelsKey, makeLabels } from './labels.ts';
+export { compareLabels, labelsKey, makeLabels, sortedKeys } from './labels.ts';
 export type { Point, StoredSeries } from './store.ts';
 export { SeriesStore } from './store.ts';
 export type { PositionedError, Result } from './result.ts';
@@ -45,7 +45,7 @@ export type {
   ResultSize,
 } from './explain.ts';
 export { evalInstant, evalRange, explainInstant } from './query.ts';
-export type { SeriesValue } from './seriesNotation.ts';
+export type { CheckedNames, SeriesValue } from './seriesNotation.ts';
 export {
   expandSeriesValues,
   parseSeriesDescriptor,

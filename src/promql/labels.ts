@@ -6,10 +6,48 @@ export type Labels = Readonly<Record<string, string>>;
 
 export const metricNameLabel = '__name__';
 
+/**
+ * A label set's names in order. Label sets are built with their names in order (makeLabels),
+ * and Object.keys keeps insertion order for names (no label name is an integer), so the sort,
+ * which copies the array, is only needed when a set was built otherwise.
+ */
+export function sortedKeys(labels: Readonly<Record<string, string>>): string[] {
+  const keys = Object.keys(labels);
+  for (let i = 1; i < keys.length; i++) {
+    if (!(keys[i - 1]! < keys[i]!))
+      return keys.length > 32 ? keys.sort(compareStrings) : insertionSort(keys);
+  }
+  return keys;
+}
+
+/** Sorts a few strings in place (Array.prototype.sort copies them first). */
+function insertionSort(a: string[]): string[] {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    for (; j >= 0 && a[j]! > x; j--) a[j + 1] = a[j]!;
+    a[j + 1] = x;
+  }
+  return a;
+}
+
+/** Whether a set's names are in order and none has an empty value (what makeLabels makes). */
+function isLabelSet(obj: Readonly<Record<string, string>>): boolean {
+  let prev = '';
+  let first = true;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k) || (!first && !(prev < k)) || obj[k] === '') return false;
+    prev = k;
+    first = false;
+  }
+  return true;
+}
+
 /** Creates a frozen label set, dropping empty values (an empty label equals an absent one). */
 export function makeLabels(obj: Record<string, string>): Labels {
+  if (Object.isFrozen(obj) && isLabelSet(obj)) return obj;
   const out: Record<string, string> = {};
-  for (const k of Object.keys(obj).sort(compareStrings)) {
+  for (const k of sortedKeys(obj)) {
     const v = obj[k]!;
     if (v !== '') out[k] = v;
   }
@@ -24,7 +62,7 @@ export function compareStrings(a: string, b: string): number {
 /** A canonical string key for a label set (names sorted). */
 export function labelsKey(labels: Labels): string {
   let out = '';
-  for (const k of Object.keys(labels).sort(compareStrings)) {
+  for (const k of sortedKeys(labels)) {
     out += k + '\xff' + labels[k] + '\xfe';
   }
   return out;
@@ -40,8 +78,8 @@ export function dropMetricName(labels: Labels): Labels {
 
 /** Orders label sets as Prometheus's labels.Compare does (sorted names, then values). */
 export function compareLabels(a: Labels, b: Labels): number {
-  const ak = Object.keys(a).sort(compareStrings);
-  const bk = Object.keys(b).sort(compareStrings);
+  const ak = sortedKeys(a);
+  const bk = sortedKeys(b);
   const n = Math.min(ak.length, bk.length);
   for (let i = 0; i < n; i++) {
     const x = ak[i]!;

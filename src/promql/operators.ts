@@ -3,7 +3,7 @@
 import type { Aggregation, BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
 import { isComparisonOp } from './ast.ts';
 import { formatFloat as fmtG, formatFloatPlain, formatLabelsGo } from '../text/index.ts';
-import { compareStrings, makeLabels, type Labels } from './labels.ts';
+import { compareStrings, makeLabels, sortedKeys, type Labels } from './labels.ts';
 import type { QueryState } from './queryState.ts';
 import { goAtan2 } from './gomath.ts';
 import { goPow, kahanSumInc, quantile } from './mathx.ts';
@@ -116,7 +116,7 @@ function computeSignature(labels: Labels, on: boolean, names: readonly string[])
     }
     return out;
   }
-  for (const n of Object.keys(labels).sort(compareStrings)) {
+  for (const n of sortedKeys(labels)) {
     if (n === '__name__' || names.includes(n)) continue;
     out += n + '\xff' + labels[n] + '\xfe';
   }
@@ -477,7 +477,7 @@ function computeGroupingKey(labels: Labels, grouping: readonly string[], without
     }
     return out;
   }
-  for (const n of Object.keys(labels).sort(compareStrings)) {
+  for (const n of sortedKeys(labels)) {
     if (n === '__name__' || grouping.includes(n)) continue;
     out += n + '\xff' + labels[n] + '\xfe';
   }
@@ -756,7 +756,7 @@ export function labelsHash(labels: Labels): bigint {
   {
     const parts: Uint8Array[] = [];
     let size = 0;
-    for (const k of Object.keys(labels).sort(compareStrings)) {
+    for (const k of sortedKeys(labels)) {
       for (const b of [utf8.encode(k), sep, utf8.encode(labels[k]!), sep]) {
         parts.push(b);
         size += b.length;

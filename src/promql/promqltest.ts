@@ -14,6 +14,7 @@ import {
   expandSeriesValues,
   parseSeriesDescriptor,
   splitSeriesLine,
+  type CheckedNames,
   type SeriesValue,
 } from './seriesNotation.ts';
 import { SeriesStore } from './store.ts';
@@ -91,6 +92,8 @@ export function runPromqlTest(text: string, opts: PromqlTestOptions = {}): Promq
   let histogramSeries: Labels[] = [];
   let loadError: string | null = null;
   let i = 0;
+  // Names the script's descriptors use, each checked with the grammar once.
+  const names: CheckedNames = new Map();
 
   const isIndented = (l: string) => /^\s/.test(l);
   const isBlankOrComment = (l: string) => l.trim() === '' || l.trim().startsWith('#');
@@ -119,7 +122,7 @@ export function runPromqlTest(text: string, opts: PromqlTestOptions = {}): Promq
           continue;
         }
         const [desc, vals] = splitSeriesLine(l);
-        const labels = parseSeriesDescriptor(desc);
+        const labels = parseSeriesDescriptor(desc, names);
         if (!labels.ok) {
           loadError = `line ${i}: ${labels.error.message}`;
           continue;
@@ -256,7 +259,7 @@ export function runPromqlTest(text: string, opts: PromqlTestOptions = {}): Promq
         continue;
       }
       const [desc, vals] = splitSeriesLine(t);
-      const labels = parseSeriesDescriptor(desc);
+      const labels = parseSeriesDescriptor(desc, names);
       const slots = expandSeriesValues(vals);
       if (!labels.ok || !slots.ok) {
         bad = `invalid expected series line ${i}: ${t}`;

@@ -1,7 +1,7 @@
 // What one query evaluation remembers between its nodes and steps: derived label sets and keys,
 // compiled regexes and each node's plans, as Prometheus keeps such state in EvalNodeHelper
 // (promql/engine.go) rather than in globals. It lives and dies with one evaluation.
-import { compareStrings, metricNameLabel, type Labels } from './labels.ts';
+import { metricNameLabel, sortedKeys, type Labels } from './labels.ts';
 import { compileMatcherRegex, type AnchoredRegex } from './regex.ts';
 
 /** The caches of one query evaluation. */
@@ -17,7 +17,7 @@ export class QueryState {
     let key = this.keys.get(labels);
     if (key === undefined) {
       key = '';
-      for (const k of Object.keys(labels).sort(compareStrings)) {
+      for (const k of sortedKeys(labels)) {
         key += k + '\xff' + labels[k] + '\xfe';
       }
       this.keys.set(labels, key);

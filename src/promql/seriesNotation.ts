@@ -101,55 +101,72 @@ export function parseSeriesValues(text: string, intervalMs: number, startMs = 0)
 
 const dummyName = 'quorumlab_descriptor_placeholder';
 
-/** Names already checked with the grammar: does `name` read as a metric (or label) name? */
-const metricNameOk = new Map<string, boolean>();
-const labelNameOk = new Map<string, boolean>();
+/**
+ * Metric and label names already checked with the grammar, by the text that checked them
+ * (`name`, `{label="v"}`): does it read as that name? Kept by a caller that reads many
+ * descriptors (a test file's input series, an import), as the grammar keeps nothing itself.
+ */
+export type CheckedNames = Map<string, boolean>;
 
-function checkedName(
-  cache: Map<string, boolean>,
-  probe: string,
-  label: string,
-  value: string,
-): boolean {
-  let ok = cache.get(probe);
+function checkedName(names: CheckedNames, probe: string, label: string, value: string): boolean {
+  let ok = names.get(probe);
   if (ok === undefined) {
-    if (cache.size >= 4096) cache.clear();
     const r = parseExpr(probe);
     const m = r.ok && r.value.type === 'vectorSelector' ? r.value.matchers : [];
     ok = m.length === 1 && m[0]?.type === '=' && m[0].name === label && m[0].value === value;
-    cache.set(probe, ok);
+    names.set(probe, ok);
   }
   return ok;
 }
 
 const SIMPLE_DESCRIPTOR =
   /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:\s*[a-zA-Z_][a-zA-Z0-9_]*\s*=\s*(?:"[^"\\\n]*"|'[^'\\\n]*')\s*,)*(?:\s*[a-zA-Z_][a-zA-Z0-9_]*\s*=\s*(?:"[^"\\\n]*"|'[^'\\\n]*')\s*)?)\})?$/;
-const SIMPLE_PAIR = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*(?:"([^"]*)"|'([^']*)')\s*,?/g;
+const isSpace = (c: number): boolean =>
+  c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 
 /**
  * `name{a="x",b='y'}` without escapes, read by hand: test files hold thousands of them. Names
  * are checked once each with the grammar (keywords and the like read otherwise); null when the
  * text is anything else, or names a label twice or `__name__`.
  */
-function simpleDescriptor(text: string): Labels | null {
+function simpleDescriptor(text: string, names: CheckedNames): Labels | null {
   const m = SIMPLE_DESCRIPTOR.exec(text);
   if (m === null) return null;
   const name = m[1] ?? '';
-  if (!checkedName(metricNameOk, name, '__name__', name)) return null;
+  if (!checkedName(names, name, '__name__', name)) return null;
   const labels: Record<string, string> = { __name__: name };
-  for (const p of (m[2] ?? '').matchAll(SIMPLE_PAIR)) {
-    const k = p[1] ?? '';
+  const body = m[2] ?? '';
+  // The pattern has checked the pairs' form: name, `=`, a quoted value, an optional comma,
+  // with spaces anywhere between.
+  let i = 0;
+  for (;;) {
+    while (i < body.length && isSpace(body.charCodeAt(i))) i++;
+    if (i >= body.length) break;
+    const start = i;
+    while (i < body.length && body[i] !== '=' && !isSpace(body.charCodeAt(i))) i++;
+    const k = body.slice(start, i);
+    while (body[i] !== '"' && body[i] !== "'") i++;
+    const q = body[i] ?? '"';
+    const end = body.indexOf(q, i + 1);
+    const v = body.slice(i + 1, end);
+    i = end + 1;
+    while (i < body.length && isSpace(body.charCodeAt(i))) i++;
+    if (body[i] === ',') i++;
     if (k === '__name__' || Object.hasOwn(labels, k)) return null;
-    if (!checkedName(labelNameOk, `{${k}="v"}`, k, 'v')) return null;
-    labels[k] = p[2] ?? p[3] ?? '';
+    if (!checkedName(names, `{${k}="v"}`, k, 'v')) return null;
+    labels[k] = v;
   }
   return makeLabels(labels);
 }
 
-/** Parses a series descriptor such as 'up{job="x"}' into labels (via the PromQL grammar). */
-export function parseSeriesDescriptor(text: string): Result<Labels> {
+/**
+ * Parses a series descriptor such as 'up{job="x"}' into labels (via the PromQL grammar). With
+ * `names`, simple descriptors (`name{a="x"}`, no escapes) are read by hand, each name checked with
+ * the grammar once in `names`: a caller reading many descriptors passes one for all of them.
+ */
+export function parseSeriesDescriptor(text: string, names?: CheckedNames): Result<Labels> {
   const trimmed = text.trim();
-  const simple = simpleDescriptor(trimmed);
+  const simple = names === undefined ? null : simpleDescriptor(trimmed, names);
   if (simple !== null) return { ok: true, value: simple, warnings: [] };
   let r = parseExpr(trimmed);
   let dummy = false;

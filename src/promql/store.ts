@@ -36,6 +36,8 @@ export class SeriesStore {
   private ordered: StoredSeries[] | null = null;
   private readonly orderedByName = new Map<string, StoredSeries[]>();
   private generation = 0;
+  /** The times of the series sealed last, shared by the next one when its times are equal. */
+  private grid: Float64Array | null = null;
 
   /** Adds samples (sorted by time) to the series with these labels, creating it if needed. */
   addSeries(labels: Labels, points: ReadonlyArray<Point>): void {
@@ -48,7 +50,8 @@ export class SeriesStore {
     if (!s) {
       // A new series is sealed at once: no copy of its points is kept.
       s = { labels: clean, key, pending: [], sealed: null };
-      s.sealed = sealPoints(s, points);
+      s.sealed = sealPoints(s, points, this.grid);
+      this.grid = s.sealed.ts;
       this.byKey.set(key, s);
       const name = clean['__name__'] ?? '';
       const list = this.byName.get(name);
@@ -148,7 +151,8 @@ export class SeriesStore {
 
   private seal(s: MutableSeries): StoredSeries {
     if (s.sealed) return s.sealed;
-    s.sealed = sealPoints(s, s.pending);
+    s.sealed = sealPoints(s, s.pending, this.grid);
+    this.grid = s.sealed.ts;
     s.pending = [];
     return s.sealed;
   }
@@ -216,7 +220,11 @@ function noMarkers(n: number): Uint8Array {
 }
 
 /** Columnar samples of a series from its points: sorted, the last write for a time winning. */
-function sealPoints(s: { labels: Labels; key: string }, pts: ReadonlyArray<Point>): StoredSeries {
+function sealPoints(
+  s: { labels: Labels; key: string },
+  pts: ReadonlyArray<Point>,
+  grid: Float64Array | null,
+): StoredSeries {
   let sorted = true;
   for (let i = 1; i < pts.length; i++) {
     if (pts[i]![0] <= pts[i - 1]![0]) {
@@ -238,24 +246,42 @@ function sealPoints(s: { labels: Labels; key: string }, pts: ReadonlyArray<Point
     list = merged;
   }
   const n = list.length;
-  const ts = new Float64Array(n);
+  // Series loaded together usually share their sample times: while they match the previous
+  // series' times, that array is shared, so that a 6M-sample load allocates half as much
+  // outside the heap (whose growth makes V8 trace every tuple still held by the caller).
+  let ts: Float64Array | null = grid !== null && grid.length === n ? grid : null;
   const vs = new Float64Array(n);
-  const stale = new Uint8Array(n);
-  let staleCount = 0;
+  let stale: Uint8Array | null = null;
   for (let i = 0; i < n; i++) {
     const p = list[i]!;
-    ts[i] = p[0];
+    const t = p[0];
+    if (ts === null || ts[i] !== t) {
+      if (ts === null || ts === grid) {
+        const own = new Float64Array(n);
+        if (ts !== null) own.set(ts.subarray(0, i));
+        ts = own;
+      }
+      ts[i] = t;
+    }
     const v = p[1];
     if (v === null) {
+      stale ??= new Uint8Array(n);
       stale[i] = 1;
       vs[i] = NaN;
-      staleCount++;
     } else vs[i] = v;
   }
+  ts ??= new Float64Array(0);
   let staleBefore: Int32Array | null = null;
-  if (staleCount > 0) {
+  if (stale !== null) {
     staleBefore = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) staleBefore[i + 1] = staleBefore[i]! + stale[i]!;
   }
-  return { labels: s.labels, key: s.key, ts, vs, stale, staleBefore };
+  return {
+    labels: s.labels,
+    key: s.key,
+    ts,
+    vs,
+    stale: stale ?? noMarkers(n),
+    staleBefore,
+  };
 }

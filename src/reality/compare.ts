@@ -2,25 +2,14 @@
 // event, what a Prometheus user sees (up, which failure series exist, the rates the rules read,
 // has_leader, leader changes, election time) and each rule's pending and firing intervals, each
 // with its tolerance, as rows a person reads and as JSON.
+import type { RecordingCheck } from '../lab/index.ts';
 import { SeriesStore } from '../promql/index.ts';
 import { alertTimeline, isAlertRule, parseRuleFile, type AlertRuleSpec } from '../rules/index.ts';
 import { simulate, type ScenarioEvent, type Simulation } from '../sim/index.ts';
 import type { Recording } from './recording.ts';
 
-/** One compared figure. */
-export interface ComparisonRow {
-  /** The event the row is about ("crash member 3 at 3m"), or "rules" for alert intervals. */
-  event: string;
-  /** What is compared. */
-  check: string;
-  real: string;
-  sim: string;
-  /** The tolerance applied, in words. */
-  tolerance: string;
-  ok: boolean;
-  /** Why a difference is accepted, or what it means. */
-  note?: string;
-}
+/** One row of the comparison: lab's RecordingCheck, filled in as the checks run. */
+export type ComparisonRow = { -readonly [K in keyof RecordingCheck]: RecordingCheck[K] };
 
 /** The comparison of one recording. */
 export interface Comparison {

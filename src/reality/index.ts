@@ -10,7 +10,7 @@ export type {
   RecordedSeries,
 } from './openMetrics.ts';
 export { readRecording } from './recording.ts';
-export type { Recording, RecordingMeta, RecordingResult } from './recording.ts';
+export type { Recording, RecordingResult } from './recording.ts';
 export { compareRecording, formatComparisonTable } from './compare.ts';
 export type { Comparison, ComparisonRow, CompareOptions, Explanation } from './compare.ts';
 export { toLoadedRecording, withStalenessMarkers } from './playground.ts';

@@ -1,32 +1,9 @@
 // A recording of a real cluster: what Prometheus stored (OpenMetrics), the ALERTS it wrote, and
 // the harness's own log (event times, elections from etcd's log, the rule files), read into one
 // value with every time in ms from the scenario's start.
+import type { RecordingMeta } from '../lab/index.ts';
 import { validateScenario, type Scenario } from '../sim/index.ts';
 import { parseOpenMetrics, type RecordedSeries } from './openMetrics.ts';
-
-/** The harness's record of a run (meta.json beside the series). Times: ms from `t0`. */
-export interface RecordingMeta {
-  /** Unix ms of the scenario's t = 0. */
-  t0: number;
-  /** The scenario played, in its JSON form. */
-  scenario: unknown;
-  /** Versions of the real programs, e.g. "3.4.23" and "2.42.0". */
-  etcd: string;
-  prometheus: string;
-  /** Scrape targets, in member order (member 1 first). */
-  instances: string[];
-  /** etcd member ids (16 hex digits), in member order. */
-  ids: string[];
-  /** What the harness did, each stamped right after it was done. */
-  actions: { t: number; what: string; member?: number }[];
-  /** Leaders elected, from etcd's own log: the time, the new leader (1-based), its term. */
-  elections: { t: number; member: number; term?: number }[];
-  /** The rule files Prometheus evaluated. */
-  rules: { name: string; text: string }[];
-  /** Prometheus's scrape and evaluation intervals (ms). */
-  scrapeInterval: number;
-  evaluationInterval: number;
-}
 
 /** A recording ready to compare: series and ALERTS with times in ms from the start. */
 export interface Recording {

@@ -2,8 +2,8 @@
 // label sets start Pending, turn Firing once `for` has elapsed, keep firing for
 // `keep_firing_for` after they leave the output, and resolved alerts are kept for 15 minutes.
 import type { Labels, QueryFn } from './engine.ts';
-import { labelsKey, normalizeLabels } from './labels.ts';
-import { renderTemplate } from './template/expand.ts';
+import { labelsKey, makeLabels } from '../promql/index.ts';
+import { renderTemplate, type ParsedTemplates } from './template/expand.ts';
 
 /** The state of one alert (or, for a rule, the worst state over its alerts). */
 export type AlertState = 'inactive' | 'pending' | 'firing';
@@ -75,6 +75,8 @@ export class AlertingRule {
     Alert,
     { state: AlertState; alerts: Labels; forState: Labels }
   >();
+  /** The rule's label and annotation templates, each parsed once. */
+  private readonly templates: ParsedTemplates = new Map();
 
   constructor(
     readonly spec: AlertRuleSpec,
@@ -104,7 +106,7 @@ export class AlertingRule {
           lb[k] = this.expand(v, smpl, ts, query);
         }
         lb['alertname'] = this.spec.alert;
-        const labels = normalizeLabels(lb);
+        const labels = makeLabels(lb);
         made = { labels, key: labelsKey(labels) };
         if (this.staticLabels) this.alertLabels.set(smpl.labels, made);
       }
@@ -173,13 +175,13 @@ export class AlertingRule {
       if (out === undefined || out.state !== a.state) {
         out = {
           state: a.state,
-          alerts: normalizeLabels({
+          alerts: makeLabels({
             ...a.labels,
             __name__: 'ALERTS',
             alertname: this.spec.alert,
             alertstate: a.state,
           }),
-          forState: normalizeLabels({
+          forState: makeLabels({
             ...a.labels,
             __name__: 'ALERTS_FOR_STATE',
             alertname: this.spec.alert,
@@ -208,19 +210,23 @@ export class AlertingRule {
   ): string {
     // Text without an action renders as itself.
     if (!text.includes('{{')) return text;
-    return renderTemplate(text, {
-      alertName: this.spec.alert,
-      labels: smpl.labels,
-      value: smpl.v,
-      externalLabels: this.opts.externalLabels,
-      externalURL: this.opts.externalURL,
-      timestamp: ts,
-      compat: this.opts.compat,
-      query: (q, t) => {
-        const r = query(q, t);
-        return r.ok ? r.samples : { error: r.message };
+    return renderTemplate(
+      text,
+      {
+        alertName: this.spec.alert,
+        labels: smpl.labels,
+        value: smpl.v,
+        externalLabels: this.opts.externalLabels,
+        externalURL: this.opts.externalURL,
+        timestamp: ts,
+        compat: this.opts.compat,
+        query: (q, t) => {
+          const r = query(q, t);
+          return r.ok ? r.samples : { error: r.message };
+        },
       },
-    });
+      this.templates,
+    );
   }
 
   private expandAll(

@@ -1,6 +1,6 @@
 // `promtool check rules` (cmd/promtool/main.go CheckRules/checkRules/checkDuplicates): validate
 // each rule file, count its rules, lint duplicate rules, and print what promtool prints.
-import { compareLabels } from './labels.ts';
+import { compareLabels } from '../promql/index.ts';
 import { isAlertRule, parseRuleFile, type RuleGroupSpec } from './ruleFile.ts';
 import type { OutputChunk } from './unitTest.ts';
 import { ruleFileShapeErrors, yamlStreamError } from './yamlStream.ts';

@@ -1,4 +1,4 @@
-// The one place src/rules touches the PromQL engine: instant queries shaped the way the rule
+// Instant queries shaped the way the rule
 // manager's EngineQueryFunc shapes them (rules/manager.go): a vector as is, a scalar as one
 // sample without labels, anything else an error.
 import { evalInstant, formatExpr, parseExpr, type SeriesStore } from '../promql/index.ts';
@@ -30,11 +30,25 @@ export type QueryResult = { ok: true; samples: QuerySample[] } | { ok: false; me
 /** Runs an instant query at a time (ms). */
 export type QueryFn = (expr: string, t: number) => QueryResult;
 
-/** A QueryFn over a store; parsed expressions are cached by text. */
-export function makeQueryFn(store: SeriesStore, opts: QueryOptions = {}): QueryFn {
+/**
+ * Parsed rule expressions by compat mode and text, kept by whoever runs the rules (a promtool
+ * test run, one QueryFn), as Prometheus's rule manager parses a rule once when it loads the
+ * group. Trees are never changed once parsed.
+ */
+export type ParsedExprs = Map<string, ReturnType<typeof parseExpr>>;
+
+/**
+ * A QueryFn over a store; each expression text is parsed once, in `exprs` (by default the
+ * QueryFn's own: it evaluates the same rules at every timestamp).
+ */
+export function makeQueryFn(
+  store: SeriesStore,
+  opts: QueryOptions = {},
+  exprs: ParsedExprs = new Map(),
+): QueryFn {
   const compat = opts.compat ?? 'v3';
   return (text, t) => {
-    const parsed = parseRuleExpr(text, compat);
+    const parsed = parseRuleExpr(text, compat, exprs);
     const expr = parsed.ok ? parsed.value : formatParseError(text, parsed.error);
     if (typeof expr === 'string') return { ok: false, message: expr };
     const r = evalInstant(expr, store, t, opts);
@@ -52,20 +66,21 @@ export function makeQueryFn(store: SeriesStore, opts: QueryOptions = {}): QueryF
   };
 }
 
-/** Parsed rule expressions by compat mode and text (trees are never changed once parsed). */
-const parsedExprs = new Map<string, ReturnType<typeof parseExpr>>();
-
 /**
- * parseExpr for rule expressions, remembered: a test file's groups evaluate the same rules
- * again and again (a few thousand entries at most are kept).
+ * parseExpr for rule expressions, remembered in `parsed` when given: a test file's groups
+ * evaluate the same rules again and again.
  */
-export function parseRuleExpr(text: string, compat: 'v2' | 'v3'): ReturnType<typeof parseExpr> {
+export function parseRuleExpr(
+  text: string,
+  compat: 'v2' | 'v3',
+  parsed?: ParsedExprs,
+): ReturnType<typeof parseExpr> {
+  if (parsed === undefined) return parseExpr(text, { compat });
   const key = `${compat}\0${text}`;
-  let hit = parsedExprs.get(key);
+  let hit = parsed.get(key);
   if (hit === undefined) {
-    if (parsedExprs.size >= 4096) parsedExprs.clear();
     hit = parseExpr(text, { compat });
-    parsedExprs.set(key, hit);
+    parsed.set(key, hit);
   }
   return hit;
 }
@@ -85,7 +100,11 @@ export function formatParseError(expr: string, error: { from: number; message: s
  * rule.Query().String()), which sorts each selector's matchers among other things. Text that
  * does not parse is returned as it is, so that its error stays the same.
  */
-export function ruleQueryText(expr: string, compat: 'v2' | 'v3' = 'v3'): string {
-  const p = parseRuleExpr(expr, compat);
+export function ruleQueryText(
+  expr: string,
+  compat: 'v2' | 'v3' = 'v3',
+  parsed?: ParsedExprs,
+): string {
+  const p = parseRuleExpr(expr, compat, parsed);
   return p.ok ? formatExpr(p.value) : expr;
 }

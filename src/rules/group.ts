@@ -4,7 +4,7 @@
 // staleness marker.
 import type { AlertingRule, OutputSample } from './alerting.ts';
 import type { Labels, QueryFn, SeriesStore } from './engine.ts';
-import { labelsKey, normalizeLabels } from './labels.ts';
+import { labelsKey, makeLabels } from '../promql/index.ts';
 
 /** A recording rule. */
 export interface RecordingRuleSpec {
@@ -33,7 +33,7 @@ export class RecordingRule {
     const output: OutputSample[] = [];
     const seen = new Set<string>();
     for (const s of res.samples) {
-      const labels = normalizeLabels({
+      const labels = makeLabels({
         ...s.labels,
         __name__: this.spec.record,
         ...this.spec.labels,
@@ -70,6 +70,12 @@ export class RuleGroup {
   /** The last error of each rule (undefined when its last evaluation succeeded). */
   readonly lastErrors: (string | undefined)[];
   private seriesInPreviousEval: Map<string, Labels>[];
+  /**
+   * Label keys the group has computed, per label set: its alerting rules hand back the same
+   * ALERTS and ALERTS_FOR_STATE label objects at every evaluation. The group's own state, as
+   * Prometheus's Group keeps seriesInPreviousEval, so it lives as long as the group.
+   */
+  private readonly keys = new WeakMap<Labels, string>();
 
   constructor(
     readonly settings: GroupSettings,
@@ -77,6 +83,16 @@ export class RuleGroup {
   ) {
     this.lastErrors = rules.map(() => undefined);
     this.seriesInPreviousEval = rules.map(() => new Map());
+  }
+
+  /** labelsKey of a label set, remembered for the group's lifetime. */
+  keyOf(labels: Labels): string {
+    let key = this.keys.get(labels);
+    if (key === undefined) {
+      key = labelsKey(labels);
+      this.keys.set(labels, key);
+    }
+    return key;
   }
 
   /**
@@ -126,7 +142,7 @@ export class RuleGroup {
     for (const s of res.output) {
       const refused = write(s.labels, s.t, s.v);
       if (refused !== undefined) this.lastErrors[i] = refused;
-      returned.set(labelsKey(s.labels), s.labels);
+      returned.set(this.keyOf(s.labels), s.labels);
     }
     for (const [key, labels] of this.seriesInPreviousEval[i] ?? []) {
       // A refused marker is expected when another rule writes the series: no error.

@@ -19,6 +19,7 @@ export {
 export {
   formatParseError,
   makeQueryFn,
+  type ParsedExprs,
   type QueryFn,
   type QueryResult,
   type QuerySample,
@@ -48,6 +49,7 @@ export {
   checkTemplate,
   expandTemplate,
   renderTemplate,
+  type ParsedTemplates,
   type TemplateContext,
   type TemplateSample,
 } from './template/expand.ts';
@@ -72,3 +74,4 @@ export {
   type AlertTransition,
   type ExpectedAlert,
 } from './exportTest.ts';
+export { parseSimpleSeriesColumns, type ValueColumns } from './seriesValues.ts';

@@ -13,6 +13,9 @@ import {
   type Labels,
   type Point,
   type Series,
+  type CheckedNames,
+  compareLabels,
+  labelsKey,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
 import {
@@ -20,11 +23,11 @@ import {
   makeQueryFn,
   parseRuleExpr,
   ruleQueryText,
+  type ParsedExprs,
   type QueryFn,
   type QuerySample,
 } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
-import { compareLabels, labelsKey } from './labels.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile, type ParsedRuleFile } from './ruleFile.ts';
 import { parseSimpleSeriesColumns, pointsToColumns } from './seriesValues.ts';
@@ -146,14 +149,29 @@ const STASH_MARK = '__quorumlab_values_';
 interface ValuesStash {
   values: string[];
   taken: boolean[];
-  /** Whole `input_series` lists taken out (see stashInputSeries), and which were read back. */
-  series: { series: string; values: string }[][];
+  /**
+   * Whole `input_series` and `alert_rule_test` lists taken out (see stashLists), and which were
+   * read back.
+   */
+  series: StashedList[];
   seriesTaken: boolean[];
   /** Set when a placeholder was read twice or looked wrong: the stash cannot be trusted. */
   bad: boolean;
 }
 
 const SERIES_MARK = '__quorumlab_series_';
+
+/** A list taken out of a test file's text: its key and each item's two fields. */
+interface StashedList {
+  key: string;
+  items: Record<string, string>[];
+}
+
+/** The lists stashLists takes out, each with the two fields its items may have. */
+const LIST_FIELDS: Record<string, readonly [string, string]> = {
+  input_series: ['series', 'values'],
+  alert_rule_test: ['eval_time', 'alertname'],
+};
 
 /**
  * The string a one-line scalar spells (what the test file's reader takes from it), when it is
@@ -182,46 +200,53 @@ function simpleScalar(raw: string): string | null {
 
 /**
  * Takes each `input_series:` block made only of `- series: S` / `values: V` pairs on one line
- * each (simple scalars, see simpleScalar) out of the text: the YAML parser builds a node tree of
- * every series otherwise, which on files of many short series is most of the run. The key's line
- * keeps a placeholder and the block's lines go (even blank lines cost the parser): line numbers
- * of the rest shift, but any error found in the stashed text makes the caller parse the original
- * text for its message. Anything unusual leaves the block to the parser.
+ * each (simple scalars, see simpleScalar), and each `alert_rule_test:` block made only of
+ * `- eval_time: T` / `alertname: A` pairs (either order), out of the text: the YAML parser
+ * builds a node tree of every item otherwise, which on files of many short series is most of
+ * the run. The key's line keeps a placeholder and the block's lines go (even blank lines cost
+ * the parser): line numbers of the rest shift, but any error found in the stashed text makes
+ * the caller parse the original text for its message. Anything unusual leaves the block to the
+ * parser.
  */
-function stashInputSeries(text: string): {
-  text: string;
-  series: { series: string; values: string }[][];
-} | null {
-  if (!text.includes('input_series:') || text.includes('\r') || text.includes(SERIES_MARK))
-    return null;
+function stashLists(text: string): { text: string; series: StashedList[] } | null {
+  if (text.includes('\r') || text.includes(SERIES_MARK)) return null;
+  if (!text.includes('input_series:') && !text.includes('alert_rule_test:')) return null;
   const lines = text.split('\n');
   const indentOf = (l: string): number => l.length - l.trimStart().length;
   const blank = (l: string): boolean => /^\s*(?:#.*)?$/.test(l);
-  const series: { series: string; values: string }[][] = [];
+  const series: StashedList[] = [];
   const drop: boolean[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const head = /^( *)input_series: *$/.exec(lines[i] ?? '');
+    const head = /^( *)(input_series|alert_rule_test): *$/.exec(lines[i] ?? '');
     if (head === null) continue;
     const keyIndent = head[1]?.length ?? 0;
-    const first = /^( *)- series: /.exec(lines[i + 1] ?? '');
+    const key = head[2] ?? '';
+    const fieldNames = LIST_FIELDS[key];
+    if (fieldNames === undefined) continue;
+    const first = /^( *)- ([a-z_]+): /.exec(lines[i + 1] ?? '');
     const itemIndent = first?.[1]?.length ?? -1;
     if (itemIndent < keyIndent) continue;
-    const itemRe = new RegExp(`^ {${itemIndent}}- series: (.*)$`);
-    const valuesRe = new RegExp(`^ {${itemIndent + 2}}values: (.*)$`);
-    const items: { series: string; values: string }[] = [];
+    const itemRe = new RegExp(`^ {${itemIndent}}- ([a-z_]+): (.*)$`);
+    const secondRe = new RegExp(`^ {${itemIndent + 2}}([a-z_]+): (.*)$`);
+    const items: Record<string, string>[] = [];
     let j = i + 1;
     let ok = true;
     for (;;) {
       const sm = itemRe.exec(lines[j] ?? '');
       if (sm === null) break;
-      const vm = valuesRe.exec(lines[j + 1] ?? '');
-      const sv = simpleScalar(sm[1] ?? '');
-      const vv = vm === null ? null : simpleScalar(vm[1] ?? '');
-      if (sv === null || vv === null) {
+      const vm = secondRe.exec(lines[j + 1] ?? '');
+      const k1 = sm[1] ?? '';
+      const k2 = vm?.[1] ?? '';
+      const sv = simpleScalar(sm[2] ?? '');
+      const vv = vm === null ? null : simpleScalar(vm[2] ?? '');
+      const fieldsOk =
+        (k1 === fieldNames[0] && k2 === fieldNames[1]) ||
+        (key === 'alert_rule_test' && k1 === fieldNames[1] && k2 === fieldNames[0]);
+      if (sv === null || vv === null || !fieldsOk) {
         ok = false;
         break;
       }
-      items.push({ series: sv, values: vv });
+      items.push({ [k1]: sv, [k2]: vv });
       j += 2;
     }
     // What follows must close the list: the end, or a line no deeper than the key that is not
@@ -234,9 +259,9 @@ function stashInputSeries(text: string): {
       if (d > keyIndent || (d === itemIndent && next.trimStart().startsWith('-'))) ok = false;
     }
     if (!ok || items.length === 0) continue;
-    lines[i] = `${' '.repeat(keyIndent)}input_series: ${SERIES_MARK}${series.length}`;
+    lines[i] = `${' '.repeat(keyIndent)}${key}: ${SERIES_MARK}${series.length}`;
     for (let x = i + 1; x < j; x++) drop[x] = true;
-    series.push(items);
+    series.push({ key, items });
     i = j - 1;
   }
   if (series.length === 0) return null;
@@ -250,7 +275,7 @@ function stashInputSeries(text: string): {
  * otherwise (a continuation line, a `values:` inside a block scalar) it parses the original.
  */
 function stashValues(text: string): { text: string; stash: ValuesStash } | null {
-  const listed = stashInputSeries(text);
+  const listed = stashLists(text);
   if (listed !== null) text = listed.text;
   const series = listed?.series ?? [];
   const stash = (values: string[]): ValuesStash => ({
@@ -423,21 +448,38 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
     return out;
   };
 
-  /** A stashed `input_series` list for its placeholder (see stashInputSeries), else null. */
-  const unstashSeries = (raw: Node | undefined): { series: string; values: string }[] | null => {
+  /** A stashed list for its placeholder under `key` (see stashLists), else null. */
+  const unstashList = (raw: Node | undefined, key: string): Record<string, string>[] | null => {
     if (stash === null || stash.series.length === 0) return null;
     const n = y.deref(raw);
     if (n === undefined || !isScalar(n) || typeof n.value !== 'string') return null;
     if (!n.value.startsWith(SERIES_MARK)) return null;
     const i = Number(n.value.slice(SERIES_MARK.length));
     const list = stash.series[i];
-    if (list === undefined || stash.seriesTaken[i] === true) {
+    if (list === undefined || list.key !== key || stash.seriesTaken[i] === true) {
       stash.bad = true;
       return null;
     }
     stash.seriesTaken[i] = true;
-    return list.map((x) => ({ series: x.series, values: x.values }));
+    return list.items;
   };
+  const unstashSeries = (raw: Node | undefined): { series: string; values: string }[] | null =>
+    unstashList(raw, 'input_series')?.map((x) => ({
+      series: x['series'] ?? '',
+      values: x['values'] ?? '',
+    })) ?? null;
+  const unstashAlertTests = (raw: Node | undefined): AlertCase[] | null =>
+    unstashList(raw, 'alert_rule_test')?.map((x) => {
+      const s = x['eval_time'] ?? '';
+      const ms = parseDuration(s);
+      if (ms === null) throw new TestFileError(`not a valid duration string: ${JSON.stringify(s)}`);
+      return {
+        evalTime: ms,
+        evalTimeText: formatDuration(ms),
+        alertname: x['alertname'] ?? '',
+        expAlerts: [],
+      };
+    }) ?? null;
   const topFields = ['rule_files', 'evaluation_interval', 'group_eval_order', 'tests'];
   const groupFields = [
     'interval',
@@ -484,22 +526,24 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
           const f = fields(sn, ['series', 'values'], 'main.series');
           return { series: str(f.get('series')), values: unstash(str(f.get('values')), stash) };
         }),
-      alertTests: seq(g.get('alert_rule_test'), '[]main.alertTestCase').map((an) => {
-        const f = fields(an, ['eval_time', 'alertname', 'exp_alerts'], 'main.alertTestCase');
-        const et = dur(f.get('eval_time'));
-        return {
-          evalTime: et.ms,
-          evalTimeText: et.text,
-          alertname: str(f.get('alertname')),
-          expAlerts: seq(f.get('exp_alerts'), '[]main.alert').map((en) => {
-            const e = fields(en, ['exp_labels', 'exp_annotations'], 'main.alert');
-            return {
-              labels: strMap(e.all.get('exp_labels')),
-              annotations: strMap(e.all.get('exp_annotations')),
-            };
-          }),
-        };
-      }),
+      alertTests:
+        unstashAlertTests(g.get('alert_rule_test')) ??
+        seq(g.get('alert_rule_test'), '[]main.alertTestCase').map((an) => {
+          const f = fields(an, ['eval_time', 'alertname', 'exp_alerts'], 'main.alertTestCase');
+          const et = dur(f.get('eval_time'));
+          return {
+            evalTime: et.ms,
+            evalTimeText: et.text,
+            alertname: str(f.get('alertname')),
+            expAlerts: seq(f.get('exp_alerts'), '[]main.alert').map((en) => {
+              const e = fields(en, ['exp_labels', 'exp_annotations'], 'main.alert');
+              return {
+                labels: strMap(e.all.get('exp_labels')),
+                annotations: strMap(e.all.get('exp_annotations')),
+              };
+            }),
+          };
+        }),
       exprTests: seq(g.get('promql_expr_test'), '[]main.promqlTestCase').map((pn) => {
         const f = fields(pn, ['expr', 'eval_time', 'exp_samples'], 'main.promqlTestCase');
         const et = dur(f.get('eval_time'));
@@ -640,9 +684,22 @@ function gridTimes(start: number, interval: number): (n: number) => Float64Array
   };
 }
 
+/**
+ * What one run of `test rules` remembers across its test groups, which load the same rule files
+ * again, as promtool does: each file's parse and each expression's.
+ */
+interface RunCaches {
+  ruleFiles: Map<string, ParsedRuleFile>;
+  exprs: ParsedExprs;
+  /** The names the input series use, each checked with the grammar once. */
+  names: CheckedNames;
+}
+
 /** Everything a test group's replay needs, set up once for either path. */
 interface GroupRun {
   tg: TestGroup;
+  /** The run's parsed expressions. */
+  exprs: ParsedExprs;
   compat: 'v2' | 'v3';
   fuzzy: boolean;
   evalInterval: number;
@@ -661,7 +718,7 @@ function runTestGroup(
   file: TestFile,
   ruleFiles: string[],
   opts: RuleTestOptions,
-  ruleFileCache?: Map<string, ParsedRuleFile>,
+  caches: RunCaches,
 ): GroupOutcome {
   const compat = opts.compat ?? 'v3';
   const total = tg.alertTests.length + tg.exprTests.length;
@@ -682,7 +739,7 @@ function runTestGroup(
   for (const is of tg.inputSeries) {
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
-    const labels = parseSeriesDescriptor(is.series);
+    const labels = parseSeriesDescriptor(is.series, caches.names);
     if (!labels.ok) {
       const e = insideBracesError(is.series, is.values, labels.error) ?? labels.error;
       return setupFailure([`1:${e.from + 1}: parse error: ${e.message}`]);
@@ -721,10 +778,10 @@ function runTestGroup(
     }
     // Each group loads the rule files again, as promtool does; the parse is the same each time.
     const cacheKey = `${compat}\0${rf}\0${text}`;
-    let parsed = ruleFileCache?.get(cacheKey);
+    let parsed = caches.ruleFiles.get(cacheKey);
     if (parsed === undefined) {
       parsed = parseRuleFile(text, rf, { compat });
-      ruleFileCache?.set(cacheKey, parsed);
+      caches.ruleFiles.set(cacheKey, parsed);
     }
     if (!parsed.ok) {
       for (const e of parsed.errors) loadErrors.push(`${rf}: ${e.formatted}`);
@@ -734,7 +791,7 @@ function runTestGroup(
       const build = (deferAnnotations: boolean): RuleGroup => {
         const rules: Rule[] = g.rules.map((spec) => {
           const labels = { ...(g.labels ?? {}), ...spec.labels };
-          const r = { ...spec, expr: ruleQueryText(spec.expr, compat) };
+          const r = { ...spec, expr: ruleQueryText(spec.expr, compat, caches.exprs) };
           if (isAlertRule(r)) {
             return new AlertingRule(
               { ...r, labels },
@@ -776,6 +833,7 @@ function runTestGroup(
   }
   const run: GroupRun = {
     tg,
+    exprs: caches.exprs,
     compat,
     fuzzy: file.fuzzyCompare,
     evalInterval,
@@ -822,11 +880,11 @@ function replayStepwise(run: GroupRun): GroupOutcome {
       s.next = end;
     }
   };
-  const query: QueryFn = makeQueryFn(store, {
-    compat,
-    defaultSubqueryStep: evalInterval,
-    maxSamples: PROMTOOL_MAX_SAMPLES,
-  });
+  const query: QueryFn = makeQueryFn(
+    store,
+    { compat, defaultSubqueryStep: evalInterval, maxSamples: PROMTOOL_MAX_SAMPLES },
+    run.exprs,
+  );
   const outcome: GroupOutcome = { errors: [], passed: 0, failed: 0 };
   let curr = 0;
   for (let ts = mint; ts <= maxt; ts += evalInterval) {
@@ -934,6 +992,7 @@ function planRanged(
   groups: RuleGroup[],
   compat: 'v2' | 'v3',
   inputNames: ReadonlySet<string>,
+  parsed: ParsedExprs,
 ): Expr[] | null {
   const flat = groups.flatMap((g) => g.rules.map((rule) => ({ rule, qo: g.settings.queryOffset })));
   const writers = new Map<string, number[]>();
@@ -980,9 +1039,9 @@ function planRanged(
       const texts = [...Object.values(rule.spec.labels), ...Object.values(rule.spec.annotations)];
       if (texts.some((t) => t.includes('query'))) return null;
     }
-    const parsed = parseRuleExpr(rule.spec.expr, compat);
-    if (!parsed.ok) return null;
-    const reads = readsOf(parsed.value);
+    const p = parseRuleExpr(rule.spec.expr, compat, parsed);
+    if (!p.ok) return null;
+    const reads = readsOf(p.value);
     if (reads === null) return null;
     const readable = (name: string): boolean =>
       (writers.get(name) ?? []).every((w) => w < pos && (flat[w]?.qo ?? Infinity) <= qo);
@@ -995,7 +1054,7 @@ function planRanged(
         if (!readable(r.name)) return null;
       }
     }
-    exprs.push(parsed.value);
+    exprs.push(p.value);
   }
   return exprs;
 }
@@ -1012,7 +1071,7 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   const { tg, compat, evalInterval, mint, maxt, evalTimes } = run;
   const groups = run.makeGroups(true);
   const inputNames = new Set(run.inputs.map((s) => s.labels['__name__'] ?? ''));
-  const exprs = planRanged(groups, compat, inputNames);
+  const exprs = planRanged(groups, compat, inputNames, run.exprs);
   if (exprs === null) return null;
   const steps = Math.floor((maxt - mint) / evalInterval) + 1;
   const last = mint + (steps - 1) * evalInterval;
@@ -1027,11 +1086,11 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
       store.addColumns(s.labels, s.ts.subarray(0, end), s.vs.subarray(0, end), stale);
     }
   }
-  const query: QueryFn = makeQueryFn(store, {
-    compat,
-    defaultSubqueryStep: evalInterval,
-    maxSamples: PROMTOOL_MAX_SAMPLES,
-  });
+  const query: QueryFn = makeQueryFn(
+    store,
+    { compat, defaultSubqueryStep: evalInterval, maxSamples: PROMTOOL_MAX_SAMPLES },
+    run.exprs,
+  );
   // The evaluation step of each alert_rule_test eval_time, and the alert names checked there.
   const wantedAt = new Map<number, Set<string>>();
   for (const a of tg.alertTests) {
@@ -1104,7 +1163,7 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
       const write: SampleSink =
         rule instanceof RecordingRule || writeAlerts
           ? (labels, t, v) => {
-              const key = labelsKey(labels);
+              const key = g.keyOf(labels);
               const b = buffer.get(key);
               if (b) b.points.push([t, v]);
               else buffer.set(key, { labels, points: [[t, v]] });
@@ -1284,7 +1343,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   let passed = 0;
   let failed = 0;
   let anyFailed = false;
-  const ruleFileCache = new Map<string, ParsedRuleFile>();
+  const caches: RunCaches = { ruleFiles: new Map(), exprs: new Map(), names: new Map() };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);
     const errs: string[] = [];
@@ -1312,7 +1371,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
       } else {
         for (const tg of file.tests) {
           if (opts.run && !opts.run.test(tg.name)) continue;
-          const outcome = runTestGroup(tg, file, ruleFiles, opts, ruleFileCache);
+          const outcome = runTestGroup(tg, file, ruleFiles, opts, caches);
           errs.push(...outcome.errors);
           passed += outcome.passed;
           failed += outcome.failed;

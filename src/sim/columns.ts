@@ -6,15 +6,21 @@ import type { Point, SimSeries } from './types.ts';
 /** A series' samples by scrape index; state[k] is 0 (nothing stored), 1 (values[k]) or 2 (stale). */
 export interface Columns {
   times: readonly number[];
+  /** The same times as a Float64Array, shared by every series of a simulation. */
+  timesColumn: Float64Array;
   values: Float64Array;
   state: Uint8Array;
 }
 
-const store = new WeakMap<SimSeries, Columns>();
+/**
+ * The key under which a series made by the simulator keeps its columns: a symbol property that
+ * is not enumerable, so that JSON and postMessage copy `labels` and `points` only.
+ */
+const COLUMNS = Symbol('columns');
 
 /** The columns behind a series made by the simulator (undefined for a copy, e.g. after postMessage). */
 export function columnsOf(series: SimSeries): Columns | undefined {
-  return store.get(series);
+  return (series as SimSeries & { [COLUMNS]?: Columns })[COLUMNS];
 }
 
 /** Creates a series whose `points` are built from the columns on first read, then cached. */
@@ -29,7 +35,7 @@ export function createSeries(labels: Record<string, string>, columns: Columns): 
       return points;
     },
   });
-  store.set(series, columns);
+  Object.defineProperty(series, COLUMNS, { value: columns, enumerable: false });
   return series;
 }
 
@@ -57,10 +63,11 @@ export interface SampleColumns {
 /**
  * The samples of a series as typed columns, without building a Point tuple per sample: the
  * shape `SeriesStore.addColumns` keeps as it is. Series made by the simulator are read from
- * their columns; any other series (a copy, say) from its points.
+ * their columns (a series without gaps or markers gets views of the simulator's own arrays:
+ * read them, never write them); any other series (a copy, say) from its points.
  */
 export function sampleColumns(series: SimSeries): SampleColumns {
-  const c = store.get(series);
+  const c = columnsOf(series);
   if (!c) {
     const pts = series.points;
     const n = pts.length;
@@ -78,10 +85,31 @@ export function sampleColumns(series: SimSeries): SampleColumns {
     }
     return { ts, vs, stale };
   }
-  const { times, values, state } = c;
+  const { times, timesColumn, values, state } = c;
+  // Most series are scraped without a gap from their first sample to their last and have no
+  // staleness marker: their columns are views of the simulator's (no copy, no new array).
+  const n = state.length;
+  let first = 0;
+  while (first < n && state[first] === 0) first++;
+  let last = n;
+  while (last > first && state[last - 1] === 0) last--;
+  let dense = true;
+  for (let k = first; k < last; k++) {
+    if (state[k] !== 1) {
+      dense = false;
+      break;
+    }
+  }
+  if (dense) {
+    return {
+      ts: timesColumn.subarray(first, last),
+      vs: values.subarray(first, last),
+      stale: null,
+    };
+  }
   let count = 0;
   let anyStale = false;
-  for (let k = 0; k < state.length; k++) {
+  for (let k = first; k < last; k++) {
     const st = state[k]!;
     if (st !== 0) count++;
     if (st === 2) anyStale = true;
@@ -90,7 +118,7 @@ export function sampleColumns(series: SimSeries): SampleColumns {
   const vs = new Float64Array(count);
   const stale = anyStale ? new Uint8Array(count) : null;
   let i = 0;
-  for (let k = 0; k < state.length; k++) {
+  for (let k = first; k < last; k++) {
     const st = state[k]!;
     if (st === 0) continue;
     ts[i] = times[k]!;

@@ -774,12 +774,14 @@ export function simulate(scenario: Scenario): Simulation {
   }
 
   const series: SimSeries[] = [];
+  // One typed copy of the scrape times, shared by every series' columns.
+  const timesColumn = Float64Array.from(scrapeTimes);
   allLabels.forEach((labels, i) => {
     const from = i * scrapeCount;
     const state = allState.subarray(from, from + scrapeCount);
     if (state.some((x) => x !== 0)) {
       const values = allValues.subarray(from, from + scrapeCount);
-      series.push(createSeries(labels, { times: scrapeTimes, values, state }));
+      series.push(createSeries(labels, { times: scrapeTimes, timesColumn, values, state }));
     }
   });
   return {

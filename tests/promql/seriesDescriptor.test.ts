@@ -2,7 +2,7 @@
 // they must give what the PromQL grammar gives. An escaped extra label forces the grammar's path
 // for the same descriptor, to compare with.
 import { describe, expect, it } from 'vitest';
-import { parseSeriesDescriptor } from '../../src/promql/index.ts';
+import { parseSeriesDescriptor, type CheckedNames } from '../../src/promql/index.ts';
 
 function viaGrammar(text: string): ReturnType<typeof parseSeriesDescriptor> {
   const forced = text.includes('{')
@@ -35,10 +35,27 @@ const CASES = [
 ];
 
 describe('parseSeriesDescriptor', () => {
+  // One caller's checked names for every case, as a test file's input series share them.
+  const names: CheckedNames = new Map();
   it.each(CASES)('%s reads as the grammar reads it', (text) => {
-    const fast = parseSeriesDescriptor(text);
     const full = viaGrammar(text);
-    expect(fast.ok).toBe(full.ok);
-    if (fast.ok && full.ok) expect({ ...fast.value }).toEqual(full.value);
+    for (const fast of [
+      parseSeriesDescriptor(text, names),
+      parseSeriesDescriptor(text, names),
+      parseSeriesDescriptor(text),
+    ]) {
+      expect(fast.ok).toBe(full.ok);
+      if (fast.ok && full.ok) expect({ ...fast.value }).toEqual(full.value);
+    }
+  });
+
+  it("remembers each name in the caller's names only", () => {
+    const mine: CheckedNames = new Map();
+    parseSeriesDescriptor('etcd_server_has_leader{instance="a",job="etcd"}', mine);
+    expect([...mine.keys()].sort()).toEqual([
+      'etcd_server_has_leader',
+      '{instance="v"}',
+      '{job="v"}',
+    ]);
   });
 });

@@ -48,3 +48,64 @@ describe('SeriesStore.addColumns', () => {
     expect(vs[2]).toBe(0);
   });
 });
+
+describe('SeriesStore.addSeries', () => {
+  it('keeps each series’ own times when series loaded one after another differ', () => {
+    const store = new SeriesStore();
+    store.addSeries({ __name__: 'a' }, [
+      [0, 1],
+      [15_000, 2],
+      [30_000, 3],
+    ]);
+    store.addSeries({ __name__: 'b' }, [
+      [0, 4],
+      [15_000, 5],
+      [30_000, null],
+    ]);
+    store.addSeries({ __name__: 'c' }, [
+      [0, 6],
+      [15_000, 7],
+      [45_000, 8],
+    ]);
+    store.addSeries({ __name__: 'd' }, [
+      [5_000, 9],
+      [15_000, 10],
+      [30_000, 11],
+    ]);
+    const got = [...store.series()].map((s) => [s.labels['__name__'], s.points]);
+    expect(got).toEqual([
+      [
+        'a',
+        [
+          [0, 1],
+          [15_000, 2],
+          [30_000, 3],
+        ],
+      ],
+      [
+        'b',
+        [
+          [0, 4],
+          [15_000, 5],
+          [30_000, null],
+        ],
+      ],
+      [
+        'c',
+        [
+          [0, 6],
+          [15_000, 7],
+          [45_000, 8],
+        ],
+      ],
+      [
+        'd',
+        [
+          [5_000, 9],
+          [15_000, 10],
+          [30_000, 11],
+        ],
+      ],
+    ]);
+  });
+});

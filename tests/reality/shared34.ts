@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { readRecording, type Recording, type RecordingMeta } from '../../src/reality/index.ts';
+import type { RecordingMeta } from '../../src/lab/index.ts';
+import { readRecording, type Recording } from '../../src/reality/index.ts';
 
 /** ../shared beside the repository, or /work/shared where worktrees live elsewhere. */
 export function sharedDir(): string {

@@ -193,3 +193,77 @@ describe('input_series lists', () => {
     }
   });
 });
+
+// `alert_rule_test` lists of one-line `eval_time`/`alertname` pairs are kept out of the parser
+// the same way.
+const ALERT_TESTS = (items: string): string => `rule_files: [rules.yaml]
+evaluation_interval: 1m
+tests:
+- &first
+  interval: 1m
+  input_series:
+  - series: m{i="a"}
+    values: 60x20
+  alert_rule_test:
+${items}
+- interval: 1m
+  input_series:
+  - series: m{i="z"}
+    values: 0+10x20
+  alert_rule_test:
+  - eval_time: 10m
+    alertname: High
+`;
+
+const ALERT_LISTS: { name: string; test: string; promtool: boolean }[] = [
+  {
+    name: 'either order, quoted scalars, seconds',
+    test: ALERT_TESTS(
+      `  - eval_time: 10m\n    alertname: High\n  - alertname: 'High'\n    eval_time: "600s"\n  - eval_time: 1h\n    alertname: Other`,
+    ),
+    promtool: true,
+  },
+  {
+    name: 'an invalid duration',
+    test: ALERT_TESTS(`  - eval_time: 10x\n    alertname: High`),
+    promtool: true,
+  },
+  {
+    name: 'expected alerts (left to the parser)',
+    test: ALERT_TESTS(
+      `  - eval_time: 10m\n    alertname: High\n    exp_alerts:\n    - exp_labels:\n        i: a`,
+    ),
+    promtool: true,
+  },
+  {
+    name: 'an unknown key in an item',
+    test: ALERT_TESTS(`  - eval_time: 10m\n    alert_name: High`),
+    promtool: true,
+  },
+  {
+    name: 'an empty alertname',
+    test: ALERT_TESTS(`  - eval_time: 10m\n    alertname: ""`),
+    promtool: true,
+  },
+  {
+    name: 'a group merged into another (the list read twice)',
+    test: ALERT_TESTS(`  - eval_time: 10m\n    alertname: High`) + '- <<: *first\n  name: merged\n',
+    promtool: true,
+  },
+];
+
+describe('alert_rule_test lists', () => {
+  it.each(ALERT_LISTS)('$name', ({ test, promtool }) => {
+    const files: Record<string, string> = { 'rules.yaml': RULES, 'test.yaml': test };
+    const report = run(files);
+    const parsed = test.replaceAll('alert_rule_test:\n', 'alert_rule_test: # parsed\n');
+    expect(parsed).not.toBe(test);
+    expect(report).toEqual(run({ ...files, 'test.yaml': parsed }));
+    if (promtool) {
+      const want = runPromtool(files, ['test', 'rules', 'test.yaml']);
+      expect(text(report, 'stderr')).toBe(want.stderr);
+      expect(text(report, 'stdout')).toBe(want.stdout);
+      expect(report.exitCode).toBe(want.code);
+    }
+  });
+});

@@ -39,4 +39,17 @@ describe('sampleColumns and storeSimulation', () => {
     expect(Array.from(c.vs)).toEqual([1, NaN, 0]);
     expect(c.stale && Array.from(c.stale)).toEqual([0, 1, 0]);
   });
+
+  it('keeps its columns out of sight: copies and JSON hold labels and points', () => {
+    const series = simulate(presets[0]!.scenario).series[0]!;
+    expect(Object.keys(series)).toEqual(['labels', 'points']);
+    const copy = structuredClone(series);
+    expect(Object.getOwnPropertySymbols(copy)).toEqual([]);
+    expect(copy.points).toEqual(series.points);
+    expect(sampleColumns(copy)).toEqual(sampleColumns(series));
+    expect(JSON.parse(JSON.stringify(series))).toEqual({
+      labels: series.labels,
+      points: series.points,
+    });
+  });
 });

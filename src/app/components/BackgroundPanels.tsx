@@ -27,6 +27,9 @@ import { formatOffset, formatValue } from './format.ts';
 import { gradeClass, scoreCellParts, scoreDescription } from './scoreText.ts';
 import { formatDuration } from '../../text/index.ts';
 
+/** How long the rules must hold still before the matrix and the fixes are computed again, ms. */
+const BACKGROUND_PAUSE_MS = 1000;
+
 /** Props of the background panels. */
 export interface BackgroundPanelsProps {
   readonly rules: readonly RuleDraft[];
@@ -74,6 +77,78 @@ function cellClass(c: MatrixCell | undefined): string {
   return gradeClass(sc);
 }
 
+/** The matrix's table: drawn again when its cells or columns change, not on progress. */
+const MatrixTable = memo(function MatrixTable({
+  columns,
+  matrix,
+  compare,
+}: {
+  readonly columns: readonly RuleDraft[];
+  readonly matrix: readonly MatrixCell[] | null;
+  readonly compare: BackgroundPanelsProps['compare'];
+}) {
+  return (
+    <div className="matrix-scroll">
+      <table className="matrix" data-testid="matrix">
+        <thead>
+          <tr>
+            <th scope="col">preset</th>
+            {columns.map((r) => (
+              <th scope="col" key={r.id} data-testid={`matrix-head-${r.id}`}>
+                {r.alert}
+                {compare && r.id === beforeId(compare.ruleId) ? (
+                  <span className="note"> before the rewrite</span>
+                ) : compare && r.id === compare.ruleId ? (
+                  <span className="note"> after the rewrite</span>
+                ) : null}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {presets.map((p) => (
+            <tr key={p.name}>
+              <th scope="row" title={p.explanation}>
+                {p.title}
+              </th>
+              {columns.map((r) => {
+                const c = matrix?.find((x) => x.preset === p.name && x.ruleId === r.id);
+                const description = cellDescription(c);
+                return (
+                  <td
+                    key={r.id}
+                    className={cellClass(c)}
+                    data-testid={`matrix-${p.name}-${r.id}`}
+                    title={description}
+                  >
+                    <CellText cell={c} />
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}, sameTable);
+
+/**
+ * Whether the table would draw the same: a rule's new expression or `for` shows only once the
+ * matrix computed for it arrives, so a slider step draws nothing here.
+ */
+function sameTable(
+  a: { columns: readonly RuleDraft[]; matrix: unknown; compare: unknown },
+  b: { columns: readonly RuleDraft[]; matrix: unknown; compare: unknown },
+): boolean {
+  return (
+    a.matrix === b.matrix &&
+    a.compare === b.compare &&
+    a.columns.length === b.columns.length &&
+    a.columns.every((r, i) => r.id === b.columns[i]?.id && r.alert === b.columns[i]?.alert)
+  );
+}
+
 /**
  * The matrix and the sweep; redrawn only when its props change, not with each new view (a table
  * of every rule on every preset is not cheap to render).
@@ -114,12 +189,14 @@ export const BackgroundPanels = memo(function BackgroundPanels({
       r.id === compare.ruleId ? [{ ...compare.before, id: beforeId(r.id) }, r] : [r],
     );
   }, [rules, compare]);
+  // After the rules held still for a moment: while a slider is dragged, the worker that evaluates
+  // each step keeps the machine's cores to itself.
   useEffect(() => {
-    const t = setTimeout(() => bridge.matrix(columns), 300);
+    const t = setTimeout(() => bridge.matrix(columns), BACKGROUND_PAUSE_MS);
     return () => clearTimeout(t);
   }, [bridge, columns]);
   useEffect(() => {
-    const t = setTimeout(() => bridge.fixes(rules), 300);
+    const t = setTimeout(() => bridge.fixes(rules), BACKGROUND_PAUSE_MS);
     return () => clearTimeout(t);
   }, [bridge, rules]);
 
@@ -151,48 +228,7 @@ export const BackgroundPanels = memo(function BackgroundPanels({
             {error}
           </p>
         ) : null}
-        <div className="matrix-scroll">
-          <table className="matrix" data-testid="matrix">
-            <thead>
-              <tr>
-                <th scope="col">preset</th>
-                {columns.map((r) => (
-                  <th scope="col" key={r.id} data-testid={`matrix-head-${r.id}`}>
-                    {r.alert}
-                    {compare && r.id === beforeId(compare.ruleId) ? (
-                      <span className="note"> before the rewrite</span>
-                    ) : compare && r.id === compare.ruleId ? (
-                      <span className="note"> after the rewrite</span>
-                    ) : null}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {presets.map((p) => (
-                <tr key={p.name}>
-                  <th scope="row" title={p.explanation}>
-                    {p.title}
-                  </th>
-                  {columns.map((r) => {
-                    const c = matrix?.find((x) => x.preset === p.name && x.ruleId === r.id);
-                    const description = cellDescription(c);
-                    return (
-                      <td
-                        key={r.id}
-                        className={cellClass(c)}
-                        data-testid={`matrix-${p.name}-${r.id}`}
-                        title={description}
-                      >
-                        <CellText cell={c} />
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <MatrixTable columns={columns} matrix={matrix} compare={compare ?? null} />
       </section>
       <section className="panel" aria-labelledby="sweep-title" data-lesson-target="sweep">
         <header className="panel-header">

@@ -3,7 +3,7 @@
 // undo step.
 import { useMemo, useRef } from 'react';
 import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from '../../lab/index.ts';
-import { chartedRange, sourceDuration } from '../../lab/index.ts';
+import { chartedRange } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import { sourceSampleInterval } from '../../lab/index.ts';
 import { usePlayground } from '../state/store.ts';
@@ -28,7 +28,7 @@ export function TuningPanel({ rule }: TuningPanelProps) {
   const simulatedSource = usePlayground((s) => s.doc.source.kind === 'simulated');
   const updateRule = usePlayground((s) => s.updateRule);
   const setScrapeInterval = usePlayground((s) => s.setScrapeInterval);
-  const durationMs = usePlayground((s) => sourceDuration(s.doc.source));
+  const durationMs = usePlayground((s) => s.sourceDuration());
   const lines = usePlayground((s) => s.view?.rules.find((r) => r.id === rule?.id)?.lines);
   // Each slider's range is fixed by what it tunes: the scenario for windows and `for`, the data
   // for numbers; never by the value being dragged.

@@ -170,6 +170,14 @@ export async function restoreDoc(): Promise<void> {
       );
 }
 
+let restoring: Promise<void> | null = null;
+
+/** Restores the document once per page (the first call starts it, later calls share it). */
+export function restoreDocOnce(): Promise<void> {
+  restoring ??= restoreDoc();
+  return restoring;
+}
+
 /** The change this tab saved as it went away, if the address bar still holds `hash`. */
 function takePending(hash: string): string | null {
   try {

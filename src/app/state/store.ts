@@ -60,6 +60,11 @@ export interface PlaygroundData {
 
 /** What the UI can do to the state. */
 export interface PlaygroundActions {
+  /**
+   * The time the document's source spans, ms from its start: an imported source's series are
+   * parsed once per source, not each time the cursor moves or a panel draws.
+   */
+  sourceDuration(): number;
   setCursor(t: number): void;
   toggleMember(index: number): void;
   setScenario(scenario: Scenario): void;
@@ -181,8 +186,14 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
     if (merge) set({ doc, future: [], ...extra });
     else set({ doc, past: [...past, old].slice(-HISTORY_LIMIT), future: [], ...extra });
   };
+  // The duration of the newest source asked about: the store's own memo, one entry.
+  let spanned: { source: ScenarioSource; duration: number } | null = null;
+  const durationOf = (source: ScenarioSource): number => {
+    if (spanned?.source !== source) spanned = { source, duration: sourceDuration(source) };
+    return spanned.duration;
+  };
   const clampCursor = (t: number, source: ScenarioSource) =>
-    Math.max(0, Math.min(sourceDuration(source), t));
+    Math.max(0, Math.min(durationOf(source), t));
   /** Changes the simulated scenario; imported series have none to change. */
   const editScenario = (
     edit: (scenario: Scenario, doc: PlaygroundDoc) => Scenario,
@@ -196,6 +207,7 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
   };
   return {
     ...getInitialState(),
+    sourceDuration: () => durationOf(get().doc.source),
     setCursor: (t) => set({ cursor: clampCursor(t, get().doc.source) }),
     toggleMember: (index) => editScenario((sc) => toggleMemberAt(sc, index, get().cursor)),
     setScenario: (scenario) => editScenario(() => scenario),

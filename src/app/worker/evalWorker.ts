@@ -3,10 +3,10 @@
 import { explainInstant } from '../../promql/index.ts';
 import { evaluateView, prepareSource, toUpdate, type PreparedScenario } from '../../lab/index.ts';
 import type { ScenarioSource } from '../../lab/index.ts';
-import { lintRule, type RuleLint } from '../../lab/index.ts';
+import { lintRule, type LintMemo, type RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 import { newestOfEachKind } from './queue.ts';
-import { loadRecording } from './recordingLoader.ts';
+import { createRecordingLoader } from './recordingLoader.ts';
 import { playsRole } from './role.ts';
 
 const scope = self as unknown as {
@@ -14,15 +14,23 @@ const scope = self as unknown as {
   postMessage(message: WorkerResponse): void;
 };
 
-let cached: { key: string; prepared: PreparedScenario } | null = null;
+/** The recordings' series this worker has loaded. */
+const loadRecording = createRecordingLoader();
+
+/** The newest prepared source, with what linting keeps on it. */
+let cached: { key: string; prepared: PreparedScenario; lint: LintMemo } | null = null;
 
 /** The prepared source; a recording's series are fetched first, the first time it is asked. */
-async function prepared(source: ScenarioSource): Promise<PreparedScenario> {
+async function prepare(source: ScenarioSource): Promise<NonNullable<typeof cached>> {
   const key = JSON.stringify(source);
-  if (cached?.key === key) return cached.prepared;
+  if (cached?.key === key) return cached;
   const loaded = source.kind === 'recorded' ? await loadRecording(source.recording) : undefined;
-  cached = { key, prepared: prepareSource(source, loaded) };
-  return cached.prepared;
+  cached = { key, prepared: prepareSource(source, loaded), lint: {} };
+  return cached;
+}
+
+async function prepared(source: ScenarioSource): Promise<PreparedScenario> {
+  return (await prepare(source)).prepared;
 }
 
 // Requests wait here until the worker is free; see newestOfEachKind.
@@ -71,9 +79,9 @@ async function handle(req: WorkerRequest): Promise<void> {
         ms: performance.now() - started,
       });
     } else if (req.kind === 'lint') {
-      const p = await prepared(req.source);
+      const { prepared: p, lint } = await prepare(req.source);
       const lints: Record<string, RuleLint[]> = {};
-      for (const rule of req.rules) lints[rule.id] = lintRule(rule, p);
+      for (const rule of req.rules) lints[rule.id] = lintRule(rule, p, lint);
       scope.postMessage({ kind: 'lint', id: req.id, ok: true, lints });
     } else {
       const p = await prepared(req.source);

@@ -3,12 +3,7 @@
 // then, never part of the page's JavaScript), and the ALERTS Prometheus wrote as a small chunk of
 // their own. src/reality reads them and compares them with the simulation of the same scenario.
 import { findRecording, type LoadedRecording } from '../../lab/index.ts';
-import {
-  compareRecording,
-  readRecording,
-  toLoadedRecording,
-  type RecordingMeta,
-} from '../../reality/index.ts';
+import { compareRecording, readRecording, toLoadedRecording } from '../../reality/index.ts';
 
 const seriesUrls = import.meta.glob<string>('../../../recordings/*/series.om.gz', {
   query: '?url',
@@ -44,20 +39,24 @@ async function load(name: string): Promise<LoadedRecording> {
     gunzipText(new Uint8Array(await response.arrayBuffer())),
     alerts ? alerts() : Promise.resolve(''),
   ]);
-  const rec = readRecording(shipped.meta as RecordingMeta, seriesText, alertsText);
+  const rec = readRecording(shipped.meta, seriesText, alertsText);
   if (!rec.ok) throw new Error(`recordings/${name}: ${rec.error}`);
   return toLoadedRecording(name, rec.value, compareRecording(rec.value));
 }
 
-const loading = new Map<string, Promise<LoadedRecording>>();
-
-/** The recording's series, loaded once per worker (a failed load is tried again when asked). */
-export function loadRecording(name: string): Promise<LoadedRecording> {
-  let p = loading.get(name);
-  if (!p) {
-    p = load(name);
-    loading.set(name, p);
-    p.catch(() => loading.delete(name));
-  }
-  return p;
+/**
+ * Loads recordings' series, each once for the loader's owner (the evaluation worker keeps one);
+ * a failed load is tried again when asked.
+ */
+export function createRecordingLoader(): (name: string) => Promise<LoadedRecording> {
+  const loading = new Map<string, Promise<LoadedRecording>>();
+  return (name) => {
+    let p = loading.get(name);
+    if (!p) {
+      p = load(name);
+      loading.set(name, p);
+      p.catch(() => loading.delete(name));
+    }
+    return p;
+  };
 }

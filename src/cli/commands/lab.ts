@@ -31,7 +31,6 @@ import {
   type PeerConnection,
   type PlanAction,
   type RecordedSeries,
-  type RecordingMeta,
 } from '../../reality/index.ts';
 import {
   etcdInsufficientMembers,
@@ -39,6 +38,7 @@ import {
   formatDraftRuleFile,
   naiveUpRule,
 } from '../../rules/index.ts';
+import type { RecordingMeta } from '../../lab/index.ts';
 import { findPreset, scenarioToJson, validateScenario, type Scenario } from '../../sim/index.ts';
 import { formatDuration, parseDuration } from '../../text/index.ts';
 

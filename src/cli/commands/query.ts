@@ -14,6 +14,7 @@ import {
   type Labels,
   type Result,
   type Value,
+  type CheckedNames,
 } from '../../promql/index.ts';
 import {
   formatFloat,
@@ -125,9 +126,10 @@ export function loadSeriesFile(text: string): Result<SeriesStore> {
     return fail(`invalid interval ${quoteInput(intervalText)}`);
   if (!Array.isArray(doc.input_series)) return fail('input_series must be a list');
   const store = new SeriesStore();
+  const names: CheckedNames = new Map();
   for (const [i, item] of doc.input_series.entries()) {
     const entry = (item ?? {}) as { series?: unknown; values?: unknown };
-    const labels = parseSeriesDescriptor(String(entry.series ?? ''));
+    const labels = parseSeriesDescriptor(String(entry.series ?? ''), names);
     if (!labels.ok) return fail(`input_series[${i}].series: ${labels.error.message}`);
     const points = parseSeriesValues(String(entry.values ?? ''), interval);
     if (!points.ok) return fail(`input_series[${i}].values: ${points.error.message}`);

@@ -400,8 +400,11 @@ function templateData(ctx: TemplateContext): GoStruct {
   );
 }
 
-const PARSE_CACHE_SIZE = 1000;
-const parseCache = new Map<string, Node[] | TemplateParseError>();
+/**
+ * Parsed templates by compat mode and text, kept by their rule: an alerting rule expands the same
+ * few templates at every evaluation.
+ */
+export type ParsedTemplates = Map<string, Node[] | TemplateParseError>;
 
 /** Parses a template the way `promtool check rules` does; returns Go's error text or undefined. */
 export function checkTemplate(
@@ -419,33 +422,35 @@ export function checkTemplate(
   }
 }
 
-/** Expands one label or annotation template; errors are values with Prometheus's wording. */
+/**
+ * Expands one label or annotation template; errors are values with Prometheus's wording. Each
+ * text is parsed once in `parsed`, when given.
+ */
 export function expandTemplate(
   text: string,
   ctx: TemplateContext,
+  parsed: ParsedTemplates = new Map(),
 ): { ok: true; text: string } | { ok: false; error: string } {
   const name = `__alert_${ctx.alertName}`;
   const full = DEFS + text;
-  // Rules expand the same few templates at every evaluation: keep their parse trees.
   const cacheKey = `${ctx.compat ?? 'v3'}\u0000${full}`;
-  let parsed = parseCache.get(cacheKey);
-  if (parsed === undefined) {
+  let tree = parsed.get(cacheKey);
+  if (tree === undefined) {
     try {
-      parsed = parseTemplate(full, knownFunction(ctx.compat));
+      tree = parseTemplate(full, knownFunction(ctx.compat));
     } catch (err) {
       if (!(err instanceof TemplateParseError)) throw err;
-      parsed = err;
+      tree = err;
     }
-    if (parseCache.size >= PARSE_CACHE_SIZE) parseCache.clear();
-    parseCache.set(cacheKey, parsed);
+    parsed.set(cacheKey, tree);
   }
-  if (parsed instanceof TemplateParseError) {
+  if (tree instanceof TemplateParseError) {
     return {
       ok: false,
-      error: `error parsing template ${name}: template: ${name}:${parsed.line}: ${parsed.message}`,
+      error: `error parsing template ${name}: template: ${name}:${tree.line}: ${tree.message}`,
     };
   }
-  const nodes = parsed;
+  const nodes = tree;
   try {
     return {
       ok: true,
@@ -463,7 +468,11 @@ export function expandTemplate(
 }
 
 /** Expands a template as an alerting rule does: failures render as `<error expanding template: …>`. */
-export function renderTemplate(text: string, ctx: TemplateContext): string {
-  const r = expandTemplate(text, ctx);
+export function renderTemplate(
+  text: string,
+  ctx: TemplateContext,
+  parsed?: ParsedTemplates,
+): string {
+  const r = expandTemplate(text, ctx, parsed);
   return r.ok ? r.text : `<error expanding template: ${r.error}>`;
 }

@@ -105,7 +105,7 @@ export async function measureBigScenario(
     const duration = page.getByRole('combobox', { name: 'Duration', exact: true });
     const handle = await duration.elementHandle();
     if (!handle) throw new Error('no Duration control');
-    await browser.startTracing(page, { categories: ['devtools.timeline'] });
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel'] });
     const { ms, t0 } = await handle.evaluate(
       (el) =>
         new Promise<{ ms: number; t0: number }>((resolveTime, reject) => {

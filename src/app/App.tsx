@@ -25,7 +25,7 @@ import type { RewriteCheck, RuleDraft } from '../lab/index.ts';
 import { rulePresets } from '../lab/index.ts';
 import { sourceDuration, sourceEvaluationInterval, sourceSampleInterval } from '../lab/index.ts';
 import { EvaluationGuard } from './components/EvaluationGuard.tsx';
-import { SLICE_ABOVE_TIMES, useSlices } from './components/slices.ts';
+import { SLICE_ABOVE_TIMES, Slice, useDrawn, useSlices } from './components/slices.ts';
 import { persistChanges, restoreDocOnce, shareLink } from './state/persistence.ts';
 import { useSafety } from './state/safety.ts';
 import { evaluationBridge, useWorkerExtras, type WorkerExtras } from './state/evaluation.ts';
@@ -341,8 +341,10 @@ function Playground({ mode }: { readonly mode: Mode }) {
       sourceDuration(pendingSource) / sourceEvaluationInterval(pendingSource) > SLICE_ABOVE_TIMES);
   const chartCount = (view?.raw.length ?? 0) + (view?.ruleCharts.length ?? 0);
   // The charts, then each rule's card, then the ground truth's chart.
-  const drawn = useSlices(chartCount + rules.length + 1, view?.scenarioKey, heavy, clearing);
-  const lowerShown = useLowerPanels(view !== null && drawn >= chartCount + rules.length);
+  const scenarioKey = view?.scenarioKey;
+  const slices = useSlices(chartCount + rules.length + 1, scenarioKey, heavy, clearing);
+  const chartsDrawn = useDrawn(slices, scenarioKey, chartCount + rules.length);
+  const lowerShown = useLowerPanels(view !== null && chartsDrawn);
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRules =
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
@@ -497,14 +499,19 @@ function Playground({ mode }: { readonly mode: Mode }) {
             </>
           ) : null}
           <section className="panel" aria-label="Raw series" data-lesson-target="raw">
-            {[...view.raw, ...view.ruleCharts].map((chart, i) =>
-              i >= drawn ? (
-                <div key={chart.testId} className="chart-pending" style={{ height: 160 }}>
-                  {chart.title}: drawing…
-                </div>
-              ) : (
+            {[...view.raw, ...view.ruleCharts].map((chart, i) => (
+              <Slice
+                key={chart.testId}
+                slices={slices}
+                scenarioKey={scenarioKey}
+                index={i}
+                placeholder={
+                  <div className="chart-pending" style={{ height: 160 }}>
+                    {chart.title}: drawing…
+                  </div>
+                }
+              >
                 <TimeChart
-                  key={chart.testId}
                   title={chart.title}
                   query={chart.query}
                   times={times}
@@ -517,8 +524,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   testId={chart.testId}
                   markers={markers}
                 />
-              ),
-            )}
+              </Slice>
+            ))}
             {view.unchartedMetrics > 0 ? (
               <p className="note">
                 {plural(view.unchartedMetrics, 'more metric is', 'more metrics are')} not charted;
@@ -527,14 +534,19 @@ function Playground({ mode }: { readonly mode: Mode }) {
             ) : null}
           </section>
           <div className="rules">
-            {rules.map((rule, i) =>
-              chartCount + i >= drawn ? (
-                <section key={rule.id} className="panel chart-pending" style={{ height: 300 }}>
-                  {rule.alert}: drawing…
-                </section>
-              ) : (
+            {rules.map((rule, i) => (
+              <Slice
+                key={rule.id}
+                slices={slices}
+                scenarioKey={scenarioKey}
+                index={chartCount + i}
+                placeholder={
+                  <section className="panel chart-pending" style={{ height: 300 }}>
+                    {rule.alert}: drawing…
+                  </section>
+                }
+              >
                 <RuleCard
-                  key={rule.id}
                   rule={rule}
                   view={view.rules.find((r) => r.id === rule.id)}
                   times={times}
@@ -550,8 +562,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   lineColor={lineColor}
                   markers={markers}
                 />
-              ),
-            )}
+              </Slice>
+            ))}
             <section className="panel add-rule">
               <label className="toolbar-field">
                 <span>Add a rule</span>
@@ -578,11 +590,16 @@ function Playground({ mode }: { readonly mode: Mode }) {
           {view.recording ? <RecordingPanel view={view.recording} /> : null}
           {lowerShown ? (
             <>
-              {chartCount + rules.length >= drawn ? (
-                <section className="panel chart-pending" style={{ height: 260 }}>
-                  Ground truth: drawing…
-                </section>
-              ) : (
+              <Slice
+                slices={slices}
+                scenarioKey={scenarioKey}
+                index={chartCount + rules.length}
+                placeholder={
+                  <section className="panel chart-pending" style={{ height: 260 }}>
+                    Ground truth: drawing…
+                  </section>
+                }
+              >
                 <TruthPanel
                   times={times}
                   truth={view.truth}
@@ -590,7 +607,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   onCursor={setCursor}
                   markers={markers}
                 />
-              )}
+              </Slice>
               <ExplainPanel
                 ruleName={selected?.alert ?? null}
                 t={cursor}

@@ -185,6 +185,14 @@ function useRenderCounter(view: unknown) {
   }, [view]);
 }
 
+// The panels that a new evaluation of the same scenario leaves as they were (a slider step): drawn
+// again only when their props change.
+const PageToolbar = memo(Toolbar);
+const MemoCursorControl = memo(CursorControl);
+const MemoClusterPanel = memo(ClusterPanel);
+const MemoTimelineEditor = memo(TimelineEditor);
+const MemoTruthPanel = memo(TruthPanel);
+
 /** What a rule's card can do, the same object on every render of the page. */
 interface RuleActions {
   readonly setCursor: (t: number) => void;
@@ -375,6 +383,13 @@ function Playground({ mode }: { readonly mode: Mode }) {
     [memberLineName],
   );
 
+  const onExportAll = useCallback(() => openExport(ALL_RULES), [openExport]);
+  const onImport = useCallback(() => setImporting(true), []);
+  const downByScenario = useCallback(
+    (m: number) => (scenario ? isMemberDownAt(scenario, m, cursor) : false),
+    [scenario, cursor],
+  );
+
   // Stable across renders: a rule's card draws again only when its own props change.
   const ruleActions = useMemo(
     (): RuleActions => ({
@@ -407,11 +422,11 @@ function Playground({ mode }: { readonly mode: Mode }) {
     <div className={`app ${lessonsOpen && !backtest ? 'with-lessons' : ''}`}>
       {/* The lessons set up simulations: they stay with the Simulate tab. */}
       {backtest ? null : <LessonsPanel />}
-      <Toolbar
+      <PageToolbar
         onShare={onShare}
         shareStatus={shareStatus}
-        onExport={() => openExport(ALL_RULES)}
-        onImport={() => setImporting(true)}
+        onExport={onExportAll}
+        onImport={onImport}
       />
       {notice ? (
         <div className="notice" role="alert">
@@ -473,7 +488,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
             end={times[times.length - 1] ?? 0}
             onCursor={setCursor}
           />
-          <CursorControl
+          <MemoCursorControl
             cursor={cursor}
             end={times[times.length - 1] ?? 0}
             step={view.step}
@@ -481,16 +496,16 @@ function Playground({ mode }: { readonly mode: Mode }) {
           />
           {scenario ? (
             <>
-              <ClusterPanel
+              <MemoClusterPanel
                 members={view.members}
                 truth={view.truth?.[clusterIndex]}
                 truthTime={times[clusterIndex] ?? 0}
                 events={scenario.events}
                 cursor={cursor}
-                downByScenario={(m) => isMemberDownAt(scenario, m, cursor)}
+                downByScenario={downByScenario}
                 onToggle={toggleMember}
               />
-              <TimelineEditor
+              <MemoTimelineEditor
                 scenario={scenario}
                 members={view.members}
                 cursor={cursor}
@@ -600,7 +615,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
                   </section>
                 }
               >
-                <TruthPanel
+                <MemoTruthPanel
                   times={times}
                   truth={view.truth}
                   cursor={cursor}

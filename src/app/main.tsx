@@ -1,13 +1,13 @@
 // Mounts the playground. The evaluation worker starts first: it fetches and compiles its bundle
 // and evaluates the restored document while the page renders.
-import { evaluationBridge, followDocument } from './state/evaluation.ts';
+import './boot.ts';
+import { followDocument } from './state/evaluation.ts';
 import { restoreDocOnce } from './state/persistence.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import './styles.css';
 
-evaluationBridge();
 void restoreDocOnce().finally(followDocument);
 
 const root = document.getElementById('root');

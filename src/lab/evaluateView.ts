@@ -623,7 +623,11 @@ export function evaluateView(
     const split = splitThreshold(rule.expr);
     const valueQuery = split?.query ?? rule.expr;
     const threshold = split?.threshold ?? null;
-    const lines = evalRange(valueQuery, store, start, start + duration, step);
+    // Shared by the rules (and the steps of a drag) that chart the same query: tuning `for` or
+    // the top-level threshold leaves it as it was.
+    const lines = memo(`value:${valueQuery}`, () =>
+      evalRange(valueQuery, store, start, start + duration, step),
+    );
     const states = ruleStates(prepared, rule);
     if (!lines.ok || !states.ok) {
       return {

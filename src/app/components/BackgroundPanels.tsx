@@ -1,7 +1,7 @@
 // The matrix (every rule against every preset) and the sweep (one number of a rule against
 // detection delay and false alarms over all presets), computed in a background worker with
 // progress. The matrix follows the rules as they change; a sweep runs on request.
-import { Fragment, memo, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -200,10 +200,12 @@ export const BackgroundPanels = memo(function BackgroundPanels({
     return () => clearTimeout(t);
   }, [bridge, rules]);
 
-  // Parsed once per rule, not on each render of the page (a new view renders it again).
+  // The sweep's parameters follow the selected rule in a render of their own, after the urgent
+  // one: a slider step does not wait for the rule to be parsed for this menu.
+  const sweepRule = useDeferredValue(selected);
   const tunables = useMemo(
-    () => (selected ? sweepParameters(selected, presetGrid(presets)) : []),
-    [selected],
+    () => (sweepRule ? sweepParameters(sweepRule, presetGrid(presets)) : []),
+    [sweepRule],
   );
   const [tunableKey, setTunableKey] = useState<string>('for');
   const tunable =

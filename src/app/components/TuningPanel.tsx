@@ -32,7 +32,15 @@ export function TuningPanel({ rule }: TuningPanelProps) {
   const lines = usePlayground((s) => s.view?.rules.find((r) => r.id === rule?.id)?.lines);
   // Each slider's range is fixed by what it tunes: the scenario for windows and `for`, the data
   // for numbers; never by the value being dragged.
-  const data = useMemo(() => chartedRange(lines ?? []), [lines]);
+  const range = useMemo(() => chartedRange(lines ?? []), [lines]);
+  // The same object while the range is the same: a new evaluation of the tuned rule that leaves
+  // its value's range as it was does not parse the rule again.
+  const dataMin = range?.min;
+  const dataMax = range?.max;
+  const data = useMemo(
+    () => (dataMin === undefined || dataMax === undefined ? null : { min: dataMin, max: dataMax }),
+    [dataMin, dataMax],
+  );
   const tunables = useMemo(
     () => (rule ? findTunables(rule, scrapeInterval, { durationMs, data }) : []),
     [rule, scrapeInterval, durationMs, data],

@@ -235,10 +235,12 @@ export interface ViewMemo {
   readonly rules: Map<string, RuleView>;
   /** The raw charts (key "raw") and the rule charts (by their queries). */
   readonly charts: Map<string, RawChart[]>;
+  /** A rule's value query evaluated over the scenario, by query text. */
+  readonly values: Map<string, ReturnType<typeof evalRange>>;
 }
 
 function newViewMemo(): ViewMemo {
-  return { lines: new Map(), rules: new Map(), charts: new Map() };
+  return { lines: new Map(), rules: new Map(), charts: new Map(), values: new Map() };
 }
 
 /** The most entries each map of a ViewMemo keeps. */
@@ -625,7 +627,7 @@ export function evaluateView(
     const threshold = split?.threshold ?? null;
     // Shared by the rules (and the steps of a drag) that chart the same query: tuning `for` or
     // the top-level threshold leaves it as it was.
-    const lines = memo(`value:${valueQuery}`, () =>
+    const lines = remember(memo.values, valueQuery, () =>
       evalRange(valueQuery, store, start, start + duration, step),
     );
     const states = ruleStates(prepared, rule);

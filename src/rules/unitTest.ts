@@ -691,6 +691,8 @@ function gridTimes(start: number, interval: number): (n: number) => Float64Array
 interface RunCaches {
   ruleFiles: Map<string, ParsedRuleFile>;
   exprs: ParsedExprs;
+  /** Each rule expression's query text (ruleQueryText), printed once per run, not per group. */
+  queryTexts: Map<string, string>;
   /** The names the input series use, each checked with the grammar once. */
   names: CheckedNames;
 }
@@ -791,7 +793,13 @@ function runTestGroup(
       const build = (deferAnnotations: boolean): RuleGroup => {
         const rules: Rule[] = g.rules.map((spec) => {
           const labels = { ...(g.labels ?? {}), ...spec.labels };
-          const r = { ...spec, expr: ruleQueryText(spec.expr, compat, caches.exprs) };
+          const textKey = `${compat}\0${spec.expr}`;
+          let expr = caches.queryTexts.get(textKey);
+          if (expr === undefined) {
+            expr = ruleQueryText(spec.expr, compat, caches.exprs);
+            caches.queryTexts.set(textKey, expr);
+          }
+          const r = { ...spec, expr };
           if (isAlertRule(r)) {
             return new AlertingRule(
               { ...r, labels },
@@ -1343,7 +1351,12 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   let passed = 0;
   let failed = 0;
   let anyFailed = false;
-  const caches: RunCaches = { ruleFiles: new Map(), exprs: new Map(), names: new Map() };
+  const caches: RunCaches = {
+    ruleFiles: new Map(),
+    exprs: new Map(),
+    queryTexts: new Map(),
+    names: new Map(),
+  };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);
     const errs: string[] = [];

@@ -117,6 +117,8 @@ export class QueryContext {
   private readonly selections = new Map<Expr, StoredSeries[]>();
   /** Each node's last output found free of duplicate label sets (see Evaluator.settle). */
   readonly uniqueOutputs = new Map<Expr, readonly Labels[]>();
+  /** Series with staleness markers, each copied without them once per query (withoutMarkers). */
+  readonly unmarked = new Map<StoredSeries, { ts: Float64Array; vs: Float64Array }>();
   private readonly evalStartDependent = new Map<Expr, boolean>();
   private readonly deadline: number | null;
   private ticks = 0;
@@ -420,7 +422,7 @@ export class Evaluator {
         ts = s.ts.subarray(lo, hi + 1);
         values = s.vs.subarray(lo, hi + 1);
       } else {
-        const w = withoutMarkers(s, lo, hi);
+        const w = withoutMarkers(q, s, lo, hi);
         if (w === null) continue;
         ts = w.ts;
         values = w.vs;
@@ -887,7 +889,7 @@ export class Evaluator {
         if (clean) {
           w = { labels: s.labels, ts: ts.subarray(lo, hi + 1), vs: s.vs.subarray(lo, hi + 1) };
         } else {
-          const kept = withoutMarkers(s, lo, hi);
+          const kept = withoutMarkers(q, s, lo, hi);
           if (kept === null) continue;
           w = { labels: s.labels, ts: kept.ts, vs: kept.vs };
         }
@@ -1187,26 +1189,37 @@ function innerColumns(
 
 /**
  * The samples lo..hi of a stored series without its staleness markers (null if none is left),
- * in typed arrays like the windows without markers, so that functions see one array kind.
+ * in typed arrays like the windows without markers, so that functions see one array kind. The
+ * series is copied without its markers once per query; each window is a view into that copy
+ * (raw index i of a sample that is no marker sits at i - staleBefore[i] in it).
  */
 function withoutMarkers(
+  q: QueryContext,
   s: StoredSeries,
   lo: number,
   hi: number,
 ): { ts: Float64Array; vs: Float64Array } | null {
-  let n = 0;
-  for (let i = lo; i <= hi; i++) if (!s.stale[i]) n++;
-  if (n === 0) return null;
-  const ts = new Float64Array(n);
-  const vs = new Float64Array(n);
-  let j = 0;
-  for (let i = lo; i <= hi; i++) {
-    if (s.stale[i]) continue;
-    ts[j] = s.ts[i]!;
-    vs[j] = s.vs[i]!;
-    j++;
+  const sb = s.staleBefore;
+  if (sb === null) return { ts: s.ts.subarray(lo, hi + 1), vs: s.vs.subarray(lo, hi + 1) };
+  const from = lo - sb[lo]!;
+  const to = hi + 1 - sb[hi + 1]!;
+  if (to <= from) return null;
+  let clean = q.unmarked.get(s);
+  if (clean === undefined) {
+    const n = s.ts.length - sb[s.ts.length]!;
+    const ts = new Float64Array(n);
+    const vs = new Float64Array(n);
+    let j = 0;
+    for (let i = 0; i < s.ts.length; i++) {
+      if (s.stale[i]) continue;
+      ts[j] = s.ts[i]!;
+      vs[j] = s.vs[i]!;
+      j++;
+    }
+    clean = { ts, vs };
+    q.unmarked.set(s, clean);
   }
-  return { ts, vs };
+  return { ts: clean.ts.subarray(from, to), vs: clean.vs.subarray(from, to) };
 }
 
 /** The windows of a range selector along a grid's steps. */

@@ -171,6 +171,18 @@ test('a reload finds the state where it was left', async ({ page }) => {
   await expect(page.getByTestId('preset-explanation')).toContainText(presets[2]?.title ?? '');
 });
 
+test('a cursor moved just before a reload is where the reload finds it', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('Scenario preset').selectOption(presets[2]?.name ?? '');
+  await waitForEvaluation(page);
+  await expect(page).toHaveURL(/#s=/);
+  // The address bar takes the cursor after a pause; the reload comes within it.
+  await page.getByTestId('cursor-slider').fill(String(37 * 60_000));
+  await expect(page.getByRole('heading', { name: 'Cluster at 37m' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Cluster at 37m' })).toBeVisible();
+});
+
 test('a broken link says what is wrong and falls back without losing the saved state', async ({
   page,
 }) => {

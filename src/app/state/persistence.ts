@@ -134,9 +134,11 @@ export async function restoreDoc(): Promise<void> {
   const hash = location.hash;
   const pending = takePending(hash);
   if (hash.startsWith(HASH_PREFIX)) {
-    const { encodedDoc, place } = parseShareHash(hash.slice(HASH_PREFIX.length));
+    const shared = parseShareHash(hash.slice(HASH_PREFIX.length));
+    const { encodedDoc } = shared;
     // The tab was reloaded before its last change reached the address bar: that change wins.
-    const r = pending ? docFromJson(pending) : await decodeDocFromUrl(encodedDoc);
+    const place = pending?.place ?? shared.place;
+    const r = pending?.doc ? docFromJson(pending.doc) : await decodeDocFromUrl(encodedDoc);
     if (r.ok) {
       holdIfUnfinished(state, r.doc);
       const store = usePlayground.getState();
@@ -179,13 +181,24 @@ export function restoreDocOnce(): Promise<void> {
 }
 
 /** The change this tab saved as it went away, if the address bar still holds `hash`. */
-function takePending(hash: string): string | null {
+function takePending(hash: string): { doc: string | null; place: ViewPlace | null } | null {
   try {
     const raw = sessionStorage.getItem(PENDING_KEY);
     if (raw === null) return null;
     sessionStorage.removeItem(PENDING_KEY);
-    const p = JSON.parse(raw) as { hash?: unknown; doc?: unknown };
-    return p.hash === hash && typeof p.doc === 'string' ? p.doc : null;
+    const p = JSON.parse(raw) as { hash?: unknown; doc?: unknown; place?: unknown };
+    if (p.hash !== hash) return null;
+    const place = p.place as { cursor?: unknown; ruleId?: unknown } | undefined;
+    return {
+      doc: typeof p.doc === 'string' ? p.doc : null,
+      place:
+        place !== undefined &&
+        typeof place.cursor === 'number' &&
+        Number.isFinite(place.cursor) &&
+        (place.ruleId === null || typeof place.ruleId === 'string')
+          ? { cursor: place.cursor, ruleId: place.ruleId }
+          : null,
+    };
   } catch {
     return null;
   }
@@ -266,16 +279,29 @@ export function persistChanges(): () => void {
       return null;
     }
   };
-  // A reload or close within the pause must not lose the last change: it is saved at once, and
-  // kept for this tab beside the link it is newer than (restoreDoc prefers it to that link).
+  // A reload or close within the pause must not lose the last change: the document is saved at
+  // once, and the change (the document, and where the reader is: a lesson step moves the cursor
+  // with the document) is kept for this tab beside the link it is newer than (restoreDoc prefers
+  // it to that link). The address bar can no longer change here: the reload has its URL.
   const onPageHide = () => {
-    if (unsaved === null) return;
+    const placeMoved = placeTimer !== null;
+    if (placeTimer) clearTimeout(placeTimer);
+    placeTimer = null;
+    if (unsaved === null && !placeMoved) return;
     if (timer) clearTimeout(timer);
-    const json = save(unsaved);
+    const json = unsaved === null ? null : save(unsaved);
+    const hadDoc = unsaved !== null;
     unsaved = null;
-    if (json === null) return;
+    if (hadDoc && json === null) return;
     try {
-      sessionStorage.setItem(PENDING_KEY, JSON.stringify({ hash: location.hash, doc: json }));
+      sessionStorage.setItem(
+        PENDING_KEY,
+        JSON.stringify({
+          hash: location.hash,
+          doc: json ?? undefined,
+          place: placeOf(usePlayground.getState()),
+        }),
+      );
     } catch {
       // Session storage denied: local storage still has the change.
     }
@@ -287,6 +313,7 @@ export function persistChanges(): () => void {
       if (state.cursor === prev.cursor && state.selectedRuleId === prev.selectedRuleId) return;
       if (placeTimer) clearTimeout(placeTimer);
       placeTimer = setTimeout(() => {
+        placeTimer = null;
         if (writtenDoc && location.hash === writtenHash)
           writeHash(writtenDoc, placeOf(usePlayground.getState()));
       }, 200);

@@ -312,16 +312,30 @@ export function compareRecording(rec: Recording, opts: CompareOptions = {}): Com
       }
     }
 
-    // Which failure series appear during the event.
+    // Which failure series appear during the event. A hung member's own sends are a race after
+    // its resume: its peers closed its streams after rafthttp's 5 s read timeout, and whether
+    // its first write lands before it sees the close decides whether it counts a failure
+    // (seen once, in a CI run of the harness, toward the leader; the shipped recordings have
+    // none). So they may differ for a hang.
     const rs = newFailureSeries(real, e.at, until + scrape);
     const ss = newFailureSeries(simd, e.at, until + scrape);
+    const racy = (x: string) => e.kind === 'hang' && x.startsWith(`${member}→`);
+    const sameSet = rs.join() === ss.join();
+    const sameApart = rs.filter((x) => !racy(x)).join() === ss.filter((x) => !racy(x)).join();
     rows.push({
       event,
       check: 'new etcd_network_peer_sent_failures_total series (member→To)',
       real: list(rs),
       sim: list(ss),
-      tolerance: 'the same set',
-      ok: rs.join() === ss.join(),
+      tolerance:
+        e.kind === 'hang'
+          ? `the same set, apart from member ${member}'s own sends after its resume`
+          : 'the same set',
+      ok: sameSet || sameApart,
+      ...(!sameSet &&
+        sameApart && {
+          note: `member ${member}'s first sends after its resume race its peers' closing of its streams`,
+        }),
     });
 
     if (member !== undefined && (e.kind === 'crash' || e.kind === 'evict' || e.kind === 'hang')) {

@@ -43,6 +43,37 @@ describe('the shared etcd 3.4.23 recording against the simulator', () => {
     expect(rows.find((r) => r.check === 'leader elections')).toMatchObject({ real: '2', sim: '2' });
   });
 
+  it('accepts a failed send of the hung member after its resume, and nothing else new', () => {
+    // A real run once counted one: the resumed member's first write raced its peers' closing
+    // of its streams. Member 2 here, toward member 1, one failure a second after the resume.
+    const like = recording.series.find(
+      (s) =>
+        s.labels.__name__ === 'etcd_network_peer_sent_failures_total' &&
+        s.labels.instance === recording.meta.instances[1],
+    )!;
+    const withSend = (member: number, to: number) => ({
+      ...recording,
+      series: [
+        ...recording.series,
+        {
+          labels: {
+            ...like.labels,
+            instance: recording.meta.instances[member - 1]!,
+            To: recording.meta.ids[to - 1]!,
+          },
+          points: [721_000, 726_000, 731_000].map((t): [number, number] => [t, 1]),
+        },
+      ],
+    });
+    const row = (rec: typeof recording) =>
+      compareRecording(rec).rows.find(
+        (r) => r.event.startsWith('hang member 2') && r.check.startsWith('new etcd_network'),
+      );
+    expect(row(withSend(2, 1))).toMatchObject({ real: '2→1', sim: 'none', ok: true });
+    expect(row(withSend(2, 1))?.note).toMatch(/race/);
+    expect(row(withSend(1, 2))).toMatchObject({ real: '1→2', sim: 'none', ok: false });
+  });
+
   it('elects a new leader about 0.9 s after the leader is killed', () => {
     const row = comparison.rows.find(
       (r) => r.event.startsWith('crash member 3 781') && r.check.startsWith('time to the first'),

@@ -74,8 +74,93 @@ function measure(cmd: string, args: string[]): Run {
   return { ms, cpu, mb: (kb ?? NaN) / 1024, status: r.status, stdout: r.stdout, stderr, tail };
 }
 
+/** A number in printed output (Go's %v / strconv 'g' forms and integers). */
+const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
+
+/**
+ * Whether two lines differ only in the last bits of floats they print: the same text around
+ * the numbers, and each pair of numbers within 1e-12 of each other, relatively.
+ */
+function sameButRounding(a: string, b: string): boolean {
+  if (a.replace(NUMBER, '#') !== b.replace(NUMBER, '#')) return false;
+  const x = a.match(NUMBER) ?? [];
+  const y = b.match(NUMBER) ?? [];
+  return x.every((s, i) => {
+    const u = Number(s);
+    const v = Number(y[i]);
+    return u === v || Math.abs(u - v) <= 1e-12 * Math.max(Math.abs(u), Math.abs(v));
+  });
+}
+
+/**
+ * Compares quorumlab's output with promtool's, stream by stream, line by line, leaving out
+ * quorumlab's own closing line ("N passed, M failed"). Lines that differ only in a float's last
+ * digits are counted apart: promtool is not deterministic there (it keeps a test's input series
+ * in a Go map, so `sum` adds them in a different order from run to run and the last bit of a
+ * `{{ $value }}` changes between two runs of the same file), while quorumlab adds them in one
+ * order every time.
+ */
+function sameOutput(ours: Run, theirs: Run): string {
+  const lines = (s: string): string[] => s.split('\n');
+  const oursOut = lines(ours.stdout);
+  // The summary line is followed by the final newline's empty string.
+  if (/^\d+ passed, \d+ failed$/.test(oursOut.at(-2) ?? '')) oursOut.splice(-2, 1);
+  let differ = 0;
+  let rounding = 0;
+  let total = 0;
+  const pairs: [string[], string[]][] = [
+    [oursOut, lines(theirs.stdout)],
+    [lines(ours.stderr), lines(theirs.stderr)],
+  ];
+  for (const [a, b] of pairs) {
+    total += b.length;
+    for (let k = 0; k < Math.max(a.length, b.length); k++) {
+      const x = a[k];
+      const y = b[k];
+      if (x === y) continue;
+      if (x !== undefined && y !== undefined && sameButRounding(x, y)) rounding++;
+      else differ++;
+    }
+  }
+  if (ours.status !== theirs.status) {
+    return `NO, exit ${ours.status} against promtool's ${theirs.status}`;
+  }
+  if (differ > 0) {
+    return `NO, ${differ} of ${total} lines differ (quorumlab: ${ours.tail}; promtool: ${theirs.tail})`;
+  }
+  if (rounding === 0) return 'yes';
+  return `yes, but for the last digits of a float on ${rounding} of ${total} lines (promtool's own vary from run to run: it sums series in Go map order; quorumlab's do not)`;
+}
+
 const load = (): string => (loadavg()[0] ?? NaN).toFixed(1);
 const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');
+
+interface Row {
+  name: string;
+  ours: Run;
+  theirs: Run;
+  load: string;
+  same: string;
+}
+const summary: Row[] = [];
+
+/** Every shape's figures in one table, next to the targets, for docs/BENCHMARKS.md. */
+function printSummary(): void {
+  if (summary.length === 0) return;
+  const s = (r: Run): string =>
+    `${(r.ms / 1000).toFixed(2)} s, ${(r.cpu / 1000).toFixed(2)} s, ${r.mb.toFixed(0)} MB`;
+  console.log('\n### summary');
+  console.log(
+    `| shape | quorumlab: wall, CPU, peak | promtool 2.42: wall, CPU, peak | ratio wall (CPU) | target ${TARGET_RATIO}x | memory <= promtool | load | same output |`,
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const { name, ours, theirs, load: l, same } of summary) {
+    const ratio = theirs.ms / ours.ms;
+    console.log(
+      `| ${name} | ${s(ours)} | ${s(theirs)} | ${ratio.toFixed(1)}x (${(theirs.cpu / ours.cpu).toFixed(1)}x) | ${verdict(ratio >= TARGET_RATIO)} | ${verdict(ours.mb <= theirs.mb)} | ${l} | ${same.split(' (')[0]} |`,
+    );
+  }
+}
 
 function compare(name: string, files: string[], detail: string): void {
   const rel = files.map((f) => f.slice(dir.length + 1));
@@ -85,13 +170,7 @@ function compare(name: string, files: string[], detail: string): void {
     const ours = measure(cli, ['test', 'rules', '--compat', 'v2', ...rel]);
     const theirs = measure('promtool', ['test', 'rules', ...rel]);
     const ratio = theirs.ms / ours.ms;
-    const differing = (x: string, y: string): number => {
-      const a = x.split('\n');
-      const b = y.split('\n');
-      return a.filter((line, k) => line !== b[k]).length + Math.max(0, b.length - a.length);
-    };
-    const b = `${theirs.stdout}\n${theirs.stderr}`.split('\n');
-    const differ = differing(ours.stdout, theirs.stdout) + differing(ours.stderr, theirs.stderr);
+    const same = sameOutput(ours, theirs);
     console.log(`\n### ${name}${runs > 1 ? ` (run ${i + 1})` : ''}`);
     console.log(detail);
     console.log(
@@ -106,9 +185,9 @@ function compare(name: string, files: string[], detail: string): void {
     console.log(
       `peak memory: ${ours.mb.toFixed(0)} MB against ${theirs.mb.toFixed(0)} MB, target <= promtool's: ${verdict(ours.mb <= theirs.mb)}`,
     );
-    console.log(
-      `same output as promtool: ${differ === 0 && ours.status === theirs.status ? 'yes' : `NO, ${differ} of ${b.length} lines differ (quorumlab: ${ours.tail}; promtool: ${theirs.tail})`}; load ${loadBefore} -> ${load()}`,
-    );
+    const loadAfter = load();
+    console.log(`same output as promtool: ${same}; load ${loadBefore} -> ${loadAfter}`);
+    summary.push({ name, ours, theirs, load: `${loadBefore} to ${loadAfter}`, same });
   }
 }
 
@@ -185,6 +264,7 @@ try {
     );
     compare(heavy, [copy, ...all], `${all.length + 1} files`);
   }
+  printSummary();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

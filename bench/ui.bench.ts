@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { defaultScenario } from '../src/sim/index.ts';
 import { encodeDocForUrl } from '../src/lab/index.ts';
 import { defaultRules } from '../src/lab/index.ts';
@@ -20,6 +20,8 @@ import { measureBigScenario } from './uiBigScenarios.ts';
 const root = resolve(import.meta.dirname, '..');
 const port = Number(process.env['BENCH_PORT'] ?? 4391);
 const base = `http://127.0.0.1:${port}/`;
+/** `--slider-only`: only the tuning slider's figures (first loads and big scenarios skipped). */
+const sliderOnly = process.argv.includes('--slider-only');
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -52,29 +54,8 @@ function initialJsBytes(): { raw: number; gzip: number; files: string[] } {
   return { raw, gzip, files };
 }
 
-const server = spawn(
-  'npx',
-  ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-  {
-    cwd: root,
-    stdio: 'ignore',
-    detached: true,
-  },
-);
-try {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(base)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
-
-  console.log('## playground in headless Chromium');
+/** The first loads, the initial JavaScript and the big scenarios. */
+async function measurePage(browser: Browser): Promise<void> {
   const js = initialJsBytes();
   console.log(
     `JavaScript before lazy chunks: ${(js.gzip / 1024).toFixed(1)} KiB gzipped (${(js.raw / 1024).toFixed(0)} KiB raw; ${js.files.join(', ')})`,
@@ -138,6 +119,32 @@ try {
       big.longestTaskMs <= 200,
     );
   }
+}
+
+const server = spawn(
+  'npx',
+  ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+  {
+    cwd: root,
+    stdio: 'ignore',
+    detached: true,
+  },
+);
+try {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(base)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+
+  console.log('## playground in headless Chromium');
+  if (!sliderOnly) await measurePage(browser);
 
   const doc = {
     source: simulated({

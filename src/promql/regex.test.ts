@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RE2JS } from 're2js';
 import {
   SeriesStore,
   compileGoRegex,
@@ -57,6 +58,38 @@ describe('label matchers match in linear time with RE2 semantics', () => {
       true,
     ]);
   });
+});
+
+describe('.*lit, lit.* and .*lit.* match as the compiled regex does', () => {
+  const patterns = ['.*etcd.*', '.*etcd', 'etcd.*', '.*', '.*.*', 'a b.*', '.*-0'];
+  const subjects = [
+    '',
+    'etcd',
+    'my-etcd-0',
+    'etc',
+    'xetcd',
+    'etcdx',
+    'et\ncd',
+    'a\netcd',
+    'a b',
+    'a bc',
+    'x-0',
+    '\n',
+    'é-0',
+  ];
+  for (const dotAll of [false, true]) {
+    for (const re of patterns) {
+      it(`${re} ${dotAll ? 'v3' : 'v2'}`, () => {
+        const fast = compileMatcherRegex(re, dotAll);
+        const full = RE2JS.compile(dotAll ? `^(?s:${re})$` : `^(?:${re})$`);
+        if (typeof fast === 'string') throw new Error(fast);
+        for (const s of subjects) {
+          expect([s, fast.matches(s)]).toEqual([s, full.matches(s)]);
+          expect(fast.submatches(s)?.group(0)).toBe(full.matches(s) ? s : undefined);
+        }
+      });
+    }
+  }
 });
 
 describe('regex syntax errors are worded as Go words them', () => {

@@ -28,6 +28,31 @@ function literalSet(re: string): Set<string> | null {
   return new Set(parts);
 }
 
+/**
+ * `.*lit`, `lit.*` or `.*lit.*` with a literal `lit` (no newline in it): matched as a suffix,
+ * prefix or substring test. Anchored, `.` matches any character but a newline unless `dotAll`
+ * (v3's `(?s:…)`), so without it a subject holding a newline never matches. Prometheus's
+ * FastRegexMatcher matches these without the regex engine too; here it also spares the cold
+ * start of re2js's compiler (~50 ms) for the `job=~".*etcd.*"` matchers rule files are full of.
+ */
+function anchoredFromWildcards(re: string, dotAll: boolean): AnchoredRegex | null {
+  const m = /^(\.\*)?([^\\.+*?()|[\]{}^$\n]*)(\.\*)?$/.exec(re);
+  if (m === null || (m[1] === undefined && m[3] === undefined)) return null;
+  const lit = m[2] ?? '';
+  const any = m[1] !== undefined;
+  const rest = m[3] !== undefined;
+  const test = (s: string): boolean =>
+    (dotAll || !s.includes('\n')) &&
+    (any && rest ? s.includes(lit) : any ? s.endsWith(lit) : s.startsWith(lit));
+  return {
+    matches: test,
+    submatches: (s) =>
+      test(s)
+        ? { count: 1, group: (i) => (i === 0 ? s : undefined), named: () => undefined }
+        : null,
+  };
+}
+
 function regexError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.startsWith('error parsing regexp: ') ? msg : `error parsing regexp: ${msg}`;
@@ -69,7 +94,9 @@ function anchoredFromSet(set: Set<string>): AnchoredRegex {
 export function compileMatcherRegex(re: string, dotAll: boolean): AnchoredRegex | string {
   let result: AnchoredRegex | string;
   const set = literalSet(re);
+  const wildcards = set ? null : anchoredFromWildcards(re, dotAll);
   if (set) result = anchoredFromSet(set);
+  else if (wildcards) result = wildcards;
   else if (dotAll) {
     // The flags do not change what parses; re2js would quote a (?s) it adds for DOTALL.
     const checked = compileGoRegex(re);

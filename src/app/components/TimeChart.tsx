@@ -1,6 +1,6 @@
 // A line chart on the playground's shared time axis: every chart uses the same domain, margins and
 // cursor, and hovering one shows the exact values in all of them (Recharts' syncId).
-import { memo, useCallback, useMemo, useState, type SVGProps } from 'react';
+import { memo, useCallback, useMemo, useState, type MouseEvent, type SVGProps } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -12,6 +12,8 @@ import {
   Tooltip,
   XAxis,
   YAxis,
+  type MouseHandlerDataParam,
+  type TickItem,
 } from 'recharts';
 import type { ChartLine } from '../../lab/index.ts';
 import type { EventMarker } from '../../lab/index.ts';
@@ -125,6 +127,40 @@ export function countTicks(lines: readonly ChartLine[], most = 6): number[] | un
 const yPadding = { top: 6, bottom: 6 };
 
 /**
+ * The row whose tooltip a chart shows when another chart is hovered at time `label`: the last row
+ * at or before it, whose values the step lines hold then. Charts keep different rows (each its
+ * own extremes and changes), so neither the same index nor the same time would do.
+ */
+export function syncedRow(ticks: ReadonlyArray<TickItem>, data: MouseHandlerDataParam): number {
+  const t = Number(data.activeLabel);
+  if (!Number.isFinite(t) || ticks.length === 0) return -1;
+  let lo = 0;
+  let hi = ticks.length - 1;
+  if (Number(ticks[0]?.value) > t) return 0;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (Number(ticks[mid]?.value) <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The time under a click on a chart, from where it landed on the plot: rows are kept only where
+ * a line changes, so the nearest row can be hours away from the click.
+ */
+function timeAt(e: MouseEvent<SVGGraphicsElement>, end: number): number | null {
+  const box = (e.currentTarget as Element | null)?.closest('.recharts-wrapper');
+  if (!box) return null;
+  const r = box.getBoundingClientRect();
+  const left = r.left + chartMargin.left + yAxisWidth;
+  const width = r.width - chartMargin.left - yAxisWidth - chartMargin.right;
+  if (width <= 0) return null;
+  const f = Math.min(1, Math.max(0, (e.clientX - left) / width));
+  return Math.round(f * end);
+}
+
+/**
  * A ring where a line stops, titled with whose series ended there: one reference dot, not a
  * `dot` of the line, which Recharts would call for each of the line's points.
  */
@@ -213,12 +249,12 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
           <LineChart
             data={rows}
             syncId="timeline"
+            syncMethod={syncedRow}
             margin={chartMargin}
             title={`${props.title}: ${props.query}`}
-            onClick={(state) => {
-              const i = state.activeTooltipIndex;
-              const row = typeof i === 'number' ? rows[i] : rows[Number(i)];
-              if (row?.t !== undefined && row.t !== null) onCursor(row.t);
+            onClick={(_, e) => {
+              const t = timeAt(e, end);
+              if (t !== null) onCursor(t);
             }}
           >
             <CartesianGrid

@@ -15,7 +15,8 @@ export const CHART_COLUMNS = 400;
  * largest value: every extreme of every line survives, whichever column it falls in. Rows where
  * a line starts or stops (and the row before) are kept too, so gaps stay exactly where they are.
  * Of the rest, a row that repeats the values of the row drawn before it is left out: the lines
- * are steps, so it draws nothing (a day of `up` is a few hundred rows, not thousands of points).
+ * are steps, so it draws nothing. The chart's first and last rows always stay: a day of `up`
+ * is the rows where a member changes, not thousands of points (Recharts' cost is per point).
  */
 export function chartRows(
   times: readonly number[],
@@ -31,7 +32,7 @@ export function chartRows(
       const from = Math.floor(c * per);
       const to = Math.min(n, Math.floor((c + 1) * per));
       if (from >= to) continue;
-      keep[from] = 2;
+      keep[from] ||= 1;
       keep[to - 1] ||= 1;
       for (const line of lines) {
         const values = line.values;
@@ -55,6 +56,7 @@ export function chartRows(
         if (hi >= 0) keep[hi] ||= 1;
       }
     }
+    keep[0] = 2;
     for (const line of lines) {
       const values = line.values;
       for (let j = 1; j < n; j++) {
@@ -70,8 +72,8 @@ export function chartRows(
   for (let j = 0; j < n; j++) {
     if (!keep[j]) continue;
     // Lines are drawn as steps: a row that repeats the row before it in every line draws
-    // nothing new. It is left out unless it opens a column (a click lands within a few pixels)
-    // or ends the chart; a row where a line starts or stops differs from the row before it.
+    // nothing new. It is left out unless it ends the chart; a row where a line starts or stops
+    // differs from the row before it.
     if (keep[j] === 1 && previous >= 0 && j < n - 1 && sameValues(lines, j, previous)) continue;
     previous = j;
     const row: Record<string, number | null> = { t: times[j]! };

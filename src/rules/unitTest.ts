@@ -31,6 +31,7 @@ import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts
 import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile, type ParsedRuleFile } from './ruleFile.ts';
 import { parseSimpleSeriesColumns, pointsToColumns } from './seriesValues.ts';
+import type { ParsedTemplates } from './template/expand.ts';
 import {
   formatDuration,
   formatGoDuration,
@@ -693,6 +694,15 @@ interface RunCaches {
   exprs: ParsedExprs;
   /** The names the input series use, each checked with the grammar once. */
   names: CheckedNames;
+  /** Alerting rules' label and annotation templates, parsed once for every group's rules. */
+  templates: ParsedTemplates;
+  /** Each parsed rule file's number, to key `plans` by. */
+  fileIds: Map<ParsedRuleFile, number>;
+  /**
+   * planRanged's answer by rule files (in evaluation order) and the input series' metric
+   * names, which are all it reads: groups of one file usually share both.
+   */
+  plans: Map<string, Expr[] | null>;
 }
 
 /** Everything a test group's replay needs, set up once for either path. */
@@ -706,6 +716,9 @@ interface GroupRun {
   inputs: InputSeries[];
   /** Fresh rule groups in evaluation order (rules keep state, so each replay builds its own). */
   makeGroups: (deferAnnotations: boolean) => RuleGroup[];
+  /** What makeGroups builds, as a key of `plans`. */
+  groupsKey: string;
+  plans: Map<string, Expr[] | null>;
   mint: number;
   maxt: number;
   /** Distinct alert_rule_test eval_times, ascending. */
@@ -765,7 +778,13 @@ function runTestGroup(
   }
 
   // Rule files.
-  const parsedFiles: { name: string; order: number; build: (defer: boolean) => RuleGroup }[] = [];
+  const parsedFiles: {
+    name: string;
+    order: number;
+    /** The group's parsed file by number, and its place in it. */
+    group: string;
+    build: (defer: boolean) => RuleGroup;
+  }[] = [];
   const loadErrors: string[] = [];
   const orderOf = new Map(file.groupEvalOrder.map((g, i) => [g, i] as const));
   for (const rf of ruleFiles) {
@@ -787,7 +806,12 @@ function runTestGroup(
       for (const e of parsed.errors) loadErrors.push(`${rf}: ${e.formatted}`);
       continue;
     }
-    for (const g of parsed.groups) {
+    let fileId = caches.fileIds.get(parsed);
+    if (fileId === undefined) {
+      fileId = caches.fileIds.size;
+      caches.fileIds.set(parsed, fileId);
+    }
+    for (const [place, g] of parsed.groups.entries()) {
       const build = (deferAnnotations: boolean): RuleGroup => {
         const rules: Rule[] = g.rules.map((spec) => {
           const labels = { ...(g.labels ?? {}), ...spec.labels };
@@ -800,6 +824,7 @@ function runTestGroup(
                 externalURL: tg.externalURL,
                 compat,
                 deferAnnotations,
+                templates: caches.templates,
               },
             );
           }
@@ -810,7 +835,12 @@ function runTestGroup(
           rules,
         );
       };
-      parsedFiles.push({ name: g.name, order: orderOf.get(g.name) ?? 0, build });
+      parsedFiles.push({
+        name: g.name,
+        order: orderOf.get(g.name) ?? 0,
+        group: `${fileId}:${place}`,
+        build,
+      });
     }
   }
   if (loadErrors.length > 0) return setupFailure(loadErrors);
@@ -839,6 +869,9 @@ function runTestGroup(
     evalInterval,
     inputs: [...inputs.values()],
     makeGroups: (defer) => ordered.map((g) => g.build(defer)),
+    // The groups in evaluation order, each by its file's number and its place in it.
+    groupsKey: ordered.map((g) => g.group).join('\0'),
+    plans: caches.plans,
     mint,
     maxt: mint + maxEval,
     evalTimes: [...new Set(tg.alertTests.map((a) => a.evalTime))].sort((a, b) => a - b),
@@ -1071,7 +1104,12 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   const { tg, compat, evalInterval, mint, maxt, evalTimes } = run;
   const groups = run.makeGroups(true);
   const inputNames = new Set(run.inputs.map((s) => s.labels['__name__'] ?? ''));
-  const exprs = planRanged(groups, compat, inputNames, run.exprs);
+  const planKey = `${compat}\0${run.groupsKey}\0\0${[...inputNames].sort().join('\0')}`;
+  let exprs = run.plans.get(planKey);
+  if (exprs === undefined) {
+    exprs = planRanged(groups, compat, inputNames, run.exprs);
+    run.plans.set(planKey, exprs);
+  }
   if (exprs === null) return null;
   const steps = Math.floor((maxt - mint) / evalInterval) + 1;
   const last = mint + (steps - 1) * evalInterval;
@@ -1343,7 +1381,14 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   let passed = 0;
   let failed = 0;
   let anyFailed = false;
-  const caches: RunCaches = { ruleFiles: new Map(), exprs: new ParsedExprs(), names: new Map() };
+  const caches: RunCaches = {
+    ruleFiles: new Map(),
+    exprs: new ParsedExprs(),
+    names: new Map(),
+    templates: new Map(),
+    fileIds: new Map(),
+    plans: new Map(),
+  };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);
     const errs: string[] = [];

@@ -182,19 +182,33 @@ const LIST_FIELDS: Record<string, readonly [string, string]> = {
  */
 function simpleScalar(raw: string): string | null {
   const t = raw.trim();
-  if (t === '' || t.includes('\t')) return null;
+  if (t === '') return null;
   const q = t[0];
   if (q === "'") {
+    if (t.includes('\t')) return null;
     if (t.length < 2 || !t.endsWith("'") || !/^(?:[^']|'')*$/.test(t.slice(1, -1))) return null;
     return t.slice(1, -1).replaceAll("''", "'");
   }
   if (q === '"') {
-    const inner = t.slice(1, -1);
-    if (t.length < 2 || !t.endsWith('"') || /["\\]/.test(inner)) return null;
-    return inner;
+    if (t.length < 2 || !t.endsWith('"')) return null;
+    // One pass (values lines run to megabytes): no tab, quote or backslash inside.
+    for (let i = 1; i < t.length - 1; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 9 || c === 34 || c === 92) return null;
+    }
+    return t.slice(1, -1);
   }
   if (!/^(?:[A-Za-z0-9_]|[-+.][0-9.])/.test(t)) return null;
-  if (t.includes(': ') || t.includes(' #') || t.endsWith(':')) return null;
+  if (t.endsWith(':')) return null;
+  // One pass: no tab, no `: ` and no ` #`.
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 9) return null;
+    if ((c === 58 || c === 32) && i + 1 < t.length) {
+      const next = t.charCodeAt(i + 1);
+      if ((c === 58 && next === 32) || (c === 32 && next === 35)) return null;
+    }
+  }
   if (t === 'null' || t === 'Null' || t === 'NULL') return null;
   return t;
 }

@@ -162,10 +162,10 @@ interface ValuesStash {
 
 const SERIES_MARK = '__quorumlab_series_';
 
-/** A list taken out of a test file's text: its key and each item's two fields. */
+/** A list taken out of a test file's text: its key and each item's two fields (LIST_FIELDS order). */
 interface StashedList {
   key: string;
-  items: Record<string, string>[];
+  items: [string, string][];
 }
 
 /** The lists stashLists takes out, each with the two fields its items may have. */
@@ -214,6 +214,24 @@ function simpleScalar(raw: string): string | null {
 }
 
 /**
+ * The `key: value` after `prefix` on a line, with a key of [a-z_]+, or null. A line holding
+ * U+2028 or U+2029 is left to the YAML parser.
+ */
+function listField(line: string, prefix: string): [key: string, value: string] | null {
+  if (!line.startsWith(prefix)) return null;
+  const from = prefix.length;
+  let i = from;
+  for (; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || c === 95)) break;
+  }
+  if (i === from || line.charCodeAt(i) !== 58 || line.charCodeAt(i + 1) !== 32) return null;
+  // For a one-byte string (an ASCII file), V8 answers these at once.
+  if (line.includes('\u2028') || line.includes('\u2029')) return null;
+  return [line.slice(from, i), line.slice(i + 2)];
+}
+
+/**
  * Takes each `input_series:` block made only of `- series: S` / `values: V` pairs on one line
  * each (simple scalars, see simpleScalar), and each `alert_rule_test:` block made only of
  * `- eval_time: T` / `alertname: A` pairs (either order), out of the text: the YAML parser
@@ -241,27 +259,30 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     const first = /^( *)- ([a-z_]+): /.exec(lines[i + 1] ?? '');
     const itemIndent = first?.[1]?.length ?? -1;
     if (itemIndent < keyIndent) continue;
-    const itemRe = new RegExp(`^ {${itemIndent}}- ([a-z_]+): (.*)$`);
-    const secondRe = new RegExp(`^ {${itemIndent + 2}}([a-z_]+): (.*)$`);
-    const items: Record<string, string>[] = [];
+    const itemPrefix = `${' '.repeat(itemIndent)}- `;
+    const secondPrefix = ' '.repeat(itemIndent + 2);
+    const items: [string, string][] = [];
     let j = i + 1;
     let ok = true;
     for (;;) {
-      const sm = itemRe.exec(lines[j] ?? '');
+      const sm = listField(lines[j] ?? '', itemPrefix);
       if (sm === null) break;
-      const vm = secondRe.exec(lines[j + 1] ?? '');
-      const k1 = sm[1] ?? '';
-      const k2 = vm?.[1] ?? '';
-      const sv = simpleScalar(sm[2] ?? '');
-      const vv = vm === null ? null : simpleScalar(vm[2] ?? '');
-      const fieldsOk =
-        (k1 === fieldNames[0] && k2 === fieldNames[1]) ||
-        (key === 'alert_rule_test' && k1 === fieldNames[1] && k2 === fieldNames[0]);
-      if (sv === null || vv === null || !fieldsOk) {
+      const vm = listField(lines[j + 1] ?? '', secondPrefix);
+      const [k1, raw1] = sm;
+      const k2 = vm?.[0] ?? '';
+      const sv = simpleScalar(raw1);
+      const vv = vm === null ? null : simpleScalar(vm[1]);
+      if (sv === null || vv === null) {
         ok = false;
         break;
       }
-      items.push({ [k1]: sv, [k2]: vv });
+      if (k1 === fieldNames[0] && k2 === fieldNames[1]) items.push([sv, vv]);
+      else if (key === 'alert_rule_test' && k1 === fieldNames[1] && k2 === fieldNames[0]) {
+        items.push([vv, sv]);
+      } else {
+        ok = false;
+        break;
+      }
       j += 2;
     }
     // What follows must close the list: the end, or a line no deeper than the key that is not
@@ -464,7 +485,7 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
   };
 
   /** A stashed list for its placeholder under `key` (see stashLists), else null. */
-  const unstashList = (raw: Node | undefined, key: string): Record<string, string>[] | null => {
+  const unstashList = (raw: Node | undefined, key: string): [string, string][] | null => {
     if (stash === null || stash.series.length === 0) return null;
     const n = y.deref(raw);
     if (n === undefined || !isScalar(n) || typeof n.value !== 'string') return null;
@@ -479,19 +500,15 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
     return list.items;
   };
   const unstashSeries = (raw: Node | undefined): { series: string; values: string }[] | null =>
-    unstashList(raw, 'input_series')?.map((x) => ({
-      series: x['series'] ?? '',
-      values: x['values'] ?? '',
-    })) ?? null;
+    unstashList(raw, 'input_series')?.map(([series, values]) => ({ series, values })) ?? null;
   const unstashAlertTests = (raw: Node | undefined): AlertCase[] | null =>
-    unstashList(raw, 'alert_rule_test')?.map((x) => {
-      const s = x['eval_time'] ?? '';
+    unstashList(raw, 'alert_rule_test')?.map(([s, alertname]) => {
       const ms = parseDuration(s);
       if (ms === null) throw new TestFileError(`not a valid duration string: ${JSON.stringify(s)}`);
       return {
         evalTime: ms,
         evalTimeText: formatDuration(ms),
-        alertname: x['alertname'] ?? '',
+        alertname,
         expAlerts: [],
       };
     }) ?? null;

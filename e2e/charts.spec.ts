@@ -45,4 +45,15 @@ test('a one-evaluation spike in a day of samples is drawn', async ({ page }) => 
   await expect
     .poll(async () => Math.max(...(await ticks.allTextContents()).map((t) => Number(t))))
     .toBeGreaterThanOrEqual(7);
+
+  // A click lands where it was made: the chart keeps only the rows where a line changes (two
+  // here, besides the spike), and the cursor goes to the time under the pointer, not to the
+  // nearest row. The middle of the plot is 12h, give or take a pixel or two.
+  const plot = await chart.locator('.recharts-cartesian-grid-horizontal').boundingBox();
+  if (!plot) throw new Error('no plot');
+  await page.mouse.click(plot.x + plot.width / 2, plot.y + plot.height / 2);
+  const main = page.getByTestId('playground');
+  await expect
+    .poll(async () => Math.abs(Number(await main.getAttribute('data-cursor')) - 12 * 3600_000))
+    .toBeLessThan(0.01 * 24 * 3600_000);
 });

@@ -529,7 +529,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
                 <TimeChart
                   title={chart.title}
                   query={chart.query}
-                  times={times}
+                  times={chart.chartTimes ?? times}
+                  thinned={chart.chartTimes !== undefined}
                   lines={chart.lines}
                   seriesCount={chart.seriesCount}
                   cursor={cursor}

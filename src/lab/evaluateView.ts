@@ -56,6 +56,8 @@ export interface RuleView {
   readonly threshold: Threshold | null;
   /** The lines charted: at most MAX_CHART_LINES of the `seriesCount` series, in label order. */
   readonly lines: readonly ChartLine[];
+  /** When the lines were thinned for the page (`thinView`): the times of their values. */
+  readonly chartTimes?: readonly number[];
   /** How many series the value query returned at any evaluation. */
   readonly seriesCount: number;
   readonly states: readonly AlertState[];
@@ -147,6 +149,8 @@ export interface RawChart {
   readonly query: string;
   /** At most MAX_CHART_LINES of the `seriesCount` series the query returned. */
   readonly lines: readonly ChartLine[];
+  /** When the lines were thinned for the page (`thinView`): the times of their values. */
+  readonly chartTimes?: readonly number[];
   readonly seriesCount: number;
   readonly testId: string;
 }

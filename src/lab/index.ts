@@ -1,6 +1,7 @@
 // The product's pure domain: prepare a scenario or imported series, evaluate rules into views,
 // ground truth, scorecard, matrix, sweep and exports. Used by the app's workers, the CLI, e2e and bench.
 export * from './alertState.ts';
+export * from './chartThinning.ts';
 export * from './delivery.ts';
 export * from './document.ts';
 export * from './evaluateView.ts';

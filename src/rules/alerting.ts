@@ -50,6 +50,11 @@ export interface AlertingRuleOptions {
    * since the storage may have moved on by the time they are expanded.
    */
   deferAnnotations?: boolean;
+  /**
+   * Parsed templates to share with other rules (keyed by compat mode and text, so any rules
+   * may share one): a test run builds the same rules again for each of its test groups.
+   */
+  templates?: ParsedTemplates;
 }
 
 const RESOLVED_RETENTION = 15 * 60_000;
@@ -76,13 +81,14 @@ export class AlertingRule {
     { state: AlertState; alerts: Labels; forState: Labels }
   >();
   /** The rule's label and annotation templates, each parsed once. */
-  private readonly templates: ParsedTemplates = new Map();
+  private readonly templates: ParsedTemplates;
 
   constructor(
     readonly spec: AlertRuleSpec,
     private readonly opts: AlertingRuleOptions = {},
   ) {
     this.staticLabels = Object.values(spec.labels).every((v) => !v.includes('{{'));
+    this.templates = opts.templates ?? new Map();
   }
 
   get name(): string {

@@ -75,65 +75,48 @@ export interface ValueColumns {
   stale: Uint8Array | null;
 }
 
-/** The samples a values text spells, and whether it has gaps or markers; null if unsure. */
-function countSamples(text: string): { count: number; gaps: boolean; stale: boolean } | null {
-  const n = text.length;
-  let count = 0;
-  let gaps = false;
-  let stale = false;
-  let i = 0;
-  while (i < n) {
-    let c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13) {
-      i++;
-      continue;
-    }
-    const from = i;
-    let x = -1;
-    while (i < n) {
-      c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) break;
-      if (c === 120 /* x */ && x < 0) x = i;
-      i++;
-    }
-    let times = 0;
-    if (x >= 0) {
-      if (x + 1 >= i) return null;
-      for (let j = x + 1; j < i; j++) {
-        const d = text.charCodeAt(j);
-        if (!isDigit(d)) return null;
-        times = times * 10 + (d - 48);
-      }
-      if (times > MAX_REPEAT) return null;
-    }
-    const head = text.charCodeAt(from);
-    if (head === 95 /* _ */) {
-      if (x < 0 ? i - from === 1 : times > 0) gaps = true;
-      continue;
-    }
-    if (head === 115 /* s */) stale = true;
-    count += x < 0 ? 1 : times + 1;
-  }
-  return { count, gaps, stale };
+/** Scratch columns every call writes into, grown as needed, then copied out at their size. */
+let scratchVs = new Float64Array(1024);
+let scratchTs = new Float64Array(1024);
+/** Scratch columns past this many samples are let go after the call. */
+const SCRATCH_KEPT = 1 << 20;
+
+/** Grows the scratch columns to hold `n` samples, keeping the first `count`. */
+function reserve(n: number, count: number): void {
+  if (n <= scratchVs.length) return;
+  const size = Math.max(n, scratchVs.length * 2);
+  const vs = new Float64Array(size);
+  const ts = new Float64Array(size);
+  vs.set(scratchVs.subarray(0, count));
+  ts.set(scratchTs.subarray(0, count));
+  scratchVs = vs;
+  scratchTs = ts;
 }
 
 /**
- * Parses simple values notation straight into columns (no object per sample, each array
- * allocated once at its size); null when a token needs the full parser.
+ * Parses simple values notation straight into columns, in one pass over the text (samples go
+ * to scratch columns, copied out once at their number); null when a token needs the full
+ * parser.
  */
 export function parseSimpleSeriesColumns(
   text: string,
   intervalMs: number,
   startMs: number,
 ): ValueColumns | null {
-  const size = countSamples(text);
-  if (size === null) return null;
-  const total = size.count;
-  const vs = new Float64Array(total);
-  const ts = size.gaps ? new Float64Array(total) : null;
-  const stale = size.stale ? new Uint8Array(total) : null;
+  const out = scanColumns(text, intervalMs, startMs);
+  if (scratchVs.length > SCRATCH_KEPT) {
+    scratchVs = new Float64Array(1024);
+    scratchTs = new Float64Array(1024);
+  }
+  return out;
+}
+
+function scanColumns(text: string, intervalMs: number, startMs: number): ValueColumns | null {
   let count = 0;
   let slot = 0;
+  // Whether a `_` left a slot empty before a sample (then the times are not the grid's).
+  let gaps = false;
+  let markers: number[] | null = null;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -151,19 +134,33 @@ export function parseSimpleSeriesColumns(
       i++;
     }
     const to = i;
+    let times = 0;
+    if (x >= 0) {
+      if (x + 1 >= to) return null;
+      for (let j = x + 1; j < to; j++) {
+        const d = text.charCodeAt(j);
+        if (!isDigit(d)) return null;
+        times = times * 10 + (d - 48);
+      }
+      if (times > MAX_REPEAT) return null;
+    }
     const head = text.charCodeAt(from);
     if (head === 95 /* _ */) {
-      if (to - from === 1) slot++;
-      else if (x === from + 1 && to > x + 1) slot += Number(text.slice(x + 1, to));
-      else return null;
+      if (to - from === 1) {
+        slot++;
+        gaps = true;
+      } else if (x === from + 1) {
+        if (times > 0) gaps = true;
+        slot += times;
+      } else return null;
       continue;
     }
-    if (count >= total) return null;
     if (head === 115 /* s */) {
-      if (text.slice(from, to) !== 'stale' || stale === null) return null;
-      stale[count] = 1;
-      vs[count] = NaN;
-      if (ts !== null) ts[count] = startMs + slot * intervalMs;
+      if (to - from !== 5 || text.slice(from, to) !== 'stale') return null;
+      reserve(count + 1, count);
+      (markers ??= []).push(count);
+      scratchVs[count] = NaN;
+      scratchTs[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
@@ -171,13 +168,13 @@ export function parseSimpleSeriesColumns(
     if (x < 0) {
       const v = scanDecimal(text, from, to, true);
       if (v === undefined) return null;
-      vs[count] = v;
-      if (ts !== null) ts[count] = startMs + slot * intervalMs;
+      reserve(count + 1, count);
+      scratchVs[count] = v;
+      scratchTs[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
     }
-    const times = Number(text.slice(x + 1, to));
     // `a+bxn` / `a-bxn`: the sign after the first character (and not an exponent's) splits them.
     let split = -1;
     for (let j = from + 1; j < x; j++) {
@@ -193,17 +190,28 @@ export function parseSimpleSeriesColumns(
       if (step === undefined) return null;
       inc = text.charCodeAt(split) === 45 ? -step : step;
     }
-    if (count + times >= total) return null;
+    reserve(count + times + 1, count);
+    const vs = scratchVs;
+    const ts = scratchTs;
     // Iterative addition, as the series grammar does (so float rounding agrees).
     let v = start;
     for (let k = 0; k <= times; k++) {
-      if (ts !== null) ts[count] = startMs + (slot + k) * intervalMs;
+      ts[count] = startMs + (slot + k) * intervalMs;
       vs[count++] = v;
       v += inc;
     }
     slot += times + 1;
   }
-  return count === total ? { ts, vs, stale } : null;
+  let stale: Uint8Array | null = null;
+  if (markers !== null) {
+    stale = new Uint8Array(count);
+    for (const m of markers) stale[m] = 1;
+  }
+  return {
+    ts: gaps ? scratchTs.slice(0, count) : null,
+    vs: scratchVs.slice(0, count),
+    stale,
+  };
 }
 
 /** Columns of points (sorted by time); staleness markers (null values) flagged. */

@@ -31,6 +31,7 @@ import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts
 import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile, type ParsedRuleFile } from './ruleFile.ts';
 import { parseSimpleSeriesColumns, pointsToColumns } from './seriesValues.ts';
+import type { ParsedTemplates } from './template/expand.ts';
 import {
   formatDuration,
   formatGoDuration,
@@ -161,10 +162,10 @@ interface ValuesStash {
 
 const SERIES_MARK = '__quorumlab_series_';
 
-/** A list taken out of a test file's text: its key and each item's two fields. */
+/** A list taken out of a test file's text: its key and each item's two fields (LIST_FIELDS order). */
 interface StashedList {
   key: string;
-  items: Record<string, string>[];
+  items: [string, string][];
 }
 
 /** The lists stashLists takes out, each with the two fields its items may have. */
@@ -181,21 +182,53 @@ const LIST_FIELDS: Record<string, readonly [string, string]> = {
  */
 function simpleScalar(raw: string): string | null {
   const t = raw.trim();
-  if (t === '' || t.includes('\t')) return null;
+  if (t === '') return null;
   const q = t[0];
   if (q === "'") {
+    if (t.includes('\t')) return null;
     if (t.length < 2 || !t.endsWith("'") || !/^(?:[^']|'')*$/.test(t.slice(1, -1))) return null;
     return t.slice(1, -1).replaceAll("''", "'");
   }
   if (q === '"') {
-    const inner = t.slice(1, -1);
-    if (t.length < 2 || !t.endsWith('"') || /["\\]/.test(inner)) return null;
-    return inner;
+    if (t.length < 2 || !t.endsWith('"')) return null;
+    // One pass (values lines run to megabytes): no tab, quote or backslash inside.
+    for (let i = 1; i < t.length - 1; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 9 || c === 34 || c === 92) return null;
+    }
+    return t.slice(1, -1);
   }
   if (!/^(?:[A-Za-z0-9_]|[-+.][0-9.])/.test(t)) return null;
-  if (t.includes(': ') || t.includes(' #') || t.endsWith(':')) return null;
+  if (t.endsWith(':')) return null;
+  // One pass: no tab, no `: ` and no ` #`.
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 9) return null;
+    if ((c === 58 || c === 32) && i + 1 < t.length) {
+      const next = t.charCodeAt(i + 1);
+      if ((c === 58 && next === 32) || (c === 32 && next === 35)) return null;
+    }
+  }
   if (t === 'null' || t === 'Null' || t === 'NULL') return null;
   return t;
+}
+
+/**
+ * The `key: value` after `prefix` on a line, with a key of [a-z_]+, or null. A line holding
+ * U+2028 or U+2029 is left to the YAML parser.
+ */
+function listField(line: string, prefix: string): [key: string, value: string] | null {
+  if (!line.startsWith(prefix)) return null;
+  const from = prefix.length;
+  let i = from;
+  for (; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || c === 95)) break;
+  }
+  if (i === from || line.charCodeAt(i) !== 58 || line.charCodeAt(i + 1) !== 32) return null;
+  // For a one-byte string (an ASCII file), V8 answers these at once.
+  if (line.includes('\u2028') || line.includes('\u2029')) return null;
+  return [line.slice(from, i), line.slice(i + 2)];
 }
 
 /**
@@ -226,27 +259,30 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     const first = /^( *)- ([a-z_]+): /.exec(lines[i + 1] ?? '');
     const itemIndent = first?.[1]?.length ?? -1;
     if (itemIndent < keyIndent) continue;
-    const itemRe = new RegExp(`^ {${itemIndent}}- ([a-z_]+): (.*)$`);
-    const secondRe = new RegExp(`^ {${itemIndent + 2}}([a-z_]+): (.*)$`);
-    const items: Record<string, string>[] = [];
+    const itemPrefix = `${' '.repeat(itemIndent)}- `;
+    const secondPrefix = ' '.repeat(itemIndent + 2);
+    const items: [string, string][] = [];
     let j = i + 1;
     let ok = true;
     for (;;) {
-      const sm = itemRe.exec(lines[j] ?? '');
+      const sm = listField(lines[j] ?? '', itemPrefix);
       if (sm === null) break;
-      const vm = secondRe.exec(lines[j + 1] ?? '');
-      const k1 = sm[1] ?? '';
-      const k2 = vm?.[1] ?? '';
-      const sv = simpleScalar(sm[2] ?? '');
-      const vv = vm === null ? null : simpleScalar(vm[2] ?? '');
-      const fieldsOk =
-        (k1 === fieldNames[0] && k2 === fieldNames[1]) ||
-        (key === 'alert_rule_test' && k1 === fieldNames[1] && k2 === fieldNames[0]);
-      if (sv === null || vv === null || !fieldsOk) {
+      const vm = listField(lines[j + 1] ?? '', secondPrefix);
+      const [k1, raw1] = sm;
+      const k2 = vm?.[0] ?? '';
+      const sv = simpleScalar(raw1);
+      const vv = vm === null ? null : simpleScalar(vm[1]);
+      if (sv === null || vv === null) {
         ok = false;
         break;
       }
-      items.push({ [k1]: sv, [k2]: vv });
+      if (k1 === fieldNames[0] && k2 === fieldNames[1]) items.push([sv, vv]);
+      else if (key === 'alert_rule_test' && k1 === fieldNames[1] && k2 === fieldNames[0]) {
+        items.push([vv, sv]);
+      } else {
+        ok = false;
+        break;
+      }
       j += 2;
     }
     // What follows must close the list: the end, or a line no deeper than the key that is not
@@ -449,7 +485,7 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
   };
 
   /** A stashed list for its placeholder under `key` (see stashLists), else null. */
-  const unstashList = (raw: Node | undefined, key: string): Record<string, string>[] | null => {
+  const unstashList = (raw: Node | undefined, key: string): [string, string][] | null => {
     if (stash === null || stash.series.length === 0) return null;
     const n = y.deref(raw);
     if (n === undefined || !isScalar(n) || typeof n.value !== 'string') return null;
@@ -464,19 +500,15 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
     return list.items;
   };
   const unstashSeries = (raw: Node | undefined): { series: string; values: string }[] | null =>
-    unstashList(raw, 'input_series')?.map((x) => ({
-      series: x['series'] ?? '',
-      values: x['values'] ?? '',
-    })) ?? null;
+    unstashList(raw, 'input_series')?.map(([series, values]) => ({ series, values })) ?? null;
   const unstashAlertTests = (raw: Node | undefined): AlertCase[] | null =>
-    unstashList(raw, 'alert_rule_test')?.map((x) => {
-      const s = x['eval_time'] ?? '';
+    unstashList(raw, 'alert_rule_test')?.map(([s, alertname]) => {
       const ms = parseDuration(s);
       if (ms === null) throw new TestFileError(`not a valid duration string: ${JSON.stringify(s)}`);
       return {
         evalTime: ms,
         evalTimeText: formatDuration(ms),
-        alertname: x['alertname'] ?? '',
+        alertname,
         expAlerts: [],
       };
     }) ?? null;
@@ -693,6 +725,15 @@ interface RunCaches {
   exprs: ParsedExprs;
   /** The names the input series use, each checked with the grammar once. */
   names: CheckedNames;
+  /** Alerting rules' label and annotation templates, parsed once for every group's rules. */
+  templates: ParsedTemplates;
+  /** Each parsed rule file's number, to key `plans` by. */
+  fileIds: Map<ParsedRuleFile, number>;
+  /**
+   * planRanged's answer by rule files (in evaluation order) and the input series' metric
+   * names, which are all it reads: groups of one file usually share both.
+   */
+  plans: Map<string, Expr[] | null>;
 }
 
 /** Everything a test group's replay needs, set up once for either path. */
@@ -706,6 +747,9 @@ interface GroupRun {
   inputs: InputSeries[];
   /** Fresh rule groups in evaluation order (rules keep state, so each replay builds its own). */
   makeGroups: (deferAnnotations: boolean) => RuleGroup[];
+  /** What makeGroups builds, as a key of `plans`. */
+  groupsKey: string;
+  plans: Map<string, Expr[] | null>;
   mint: number;
   maxt: number;
   /** Distinct alert_rule_test eval_times, ascending. */
@@ -765,7 +809,13 @@ function runTestGroup(
   }
 
   // Rule files.
-  const parsedFiles: { name: string; order: number; build: (defer: boolean) => RuleGroup }[] = [];
+  const parsedFiles: {
+    name: string;
+    order: number;
+    /** The group's parsed file by number, and its place in it. */
+    group: string;
+    build: (defer: boolean) => RuleGroup;
+  }[] = [];
   const loadErrors: string[] = [];
   const orderOf = new Map(file.groupEvalOrder.map((g, i) => [g, i] as const));
   for (const rf of ruleFiles) {
@@ -787,7 +837,12 @@ function runTestGroup(
       for (const e of parsed.errors) loadErrors.push(`${rf}: ${e.formatted}`);
       continue;
     }
-    for (const g of parsed.groups) {
+    let fileId = caches.fileIds.get(parsed);
+    if (fileId === undefined) {
+      fileId = caches.fileIds.size;
+      caches.fileIds.set(parsed, fileId);
+    }
+    for (const [place, g] of parsed.groups.entries()) {
       const build = (deferAnnotations: boolean): RuleGroup => {
         const rules: Rule[] = g.rules.map((spec) => {
           const labels = { ...(g.labels ?? {}), ...spec.labels };
@@ -800,6 +855,7 @@ function runTestGroup(
                 externalURL: tg.externalURL,
                 compat,
                 deferAnnotations,
+                templates: caches.templates,
               },
             );
           }
@@ -810,7 +866,12 @@ function runTestGroup(
           rules,
         );
       };
-      parsedFiles.push({ name: g.name, order: orderOf.get(g.name) ?? 0, build });
+      parsedFiles.push({
+        name: g.name,
+        order: orderOf.get(g.name) ?? 0,
+        group: `${fileId}:${place}`,
+        build,
+      });
     }
   }
   if (loadErrors.length > 0) return setupFailure(loadErrors);
@@ -839,6 +900,9 @@ function runTestGroup(
     evalInterval,
     inputs: [...inputs.values()],
     makeGroups: (defer) => ordered.map((g) => g.build(defer)),
+    // The groups in evaluation order, each by its file's number and its place in it.
+    groupsKey: ordered.map((g) => g.group).join('\0'),
+    plans: caches.plans,
     mint,
     maxt: mint + maxEval,
     evalTimes: [...new Set(tg.alertTests.map((a) => a.evalTime))].sort((a, b) => a - b),
@@ -1071,7 +1135,12 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   const { tg, compat, evalInterval, mint, maxt, evalTimes } = run;
   const groups = run.makeGroups(true);
   const inputNames = new Set(run.inputs.map((s) => s.labels['__name__'] ?? ''));
-  const exprs = planRanged(groups, compat, inputNames, run.exprs);
+  const planKey = `${compat}\0${run.groupsKey}\0\0${[...inputNames].sort().join('\0')}`;
+  let exprs = run.plans.get(planKey);
+  if (exprs === undefined) {
+    exprs = planRanged(groups, compat, inputNames, run.exprs);
+    run.plans.set(planKey, exprs);
+  }
   if (exprs === null) return null;
   const steps = Math.floor((maxt - mint) / evalInterval) + 1;
   const last = mint + (steps - 1) * evalInterval;
@@ -1343,7 +1412,14 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   let passed = 0;
   let failed = 0;
   let anyFailed = false;
-  const caches: RunCaches = { ruleFiles: new Map(), exprs: new ParsedExprs(), names: new Map() };
+  const caches: RunCaches = {
+    ruleFiles: new Map(),
+    exprs: new ParsedExprs(),
+    names: new Map(),
+    templates: new Map(),
+    fileIds: new Map(),
+    plans: new Map(),
+  };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);
     const errs: string[] = [];

@@ -207,7 +207,8 @@ export function RulePanel(props: RulePanelProps) {
         title={view?.threshold ? 'Value before the threshold' : 'Expression value'}
         query={view?.valueQuery ?? rule.expr}
         threshold={chartThreshold}
-        times={times}
+        times={view?.chartTimes ?? times}
+        thinned={view?.chartTimes !== undefined}
         lines={view?.lines ?? []}
         seriesCount={view?.seriesCount}
         cursor={cursor}

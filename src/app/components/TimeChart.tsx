@@ -35,6 +35,8 @@ export interface TimeChartProps {
   readonly query: string;
   readonly times: readonly number[];
   readonly lines: readonly ChartLine[];
+  /** The lines are at the rows to draw already (thinned by the worker): draw every row. */
+  readonly thinned?: boolean;
   /** How many series the query returned, when the chart draws only some of them. */
   readonly seriesCount?: number;
   readonly cursor: number;
@@ -202,7 +204,8 @@ function MarkerLabel(props: {
 /** Draws the given lines against the shared time axis; redraws only when its props change. */
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const { times, lines, cursor, onCursor, lineName, lineColor } = props;
-  const rows = useMemo(() => chartRows(times, lines), [times, lines]);
+  const { thinned } = props;
+  const rows = useMemo(() => chartRows(times, lines, undefined, thinned), [times, lines, thinned]);
   const ends = useMemo(() => lineEnds(rows, lines.length), [rows, lines.length]);
   // Counts (up, members down) get whole-number ticks: "0.25 members" means nothing.
   const yTicks = useMemo(() => countTicks(lines), [lines]);

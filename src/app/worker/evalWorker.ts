@@ -1,7 +1,15 @@
 // The Web Worker that runs the simulator (or parses imported series) and the engine off the page's main thread. The newest
 // prepared scenario is kept, so editing a rule does not simulate the cluster again.
 import { explainInstant } from '../../promql/index.ts';
-import { evaluateView, prepareSource, toUpdate, type PreparedScenario } from '../../lab/index.ts';
+import {
+  evaluateView,
+  newThinMemo,
+  prepareSource,
+  thinView,
+  toUpdate,
+  type PreparedScenario,
+  type ThinMemo,
+} from '../../lab/index.ts';
 import type { ScenarioSource } from '../../lab/index.ts';
 import { lintRule, type LintMemo, type RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
@@ -17,15 +25,16 @@ const scope = self as unknown as {
 /** The recordings' series this worker has loaded. */
 const loadRecording = createRecordingLoader();
 
-/** The newest prepared source, with what linting keeps on it. */
-let cached: { key: string; prepared: PreparedScenario; lint: LintMemo } | null = null;
+/** The newest prepared source, with what linting and thinning keep on it. */
+let cached: { key: string; prepared: PreparedScenario; lint: LintMemo; thin: ThinMemo } | null =
+  null;
 
 /** The prepared source; a recording's series are fetched first, the first time it is asked. */
 async function prepare(source: ScenarioSource): Promise<NonNullable<typeof cached>> {
   const key = JSON.stringify(source);
   if (cached?.key === key) return cached;
   const loaded = source.kind === 'recorded' ? await loadRecording(source.recording) : undefined;
-  cached = { key, prepared: prepareSource(source, loaded), lint: {} };
+  cached = { key, prepared: prepareSource(source, loaded), lint: {}, thin: newThinMemo() };
   return cached;
 }
 
@@ -68,14 +77,17 @@ async function handle(req: WorkerRequest): Promise<void> {
       // Progress in steps: preparing the scenario, then each rule.
       const total = req.rules.length + 1;
       scope.postMessage({ kind: 'progress', id: req.id, done: 0, total });
-      const view = evaluateView(await prepared(req.source), req.rules, (done) =>
+      const entry = await prepare(req.source);
+      const view = evaluateView(entry.prepared, req.rules, (done) =>
         scope.postMessage({ kind: 'progress', id: req.id, done: done + 1, total }),
       );
       scope.postMessage({
         kind: 'evaluate',
         id: req.id,
         ok: true,
-        update: toUpdate(view, req.base),
+        // Each chart only at the rows it draws: a day of evaluations is copied to the page and
+        // drawn as a few hundred rows a chart.
+        update: toUpdate(thinView(view, entry.thin), req.base),
         ms: performance.now() - started,
       });
     } else if (req.kind === 'lint') {

@@ -118,20 +118,77 @@ function countSamples(text: string): { count: number; gaps: boolean; stale: bool
 }
 
 /**
- * Parses simple values notation straight into columns (no object per sample, each array
- * allocated once at its size); null when a token needs the full parser.
+ * Reusable arrays for parseSimpleSeriesColumns: a caller that parses many series passes the same
+ * scratch to each call, so that the text is read once, into arrays that grow to the longest
+ * series, and only the result is allocated at its size (counting the samples first was a
+ * second pass over every character).
+ */
+export interface ColumnScratch {
+  vs: Float64Array;
+  ts: Float64Array;
+  /** Zero but below `dirty`, where the last call may have left marker flags. */
+  stale: Uint8Array;
+  dirty: number;
+}
+
+/** An empty scratch for parseSimpleSeriesColumns. */
+export function columnScratch(): ColumnScratch {
+  return { vs: new Float64Array(0), ts: new Float64Array(0), stale: new Uint8Array(0), dirty: 0 };
+}
+
+/** The scratch grown to hold at least n samples, keeping its first `count`. */
+function grow(scratch: ColumnScratch, n: number, count: number): void {
+  const size = Math.max(n, scratch.vs.length * 2, 1024);
+  const vs = new Float64Array(size);
+  const ts = new Float64Array(size);
+  const stale = new Uint8Array(size);
+  vs.set(scratch.vs.subarray(0, count));
+  ts.set(scratch.ts.subarray(0, count));
+  stale.set(scratch.stale.subarray(0, count));
+  scratch.vs = vs;
+  scratch.ts = ts;
+  scratch.stale = stale;
+}
+
+/**
+ * Parses simple values notation straight into columns (no object per sample); null when a token
+ * needs the full parser. Without a scratch the samples are counted first, so that each array is
+ * allocated once at its size; with one (see ColumnScratch) the text is read once.
  */
 export function parseSimpleSeriesColumns(
   text: string,
   intervalMs: number,
   startMs: number,
+  scratch?: ColumnScratch,
 ): ValueColumns | null {
-  const size = countSamples(text);
-  if (size === null) return null;
-  const total = size.count;
-  const vs = new Float64Array(total);
-  const ts = size.gaps ? new Float64Array(total) : null;
-  const stale = size.stale ? new Uint8Array(total) : null;
+  let into: ColumnScratch;
+  let capacity = -1;
+  // Exactly sized arrays get times only with gaps, flags only with markers; a scratch has both.
+  let hasTimes = true;
+  let hasFlags = true;
+  if (scratch === undefined) {
+    const size = countSamples(text);
+    if (size === null) return null;
+    capacity = size.count;
+    hasTimes = size.gaps;
+    hasFlags = size.stale;
+    into = {
+      vs: new Float64Array(capacity),
+      ts: new Float64Array(hasTimes ? capacity : 0),
+      stale: new Uint8Array(hasFlags ? capacity : 0),
+      dirty: 0,
+    };
+  } else {
+    into = scratch;
+    if (into.dirty > 0) into.stale.fill(0, 0, into.dirty);
+    into.dirty = 0;
+  }
+  const exact = capacity >= 0;
+  let vs = into.vs;
+  let ts = into.ts;
+  let stale = into.stale;
+  let gaps = false;
+  let anyStale = false;
   let count = 0;
   let slot = 0;
   const n = text.length;
@@ -151,19 +208,44 @@ export function parseSimpleSeriesColumns(
       i++;
     }
     const to = i;
+    // `xN`: N plain digits, at most MAX_REPEAT.
+    let times = 0;
+    if (x >= 0) {
+      if (x + 1 >= to) return null;
+      for (let j = x + 1; j < to; j++) {
+        const d = text.charCodeAt(j);
+        if (!isDigit(d)) return null;
+        times = times * 10 + (d - 48);
+      }
+      if (times > MAX_REPEAT) return null;
+    }
     const head = text.charCodeAt(from);
     if (head === 95 /* _ */) {
-      if (to - from === 1) slot++;
-      else if (x === from + 1 && to > x + 1) slot += Number(text.slice(x + 1, to));
-      else return null;
+      if (to - from === 1) {
+        gaps = true;
+        slot++;
+      } else if (x === from + 1) {
+        if (times > 0) gaps = true;
+        slot += times;
+      } else return null;
       continue;
     }
-    if (count >= total) return null;
+    const need = count + (x < 0 ? 1 : times + 1);
+    if (need > vs.length) {
+      if (exact) return null;
+      grow(into, need, count);
+      vs = into.vs;
+      ts = into.ts;
+      stale = into.stale;
+    }
     if (head === 115 /* s */) {
-      if (text.slice(from, to) !== 'stale' || stale === null) return null;
+      if (x >= 0 || to - from !== 5 || text.slice(from, to) !== 'stale') return null;
+      if (!hasFlags) return null;
+      anyStale = true;
       stale[count] = 1;
+      into.dirty = count + 1;
       vs[count] = NaN;
-      if (ts !== null) ts[count] = startMs + slot * intervalMs;
+      if (hasTimes) ts[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
@@ -172,12 +254,11 @@ export function parseSimpleSeriesColumns(
       const v = scanDecimal(text, from, to, true);
       if (v === undefined) return null;
       vs[count] = v;
-      if (ts !== null) ts[count] = startMs + slot * intervalMs;
+      if (hasTimes) ts[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
     }
-    const times = Number(text.slice(x + 1, to));
     // `a+bxn` / `a-bxn`: the sign after the first character (and not an exponent's) splits them.
     let split = -1;
     for (let j = from + 1; j < x; j++) {
@@ -193,17 +274,24 @@ export function parseSimpleSeriesColumns(
       if (step === undefined) return null;
       inc = text.charCodeAt(split) === 45 ? -step : step;
     }
-    if (count + times >= total) return null;
     // Iterative addition, as the series grammar does (so float rounding agrees).
     let v = start;
     for (let k = 0; k <= times; k++) {
-      if (ts !== null) ts[count] = startMs + (slot + k) * intervalMs;
+      if (hasTimes) ts[count] = startMs + (slot + k) * intervalMs;
       vs[count++] = v;
       v += inc;
     }
     slot += times + 1;
   }
-  return count === total ? { ts, vs, stale } : null;
+  if (exact) {
+    if (count !== capacity) return null;
+    return { ts: hasTimes ? ts : null, vs, stale: hasFlags ? stale : null };
+  }
+  return {
+    ts: gaps ? ts.slice(0, count) : null,
+    vs: vs.slice(0, count),
+    stale: anyStale ? stale.slice(0, count) : null,
+  };
 }
 
 /** Columns of points (sorted by time); staleness markers (null values) flagged. */

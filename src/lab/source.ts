@@ -13,7 +13,7 @@ import {
   type Result,
   type SeriesStore,
 } from '../promql/index.ts';
-import { parseSimpleSeriesColumns } from '../rules/index.ts';
+import { columnScratch, parseSimpleSeriesColumns, type ColumnScratch } from '../rules/index.ts';
 import { MAX_DURATION, type Scenario } from '../sim/index.ts';
 import { findRecording, recordingEtcdSeries, type ShippedRecording } from './recordings.ts';
 
@@ -130,7 +130,7 @@ export function loadImportedSeries(source: ImportedSource): LoadedSeries {
   const errors: Extract<LoadedSeries, { ok: false }>['errors'] = [];
   const series: LoadedSeriesEntry[] = [];
   const start = source.start ?? 0;
-  const shared = { ts: new Float64Array(0) };
+  const shared: Shared = { ts: new Float64Array(0), scratch: columnScratch() };
   let duration = 0;
   const names: CheckedNames = new Map();
   source.series.forEach((s, index) => {
@@ -169,13 +169,16 @@ export interface LoadedColumns {
   readonly stale: Uint8Array | null;
 }
 
+/** What the series of one source share while they are parsed. */
+interface Shared {
+  /** The grid times from the source's start (series on the grid get views of it). */
+  ts: Float64Array;
+  /** The values scanner's arrays, reused from one series to the next. */
+  scratch: ColumnScratch;
+}
+
 /** The series' grid times from the source's start: one array, shared through views. */
-function gridTimes(
-  start: number,
-  interval: number,
-  n: number,
-  shared: { ts: Float64Array },
-): Float64Array {
+function gridTimes(start: number, interval: number, n: number, shared: Shared): Float64Array {
   if (shared.ts.length < n) {
     const ts = new Float64Array(Math.max(n, shared.ts.length * 2));
     for (let i = 0; i < ts.length; i++) ts[i] = start + i * interval;
@@ -193,9 +196,9 @@ function parseValues(
   text: string,
   interval: number,
   start: number,
-  shared: { ts: Float64Array },
+  shared: Shared,
 ): Result<LoadedColumns> {
-  const c = parseSimpleSeriesColumns(text, interval, start);
+  const c = parseSimpleSeriesColumns(text, interval, start, shared.scratch);
   if (c !== null) {
     const ts = c.ts ?? gridTimes(start, interval, c.vs.length, shared);
     return { ok: true, value: { ts, vs: c.vs, stale: c.stale }, warnings: [] };

@@ -74,4 +74,9 @@ export {
   type AlertTransition,
   type ExpectedAlert,
 } from './exportTest.ts';
-export { parseSimpleSeriesColumns, type ValueColumns } from './seriesValues.ts';
+export {
+  columnScratch,
+  parseSimpleSeriesColumns,
+  type ColumnScratch,
+  type ValueColumns,
+} from './seriesValues.ts';

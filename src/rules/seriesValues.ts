@@ -75,48 +75,122 @@ export interface ValueColumns {
   stale: Uint8Array | null;
 }
 
-/** Scratch columns every call writes into, grown as needed, then copied out at their size. */
-let scratchVs = new Float64Array(1024);
-let scratchTs = new Float64Array(1024);
-/** Scratch columns past this many samples are let go after the call. */
-const SCRATCH_KEPT = 1 << 20;
-
-/** Grows the scratch columns to hold `n` samples, keeping the first `count`. */
-function reserve(n: number, count: number): void {
-  if (n <= scratchVs.length) return;
-  const size = Math.max(n, scratchVs.length * 2);
-  const vs = new Float64Array(size);
-  const ts = new Float64Array(size);
-  vs.set(scratchVs.subarray(0, count));
-  ts.set(scratchTs.subarray(0, count));
-  scratchVs = vs;
-  scratchTs = ts;
+/** The samples a values text spells, and whether it has gaps or markers; null if unsure. */
+function countSamples(text: string): { count: number; gaps: boolean; stale: boolean } | null {
+  const n = text.length;
+  let count = 0;
+  let gaps = false;
+  let stale = false;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++;
+      continue;
+    }
+    const from = i;
+    let x = -1;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) break;
+      if (c === 120 /* x */ && x < 0) x = i;
+      i++;
+    }
+    let times = 0;
+    if (x >= 0) {
+      if (x + 1 >= i) return null;
+      for (let j = x + 1; j < i; j++) {
+        const d = text.charCodeAt(j);
+        if (!isDigit(d)) return null;
+        times = times * 10 + (d - 48);
+      }
+      if (times > MAX_REPEAT) return null;
+    }
+    const head = text.charCodeAt(from);
+    if (head === 95 /* _ */) {
+      if (x < 0 ? i - from === 1 : times > 0) gaps = true;
+      continue;
+    }
+    if (head === 115 /* s */) stale = true;
+    count += x < 0 ? 1 : times + 1;
+  }
+  return { count, gaps, stale };
 }
 
 /**
- * Parses simple values notation straight into columns, in one pass over the text (samples go
- * to scratch columns, copied out once at their number); null when a token needs the full
- * parser.
+ * Reusable arrays for parseSimpleSeriesColumns: a caller that parses many series passes the same
+ * scratch to each call, so that the text is read once, into arrays that grow to the longest
+ * series, and only the result is allocated at its size (counting the samples first was a
+ * second pass over every character).
+ */
+export interface ColumnScratch {
+  vs: Float64Array;
+  ts: Float64Array;
+  /** Zero but below `dirty`, where the last call may have left marker flags. */
+  stale: Uint8Array;
+  dirty: number;
+}
+
+/** An empty scratch for parseSimpleSeriesColumns. */
+export function columnScratch(): ColumnScratch {
+  return { vs: new Float64Array(0), ts: new Float64Array(0), stale: new Uint8Array(0), dirty: 0 };
+}
+
+/** The scratch grown to hold at least n samples, keeping its first `count`. */
+function grow(scratch: ColumnScratch, n: number, count: number): void {
+  const size = Math.max(n, scratch.vs.length * 2, 1024);
+  const vs = new Float64Array(size);
+  const ts = new Float64Array(size);
+  const stale = new Uint8Array(size);
+  vs.set(scratch.vs.subarray(0, count));
+  ts.set(scratch.ts.subarray(0, count));
+  stale.set(scratch.stale.subarray(0, count));
+  scratch.vs = vs;
+  scratch.ts = ts;
+  scratch.stale = stale;
+}
+
+/**
+ * Parses simple values notation straight into columns (no object per sample); null when a token
+ * needs the full parser. Without a scratch the samples are counted first, so that each array is
+ * allocated once at its size; with one (see ColumnScratch) the text is read once.
  */
 export function parseSimpleSeriesColumns(
   text: string,
   intervalMs: number,
   startMs: number,
+  scratch?: ColumnScratch,
 ): ValueColumns | null {
-  const out = scanColumns(text, intervalMs, startMs);
-  if (scratchVs.length > SCRATCH_KEPT) {
-    scratchVs = new Float64Array(1024);
-    scratchTs = new Float64Array(1024);
+  let into: ColumnScratch;
+  let capacity = -1;
+  // Exactly sized arrays get times only with gaps, flags only with markers; a scratch has both.
+  let hasTimes = true;
+  let hasFlags = true;
+  if (scratch === undefined) {
+    const size = countSamples(text);
+    if (size === null) return null;
+    capacity = size.count;
+    hasTimes = size.gaps;
+    hasFlags = size.stale;
+    into = {
+      vs: new Float64Array(capacity),
+      ts: new Float64Array(hasTimes ? capacity : 0),
+      stale: new Uint8Array(hasFlags ? capacity : 0),
+      dirty: 0,
+    };
+  } else {
+    into = scratch;
+    if (into.dirty > 0) into.stale.fill(0, 0, into.dirty);
+    into.dirty = 0;
   }
-  return out;
-}
-
-function scanColumns(text: string, intervalMs: number, startMs: number): ValueColumns | null {
+  const exact = capacity >= 0;
+  let vs = into.vs;
+  let ts = into.ts;
+  let stale = into.stale;
+  let gaps = false;
+  let anyStale = false;
   let count = 0;
   let slot = 0;
-  // Whether a `_` left a slot empty before a sample (then the times are not the grid's).
-  let gaps = false;
-  let markers: number[] | null = null;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -134,6 +208,7 @@ function scanColumns(text: string, intervalMs: number, startMs: number): ValueCo
       i++;
     }
     const to = i;
+    // `xN`: N plain digits, at most MAX_REPEAT.
     let times = 0;
     if (x >= 0) {
       if (x + 1 >= to) return null;
@@ -147,20 +222,30 @@ function scanColumns(text: string, intervalMs: number, startMs: number): ValueCo
     const head = text.charCodeAt(from);
     if (head === 95 /* _ */) {
       if (to - from === 1) {
-        slot++;
         gaps = true;
+        slot++;
       } else if (x === from + 1) {
         if (times > 0) gaps = true;
         slot += times;
       } else return null;
       continue;
     }
+    const need = count + (x < 0 ? 1 : times + 1);
+    if (need > vs.length) {
+      if (exact) return null;
+      grow(into, need, count);
+      vs = into.vs;
+      ts = into.ts;
+      stale = into.stale;
+    }
     if (head === 115 /* s */) {
-      if (to - from !== 5 || text.slice(from, to) !== 'stale') return null;
-      reserve(count + 1, count);
-      (markers ??= []).push(count);
-      scratchVs[count] = NaN;
-      scratchTs[count] = startMs + slot * intervalMs;
+      if (x >= 0 || to - from !== 5 || text.slice(from, to) !== 'stale') return null;
+      if (!hasFlags) return null;
+      anyStale = true;
+      stale[count] = 1;
+      into.dirty = count + 1;
+      vs[count] = NaN;
+      if (hasTimes) ts[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
@@ -168,9 +253,8 @@ function scanColumns(text: string, intervalMs: number, startMs: number): ValueCo
     if (x < 0) {
       const v = scanDecimal(text, from, to, true);
       if (v === undefined) return null;
-      reserve(count + 1, count);
-      scratchVs[count] = v;
-      scratchTs[count] = startMs + slot * intervalMs;
+      vs[count] = v;
+      if (hasTimes) ts[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
@@ -190,27 +274,23 @@ function scanColumns(text: string, intervalMs: number, startMs: number): ValueCo
       if (step === undefined) return null;
       inc = text.charCodeAt(split) === 45 ? -step : step;
     }
-    reserve(count + times + 1, count);
-    const vs = scratchVs;
-    const ts = scratchTs;
     // Iterative addition, as the series grammar does (so float rounding agrees).
     let v = start;
     for (let k = 0; k <= times; k++) {
-      ts[count] = startMs + (slot + k) * intervalMs;
+      if (hasTimes) ts[count] = startMs + (slot + k) * intervalMs;
       vs[count++] = v;
       v += inc;
     }
     slot += times + 1;
   }
-  let stale: Uint8Array | null = null;
-  if (markers !== null) {
-    stale = new Uint8Array(count);
-    for (const m of markers) stale[m] = 1;
+  if (exact) {
+    if (count !== capacity) return null;
+    return { ts: hasTimes ? ts : null, vs, stale: hasFlags ? stale : null };
   }
   return {
-    ts: gaps ? scratchTs.slice(0, count) : null,
-    vs: scratchVs.slice(0, count),
-    stale,
+    ts: gaps ? ts.slice(0, count) : null,
+    vs: vs.slice(0, count),
+    stale: anyStale ? stale.slice(0, count) : null,
   };
 }
 

@@ -30,7 +30,12 @@ import {
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile, type ParsedRuleFile } from './ruleFile.ts';
-import { parseSimpleSeriesColumns, pointsToColumns } from './seriesValues.ts';
+import {
+  columnScratch,
+  parseSimpleSeriesColumns,
+  pointsToColumns,
+  type ColumnScratch,
+} from './seriesValues.ts';
 import type { ParsedTemplates } from './template/expand.ts';
 import {
   formatDuration,
@@ -734,6 +739,8 @@ interface RunCaches {
    * names, which are all it reads: groups of one file usually share both.
    */
   plans: Map<string, Expr[] | null>;
+  /** Scratch columns the input values are read into, once per value text. */
+  scratch: ColumnScratch;
 }
 
 /** Everything a test group's replay needs, set up once for either path. */
@@ -788,7 +795,12 @@ function runTestGroup(
       const e = insideBracesError(is.series, is.values, labels.error) ?? labels.error;
       return setupFailure([`1:${e.from + 1}: parse error: ${e.message}`]);
     }
-    let values = parseSimpleSeriesColumns(is.values, seriesInterval, tg.startTimestamp);
+    let values = parseSimpleSeriesColumns(
+      is.values,
+      seriesInterval,
+      tg.startTimestamp,
+      caches.scratch,
+    );
     if (values === null) {
       const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
       if (!points.ok) {
@@ -1419,6 +1431,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
     templates: new Map(),
     fileIds: new Map(),
     plans: new Map(),
+    scratch: columnScratch(),
   };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);

@@ -313,6 +313,77 @@ function emitSamples(
   tally[1] = added;
 }
 
+/** GAUGE_KINDS' indexes, for the per-scrape loop. */
+const G_HAS_LEADER = GAUGE_KINDS.indexOf('has-leader');
+const G_IS_LEADER = GAUGE_KINDS.indexOf('is-leader');
+const G_LEADER_CHANGES = GAUGE_KINDS.indexOf('leader-changes');
+const G_COMMITTED = GAUGE_KINDS.indexOf('committed');
+const G_APPLIED = GAUGE_KINDS.indexOf('applied');
+const G_PENDING = GAUGE_KINDS.indexOf('pending');
+const G_DB_TOTAL = GAUGE_KINDS.indexOf('db-total');
+const G_DB_IN_USE = GAUGE_KINDS.indexOf('db-in-use');
+const G_QUOTA = GAUGE_KINDS.indexOf('quota');
+
+/**
+ * Where the scrape loop writes: every series' samples (series i, scrape k at i * scrapeCount +
+ * k; state 1 marks a value, 2 a staleness marker) and what it keeps per member between scrapes.
+ * The loop's steps are module functions of this one object (not closures in simulate), so that
+ * V8 compiles each small step once instead of the whole of simulate at its loop.
+ */
+interface Scrapes {
+  values: Float64Array;
+  state: Uint8Array;
+  scrapeCount: number;
+  /** Per member: its report series (up, scrape_duration_seconds, …) and exposed series. */
+  report: number[][];
+  tables: DescTable[];
+  /** Per member: which of its series the last successful scrape exposed. */
+  exposed: Uint8Array[];
+  hadExposed: boolean[];
+  targetActive: boolean[];
+}
+
+function put(w: Scrapes, series: number, k: number, v: number): void {
+  const at = series * w.scrapeCount + k;
+  w.values[at] = v;
+  w.state[at] = 1;
+}
+
+function putStale(w: Scrapes, series: number, k: number): void {
+  w.state[series * w.scrapeCount + k] = 2;
+}
+
+/** Staleness markers on every series member m's last successful scrape exposed. */
+function staleAll(w: Scrapes, m: number, k: number): void {
+  if (!w.hadExposed[m]) return;
+  const ex = w.exposed[m]!;
+  const series = w.tables[m]!.series;
+  for (let d = 0; d < ex.length; d++) if (ex[d]) putStale(w, series[d]!, k);
+  ex.fill(0);
+  w.hadExposed[m] = false;
+}
+
+/** Member m's report series at scrape k. */
+function putReport(
+  w: Scrapes,
+  m: number,
+  k: number,
+  up: number,
+  duration: number,
+  scraped: number,
+  postRelabeling: number,
+  added: number,
+): void {
+  const rep = w.report[m]!;
+  put(w, rep[0]!, k, up);
+  put(w, rep[1]!, k, duration);
+  put(w, rep[2]!, k, scraped);
+  put(w, rep[3]!, k, postRelabeling);
+  put(w, rep[4]!, k, added);
+}
+
+const micro = (x: number): number => Math.round(x * 1e6) / 1e6;
+
 /** Simulates a scenario: Raft state, every series Prometheus stores, and the ground truth. */
 export function simulate(scenario: Scenario): Simulation {
   const checked = validateScenario(scenario);
@@ -455,19 +526,6 @@ export function simulate(scenario: Scenario): Simulation {
   // ---- Series layout ----------------------------------------------------------------------
   const allLabels: Record<string, string>[] = [];
   const scrapeCount = Math.floor(s.duration / s.scrapeInterval) + 1;
-  // One buffer for all series (allocated once the layout is known): series i, scrape k is at
-  // i * scrapeCount + k; state 1 marks a value, 2 a staleness marker.
-  let allValues = new Float64Array(0);
-  let allState = new Uint8Array(0);
-  let k = 0; // the current scrape index
-  const put = (series: number, v: number): void => {
-    const at = series * scrapeCount + k;
-    allValues[at] = v;
-    allState[at] = 1;
-  };
-  const putStale = (series: number): void => {
-    allState[series * scrapeCount + k] = 2;
-  };
   const addSeries = (
     name: string,
     target: Record<string, string>,
@@ -602,8 +660,9 @@ export function simulate(scenario: Scenario): Simulation {
     descs.push(list);
   });
 
-  allValues = new Float64Array(allLabels.length * scrapeCount);
-  allState = new Uint8Array(allLabels.length * scrapeCount);
+  // One buffer for all series (allocated once the layout is known), see Scrapes.
+  const allValues = new Float64Array(allLabels.length * scrapeCount);
+  const allState = new Uint8Array(allLabels.length * scrapeCount);
 
   // ---- Sweep: integrate rates between scrapes, then scrape -------------------------------
   const acc = members.map(() => new Float64Array(slots));
@@ -676,21 +735,30 @@ export function simulate(scenario: Scenario): Simulation {
   const noise = deriveRng(s.seed, 4);
   const scrapeNoise = deriveRng(s.seed, 5);
   const mult = new Float64Array(n);
-  const exposed = descs.map((d) => new Uint8Array(d.length));
   const tables = descs.map(toDescTable);
+  const w: Scrapes = {
+    values: allValues,
+    state: allState,
+    scrapeCount,
+    report,
+    tables,
+    exposed: descs.map((d) => new Uint8Array(d.length)),
+    hadExposed: members.map(() => false),
+    targetActive: members.map(() => false),
+  };
+  const { exposed, hadExposed, targetActive } = w;
   const gauges = new Float64Array(GAUGE_KINDS.length);
   const tally = new Int32Array(2);
-  const hadExposed = members.map(() => false);
-  const targetActive = members.map(() => false);
   const scrapeTimes: number[] = [];
   const truth: TruthPoint[] = [];
   const timeout = (s.scrapeTimeout ?? Math.min(10_000, s.scrapeInterval)) / 1000;
-  const micro = (x: number): number => Math.round(x * 1e6) / 1e6;
-  const writesPerMember = (seg: Seg): number => load.writes / Math.max(1, runningCount(seg));
+  // What a member's gauges take from its segment, worked out once per segment.
+  const pending = new Float64Array(n);
+  let gaugesFor = -1;
 
   let truthFor = -1;
   let truthNow = truthOf(segs[0]!);
-  for (; k < scrapeCount; k++) {
+  for (let k = 0; k < scrapeCount; k++) {
     const t = k * s.scrapeInterval;
     for (let m = 0; m < n; m++) mult[m] = 0.9 + 0.2 * noise();
     if (t > 0) integrate(t - s.scrapeInterval, t, mult);
@@ -702,9 +770,20 @@ export function simulate(scenario: Scenario): Simulation {
       truthNow = truthOf(seg);
     }
     truth.push(truthPoint(t, truthNow));
+    if (gaugesFor !== si) {
+      gaugesFor = si;
+      const wm = load.writes / Math.max(1, runningCount(seg));
+      for (let m = 0; m < n; m++) {
+        const outcome = writeOutcome(seg, m, seg.alarm);
+        pending[m] =
+          outcome === 'stale'
+            ? Math.round(wm * REQUEST_TIMEOUT)
+            : outcome === 'ok'
+              ? Math.round(wm * writeLatencyOf(seg, m))
+              : 0;
+      }
+    }
     for (let m = 0; m < n; m++) {
-      const rep = report[m]!;
-      const list = descs[m]!;
       const ex = exposed[m]!;
       const u = scrapeNoise();
       if (ph.promDown) {
@@ -714,27 +793,20 @@ export function simulate(scenario: Scenario): Simulation {
         targetActive[m] = false;
         continue;
       }
-      const staleAll = (): void => {
-        if (!hadExposed[m]) return;
-        for (let d = 0; d < list.length; d++) if (ex[d]) putStale(list[d]!.series);
-        ex.fill(0);
-        hadExposed[m] = false;
-      };
       if (!ph.listed[m]) {
         if (targetActive[m]) {
           // End-of-run staleness: the target left service discovery.
-          staleAll();
-          for (const r of rep) putStale(r);
+          staleAll(w, m, k);
+          for (const r of report[m]!) putStale(w, r, k);
           targetActive[m] = false;
         }
         continue;
       }
       targetActive[m] = true;
       if (!ph.running[m] || ph.scrapeBlocked[m]) {
-        staleAll();
+        staleAll(w, m, k);
         const took = ph.scrapeBlocked[m] ? timeout + 0.0002 * u : 0.0004 + 0.0008 * u;
-        const values = [0, micro(took), 0, 0, 0];
-        rep.forEach((r, i) => put(r, values[i]!));
+        putReport(w, m, k, 0, micro(took), 0, 0, 0);
         continue;
       }
       const x = acc[m]!;
@@ -747,29 +819,19 @@ export function simulate(scenario: Scenario): Simulation {
       const sSeg = segs[sIdx]!;
       const commit = Math.floor(valueAt(sIdx, at, sSeg.commitRate, sSeg.c0));
       const db = Math.min(quota, valueAt(sIdx, at, sSeg.dbRate, sSeg.d0));
-      const outcome = writeOutcome(seg, m, seg.alarm);
-      const w = writesPerMember(seg);
-      gauges[GAUGE_KINDS.indexOf('has-leader')] = seg.known[m] === null ? 0 : 1;
-      gauges[GAUGE_KINDS.indexOf('is-leader')] = seg.acting[m] ? 1 : 0;
-      gauges[GAUGE_KINDS.indexOf('leader-changes')] = leaderChanges[m]!;
-      gauges[GAUGE_KINDS.indexOf('committed')] = commit;
-      gauges[GAUGE_KINDS.indexOf('applied')] = commit;
-      gauges[GAUGE_KINDS.indexOf('pending')] =
-        outcome === 'stale'
-          ? Math.round(w * REQUEST_TIMEOUT)
-          : outcome === 'ok'
-            ? Math.round(w * writeLatencyOf(seg, m))
-            : 0;
-      gauges[GAUGE_KINDS.indexOf('db-total')] = Math.round((db + dbOffset[m]!) / PAGE) * PAGE;
-      gauges[GAUGE_KINDS.indexOf('db-in-use')] =
-        Math.round((inUseStart + db - dbStart) / PAGE) * PAGE;
-      gauges[GAUGE_KINDS.indexOf('quota')] = quota;
+      gauges[G_HAS_LEADER] = seg.known[m] === null ? 0 : 1;
+      gauges[G_IS_LEADER] = seg.acting[m] ? 1 : 0;
+      gauges[G_LEADER_CHANGES] = leaderChanges[m]!;
+      gauges[G_COMMITTED] = commit;
+      gauges[G_APPLIED] = commit;
+      gauges[G_PENDING] = pending[m]!;
+      gauges[G_DB_TOTAL] = Math.round((db + dbOffset[m]!) / PAGE) * PAGE;
+      gauges[G_DB_IN_USE] = Math.round((inUseStart + db - dbStart) / PAGE) * PAGE;
+      gauges[G_QUOTA] = quota;
       emitSamples(tables[m]!, x, ex, gauges, allValues, allState, k, scrapeCount, tally);
       const count = tally[0]!;
-      const added = tally[1]!;
       hadExposed[m] = true;
-      const values = [1, micro(0.003 + 0.009 * u), count, count, added];
-      rep.forEach((r, i) => put(r, values[i]!));
+      putReport(w, m, k, 1, micro(0.003 + 0.009 * u), count, count, tally[1]!);
     }
   }
 

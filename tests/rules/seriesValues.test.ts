@@ -2,7 +2,7 @@
 // parser gives (the same points, bit for bit), or declines (null) and leaves it to that parser.
 import { describe, expect, it } from 'vitest';
 import { parseSeriesValues } from '../../src/promql/index.ts';
-import { parseSimpleSeriesColumns } from '../../src/rules/seriesValues.ts';
+import { columnScratch, parseSimpleSeriesColumns } from '../../src/rules/seriesValues.ts';
 
 /** The scanner's columns as points (times on the grid where it left them implicit). */
 function parseSimpleSeriesValues(
@@ -96,5 +96,37 @@ describe('parseSimpleSeriesValues', () => {
     const text = tokens.join(' ');
     expect(parseSimpleSeriesValues(text, 15_000, 0)).not.toBeNull();
     same(text);
+  });
+
+  it('gives the same columns with a scratch shared by many series as without', () => {
+    // In this order the scratch grows, keeps marker flags from one series and gets an error in
+    // the middle of another (declined, then reused).
+    const texts = [
+      ...CASES.map((c) => c.text),
+      '1 2 stale 3 _ 4',
+      '1x3000 stale 2',
+      '5 6 stale Inf',
+      '1 2 3',
+      '0+1x2000 _x3 stale stale 4',
+      ...CASES.map((c) => c.text),
+    ];
+    const scratch = columnScratch();
+    for (const text of texts) {
+      const alone = parseSimpleSeriesColumns(text, 15_000, 1_000);
+      const shared = parseSimpleSeriesColumns(text, 15_000, 1_000, scratch);
+      if (alone === null) {
+        expect(shared).toBeNull();
+        continue;
+      }
+      expect(shared).not.toBeNull();
+      expect(Array.from(shared?.vs ?? [])).toEqual(Array.from(alone.vs));
+      expect(shared?.ts === null ? null : Array.from(shared?.ts ?? [])).toEqual(
+        alone.ts === null ? null : Array.from(alone.ts),
+      );
+      // Flags only where there are markers (the exact path keeps an array when one was spelled).
+      const flags = (c: typeof alone): number[] | null =>
+        c.stale === null || !c.stale.includes(1) ? null : Array.from(c.stale);
+      expect(flags(shared!)).toEqual(flags(alone));
+    }
   });
 });

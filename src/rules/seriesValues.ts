@@ -75,43 +75,60 @@ export interface ValueColumns {
   stale: Uint8Array | null;
 }
 
-/** Scratch columns every call writes into, grown as needed, then copied out at their size. */
-let scratchVs = new Float64Array(1024);
-let scratchTs = new Float64Array(1024);
+/**
+ * Columns a caller keeps for parseSimpleSeriesColumns to write into across calls, grown as
+ * needed (the results are copied out at their size).
+ */
+export interface ValueScratch {
+  vs: Float64Array;
+  ts: Float64Array;
+}
+
+/** Fresh scratch columns. */
+export function valueScratch(): ValueScratch {
+  return { vs: new Float64Array(1024), ts: new Float64Array(1024) };
+}
+
 /** Scratch columns past this many samples are let go after the call. */
 const SCRATCH_KEPT = 1 << 20;
 
 /** Grows the scratch columns to hold `n` samples, keeping the first `count`. */
-function reserve(n: number, count: number): void {
-  if (n <= scratchVs.length) return;
-  const size = Math.max(n, scratchVs.length * 2);
+function reserve(s: ValueScratch, n: number, count: number): void {
+  if (n <= s.vs.length) return;
+  const size = Math.max(n, s.vs.length * 2);
   const vs = new Float64Array(size);
   const ts = new Float64Array(size);
-  vs.set(scratchVs.subarray(0, count));
-  ts.set(scratchTs.subarray(0, count));
-  scratchVs = vs;
-  scratchTs = ts;
+  vs.set(s.vs.subarray(0, count));
+  ts.set(s.ts.subarray(0, count));
+  s.vs = vs;
+  s.ts = ts;
 }
 
 /**
  * Parses simple values notation straight into columns, in one pass over the text (samples go
- * to scratch columns, copied out once at their number); null when a token needs the full
- * parser.
+ * to scratch columns, the caller's when given, copied out once at their number); null when a
+ * token needs the full parser.
  */
 export function parseSimpleSeriesColumns(
   text: string,
   intervalMs: number,
   startMs: number,
+  scratch: ValueScratch = valueScratch(),
 ): ValueColumns | null {
-  const out = scanColumns(text, intervalMs, startMs);
-  if (scratchVs.length > SCRATCH_KEPT) {
-    scratchVs = new Float64Array(1024);
-    scratchTs = new Float64Array(1024);
+  const out = scanColumns(text, intervalMs, startMs, scratch);
+  if (scratch.vs.length > SCRATCH_KEPT) {
+    scratch.vs = new Float64Array(1024);
+    scratch.ts = new Float64Array(1024);
   }
   return out;
 }
 
-function scanColumns(text: string, intervalMs: number, startMs: number): ValueColumns | null {
+function scanColumns(
+  text: string,
+  intervalMs: number,
+  startMs: number,
+  scratch: ValueScratch,
+): ValueColumns | null {
   let count = 0;
   let slot = 0;
   // Whether a `_` left a slot empty before a sample (then the times are not the grid's).
@@ -157,10 +174,10 @@ function scanColumns(text: string, intervalMs: number, startMs: number): ValueCo
     }
     if (head === 115 /* s */) {
       if (to - from !== 5 || text.slice(from, to) !== 'stale') return null;
-      reserve(count + 1, count);
+      reserve(scratch, count + 1, count);
       (markers ??= []).push(count);
-      scratchVs[count] = NaN;
-      scratchTs[count] = startMs + slot * intervalMs;
+      scratch.vs[count] = NaN;
+      scratch.ts[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
@@ -168,9 +185,9 @@ function scanColumns(text: string, intervalMs: number, startMs: number): ValueCo
     if (x < 0) {
       const v = scanDecimal(text, from, to, true);
       if (v === undefined) return null;
-      reserve(count + 1, count);
-      scratchVs[count] = v;
-      scratchTs[count] = startMs + slot * intervalMs;
+      reserve(scratch, count + 1, count);
+      scratch.vs[count] = v;
+      scratch.ts[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
@@ -190,9 +207,9 @@ function scanColumns(text: string, intervalMs: number, startMs: number): ValueCo
       if (step === undefined) return null;
       inc = text.charCodeAt(split) === 45 ? -step : step;
     }
-    reserve(count + times + 1, count);
-    const vs = scratchVs;
-    const ts = scratchTs;
+    reserve(scratch, count + times + 1, count);
+    const vs = scratch.vs;
+    const ts = scratch.ts;
     // Iterative addition, as the series grammar does (so float rounding agrees).
     let v = start;
     for (let k = 0; k <= times; k++) {
@@ -208,8 +225,8 @@ function scanColumns(text: string, intervalMs: number, startMs: number): ValueCo
     for (const m of markers) stale[m] = 1;
   }
   return {
-    ts: gaps ? scratchTs.slice(0, count) : null,
-    vs: scratchVs.slice(0, count),
+    ts: gaps ? scratch.ts.slice(0, count) : null,
+    vs: scratch.vs.slice(0, count),
     stale,
   };
 }

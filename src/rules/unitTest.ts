@@ -30,7 +30,12 @@ import {
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
 import { goPairs, parseGoYaml } from './goYaml.ts';
 import { isAlertRule, parseRuleFile, type ParsedRuleFile } from './ruleFile.ts';
-import { parseSimpleSeriesColumns, pointsToColumns } from './seriesValues.ts';
+import {
+  parseSimpleSeriesColumns,
+  pointsToColumns,
+  valueScratch,
+  type ValueScratch,
+} from './seriesValues.ts';
 import type { ParsedTemplates } from './template/expand.ts';
 import {
   formatDuration,
@@ -727,6 +732,8 @@ interface RunCaches {
   names: CheckedNames;
   /** Alerting rules' label and annotation templates, parsed once for every group's rules. */
   templates: ParsedTemplates;
+  /** Columns the input values are scanned into before they are copied out at their size. */
+  scratch: ValueScratch;
   /** Each parsed rule file's number, to key `plans` by. */
   fileIds: Map<ParsedRuleFile, number>;
   /**
@@ -788,7 +795,12 @@ function runTestGroup(
       const e = insideBracesError(is.series, is.values, labels.error) ?? labels.error;
       return setupFailure([`1:${e.from + 1}: parse error: ${e.message}`]);
     }
-    let values = parseSimpleSeriesColumns(is.values, seriesInterval, tg.startTimestamp);
+    let values = parseSimpleSeriesColumns(
+      is.values,
+      seriesInterval,
+      tg.startTimestamp,
+      caches.scratch,
+    );
     if (values === null) {
       const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
       if (!points.ok) {
@@ -1417,6 +1429,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
     exprs: new ParsedExprs(),
     names: new Map(),
     templates: new Map(),
+    scratch: valueScratch(),
     fileIds: new Map(),
     plans: new Map(),
   };

@@ -1,7 +1,13 @@
 // The Web Worker that runs the simulator (or parses imported series) and the engine off the page's main thread. The newest
 // prepared scenario is kept, so editing a rule does not simulate the cluster again.
 import { explainInstant } from '../../promql/index.ts';
-import { evaluateView, prepareSource, toUpdate, type PreparedScenario } from '../../lab/index.ts';
+import {
+  evaluateView,
+  prepareSource,
+  toUpdate,
+  viewBase,
+  type PreparedScenario,
+} from '../../lab/index.ts';
 import type { ScenarioSource } from '../../lab/index.ts';
 import { lintRule, type LintMemo, type RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
@@ -19,6 +25,11 @@ const loadRecording = createRecordingLoader();
 
 /** The newest prepared source, with what linting keeps on it. */
 let cached: { key: string; prepared: PreparedScenario; lint: LintMemo } | null = null;
+
+/** Whether the source is the one prepared last (its series are in the store). */
+function isPrepared(source: ScenarioSource): boolean {
+  return cached?.key === JSON.stringify(source);
+}
 
 /** The prepared source; a recording's series are fetched first, the first time it is asked. */
 async function prepare(source: ScenarioSource): Promise<NonNullable<typeof cached>> {
@@ -68,14 +79,31 @@ async function handle(req: WorkerRequest): Promise<void> {
       // Progress in steps: preparing the scenario, then each rule.
       const total = req.rules.length + 1;
       scope.postMessage({ kind: 'progress', id: req.id, done: 0, total });
-      const view = evaluateView(await prepared(req.source), req.rules, (done) =>
+      const fresh = !isPrepared(req.source);
+      const p = await prepared(req.source);
+      let base = req.base;
+      // A new scenario (the page's first load among them): its raw series are charted first, and
+      // the page draws them while the rules are evaluated here.
+      if (fresh && req.rules.length > 0) {
+        const first = evaluateView(p, []);
+        scope.postMessage({
+          kind: 'evaluate',
+          id: req.id,
+          ok: true,
+          update: toUpdate(first, base),
+          ms: performance.now() - started,
+          partial: true,
+        });
+        base = viewBase(first);
+      }
+      const view = evaluateView(p, req.rules, (done) =>
         scope.postMessage({ kind: 'progress', id: req.id, done: done + 1, total }),
       );
       scope.postMessage({
         kind: 'evaluate',
         id: req.id,
         ok: true,
-        update: toUpdate(view, req.base),
+        update: toUpdate(view, base),
         ms: performance.now() - started,
       });
     } else if (req.kind === 'lint') {

@@ -68,14 +68,15 @@ async function handle(req: WorkerRequest): Promise<void> {
       // Progress in steps: preparing the scenario, then each rule.
       const total = req.rules.length + 1;
       scope.postMessage({ kind: 'progress', id: req.id, done: 0, total });
-      const view = evaluateView(await prepared(req.source), req.rules, (done) =>
+      const p = await prepared(req.source);
+      const view = evaluateView(p, req.rules, (done) =>
         scope.postMessage({ kind: 'progress', id: req.id, done: done + 1, total }),
       );
       scope.postMessage({
         kind: 'evaluate',
         id: req.id,
         ok: true,
-        update: toUpdate(view, req.base),
+        update: toUpdate(view, req.base, (key) => p.memo.rules.get(key)),
         ms: performance.now() - started,
       });
     } else if (req.kind === 'lint') {

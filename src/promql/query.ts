@@ -170,8 +170,7 @@ export function evalRange(
     let points = 0;
     // The grid is evaluated in batches of steps, so that what the nodes hold stays small.
     for (let from = 0; from < grid.length; from += rangeBatch) {
-      const reuse = opts.reuse?.serves(store) ? opts.reuse : null;
-      const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start, reuse);
+      const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start);
       const v = ev.eval(e);
       for (let k = 0; k < ev.n; k++) {
         const ts = ev.times[k]!;

@@ -161,6 +161,28 @@ test('lesson progress survives a reload, and resets', async ({ page }) => {
   );
 });
 
+test('a lesson step taken just before a reload is where the reload finds it', async ({ page }) => {
+  const lesson = lessons[0];
+  const second = lesson?.steps[1];
+  if (!lesson || !second) throw new Error('no lesson of two steps');
+  await open(page);
+  await page.getByRole('button', { name: 'Lessons' }).click();
+  const panel = page.getByTestId('lessons');
+  await panel.getByRole('button', { name: `Start: ${lesson.title}` }).click();
+  await panel.getByRole('button', { name: 'Next step' }).click();
+  await expect(
+    page.getByRole('heading', { name: `Cluster at ${offset(second.cursor)}` }),
+  ).toBeVisible();
+  // The reload may come before the step reaches the address bar, even before any link is there.
+  await page.reload();
+  await expect(panel.getByTestId('lesson-step-title')).toContainText('Step 2 of');
+  await expect(
+    page.getByRole('heading', { name: `Cluster at ${offset(second.cursor)}` }),
+  ).toBeVisible();
+  await expect(page.locator('.rules .rule h2')).toHaveText(second.rules.map((r) => r.alert));
+  await waitForEvaluation(page);
+});
+
 test('a step is one undo step, and the lessons work from the keyboard', async ({ page }) => {
   // A newcomer on a laptop finds the lessons on the first screen, beside the verdict.
   await page.setViewportSize({ width: 1280, height: 800 });

@@ -183,6 +183,17 @@ test('a cursor moved just before a reload is where the reload finds it', async (
   await expect(page.getByRole('heading', { name: 'Cluster at 37m' })).toBeVisible();
 });
 
+test('on a page with no link yet, a reload finds the cursor where it was', async ({ page }) => {
+  await open(page);
+  // Nothing changed the document: the address bar has no link to keep the cursor in.
+  await expect(page).not.toHaveURL(/#s=/);
+  await page.getByTestId('cursor-slider').fill(String(37 * 60_000));
+  await expect(page.getByRole('heading', { name: 'Cluster at 37m' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Cluster at 37m' })).toBeVisible();
+  await expect(page).not.toHaveURL(/#s=/);
+});
+
 test('a broken link says what is wrong and falls back without losing the saved state', async ({
   page,
 }) => {

@@ -127,27 +127,45 @@ function readSaved(state: SavedState): { doc: PlaygroundDoc | null; problem: str
   return { doc: null, problem: `The saved state could not be restored (${r.errors.join('; ')}).` };
 }
 
-/** Loads the document from the URL, else from local storage, else the default. */
+/**
+ * A document restored from this tab's last change rather than from the address bar (a reload came
+ * within the save pause): the address bar does not hold it yet, and persistChanges writes it.
+ */
+let restoredAhead: PlaygroundDoc | null = null;
+
+/** Opens a restored document at the place the reader left it, when that place is known. */
+function openRestored(doc: PlaygroundDoc, place: Partial<ViewPlace> | null): void {
+  const store = usePlayground.getState();
+  store.resetDoc(doc);
+  if (place?.cursor !== undefined) store.setCursor(place.cursor);
+  if (place?.ruleId !== undefined && doc.rules.some((x) => x.id === place.ruleId))
+    store.selectRule(place.ruleId);
+}
+
+/**
+ * Loads the document from the URL, else from local storage, else the default. A change this tab
+ * made just before it reloaded (see persistChanges) wins over the address bar it did not reach,
+ * link or no link: the document, and where the reader was.
+ */
 export async function restoreDoc(): Promise<void> {
   const state = readSavedState();
   const saved = readSaved(state);
   const hash = location.hash;
   const pending = takePending(hash);
+  const pendingDoc = pending?.doc ? docFromJson(pending.doc) : null;
+  restoredAhead = null;
   if (hash.startsWith(HASH_PREFIX)) {
     const shared = parseShareHash(hash.slice(HASH_PREFIX.length));
     const { encodedDoc } = shared;
     // The tab was reloaded before its last change reached the address bar: that change wins.
     const place = pending?.place ?? shared.place;
-    const r = pending?.doc ? docFromJson(pending.doc) : await decodeDocFromUrl(encodedDoc);
+    const r = pendingDoc ?? (await decodeDocFromUrl(encodedDoc));
     if (r.ok) {
       holdIfUnfinished(state, r.doc);
-      const store = usePlayground.getState();
-      store.resetDoc(r.doc);
-      if (place.cursor !== undefined) store.setCursor(place.cursor);
-      if (place.ruleId !== undefined && r.doc.rules.some((x) => x.id === place.ruleId))
-        store.selectRule(place.ruleId);
+      openRestored(r.doc, place);
       writtenDoc = encodedDoc;
       writtenHash = hash;
+      if (pendingDoc) restoredAhead = r.doc;
       return;
     }
     if (saved.doc) holdIfUnfinished(state, saved.doc);
@@ -160,9 +178,13 @@ export async function restoreDoc(): Promise<void> {
       );
     return;
   }
-  if (saved.doc) {
-    holdIfUnfinished(state, saved.doc);
-    usePlayground.getState().resetDoc(saved.doc);
+  // No link in the address bar (a page whose first change had not reached it yet): this tab's
+  // last change, else its saved document, at the place the reader left it.
+  const doc = pendingDoc?.ok ? pendingDoc.doc : saved.doc;
+  if (doc) {
+    holdIfUnfinished(state, doc);
+    openRestored(doc, pending?.place ?? null);
+    if (pendingDoc?.ok) restoredAhead = doc;
   } else if (saved.problem)
     usePlayground
       .getState()
@@ -287,7 +309,10 @@ export function persistChanges(): () => void {
     const placeMoved = placeTimer !== null;
     if (placeTimer) clearTimeout(placeTimer);
     placeTimer = null;
-    if (unsaved === null && !placeMoved) return;
+    // With no link in the address bar (none written yet, or too large), the place is kept only
+    // here.
+    const linkless = !location.hash.startsWith(HASH_PREFIX);
+    if (unsaved === null && !placeMoved && !linkless) return;
     if (timer) clearTimeout(timer);
     const json = unsaved === null ? null : save(unsaved);
     const hadDoc = unsaved !== null;
@@ -307,20 +332,9 @@ export function persistChanges(): () => void {
     }
   };
   window.addEventListener('pagehide', onPageHide);
-  const unsubscribe = usePlayground.subscribe((state, prev) => {
-    if (state.doc === prev.doc) {
-      // The cursor or the selection moved: the address bar follows, after a pause (a scrub).
-      if (state.cursor === prev.cursor && state.selectedRuleId === prev.selectedRuleId) return;
-      if (placeTimer) clearTimeout(placeTimer);
-      placeTimer = setTimeout(() => {
-        placeTimer = null;
-        if (writtenDoc && location.hash === writtenHash)
-          writeHash(writtenDoc, placeOf(usePlayground.getState()));
-      }, 200);
-      return;
-    }
+  /** Saves a new document after a pause, then writes its link to the address bar. */
+  const docChanged = (doc: PlaygroundDoc) => {
     if (timer) clearTimeout(timer);
-    const doc = state.doc;
     const mine = ++generation;
     unsaved = doc;
     timer = setTimeout(() => {
@@ -339,7 +353,26 @@ export function persistChanges(): () => void {
         writeHash(encoded, placeOf(usePlayground.getState()));
       });
     }, 200);
+  };
+  const unsubscribe = usePlayground.subscribe((state, prev) => {
+    if (state.doc === prev.doc) {
+      // The cursor or the selection moved: the address bar follows, after a pause (a scrub).
+      if (state.cursor === prev.cursor && state.selectedRuleId === prev.selectedRuleId) return;
+      if (placeTimer) clearTimeout(placeTimer);
+      placeTimer = setTimeout(() => {
+        placeTimer = null;
+        // A document still waiting for its save writes the place with it.
+        if (unsaved === null && writtenDoc && location.hash === writtenHash)
+          writeHash(writtenDoc, placeOf(usePlayground.getState()));
+      }, 200);
+      return;
+    }
+    docChanged(state.doc);
   });
+  // A document restored from the tab's last change is saved like a change: the link follows.
+  if (restoredAhead !== null && restoredAhead === usePlayground.getState().doc)
+    docChanged(restoredAhead);
+  restoredAhead = null;
   return () => {
     if (placeTimer) clearTimeout(placeTimer);
     unsubscribe();

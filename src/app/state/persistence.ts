@@ -133,13 +133,18 @@ function readSaved(state: SavedState): { doc: PlaygroundDoc | null; problem: str
  */
 let restoredAhead: PlaygroundDoc | null = null;
 
+/** Puts the reader back at the place they left, when that place is known. */
+function restorePlace(place: Partial<ViewPlace> | null): void {
+  const store = usePlayground.getState();
+  if (place?.cursor !== undefined) store.setCursor(place.cursor);
+  if (place?.ruleId !== undefined && store.doc.rules.some((x) => x.id === place.ruleId))
+    store.selectRule(place.ruleId);
+}
+
 /** Opens a restored document at the place the reader left it, when that place is known. */
 function openRestored(doc: PlaygroundDoc, place: Partial<ViewPlace> | null): void {
-  const store = usePlayground.getState();
-  store.resetDoc(doc);
-  if (place?.cursor !== undefined) store.setCursor(place.cursor);
-  if (place?.ruleId !== undefined && doc.rules.some((x) => x.id === place.ruleId))
-    store.selectRule(place.ruleId);
+  usePlayground.getState().resetDoc(doc);
+  restorePlace(place);
 }
 
 /**
@@ -192,6 +197,8 @@ export async function restoreDoc(): Promise<void> {
         defaultDoc(),
         `${saved.problem} Showing the default scenario; the old text is kept in local storage under "${BROKEN_KEY}".`,
       );
+  // Nothing saved: the default document, where the reader left it.
+  else restorePlace(pending?.place ?? null);
 }
 
 let restoring: Promise<void> | null = null;

@@ -49,6 +49,9 @@ test('a one-evaluation spike in a day of samples is drawn', async ({ page }) => 
   // A click lands where it was made: the chart keeps only the rows where a line changes (two
   // here, besides the spike), and the cursor goes to the time under the pointer, not to the
   // nearest row. The middle of the plot is 12h, give or take a pixel or two.
+  // Lints and the explanation that come once the input holds still can move the chart: the box
+  // is read once none is due.
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-settled', 'true');
   const plot = await chart.locator('.recharts-cartesian-grid-horizontal').boundingBox();
   if (!plot) throw new Error('no plot');
   await page.mouse.click(plot.x + plot.width / 2, plot.y + plot.height / 2);

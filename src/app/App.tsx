@@ -29,6 +29,16 @@ import { SLICE_ABOVE_TIMES, Slice, useDrawn, useSlices } from './components/slic
 import { persistChanges, restoreDocOnce, shareLink } from './state/persistence.ts';
 import { useSafety } from './state/safety.ts';
 import { evaluationBridge, useWorkerExtras, type WorkerExtras } from './state/evaluation.ts';
+
+/**
+ * The worker's answers the page shows besides the view, and whether every answer for what the
+ * page shows has come: the evaluation of the document, its lints and the explanation at the
+ * cursor. Lints and the explanation wait for the input to hold still, and each can change the
+ * height of the page above the sliders; `data-settled` on the playground says when none is due.
+ */
+interface WorkerAnswers extends Pick<WorkerExtras, 'explained' | 'lints'> {
+  readonly settled: boolean;
+}
 import { ALL_RULES, isMemberDownAt, usePlayground } from './state/store.ts';
 import { useFileDrop } from './components/useFileDrop.ts';
 import { LessonsPanel, LessonsToggle } from './components/lessons/LessonsPanel.tsx';
@@ -44,14 +54,22 @@ const EXPLAIN_PAUSE_MS = 120;
  * evaluates each new value for the charts, not an explanation of every value in between that
  * nobody reads.
  */
-function useWorker(): WorkerExtras {
+function useWorker(): WorkerAnswers {
   const source = usePlayground((s) => s.doc.source);
   const rules = usePlayground((s) => s.doc.rules);
   const cursor = usePlayground((s) => s.cursor);
   const selectedRuleId = usePlayground((s) => s.selectedRuleId);
   const held = useSafety((s) => s.held !== null);
+  const evaluated = usePlayground(
+    (s) =>
+      !s.evaluating &&
+      s.evaluatedInput?.source === s.doc.source &&
+      s.evaluatedInput.rules === s.doc.rules,
+  );
   const explained = useWorkerExtras((s) => s.explained);
+  const explainedFor = useWorkerExtras((s) => s.explainedFor);
   const lints = useWorkerExtras((s) => s.lints);
+  const lintedFor = useWorkerExtras((s) => s.lintedFor);
   const selected = rules.find((r) => r.id === selectedRuleId);
   useEffect(() => {
     if (!selected || held) return;
@@ -61,7 +79,16 @@ function useWorker(): WorkerExtras {
     );
     return () => clearTimeout(t);
   }, [source, selected, cursor, held]);
-  return { explained: selected ? explained : null, lints };
+  const settled =
+    evaluated &&
+    !held &&
+    lintedFor?.source === source &&
+    lintedFor.rules === rules &&
+    (!selected ||
+      (explainedFor?.source === source &&
+        explainedFor.expr === selected.expr &&
+        explainedFor.t === cursor));
+  return { explained: selected ? explained : null, lints, settled };
 }
 
 /** Undo and redo from the keyboard, outside text fields (which have their own). */
@@ -266,7 +293,7 @@ const RuleCard = memo(function RuleCard(props: {
  */
 function Playground({ mode }: { readonly mode: Mode }) {
   const backtest = mode === 'backtest';
-  const { explained, lints } = useWorker();
+  const { explained, lints, settled } = useWorker();
   useUndoKeys();
   const source = usePlayground((s) => s.doc.source);
   const scenario = source.kind === 'simulated' ? source.scenario : null;
@@ -483,7 +510,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
           </p>
         )
       ) : (
-        <main className="main" data-testid="playground" data-cursor={cursor}>
+        <main className="main" data-testid="playground" data-cursor={cursor} data-settled={settled}>
           <VerdictPanel
             rules={view.rules}
             members={view.members}

@@ -5,7 +5,13 @@
 // renders anything. The explanation at the cursor and the lints are kept here for the page.
 import { create } from 'zustand';
 import type { RuleDraft, RuleLint, ScenarioSource } from '../../lab/index.ts';
-import { DEFAULT_EVAL_BUDGET_MS, EvaluationBridge, type ExplainOutcome } from '../worker/bridge.ts';
+import {
+  DEFAULT_EVAL_BUDGET_MS,
+  EvaluationBridge,
+  type ExplainOutcome,
+  type ExplainedInput,
+  type LintedInput,
+} from '../worker/bridge.ts';
 import { clearEvaluating, markEvaluating } from './persistence.ts';
 import { onCancelEvaluation, useSafety } from './safety.ts';
 import { usePlayground } from './store.ts';
@@ -13,11 +19,20 @@ import { usePlayground } from './store.ts';
 /** What the worker reported besides the view: the explanation at the cursor and the lints. */
 export interface WorkerExtras {
   readonly explained: ExplainOutcome | null;
+  /** What `explained` explains, to tell whether it is the current input's. */
+  readonly explainedFor: ExplainedInput | null;
   readonly lints: Readonly<Record<string, readonly RuleLint[]>>;
+  /** What `lints` were made for. */
+  readonly lintedFor: LintedInput | null;
 }
 
 /** The newest explanation and lints. */
-export const useWorkerExtras = create<WorkerExtras>()(() => ({ explained: null, lints: {} }));
+export const useWorkerExtras = create<WorkerExtras>()(() => ({
+  explained: null,
+  explainedFor: null,
+  lints: {},
+  lintedFor: null,
+}));
 
 /**
  * How long the rules must hold still before they are linted, ms: lint evaluates sub-expressions,
@@ -51,8 +66,8 @@ export function evaluationBridge(): EvaluationBridge {
       });
       usePlayground.getState().evaluationFinished(outcome);
     },
-    (explained) => useWorkerExtras.setState({ explained }),
-    (lints) => useWorkerExtras.setState({ lints }),
+    (explained, explainedFor) => useWorkerExtras.setState({ explained, explainedFor }),
+    (lints, lintedFor) => useWorkerExtras.setState({ lints, lintedFor }),
     () => usePlayground.getState().view,
     evaluationBudget(),
     (progress) => useSafety.setState({ progress }),

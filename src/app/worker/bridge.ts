@@ -27,6 +27,19 @@ export type EvaluationOutcome =
 /** What the bridge reports back for the newest explanation. */
 export type ExplainOutcome = { ok: true; tree: ExplainNode } | { ok: false; error: string };
 
+/** What an explanation explains: a rule's expression at a time of a source. */
+export interface ExplainedInput {
+  readonly source: ScenarioSource;
+  readonly expr: string;
+  readonly t: number;
+}
+
+/** What lints were made for: the rules on a source. */
+export interface LintedInput {
+  readonly source: ScenarioSource;
+  readonly rules: readonly RuleDraft[];
+}
+
 /** How far the newest evaluation is: `done` of `total` steps. */
 export interface EvaluationProgress {
   readonly done: number;
@@ -56,6 +69,9 @@ export class EvaluationBridge {
   /** The newest id of each kind the worker answered (or that will never be answered). */
   private answered = { evaluate: 0, explain: 0, lint: 0 };
   private lastEvaluate: { source: ScenarioSource; rules: readonly RuleDraft[] } | null = null;
+  /** What the newest explanation and lint requests were made for. */
+  private lastExplain: ExplainedInput | null = null;
+  private lastLint: LintedInput | null = null;
   private watchdog: ReturnType<typeof setTimeout> | null = null;
 
   /**
@@ -66,8 +82,11 @@ export class EvaluationBridge {
    */
   constructor(
     private readonly onEvaluated: (outcome: EvaluationOutcome) => void,
-    private readonly onExplained: (outcome: ExplainOutcome) => void,
-    private readonly onLinted: (lints: Readonly<Record<string, readonly RuleLint[]>>) => void,
+    private readonly onExplained: (outcome: ExplainOutcome, of: ExplainedInput) => void,
+    private readonly onLinted: (
+      lints: Readonly<Record<string, readonly RuleLint[]>>,
+      of: LintedInput,
+    ) => void,
     private readonly currentView: () => ViewModel | null = () => null,
     private readonly budgetMs: number = DEFAULT_EVAL_BUDGET_MS,
     private readonly onProgress: (p: EvaluationProgress) => void = () => {},
@@ -101,9 +120,12 @@ export class EvaluationBridge {
         if (!view) return this.resendWhole();
         this.onEvaluated({ ok: true, view, ms: r.ms });
       } else if (r.kind === 'lint') {
-        if (r.ok) this.onLinted(r.lints);
-      } else {
-        this.onExplained(r.ok ? { ok: true, tree: r.tree } : { ok: false, error: r.error });
+        if (r.ok && this.lastLint) this.onLinted(r.lints, this.lastLint);
+      } else if (this.lastExplain) {
+        this.onExplained(
+          r.ok ? { ok: true, tree: r.tree } : { ok: false, error: r.error },
+          this.lastExplain,
+        );
       }
     };
     this.worker.onerror = (e) => {
@@ -185,11 +207,13 @@ export class EvaluationBridge {
 
   /** Starts linting the rules on the source; an earlier lint becomes stale. */
   lint(source: ScenarioSource, rules: readonly RuleDraft[]): void {
+    this.lastLint = { source, rules };
     this.send({ kind: 'lint', id: this.next('lint'), source, rules });
   }
 
   /** Starts explaining one rule at time t; an earlier explanation becomes stale. */
   explain(source: ScenarioSource, rule: RuleDraft, t: number): void {
+    this.lastExplain = { source, expr: rule.expr, t };
     this.send({ kind: 'explain', id: this.next('explain'), source, rule, t });
   }
 }

@@ -209,14 +209,14 @@ export function restoreDocOnce(): Promise<void> {
   return restoring;
 }
 
-/** The change this tab saved as it went away, if the address bar still holds `hash`. */
+/** The change this tab saved as it went away, if the address bar holds one of its `hashes`. */
 function takePending(hash: string): { doc: string | null; place: ViewPlace | null } | null {
   try {
     const raw = sessionStorage.getItem(PENDING_KEY);
     if (raw === null) return null;
     sessionStorage.removeItem(PENDING_KEY);
-    const p = JSON.parse(raw) as { hash?: unknown; doc?: unknown; place?: unknown };
-    if (p.hash !== hash) return null;
+    const p = JSON.parse(raw) as { hashes?: unknown; doc?: unknown; place?: unknown };
+    if (!Array.isArray(p.hashes) || !p.hashes.includes(hash)) return null;
     const place = p.place as { cursor?: unknown; ruleId?: unknown } | undefined;
     return {
       doc: typeof p.doc === 'string' ? p.doc : null,
@@ -256,10 +256,19 @@ let writtenHash = '';
 /** The encoded document of that hash, kept to rewrite only the place when the cursor moves. */
 let writtenDoc = '';
 
+/** The hash the page's last write to the address bar replaced (see onPageHide). */
+let replacedHash: string | null = null;
+
+/** Replaces the address bar's URL, remembering the hash it had. */
+function replaceUrl(url: string): void {
+  replacedHash = location.hash;
+  history.replaceState(null, '', url);
+}
+
 function writeHash(encoded: string, place: ViewPlace) {
   writtenDoc = encoded;
   writtenHash = HASH_PREFIX + formatShareHash(encoded, place);
-  history.replaceState(null, '', writtenHash);
+  replaceUrl(writtenHash);
 }
 
 /** Saves every change of the document to local storage and the URL, and follows links pasted
@@ -309,33 +318,36 @@ export function persistChanges(): () => void {
     }
   };
   // A reload or close within the pause must not lose the last change: the document is saved at
-  // once, and the change (the document, and where the reader is: a lesson step moves the cursor
-  // with the document) is kept for this tab beside the link it is newer than (restoreDoc prefers
-  // it to that link). The address bar can no longer change here: the reload has its URL.
+  // once, and where the reader is (a lesson step moves the cursor with the document), with the
+  // document when the link may not hold it, is kept for this tab beside the links it is newer
+  // than (restoreDoc prefers it to them). The address bar can no longer change here: the reload
+  // has its URL.
   const onPageHide = () => {
-    const placeMoved = placeTimer !== null;
     if (placeTimer) clearTimeout(placeTimer);
     placeTimer = null;
-    // With no link in the address bar (none written yet, or too large), the place is kept only
-    // here.
-    const linkless = !location.hash.startsWith(HASH_PREFIX);
-    if (unsaved === null && !placeMoved && !linkless) return;
     if (timer) clearTimeout(timer);
+    // A link still being encoded is not written: the address bar is the reload's now.
+    generation++;
     const json = unsaved === null ? null : save(unsaved);
     const hadDoc = unsaved !== null;
     unsaved = null;
     if (hadDoc && json === null) return;
+    // The reload may come with the hash the page's last write to the address bar replaced, if
+    // the browser had not taken that write in yet: the document goes with the change then too.
+    const hashes = [location.hash];
+    if (replacedHash !== null && replacedHash !== location.hash) hashes.push(replacedHash);
+    const state = usePlayground.getState();
     try {
       sessionStorage.setItem(
         PENDING_KEY,
         JSON.stringify({
-          hash: location.hash,
-          doc: json ?? undefined,
-          place: placeOf(usePlayground.getState()),
+          hashes,
+          doc: json ?? (hashes.length > 1 ? docToJson(state.doc) : undefined),
+          place: placeOf(state),
         }),
       );
     } catch {
-      // Session storage denied: local storage still has the change.
+      // Session storage denied or full: local storage still has the change.
     }
   };
   window.addEventListener('pagehide', onPageHide);
@@ -353,7 +365,7 @@ export function persistChanges(): () => void {
           // An old link in the address bar would bring back an older document: drop it.
           writtenHash = '';
           writtenDoc = '';
-          history.replaceState(null, '', location.pathname + location.search);
+          replaceUrl(location.pathname + location.search);
           usePlayground.getState().setNotice(tooLargeForLink(encoded.length));
           return;
         }

@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rollup } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // The production build ships a Content-Security-Policy that allows no inline script. The dev
@@ -25,9 +25,49 @@ const contentSecurityPolicy: Plugin = {
   },
 };
 
+/**
+ * The chunks the first load runs: the entry (main.tsx), and the stages it loads at once, boot.ts
+ * then mount.tsx, with everything they import.
+ */
+function firstLoadChunks(bundle: Rollup.OutputBundle): Rollup.OutputChunk[] {
+  const chunks = Object.values(bundle).filter((c): c is Rollup.OutputChunk => c.type === 'chunk');
+  const byName = new Map(chunks.map((c) => [c.fileName, c]));
+  const stages = chunks.filter(
+    (c) => c.isEntry || /\/src\/app\/(boot\.ts|mount\.tsx)$/.test(c.facadeModuleId ?? ''),
+  );
+  const out = new Set<Rollup.OutputChunk>();
+  const add = (c: Rollup.OutputChunk | undefined) => {
+    if (!c || out.has(c)) return;
+    out.add(c);
+    for (const f of c.imports) add(byName.get(f));
+  };
+  for (const c of stages) add(c);
+  return [...out];
+}
+
+// The entry loads boot.ts and mount.tsx with import(), one after the other (see main.tsx): the
+// page preloads them, and their imports, so that they download and compile while the entry runs.
+const preloadStages: Plugin = {
+  name: 'quorumlab-preload-stages',
+  apply: 'build',
+  transformIndexHtml: {
+    order: 'post',
+    handler(html, ctx) {
+      if (!ctx.bundle) return html;
+      return firstLoadChunks(ctx.bundle)
+        .filter((c) => !c.isEntry && !html.includes(c.fileName))
+        .map((c) => ({
+          tag: 'link',
+          attrs: { rel: 'modulepreload', crossorigin: true, href: `./${c.fileName}` },
+          injectTo: 'head' as const,
+        }));
+    },
+  },
+};
+
 // The app is a static single page; the production build is what the e2e suite tests.
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy],
+  plugins: [react(), contentSecurityPolicy, preloadStages],
   base: './',
   build: { target: 'es2022', sourcemap: true },
   worker: { format: 'es' },

@@ -5,6 +5,7 @@
 // load; big scenarios (5 and 7 members at 15s, 24h chosen in the Duration control) until every
 // chart and band is drawn, with the longest main-thread task (Long Tasks API). Prints
 // each figure next to its target (issue 15) with pass or MISS and the load; asserts nothing.
+// `--first-load` measures the first load only (the JavaScript, first chart and rule states).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -22,6 +23,8 @@ const port = Number(process.env['BENCH_PORT'] ?? 4391);
 const base = `http://127.0.0.1:${port}/`;
 /** `--slider-only`: only the tuning slider's figures (first loads and big scenarios skipped). */
 const sliderOnly = process.argv.includes('--slider-only');
+/** `--first-load`: only the JavaScript size, first chart and rule states. */
+const firstLoadOnly = process.argv.includes('--first-load');
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -101,6 +104,11 @@ async function measurePage(browser: Browser): Promise<void> {
     '<= 2000 ms',
     percentile(states, 50) <= 2000,
   );
+  if (firstLoadOnly) {
+    await browser.close();
+    process.kill(-(server.pid ?? 0));
+    process.exit(0);
+  }
 
   // Big scenarios as the issue words them: the page open on 5 (7) members at 15s, then 24h
   // chosen in the Duration control, until every chart and band is drawn (bench/uiBigScenarios.ts).

@@ -1,7 +1,7 @@
 // The playground page: the cluster at the cursor, the raw series, the candidate rules side by
 // side, the ground truth, the explanation of one rule at the cursor and the scorecard, all on
 // one time axis. Simulation and evaluation run in a Web Worker.
-import { Suspense, lazy, memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { Fragment, Suspense, lazy, memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { ExplainNode, Labels } from '../promql/index.ts';
 import { findPreset } from '../sim/index.ts';
 import { BackgroundPanels } from './components/BackgroundPanels.tsx';
@@ -272,6 +272,8 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const scenario = source.kind === 'simulated' ? source.scenario : null;
   const rules = usePlayground((s) => s.doc.rules);
   const view = usePlayground((s) => s.view);
+  // A new scenario's raw series, drawn while its rules are evaluated: their cards wait.
+  const partial = usePlayground((s) => s.partial);
   useRenderCounter(view);
   const cursor = usePlayground((s) => s.cursor);
   const error = usePlayground((s) => s.error);
@@ -352,7 +354,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const scenarioKey = view?.scenarioKey;
   const slices = useSlices(chartCount + rules.length + 1, scenarioKey, heavy, clearing);
   const chartsDrawn = useDrawn(slices, scenarioKey, chartCount + rules.length);
-  const lowerShown = useLowerPanels(view !== null && chartsDrawn);
+  const lowerShown = useLowerPanels(view !== null && !partial && chartsDrawn);
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRules =
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
@@ -550,36 +552,42 @@ function Playground({ mode }: { readonly mode: Mode }) {
             ) : null}
           </section>
           <div className="rules">
-            {rules.map((rule, i) => (
-              <Slice
-                key={rule.id}
-                slices={slices}
-                scenarioKey={scenarioKey}
-                index={chartCount + i}
-                placeholder={
-                  <section className="panel chart-pending" style={{ height: 300 }}>
-                    {rule.alert}: drawing…
-                  </section>
-                }
-              >
-                <RuleCard
-                  rule={rule}
-                  view={view.rules.find((r) => r.id === rule.id)}
-                  times={times}
-                  cursor={cursor}
-                  selected={rule.id === selectedRuleId}
-                  editing={rule.id === editingId}
-                  lints={lints[rule.id] ?? noLints}
-                  fix={fixes.find(
-                    (f) => f.rewrite.ruleId === rule.id && f.rewrite.before === rule.expr,
-                  )}
-                  actions={ruleActions}
-                  lineName={ruleLineName}
-                  lineColor={lineColor}
-                  markers={markers}
-                />
-              </Slice>
-            ))}
+            {rules.map((rule, i) => {
+              const ruleView = view.rules.find((r) => r.id === rule.id);
+              const placeholder = (
+                <section className="panel chart-pending" style={{ height: 300 }}>
+                  {rule.alert}: {partial && !ruleView ? 'evaluating…' : 'drawing…'}
+                </section>
+              );
+              return partial && !ruleView ? (
+                <Fragment key={rule.id}>{placeholder}</Fragment>
+              ) : (
+                <Slice
+                  key={rule.id}
+                  slices={slices}
+                  scenarioKey={scenarioKey}
+                  index={chartCount + i}
+                  placeholder={placeholder}
+                >
+                  <RuleCard
+                    rule={rule}
+                    view={ruleView}
+                    times={times}
+                    cursor={cursor}
+                    selected={rule.id === selectedRuleId}
+                    editing={rule.id === editingId}
+                    lints={lints[rule.id] ?? noLints}
+                    fix={fixes.find(
+                      (f) => f.rewrite.ruleId === rule.id && f.rewrite.before === rule.expr,
+                    )}
+                    actions={ruleActions}
+                    lineName={ruleLineName}
+                    lineColor={lineColor}
+                    markers={markers}
+                  />
+                </Slice>
+              );
+            })}
             <section className="panel add-rule">
               <label className="toolbar-field">
                 <span>Add a rule</span>

@@ -1,5 +1,7 @@
-// Imported first by main.tsx: the evaluation worker starts before the page's other modules (React,
-// the charts, the panels) are evaluated, so that it downloads and compiles its bundle meanwhile.
-import { evaluationBridge } from './state/evaluation.ts';
+// Loaded by main.tsx before the page's React modules: the evaluation bridge takes the worker the
+// entry started, and the document is sent to it the moment it is restored.
+import { evaluationBridge, followDocument } from './state/evaluation.ts';
+import { restoreDocOnce } from './state/persistence.ts';
 
 evaluationBridge();
+void restoreDocOnce().finally(followDocument);

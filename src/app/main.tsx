@@ -1,19 +1,9 @@
-// Mounts the playground. The evaluation worker starts first: it fetches and compiles its bundle
-// and evaluates the restored document while the page renders.
-import './boot.ts';
-import { followDocument } from './state/evaluation.ts';
-import { restoreDocOnce } from './state/persistence.ts';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
+// The page's entry, kept small so that it runs at once: it starts the evaluation worker (which
+// downloads and compiles its bundle meanwhile), then loads the state and sends the restored
+// document to the worker (boot.ts), and only then React, the charts and the panels (mount.tsx),
+// which render while the worker evaluates. index.html preloads all three (vite.config.ts).
+import { startPageWorkerEarly } from './worker/role.ts';
 import './styles.css';
 
-void restoreDocOnce().finally(followDocument);
-
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+startPageWorkerEarly('eval');
+void import('./boot.ts').then(() => import('./mount.tsx'));

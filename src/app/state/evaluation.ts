@@ -41,6 +41,8 @@ export function evaluationBridge(): EvaluationBridge {
   if (bridge) return bridge;
   const b = new EvaluationBridge(
     (outcome) => {
+      if (outcome.ok && outcome.partial)
+        return usePlayground.getState().evaluationPartial(outcome.view);
       // A stopped evaluation stays marked: a reload asks before trying it again.
       if (outcome.ok || !outcome.stopped) clearEvaluating();
       useSafety.setState({

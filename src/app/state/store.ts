@@ -46,6 +46,8 @@ export interface PlaygroundData {
   readonly cursor: number;
   readonly selectedRuleId: string | null;
   readonly view: ViewModel | null;
+  /** The view is a new scenario's first answer: its raw series, its rules not yet evaluated. */
+  readonly partial: boolean;
   readonly evaluating: boolean;
   /** The scenario and rules of the evaluation running, or of the last one to finish. */
   readonly evaluatingInput: EvaluationInput | null;
@@ -107,6 +109,8 @@ export interface PlaygroundActions {
   openExport(ruleId: string | null): void;
   setNotice(notice: string | null): void;
   evaluationStarted(input: EvaluationInput): void;
+  /** Shows a new scenario's raw series while its rules are still being evaluated. */
+  evaluationPartial(view: ViewModel): void;
   evaluationFinished(
     outcome: { ok: true; view: ViewModel; ms: number } | { ok: false; error: string },
   ): void;
@@ -157,6 +161,7 @@ export function getInitialState(): PlaygroundData {
     cursor: initialCursor(doc.source),
     selectedRuleId: doc.rules[0]?.id ?? null,
     view: null,
+    partial: false,
     evaluating: false,
     evaluatingInput: null,
     evaluatedInput: null,
@@ -374,17 +379,24 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
     openExport: (ruleId) => set({ exportRuleId: ruleId }),
     setNotice: (notice) => set({ notice }),
     evaluationStarted: (input) => set({ evaluating: true, evaluatingInput: input }),
+    evaluationPartial: (view) => set({ view: reuseUnchanged(get().view, view), partial: true }),
     evaluationFinished: (outcome) =>
       set(
         outcome.ok
           ? {
               view: reuseUnchanged(get().view, outcome.view),
+              partial: false,
               evaluating: false,
               evaluatedInput: get().evaluatingInput,
               error: null,
               lastEvalMs: outcome.ms,
             }
-          : { evaluating: false, evaluatedInput: get().evaluatingInput, error: outcome.error },
+          : {
+              partial: false,
+              evaluating: false,
+              evaluatedInput: get().evaluatingInput,
+              error: outcome.error,
+            },
       ),
   };
 });

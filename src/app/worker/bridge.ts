@@ -10,7 +10,13 @@ import { startPageWorker } from './role.ts';
 
 /** What the bridge reports back for the newest evaluation. */
 export type EvaluationOutcome =
-  | { ok: true; view: ViewModel; ms: number }
+  | {
+      ok: true;
+      view: ViewModel;
+      ms: number;
+      /** The raw series of a new scenario, before its rules are evaluated; the rest follows. */
+      partial?: true;
+    }
   | {
       ok: false;
       error: string;
@@ -76,6 +82,13 @@ export class EvaluationBridge {
       this.heard();
       if (r.kind === 'progress') {
         if (r.id === this.latest.evaluate) this.onProgress({ done: r.done, total: r.total });
+        return;
+      }
+      if (r.kind === 'evaluate' && r.ok && r.partial) {
+        if (r.id !== this.latest.evaluate) return;
+        const view = applyUpdate(this.currentView(), r.update);
+        // The page no longer has what it builds on: the whole answer follows anyway.
+        if (view) this.onEvaluated({ ok: true, view, ms: r.ms, partial: true });
         return;
       }
       this.answered[r.kind] = Math.max(this.answered[r.kind], r.id);

@@ -7,6 +7,7 @@ import {
   prepareSource,
   thinView,
   toUpdate,
+  viewBase,
   type PreparedScenario,
   type ThinMemo,
 } from '../../lab/index.ts';
@@ -28,6 +29,11 @@ const loadRecording = createRecordingLoader();
 /** The newest prepared source, with what linting and thinning keep on it. */
 let cached: { key: string; prepared: PreparedScenario; lint: LintMemo; thin: ThinMemo } | null =
   null;
+
+/** Whether the source is the one prepared last (its series are in the store). */
+function isPrepared(source: ScenarioSource): boolean {
+  return cached?.key === JSON.stringify(source);
+}
 
 /** The prepared source; a recording's series are fetched first, the first time it is asked. */
 async function prepare(source: ScenarioSource): Promise<NonNullable<typeof cached>> {
@@ -77,8 +83,25 @@ async function handle(req: WorkerRequest): Promise<void> {
       // Progress in steps: preparing the scenario, then each rule.
       const total = req.rules.length + 1;
       scope.postMessage({ kind: 'progress', id: req.id, done: 0, total });
+      const fresh = !isPrepared(req.source);
       const entry = await prepare(req.source);
-      const view = evaluateView(entry.prepared, req.rules, (done) =>
+      const p = entry.prepared;
+      let base = req.base;
+      // A new scenario (the page's first load among them): its raw series are charted first, and
+      // the page draws them while the rules are evaluated here.
+      if (fresh && req.rules.length > 0) {
+        const first = evaluateView(p, []);
+        scope.postMessage({
+          kind: 'evaluate',
+          id: req.id,
+          ok: true,
+          update: toUpdate(thinView(first, entry.thin), base),
+          ms: performance.now() - started,
+          partial: true,
+        });
+        base = viewBase(first);
+      }
+      const view = evaluateView(p, req.rules, (done) =>
         scope.postMessage({ kind: 'progress', id: req.id, done: done + 1, total }),
       );
       scope.postMessage({
@@ -87,7 +110,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         ok: true,
         // Each chart only at the rows it draws: a day of evaluations is copied to the page and
         // drawn as a few hundred rows a chart.
-        update: toUpdate(thinView(view, entry.thin), req.base),
+        update: toUpdate(thinView(view, entry.thin), base),
         ms: performance.now() - started,
       });
     } else if (req.kind === 'lint') {

@@ -39,6 +39,11 @@ export type WorkerResponse =
       readonly ok: true;
       readonly update: ViewUpdate;
       readonly ms: number;
+      /**
+       * A first answer for a new scenario: its raw series charted, no rule evaluated yet. The
+       * whole answer follows.
+       */
+      readonly partial?: true;
     }
   | { readonly kind: 'explain'; readonly id: number; readonly ok: true; readonly tree: ExplainNode }
   | {

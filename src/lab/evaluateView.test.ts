@@ -273,6 +273,69 @@ describe('view updates between the worker and the page', () => {
     expect(applyUpdate(c, same)?.ruleCharts).toBe(c.ruleCharts);
   });
 
+  it("send a changed rule as a patch of the page's view of it, and keep what did not change", () => {
+    // The peer failures' inner threshold: the rule's text changes, what it draws does not.
+    const tuned = defaultRules.map((r) =>
+      r.id === etcdMembersDown.id ? { ...r, expr: r.expr.replace('> 0.01', '> 0.02') } : r,
+    );
+    const c = evaluateView(defaultScenario, tuned);
+    const remembered = new Map(a.rules.map((r) => [r.key ?? '', r]));
+    const update = toUpdate(c, viewBase(a), (k) => remembered.get(k));
+    if (update.kind !== 'rules') throw new Error('a whole view');
+    const i = c.rules.findIndex((r) => r.id === etcdMembersDown.id);
+    const sent = update.rules[i];
+    if (typeof sent !== 'object' || !('from' in sent)) throw new Error('not a patch');
+    expect(sent.from).toBe(a.rules[i]?.key);
+    expect(Object.keys(sent.patch).sort()).toEqual(['id', 'key', 'valueQuery']);
+    const rebuilt = applyUpdate(a, update);
+    expect(rebuilt).toEqual(reuseUnchanged(a, c));
+    expect(rebuilt?.rules[i]?.lines).toBe(a.rules[i]?.lines);
+    expect(rebuilt?.rules[i]?.spans).toBe(a.rules[i]?.spans);
+    expect(rebuilt?.rules[i]?.scorecard).toBe(a.rules[i]?.scorecard);
+    // `for` leaves the value chart as it was: it is not sent.
+    const d = evaluateView(defaultScenario, changed);
+    const forUpdate = toUpdate(d, viewBase(a), (k) => remembered.get(k));
+    const forPatch = forUpdate.kind === 'rules' ? forUpdate.rules[0] : null;
+    if (typeof forPatch !== 'object' || forPatch === null || !('from' in forPatch))
+      throw new Error('not a patch');
+    expect(forPatch.patch.lines).toBeUndefined();
+    expect(applyUpdate(a, forUpdate)).toEqual(reuseUnchanged(a, d));
+  });
+
+  it('keep on the page each line of a patched chart whose values did not change', () => {
+    const rate = (w: string) => ({
+      ...defaultRules[0]!,
+      id: 'Failing',
+      alert: 'Failing',
+      expr: `sum without (To) (rate(etcd_network_peer_sent_failures_total[${w}])) > 0`,
+    });
+    const before = evaluateView(defaultScenario, [rate('2m')]);
+    const after = evaluateView(defaultScenario, [rate('5m')]);
+    const remembered = new Map(before.rules.map((r) => [r.key ?? '', r]));
+    const rebuilt = applyUpdate(
+      before,
+      toUpdate(after, viewBase(before), (k) => remembered.get(k)),
+    );
+    expect(rebuilt).toEqual(reuseUnchanged(before, after));
+    const lines = rebuilt?.rules[0]?.lines ?? [];
+    const old = before.rules[0]?.lines ?? [];
+    const kept = lines.filter((l) => old.includes(l));
+    const changedLines = lines.filter((l) => !old.includes(l));
+    expect(changedLines.length).toBeGreaterThan(0);
+    expect(kept.length).toBeGreaterThan(0);
+    for (const l of kept) expect(after.rules[0]?.lines.find((x) => x.key === l.key)).toEqual(l);
+  });
+
+  it('drop on the page what a patch says the rule no longer has', () => {
+    const broken = defaultRules.map((r, i) => (i === 0 ? { ...r, expr: 'sum(' } : r));
+    const e = evaluateView(defaultScenario, broken);
+    const remembered = new Map(a.rules.map((r) => [r.key ?? '', r]));
+    const update = toUpdate(e, viewBase(a), (k) => remembered.get(k));
+    const rebuilt = applyUpdate(a, update);
+    expect(rebuilt).toEqual(reuseUnchanged(a, e));
+    expect(Object.keys(rebuilt?.rules[0] ?? {}).sort()).toEqual(Object.keys(e.rules[0]!).sort());
+  });
+
   it('refuse an update whose base the page no longer has', () => {
     const update = toUpdate(b, viewBase(a));
     expect(applyUpdate(null, update)).toBeNull();

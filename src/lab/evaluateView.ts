@@ -4,6 +4,7 @@
 // in the Web Worker, in unit tests and in the e2e checks alike.
 import {
   SeriesStore,
+  SubtreeCache,
   children,
   evalRange,
   formatExpr,
@@ -241,10 +242,21 @@ export interface ViewMemo {
   readonly charts: Map<string, RawChart[]>;
   /** A rule's value query evaluated over the scenario, by query text. */
   readonly values: Map<string, ReturnType<typeof evalRange>>;
+  /**
+   * The results of sub-expressions of the queries and rules evaluated on the scenario: a slider
+   * that changes one number of a rule evaluates again only what contains that number.
+   */
+  readonly subtrees: SubtreeCache;
 }
 
 function newViewMemo(): ViewMemo {
-  return { lines: new Map(), rules: new Map(), charts: new Map(), values: new Map() };
+  return {
+    lines: new Map(),
+    rules: new Map(),
+    charts: new Map(),
+    values: new Map(),
+    subtrees: new SubtreeCache(),
+  };
 }
 
 /** The most entries each map of a ViewMemo keeps. */
@@ -432,11 +444,12 @@ export function ruleStates(
   for (const run of runs) {
     const from = times[run.first] ?? 0;
     const to = times[run.last] ?? 0;
-    const timeline = alertTimeline(spec, store, {
-      start: start + from,
-      end: start + to,
-      interval: evaluationInterval,
-    });
+    const timeline = alertTimeline(
+      spec,
+      store,
+      { start: start + from, end: start + to, interval: evaluationInterval },
+      { reuse: prepared.memo.subtrees },
+    );
     if (!timeline.ok) return { ok: false, error: timeline.error.message };
     timeline.value.steps.forEach((step, i) => {
       states[run.first + i] = step.state;
@@ -604,9 +617,13 @@ export function evaluateView(
   const step = prepared.evaluationInterval;
 
   const { memo } = prepared;
+  // Charts are evaluated as the rules are (on the evaluation times, subqueries' default step
+  // the evaluation interval), so that what they share is evaluated once.
+  const end = start + (times[times.length - 1] ?? duration);
+  const chartOptions = { defaultSubqueryStep: step, reuse: memo.subtrees };
   const rawLines = (expr: string): { lines: ChartLine[]; seriesCount: number } =>
     remember(memo.lines, expr, () => {
-      const r = evalRange(expr, store, start, start + duration, step);
+      const r = evalRange(expr, store, start, end, step, chartOptions);
       return r.ok
         ? { lines: toLines(r.value.series, times, start), seriesCount: r.value.series.length }
         : { lines: [], seriesCount: 0 };
@@ -632,7 +649,7 @@ export function evaluateView(
     // Shared by the rules (and the steps of a drag) that chart the same query: tuning `for` or
     // the top-level threshold leaves it as it was.
     const lines = remember(memo.values, valueQuery, () =>
-      evalRange(valueQuery, store, start, start + duration, step),
+      evalRange(valueQuery, store, start, end, step, chartOptions),
     );
     const states = ruleStates(prepared, rule);
     if (!lines.ok || !states.ok) {
@@ -821,16 +838,30 @@ export interface ViewBase {
 }
 
 /**
+ * A rule view as the worker sends it to a page that shows an earlier view of the same rule: only
+ * the fields that differ from that view (`from`, by its key), and the optional fields it no longer
+ * has (`removed`). A slider step that moves a threshold changes the rule's text and, often, nothing
+ * it draws: the page then keeps its charts', bands' and scores' objects, and draws none of them
+ * again.
+ */
+export interface RulePatch {
+  readonly from: string;
+  readonly patch: Partial<RuleView> & { readonly key: string; readonly id: string };
+  readonly removed: readonly (keyof RuleView)[];
+}
+
+/**
  * A view as the worker sends it: whole, or (when the page already shows the same scenario) only
- * the rule views it lacks, the others named by their key. Copying a scenario's series catalog,
- * raw lines and truth to the page on every slider step cost more than evaluating the rule.
+ * the rule views it lacks, the others named by their key, and a changed rule as a patch of the
+ * page's view of it. Copying a scenario's series catalog, raw lines and truth to the page on every
+ * slider step cost more than evaluating the rule.
  */
 export type ViewUpdate =
   | { readonly kind: 'whole'; readonly view: ViewModel }
   | {
       readonly kind: 'rules';
       readonly scenarioKey: string;
-      readonly rules: readonly (RuleView | string)[];
+      readonly rules: readonly (RuleView | string | RulePatch)[];
       /** The rule charts, when the page's are not these. */
       readonly ruleCharts?: { readonly key: string; readonly charts: readonly RawChart[] };
     };
@@ -845,18 +876,84 @@ export function viewBase(view: ViewModel | null): ViewBase | null {
   };
 }
 
-/** The update to send to a page that has `base`. */
-export function toUpdate(view: ViewModel, base: ViewBase | null): ViewUpdate {
+/** Whether two values of plain data (what postMessage copies) are equal, NaN equal to NaN. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+      return false;
+  }
+  return true;
+}
+
+/** The patch that turns `old` into `next` (views of the same rule). */
+function rulePatch(old: RuleView & { key: string }, next: RuleView & { key: string }): RulePatch {
+  const patch: Record<string, unknown> = { key: next.key, id: next.id };
+  const removed: (keyof RuleView)[] = [];
+  for (const k of Object.keys(next) as (keyof RuleView)[]) {
+    if (k === 'key' || k === 'id') continue;
+    if (!(k in old) || !sameData(old[k], next[k])) patch[k] = next[k];
+  }
+  for (const k of Object.keys(old) as (keyof RuleView)[]) if (!(k in next)) removed.push(k);
+  return { from: old.key, patch: patch as RulePatch['patch'], removed };
+}
+
+/**
+ * The update to send to a page that has `base`. `known` finds the rule views of the page's keys
+ * the worker still remembers: a changed rule is sent as a patch of the page's view of it.
+ */
+export function toUpdate(
+  view: ViewModel,
+  base: ViewBase | null,
+  known: (key: string) => RuleView | undefined = () => undefined,
+): ViewUpdate {
   if (!base || base.scenarioKey !== view.scenarioKey) return { kind: 'whole', view };
-  const known = new Set(base.ruleKeys);
+  const keys = new Set(base.ruleKeys);
+  const shown = new Map<string, RuleView & { key: string }>();
+  for (const k of base.ruleKeys) {
+    const r = known(k);
+    if (r && r.key === k && !shown.has(r.id)) shown.set(r.id, { ...r, key: k });
+  }
   return {
     kind: 'rules',
     scenarioKey: view.scenarioKey,
-    rules: view.rules.map((r) => (r.key !== undefined && known.has(r.key) ? r.key : r)),
+    rules: view.rules.map((r) => {
+      if (r.key === undefined) return r;
+      if (keys.has(r.key)) return r.key;
+      const old = shown.get(r.id);
+      return old ? rulePatch(old, { ...r, key: r.key }) : r;
+    }),
     ...(base.ruleChartsKey === view.ruleChartsKey
       ? {}
       : { ruleCharts: { key: view.ruleChartsKey, charts: view.ruleCharts } }),
   };
+}
+
+/** The lines, each one equal to one of `old` (same key, same values) replaced by that one. */
+function reuseLines(old: readonly ChartLine[], lines: readonly ChartLine[]): readonly ChartLine[] {
+  const byKey = new Map(old.map((l) => [l.key, l]));
+  return lines.map((l) => {
+    const o = byKey.get(l.key);
+    return o && sameData(o, l) ? o : l;
+  });
+}
+
+/** The page's view of a rule after a patch of its earlier view. */
+function applyPatch(old: RuleView, p: RulePatch): RuleView {
+  const next: Record<string, unknown> = { ...old, ...p.patch };
+  for (const k of p.removed) delete next[k];
+  if (p.patch.lines) next.lines = reuseLines(old.lines, p.patch.lines);
+  return next as unknown as RuleView;
 }
 
 /** The page's new view from its old one and an update; null if the update needs another base. */
@@ -865,9 +962,12 @@ export function applyUpdate(prev: ViewModel | null, update: ViewUpdate): ViewMod
   if (!prev || prev.scenarioKey !== update.scenarioKey) return null;
   const rules: RuleView[] = [];
   for (const r of update.rules) {
-    const rule = typeof r === 'string' ? prev.rules.find((p) => p.key === r) : r;
-    if (!rule) return null;
-    rules.push(rule);
+    if (typeof r === 'string' || 'from' in r) {
+      const key = typeof r === 'string' ? r : r.from;
+      const old = prev.rules.find((p) => p.key === key);
+      if (!old) return null;
+      rules.push(typeof r === 'string' ? old : applyPatch(old, r));
+    } else rules.push(r);
   }
   if (update.ruleCharts)
     return {

@@ -20,6 +20,8 @@ import { goDiv } from './mathx.ts';
 import { aggregate, scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './operators.ts';
 import { QueryState } from './queryState.ts';
 import type { SeriesStore, StoredSeries } from './store.ts';
+import type { SubtreeCache, SubtreeEntry } from './subtrees.ts';
+import { formatExpr } from './printer.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
 /** Prometheus's default --query.max-samples. */
@@ -50,6 +52,12 @@ export interface EvalOptions {
    * promql-delayed-name-removal, which promqltest enables). Default false, as in Prometheus.
    */
   delayedNameRemoval?: boolean;
+  /**
+   * Sub-expression results kept across range queries on the same store (which must not change
+   * meanwhile): a node whose source text, range and options equal an earlier one's is not
+   * evaluated again. Owned by the caller; see subtrees.ts.
+   */
+  reuse?: SubtreeCache;
 }
 
 /** One recorded node evaluation for explain mode. */
@@ -120,6 +128,10 @@ export class QueryContext {
   /** Series with staleness markers, each copied without them once per query (withoutMarkers). */
   readonly unmarked = new Map<StoredSeries, { ts: Float64Array; vs: Float64Array }>();
   private readonly evalStartDependent = new Map<Expr, boolean>();
+  /** The annotations of the nodes being evaluated for the subtree cache, innermost last. */
+  readonly recording: { from: number; notes: { at: number; message: string }[] }[] = [];
+  /** What every reused node's key starts with: the query's range and options. */
+  readonly reuseKey: string;
   private readonly deadline: number | null;
   private ticks = 0;
 
@@ -142,6 +154,16 @@ export class QueryContext {
     this.trace = opts.explain ? new Map() : null;
     this.deadline =
       opts.timeBudgetMs !== undefined && opts.now ? opts.now() + opts.timeBudgetMs : null;
+    this.reuseKey = [
+      this.compat,
+      this.lookback,
+      this.maxSamples,
+      this.defaultStep,
+      this.delayedNameRemoval,
+      start,
+      end,
+      step,
+    ].join('|');
   }
 
   /** Adds a warning or info, with Prometheus's "(line:col)" position suffix. */
@@ -154,6 +176,15 @@ export class QueryContext {
       suffix = ` (${line}:${col})`;
     }
     this.warnings.add(message + suffix);
+    for (const r of this.recording) {
+      const at = pos.from - r.from;
+      if (!r.notes.some((n) => n.at === at && n.message === message)) r.notes.push({ at, message });
+    }
+  }
+
+  /** A node's source text in the query (its printed form when the query was not text). */
+  source(node: Expr): string {
+    return this.text !== null ? this.text.slice(node.from, node.to) : formatExpr(node);
   }
 
   /** Fails once the time budget is spent (the clock is read every 64 calls). */
@@ -226,6 +257,13 @@ export class QueryContext {
 }
 
 /** The evaluation of nodes over one grid of steps (the query's, or a subquery's inner steps). */
+/** Whether a node is worth keeping in the subtree cache: not a literal, not parentheses. */
+function reusable(node: Expr): boolean {
+  return (
+    node.type !== 'numberLiteral' && node.type !== 'stringLiteral' && node.type !== 'parenExpr'
+  );
+}
+
 export class Evaluator {
   /** The number of steps. */
   readonly n: number;
@@ -240,6 +278,8 @@ export class Evaluator {
     readonly q: QueryContext,
     readonly times: Float64Array,
     evalStart?: number,
+    /** Sub-expression results to reuse and keep (a range query's own grid only). */
+    private readonly reuse: SubtreeCache | null = null,
   ) {
     this.n = times.length;
     this.samples = new Float64Array(this.n);
@@ -263,6 +303,7 @@ export class Evaluator {
   eval(node: Expr): StepValues {
     this.q.tick(node);
     const trace = this.q.trace;
+    if (this.reuse !== null && !trace && reusable(node)) return this.evalReused(node, this.reuse);
     // A grid without steps (a subquery window without data) evaluates nothing to explain.
     if (!trace || this.n === 0) return this.evalNode(node);
     // Notes describe the node's last step (a subquery's inner nodes run over many).
@@ -271,6 +312,50 @@ export class Evaluator {
     const v = this.evalNode(node);
     entry.value = valueAt(v, this.n - 1);
     return v;
+  }
+
+  /**
+   * A node's values from the subtree cache when an equal node was evaluated on this grid before
+   * with no more samples held at any step than now (so that it cannot pass the sample limit now
+   * where it did not then); else evaluated, and kept. Either way the query ends up as if it had
+   * been evaluated: the samples held, a subquery's peak, the annotations.
+   */
+  private evalReused(node: Expr, cache: SubtreeCache): StepValues {
+    const q = this.q;
+    const key = `${q.reuseKey}|${this.evalStart}|${this.times[0]}|${this.n}\n${q.source(node)}`;
+    const hit = cache.get(key) as SubtreeEntry<StepValues> | undefined;
+    const { samples, peaks, n } = this;
+    if (hit !== undefined && hit.base.every((b, k) => samples[k]! <= b)) {
+      for (let k = 0; k < n; k++) {
+        const peak = samples[k]! + hit.peak[k]!;
+        if (peak > peaks[k]!) peaks[k] = peak;
+        samples[k] = samples[k]! + hit.added[k]!;
+      }
+      for (const nt of hit.notes) q.annotate({ from: node.from + nt.at }, nt.message);
+      return hit.value;
+    }
+    const base = samples.slice();
+    // The node's own peaks, measured from zero, then merged with those before it.
+    const before = peaks.slice();
+    peaks.fill(0);
+    const notes: { at: number; message: string }[] = [];
+    q.recording.push({ from: node.from, notes });
+    let value: StepValues;
+    try {
+      value = this.evalNode(node);
+    } finally {
+      q.recording.pop();
+    }
+    const added = new Float64Array(n);
+    const peak = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      added[k] = samples[k]! - base[k]!;
+      const own = peaks[k]!;
+      peak[k] = own > 0 ? own - base[k]! : -Infinity;
+      peaks[k] = Math.max(before[k]!, own);
+    }
+    cache.set(key, { value, base, added, peak, notes });
+    return value;
   }
 
   /** Records what an operator did at step k, for explain mode (the last step only). */

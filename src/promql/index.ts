@@ -35,6 +35,7 @@ export type { ParseOptions } from './parser.ts';
 export { parseExpr } from './parser.ts';
 export { formatExpr } from './printer.ts';
 export type { EvalOptions } from './engine.ts';
+export { SubtreeCache } from './subtrees.ts';
 export type { ExplainNode, Sample, Series, Value } from './query.ts';
 export type {
   ComparedPair,

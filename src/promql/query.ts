@@ -170,7 +170,8 @@ export function evalRange(
     let points = 0;
     // The grid is evaluated in batches of steps, so that what the nodes hold stays small.
     for (let from = 0; from < grid.length; from += rangeBatch) {
-      const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start);
+      const reuse = opts.reuse?.serves(store) ? opts.reuse : null;
+      const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start, reuse);
       const v = ev.eval(e);
       for (let k = 0; k < ev.n; k++) {
         const ts = ev.times[k]!;

@@ -7,6 +7,7 @@ import {
   type Labels,
   type Result,
   type SeriesStore,
+  type SubtreeCache,
 } from '../promql/index.ts';
 import { AlertingRule, type AlertRuleSpec, type AlertState } from './alerting.ts';
 import { makeQueryFn, type QueryFn, type QuerySample } from './engine.ts';
@@ -28,7 +29,11 @@ export function alertTimeline(
   rule: AlertRuleSpec,
   store: SeriesStore,
   range: { start: number; end: number; interval: number },
-  opts: { compat?: 'v2' | 'v3' } = {},
+  opts: {
+    compat?: 'v2' | 'v3';
+    /** Sub-expression results shared with other range queries on the store (see SubtreeCache). */
+    reuse?: SubtreeCache;
+  } = {},
 ): Result<AlertTimeline> {
   const compat = opts.compat ?? 'v3';
   const parsed = parseExpr(rule.expr, { compat });
@@ -49,6 +54,7 @@ export function alertTimeline(
     : evalRange(rule.expr, store, range.start, range.end, range.interval, {
         compat,
         defaultSubqueryStep: range.interval,
+        ...(opts.reuse && { reuse: opts.reuse }),
       });
   if (ranged?.ok) {
     for (let t = range.start; t <= range.end; t += range.interval) byStep.set(t, []);

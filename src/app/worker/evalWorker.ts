@@ -109,8 +109,12 @@ async function handle(req: WorkerRequest): Promise<void> {
         id: req.id,
         ok: true,
         // Each chart only at the rows it draws: a day of evaluations is copied to the page and
-        // drawn as a few hundred rows a chart.
-        update: toUpdate(thinView(view, entry.thin), base),
+        // drawn as a few hundred rows a chart. A changed rule goes as a patch of the page's
+        // (thinned) view of it.
+        update: toUpdate(thinView(view, entry.thin), base, (key) => {
+          const shown = p.memo.rules.get(key);
+          return shown && entry.thin.rules.get(shown);
+        }),
         ms: performance.now() - started,
       });
     } else if (req.kind === 'lint') {

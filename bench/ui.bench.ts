@@ -25,6 +25,13 @@ const base = `http://127.0.0.1:${port}/`;
 const sliderOnly = process.argv.includes('--slider-only');
 /** `--first-load`: only the JavaScript size, first chart and rule states. */
 const firstLoadOnly = process.argv.includes('--first-load');
+/**
+ * `--trace <file>`: records a Chromium performance trace (every thread, with CPU samples) of the
+ * slider's changes into the file, for `bench/traceSummary.ts`.
+ */
+const traceFile = ((i) => (i < 0 ? undefined : process.argv[i + 1]))(
+  process.argv.indexOf('--trace'),
+);
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -185,6 +192,20 @@ try {
   );
   const samples: number[] = [];
   const warmup = 5;
+  if (traceFile)
+    await browser.startTracing(page, {
+      path: traceFile,
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'toplevel',
+        'v8',
+        'v8.execute',
+        'disabled-by-default-v8.cpu_profiler',
+        'disabled-by-default-v8.gc',
+        'blink.user_timing',
+      ],
+    });
   let tasksBefore = 0;
   for (let i = 0; i < 40 + warmup; i++) {
     if (process.env.BENCH_DEBUG) console.log('slider', i);
@@ -224,6 +245,7 @@ try {
     if (i >= warmup && !Number.isNaN(ms)) samples.push(ms);
     if (process.env.BENCH_DEBUG) console.log('ms', ms);
   }
+  if (traceFile) await browser.stopTracing();
   console.log(
     `slider change to updated charts (5 members, 6h at 15s, 3 rules): median ${percentile(samples, 50).toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (${samples.length} changes)`,
   );

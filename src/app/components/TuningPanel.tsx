@@ -127,8 +127,10 @@ export function TuningPanel({ rule }: TuningPanelProps) {
           </label>
         ) : null}
         {rule
-          ? tunables.map((t) => (
-              <label className="slider" key={t.key}>
+          ? tunables.map((t, i) => (
+              // By place, not by the tunable's key (its position in the text): a step that
+              // lengthens the number it moves (0.01 to 0.015) leaves every slider in place.
+              <label className="slider" key={`${t.kind}:${i}`}>
                 <span className="slider-label">{t.label}</span>
                 <input
                   type="range"

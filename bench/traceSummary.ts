@@ -13,6 +13,8 @@ interface TraceEvent {
   readonly tid: number;
   readonly ts: number;
   readonly dur?: number;
+  /** The thread's CPU time in the event, µs. */
+  readonly tdur?: number;
   readonly id?: string;
   readonly args?: Record<string, unknown>;
 }
@@ -76,6 +78,30 @@ for (const [key, list] of [...tasks].sort(
   );
   const g = gc.get(key);
   if (g) console.log(`  GC: ${[...g].map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(', ')}`);
+}
+
+// What the busiest threads' time went to, by trace event (a nested event counts in its parent
+// too): scripts, style, layout, paint.
+const byName = new Map<string, Map<string, { ms: number; cpu: number; n: number }>>();
+for (const e of events) {
+  if (e.ph !== 'X' || e.dur === undefined) continue;
+  const key = threadOf(e);
+  const m = byName.get(key) ?? new Map<string, { ms: number; cpu: number; n: number }>();
+  const x = m.get(e.name) ?? { ms: 0, cpu: 0, n: 0 };
+  x.ms += e.dur / 1000;
+  x.cpu += (e.tdur ?? 0) / 1000;
+  x.n += 1;
+  m.set(e.name, x);
+  byName.set(key, m);
+}
+for (const [key, m] of byName) {
+  const name = threadNames.get(key) ?? '';
+  if (name !== 'CrRendererMain' && name !== 'DedicatedWorker thread') continue;
+  console.log(`\n## events of ${nameOf(key)} (wall ms, CPU ms, count)`);
+  for (const [n, x] of [...m].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, top))
+    console.log(
+      `  ${x.ms.toFixed(1).padStart(8)} ${x.cpu.toFixed(1).padStart(8)} ${String(x.n).padStart(6)}  ${n}`,
+    );
 }
 
 // CPU profiles: one per thread, in chunks.

@@ -16,7 +16,7 @@ import { defaultScenario } from '../src/sim/index.ts';
 import { encodeDocForUrl } from '../src/lab/index.ts';
 import { defaultRules } from '../src/lab/index.ts';
 import { simulated } from '../src/lab/index.ts';
-import { measureBigScenario } from './uiBigScenarios.ts';
+import { measureBigScenario, traceCpu } from './uiBigScenarios.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const port = Number(process.env['BENCH_PORT'] ?? 4391);
@@ -25,6 +25,13 @@ const base = `http://127.0.0.1:${port}/`;
 const sliderOnly = process.argv.includes('--slider-only');
 /** `--first-load`: only the JavaScript size, first chart and rule states. */
 const firstLoadOnly = process.argv.includes('--first-load');
+/**
+ * `--trace <file>`: records a Chromium performance trace (every thread, with CPU samples) of the
+ * slider's changes into the file, for `bench/traceSummary.ts`.
+ */
+const traceFile = ((i) => (i < 0 ? undefined : process.argv[i + 1]))(
+  process.argv.indexOf('--trace'),
+);
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -185,6 +192,24 @@ try {
   );
   const samples: number[] = [];
   const warmup = 5;
+  // Traced throughout: the CPU time of the steps (thread time, which a busy machine's other work
+  // does not stretch as it stretches the wall time), besides their wall time. `--trace` records
+  // everything, with CPU samples, into a file.
+  await browser.startTracing(page, {
+    ...(traceFile && { path: traceFile }),
+    categories: traceFile
+      ? [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'toplevel',
+          'v8',
+          'v8.execute',
+          'disabled-by-default-v8.cpu_profiler',
+          'disabled-by-default-v8.gc',
+          'blink.user_timing',
+        ]
+      : ['devtools.timeline', 'toplevel'],
+  });
   let tasksBefore = 0;
   for (let i = 0; i < 40 + warmup; i++) {
     if (process.env.BENCH_DEBUG) console.log('slider', i);
@@ -224,6 +249,8 @@ try {
     if (i >= warmup && !Number.isNaN(ms)) samples.push(ms);
     if (process.env.BENCH_DEBUG) console.log('ms', ms);
   }
+  const cpu = traceCpu((await browser.stopTracing()).toString('utf8'));
+  const steps = 40 + warmup;
   console.log(
     `slider change to updated charts (5 members, 6h at 15s, 3 rules): median ${percentile(samples, 50).toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (${samples.length} changes)`,
   );
@@ -236,6 +263,9 @@ try {
     `${percentile(samples, 95).toFixed(1)} ms`,
     '<= 50 ms',
     percentile(samples, 95) <= 50,
+  );
+  console.log(
+    `CPU time per slider change: main thread ${(cpu.main / steps).toFixed(1)} ms, workers ${(cpu.workers / steps).toFixed(1)} ms; longest main-thread task ${cpu.longestTask.toFixed(0)} ms CPU (${steps} changes traced, page and bench together)`,
   );
   report(
     'longest main-thread task while tuning',

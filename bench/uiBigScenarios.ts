@@ -44,7 +44,7 @@ interface TraceEvent {
 }
 
 /** The CPU time of the renderer's main-thread tasks and of its workers' tasks in a trace. */
-function traceCpu(json: string): BigScenarioFigures['cpu'] {
+export function traceCpu(json: string): BigScenarioFigures['cpu'] {
   const trace = JSON.parse(json) as { traceEvents: TraceEvent[] };
   const names = new Map<string, string>();
   for (const e of trace.traceEvents)

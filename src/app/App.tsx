@@ -387,6 +387,11 @@ function Playground({ mode }: { readonly mode: Mode }) {
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);
   const selected = rules.find((r) => r.id === selectedRuleId) ?? null;
   const preset = scenario?.name ? findPreset(scenario.name) : undefined;
+  // Once per scenario, not on every render (a slider step renders the page twice).
+  const unmodified = useMemo(
+    () => (preset && scenario ? scenariosEqual(preset.scenario, scenario) : false),
+    [preset, scenario],
+  );
   // The cluster just after a change the scenario makes at the cursor (a member taken down there).
   const clusterIndex = scenario ? clusterSampleIndex(times, cursor, scenario.events) : cursorIndex;
   const members = view?.members;
@@ -476,10 +481,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
         <p className="preset-explanation" data-testid="preset-explanation">
           <strong>{preset.title}.</strong> {preset.explanation}
           {/* Always laid out, shown once modified: the first edit must not move the page. */}
-          <em
-            className={`modified ${scenariosEqual(preset.scenario, scenario) ? 'unmodified' : ''}`}
-            data-testid="modified"
-          >
+          <em className={`modified ${unmodified ? 'unmodified' : ''}`} data-testid="modified">
             {' '}
             (modified: the preset with your changes)
           </em>

@@ -11,6 +11,7 @@ import {
   parseExpr,
   type Expr,
   type Labels,
+  type Result,
 } from '../promql/index.ts';
 import { alertTimeline, type AlertState } from '../rules/index.ts';
 import { simulate, truthAt, type Member, type Scenario } from '../sim/index.ts';
@@ -122,8 +123,12 @@ function numberValue(e: Expr): number | null {
  * Splits `X > 0.5` into X and the threshold, so the chart can show X's value even where the
  * comparison filters every series out (which is when a rule is most puzzling).
  */
-export function splitThreshold(expr: string): { query: string; threshold: Threshold } | null {
-  const parsed = parseExpr(expr);
+export function splitThreshold(
+  expr: string,
+  /** How the expression is parsed (a scenario's cache of parsed expressions). */
+  parse: (text: string) => Result<Expr> = parseExpr,
+): { query: string; threshold: Threshold } | null {
+  const parsed = parse(expr);
   if (!parsed.ok) return null;
   const root = parsed.value;
   if (root.type !== 'binaryExpr' || root.bool || !comparisonOps.has(root.op)) return null;
@@ -561,6 +566,7 @@ const MAX_RULE_CHARTS = 4;
 export function ruleChartQueries(
   rules: readonly RuleDraft[],
   prepared: Pick<PreparedScenario, 'rawQueries' | 'sampleInterval' | 'source'>,
+  parse: (text: string) => Result<Expr> = parseExpr,
 ): Omit<RawChart, 'lines' | 'seriesCount'>[] {
   const charted = new Set(
     prepared.source.kind !== 'imported'
@@ -594,7 +600,7 @@ export function ruleChartQueries(
     for (const c of children(e)) visit(c);
   };
   for (const rule of rules) {
-    const parsed = parseExpr(rule.expr);
+    const parsed = parse(rule.expr);
     if (parsed.ok) visit(parsed.value);
   }
   return out.slice(0, MAX_RULE_CHARTS);
@@ -617,6 +623,8 @@ export function evaluateView(
   const step = prepared.evaluationInterval;
 
   const { memo } = prepared;
+  // Each rule's text is parsed for its chart, its states and its findings: once per scenario.
+  const parse = (text: string) => memo.subtrees.parse(text);
   // Charts are evaluated as the rules are (on the evaluation times, subqueries' default step
   // the evaluation interval), so that what they share is evaluated once.
   const end = start + (times[times.length - 1] ?? duration);
@@ -643,7 +651,7 @@ export function evaluateView(
     return 'error' in sc ? { scorecard: null, scorecardError: sc.error } : { scorecard: sc };
   }
   function ruleView(rule: RuleDraft): Omit<RuleView, 'key'> {
-    const split = splitThreshold(rule.expr);
+    const split = splitThreshold(rule.expr, parse);
     const valueQuery = split?.query ?? rule.expr;
     const threshold = split?.threshold ?? null;
     // Shared by the rules (and the steps of a drag) that chart the same query: tuning `for` or
@@ -682,7 +690,7 @@ export function evaluateView(
       unevaluated: unevaluatedSpans(times, step, outageWindows(prepared.source)),
       ...scorecardOf(rule, states),
       error: null,
-      annotations: annotationLints(rule.expr, states.warnings),
+      annotations: annotationLints(rule.expr, states.warnings, parse),
       ...(prepared.twin && { beside: besideOf(rule) }),
     };
   }
@@ -702,7 +710,7 @@ export function evaluateView(
     };
   }
 
-  const extra = ruleChartQueries(rules, prepared);
+  const extra = ruleChartQueries(rules, prepared, parse);
   const ruleChartsKey = extra.map((q) => q.query).join('\n');
   return {
     times,

@@ -9,6 +9,7 @@ import {
   labelsKey,
   parseExpr,
   type Expr,
+  type Result,
   type Labels,
 } from '../promql/index.ts';
 import { metricOwnLabels, simulate, type Scenario } from '../sim/index.ts';
@@ -209,9 +210,13 @@ export function lintRule(rule: RuleDraft, prepared: LintScenario, memo: LintMemo
  * Each marks the largest sub-expression that starts at the position Prometheus names (the whole
  * expression only when nothing smaller starts there).
  */
-export function annotationLints(text: string, warnings: readonly string[]): RuleLint[] {
+export function annotationLints(
+  text: string,
+  warnings: readonly string[],
+  parse: (text: string) => Result<Expr> = parseExpr,
+): RuleLint[] {
   if (warnings.length === 0) return [];
-  const parsed = parseExpr(text);
+  const parsed = parse(text);
   const root = parsed.ok ? parsed.value : null;
   const lines = text.split('\n');
   const found = warnings.map((message): RuleLint => {

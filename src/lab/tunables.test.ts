@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyTunable, findTunables, niceCeil } from './tunables.ts';
+import { applyTunable, findTunables, niceCeil, retune, type TuneBounds } from './tunables.ts';
 import {
   etcdInsufficientMembers,
   etcdMembersDown,
@@ -135,5 +135,46 @@ describe('slider ranges on the page', () => {
     expect([t?.min, t?.max]).toEqual([0, 5]);
     expect(niceCeil(5)).toBe(5);
     expect(niceCeil(0.011)).toBe(0.02);
+  });
+});
+
+describe('retune', () => {
+  // Every preset's every tunable, set to values a slider gives (its ends, a step in, values with
+  // long or exponent spellings), with and without the page's bounds: the rule and tunables are
+  // what applyTunable and findTunables make of them, or null (findTunables must then read it).
+  const boundsCases: (TuneBounds | undefined)[] = [
+    undefined,
+    { durationMs: 6 * 3600_000, data: { min: 0, max: 3.5 } },
+    { durationMs: 3600_000, data: null },
+  ];
+  it('agrees with findTunables on the new rule, or leaves it to findTunables', () => {
+    let odd = 0;
+    for (const rule of [...rulePresets, { ...naiveUpRule, expr: 'up{job="x"} < -2' }])
+      for (const bounds of boundsCases)
+        for (const grid of [15_000, 60_000]) {
+          const tunables = findTunables(rule, grid, bounds);
+          for (const t of tunables) {
+            const onGrid = [t.min, t.max, t.min + t.step, t.min + 7 * t.step, t.value];
+            const odder = [0.30000000000000004, 1e-7, 123456789, -3];
+            for (const v of [...onGrid, ...odder]) {
+              const r = retune(rule, tunables, t, v, grid, bounds);
+              const next = applyTunable(rule, t, v);
+              if (r === null) {
+                // A drag's steps on a slider of a plain number are plain: they are never left.
+                expect(
+                  onGrid.includes(v) && t.value >= 0 && v >= 0,
+                  `${rule.id} ${t.key} ${v}`,
+                ).toBe(false);
+                odd++;
+                continue;
+              }
+              expect(r.rule).toEqual(next);
+              expect(r.tunables, `${rule.id} ${t.key} ${v}`).toEqual(
+                findTunables(next, grid, bounds),
+              );
+            }
+          }
+        }
+    expect(odd).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@
 // sits in the expression text, so a slider rewrites exactly that token and nothing else.
 import { children, parseExpr, type Expr } from '../promql/index.ts';
 import type { RuleDraft } from './rulePresets.ts';
-import { formatDuration, formatGoFloat } from '../text/index.ts';
+import { formatDuration, formatGoFloat, parseDuration } from '../text/index.ts';
 
 /** One number of a rule, with the range a slider offers for it. */
 export interface Tunable {
@@ -63,18 +63,23 @@ function numberRange(v: number, data: TuneBounds['data']): { min: number; max: n
   };
 }
 
+/** A number's slider range: from the data on the page, around the value without bounds. */
+function numberRangeFor(v: number, bounds: TuneBounds | undefined): { min: number; max: number } {
+  return bounds
+    ? numberRange(v, bounds.data)
+    : {
+        min: v < 0 ? v * 10 : 0,
+        max: v > 0 ? v * 10 : v === 0 ? 10 : 0,
+      };
+}
+
 function numberTunable(
   e: Expr & { type: 'numberLiteral' },
   context: string,
   bounds: TuneBounds | undefined,
 ): Tunable {
   const v = e.val;
-  const { min, max } = bounds
-    ? numberRange(v, bounds.data)
-    : {
-        min: v < 0 ? v * 10 : 0,
-        max: v > 0 ? v * 10 : v === 0 ? 10 : 0,
-      };
+  const { min, max } = numberRangeFor(v, bounds);
   return {
     key: `number@${e.from}`,
     kind: 'number',
@@ -356,6 +361,69 @@ export function applyTunable(rule: RuleDraft, t: Tunable, value: number): RuleDr
   if (t.from === undefined || t.to === undefined) return rule;
   const token = t.kind === 'range' ? formatDuration(value) : formatNumber(value);
   return { ...rule, expr: rule.expr.slice(0, t.from) + token + rule.expr.slice(t.to) };
+}
+
+/** A number as the parser reads it from text with nothing but digits, a point and an exponent. */
+const plainNumber = /^(?:[0-9]*\.?[0-9]+|[0-9]+\.[0-9]*)(?:e[+-]?[0-9]+)?$/i;
+/** A duration of units only: `5m`, `1h30m`. */
+const plainDuration = /^(?:[0-9]+(?:ms|[smhdwy]))+$/;
+
+/**
+ * The rule with one tunable set to a new value, and its tunables (as findTunables finds them with
+ * the same grid and bounds), from the rule's own without parsing the new expression: a slider
+ * step replaces one plain number or duration by another, which leaves the expression's shape as it
+ * was, shifts what follows the token and changes that one tunable's value (and its range, which
+ * holds the value). Null when the step is not so plain (a negative number, an exponent the parser
+ * reads otherwise): then findTunables must read the new rule.
+ */
+export function retune(
+  rule: RuleDraft,
+  tunables: readonly Tunable[],
+  t: Tunable,
+  value: number,
+  grid: number,
+  bounds?: TuneBounds,
+): { rule: RuleDraft; tunables: Tunable[] } | null {
+  const next = applyTunable(rule, t, value);
+  if (t.kind === 'for') {
+    const max = bounds ? Math.max(bounds.durationMs, value) : Math.max(60 * MIN, 2 * value);
+    return {
+      rule: next,
+      tunables: tunables.map((x) => (x.key === t.key ? { ...x, value, max } : x)),
+    };
+  }
+  const { from, to } = t;
+  if (from === undefined || to === undefined || !tunables.includes(t)) return null;
+  const old = rule.expr.slice(from, to);
+  const token = next.expr.slice(from, next.expr.length - (rule.expr.length - to));
+  let tuned: Tunable;
+  if (t.kind === 'number') {
+    if (!plainNumber.test(old) || !plainNumber.test(token)) return null;
+    const v = Number(token);
+    const { min, max } = numberRangeFor(v, bounds);
+    tuned = { ...t, value: v, min, max, step: niceStep(max - min), to: from + token.length };
+  } else {
+    if (!plainDuration.test(old) || !plainDuration.test(token)) return null;
+    const range = parseDuration(token);
+    if (range === null || range <= 0) return null;
+    const max = bounds ? Math.max(grid, bounds.durationMs, range) : Math.max(30 * MIN, 4 * range);
+    tuned = { ...t, value: range, max, to: from + token.length };
+  }
+  const shift = token.length - old.length;
+  return {
+    rule: next,
+    tunables: tunables.map((x) => {
+      if (x === t) return tuned;
+      if (x.from === undefined || x.to === undefined || x.from < to) return x;
+      const at = x.from + shift;
+      return {
+        ...x,
+        key: x.kind === 'range' ? `range@${at - 1}` : `number@${at}`,
+        from: at,
+        to: x.to + shift,
+      };
+    }),
+  };
 }
 
 /** The lowest and highest value a rule's value chart shows, for the range of its sliders. */

@@ -58,7 +58,8 @@ function resolve(
   opts: EvalOptions,
 ): { ok: true; expr: Expr; text: string | null } | { ok: false; error: Result<never> } {
   if (typeof expr !== 'string') return { ok: true, expr, text: null };
-  const parsed = parseExpr(expr, { compat: opts.compat ?? 'v3' });
+  const compat = opts.compat ?? 'v3';
+  const parsed = opts.reuse ? opts.reuse.parse(expr, { compat }) : parseExpr(expr, { compat });
   if (!parsed.ok) return { ok: false, error: parsed };
   return { ok: true, expr: parsed.value, text: expr };
 }

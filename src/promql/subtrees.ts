@@ -10,6 +10,10 @@
 // step (Prometheus's sample limit counts them), the peak a subquery reached, and its annotations
 // (re-positioned where the node now stands in the query's text).
 
+import type { Expr } from './ast.ts';
+import { parseExpr, type ParseOptions } from './parser.ts';
+import type { Result } from './result.ts';
+
 /** One node's values over one batch, and what evaluating it did to the query. */
 export interface SubtreeEntry<V> {
   readonly value: V;
@@ -26,6 +30,8 @@ export interface SubtreeEntry<V> {
 /** How many entries a cache keeps by default: reused ones, and new ones not yet reused. */
 const DEFAULT_KEPT = 256;
 const DEFAULT_NEW = 128;
+/** How many parsed expressions a cache keeps. */
+const PARSED_KEPT = 256;
 
 /**
  * Sub-expression results shared by the range queries of one store. A new entry waits among the
@@ -38,6 +44,8 @@ const DEFAULT_NEW = 128;
 export class SubtreeCache {
   private readonly fresh = new Map<string, SubtreeEntry<unknown>>();
   private readonly kept = new Map<string, SubtreeEntry<unknown>>();
+  /** The trees of the expressions parsed lately, by compat and text, least recently used first. */
+  private readonly trees = new Map<string, Expr>();
   private store: object | null = null;
 
   constructor(
@@ -67,6 +75,28 @@ export class SubtreeCache {
     this.fresh.delete(key);
     this.fresh.set(key, entry);
     trim(this.fresh, this.newEntries);
+  }
+
+  /**
+   * The expression parsed, as parseExpr parses it; the tree of a text parsed lately is handed out
+   * again (a tree is never changed once built). A slider step parses the same rule texts for the
+   * chart, the rule and the scorecard, and parsing them cost more than evaluating what the step
+   * changed. Errors are not kept.
+   */
+  parse(text: string, opts: ParseOptions = {}): Result<Expr> {
+    const key = `${opts.compat ?? 'v3'}\n${text}`;
+    const hit = this.trees.get(key);
+    if (hit !== undefined) {
+      this.trees.delete(key);
+      this.trees.set(key, hit);
+      return { ok: true, value: hit, warnings: [] };
+    }
+    const r = parseExpr(text, opts);
+    if (r.ok) {
+      this.trees.set(key, r.value);
+      trim(this.trees, PARSED_KEPT);
+    }
+    return r;
   }
 
   /** How many entries it holds. */

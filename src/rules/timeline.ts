@@ -36,7 +36,9 @@ export function alertTimeline(
   } = {},
 ): Result<AlertTimeline> {
   const compat = opts.compat ?? 'v3';
-  const parsed = parseExpr(rule.expr, { compat });
+  const parsed = opts.reuse
+    ? opts.reuse.parse(rule.expr, { compat })
+    : parseExpr(rule.expr, { compat });
   if (!parsed.ok) return parsed;
   if (!(range.interval > 0)) {
     return { ok: false, error: { from: 0, to: 0, message: 'interval must be positive' } };

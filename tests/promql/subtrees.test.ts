@@ -3,7 +3,13 @@
 // sample limit included. Random series and expressions, each also asked with its numbers changed
 // (what a tuning slider does), all on one cache.
 import { describe, expect, it } from 'vitest';
-import { SeriesStore, SubtreeCache, evalRange, type EvalOptions } from '../../src/promql/index.ts';
+import {
+  SeriesStore,
+  SubtreeCache,
+  evalRange,
+  parseExpr,
+  type EvalOptions,
+} from '../../src/promql/index.ts';
 import { createRng, generateExpr, generateScenario, seriesPoints } from '../differential/index.ts';
 
 /** The expression with its n-th number (not a duration, not inside a name) replaced. */
@@ -106,5 +112,38 @@ describe('range queries with a subtree cache', () => {
     evalRange('x * 2', one, 0, 0, 15_000, { reuse: cache });
     const r = evalRange('x * 2', two, 0, 0, 15_000, { reuse: cache });
     expect(r.ok && r.value.series[0]?.points[0]?.v).toBe(4);
+  });
+});
+
+describe('the parsed expressions of a subtree cache', () => {
+  it('parse as parseExpr does, each text once while it is kept', () => {
+    const cache = new SubtreeCache();
+    const text = 'sum without (instance) (rate(up[5m])) > 0.5';
+    const first = cache.parse(text);
+    expect(first).toEqual(parseExpr(text));
+    const again = cache.parse(text);
+    expect(again.ok && first.ok && again.value === first.value).toBe(true);
+    // Each compat mode has its own tree: `holt_winters` is a Prometheus 2 function only.
+    const v2 = cache.parse('holt_winters(up[5m], 0.5, 0.5)', { compat: 'v2' });
+    expect(v2.ok).toBe(true);
+    expect(cache.parse('holt_winters(up[5m], 0.5, 0.5)')).toEqual(
+      parseExpr('holt_winters(up[5m], 0.5, 0.5)'),
+    );
+    // An error is the parser's, each time.
+    expect(cache.parse('sum(')).toEqual(parseExpr('sum('));
+    expect(cache.parse('sum(')).toEqual(parseExpr('sum('));
+  });
+
+  it('keep the latest few hundred texts', () => {
+    const cache = new SubtreeCache();
+    const first = cache.parse('up > 0');
+    for (let i = 0; i < 1000; i++) cache.parse(`up > ${i + 1}`);
+    const later = cache.parse('up > 0');
+    expect(later).toEqual(first);
+    expect(later.ok && first.ok && later.value === first.value).toBe(false);
+    const recent = cache.parse('up > 1000');
+    expect(
+      recent.ok && recent.value === (cache.parse('up > 1000') as { value: unknown }).value,
+    ).toBe(true);
   });
 });

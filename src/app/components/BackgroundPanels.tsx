@@ -1,7 +1,7 @@
 // The matrix (every rule against every preset) and the sweep (one number of a rule against
 // detection delay and false alarms over all presets), computed in a background worker with
 // progress. The matrix follows the rules as they change; a sweep runs on request.
-import { Fragment, memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -29,6 +29,29 @@ import { formatDuration } from '../../text/index.ts';
 
 /** How long the rules must hold still before the matrix and the fixes are computed again, ms. */
 const BACKGROUND_PAUSE_MS = 1000;
+
+/** How long the selected rule must hold still before the sweep's parameters follow it, ms. */
+const SWEEP_PAUSE_MS = 300;
+
+/**
+ * The selected rule as the sweep's menu shows it: another rule (or none) at once, a change of
+ * the same rule once it has held still for SWEEP_PAUSE_MS.
+ */
+function useSettled(rule: RuleDraft | null): RuleDraft | null {
+  const [settled, setSettled] = useState(rule);
+  const sameRule = settled !== null && rule !== null && settled.id === rule.id;
+  useEffect(() => {
+    if (settled === rule || !sameRule) return;
+    const t = setTimeout(() => setSettled(rule), SWEEP_PAUSE_MS);
+    return () => clearTimeout(t);
+  }, [rule, settled, sameRule]);
+  // Another rule: shown in this render (React renders again at once with the new state).
+  if (!sameRule && settled !== rule) {
+    setSettled(rule);
+    return rule;
+  }
+  return settled;
+}
 
 /** Props of the background panels. */
 export interface BackgroundPanelsProps {
@@ -200,9 +223,10 @@ export const BackgroundPanels = memo(function BackgroundPanels({
     return () => clearTimeout(t);
   }, [bridge, rules]);
 
-  // The sweep's parameters follow the selected rule in a render of their own, after the urgent
-  // one: a slider step does not wait for the rule to be parsed for this menu.
-  const sweepRule = useDeferredValue(selected);
+  // The sweep's parameters follow the selected rule once it holds still: a slider dragged over
+  // the rule parses it for the tuning panel and the worker at each step, and not for this menu
+  // too. Another rule selected shows its parameters at once.
+  const sweepRule = useSettled(selected);
   const tunables = useMemo(
     () => (sweepRule ? sweepParameters(sweepRule, presetGrid(presets)) : []),
     [sweepRule],
@@ -252,7 +276,7 @@ export const BackgroundPanels = memo(function BackgroundPanels({
           <button
             type="button"
             className="button"
-            disabled={!selected || !tunable}
+            disabled={!selected || !tunable || sweepRule !== selected}
             onClick={() => {
               if (selected && tunable) {
                 setSweep(null);

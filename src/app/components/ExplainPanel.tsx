@@ -1,7 +1,7 @@
 // Why a rule did or did not fire: the alert's state at the cursor against `for` and
 // `keep_firing_for`, then the expression as a tree at the cursor time, each sub-expression with
 // its result and what its operator did there.
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import type { ExplainNode, Value } from '../../promql/index.ts';
 import { explainAlertState } from '../../lab/index.ts';
 import type { RuleView } from '../../lab/index.ts';
@@ -87,7 +87,12 @@ function ResultTable({ value }: { value: Value | null }) {
   }
 }
 
-function Node({ node, depth }: { node: ExplainNode; depth: number }) {
+/**
+ * One node of the tree and its children, drawn again only for a new tree: the panel draws again
+ * on every slider step (the rule's state at the cursor), the explanation only once it is asked
+ * for again.
+ */
+const Node = memo(function Node({ node, depth }: { node: ExplainNode; depth: number }) {
   return (
     <li className="explain-node">
       <details open={depth < 4}>
@@ -113,7 +118,7 @@ function Node({ node, depth }: { node: ExplainNode; depth: number }) {
       </details>
     </li>
   );
-}
+});
 
 /** Shows the explain tree of the selected rule at the cursor. */
 export function ExplainPanel(props: ExplainPanelProps) {

@@ -132,7 +132,7 @@ export function RulePanel(props: RulePanelProps) {
   const beside = view?.beside;
   return (
     <section
-      className={`panel rule ${selected ? 'rule-selected' : ''}`}
+      className={`panel rule ${selected ? 'rule-selected' : ''} ${editing ? 'rule-editing' : ''}`}
       aria-labelledby={`rule-${rule.id}`}
       data-testid={`rule-${rule.id}`}
       data-lesson-target={`rule:${rule.id}`}

@@ -1,7 +1,7 @@
 // Each rule judged against the ground truth of the scenario and its intent (src/lab/intent.ts):
 // what it should catch, editable per rule, the verdict in words, the time to firing per member's
 // real failure, and flaps. The verdict panel and the matrix judge alike.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import {
   CATCHES_TEXT,
   defaultIntent,
@@ -152,11 +152,63 @@ function IntentEditor({
   );
 }
 
+/**
+ * One rule's row, drawn again only when its view, its draft or the members change: a slider step
+ * changes one rule.
+ */
+const ScoreRow = memo(function ScoreRow({
+  view: r,
+  draft,
+  members,
+  onIntent,
+}: {
+  readonly view: RuleView;
+  readonly draft: RuleDraft | undefined;
+  readonly members: readonly Member[];
+  readonly onIntent: ScorecardPanelProps['onIntent'];
+}) {
+  const sc = r.scorecard;
+  return (
+    <tr data-testid={`scorecard-${r.id}`}>
+      <th scope="row">{r.alert}</th>
+      <td>
+        {draft && onIntent ? (
+          <IntentEditor
+            // A new rule text (an undo) starts the fields over from the document.
+            key={JSON.stringify(ruleIntent(draft))}
+            rule={draft}
+            onIntent={(intent) => onIntent(r.id, intent)}
+          />
+        ) : sc ? (
+          `it ${describeIntent(sc.judgement.intent)}`
+        ) : null}
+      </td>
+      {sc === null ? (
+        <td colSpan={3}>{r.error ?? r.scorecardError ?? '—'}</td>
+      ) : (
+        <>
+          <td
+            className={gradeClass(sc)}
+            data-testid={`scorecard-${r.id}-verdict`}
+            title={scoreDescription(sc)}
+          >
+            {judgementTexts(sc.judgement, members).join('; ')}
+          </td>
+          <td>{delaysText(sc)}</td>
+          <td className="num">{sc.flaps}</td>
+        </>
+      )}
+    </tr>
+  );
+});
+
+const noMembers: readonly Member[] = [];
+
 /** A table with one row per rule. */
 export function ScorecardPanel({
   rules,
   drafts = [],
-  members = [],
+  members = noMembers,
   hasTruth = true,
   onIntent,
 }: ScorecardPanelProps) {
@@ -197,42 +249,15 @@ export function ScorecardPanel({
           </tr>
         </thead>
         <tbody>
-          {rules.map((r) => {
-            const sc = r.scorecard;
-            const draft = drafts.find((d) => d.id === r.id);
-            return (
-              <tr key={r.id} data-testid={`scorecard-${r.id}`}>
-                <th scope="row">{r.alert}</th>
-                <td>
-                  {draft && onIntent ? (
-                    <IntentEditor
-                      // A new rule text (an undo) starts the fields over from the document.
-                      key={JSON.stringify(ruleIntent(draft))}
-                      rule={draft}
-                      onIntent={(intent) => onIntent(r.id, intent)}
-                    />
-                  ) : sc ? (
-                    `it ${describeIntent(sc.judgement.intent)}`
-                  ) : null}
-                </td>
-                {sc === null ? (
-                  <td colSpan={3}>{r.error ?? r.scorecardError ?? '—'}</td>
-                ) : (
-                  <>
-                    <td
-                      className={gradeClass(sc)}
-                      data-testid={`scorecard-${r.id}-verdict`}
-                      title={scoreDescription(sc)}
-                    >
-                      {judgementTexts(sc.judgement, members).join('; ')}
-                    </td>
-                    <td>{delaysText(sc)}</td>
-                    <td className="num">{sc.flaps}</td>
-                  </>
-                )}
-              </tr>
-            );
-          })}
+          {rules.map((r) => (
+            <ScoreRow
+              key={r.id}
+              view={r}
+              draft={drafts.find((d) => d.id === r.id)}
+              members={members}
+              onIntent={onIntent}
+            />
+          ))}
         </tbody>
       </table>
     </section>

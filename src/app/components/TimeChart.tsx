@@ -128,6 +128,25 @@ export function countTicks(lines: readonly ChartLine[], most = 6): number[] | un
 
 const yPadding = { top: 6, bottom: 6 };
 
+/** The same elements in every chart, built once (see TimeChart). */
+const tooltip = (
+  <Tooltip
+    isAnimationActive={false}
+    labelFormatter={(t) => `t = ${formatOffset(Number(t))}`}
+    formatter={(v) => formatValue(Number(v))}
+    contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
+  />
+);
+const legend = (
+  <Legend
+    verticalAlign="top"
+    align="right"
+    height={20}
+    iconSize={10}
+    wrapperStyle={{ fontSize: 11, top: -4 }}
+  />
+);
+
 /**
  * The row whose tooltip a chart shows when another chart is hovered at time `label`: the last row
  * at or before it, whose values the step lines hold then. Charts keep different rows (each its
@@ -224,6 +243,130 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
     () => markerLines(props.markers ?? [], end, plotWidth),
     [props.markers, end, plotWidth],
   );
+  // Every child of the chart is built again only when what it draws changes: Recharts draws a
+  // child again whenever it gets a new element, and a reference line then leaves the chart's
+  // store and joins it again, which makes every part of the chart look at the store again. A
+  // slider step that moves the threshold redraws the threshold's line; the cursor's line, the
+  // axes, the grid and the lines stay.
+  const grid = useMemo(
+    () => (
+      <CartesianGrid
+        strokeDasharray="3 3"
+        stroke="var(--grid)"
+        verticalCoordinatesGenerator={verticalGrid}
+      />
+    ),
+    [verticalGrid],
+  );
+  const xAxis = useMemo(
+    () => (
+      <XAxis
+        dataKey="t"
+        type="number"
+        domain={[0, end]}
+        ticks={ticks}
+        // Every tick is drawn: they are few and spaced by timeTicks. Recharts would otherwise
+        // measure each label in the DOM (a forced layout) to drop overlapping ones.
+        interval={0}
+        tickFormatter={formatOffset}
+        stroke="var(--muted)"
+        fontSize={11}
+      />
+    ),
+    [end, ticks],
+  );
+  const yAxis = useMemo(
+    () => (
+      <YAxis
+        width={yAxisWidth}
+        stroke="var(--muted)"
+        fontSize={11}
+        tickFormatter={formatValue}
+        ticks={yTicks}
+        domain={yTicks ? [yTicks[0] ?? 0, yTicks[yTicks.length - 1] ?? 1] : undefined}
+        // Room below the lowest value and above the highest: a flat line at 0 would lie on the
+        // time axis, and one at the top on the chart's edge, and neither be seen.
+        padding={yPadding}
+      />
+    ),
+    [yTicks],
+  );
+  const thresholdValue = props.threshold?.value;
+  const thresholdLabel = props.threshold?.label;
+  const thresholdLine = useMemo(
+    () =>
+      thresholdValue === undefined ? null : (
+        <ReferenceLine
+          y={thresholdValue}
+          stroke="var(--firing)"
+          strokeDasharray="4 3"
+          label={{
+            value: thresholdLabel,
+            // Above the line: below it, the label would sit on the time axis' labels.
+            position: 'insideBottomRight',
+            fontSize: 11,
+            fill: 'var(--muted)',
+          }}
+        />
+      ),
+    [thresholdValue, thresholdLabel],
+  );
+  const cursorLine = useMemo(
+    () => <ReferenceLine x={cursor} stroke="var(--cursor)" strokeWidth={1.5} />,
+    [cursor],
+  );
+  const lineElements = useMemo(
+    () =>
+      lines.map((line, i) => (
+        <Line
+          key={line.key}
+          dataKey={`s${i}`}
+          name={lineName ? lineName(line) : line.key}
+          stroke={lineColor ? lineColor(line, i) : seriesColor(i)}
+          dot={false}
+          strokeWidth={1.5}
+          isAnimationActive={false}
+          connectNulls={false}
+          type="stepAfter"
+        />
+      )),
+    [lines, lineName, lineColor],
+  );
+  const endDots = useMemo(
+    () =>
+      lines.map((line, i) => {
+        const at = ends[i];
+        const row = at === null || at === undefined ? undefined : rows[at];
+        const y = row?.[`s${i}`];
+        if (row?.t === undefined || row.t === null || y === undefined || y === null) return null;
+        const color = lineColor ? lineColor(line, i) : seriesColor(i);
+        const name = lineName ? lineName(line) : line.key;
+        return (
+          <ReferenceDot
+            key={`end-${line.key}`}
+            x={row.t}
+            y={y}
+            ifOverflow="visible"
+            shape={(p: { cx?: number; cy?: number }) => (
+              <EndDot cx={p.cx} cy={p.cy} color={color} name={name} />
+            )}
+          />
+        );
+      }),
+    [lines, ends, rows, lineName, lineColor],
+  );
+  const onResize = useCallback(
+    (w: number) =>
+      setPlotWidth(Math.max(0, Math.round(w - yAxisWidth - chartMargin.left - chartMargin.right))),
+    [],
+  );
+  const onClick = useCallback(
+    (_: unknown, e: MouseEvent<SVGGraphicsElement>) => {
+      const t = timeAt(e, end);
+      if (t !== null) onCursor(t);
+    },
+    [end, onCursor],
+  );
   return (
     <figure className="chart" data-testid={props.testId}>
       <figcaption>
@@ -240,116 +383,25 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
           {props.emptyText ?? 'empty query result'}
         </div>
       ) : (
-        <ResponsiveContainer
-          width="100%"
-          height={props.height ?? 140}
-          onResize={(w) =>
-            setPlotWidth(
-              Math.max(0, Math.round(w - yAxisWidth - chartMargin.left - chartMargin.right)),
-            )
-          }
-        >
+        <ResponsiveContainer width="100%" height={props.height ?? 140} onResize={onResize}>
           <LineChart
             data={rows}
             syncId="timeline"
             syncMethod={syncedRow}
             margin={chartMargin}
             title={`${props.title}: ${props.query}`}
-            onClick={(_, e) => {
-              const t = timeAt(e, end);
-              if (t !== null) onCursor(t);
-            }}
+            onClick={onClick}
           >
-            <CartesianGrid
-              strokeDasharray="3 3"
-              stroke="var(--grid)"
-              verticalCoordinatesGenerator={verticalGrid}
-            />
-            <XAxis
-              dataKey="t"
-              type="number"
-              domain={[0, end]}
-              ticks={ticks}
-              // Every tick is drawn: they are few and spaced by timeTicks. Recharts would
-              // otherwise measure each label in the DOM (a forced layout) to drop overlapping ones.
-              interval={0}
-              tickFormatter={formatOffset}
-              stroke="var(--muted)"
-              fontSize={11}
-            />
-            <YAxis
-              width={yAxisWidth}
-              stroke="var(--muted)"
-              fontSize={11}
-              tickFormatter={formatValue}
-              ticks={yTicks}
-              domain={yTicks ? [yTicks[0] ?? 0, yTicks[yTicks.length - 1] ?? 1] : undefined}
-              // Room below the lowest value and above the highest: a flat line at 0 would lie on
-              // the time axis, and one at the top on the chart's edge, and neither be seen.
-              padding={yPadding}
-            />
-            <Tooltip
-              isAnimationActive={false}
-              labelFormatter={(t) => `t = ${formatOffset(Number(t))}`}
-              formatter={(v) => formatValue(Number(v))}
-              contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
-            />
-            <Legend
-              verticalAlign="top"
-              align="right"
-              height={20}
-              iconSize={10}
-              wrapperStyle={{ fontSize: 11, top: -4 }}
-            />
-            {props.threshold ? (
-              <ReferenceLine
-                y={props.threshold.value}
-                stroke="var(--firing)"
-                strokeDasharray="4 3"
-                label={{
-                  value: props.threshold.label,
-                  // Above the line: below it, the label would sit on the time axis' labels.
-                  position: 'insideBottomRight',
-                  fontSize: 11,
-                  fill: 'var(--muted)',
-                }}
-              />
-            ) : null}
+            {grid}
+            {xAxis}
+            {yAxis}
+            {tooltip}
+            {legend}
+            {thresholdLine}
             {markers}
-            <ReferenceLine x={cursor} stroke="var(--cursor)" strokeWidth={1.5} />
-            {lines.map((line, i) => (
-              <Line
-                key={line.key}
-                dataKey={`s${i}`}
-                name={lineName ? lineName(line) : line.key}
-                stroke={lineColor ? lineColor(line, i) : seriesColor(i)}
-                dot={false}
-                strokeWidth={1.5}
-                isAnimationActive={false}
-                connectNulls={false}
-                type="stepAfter"
-              />
-            ))}
-            {lines.map((line, i) => {
-              const at = ends[i];
-              const row = at === null || at === undefined ? undefined : rows[at];
-              const y = row?.[`s${i}`];
-              if (row?.t === undefined || row.t === null || y === undefined || y === null)
-                return null;
-              const color = lineColor ? lineColor(line, i) : seriesColor(i);
-              const name = lineName ? lineName(line) : line.key;
-              return (
-                <ReferenceDot
-                  key={`end-${line.key}`}
-                  x={row.t}
-                  y={y}
-                  ifOverflow="visible"
-                  shape={(p: { cx?: number; cy?: number }) => (
-                    <EndDot cx={p.cx} cy={p.cy} color={color} name={name} />
-                  )}
-                />
-              );
-            })}
+            {cursorLine}
+            {lineElements}
+            {endDots}
           </LineChart>
         </ResponsiveContainer>
       )}

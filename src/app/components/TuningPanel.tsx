@@ -2,7 +2,14 @@
 // scrape interval. Charts, states and the scorecard follow while a slider moves; one drag is one
 // undo step.
 import { useMemo, useRef } from 'react';
-import { SCRAPE_INTERVALS, applyTunable, findTunables, type Tunable } from '../../lab/index.ts';
+import {
+  SCRAPE_INTERVALS,
+  applyTunable,
+  findTunables,
+  retune,
+  type Tunable,
+  type TuneBounds,
+} from '../../lab/index.ts';
 import { chartedRange } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
 import { sourceSampleInterval } from '../../lab/index.ts';
@@ -41,10 +48,29 @@ export function TuningPanel({ rule }: TuningPanelProps) {
     () => (dataMin === undefined || dataMax === undefined ? null : { min: dataMin, max: dataMax }),
     [dataMin, dataMax],
   );
-  const tunables = useMemo(
-    () => (rule ? findTunables(rule, scrapeInterval, { durationMs, data }) : []),
-    [rule, scrapeInterval, durationMs, data],
-  );
+  // A slider step knows the tunables of the rule it makes (retune): the next render takes them
+  // rather than parsing the new rule again, as long as nothing else changed meanwhile.
+  const stepped = useRef<{
+    readonly rule: RuleDraft;
+    readonly tunables: Tunable[];
+    readonly bounds: TuneBounds;
+    readonly grid: number;
+  } | null>(null);
+  const tunables = useMemo(() => {
+    if (!rule) return [];
+    const s = stepped.current;
+    if (
+      s &&
+      s.grid === scrapeInterval &&
+      s.bounds.durationMs === durationMs &&
+      s.bounds.data === data &&
+      s.rule.id === rule.id &&
+      s.rule.expr === rule.expr &&
+      s.rule.forMs === rule.forMs
+    )
+      return s.tunables;
+    return findTunables(rule, scrapeInterval, { durationMs, data });
+  }, [rule, scrapeInterval, durationMs, data]);
   const scrapeIndex = Math.max(0, scrapeChoices.indexOf(scrapeInterval));
   // One drag is one undo step, and so are the arrow keys pressed on a slider while it keeps the
   // focus: each new gesture (a pointer down, a focus, the first key after a drag) gets a key of
@@ -101,8 +127,10 @@ export function TuningPanel({ rule }: TuningPanelProps) {
           </label>
         ) : null}
         {rule
-          ? tunables.map((t) => (
-              <label className="slider" key={t.key}>
+          ? tunables.map((t, i) => (
+              // By place, not by the tunable's key (its position in the text): a step that
+              // lengthens the number it moves (0.01 to 0.015) leaves every slider in place.
+              <label className="slider" key={`${t.kind}:${i}`}>
                 <span className="slider-label">{t.label}</span>
                 <input
                   type="range"
@@ -114,7 +142,16 @@ export function TuningPanel({ rule }: TuningPanelProps) {
                   aria-valuetext={formatTunable(t, t.value)}
                   {...gestureHandlers}
                   onChange={(e) => {
-                    const next = applyTunable(rule, t, Number(e.target.value));
+                    const bounds = { durationMs, data };
+                    const value = Number(e.target.value);
+                    const r = retune(rule, tunables, t, value, scrapeInterval, bounds);
+                    const next = r?.rule ?? applyTunable(rule, t, value);
+                    stepped.current = r && {
+                      rule: r.rule,
+                      tunables: r.tunables,
+                      bounds,
+                      grid: scrapeInterval,
+                    };
                     updateRule(
                       rule.id,
                       { expr: next.expr, forMs: next.forMs },

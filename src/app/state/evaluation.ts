@@ -12,7 +12,7 @@ import {
   type ExplainedInput,
   type LintedInput,
 } from '../worker/bridge.ts';
-import { clearEvaluating, markEvaluating } from './persistence.ts';
+import { evaluationDone, evaluationSent, evaluationStopped } from './evaluatingMark.ts';
 import { onCancelEvaluation, useSafety } from './safety.ts';
 import { usePlayground } from './store.ts';
 
@@ -58,8 +58,11 @@ export function evaluationBridge(): EvaluationBridge {
     (outcome) => {
       if (outcome.ok && outcome.partial)
         return usePlayground.getState().evaluationPartial(outcome.view);
+      if (outcome.ok && outcome.intermediate)
+        return usePlayground.getState().evaluationIntermediate(outcome.view);
       // A stopped evaluation stays marked: a reload asks before trying it again.
-      if (outcome.ok || !outcome.stopped) clearEvaluating();
+      if (outcome.ok || !outcome.stopped) evaluationDone();
+      else evaluationStopped();
       useSafety.setState({
         progress: null,
         stopped: !outcome.ok && outcome.stopped ? outcome.stopped : null,
@@ -98,7 +101,7 @@ export function followDocument(): void {
     useSafety.setState({ stopped: null, progress: null });
     // Sent first: marking and the store's update below must not delay the worker.
     b.evaluate(source, rules);
-    markEvaluating({ source, rules });
+    evaluationSent({ source, rules });
     usePlayground.getState().evaluationStarted({ source, rules });
     if (lintTimer) clearTimeout(lintTimer);
     lintTimer = setTimeout(() => b.lint(source, rules), LINT_PAUSE_MS);

@@ -111,6 +111,11 @@ export interface PlaygroundActions {
   evaluationStarted(input: EvaluationInput): void;
   /** Shows a new scenario's raw series while its rules are still being evaluated. */
   evaluationPartial(view: ViewModel): void;
+  /**
+   * Shows the view of a document overtaken while it was evaluated (a slider step): the newest
+   * document is still being evaluated.
+   */
+  evaluationIntermediate(view: ViewModel): void;
   evaluationFinished(
     outcome: { ok: true; view: ViewModel; ms: number } | { ok: false; error: string },
   ): void;
@@ -380,6 +385,8 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
     setNotice: (notice) => set({ notice }),
     evaluationStarted: (input) => set({ evaluating: true, evaluatingInput: input }),
     evaluationPartial: (view) => set({ view: reuseUnchanged(get().view, view), partial: true }),
+    evaluationIntermediate: (view) =>
+      set({ view: reuseUnchanged(get().view, view), partial: false, error: null }),
     evaluationFinished: (outcome) =>
       set(
         outcome.ok

@@ -1,5 +1,9 @@
 // The page's side of the evaluation worker: one worker, requests numbered per kind, only the
-// newest answer of each kind delivered. An overtaken request's answer is dropped on arrival.
+// newest answer of each kind delivered. An overtaken request's answer is dropped on arrival. An
+// evaluation asked for while one is running waits on the page, only the newest kept, and is sent
+// when the running one is answered: a slider dragged faster than the worker evaluates sends the
+// values the worker can take, each drawn as it comes, and never a queue of values already left
+// behind.
 import type { ExplainNode } from '../../promql/index.ts';
 import type { ScenarioSource } from '../../lab/index.ts';
 import type { RuleDraft } from '../../lab/index.ts';
@@ -16,6 +20,11 @@ export type EvaluationOutcome =
       ms: number;
       /** The raw series of a new scenario, before its rules are evaluated; the rest follows. */
       partial?: true;
+      /**
+       * The answer to an evaluation overtaken while it ran: drawn meanwhile, the newest document
+       * is being evaluated now.
+       */
+      intermediate?: true;
     }
   | {
       ok: false;
@@ -72,6 +81,8 @@ export class EvaluationBridge {
   /** What the newest explanation and lint requests were made for. */
   private lastExplain: ExplainedInput | null = null;
   private lastLint: LintedInput | null = null;
+  /** The newest evaluation asked for while another ran: sent when that one is answered. */
+  private pendingEvaluate: { source: ScenarioSource; rules: readonly RuleDraft[] } | null = null;
   private watchdog: ReturnType<typeof setTimeout> | null = null;
 
   /**
@@ -113,6 +124,15 @@ export class EvaluationBridge {
       this.answered[r.kind] = Math.max(this.answered[r.kind], r.id);
       if (!this.waiting()) this.disarm();
       if (r.id !== this.latest[r.kind]) return;
+      if (r.kind === 'evaluate' && this.pendingEvaluate) {
+        // Overtaken while it ran: drawn if it can be (an error is left for the newest to tell),
+        // and the newest evaluation sent, on the view the page now shows.
+        const next = this.pendingEvaluate;
+        this.pendingEvaluate = null;
+        const view = r.ok ? applyUpdate(this.currentView(), r.update) : null;
+        if (r.ok && view) this.onEvaluated({ ok: true, view, ms: r.ms, intermediate: true });
+        return this.startEvaluate(next.source, next.rules, viewBase(this.currentView()));
+      }
       if (r.kind === 'evaluate') {
         if (!r.ok) return this.onEvaluated({ ok: false, error: r.error });
         const view = applyUpdate(this.currentView(), r.update);
@@ -159,6 +179,8 @@ export class EvaluationBridge {
     if (!this.waiting()) return;
     this.worker.terminate();
     this.answered = { ...this.latest };
+    // What waited for the stopped evaluation goes with it, as it did when it waited in the worker.
+    this.pendingEvaluate = null;
     this.startWorker();
     this.onEvaluated({ ok: false, error: stoppedMessage(reason, this.budgetMs), stopped: reason });
   }
@@ -185,8 +207,15 @@ export class EvaluationBridge {
     this.worker.postMessage(req);
   }
 
-  /** Starts evaluating; any earlier evaluation still running becomes stale. */
+  /**
+   * Starts evaluating; any earlier evaluation still running becomes stale. While one runs, the
+   * newest document waits here and is sent when it is answered.
+   */
   evaluate(source: ScenarioSource, rules: readonly RuleDraft[]): void {
+    if (this.answered.evaluate < this.latest.evaluate) {
+      this.pendingEvaluate = { source, rules };
+      return;
+    }
     this.startEvaluate(source, rules, viewBase(this.currentView()));
   }
 

@@ -78,8 +78,16 @@ export function dropMetricName(labels: Labels): Labels {
 
 /** Orders label sets as Prometheus's labels.Compare does (sorted names, then values). */
 export function compareLabels(a: Labels, b: Labels): number {
-  const ak = sortedKeys(a);
-  const bk = sortedKeys(b);
+  return compareKeyedLabels(a, sortedKeys(a), b, sortedKeys(b));
+}
+
+/** compareLabels with each set's sortedKeys given (a sort computes them once per set). */
+export function compareKeyedLabels(
+  a: Labels,
+  ak: readonly string[],
+  b: Labels,
+  bk: readonly string[],
+): number {
   const n = Math.min(ak.length, bk.length);
   for (let i = 0; i < n; i++) {
     const x = ak[i]!;

@@ -24,7 +24,9 @@ function scanDecimal(text: string, from: number, to: number, signed: boolean): n
     neg = first === 45;
     i++;
   }
-  let mantissa = 0;
+  // -0, a heap number, so that the optimizing compiler takes mantissa for a double from the start
+  // (counted from 0, a small integer, it deoptimized at the first value past 2^31).
+  let mantissa = -0;
   let digits = 0;
   let decimals = 0;
   let intDigits = 0;

@@ -19,7 +19,7 @@ import {
 import { expandGo } from './regex.ts';
 import { formatFloat as formatG, formatGoFloat } from '../text/index.ts';
 import type { QueryState } from './queryState.ts';
-import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
+import { compareLabels, labelsKey, makeLabels, omitLabels, type Labels } from './labels.ts';
 import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
@@ -531,10 +531,7 @@ function bucketOf(state: QueryState, labels: Labels): BucketOf {
   const buckets = state.derived<BucketOf>(state, 'bucket');
   let b = buckets.get(labels);
   if (b === undefined) {
-    const rest: Record<string, string> = { ...labels };
-    delete rest['le'];
-    delete rest['__name__'];
-    const group = makeLabels(rest);
+    const group = makeLabels(Object.freeze(omitLabels(labels, 'le', '__name__')));
     b = { labels: group, key: labelsKey(group), upper: parseLe(labels['le']) };
     buckets.set(labels, b);
   }

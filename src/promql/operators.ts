@@ -157,20 +157,16 @@ function computeResultMetric(
   m: VectorMatching,
   dropName: boolean,
 ): Labels {
-  const out: Record<string, string> = { ...lhs };
-  if (dropName) delete out['__name__'];
-  if (m.card === 'one-to-one') {
-    if (m.on) {
-      for (const k of Object.keys(out)) if (!m.labels.includes(k)) delete out[k];
-    } else {
-      for (const k of m.labels) delete out[k];
-    }
+  // Built afresh, not copied and `delete`d from (which makes a slow dictionary object); an
+  // empty value stands for a label to remove, which makeLabels drops.
+  const out: Record<string, string> = {};
+  const oneToOne = m.card === 'one-to-one';
+  for (const k in lhs) {
+    if (dropName && k === '__name__') continue;
+    if (oneToOne && m.labels.includes(k) !== m.on) continue;
+    out[k] = lhs[k]!;
   }
-  for (const ln of m.include) {
-    const v = rhs[ln];
-    if (v !== undefined && v !== '') out[ln] = v;
-    else delete out[ln];
-  }
+  for (const ln of m.include) out[ln] = rhs[ln] ?? '';
   return makeLabels(out);
 }
 

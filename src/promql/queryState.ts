@@ -1,7 +1,7 @@
 // What one query evaluation remembers between its nodes and steps: derived label sets and keys,
 // compiled regexes and each node's plans, as Prometheus keeps such state in EvalNodeHelper
 // (promql/engine.go) rather than in globals. It lives and dies with one evaluation.
-import { metricNameLabel, sortedKeys, type Labels } from './labels.ts';
+import { metricNameLabel, omitLabels, sortedKeys, type Labels } from './labels.ts';
 import { compileMatcherRegex, type AnchoredRegex } from './regex.ts';
 
 /** The caches of one query evaluation. */
@@ -30,9 +30,7 @@ export class QueryState {
     if (!(metricNameLabel in labels)) return labels;
     let out = this.withoutName.get(labels);
     if (out === undefined) {
-      const rest: Record<string, string> = { ...labels };
-      delete rest[metricNameLabel];
-      out = Object.freeze(rest);
+      out = Object.freeze(omitLabels(labels, metricNameLabel));
       this.withoutName.set(labels, out);
     }
     return out;

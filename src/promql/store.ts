@@ -1,7 +1,7 @@
 // In-memory series storage for the engine: per series sorted timestamps and values in typed
 // arrays (binary-searched by the evaluator), a posting list by metric name, staleness markers
 // kept as a flag beside the value (Prometheus uses a special NaN; JS cannot carry NaN payloads).
-import { compareLabels, labelsKey, makeLabels, type Labels } from './labels.ts';
+import { compareKeyedLabels, labelsKey, makeLabels, sortedKeys, type Labels } from './labels.ts';
 
 /** One ingested sample; a null value is a staleness marker. */
 export type Point = readonly [t: number, v: number | null];
@@ -154,9 +154,7 @@ export class SeriesStore {
   /** All series sorted by labels. */
   allSeries(): readonly StoredSeries[] {
     if (!this.ordered) {
-      const out = [...this.byKey.values()].map((s) => this.seal(s));
-      out.sort((a, b) => compareLabels(a.labels, b.labels));
-      this.ordered = out;
+      this.ordered = sortByLabels([...this.byKey.values()].map((s) => this.seal(s)));
     }
     return this.ordered;
   }
@@ -168,7 +166,7 @@ export class SeriesStore {
     if (hit) return hit;
     const list = this.byName.get(name);
     if (!list) return [];
-    const out = list.map((s) => this.seal(s)).sort((a, b) => compareLabels(a.labels, b.labels));
+    const out = sortByLabels(list.map((s) => this.seal(s)));
     this.orderedByName.set(name, out);
     return out;
   }
@@ -203,6 +201,17 @@ export class SeriesStore {
       yield { labels: s.labels, points };
     }
   }
+}
+
+/**
+ * Series sorted by labels (in place), each set's names listed once rather than twice at every
+ * comparison (compareLabels lists them anew; a sort makes n log n comparisons).
+ */
+function sortByLabels(list: StoredSeries[]): StoredSeries[] {
+  const keyed = list.map((s) => ({ s, keys: sortedKeys(s.labels) }));
+  keyed.sort((a, b) => compareKeyedLabels(a.s.labels, a.keys, b.s.labels, b.keys));
+  for (let i = 0; i < keyed.length; i++) list[i] = keyed[i]!.s;
+  return list;
 }
 
 // The loops of a store build, each in a function of its own: V8 compiles a hot loop on its own

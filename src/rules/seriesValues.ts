@@ -24,7 +24,9 @@ function scanDecimal(text: string, from: number, to: number, signed: boolean): n
     neg = first === 45;
     i++;
   }
-  let mantissa = 0;
+  // -0, a heap number, so that the optimizing compiler takes mantissa for a double from the start
+  // (counted from 0, a small integer, it deoptimized at the first value past 2^31).
+  let mantissa = -0;
   let digits = 0;
   let decimals = 0;
   let intDigits = 0;
@@ -75,48 +77,6 @@ export interface ValueColumns {
   stale: Uint8Array | null;
 }
 
-/** The samples a values text spells, and whether it has gaps or markers; null if unsure. */
-function countSamples(text: string): { count: number; gaps: boolean; stale: boolean } | null {
-  const n = text.length;
-  let count = 0;
-  let gaps = false;
-  let stale = false;
-  let i = 0;
-  while (i < n) {
-    let c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13) {
-      i++;
-      continue;
-    }
-    const from = i;
-    let x = -1;
-    while (i < n) {
-      c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) break;
-      if (c === 120 /* x */ && x < 0) x = i;
-      i++;
-    }
-    let times = 0;
-    if (x >= 0) {
-      if (x + 1 >= i) return null;
-      for (let j = x + 1; j < i; j++) {
-        const d = text.charCodeAt(j);
-        if (!isDigit(d)) return null;
-        times = times * 10 + (d - 48);
-      }
-      if (times > MAX_REPEAT) return null;
-    }
-    const head = text.charCodeAt(from);
-    if (head === 95 /* _ */) {
-      if (x < 0 ? i - from === 1 : times > 0) gaps = true;
-      continue;
-    }
-    if (head === 115 /* s */) stale = true;
-    count += x < 0 ? 1 : times + 1;
-  }
-  return { count, gaps, stale };
-}
-
 /**
  * Reusable arrays for parseSimpleSeriesColumns: a caller that parses many series passes the same
  * scratch to each call, so that the text is read once, into arrays that grow to the longest
@@ -152,38 +112,18 @@ function grow(scratch: ColumnScratch, n: number, count: number): void {
 
 /**
  * Parses simple values notation straight into columns (no object per sample); null when a token
- * needs the full parser. Without a scratch the samples are counted first, so that each array is
- * allocated once at its size; with one (see ColumnScratch) the text is read once.
+ * needs the full parser. The text is read once, into the scratch's arrays (a fresh one without
+ * `scratch`), and only the result is allocated at its size.
  */
 export function parseSimpleSeriesColumns(
   text: string,
   intervalMs: number,
   startMs: number,
-  scratch?: ColumnScratch,
+  scratch: ColumnScratch = columnScratch(),
 ): ValueColumns | null {
-  let into: ColumnScratch;
-  let capacity = -1;
-  // Exactly sized arrays get times only with gaps, flags only with markers; a scratch has both.
-  let hasTimes = true;
-  let hasFlags = true;
-  if (scratch === undefined) {
-    const size = countSamples(text);
-    if (size === null) return null;
-    capacity = size.count;
-    hasTimes = size.gaps;
-    hasFlags = size.stale;
-    into = {
-      vs: new Float64Array(capacity),
-      ts: new Float64Array(hasTimes ? capacity : 0),
-      stale: new Uint8Array(hasFlags ? capacity : 0),
-      dirty: 0,
-    };
-  } else {
-    into = scratch;
-    if (into.dirty > 0) into.stale.fill(0, 0, into.dirty);
-    into.dirty = 0;
-  }
-  const exact = capacity >= 0;
+  const into = scratch;
+  if (into.dirty > 0) into.stale.fill(0, 0, into.dirty);
+  into.dirty = 0;
   let vs = into.vs;
   let ts = into.ts;
   let stale = into.stale;
@@ -232,7 +172,6 @@ export function parseSimpleSeriesColumns(
     }
     const need = count + (x < 0 ? 1 : times + 1);
     if (need > vs.length) {
-      if (exact) return null;
       grow(into, need, count);
       vs = into.vs;
       ts = into.ts;
@@ -240,12 +179,11 @@ export function parseSimpleSeriesColumns(
     }
     if (head === 115 /* s */) {
       if (x >= 0 || to - from !== 5 || text.slice(from, to) !== 'stale') return null;
-      if (!hasFlags) return null;
       anyStale = true;
       stale[count] = 1;
       into.dirty = count + 1;
       vs[count] = NaN;
-      if (hasTimes) ts[count] = startMs + slot * intervalMs;
+      ts[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
@@ -254,7 +192,7 @@ export function parseSimpleSeriesColumns(
       const v = scanDecimal(text, from, to, true);
       if (v === undefined) return null;
       vs[count] = v;
-      if (hasTimes) ts[count] = startMs + slot * intervalMs;
+      ts[count] = startMs + slot * intervalMs;
       count++;
       slot++;
       continue;
@@ -277,15 +215,11 @@ export function parseSimpleSeriesColumns(
     // Iterative addition, as the series grammar does (so float rounding agrees).
     let v = start;
     for (let k = 0; k <= times; k++) {
-      if (hasTimes) ts[count] = startMs + (slot + k) * intervalMs;
+      ts[count] = startMs + (slot + k) * intervalMs;
       vs[count++] = v;
       v += inc;
     }
     slot += times + 1;
-  }
-  if (exact) {
-    if (count !== capacity) return null;
-    return { ts: hasTimes ? ts : null, vs, stale: hasFlags ? stale : null };
   }
   return {
     ts: gaps ? ts.slice(0, count) : null,

@@ -113,6 +113,12 @@ export function formatGoFloat(v: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec:
   if (v === -Infinity) return '-Inf';
   const neg = v < 0 || Object.is(v, -0);
   const shortest = prec < 0;
+  // Shortest %g of a value from 1e-4 to under 1e6 (decimal exponent -4 to 5) is the plain form
+  // of the shortest digits, which is what String() writes for it (alerts' {{ $value }}).
+  if (shortest && fmt === 'g' && v !== 0) {
+    const abs = Math.abs(v);
+    if (abs >= 1e-4 && abs < 1e6) return String(v);
+  }
   let d: Decimal;
   if (v === 0) {
     d = { digits: '', dp: 0 };

@@ -30,6 +30,11 @@ describe("formatFloat is Go's strconv.FormatFloat(v, 'g', -1, 64), not JavaScrip
     [1e21, '1e+21'],
     [1e100, '1e+100'],
     [0.0001, '0.0001'],
+    [-0.0001, '-0.0001'],
+    [0.00009999, '9.999e-05'],
+    [999999, '999999'],
+    [-999999.25, '-999999.25'],
+    [123456.789, '123456.789'],
     [0.00001, '1e-05'],
     [1e-7, '1e-07'],
     [5e-324, '5e-324'],
@@ -39,6 +44,16 @@ describe("formatFloat is Go's strconv.FormatFloat(v, 'g', -1, 64), not JavaScrip
     [-Infinity, '-Inf'],
   ];
   it.each(cases)('%s → %s', (v, want) => expect(formatFloat(v)).toBe(want));
+
+  it('writes values from 1e-4 to 1e6 as the general digit-by-digit path does', () => {
+    // 'G' takes the general path; in this range neither letter case shows (no exponent).
+    let seed = 1;
+    const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 20_000; i++) {
+      const v = (random() < 0.5 ? -1 : 1) * 10 ** (random() * 10 - 4);
+      expect(formatGoFloat(v, 'g', -1)).toBe(formatGoFloat(v, 'G', -1));
+    }
+  });
 });
 
 describe("formatFloatPlain is Go's strconv.FormatFloat(v, 'f', -1, 64)", () => {

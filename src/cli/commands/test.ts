@@ -1,5 +1,6 @@
 // `quorumlab test rules [--compat v2|v3] [--run REGEX] FILE...`: promtool's rule unit tests over
 // src/rules, with promtool's output, then "N passed, M failed"; exit 0 only if all passed.
+import { isAscii } from 'node:buffer';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
@@ -82,6 +83,16 @@ export function globFiles(pattern: string): string[] {
   });
 }
 
+/**
+ * A file's text, as readFileSync(path, 'utf8') gives it. An ASCII file (test files usually are)
+ * is read as Latin-1, the same string, which Node copies where it decodes UTF-8 (a 13 MB file
+ * in 1 ms of CPU instead of 50 to 150 ms; most of that was fresh memory to fault in).
+ */
+export function readText(path: string): string {
+  const bytes = readFileSync(path);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 export const testCommand: Command = {
   name: 'test',
   summary: 'run promtool-style rule unit tests (test rules FILE...)',
@@ -122,7 +133,7 @@ export const testCommand: Command = {
     const report = runRuleTests(files, {
       compat,
       run,
-      readFile: (p) => readFileSync(p, 'utf8'),
+      readFile: readText,
       glob: globFiles,
     });
     for (const chunk of report.output) {

@@ -164,13 +164,14 @@ export function evalRange(
     const times: number[] = [];
     for (let ts = start; ts <= end; ts += step) times.push(ts);
     const grid = Float64Array.from(times);
+    q.grid = grid;
     const out = new Map<string, Series>();
     // Prometheus holds the result's points while it evaluates later steps: each step counts the
     // points of the steps before it (unless each step stands alone).
     let points = 0;
     // The grid is evaluated in batches of steps, so that what the nodes hold stays small.
     for (let from = 0; from < grid.length; from += rangeBatch) {
-      const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start);
+      const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start, from);
       const v = ev.eval(e);
       for (let k = 0; k < ev.n; k++) {
         const ts = ev.times[k]!;

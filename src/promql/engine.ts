@@ -9,15 +9,30 @@ import {
   type Call,
   type Expr,
   type Matcher,
+  type MatrixSelector,
   type Subquery,
 } from './ast.ts';
-import { callFunction, functions, type FuncContext, type WindowKernel } from './functions.ts';
+import {
+  callFunction,
+  functions,
+  type FuncContext,
+  type WindowKernel,
+  type WindowSpec,
+} from './functions.ts';
 import type { Labels } from './labels.ts';
 import type { ExplainNote, ExplainWindow } from './explain.ts';
 import { explainAggregation } from './explainAggregation.ts';
 import { explainScalarComparison, explainVectorBinary } from './explainBinary.ts';
 import { goDiv } from './mathx.ts';
-import { aggregate, scalarBinop, setBinop, vectorBinop, vectorScalarBinop } from './operators.ts';
+import {
+  aggregate,
+  aggregateColumns,
+  scalarBinop,
+  setBinop,
+  vectorBinop,
+  vectorScalarBinop,
+  type VectorColumns,
+} from './operators.ts';
 import { QueryState } from './queryState.ts';
 import type { SeriesStore, StoredSeries } from './store.ts';
 import type { SubtreeCache, SubtreeEntry } from './subtrees.ts';
@@ -78,7 +93,7 @@ export interface MatrixAt {
 export type StepValues =
   | { kind: 'scalar'; vs: Float64Array }
   | { kind: 'string'; v: string }
-  | { kind: 'vector'; at: (k: number) => VSample[] }
+  | { kind: 'vector'; at: (k: number) => VSample[]; cols: VectorColumns | null }
   | { kind: 'matrix'; steps: MatrixAt[] };
 
 /**
@@ -86,7 +101,7 @@ export type StepValues =
  * selectors and window functions do, make each step's samples when it is asked for instead.)
  */
 function vectorOf(steps: VSample[][]): StepValues {
-  return { kind: 'vector', at: (k) => steps[k]! };
+  return { kind: 'vector', at: (k) => steps[k]!, cols: null };
 }
 
 /** The value of a node at step k, as the function implementations and explain take it. */
@@ -132,6 +147,8 @@ export class QueryContext {
   readonly recording: { from: number; notes: { at: number; message: string }[] }[] = [];
   /** What every reused node's key starts with: the query's range and options. */
   readonly reuseKey: string;
+  /** A range query's steps (evaluated in batches, each an Evaluator with its gridOffset). */
+  grid: Float64Array | null = null;
   private readonly deadline: number | null;
   private ticks = 0;
 
@@ -280,6 +297,8 @@ export class Evaluator {
     evalStart?: number,
     /** Sub-expression results to reuse and keep (a range query's own grid only). */
     private readonly reuse: SubtreeCache | null = null,
+    /** Where these steps start in the query's grid (q.grid), for a batch of a range query. */
+    readonly gridOffset: number | null = null,
   ) {
     this.n = times.length;
     this.samples = new Float64Array(this.n);
@@ -416,7 +435,7 @@ export class Evaluator {
       // Every step looks at the same instant: one lookup, shared by the steps.
       const samples = this.selectAt(selected, q.refTime(0, node.at) - node.offset, closed);
       counts.fill(samples.length);
-      result = { kind: 'vector', at: () => samples };
+      result = { kind: 'vector', at: () => samples, cols: null };
     } else {
       // Which stored sample each step takes, step by step: series and index, kept columnar
       // until a step's samples are asked for.
@@ -452,6 +471,7 @@ export class Evaluator {
           }
           return out;
         },
+        cols: null,
       };
     }
     for (let k = 0; k < this.n; k++) {
@@ -881,8 +901,12 @@ export class Evaluator {
     if (!rest.every(isConstantScalar)) return null;
     const selected = q.select(arg.selector, arg.selector.matchers);
     const n = selected.length;
-    const steps = this.n;
-    if (n * steps > maxWindowCallCells) return null;
+    const grid = q.grid;
+    // A range query's batches share one pass over its whole grid (within the cell limit): each
+    // series' windows slide once per query, not once per batch.
+    const whole =
+      this.gridOffset !== null && grid !== null && n * grid.length <= maxWindowCallCells;
+    if (!whole && n * this.n > maxWindowCallCells) return null;
     const drops = !window.keepsName;
     // The output labels, settled once per query (a range query's batches share them).
     const labels = q.state.node(node, 'window-labels', () => {
@@ -897,7 +921,34 @@ export class Evaluator {
       return out;
     });
     if (labels === null) return null;
-    const restValues = rest.map((a) => valueAt(this.eval(a), 0));
+    const marked = drops && q.delayedNameRemoval;
+    const slid =
+      whole && grid !== null
+        ? q.state.node(node, 'window-call', () =>
+            this.slideWindows(node, window, arg, selected, labels, marked, grid),
+          )
+        : this.slideWindows(node, window, arg, selected, labels, marked, this.times);
+    return slid === null ? null : this.windowSteps(node, arg, slid, whole ? this.gridOffset! : 0);
+  }
+
+  /**
+   * The window function of each selected series at every step of a grid, in columns (see
+   * windowCall); null where a window yields more than one sample.
+   */
+  private slideWindows(
+    node: Call,
+    window: WindowSpec,
+    arg: MatrixSelector,
+    selected: StoredSeries[],
+    labels: readonly Labels[],
+    marked: boolean,
+    times: Float64Array,
+  ): SlidWindows | null {
+    const q = this.q;
+    const name = node.func.name;
+    const n = selected.length;
+    const steps = times.length;
+    const restValues = node.args.slice(1).map((a) => valueAt(this.eval(a), 0));
     const vals = new Float64Array(n * steps);
     const present = new Uint8Array(n * steps);
     const windowSamples = new Float64Array(steps);
@@ -917,7 +968,6 @@ export class Evaluator {
     };
     const offset = arg.selector.offset;
     const range = arg.range;
-    const times = this.times;
     const closed = q.compat === 'v2';
     const one: MSeries[] = [{ labels: {}, ts: [], vs: [] }];
     const matrix: EvalValue & { kind: 'matrix' } = {
@@ -991,17 +1041,26 @@ export class Evaluator {
         present[k * n + i] = 1;
       }
     }
+    return { n, labels, vals, present, windowSamples, notes, marked };
+  }
+
+  /** This grid's steps of slid windows whose step 0 is the grid's step `from`. */
+  private windowSteps(node: Call, arg: MatrixSelector, w: SlidWindows, from: number): StepValues {
+    const q = this.q;
+    const { n, labels, marked } = w;
     // Each step, accounted and annotated as the step-by-step path does it.
-    for (k = 0; k < steps; k++) {
-      this.add(arg, k, windowSamples[k]!);
-      const stepNotes = notes[k];
+    for (let k = 0; k < this.n; k++) {
+      const g = from + k;
+      this.add(arg, k, w.windowSamples[g]!);
+      const stepNotes = w.notes[g];
       if (stepNotes) for (const nt of stepNotes) q.annotate(nt.pos, nt.message);
       let count = 0;
-      for (let i = k * n; i < (k + 1) * n; i++) count += present[i]!;
+      for (let i = g * n; i < (g + 1) * n; i++) count += w.present[i]!;
       this.add(node, k, count);
     }
     // The values stay columnar until a step's samples are asked for.
-    const marked = drops && q.delayedNameRemoval;
+    const vals = w.vals.subarray(from * n, (from + this.n) * n);
+    const present = w.present.subarray(from * n, (from + this.n) * n);
     return {
       kind: 'vector',
       at: (step) => {
@@ -1017,6 +1076,7 @@ export class Evaluator {
         }
         return samples;
       },
+      cols: { n, labels, vals, present, dropName: marked },
     };
   }
 
@@ -1029,6 +1089,17 @@ export class Evaluator {
       state: q.state,
       warn: (message: string) => q.annotate(node.param ?? node, message),
     };
+    if (inner.kind === 'vector' && inner.cols !== null && param === null && !q.trace) {
+      // Columns in (a window function's output): aggregated without a sample object per input.
+      const steps = aggregateColumns(node, inner.cols, this.n, ctx);
+      if (steps !== null) {
+        for (let k = 0; k < this.n; k++) {
+          q.tick(node);
+          this.add(node, k, steps[k]!.length);
+        }
+        return vectorOf(steps);
+      }
+    }
     const steps: VSample[][] = [];
     for (let k = 0; k < this.n; k++) {
       q.tick(node);
@@ -1181,6 +1252,19 @@ function tooManySamples(node: Expr): EvalError {
     node,
     'query processing would load too many samples into memory in query execution',
   );
+}
+
+/** A window function's values over a grid (Evaluator.slideWindows), step k's at k * n + i. */
+interface SlidWindows {
+  readonly n: number;
+  readonly labels: readonly Labels[];
+  readonly vals: Float64Array;
+  readonly present: Uint8Array;
+  /** Samples in the windows at each step, and each step's warnings. */
+  readonly windowSamples: Float64Array;
+  readonly notes: readonly ({ pos: { from: number }; message: string }[] | undefined)[];
+  /** Whether the samples keep a metric name marked for dropping. */
+  readonly marked: boolean;
 }
 
 /** A subquery's inner steps at one outer step: count steps from `from`, every `step`. */

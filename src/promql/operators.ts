@@ -546,6 +546,102 @@ export function aggregate(
   }
 }
 
+/**
+ * An instant vector at every step of a grid, in columns: series i's value at step k is
+ * vals[k * n + i] where present[k * n + i] is 1 (a window function's output).
+ */
+export interface VectorColumns {
+  readonly n: number;
+  readonly labels: readonly Labels[];
+  readonly vals: Float64Array;
+  readonly present: Uint8Array;
+  /** Whether every sample's metric name is marked for dropping (delayed name removal). */
+  readonly dropName: boolean;
+}
+
+/**
+ * sum, min, max, count and group of a vector in columns at each of its steps: what aggregate()
+ * returns for each step's samples (the same groups in the same order, the same arithmetic in
+ * the same order), without a sample object per input or a group lookup per sample. Null for
+ * the other operations.
+ */
+export function aggregateColumns(
+  e: Aggregation,
+  cols: VectorColumns,
+  steps: number,
+  ctx: AggregateContext,
+): VSample[][] | null {
+  const op = e.op;
+  if (op !== 'sum' && op !== 'min' && op !== 'max' && op !== 'count' && op !== 'group') {
+    return null;
+  }
+  const { lookup } = groupsOf(ctx.state, e.grouping, e.without);
+  const n = cols.n;
+  const groups = cols.labels.map((l) => lookup(l));
+  let size = 0;
+  for (const g of groups) size = Math.max(size, g.id + 1);
+  const gid = Int32Array.from(groups, (g) => g.id);
+  const labelsOf: Labels[] = [];
+  for (const g of groups) labelsOf[g.id] = g.labels;
+  const value = new Float64Array(size);
+  const comp = new Float64Array(size);
+  const count = new Float64Array(size);
+  // seen[g] is the step (plus one) that met group g last.
+  const seen = new Int32Array(size);
+  const order: number[] = [];
+  const v2 = ctx.compat === 'v2';
+  const out: VSample[][] = [];
+  for (let k = 0; k < steps; k++) {
+    order.length = 0;
+    const base = k * n;
+    for (let i = 0; i < n; i++) {
+      if (cols.present[base + i] === 0) continue;
+      const g = gid[i]!;
+      const v = cols.vals[base + i]!;
+      if (seen[g] !== k + 1) {
+        seen[g] = k + 1;
+        order.push(g);
+        value[g] = v;
+        comp[g] = 0;
+        count[g] = 1;
+        continue;
+      }
+      switch (op) {
+        case 'sum':
+          if (v2) value[g] = value[g]! + v;
+          else [value[g], comp[g]] = kahanSumInc(v, value[g]!, comp[g]!);
+          count[g] = count[g]! + 1;
+          break;
+        case 'max':
+          if (value[g]! < v || Number.isNaN(value[g]!)) value[g] = v;
+          break;
+        case 'min':
+          if (value[g]! > v || Number.isNaN(value[g]!)) value[g] = v;
+          break;
+        default:
+          count[g] = count[g]! + 1;
+      }
+    }
+    const samples: VSample[] = [];
+    for (const g of order) {
+      const v =
+        op === 'sum'
+          ? value[g]! + comp[g]!
+          : op === 'count'
+            ? count[g]!
+            : op === 'group'
+              ? 1
+              : value[g]!;
+      const labels = labelsOf[g]!;
+      samples.push(
+        cols.dropName && '__name__' in labels ? { labels, v, dropName: true } : { labels, v },
+      );
+    }
+    out.push(samples);
+  }
+  return out;
+}
+
 function aggregateGroups(
   e: Aggregation,
   samples: VSample[],

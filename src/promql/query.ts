@@ -165,6 +165,7 @@ export function evalRange(
     const times: number[] = [];
     for (let ts = start; ts <= end; ts += step) times.push(ts);
     const grid = Float64Array.from(times);
+    q.grid = grid;
     const out = new Map<string, Series>();
     // Prometheus holds the result's points while it evaluates later steps: each step counts the
     // points of the steps before it (unless each step stands alone).
@@ -172,7 +173,7 @@ export function evalRange(
     // The grid is evaluated in batches of steps, so that what the nodes hold stays small.
     for (let from = 0; from < grid.length; from += rangeBatch) {
       const reuse = opts.reuse?.serves(store) ? opts.reuse : null;
-      const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start, reuse);
+      const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start, reuse, from);
       const v = ev.eval(e);
       for (let k = 0; k < ev.n; k++) {
         const ts = ev.times[k]!;

@@ -258,36 +258,36 @@ function sealPoints(
   pts: ReadonlyArray<Point>,
   grid: Float64Array | null,
 ): StoredSeries {
-  let sorted = true;
-  for (let i = 1; i < pts.length; i++) {
-    if (pts[i]![0] <= pts[i - 1]![0]) {
-      sorted = false;
-      break;
-    }
-  }
-  let list = pts;
-  if (!sorted) {
-    // Stable sort, then keep the last sample written for each timestamp.
-    const idx = pts.map((p, i) => [p, i] as const);
-    idx.sort((a, b) => a[0][0] - b[0][0] || a[1] - b[1]);
-    const merged: Point[] = [];
-    for (const [p] of idx) {
-      const last = merged[merged.length - 1];
-      if (last && last[0] === p[0]) merged[merged.length - 1] = p;
-      else merged.push(p);
-    }
-    list = merged;
-  }
-  const n = list.length;
-  // Series loaded together usually share their sample times: while they match the previous
-  // series' times, that array is shared, so that a 6M-sample load allocates half as much
-  // outside the heap (whose growth makes V8 trace every tuple still held by the caller).
+  // One pass over points in time order (the usual case); others are sorted first.
+  const inOrder = copyPoints(s, pts, grid, true);
+  if (inOrder !== null) return inOrder;
+  const sorted = copyPoints(s, sortedPoints(pts), grid, false);
+  if (sorted === null) throw new Error('unchecked copy failed');
+  return sorted;
+}
+
+/**
+ * The columns of points in one pass; with `check`, null as soon as a time does not rise. Series
+ * loaded together usually share their sample times: while they match the previous series'
+ * times, that array is shared, so that a 6M-sample load allocates half as much outside the heap
+ * (whose growth makes V8 trace every tuple still held by the caller).
+ */
+function copyPoints(
+  s: { labels: Labels; key: string },
+  pts: ReadonlyArray<Point>,
+  grid: Float64Array | null,
+  check: boolean,
+): StoredSeries | null {
+  const n = pts.length;
   let ts: Float64Array | null = grid !== null && grid.length === n ? grid : null;
   const vs = new Float64Array(n);
   let stale: Uint8Array | null = null;
+  let last = -Infinity;
   for (let i = 0; i < n; i++) {
-    const p = list[i]!;
+    const p = pts[i]!;
     const t = p[0];
+    if (check && t <= last) return null;
+    last = t;
     if (ts === null || ts[i] !== t) {
       if (ts === null || ts === grid) {
         const own = new Float64Array(n);
@@ -313,4 +313,17 @@ function sealPoints(
     stale: stale ?? noMarkers(n),
     staleBefore,
   };
+}
+
+/** Points sorted by time (a stable sort), keeping the last sample written for each time. */
+function sortedPoints(pts: ReadonlyArray<Point>): Point[] {
+  const idx = pts.map((p, i) => [p, i] as const);
+  idx.sort((a, b) => a[0][0] - b[0][0] || a[1] - b[1]);
+  const merged: Point[] = [];
+  for (const [p] of idx) {
+    const last = merged[merged.length - 1];
+    if (last && last[0] === p[0]) merged[merged.length - 1] = p;
+    else merged.push(p);
+  }
+  return merged;
 }

@@ -173,11 +173,11 @@ async function child(root: string, path: string): Promise<void> {
 }
 
 function runChild(root: string, path: string): ChildResult {
-  const tsx = resolve(here, 'node_modules/.bin/tsx');
-  const run = spawnSync(tsx, [fileURLToPath(import.meta.url), '--child', root, path], {
-    cwd: here,
-    encoding: 'utf8',
-  });
+  // COLD_NODE_FLAGS (e.g. "--max-opt=1 --single-threaded-gc") runs both sides under other V8
+  // settings, to tell compilation and collection apart from the evaluation's own work.
+  const flags = (process.env['COLD_NODE_FLAGS'] ?? '').split(/\s+/).filter((f) => f !== '');
+  const args = [...flags, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, path];
+  const run = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`child for ${root}: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as ChildResult;
 }

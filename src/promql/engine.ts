@@ -966,9 +966,8 @@ export class Evaluator {
       warn: (pos, message) => (notes[k] ??= []).push({ pos, message }),
       info: (pos, message) => (notes[k] ??= []).push({ pos, message }),
     };
-    const offset = arg.selector.offset;
-    const range = arg.range;
     const closed = q.compat === 'v2';
+    const g: WindowGrid = { times, offset: arg.selector.offset, range: arg.range, closed };
     const one: MSeries[] = [{ labels: {}, ts: [], vs: [] }];
     const matrix: EvalValue & { kind: 'matrix' } = {
       kind: 'matrix',
@@ -977,71 +976,35 @@ export class Evaluator {
       rangeEnd: 0,
     };
     const args: EvalValue[] = [matrix, ...restValues];
+    // The implementation on one window at step k: its samples.
+    const call = (w: MSeries, rangeStart: number, rangeEnd: number, step: number): EvalValue => {
+      k = step;
+      one[0] = w;
+      matrix.rangeStart = rangeStart;
+      matrix.rangeEnd = rangeEnd;
+      ctx.t = times[step]!;
+      return callFunction(name, args, ctx);
+    };
+    const out: SlidWindows = { n, labels, vals, present, windowSamples, notes, marked };
     const scalars = restValues.map((v) => (v.kind === 'scalar' ? v.v : NaN));
     const kernels = new Map<string | undefined, WindowKernel | null>();
     // Steps of the current series that slideKernel left to the implementation.
     const pending = new Uint8Array(steps);
     for (let i = 0; i < n; i++) {
       const s = selected[i]!;
-      const ts = s.ts;
-      const len = ts.length;
-      const sb = s.staleBefore;
       const metricName = s.labels['__name__'];
       let kernel = kernels.get(metricName);
       if (kernel === undefined) {
         kernel = window.kernel?.(q.compat, metricName, scalars) ?? null;
         kernels.set(metricName, kernel);
       }
-      if (kernel !== null) {
-        // Windows holding staleness markers are left to the implementation below.
-        const g: WindowGrid = { times, offset, range, closed };
-        if (slideKernel(kernel, ts, s.vs, sb, g, vals, present, n, i, windowSamples, pending)) {
-          continue;
-        }
+      // Windows holding staleness markers are left to the implementation.
+      if (kernel !== null && slideKernel(kernel, s.ts, s.vs, s.staleBefore, g, out, i, pending)) {
+        continue;
       }
-      // lo: the first sample inside the window; hi: the last. Both only move forward.
-      let lo = firstInWindow(ts, (times[0] ?? 0) - offset - range, closed);
-      let hi = lo - 1;
-      for (k = 0; k < steps; k++) {
-        if (kernel !== null && pending[k] === 0) continue;
-        pending[k] = 0;
-        const t = times[k]!;
-        const rangeEnd = t - offset;
-        const rangeStart = rangeEnd - range;
-        while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
-        // v3 windows are left-open, v2 windows left-closed.
-        if (closed) while (lo < len && ts[lo]! < rangeStart) lo++;
-        else while (lo < len && ts[lo]! <= rangeStart) lo++;
-        if (hi < lo) continue;
-        const clean = sb === null || sb[hi + 1]! - sb[lo]! === 0;
-        if (clean && kernel !== null) {
-          windowSamples[k] = windowSamples[k]! + (hi - lo + 1);
-          const at = k * n + i;
-          if (kernel(ts, s.vs, lo, hi, rangeStart, rangeEnd, t, vals, at)) present[at] = 1;
-          continue;
-        }
-        let w: MSeries;
-        if (clean) {
-          w = { labels: s.labels, ts: ts.subarray(lo, hi + 1), vs: s.vs.subarray(lo, hi + 1) };
-        } else {
-          const kept = withoutMarkers(q, s, lo, hi);
-          if (kept === null) continue;
-          w = { labels: s.labels, ts: kept.ts, vs: kept.vs };
-        }
-        windowSamples[k] = windowSamples[k]! + w.ts.length;
-        one[0] = w;
-        matrix.rangeStart = rangeStart;
-        matrix.rangeEnd = rangeEnd;
-        ctx.t = t;
-        const r = callFunction(name, args, ctx);
-        if (r.kind !== 'vector' || r.samples.length > 1) return null;
-        const out = r.samples[0];
-        if (out === undefined) continue;
-        vals[k * n + i] = out.v;
-        present[k * n + i] = 1;
-      }
+      if (!slideCalls(q, s, i, g, kernel === null ? null : pending, call, out)) return null;
     }
-    return { n, labels, vals, present, windowSamples, notes, marked };
+    return out;
   }
 
   /** This grid's steps of slid windows whose step 0 is the grid's step `from`. */
@@ -1411,15 +1374,13 @@ function slideKernel(
   vs: Float64Array,
   staleBefore: Int32Array | null,
   g: WindowGrid,
-  vals: Float64Array,
-  present: Uint8Array,
-  n: number,
+  out: SlidWindows,
   i: number,
-  windowSamples: Float64Array,
   pending: Uint8Array,
 ): boolean {
   const len = ts.length;
   const times = g.times;
+  const { n, vals, present, windowSamples } = out;
   let lo = firstInWindow(ts, (times[0] ?? 0) - g.offset - g.range, g.closed);
   let hi = lo - 1;
   let done = true;
@@ -1441,6 +1402,59 @@ function slideKernel(
     if (kernel(ts, vs, lo, hi, rangeStart, rangeEnd, t, vals, at)) present[at] = 1;
   }
   return done;
+}
+
+/**
+ * Runs a window function's implementation on one series' windows: at the steps flagged in
+ * `only` (which it clears), or at every step. A window's staleness markers are left out. False
+ * where a window yields more than one sample.
+ */
+function slideCalls(
+  q: QueryContext,
+  s: StoredSeries,
+  i: number,
+  g: WindowGrid,
+  only: Uint8Array | null,
+  call: (w: MSeries, rangeStart: number, rangeEnd: number, k: number) => EvalValue,
+  out: SlidWindows,
+): boolean {
+  const { n, vals, present, windowSamples } = out;
+  const { times, offset, range, closed } = g;
+  const ts = s.ts;
+  const len = ts.length;
+  const sb = s.staleBefore;
+  // lo: the first sample inside the window; hi: the last. Both only move forward.
+  let lo = firstInWindow(ts, (times[0] ?? 0) - offset - range, closed);
+  let hi = lo - 1;
+  for (let k = 0; k < times.length; k++) {
+    if (only !== null) {
+      if (only[k] === 0) continue;
+      only[k] = 0;
+    }
+    const rangeEnd = times[k]! - offset;
+    const rangeStart = rangeEnd - range;
+    while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
+    // v3 windows are left-open, v2 windows left-closed.
+    if (closed) while (lo < len && ts[lo]! < rangeStart) lo++;
+    else while (lo < len && ts[lo]! <= rangeStart) lo++;
+    if (hi < lo) continue;
+    let w: MSeries;
+    if (sb === null || sb[hi + 1]! - sb[lo]! === 0) {
+      w = { labels: s.labels, ts: ts.subarray(lo, hi + 1), vs: s.vs.subarray(lo, hi + 1) };
+    } else {
+      const kept = withoutMarkers(q, s, lo, hi);
+      if (kept === null) continue;
+      w = { labels: s.labels, ts: kept.ts, vs: kept.vs };
+    }
+    windowSamples[k] = windowSamples[k]! + w.ts.length;
+    const r = call(w, rangeStart, rangeEnd, k);
+    if (r.kind !== 'vector' || r.samples.length > 1) return false;
+    const sample = r.samples[0];
+    if (sample === undefined) continue;
+    vals[k * n + i] = sample.v;
+    present[k * n + i] = 1;
+  }
+  return true;
 }
 
 // Above this many (series x steps) cells a window call is evaluated step by step instead.

@@ -1058,9 +1058,9 @@ export class Evaluator {
       if (steps !== null) {
         for (let k = 0; k < this.n; k++) {
           q.tick(node);
-          this.add(node, k, steps[k]!.length);
+          this.add(node, k, steps.count(k));
         }
-        return vectorOf(steps);
+        return { kind: 'vector', at: steps.at, cols: null };
       }
     }
     const steps: VSample[][] = [];

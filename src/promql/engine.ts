@@ -31,6 +31,7 @@ import {
   setBinop,
   vectorBinop,
   vectorScalarBinop,
+  type OperatorOptions,
   type VectorColumns,
 } from './operators.ts';
 import { QueryState } from './queryState.ts';
@@ -474,9 +475,9 @@ export class Evaluator {
         cols: null,
       };
     }
-    for (let k = 0; k < this.n; k++) {
+    for (let k = 0; k < this.n; k++) this.add(node, k, counts[k]!);
+    for (let k = 0; k < this.n && q.trace; k++) {
       const count = counts[k]!;
-      this.add(node, k, count);
       this.note(node, k, () => {
         const ref = q.refTime(this.times[k]!, node.at) - node.offset;
         return {
@@ -865,7 +866,7 @@ export class Evaluator {
         if (scalars) scalars[k] = result.v;
         continue;
       }
-      const m = at.find((a) => a.kind === 'matrix');
+      const m = q.trace ? at.find((a) => a.kind === 'matrix') : undefined;
       if (m?.kind === 'matrix') {
         this.note(node, k, () => ({
           kind: 'callWindow',
@@ -1091,8 +1092,6 @@ export class Evaluator {
     const rt = exprType(node.rhs);
     const l = this.eval(node.lhs);
     const r = this.eval(node.rhs);
-    const scalarAt = (v: StepValues, k: number): number => (v.kind === 'scalar' ? v.vs[k]! : NaN);
-    const vectorAt = (v: StepValues, k: number): VSample[] => (v.kind === 'vector' ? v.at(k) : []);
     if (lt === 'scalar' && rt === 'scalar') {
       const vs = new Float64Array(this.n);
       for (let k = 0; k < this.n; k++) {
@@ -1102,25 +1101,11 @@ export class Evaluator {
       return { kind: 'scalar', vs };
     }
     const opts = { compat: q.compat, delayedNameRemoval: q.delayedNameRemoval, state: q.state };
-    const setOp = node.op === 'and' || node.op === 'or' || node.op === 'unless';
-    const steps: VSample[][] = [];
-    for (let k = 0; k < this.n; k++) {
-      q.tick(node);
-      let samples: VSample[];
-      if (lt === 'vector' && rt === 'vector') {
-        const ls = vectorAt(l, k);
-        const rs = vectorAt(r, k);
-        samples = setOp ? setBinop(node, ls, rs, q.state) : vectorBinop(node, ls, rs, opts);
-      } else if (lt === 'vector') {
-        samples = vectorScalarBinop(node, vectorAt(l, k), scalarAt(r, k), false, opts);
-      } else {
-        samples = vectorScalarBinop(node, vectorAt(r, k), scalarAt(l, k), true, opts);
-      }
-      samples = this.settle(node, samples);
-      this.add(node, k, samples.length);
-      steps.push(samples);
-      if (q.trace && k === this.n - 1) this.explainBinary(node, k, l, r, samples);
-    }
+    let steps: VSample[][];
+    if (lt === 'vector' && rt === 'vector') steps = vectorSteps(this, node, l, r, opts);
+    else if (lt === 'vector') steps = vectorScalarSteps(this, node, l, r, false, opts);
+    else steps = vectorScalarSteps(this, node, r, l, true, opts);
+    if (q.trace && this.n > 0) this.explainBinary(node, this.n - 1, l, r, steps[this.n - 1]!);
     return vectorOf(steps);
   }
 
@@ -1203,6 +1188,53 @@ export class Evaluator {
     checkDuplicates(node, out, q.state);
     return out;
   }
+}
+
+const scalarAt = (v: StepValues, k: number): number => (v.kind === 'scalar' ? v.vs[k]! : NaN);
+const vectorAt = (v: StepValues, k: number): VSample[] => (v.kind === 'vector' ? v.at(k) : []);
+
+/** A binary operation between two vectors at each step (counted, settled). */
+function vectorSteps(
+  ev: Evaluator,
+  node: Expr & { type: 'binaryExpr' },
+  l: StepValues,
+  r: StepValues,
+  opts: OperatorOptions,
+): VSample[][] {
+  const q = ev.q;
+  const setOp = node.op === 'and' || node.op === 'or' || node.op === 'unless';
+  const steps: VSample[][] = [];
+  for (let k = 0; k < ev.n; k++) {
+    q.tick(node);
+    const ls = vectorAt(l, k);
+    const rs = vectorAt(r, k);
+    const out = setOp ? setBinop(node, ls, rs, q.state) : vectorBinop(node, ls, rs, opts);
+    const samples = ev.settle(node, out);
+    ev.add(node, k, samples.length);
+    steps.push(samples);
+  }
+  return steps;
+}
+
+/** A binary operation between a vector and a scalar at each step (counted, settled). */
+function vectorScalarSteps(
+  ev: Evaluator,
+  node: Expr & { type: 'binaryExpr' },
+  vec: StepValues,
+  scalar: StepValues,
+  scalarOnLeft: boolean,
+  opts: OperatorOptions,
+): VSample[][] {
+  const q = ev.q;
+  const steps: VSample[][] = [];
+  for (let k = 0; k < ev.n; k++) {
+    q.tick(node);
+    const out = vectorScalarBinop(node, vectorAt(vec, k), scalarAt(scalar, k), scalarOnLeft, opts);
+    const samples = ev.settle(node, out);
+    ev.add(node, k, samples.length);
+    steps.push(samples);
+  }
+  return steps;
 }
 
 const noLabels: Labels = Object.freeze({});

@@ -319,7 +319,8 @@ function applyOneToOnePlan(
   rhs: VSample[],
   opts: OperatorOptions,
 ): VSample[] {
-  const drop = dropsName(e.op, e.bool, opts.compat);
+  // The plan's labels are final unless name removal is delayed: then the name stays, marked.
+  const mark = opts.delayedNameRemoval && dropsName(e.op, e.bool, opts.compat);
   const out: VSample[] = [];
   for (let j = 0; j < lhs.length; j++) {
     const ri = plan.match[j]!;
@@ -328,7 +329,8 @@ function applyOneToOnePlan(
     const [raw, keep] = scalarBinop(e.op, ls.v, rhs[ri]!.v);
     if (!e.bool && !keep) continue;
     const v = e.bool ? (keep ? 1 : 0) : raw;
-    out.push({ labels: plan.metric[j]!, v, dropName: drop || ls.dropName === true });
+    const labels = plan.metric[j]!;
+    out.push(mark || ls.dropName === true ? { labels, v, dropName: true } : { labels, v });
   }
   return out;
 }
@@ -399,6 +401,8 @@ export function vectorScalarBinop(
     }
     return out;
   }
+  // Without delayed name removal the name is dropped here, as the evaluator would at once.
+  const dropNow = drop && !opts.delayedNameRemoval;
   for (const s of samples) {
     let l = s.v;
     let r = scalar;
@@ -414,7 +418,9 @@ export function vectorScalarBinop(
       keep = true;
     }
     if (!keep) continue;
-    out.push({ labels: s.labels, v, dropName: drop || s.dropName === true });
+    if (dropNow && s.dropName !== true) {
+      out.push({ labels: opts.state.dropMetricName(s.labels), v });
+    } else out.push({ labels: s.labels, v, dropName: drop || s.dropName === true });
   }
   return out;
 }

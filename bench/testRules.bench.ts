@@ -29,8 +29,9 @@ const mixin = resolve(root, '../shared/conformance/etcd-mixin/rules.yaml');
 const mixinTests = resolve(root, '../shared/conformance/etcd-mixin/test.yaml');
 const TIME = '/usr/bin/time';
 const dir = mkdtempSync(join(tmpdir(), 'quorumlab-bench-'));
-// The built command as an installed package starts it: bin/quorumlab itself (its first line
-// carries the node command's flags) beside dist-cli/, with no sources next to it.
+// The built command as an installed package starts it: bin/quorumlab itself (its first lines
+// start node with its flags, from dist-cli/'s startup snapshot) beside dist-cli/, with no
+// sources next to it.
 const pkg = join(dir, 'package');
 mkdirSync(join(pkg, 'bin'), { recursive: true });
 copyFileSync(join(root, 'bin/quorumlab'), join(pkg, 'bin/quorumlab'));

@@ -61,6 +61,18 @@ export function compareStrings(a: string, b: string): number {
 
 /** A canonical string key for a label set (names sorted). */
 export function labelsKey(labels: Labels): string {
+  // Names in order (as makeLabels builds sets) read without listing them into an array first.
+  let out = '';
+  let prev = '';
+  for (const k in labels) {
+    if (out !== '' && !(prev < k)) return sortedLabelsKey(labels);
+    out += k + '\xff' + labels[k] + '\xfe';
+    prev = k;
+  }
+  return out;
+}
+
+function sortedLabelsKey(labels: Labels): string {
   let out = '';
   for (const k of sortedKeys(labels)) {
     out += k + '\xff' + labels[k] + '\xfe';

@@ -134,7 +134,8 @@ function simpleDescriptor(text: string, names: CheckedNames): Labels | null {
   if (m === null) return null;
   const name = m[1] ?? '';
   if (!checkedName(names, name, '__name__', name)) return null;
-  const labels: Record<string, string> = { __name__: name };
+  const keys = ['__name__'];
+  const values = [name];
   const body = m[2] ?? '';
   // The pattern has checked the pairs' form: name, `=`, a quoted value, an optional comma,
   // with spaces anywhere between.
@@ -152,12 +153,33 @@ function simpleDescriptor(text: string, names: CheckedNames): Labels | null {
     i = end + 1;
     while (i < body.length && isSpace(body.charCodeAt(i))) i++;
     if (body[i] === ',') i++;
-    if (k === '__name__' || Object.hasOwn(labels, k)) return null;
-    if (!checkedName(names, `{${k}="v"}`, k, 'v')) return null;
-    labels[k] = v;
+    // Kept in name order as they come (insertion sort: a few names), refusing a name twice.
+    let j = keys.length;
+    while (j > 0 && keys[j - 1]! > k) j--;
+    if (keys[j - 1] === k) return null;
+    let probe = labelProbes.get(k);
+    if (probe === undefined) {
+      probe = `{${k}="v"}`;
+      labelProbes.set(k, probe);
+    }
+    if (!checkedName(names, probe, k, 'v')) return null;
+    keys.push(k);
+    values.push(v);
+    for (let x = keys.length - 1; x > j; x--) {
+      keys[x] = keys[x - 1]!;
+      values[x] = values[x - 1]!;
+    }
+    keys[j] = k;
+    values[j] = v;
   }
-  return makeLabels(labels);
+  // What makeLabels makes: names in order, empty values left out, frozen.
+  const labels: Record<string, string> = {};
+  for (let j = 0; j < keys.length; j++) if (values[j] !== '') labels[keys[j]!] = values[j]!;
+  return Object.freeze(labels);
 }
+
+/** Each label name's probe for checkedName, made once (a Map finds the same string faster). */
+const labelProbes = new Map<string, string>();
 
 /**
  * Parses a series descriptor such as 'up{job="x"}' into labels (via the PromQL grammar). With

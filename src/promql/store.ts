@@ -79,9 +79,11 @@ export class SeriesStore {
     ts: Float64Array,
     vs: Float64Array,
     stale: Uint8Array | null = null,
+    /** labelsKey of the labels where the caller has it already. */
+    knownKey?: string,
   ): void {
     const clean = makeLabels(labels);
-    const key = labelsKey(clean);
+    const key = knownKey ?? labelsKey(clean);
     const increasing =
       vs.length === ts.length &&
       (stale === null || stale.length === ts.length) &&

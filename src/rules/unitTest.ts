@@ -701,6 +701,8 @@ interface GroupOutcome {
 /** An input series' samples in columns (times ascending; markers flagged, their values NaN). */
 interface InputSeries {
   labels: Labels;
+  /** labelsKey(labels). */
+  key: string;
   ts: Float64Array;
   vs: Float64Array;
   stale: Uint8Array | null;
@@ -817,7 +819,8 @@ function runTestGroup(
       stale = stale?.subarray(0, 1) ?? null;
     }
     const ts = values.ts === null ? grid(vs.length) : values.ts.subarray(0, vs.length);
-    inputs.set(labelsKey(labels.value), { labels: labels.value, ts, vs, stale });
+    const key = labelsKey(labels.value);
+    inputs.set(key, { labels: labels.value, key, ts, vs, stale });
   }
 
   // Rule files.
@@ -1161,10 +1164,10 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
     let end = s.ts.length;
     while (end > 0 && (s.ts[end - 1] ?? Infinity) > last) end--;
     if (end === 0) continue;
-    if (end === s.ts.length) store.addColumns(s.labels, s.ts, s.vs, s.stale);
+    if (end === s.ts.length) store.addColumns(s.labels, s.ts, s.vs, s.stale, s.key);
     else {
       const stale = s.stale?.subarray(0, end) ?? null;
-      store.addColumns(s.labels, s.ts.subarray(0, end), s.vs.subarray(0, end), stale);
+      store.addColumns(s.labels, s.ts.subarray(0, end), s.vs.subarray(0, end), stale, s.key);
     }
   }
   const query: QueryFn = makeQueryFn(

@@ -76,6 +76,25 @@ describe('the packed command', () => {
     });
     const scenario = run('quorumlab', ['scenario', 'list'], clean);
     expect(scenario.out).toContain('pod-eviction-default');
+
+    // The command starts from its startup snapshot, built by this node; a blob another node
+    // built is left alone, and the command runs the same without it.
+    const traced = (): { out: string; err: string } => {
+      const r = spawnSync('sh', ['-x', join(tmp, 'prefix', 'bin', 'quorumlab'), '--version'], {
+        cwd: clean,
+        env: { ...env, PATH: `${env['PATH'] ?? ''}:/usr/bin:/bin` },
+        encoding: 'utf8',
+      });
+      return { out: r.stdout, err: r.stderr };
+    };
+    const snapshot = traced();
+    expect(snapshot.out).toBe('quorumlab 0.1.0\n');
+    expect(snapshot.err).toContain('--snapshot-blob');
+    writeFileSync(join(installed, 'dist-cli', 'quorumlab.blob.node'), '1 2\n');
+    const without = traced();
+    expect(without.out).toBe('quorumlab 0.1.0\n');
+    expect(without.err).not.toContain('--snapshot-blob');
+    expect(run('quorumlab', ['test', 'rules', 'test.yaml'], clean).out).toContain('1 passed');
   }, 180_000);
 });
 

@@ -157,12 +157,7 @@ function simpleDescriptor(text: string, names: CheckedNames): Labels | null {
     let j = keys.length;
     while (j > 0 && keys[j - 1]! > k) j--;
     if (keys[j - 1] === k) return null;
-    let probe = labelProbes.get(k);
-    if (probe === undefined) {
-      probe = `{${k}="v"}`;
-      labelProbes.set(k, probe);
-    }
-    if (!checkedName(names, probe, k, 'v')) return null;
+    if (!checkedName(names, `{${k}="v"}`, k, 'v')) return null;
     keys.push(k);
     values.push(v);
     for (let x = keys.length - 1; x > j; x--) {
@@ -177,9 +172,6 @@ function simpleDescriptor(text: string, names: CheckedNames): Labels | null {
   for (let j = 0; j < keys.length; j++) if (values[j] !== '') labels[keys[j]!] = values[j]!;
   return Object.freeze(labels);
 }
-
-/** Each label name's probe for checkedName, made once (a Map finds the same string faster). */
-const labelProbes = new Map<string, string>();
 
 /**
  * Parses a series descriptor such as 'up{job="x"}' into labels (via the PromQL grammar). With

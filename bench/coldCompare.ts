@@ -2,7 +2,7 @@
 // engine before the range-first rewrite) against this one, each run in a fresh Node process,
 // the two alternating so that the machine's load falls on both alike.
 //
-//   tsx bench/coldCompare.ts OLD_ROOT [NEW_ROOT] [--rounds N] [--per-expression]
+//   tsx bench/coldCompare.ts OLD_ROOT [NEW_ROOT] [--rounds N] [--per-expression] [--only I,J]
 //
 // The input is made once here: bench/etcdCluster.ts's 5-member cluster, 24h at 15s (475 series,
 // 2.7M samples) as typed columns in a temporary file, with the etcd mixin's 15 alert
@@ -74,14 +74,16 @@ interface Header {
   series: { labels: Record<string, string>; n: number }[];
 }
 
-function writeInput(path: string): void {
+function writeInput(path: string, only: number[] | null = null): void {
   const o = defaultClusterOptions;
   const doc = parseYaml(readFileSync(rulesPath, 'utf8')) as {
     groups: { rules: { alert?: string; expr: string }[] }[];
   };
-  const exprs = doc.groups.flatMap((g) =>
+  const all = doc.groups.flatMap((g) =>
     g.rules.filter((r) => r.alert !== undefined).map((r) => r.expr.trim()),
   );
+  // --only: just these expressions (by index), to look at one expression's cold cost alone.
+  const exprs = only === null ? all : only.map((i) => all[i]!);
   const cols = generateEtcdCluster(o).map((s) => ({
     labels: { ...s.labels },
     ...seriesColumns(s, o.scrapeIntervalMs),
@@ -173,11 +175,11 @@ async function child(root: string, path: string): Promise<void> {
 }
 
 function runChild(root: string, path: string): ChildResult {
-  const tsx = resolve(here, 'node_modules/.bin/tsx');
-  const run = spawnSync(tsx, [fileURLToPath(import.meta.url), '--child', root, path], {
-    cwd: here,
-    encoding: 'utf8',
-  });
+  // COLD_NODE_FLAGS (e.g. "--max-opt=1 --single-threaded-gc") runs both sides under other V8
+  // settings, to tell compilation and collection apart from the evaluation's own work.
+  const flags = (process.env['COLD_NODE_FLAGS'] ?? '').split(/\s+/).filter((f) => f !== '');
+  const args = [...flags, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, path];
+  const run = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`child for ${root}: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as ChildResult;
 }
@@ -192,10 +194,15 @@ const fmt = (ms: number): string => (ms / 1000).toFixed(3);
 
 async function parent(args: string[]): Promise<void> {
   const roundsAt = args.indexOf('--rounds');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args[onlyAt + 1]!.split(',').map(Number) : null;
   const perExpression = args.includes('--per-expression');
   const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 10;
   const positional = args.filter(
-    (a, i) => !a.startsWith('--') && !(roundsAt >= 0 && i === roundsAt + 1),
+    (a, i) =>
+      !a.startsWith('--') &&
+      !(roundsAt >= 0 && i === roundsAt + 1) &&
+      !(onlyAt >= 0 && i === onlyAt + 1),
   );
   const oldRoot = positional[0];
   const newRoot = resolve(positional[1] ?? here);
@@ -214,7 +221,7 @@ async function parent(args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'quorum-cold-'));
   const path = join(dir, 'input.bin');
   try {
-    writeInput(path);
+    writeInput(path, only);
     console.log(`# cold evaluation, ${rounds} alternating rounds`);
     console.log(`old ${sides[0]!.root}\nnew ${sides[1]!.root}`);
     console.log(

@@ -49,6 +49,29 @@ const LONG_TASKS = `window.__longTasks = [];
 new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
   .observe({ type: 'longtask', buffered: true });`;
 
+/**
+ * Records in the page when the first chart's line and the first rule state are on screen: the
+ * moment each is in the DOM, then the next frame (requestAnimationFrame, then a task: the frame
+ * is painted once the rAF's task ends), as `window.__painted`. Playwright's own reading (its
+ * `waitFor`, then `performance.now()` in the page) comes later by a round trip that waits for the
+ * page's next gap between tasks: on a loaded machine hundreds of ms after the chart was painted.
+ */
+const PAINTED = `window.__painted = {};
+new MutationObserver((_, observer) => {
+  const p = window.__painted;
+  const mark = (key) => requestAnimationFrame(() => setTimeout(() => { p[key] = performance.now(); }, 0));
+  if (p.chartSeen === undefined && document.querySelector('[data-testid="chart-up"] .recharts-line-curve')) {
+    p.chartSeen = performance.now();
+    mark('chart');
+  }
+  const states = document.querySelectorAll('[data-testid$="-state"]');
+  if (p.statesSeen === undefined && [...states].some((e) => /inactive|pending|firing/.test(e.textContent))) {
+    p.statesSeen = performance.now();
+    mark('states');
+    observer.disconnect();
+  }
+}).observe(document, { childList: true, subtree: true, characterData: true });`;
+
 function initialJsBytes(): { raw: number; gzip: number; files: string[] } {
   const html = readFileSync(resolve(root, 'dist/index.html'), 'utf8');
   const files = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map(
@@ -79,25 +102,38 @@ async function measurePage(browser: Browser): Promise<void> {
   );
   const loads: number[] = [];
   const states: number[] = [];
+  const readLoads: number[] = [];
+  const readStates: number[] = [];
   for (let i = 0; i < 7; i++) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    await context.addInitScript(PAINTED);
     const page = await context.newPage();
     await page.goto(base);
     await page
       .locator('[data-testid="chart-up"] .recharts-line-curve')
       .first()
       .waitFor({ state: 'attached' });
-    loads.push(await page.evaluate(() => performance.now()));
+    readLoads.push(await page.evaluate(() => performance.now()));
     await page
       .locator('[data-testid$="-state"]')
       .filter({ hasText: /inactive|pending|firing/ })
       .first()
       .waitFor({ state: 'attached', timeout: 60_000 });
-    states.push(await page.evaluate(() => performance.now()));
+    readStates.push(await page.evaluate(() => performance.now()));
+    const painted = await page.waitForFunction(() => {
+      const p = (window as unknown as { __painted: { chart?: number; states?: number } }).__painted;
+      return p.chart !== undefined && p.states !== undefined ? p : null;
+    });
+    const p = (await painted.jsonValue()) as { chart: number; states: number };
+    loads.push(p.chart);
+    states.push(p.states);
     await context.close();
   }
   console.log(
-    `first load to first chart: median ${percentile(loads, 50).toFixed(0)} ms, p95 ${percentile(loads, 95).toFixed(0)} ms (${loads.length} fresh loads, default scenario)`,
+    `first load to first chart painted: median ${percentile(loads, 50).toFixed(0)} ms, p95 ${percentile(loads, 95).toFixed(0)} ms (${loads.length} fresh loads, default scenario); as Playwright read it once seen: median ${percentile(readLoads, 50).toFixed(0)} ms, p95 ${percentile(readLoads, 95).toFixed(0)} ms`,
+  );
+  console.log(
+    `rule states painted: median ${percentile(states, 50).toFixed(0)} ms; as Playwright read them: median ${percentile(readStates, 50).toFixed(0)} ms`,
   );
   report(
     'first chart after navigation (median)',
@@ -322,5 +358,9 @@ try {
   );
   await browser.close();
 } finally {
-  if (server.pid) process.kill(-server.pid);
+  try {
+    if (server.pid) process.kill(-server.pid);
+  } catch {
+    // Already gone.
+  }
 }

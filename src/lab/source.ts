@@ -13,7 +13,12 @@ import {
   type Result,
   type SeriesStore,
 } from '../promql/index.ts';
-import { columnScratch, parseSimpleSeriesColumns, type ColumnScratch } from '../rules/index.ts';
+import {
+  columnScratch,
+  parseSimpleSeriesColumns,
+  pointsToColumns,
+  type ColumnScratch,
+} from '../rules/index.ts';
 import { MAX_DURATION, type Scenario } from '../sim/index.ts';
 import { findRecording, recordingEtcdSeries, type ShippedRecording } from './recordings.ts';
 
@@ -205,19 +210,7 @@ function parseValues(
   }
   const points = parseSeriesValues(text, interval, start);
   if (!points.ok) return points;
-  const n = points.value.length;
-  const ts = new Float64Array(n);
-  const vs = new Float64Array(n);
-  let stale: Uint8Array | null = null;
-  points.value.forEach(([t, v], i) => {
-    ts[i] = t;
-    if (v === null) {
-      stale ??= new Uint8Array(n);
-      stale[i] = 1;
-      vs[i] = NaN;
-    } else vs[i] = v;
-  });
-  return { ok: true, value: { ts, vs, stale }, warnings: [] };
+  return { ok: true, value: pointsToColumns(points.value), warnings: [] };
 }
 
 /** An imported series: its columns, and its points built from them when first read. */

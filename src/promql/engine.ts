@@ -31,6 +31,7 @@ import {
   setBinop,
   vectorBinop,
   vectorScalarBinop,
+  type OperatorOptions,
   type VectorColumns,
 } from './operators.ts';
 import { QueryState } from './queryState.ts';
@@ -474,9 +475,9 @@ export class Evaluator {
         cols: null,
       };
     }
-    for (let k = 0; k < this.n; k++) {
+    for (let k = 0; k < this.n; k++) this.add(node, k, counts[k]!);
+    for (let k = 0; k < this.n && q.trace; k++) {
       const count = counts[k]!;
-      this.add(node, k, count);
       this.note(node, k, () => {
         const ref = q.refTime(this.times[k]!, node.at) - node.offset;
         return {
@@ -865,7 +866,7 @@ export class Evaluator {
         if (scalars) scalars[k] = result.v;
         continue;
       }
-      const m = at.find((a) => a.kind === 'matrix');
+      const m = q.trace ? at.find((a) => a.kind === 'matrix') : undefined;
       if (m?.kind === 'matrix') {
         this.note(node, k, () => ({
           kind: 'callWindow',
@@ -966,9 +967,8 @@ export class Evaluator {
       warn: (pos, message) => (notes[k] ??= []).push({ pos, message }),
       info: (pos, message) => (notes[k] ??= []).push({ pos, message }),
     };
-    const offset = arg.selector.offset;
-    const range = arg.range;
     const closed = q.compat === 'v2';
+    const g: WindowGrid = { times, offset: arg.selector.offset, range: arg.range, closed };
     const one: MSeries[] = [{ labels: {}, ts: [], vs: [] }];
     const matrix: EvalValue & { kind: 'matrix' } = {
       kind: 'matrix',
@@ -977,71 +977,35 @@ export class Evaluator {
       rangeEnd: 0,
     };
     const args: EvalValue[] = [matrix, ...restValues];
+    // The implementation on one window at step k: its samples.
+    const call = (w: MSeries, rangeStart: number, rangeEnd: number, step: number): EvalValue => {
+      k = step;
+      one[0] = w;
+      matrix.rangeStart = rangeStart;
+      matrix.rangeEnd = rangeEnd;
+      ctx.t = times[step]!;
+      return callFunction(name, args, ctx);
+    };
+    const out: SlidWindows = { n, labels, vals, present, windowSamples, notes, marked };
     const scalars = restValues.map((v) => (v.kind === 'scalar' ? v.v : NaN));
     const kernels = new Map<string | undefined, WindowKernel | null>();
     // Steps of the current series that slideKernel left to the implementation.
     const pending = new Uint8Array(steps);
     for (let i = 0; i < n; i++) {
       const s = selected[i]!;
-      const ts = s.ts;
-      const len = ts.length;
-      const sb = s.staleBefore;
       const metricName = s.labels['__name__'];
       let kernel = kernels.get(metricName);
       if (kernel === undefined) {
         kernel = window.kernel?.(q.compat, metricName, scalars) ?? null;
         kernels.set(metricName, kernel);
       }
-      if (kernel !== null) {
-        // Windows holding staleness markers are left to the implementation below.
-        const g: WindowGrid = { times, offset, range, closed };
-        if (slideKernel(kernel, ts, s.vs, sb, g, vals, present, n, i, windowSamples, pending)) {
-          continue;
-        }
+      // Windows holding staleness markers are left to the implementation.
+      if (kernel !== null && slideKernel(kernel, s.ts, s.vs, s.staleBefore, g, out, i, pending)) {
+        continue;
       }
-      // lo: the first sample inside the window; hi: the last. Both only move forward.
-      let lo = firstInWindow(ts, (times[0] ?? 0) - offset - range, closed);
-      let hi = lo - 1;
-      for (k = 0; k < steps; k++) {
-        if (kernel !== null && pending[k] === 0) continue;
-        pending[k] = 0;
-        const t = times[k]!;
-        const rangeEnd = t - offset;
-        const rangeStart = rangeEnd - range;
-        while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
-        // v3 windows are left-open, v2 windows left-closed.
-        if (closed) while (lo < len && ts[lo]! < rangeStart) lo++;
-        else while (lo < len && ts[lo]! <= rangeStart) lo++;
-        if (hi < lo) continue;
-        const clean = sb === null || sb[hi + 1]! - sb[lo]! === 0;
-        if (clean && kernel !== null) {
-          windowSamples[k] = windowSamples[k]! + (hi - lo + 1);
-          const at = k * n + i;
-          if (kernel(ts, s.vs, lo, hi, rangeStart, rangeEnd, t, vals, at)) present[at] = 1;
-          continue;
-        }
-        let w: MSeries;
-        if (clean) {
-          w = { labels: s.labels, ts: ts.subarray(lo, hi + 1), vs: s.vs.subarray(lo, hi + 1) };
-        } else {
-          const kept = withoutMarkers(q, s, lo, hi);
-          if (kept === null) continue;
-          w = { labels: s.labels, ts: kept.ts, vs: kept.vs };
-        }
-        windowSamples[k] = windowSamples[k]! + w.ts.length;
-        one[0] = w;
-        matrix.rangeStart = rangeStart;
-        matrix.rangeEnd = rangeEnd;
-        ctx.t = t;
-        const r = callFunction(name, args, ctx);
-        if (r.kind !== 'vector' || r.samples.length > 1) return null;
-        const out = r.samples[0];
-        if (out === undefined) continue;
-        vals[k * n + i] = out.v;
-        present[k * n + i] = 1;
-      }
+      if (!slideCalls(q, s, i, g, kernel === null ? null : pending, call, out)) return null;
     }
-    return { n, labels, vals, present, windowSamples, notes, marked };
+    return out;
   }
 
   /** This grid's steps of slid windows whose step 0 is the grid's step `from`. */
@@ -1095,9 +1059,9 @@ export class Evaluator {
       if (steps !== null) {
         for (let k = 0; k < this.n; k++) {
           q.tick(node);
-          this.add(node, k, steps[k]!.length);
+          this.add(node, k, steps.count(k));
         }
-        return vectorOf(steps);
+        return { kind: 'vector', at: steps.at, cols: null };
       }
     }
     const steps: VSample[][] = [];
@@ -1128,8 +1092,6 @@ export class Evaluator {
     const rt = exprType(node.rhs);
     const l = this.eval(node.lhs);
     const r = this.eval(node.rhs);
-    const scalarAt = (v: StepValues, k: number): number => (v.kind === 'scalar' ? v.vs[k]! : NaN);
-    const vectorAt = (v: StepValues, k: number): VSample[] => (v.kind === 'vector' ? v.at(k) : []);
     if (lt === 'scalar' && rt === 'scalar') {
       const vs = new Float64Array(this.n);
       for (let k = 0; k < this.n; k++) {
@@ -1139,25 +1101,11 @@ export class Evaluator {
       return { kind: 'scalar', vs };
     }
     const opts = { compat: q.compat, delayedNameRemoval: q.delayedNameRemoval, state: q.state };
-    const setOp = node.op === 'and' || node.op === 'or' || node.op === 'unless';
-    const steps: VSample[][] = [];
-    for (let k = 0; k < this.n; k++) {
-      q.tick(node);
-      let samples: VSample[];
-      if (lt === 'vector' && rt === 'vector') {
-        const ls = vectorAt(l, k);
-        const rs = vectorAt(r, k);
-        samples = setOp ? setBinop(node, ls, rs, q.state) : vectorBinop(node, ls, rs, opts);
-      } else if (lt === 'vector') {
-        samples = vectorScalarBinop(node, vectorAt(l, k), scalarAt(r, k), false, opts);
-      } else {
-        samples = vectorScalarBinop(node, vectorAt(r, k), scalarAt(l, k), true, opts);
-      }
-      samples = this.settle(node, samples);
-      this.add(node, k, samples.length);
-      steps.push(samples);
-      if (q.trace && k === this.n - 1) this.explainBinary(node, k, l, r, samples);
-    }
+    let steps: VSample[][];
+    if (lt === 'vector' && rt === 'vector') steps = vectorSteps(this, node, l, r, opts);
+    else if (lt === 'vector') steps = vectorScalarSteps(this, node, l, r, false, opts);
+    else steps = vectorScalarSteps(this, node, r, l, true, opts);
+    if (q.trace && this.n > 0) this.explainBinary(node, this.n - 1, l, r, steps[this.n - 1]!);
     return vectorOf(steps);
   }
 
@@ -1240,6 +1188,53 @@ export class Evaluator {
     checkDuplicates(node, out, q.state);
     return out;
   }
+}
+
+const scalarAt = (v: StepValues, k: number): number => (v.kind === 'scalar' ? v.vs[k]! : NaN);
+const vectorAt = (v: StepValues, k: number): VSample[] => (v.kind === 'vector' ? v.at(k) : []);
+
+/** A binary operation between two vectors at each step (counted, settled). */
+function vectorSteps(
+  ev: Evaluator,
+  node: Expr & { type: 'binaryExpr' },
+  l: StepValues,
+  r: StepValues,
+  opts: OperatorOptions,
+): VSample[][] {
+  const q = ev.q;
+  const setOp = node.op === 'and' || node.op === 'or' || node.op === 'unless';
+  const steps: VSample[][] = [];
+  for (let k = 0; k < ev.n; k++) {
+    q.tick(node);
+    const ls = vectorAt(l, k);
+    const rs = vectorAt(r, k);
+    const out = setOp ? setBinop(node, ls, rs, q.state) : vectorBinop(node, ls, rs, opts);
+    const samples = ev.settle(node, out);
+    ev.add(node, k, samples.length);
+    steps.push(samples);
+  }
+  return steps;
+}
+
+/** A binary operation between a vector and a scalar at each step (counted, settled). */
+function vectorScalarSteps(
+  ev: Evaluator,
+  node: Expr & { type: 'binaryExpr' },
+  vec: StepValues,
+  scalar: StepValues,
+  scalarOnLeft: boolean,
+  opts: OperatorOptions,
+): VSample[][] {
+  const q = ev.q;
+  const steps: VSample[][] = [];
+  for (let k = 0; k < ev.n; k++) {
+    q.tick(node);
+    const out = vectorScalarBinop(node, vectorAt(vec, k), scalarAt(scalar, k), scalarOnLeft, opts);
+    const samples = ev.settle(node, out);
+    ev.add(node, k, samples.length);
+    steps.push(samples);
+  }
+  return steps;
 }
 
 const noLabels: Labels = Object.freeze({});
@@ -1411,15 +1406,13 @@ function slideKernel(
   vs: Float64Array,
   staleBefore: Int32Array | null,
   g: WindowGrid,
-  vals: Float64Array,
-  present: Uint8Array,
-  n: number,
+  out: SlidWindows,
   i: number,
-  windowSamples: Float64Array,
   pending: Uint8Array,
 ): boolean {
   const len = ts.length;
   const times = g.times;
+  const { n, vals, present, windowSamples } = out;
   let lo = firstInWindow(ts, (times[0] ?? 0) - g.offset - g.range, g.closed);
   let hi = lo - 1;
   let done = true;
@@ -1441,6 +1434,59 @@ function slideKernel(
     if (kernel(ts, vs, lo, hi, rangeStart, rangeEnd, t, vals, at)) present[at] = 1;
   }
   return done;
+}
+
+/**
+ * Runs a window function's implementation on one series' windows: at the steps flagged in
+ * `only` (which it clears), or at every step. A window's staleness markers are left out. False
+ * where a window yields more than one sample.
+ */
+function slideCalls(
+  q: QueryContext,
+  s: StoredSeries,
+  i: number,
+  g: WindowGrid,
+  only: Uint8Array | null,
+  call: (w: MSeries, rangeStart: number, rangeEnd: number, k: number) => EvalValue,
+  out: SlidWindows,
+): boolean {
+  const { n, vals, present, windowSamples } = out;
+  const { times, offset, range, closed } = g;
+  const ts = s.ts;
+  const len = ts.length;
+  const sb = s.staleBefore;
+  // lo: the first sample inside the window; hi: the last. Both only move forward.
+  let lo = firstInWindow(ts, (times[0] ?? 0) - offset - range, closed);
+  let hi = lo - 1;
+  for (let k = 0; k < times.length; k++) {
+    if (only !== null) {
+      if (only[k] === 0) continue;
+      only[k] = 0;
+    }
+    const rangeEnd = times[k]! - offset;
+    const rangeStart = rangeEnd - range;
+    while (hi + 1 < len && ts[hi + 1]! <= rangeEnd) hi++;
+    // v3 windows are left-open, v2 windows left-closed.
+    if (closed) while (lo < len && ts[lo]! < rangeStart) lo++;
+    else while (lo < len && ts[lo]! <= rangeStart) lo++;
+    if (hi < lo) continue;
+    let w: MSeries;
+    if (sb === null || sb[hi + 1]! - sb[lo]! === 0) {
+      w = { labels: s.labels, ts: ts.subarray(lo, hi + 1), vs: s.vs.subarray(lo, hi + 1) };
+    } else {
+      const kept = withoutMarkers(q, s, lo, hi);
+      if (kept === null) continue;
+      w = { labels: s.labels, ts: kept.ts, vs: kept.vs };
+    }
+    windowSamples[k] = windowSamples[k]! + w.ts.length;
+    const r = call(w, rangeStart, rangeEnd, k);
+    if (r.kind !== 'vector' || r.samples.length > 1) return false;
+    const sample = r.samples[0];
+    if (sample === undefined) continue;
+    vals[k * n + i] = sample.v;
+    present[k * n + i] = 1;
+  }
+  return true;
 }
 
 // Above this many (series x steps) cells a window call is evaluated step by step instead.

@@ -319,7 +319,8 @@ function applyOneToOnePlan(
   rhs: VSample[],
   opts: OperatorOptions,
 ): VSample[] {
-  const drop = dropsName(e.op, e.bool, opts.compat);
+  // The plan's labels are final unless name removal is delayed: then the name stays, marked.
+  const mark = opts.delayedNameRemoval && dropsName(e.op, e.bool, opts.compat);
   const out: VSample[] = [];
   for (let j = 0; j < lhs.length; j++) {
     const ri = plan.match[j]!;
@@ -328,7 +329,8 @@ function applyOneToOnePlan(
     const [raw, keep] = scalarBinop(e.op, ls.v, rhs[ri]!.v);
     if (!e.bool && !keep) continue;
     const v = e.bool ? (keep ? 1 : 0) : raw;
-    out.push({ labels: plan.metric[j]!, v, dropName: drop || ls.dropName === true });
+    const labels = plan.metric[j]!;
+    out.push(mark || ls.dropName === true ? { labels, v, dropName: true } : { labels, v });
   }
   return out;
 }
@@ -399,6 +401,8 @@ export function vectorScalarBinop(
     }
     return out;
   }
+  // Without delayed name removal the name is dropped here, as the evaluator would at once.
+  const dropNow = drop && !opts.delayedNameRemoval;
   for (const s of samples) {
     let l = s.v;
     let r = scalar;
@@ -414,7 +418,9 @@ export function vectorScalarBinop(
       keep = true;
     }
     if (!keep) continue;
-    out.push({ labels: s.labels, v, dropName: drop || s.dropName === true });
+    if (dropNow && s.dropName !== true) {
+      out.push({ labels: opts.state.dropMetricName(s.labels), v });
+    } else out.push({ labels: s.labels, v, dropName: drop || s.dropName === true });
   }
   return out;
 }
@@ -560,6 +566,17 @@ export interface VectorColumns {
 }
 
 /**
+ * A vector's samples at each step of a grid, kept in typed arrays until a step is asked for (so
+ * that the sample objects live no longer than their step's use).
+ */
+export interface StepSamples {
+  /** The number of samples at step k. */
+  count(k: number): number;
+  /** The samples at step k, made afresh on each call. */
+  at(k: number): VSample[];
+}
+
+/**
  * sum, min, max, count and group of a vector in columns at each of its steps: what aggregate()
  * returns for each step's samples (the same groups in the same order, the same arithmetic in
  * the same order), without a sample object per input or a group lookup per sample. Null for
@@ -570,7 +587,7 @@ export function aggregateColumns(
   cols: VectorColumns,
   steps: number,
   ctx: AggregateContext,
-): VSample[][] | null {
+): StepSamples | null {
   const op = e.op;
   if (op !== 'sum' && op !== 'min' && op !== 'max' && op !== 'count' && op !== 'group') {
     return null;
@@ -583,24 +600,56 @@ export function aggregateColumns(
   const gid = Int32Array.from(groups, (g) => g.id);
   const labelsOf: Labels[] = [];
   for (const g of groups) labelsOf[g.id] = g.labels;
+  const marked = labelsOf.map((l) => cols.dropName && '__name__' in l);
+  // Each step's groups in order of their first sample, and their values, one after another.
+  const offsets = new Int32Array(steps + 1);
+  const ids = new Int32Array(steps * Math.min(size, n));
+  const values = new Float64Array(ids.length);
+  const at = (k: number): VSample[] => {
+    const samples: VSample[] = [];
+    for (let j = offsets[k]!; j < offsets[k + 1]!; j++) {
+      const g = ids[j]!;
+      const labels = labelsOf[g]!;
+      const v = values[j]!;
+      samples.push(marked[g] ? { labels, v, dropName: true } : { labels, v });
+    }
+    return samples;
+  };
+  const count = (k: number): number => offsets[k + 1]! - offsets[k]!;
+  foldColumns(op, ctx.compat === 'v2', cols, steps, gid, size, offsets, ids, values);
+  return { at, count };
+}
+
+/** aggregateColumns' arithmetic: each step's groups (ids) and values from offsets[k]. */
+function foldColumns(
+  op: 'sum' | 'min' | 'max' | 'count' | 'group',
+  v2: boolean,
+  cols: VectorColumns,
+  steps: number,
+  gid: Int32Array,
+  size: number,
+  offsets: Int32Array,
+  ids: Int32Array,
+  values: Float64Array,
+): void {
+  const n = cols.n;
+  const { present, vals } = cols;
   const value = new Float64Array(size);
   const comp = new Float64Array(size);
   const count = new Float64Array(size);
   // seen[g] is the step (plus one) that met group g last.
   const seen = new Int32Array(size);
-  const order: number[] = [];
-  const v2 = ctx.compat === 'v2';
-  const out: VSample[][] = [];
+  let end = 0;
   for (let k = 0; k < steps; k++) {
-    order.length = 0;
+    const first = end;
     const base = k * n;
     for (let i = 0; i < n; i++) {
-      if (cols.present[base + i] === 0) continue;
+      if (present[base + i] === 0) continue;
       const g = gid[i]!;
-      const v = cols.vals[base + i]!;
+      const v = vals[base + i]!;
       if (seen[g] !== k + 1) {
         seen[g] = k + 1;
-        order.push(g);
+        ids[end++] = g;
         value[g] = v;
         comp[g] = 0;
         count[g] = 1;
@@ -622,9 +671,9 @@ export function aggregateColumns(
           count[g] = count[g]! + 1;
       }
     }
-    const samples: VSample[] = [];
-    for (const g of order) {
-      const v =
+    for (let j = first; j < end; j++) {
+      const g = ids[j]!;
+      values[j] =
         op === 'sum'
           ? value[g]! + comp[g]!
           : op === 'count'
@@ -632,14 +681,9 @@ export function aggregateColumns(
             : op === 'group'
               ? 1
               : value[g]!;
-      const labels = labelsOf[g]!;
-      samples.push(
-        cols.dropName && '__name__' in labels ? { labels, v, dropName: true } : { labels, v },
-      );
     }
-    out.push(samples);
+    offsets[k + 1] = end;
   }
-  return out;
 }
 
 function aggregateGroups(

@@ -1,7 +1,7 @@
 // The engine's entry points: instant and range evaluation (Prometheus's Engine.NewInstantQuery /
 // NewRangeQuery), explain mode, and conversion of internal values to the public Value shape.
 import { children, documentedType, exprType, type Expr } from './ast.ts';
-import { Evaluator, QueryContext, valueAt, type EvalOptions } from './engine.ts';
+import { Evaluator, QueryContext, valueAt, type EvalOptions, type StepValues } from './engine.ts';
 import { describeNode, type ExplainNote } from './explain.ts';
 import { compareLabels, type Labels } from './labels.ts';
 import { parseExpr } from './parser.ts';
@@ -109,6 +109,53 @@ export function evalInstant(
 // Steps of a range query evaluated at once.
 const rangeBatch = 256;
 
+/**
+ * Appends a batch's steps to the range query's series; returns the points held so far.
+ * Prometheus holds the result's points while it evaluates later steps: each step counts the
+ * points of the steps before it (unless each step stands alone).
+ */
+function collect(
+  ev: Evaluator,
+  e: Expr,
+  v: StepValues,
+  out: Map<string, Series>,
+  held: number,
+  limitEachStep: boolean,
+): number {
+  const q = ev.q;
+  let points = held;
+  for (let k = 0; k < ev.n; k++) {
+    const ts = ev.times[k]!;
+    if (!limitEachStep && points + ev.peak(k) > q.maxSamples) {
+      throw new EvalError(
+        e,
+        'query processing would load too many samples into memory in query execution',
+      );
+    }
+    if (v.kind === 'scalar') {
+      let s = out.get('');
+      if (!s) {
+        s = { labels: {}, points: [] };
+        out.set('', s);
+      }
+      s.points.push({ t: ts, v: v.vs[k]! });
+      points++;
+    } else if (v.kind === 'vector') {
+      for (const sample of ev.finish(e, v.at(k))) {
+        const key = q.state.labelsKey(sample.labels);
+        let s = out.get(key);
+        if (!s) {
+          s = { labels: sample.labels, points: [] };
+          out.set(key, s);
+        }
+        s.points.push({ t: ts, v: sample.v });
+        points++;
+      }
+    }
+  }
+  return points;
+}
+
 /** Evaluates an expression over [start, end] every step (ms), like a range query. */
 export function evalRange(
   expr: string | Expr,
@@ -167,43 +214,12 @@ export function evalRange(
     const grid = Float64Array.from(times);
     q.grid = grid;
     const out = new Map<string, Series>();
-    // Prometheus holds the result's points while it evaluates later steps: each step counts the
-    // points of the steps before it (unless each step stands alone).
     let points = 0;
     // The grid is evaluated in batches of steps, so that what the nodes hold stays small.
     for (let from = 0; from < grid.length; from += rangeBatch) {
       const reuse = opts.reuse?.serves(store) ? opts.reuse : null;
       const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start, reuse, from);
-      const v = ev.eval(e);
-      for (let k = 0; k < ev.n; k++) {
-        const ts = ev.times[k]!;
-        if (opts.limitEachStep !== true && points + ev.peak(k) > q.maxSamples) {
-          throw new EvalError(
-            e,
-            'query processing would load too many samples into memory in query execution',
-          );
-        }
-        if (v.kind === 'scalar') {
-          let s = out.get('');
-          if (!s) {
-            s = { labels: {}, points: [] };
-            out.set('', s);
-          }
-          s.points.push({ t: ts, v: v.vs[k]! });
-          points++;
-        } else if (v.kind === 'vector') {
-          for (const sample of ev.finish(e, v.at(k))) {
-            const key = q.state.labelsKey(sample.labels);
-            let s = out.get(key);
-            if (!s) {
-              s = { labels: sample.labels, points: [] };
-              out.set(key, s);
-            }
-            s.points.push({ t: ts, v: sample.v });
-            points++;
-          }
-        }
-      }
+      points = collect(ev, e, ev.eval(e), out, points, opts.limitEachStep === true);
     }
     const series = [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels));
     return { ok: true, value: { type: 'matrix', series }, warnings: [...q.warnings] };

@@ -77,6 +77,7 @@ export {
 export {
   columnScratch,
   parseSimpleSeriesColumns,
+  pointsToColumns,
   type ColumnScratch,
   type ValueColumns,
 } from './seriesValues.ts';

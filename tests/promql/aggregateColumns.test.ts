@@ -72,7 +72,7 @@ describe('aggregateColumns', () => {
           const state = new QueryState();
           for (let k = 0; k < 20; k++) {
             const want = aggregate(e, stepSamples(cols, k), null, { compat, state, warn });
-            const got = columnar?.[k];
+            const got = columnar?.at(k);
             expect(got?.map((s) => s.labels)).toEqual(want.map((s) => s.labels));
             expect(got?.map((s) => s.dropName)).toEqual(want.map((s) => s.dropName));
             expect(got?.map((s) => Object.is(s.v, want[got.indexOf(s)]?.v))).toEqual(

@@ -12,6 +12,11 @@ import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react
 export const SLICE_ABOVE_TIMES = 2_000;
 /** Charts drawn per task when slicing a light view. */
 export const CHARTS_PER_SLICE = 2;
+/**
+ * Charts drawn in the task that shows a new scenario's view: one, for the page's first chart is
+ * also the first Recharts chart it mounts, which costs most (its code runs for the first time).
+ */
+export const FIRST_SLICE = 1;
 
 /** How many items are drawn for the scenario `key`, moving a slice per task toward a target. */
 export class SliceCounter {
@@ -30,11 +35,11 @@ export class SliceCounter {
     return key === this.key ? this.count : first;
   }
 
-  /** A new scenario restarts at `step`; then a slice per task toward `target`. */
-  aim(key: unknown, step: number, target: number): void {
+  /** A new scenario restarts at `first`; then a slice of `step` per task toward `target`. */
+  aim(key: unknown, step: number, target: number, first: number = step): void {
     if (key !== this.key) {
       this.key = key;
-      this.set(step);
+      this.set(first);
     }
     this.stop();
     if (this.count === target) return;
@@ -72,11 +77,11 @@ export function useSlices(
   const [counter] = useState(() => new SliceCounter());
   const step = heavy ? 1 : CHARTS_PER_SLICE;
   useEffect(
-    () => counter.aim(key, step, clearing ? 0 : total),
+    () => counter.aim(key, step, clearing ? 0 : total, FIRST_SLICE),
     [counter, key, step, clearing, total],
   );
   useEffect(() => () => counter.stop(), [counter]);
-  return { counter, first: step };
+  return { counter, first: FIRST_SLICE };
 }
 
 /** Whether at least `n` items are drawn; the component re-renders only when that changes. */

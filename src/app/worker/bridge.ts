@@ -10,6 +10,7 @@ import type { RuleDraft } from '../../lab/index.ts';
 import { applyUpdate, viewBase, type ViewModel } from '../../lab/index.ts';
 import type { RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import { markLoadStage } from '../loadMarks.ts';
 import { startPageWorker } from './role.ts';
 
 /** What the bridge reports back for the newest evaluation. */
@@ -114,6 +115,7 @@ export class EvaluationBridge {
         if (r.id === this.latest.evaluate) this.onProgress({ done: r.done, total: r.total });
         return;
       }
+      if (r.kind === 'evaluate') markLoadStage(r.ok && r.partial ? 'answer-partial' : 'answer');
       if (r.kind === 'evaluate' && r.ok && r.partial) {
         if (r.id !== this.latest.evaluate) return;
         const view = applyUpdate(this.currentView(), r.update);
@@ -204,6 +206,7 @@ export class EvaluationBridge {
   }
 
   private send(req: WorkerRequest): void {
+    if (req.kind === 'evaluate') markLoadStage('sent');
     this.worker.postMessage(req);
   }
 

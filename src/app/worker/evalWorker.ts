@@ -16,6 +16,7 @@ import { lintRule, type LintMemo, type RuleLint } from '../../lab/index.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 import { newestOfEachKind } from './queue.ts';
 import { createRecordingLoader } from './recordingLoader.ts';
+import { markLoadStage } from '../loadMarks.ts';
 import { playsRole } from './role.ts';
 
 const scope = self as unknown as {
@@ -58,6 +59,7 @@ if (playsRole('eval')) scope.onmessage = onMessage;
 let busy = false;
 
 function onMessage(e: MessageEvent<WorkerRequest>): void {
+  if (e.data.kind === 'evaluate') markLoadStage('worker-request');
   inbox.push(e.data);
   // Drained in a task of its own, after the messages that arrived during the last run.
   if (!busy && inbox.length === 1) setTimeout(() => void drain(), 0);
@@ -86,6 +88,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const fresh = !isPrepared(req.source);
       const entry = await prepare(req.source);
       const p = entry.prepared;
+      markLoadStage('worker-prepared');
       let base = req.base;
       // A new scenario (the page's first load among them): its raw series are charted first, and
       // the page draws them while the rules are evaluated here.
@@ -100,6 +103,7 @@ async function handle(req: WorkerRequest): Promise<void> {
           partial: true,
         });
         base = viewBase(first);
+        markLoadStage('worker-partial');
       }
       const view = evaluateView(p, req.rules, (done) =>
         scope.postMessage({ kind: 'progress', id: req.id, done: done + 1, total }),
@@ -117,6 +121,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         }),
         ms: performance.now() - started,
       });
+      markLoadStage('worker-answer');
     } else if (req.kind === 'lint') {
       const { prepared: p, lint } = await prepare(req.source);
       const lints: Record<string, RuleLint[]> = {};

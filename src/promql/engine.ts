@@ -141,7 +141,7 @@ export class QueryContext {
   private readonly selections = new Map<Expr, StoredSeries[]>();
   /** Each node's last output found free of duplicate label sets (see Evaluator.settle). */
   readonly uniqueOutputs = new Map<Expr, readonly Labels[]>();
-  /** Series with staleness markers, each copied without them once per query (withoutMarkers). */
+  /** Series with staleness markers, copied without them once per query for long windows. */
   readonly unmarked = new Map<StoredSeries, { ts: Float64Array; vs: Float64Array }>();
   private readonly evalStartDependent = new Map<Expr, boolean>();
   /** The annotations of the nodes being evaluated for the subtree cache, innermost last. */
@@ -1353,9 +1353,10 @@ function innerColumns(
 
 /**
  * The samples lo..hi of a stored series without its staleness markers (null if none is left),
- * in typed arrays like the windows without markers, so that functions see one array kind. The
- * series is copied without its markers once per query; each window is a view into that copy
- * (raw index i of a sample that is no marker sits at i - staleBefore[i] in it).
+ * in typed arrays like the windows without markers, so that functions see one array kind. A
+ * short window is copied on its own; for a long one the series is copied without its markers
+ * once per query and the window is a view into that copy (raw index i of a sample that is no
+ * marker sits at i - staleBefore[i] in it).
  */
 function withoutMarkers(
   q: QueryContext,
@@ -1369,21 +1370,34 @@ function withoutMarkers(
   const to = hi + 1 - sb[hi + 1]!;
   if (to <= from) return null;
   let clean = q.unmarked.get(s);
+  if (clean === undefined && hi - lo < shortWindow) return copyWithoutMarkers(s, lo, hi, to - from);
   if (clean === undefined) {
-    const n = s.ts.length - sb[s.ts.length]!;
-    const ts = new Float64Array(n);
-    const vs = new Float64Array(n);
-    let j = 0;
-    for (let i = 0; i < s.ts.length; i++) {
-      if (s.stale[i]) continue;
-      ts[j] = s.ts[i]!;
-      vs[j] = s.vs[i]!;
-      j++;
-    }
-    clean = { ts, vs };
+    clean = copyWithoutMarkers(s, 0, s.ts.length - 1, s.ts.length - sb[s.ts.length]!);
     q.unmarked.set(s, clean);
   }
   return { ts: clean.ts.subarray(from, to), vs: clean.vs.subarray(from, to) };
+}
+
+// Windows with staleness markers up to this many samples are copied on their own.
+const shortWindow = 128;
+
+/** The n samples of lo..hi that are no staleness markers, copied. */
+function copyWithoutMarkers(
+  s: StoredSeries,
+  lo: number,
+  hi: number,
+  n: number,
+): { ts: Float64Array; vs: Float64Array } {
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  let j = 0;
+  for (let i = lo; i <= hi; i++) {
+    if (s.stale[i]) continue;
+    ts[j] = s.ts[i]!;
+    vs[j] = s.vs[i]!;
+    j++;
+  }
+  return { ts, vs };
 }
 
 /** The windows of a range selector along a grid's steps. */

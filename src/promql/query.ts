@@ -107,7 +107,7 @@ export function evalInstant(
 }
 
 // Steps of a range query evaluated at once.
-const rangeBatch = 256;
+const rangeBatch = 64;
 
 /**
  * Appends a batch's steps to the range query's series; returns the points held so far.

@@ -2,7 +2,8 @@
 // 7-member) document at 15s, and the Duration control is set to 24h. Timed in the page from the
 // control's change event until every chart and state band is drawn from the new evaluation, with
 // the longest main-thread task (Long Tasks API) in that time. `ui.bench.ts` runs it; alone:
-// `npx vite build && npx tsx bench/uiBigScenarios.ts`.
+// `npx vite build && npx tsx bench/uiBigScenarios.ts` (BENCH_PORT, BENCH_URL, BENCH_RUNS; and
+// BENCH_TRACE=file.json keeps each scenario's trace, with CPU samples, as file-5.json, file-7.json).
 import type { Browser } from '@playwright/test';
 import { defaultScenario } from '../src/sim/index.ts';
 import { defaultRules, encodeDocForUrl, simulated } from '../src/lab/index.ts';
@@ -105,7 +106,24 @@ export async function measureBigScenario(
     const duration = page.getByRole('combobox', { name: 'Duration', exact: true });
     const handle = await duration.elementHandle();
     if (!handle) throw new Error('no Duration control');
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel'] });
+    // BENCH_TRACE=<file>: the whole trace, with CPU samples, for bench/traceSummary.ts.
+    const traceFile = process.env['BENCH_TRACE']?.replace(/(\.json)?$/, `-${members}.json`);
+    await browser.startTracing(page, {
+      ...(traceFile && { path: traceFile }),
+      categories: [
+        'devtools.timeline',
+        'toplevel',
+        ...(traceFile
+          ? [
+              'disabled-by-default-devtools.timeline',
+              'v8',
+              'v8.execute',
+              'blink.user_timing',
+              'disabled-by-default-v8.cpu_profiler',
+            ]
+          : []),
+      ],
+    });
     const { ms, t0 } = await handle.evaluate(
       (el) =>
         new Promise<{ ms: number; t0: number }>((resolveTime, reject) => {

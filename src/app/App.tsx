@@ -52,9 +52,10 @@ const EXPLAIN_PAUSE_MS = 120;
  * change of the document (state/evaluation.ts); the explanation is asked for here, once the input
  * has held still for a moment: while a slider is dragged (or the cursor scrubbed) the worker
  * evaluates each new value for the charts, not an explanation of every value in between that
- * nobody reads.
+ * nobody reads. While a new scenario's charts are still to be drawn (`drawn` false) it is not
+ * asked for: its answer would be drawn between them, and the worker's work compete with theirs.
  */
-function useWorker(): WorkerAnswers {
+function useWorker(drawn: boolean): WorkerAnswers {
   const source = usePlayground((s) => s.doc.source);
   const rules = usePlayground((s) => s.doc.rules);
   const cursor = usePlayground((s) => s.cursor);
@@ -72,13 +73,13 @@ function useWorker(): WorkerAnswers {
   const lintedFor = useWorkerExtras((s) => s.lintedFor);
   const selected = rules.find((r) => r.id === selectedRuleId);
   useEffect(() => {
-    if (!selected || held) return;
+    if (!selected || held || !drawn) return;
     const t = setTimeout(
       () => evaluationBridge().explain(source, selected, cursor),
       EXPLAIN_PAUSE_MS,
     );
     return () => clearTimeout(t);
-  }, [source, selected, cursor, held]);
+  }, [source, selected, cursor, held, drawn]);
   const settled =
     evaluated &&
     !held &&
@@ -293,7 +294,6 @@ const RuleCard = memo(function RuleCard(props: {
  */
 function Playground({ mode }: { readonly mode: Mode }) {
   const backtest = mode === 'backtest';
-  const { explained, lints, settled } = useWorker();
   useUndoKeys();
   const source = usePlayground((s) => s.doc.source);
   const scenario = source.kind === 'simulated' ? source.scenario : null;
@@ -382,6 +382,7 @@ function Playground({ mode }: { readonly mode: Mode }) {
   const slices = useSlices(chartCount + rules.length + 1, scenarioKey, heavy, clearing);
   const chartsDrawn = useDrawn(slices, scenarioKey, chartCount + rules.length);
   const lowerShown = useLowerPanels(view !== null && !partial && chartsDrawn);
+  const { explained, lints, settled } = useWorker(view !== null && !partial && chartsDrawn);
   const cursorIndex = view ? Math.min(times.length - 1, Math.floor(cursor / view.step)) : 0;
   const exportRules =
     exportRuleId === ALL_RULES ? rules : rules.filter((r) => r.id === exportRuleId);

@@ -35,8 +35,9 @@ export const useWorkerExtras = create<WorkerExtras>()(() => ({
 }));
 
 /**
- * How long the rules must hold still before they are linted, ms: lint evaluates sub-expressions,
- * which a slider being dragged need not wait for.
+ * How long after the evaluation of the rules is answered they are linted, if they hold still,
+ * ms: lint evaluates sub-expressions, which a slider being dragged need not wait for, nor a new
+ * scenario's charts, drawn meanwhile.
  */
 const LINT_PAUSE_MS = 1000;
 
@@ -104,10 +105,24 @@ export function followDocument(): void {
     evaluationSent({ source, rules });
     usePlayground.getState().evaluationStarted({ source, rules });
     if (lintTimer) clearTimeout(lintTimer);
-    lintTimer = setTimeout(() => b.lint(source, rules), LINT_PAUSE_MS);
+    lintTimer = null;
   };
   usePlayground.subscribe((state, prev) => {
     if (state.doc.source !== prev.doc.source || state.doc.rules !== prev.doc.rules) evaluate();
+    // The evaluation of what was sent last is answered: lint it once it has held still (not
+    // after an evaluation that failed or was stopped: linting would take as long again).
+    if (
+      prev.evaluating &&
+      !state.evaluating &&
+      state.error === null &&
+      sent &&
+      state.evaluatedInput
+    ) {
+      const { source, rules } = state.evaluatedInput;
+      if (source !== sent.source || rules !== sent.rules) return;
+      if (lintTimer) clearTimeout(lintTimer);
+      lintTimer = setTimeout(() => b.lint(source, rules), LINT_PAUSE_MS);
+    }
   });
   useSafety.subscribe((state, prev) => {
     if (state.held !== prev.held) {

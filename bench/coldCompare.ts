@@ -14,6 +14,9 @@
 // threads too). The summary gives the medians per side and the median of the per-round ratios;
 // `--per-expression` adds each expression's median CPU time (all threads / main thread).
 //
+// `--only 4,6` evaluates just those expressions (by index); COLD_NODE_FLAGS="--max-opt=1" (any
+// V8 flags) runs both sides' children under them, e.g. to take the optimising compiler out.
+//
 // For profiling one side: `tsx bench/coldCompare.ts --write-input FILE` writes the input, and
 // `node [--cpu-prof|--trace-gc|--trace-opt ...] --import tsx bench/coldCompare.ts --child ROOT
 // FILE` runs one child (it prints `# evaluate` and `# evaluated` around the timed evaluation, so

@@ -1,7 +1,7 @@
 // The critical path of a cold first load (issue 15's first chart and rule states), from a
 // Chromium trace: each script fetched, compiled and evaluated, the worker's bundle, the worker's
 // work and the page's, as a timeline of both threads in ms from navigation, with the page's
-// `ql:` marks (src/app/loadMarks.ts: main.tsx, the bridge, the worker). Against the
+// `ql:` marks (src/app/loadMarks.ts: main.tsx, the bridge, the workers). Against the
 // production build (`npx vite build` first); a fresh browser context per load, as a new user's.
 // Usage: BENCH_PORT=4442 tsx bench/firstLoadTrace.ts [--loads N] [--out trace.json] [--min ms]
 // (`--out` keeps the last load's trace, with CPU samples, for bench/traceSummary.ts).

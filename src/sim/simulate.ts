@@ -667,74 +667,70 @@ export function simulate(scenario: Scenario): Simulation {
   // ---- Sweep: integrate rates between scrapes, then scrape -------------------------------
   const acc = members.map(() => new Float64Array(slots));
   const leaderChanges = members.map(() => 1);
-  let si = 0;
-  let rates = computeRates(segs[0]!);
+  // Each segment's rates, worked out once (on first use) and shared by every member.
+  const ratesBySeg: (Float64Array[] | undefined)[] = [];
+  const ratesAt = (i: number): Float64Array[] => (ratesBySeg[i] ??= computeRates(segs[i]!));
   members.forEach((_, m) => {
     if (!segs[0]!.phys.running[m]) return;
-    const r = rates[m]!;
+    const r = ratesAt(0)[m]!;
     for (let k = 0; k < slots; k++) acc[m]![k] = noisy[k] ? r[k]! * uptime[m]! : 0;
   });
   // Where each member's log stopped following the leader (it keeps that commit index and db size).
   const syncSeg = members.map(() => 0);
   const syncEnd: (number | null)[] = members.map(() => null);
-  const enter = (i: number): void => {
+  /** Member m enters segment i. */
+  const enter = (m: number, i: number): void => {
     const prev = segs[i - 1]!;
     const seg = segs[i]!;
-    for (let m = 0; m < n; m++) {
-      if (seg.phys.running[m] && !prev.phys.running[m]) {
-        acc[m]!.fill(0);
-        leaderChanges[m] = 0;
-      }
-      leaderChanges[m]! += seg.leaderChanges[m]!;
-      if (seg.synced[m]) {
-        syncSeg[m] = i;
-        syncEnd[m] = null;
-      } else if (syncEnd[m] === null) syncEnd[m] = seg.start;
+    if (seg.phys.running[m] && !prev.phys.running[m]) {
+      acc[m]!.fill(0);
+      leaderChanges[m] = 0;
     }
-    rates = computeRates(seg);
+    leaderChanges[m]! += seg.leaderChanges[m]!;
+    if (seg.synced[m]) {
+      syncSeg[m] = i;
+      syncEnd[m] = null;
+    } else if (syncEnd[m] === null) syncEnd[m] = seg.start;
+    const rates = ratesAt(i);
     const was = prev.phys;
     const now = seg.phys;
-    for (let m = 0; m < n; m++) {
-      if (!was.running[m] || !now.running[m] || now.hung[m]) continue;
-      for (const p of peers[m]!) {
-        const base = peerPos(m, p) * PEER_SIZE;
-        // Each stream that breaks counts a disconnection (rafthttp peer_status.go deactivate).
-        if (connected(was, m, p) && !connected(now, m, p)) acc[m]![base + PEER_DISCONNECTED]! += 1;
-        // A member that does not keep sending to a peer it loses (the peer dies, or the link to
-        // it is cut while it runs) still fails its stream writers.
-        const dies = was.running[p] && !now.running[p];
-        const cut = now.running[p] && !now.hung[p] && was.link[m]![p] && !now.link[m]![p];
-        if ((dies || cut) && rates[m]![base + 2] === 0) {
-          acc[m]![base + 2]! += STREAM_FAILURES_ON_DEATH;
-        }
+    if (!was.running[m] || !now.running[m] || now.hung[m]) return;
+    for (const p of peers[m]!) {
+      const base = peerPos(m, p) * PEER_SIZE;
+      // Each stream that breaks counts a disconnection (rafthttp peer_status.go deactivate).
+      if (connected(was, m, p) && !connected(now, m, p)) acc[m]![base + PEER_DISCONNECTED]! += 1;
+      // A member that does not keep sending to a peer it loses (the peer dies, or the link to
+      // it is cut while it runs) still fails its stream writers.
+      const dies = was.running[p] && !now.running[p];
+      const cut = now.running[p] && !now.hung[p] && was.link[m]![p] && !now.link[m]![p];
+      if ((dies || cut) && rates[m]![base + 2] === 0) {
+        acc[m]![base + 2]! += STREAM_FAILURES_ON_DEATH;
       }
     }
   };
-  const integrate = (from: number, to: number, mult: Float64Array): void => {
+  /** Member m's segment, per member: the sweep runs member by member. */
+  const segOf = members.map(() => 0);
+  /** Integrates member m's rates over [from, to), entering the segments that start within. */
+  const integrate = (m: number, from: number, to: number, f: number): void => {
     let a = from;
+    let i = segOf[m]!;
     while (true) {
-      const nextStart = segs[si + 1]?.start;
+      const nextStart = segs[i + 1]?.start;
       const b = nextStart !== undefined && nextStart < to ? nextStart : to;
-      const dt = (b - Math.max(a, segs[si]!.start)) / 1000;
-      if (dt > 0) {
-        const ph = segs[si]!.phys;
-        for (let m = 0; m < n; m++) {
-          if (!ph.running[m]) continue;
-          accumulate(acc[m]!, rates[m]!, noisy, dt, mult[m]!);
-        }
-      }
-      if (b === to) return;
+      const dt = (b - Math.max(a, segs[i]!.start)) / 1000;
+      if (dt > 0 && segs[i]!.phys.running[m]) accumulate(acc[m]!, ratesAt(i)[m]!, noisy, dt, f);
+      if (b === to) break;
       a = b;
-      si++;
-      enter(si);
+      i++;
+      enter(m, i);
     }
+    segOf[m] = i;
   };
   const valueAt = (i: number, x: number, rate: number, v0: number): number =>
     v0 + (rate * (x - Math.max(segs[i]!.start, 0))) / 1000;
 
   const noise = deriveRng(s.seed, 4);
   const scrapeNoise = deriveRng(s.seed, 5);
-  const mult = new Float64Array(n);
   const tables = descs.map(toDescTable);
   const w: Scrapes = {
     values: allValues,
@@ -753,39 +749,64 @@ export function simulate(scenario: Scenario): Simulation {
   const truth: TruthPoint[] = [];
   const timeout = (s.scrapeTimeout ?? Math.min(10_000, s.scrapeInterval)) / 1000;
   // What a member's gauges take from its segment, worked out once per segment.
-  const pending = new Float64Array(n);
-  let gaugesFor = -1;
-
-  let truthFor = -1;
-  let truthNow = truthOf(segs[0]!);
-  for (let k = 0; k < scrapeCount; k++) {
-    const t = k * s.scrapeInterval;
-    for (let m = 0; m < n; m++) mult[m] = 0.9 + 0.2 * noise();
-    if (t > 0) integrate(t - s.scrapeInterval, t, mult);
-    scrapeTimes.push(t);
-    const seg = segs[si]!;
-    const ph = seg.phys;
-    if (truthFor !== si) {
-      truthFor = si;
-      truthNow = truthOf(seg);
-    }
-    truth.push(truthPoint(t, truthNow));
-    if (gaugesFor !== si) {
-      gaugesFor = si;
-      const wm = load.writes / Math.max(1, runningCount(seg));
-      for (let m = 0; m < n; m++) {
-        const outcome = writeOutcome(seg, m, seg.alarm);
-        pending[m] =
-          outcome === 'stale'
-            ? Math.round(wm * REQUEST_TIMEOUT)
-            : outcome === 'ok'
-              ? Math.round(wm * writeLatencyOf(seg, m))
-              : 0;
-      }
-    }
+  const pendingBySeg: (Float64Array | undefined)[] = [];
+  const pendingAt = (i: number): Float64Array => {
+    const cached = pendingBySeg[i];
+    if (cached) return cached;
+    const seg = segs[i]!;
+    const pending = new Float64Array(n);
+    const wm = load.writes / Math.max(1, runningCount(seg));
     for (let m = 0; m < n; m++) {
-      const ex = exposed[m]!;
-      const u = scrapeNoise();
+      const outcome = writeOutcome(seg, m, seg.alarm);
+      pending[m] =
+        outcome === 'stale'
+          ? Math.round(wm * REQUEST_TIMEOUT)
+          : outcome === 'ok'
+            ? Math.round(wm * writeLatencyOf(seg, m))
+            : 0;
+    }
+    pendingBySeg[i] = pending;
+    return pending;
+  };
+
+  // First pass, scrape by scrape: the times, the truth, each scrape's segment and the noise (drawn
+  // in the same order as before: scrape by scrape, member by member).
+  const segAt = new Int32Array(scrapeCount);
+  const multAt = new Float64Array(scrapeCount * n);
+  const noiseAt = new Float64Array(scrapeCount * n);
+  {
+    let si = 0;
+    let truthFor = -1;
+    let truthNow = truthOf(segs[0]!);
+    for (let k = 0; k < scrapeCount; k++) {
+      const t = k * s.scrapeInterval;
+      for (let m = 0; m < n; m++) multAt[k * n + m] = 0.9 + 0.2 * noise();
+      if (t > 0) {
+        while (si + 1 < segs.length && segs[si + 1]!.start < t) si++;
+      }
+      segAt[k] = si;
+      scrapeTimes.push(t);
+      if (truthFor !== si) {
+        truthFor = si;
+        truthNow = truthOf(segs[si]!);
+      }
+      truth.push(truthPoint(t, truthNow));
+      for (let m = 0; m < n; m++) noiseAt[k * n + m] = scrapeNoise();
+    }
+  }
+
+  // The sweep, member by member (a member's series are a fifth of all: fewer pages written
+  // between two scrapes): integrate its rates between scrapes, then scrape it.
+  for (let m = 0; m < n; m++) {
+    const ex = exposed[m]!;
+    const x = acc[m]!;
+    for (let k = 0; k < scrapeCount; k++) {
+      const t = k * s.scrapeInterval;
+      if (t > 0) integrate(m, t - s.scrapeInterval, t, multAt[k * n + m]!);
+      const si = segAt[k]!;
+      const seg = segs[si]!;
+      const ph = seg.phys;
+      const u = noiseAt[k * n + m]!;
       if (ph.promDown) {
         // A restarted Prometheus has a fresh scrape cache: no staleness markers for the gap.
         ex.fill(0);
@@ -809,7 +830,6 @@ export function simulate(scenario: Scenario): Simulation {
         putReport(w, m, k, 0, micro(took), 0, 0, 0);
         continue;
       }
-      const x = acc[m]!;
       for (const p of peers[m]!) {
         x[peerPos(m, p) * PEER_SIZE + PEER_ACTIVE] = connected(ph, m, p) ? 1 : 0;
       }
@@ -824,7 +844,7 @@ export function simulate(scenario: Scenario): Simulation {
       gauges[G_LEADER_CHANGES] = leaderChanges[m]!;
       gauges[G_COMMITTED] = commit;
       gauges[G_APPLIED] = commit;
-      gauges[G_PENDING] = pending[m]!;
+      gauges[G_PENDING] = pendingAt(si)[m]!;
       gauges[G_DB_TOTAL] = Math.round((db + dbOffset[m]!) / PAGE) * PAGE;
       gauges[G_DB_IN_USE] = Math.round((inUseStart + db - dbStart) / PAGE) * PAGE;
       gauges[G_QUOTA] = quota;

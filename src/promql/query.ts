@@ -106,8 +106,9 @@ export function evalInstant(
   }
 }
 
-// Steps of a range query evaluated at once.
-const rangeBatch = 64;
+// Steps of a range query evaluated at once. 64 cost the same cold (coldCompare: 0.885 against
+// 0.886 CPU) but took the page's slider from 8.6 to 19-25 ms of worker CPU per change.
+const rangeBatch = 256;
 
 /**
  * Appends a batch's steps to the range query's series; returns the points held so far.

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { chromium } from '@playwright/test';
+import { launchChromium, waitForServer, type TraceEvent } from './chromium.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const port = Number(process.env['BENCH_PORT'] ?? 4391);
@@ -21,21 +21,6 @@ const out = arg('--out');
 const minMs = Number(arg('--min') ?? 4);
 /** `--summary`: only the marks with the CPU time of each thread until them. */
 const summaryOnly = process.argv.includes('--summary');
-
-interface TraceEvent {
-  readonly name: string;
-  readonly cat: string;
-  readonly ph: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly ts: number;
-  readonly dur?: number;
-  readonly tdur?: number;
-  readonly args?: { readonly name?: string; readonly data?: Record<string, unknown> } & Record<
-    string,
-    unknown
-  >;
-}
 
 /** Events worth a line of the timeline (nested ones too, when long enough). */
 const SHOWN = new Set([
@@ -152,17 +137,8 @@ const server = spawn(
   { cwd: root, stdio: 'ignore', detached: true },
 );
 try {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(base)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  await waitForServer(base);
+  const browser = await launchChromium();
   for (let i = 0; i < loads; i++) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     // Marks the moments the bench reads (first chart line, first rule state) in the trace.

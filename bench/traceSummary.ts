@@ -4,20 +4,7 @@
 // minifying (`npx vite build --minify false`) for readable names.
 // Usage: tsx bench/traceSummary.ts t.json [--top N]
 import { readFileSync } from 'node:fs';
-
-interface TraceEvent {
-  readonly name: string;
-  readonly cat: string;
-  readonly ph: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly ts: number;
-  readonly dur?: number;
-  /** The thread's CPU time in the event, µs. */
-  readonly tdur?: number;
-  readonly id?: string;
-  readonly args?: Record<string, unknown>;
-}
+import type { TraceEvent } from './chromium.ts';
 
 interface ProfileNode {
   readonly id: number;

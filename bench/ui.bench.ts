@@ -11,11 +11,12 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { defaultScenario } from '../src/sim/index.ts';
 import { encodeDocForUrl } from '../src/lab/index.ts';
 import { defaultRules } from '../src/lab/index.ts';
 import { simulated } from '../src/lab/index.ts';
+import { launchChromium, waitForServer } from './chromium.ts';
 import { measureBigScenario, traceCpu } from './uiBigScenarios.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -182,17 +183,8 @@ const server = spawn(
   },
 );
 try {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(base)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  await waitForServer(base);
+  const browser = await launchChromium();
 
   console.log('## playground in headless Chromium');
   if (!sliderOnly) await measurePage(browser);

@@ -5,6 +5,7 @@
 // `npx vite build && npx tsx bench/uiBigScenarios.ts` (BENCH_PORT, BENCH_URL, BENCH_RUNS; and
 // BENCH_TRACE=file.json keeps each scenario's trace, with CPU samples, as file-5.json, file-7.json).
 import type { Browser } from '@playwright/test';
+import { launchChromium, waitForServer, type TraceEvent } from './chromium.ts';
 import { defaultScenario } from '../src/sim/index.ts';
 import { defaultRules, encodeDocForUrl, simulated } from '../src/lab/index.ts';
 
@@ -32,16 +33,6 @@ export interface BigScenarioFigures {
    * stretch with the load; these say what the page itself asked of the CPU.
    */
   readonly cpu: { readonly longestTask: number; readonly main: number; readonly workers: number };
-}
-
-interface TraceEvent {
-  readonly name: string;
-  readonly ph: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly dur?: number;
-  readonly tdur?: number;
-  readonly args?: { readonly name?: string };
 }
 
 /** The CPU time of the renderer's main-thread tasks and of its workers' tasks in a trace. */
@@ -189,7 +180,6 @@ export async function measureBigScenario(
 // Run alone: the big scenarios only, against a `vite preview` already serving the build at
 // BENCH_URL, or one started here on BENCH_PORT.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { chromium } = await import('@playwright/test');
   const { spawn } = await import('node:child_process');
   const { loadavg } = await import('node:os');
   const { resolve } = await import('node:path');
@@ -203,17 +193,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         { cwd: resolve(import.meta.dirname, '..'), stdio: 'ignore', detached: true },
       );
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(base)).ok) break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    await waitForServer(base);
+    const browser = await launchChromium();
     const runs = Number(process.env['BENCH_RUNS'] ?? 1);
     for (let r = 0; r < runs; r++)
       for (const members of [5, 7]) {

@@ -850,7 +850,7 @@ function runTestGroup(
     const cacheKey = `${compat}\0${rf}\0${text}`;
     let parsed = caches.ruleFiles.get(cacheKey);
     if (parsed === undefined) {
-      parsed = parseRuleFile(text, rf, { compat });
+      parsed = parseRuleFile(text, rf, { compat, exprs: caches.exprs });
       caches.ruleFiles.set(cacheKey, parsed);
     }
     if (!parsed.ok) {

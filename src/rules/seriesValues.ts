@@ -156,6 +156,7 @@ export function parseSimpleSeriesColumns(
   const lastSlot = intervalMs > 0 ? Math.floor((untilMs - startMs) / intervalMs) : Infinity;
   if (into.dirty > 0) into.stale.fill(0, 0, into.dirty);
   into.dirty = 0;
+  if (simpleTail(text, 0)) return readSimple(text, intervalMs, startMs, into, lastSlot);
   let vs = into.vs;
   let ts = into.ts;
   let stale = into.stale;
@@ -258,6 +259,84 @@ export function parseSimpleSeriesColumns(
     }
     // Iterative addition, as the series grammar does (so float rounding agrees).
     let v = start;
+    for (let k = 0; k < kept; k++) {
+      ts[count] = startMs + (slot + k) * intervalMs;
+      vs[count++] = v;
+      v += inc;
+    }
+    slot += times + 1;
+  }
+  return {
+    ts: gaps ? ts.slice(0, count) : null,
+    vs: vs.slice(0, count),
+    stale: anyStale ? stale.slice(0, count) : null,
+  };
+}
+
+/** The tokens of a values text: runs of anything but spaces, tabs and line ends. */
+const TOKENS = /[^ \t\r\n]+/g;
+
+/**
+ * parseSimpleSeriesColumns of a text that SIMPLE_TAIL matched whole: every token is known to be
+ * well formed, so each is cut by a regex and its numbers read by Number(), whose rounding is
+ * the scanner's (and Go's ParseFloat's). Native code, where the scanner's loop runs in the
+ * interpreter for the first thousands of tokens of a process: a test file is read once.
+ */
+function readSimple(
+  text: string,
+  intervalMs: number,
+  startMs: number,
+  into: ColumnScratch,
+  lastSlot: number,
+): ValueColumns {
+  let vs = into.vs;
+  let ts = into.ts;
+  let stale = into.stale;
+  let gaps = false;
+  let anyStale = false;
+  let count = 0;
+  let slot = 0;
+  TOKENS.lastIndex = 0;
+  // Tokens after the last slot kept are left unread: the match said they are well formed.
+  while (slot <= lastSlot) {
+    const m = TOKENS.exec(text);
+    if (m === null) break;
+    const tok = m[0];
+    const head = tok.charCodeAt(0);
+    const x = tok.indexOf('x');
+    const times = x < 0 ? 0 : Number(tok.slice(x + 1));
+    if (head === 95 /* _ */) {
+      // `_x0` skips nothing.
+      if (x < 0 || times > 0) gaps = true;
+      slot += x < 0 ? 1 : times;
+      continue;
+    }
+    const kept = Math.min(x < 0 ? 1 : times + 1, lastSlot - slot + 1);
+    if (count + kept > vs.length) {
+      grow(into, count + kept, count);
+      vs = into.vs;
+      ts = into.ts;
+      stale = into.stale;
+    }
+    if (head === 115 /* s */) {
+      anyStale = true;
+      stale[count] = 1;
+      into.dirty = count + 1;
+      vs[count] = NaN;
+      ts[count++] = startMs + slot++ * intervalMs;
+      continue;
+    }
+    if (x < 0) {
+      vs[count] = Number(tok);
+      ts[count++] = startMs + slot++ * intervalMs;
+      continue;
+    }
+    // `a±bxN`: without exponents, a sign after the first character is the one between a and b.
+    let split = x - 1;
+    while (split > 0 && tok.charCodeAt(split) !== 43 && tok.charCodeAt(split) !== 45) split--;
+    const inc = split > 0 ? Number(tok.slice(split, x)) : 0;
+    // Iterative addition, as the series grammar does (so float rounding agrees).
+    let v = Number(tok.slice(0, split > 0 ? split : x));
     for (let k = 0; k < kept; k++) {
       ts[count] = startMs + (slot + k) * intervalMs;
       vs[count++] = v;

@@ -209,3 +209,36 @@ describe('parseSimpleSeriesColumns with a last time', () => {
     }
   });
 });
+
+describe('parseSimpleSeriesColumns on texts of well-formed tokens only', () => {
+  it('agrees with the full parser on random tokens without exponents', () => {
+    let seed = 99;
+    const r = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const num = (signed: boolean): string => {
+      const digits = String(r(10 ** (1 + r(9))));
+      const cut = r(digits.length + 1);
+      let t = r(2) === 0 ? `${digits.slice(0, cut)}.${digits.slice(cut)}` : digits;
+      if (t === '.') t = '0';
+      return signed && r(4) === 0 ? `${r(2) === 0 ? '-' : '+'}${t}` : t;
+    };
+    for (let k = 0; k < 200; k++) {
+      const tokens: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const kind = r(8);
+        if (kind === 0) tokens.push(r(2) === 0 ? '_' : `_x${r(4)}`);
+        else if (kind === 1) tokens.push('stale');
+        else if (kind === 2) tokens.push(`${num(true)}x${r(5)}`);
+        else if (kind === 3)
+          tokens.push(`${num(true)}${r(2) === 0 ? '-' : '+'}${num(false)}x${r(5)}`);
+        else tokens.push(num(true));
+      }
+      const text = tokens.join(r(3) === 0 ? ' \t ' : ' ');
+      expect(parseSimpleSeriesValues(text, 15_000, 0)).not.toBeNull();
+      same(text);
+      same(text, 60_000, 1_700_000_000_000);
+    }
+  });
+});

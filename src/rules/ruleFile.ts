@@ -2,10 +2,9 @@
 // (model/rulefmt/rulefmt.go as promtool 2.42 and 3.x print them), and formatting back to YAML,
 // plain or as a prometheus-operator PrometheusRule.
 import { Document, isAlias, isMap, isScalar, isSeq, Scalar, type Node } from 'yaml';
-import { parseExpr } from '../promql/index.ts';
 import type { AlertRuleSpec } from './alerting.ts';
 import type { RecordingRuleSpec } from './group.ts';
-import { formatParseError } from './engine.ts';
+import { formatParseError, parseRuleExpr, type ParsedExprs } from './engine.ts';
 import { GoYamlError, goPairs, parseGoYaml } from './goYaml.ts';
 import { checkTemplate } from './template/expand.ts';
 import { formatDuration, parseDuration } from '../text/index.ts';
@@ -43,6 +42,11 @@ export interface RuleFileOptions {
    * DIVERGENCE: promtool reads only plain rule files; false refuses a PrometheusRule as it does.
    */
   prometheusRule?: boolean;
+  /**
+   * Where the rules' expressions are parsed (a `test rules` run parses each once, here and when
+   * it evaluates them); a parse of its own by default.
+   */
+  exprs?: ParsedExprs;
 }
 
 /** True for rules that are alerting rules. */
@@ -272,7 +276,7 @@ export function parseRuleFile(
     };
   }
 
-  const errors = validateGroups(groups, rawRules, groupPos, ruleNodes, compat);
+  const errors = validateGroups(groups, rawRules, groupPos, ruleNodes, compat, opts.exprs);
   if (errors.length > 0) return { ok: false, errors };
   groups.forEach((g, j) => {
     g.rules = (rawRules[j] ?? []).map((r): RuleSpec => {
@@ -308,6 +312,7 @@ function validateGroups(
   groupPos: Pos[],
   ruleNodes: RuleNodes[][],
   compat: 'v2' | 'v3',
+  exprs: ParsedExprs | undefined,
 ): RuleFileError[] {
   const errors: RuleFileError[] = [];
   const validLabel = (k: string): boolean =>
@@ -369,7 +374,7 @@ function validateGroups(
       if (alertRule.expr === '') {
         push("field 'expr' must be set in rule", nodes.expr ?? zero);
       } else {
-        const p = parseExpr(alertRule.expr, { compat });
+        const p = parseRuleExpr(alertRule.expr, compat, exprs);
         if (!p.ok)
           push(
             `could not parse expression: ${formatParseError(alertRule.expr, p.error)}`,

@@ -66,6 +66,33 @@ function scanDecimal(text: string, from: number, to: number, signed: boolean): n
   return neg ? -v : v;
 }
 
+/** An unsigned decimal the scanner takes as it is: no exponent, at most 20 integer digits. */
+const PLAIN = String.raw`(?:\d{1,20}(?:\.\d*)?|\.\d+)`;
+/** `_`, `_xN`, `stale`, `a`, `axN` and `a±bxN` with plain decimals and N < 10^7. */
+const TOKEN = String.raw`(?:_(?:x\d{1,7})?|stale|[+-]?${PLAIN}(?:(?:[+-]${PLAIN})?x\d{1,7})?)`;
+/**
+ * Tokens that parseSimpleSeriesColumns accepts, from lastIndex to the end: a narrower language
+ * than the scanner's (no exponents, which may overflow, nor long integers), so that a match
+ * means the scanner accepts the text too, and a miss only that the scanner must decide.
+ * Irregexp's compiled code reads the skipped tail of a long values line at about 1 ns a
+ * character, several times faster than the scanner's loop.
+ */
+const SIMPLE_TAIL = new RegExp(
+  String.raw`[ \t\r\n]*(?:${TOKEN}(?:[ \t\r\n]+${TOKEN})*)?[ \t\r\n]*$`,
+  'y',
+);
+
+/** Whether the tokens of text from `from` on are all simple (see SIMPLE_TAIL). */
+function simpleTail(text: string, from: number): boolean {
+  SIMPLE_TAIL.lastIndex = from;
+  try {
+    return SIMPLE_TAIL.test(text);
+  } catch {
+    // A line too long for the regex engine's backtracking stack: the scanner decides.
+    return false;
+  }
+}
+
 /**
  * Samples in columnar form. `ts` is null when every sample sits on the grid (the i-th at
  * startMs + i * intervalMs, no `_` gap before it), so that callers can share one array of
@@ -113,17 +140,23 @@ function grow(scratch: ColumnScratch, n: number, count: number): void {
 /**
  * Parses simple values notation straight into columns (no object per sample); null when a token
  * needs the full parser. The text is read once, into the scratch's arrays (a fresh one without
- * `scratch`), and only the result is allocated at its size.
+ * `scratch`), and only the result is allocated at its size. Samples after `untilMs` are left
+ * out (a test group never reads past its last evaluation): their tokens are still checked, so
+ * the answer is null exactly when it would be without the cut.
  */
 export function parseSimpleSeriesColumns(
   text: string,
   intervalMs: number,
   startMs: number,
   scratch: ColumnScratch = columnScratch(),
+  untilMs = Infinity,
 ): ValueColumns | null {
   const into = scratch;
+  // The last slot kept: every slot when all samples share one time (interval 0).
+  const lastSlot = intervalMs > 0 ? Math.floor((untilMs - startMs) / intervalMs) : Infinity;
   if (into.dirty > 0) into.stale.fill(0, 0, into.dirty);
   into.dirty = 0;
+  if (simpleTail(text, 0)) return readSimple(text, intervalMs, startMs, into, lastSlot);
   let vs = into.vs;
   let ts = into.ts;
   let stale = into.stale;
@@ -133,7 +166,13 @@ export function parseSimpleSeriesColumns(
   let slot = 0;
   const n = text.length;
   let i = 0;
+  let tailChecked = false;
   while (i < n) {
+    // Past the last slot kept, the rest is only checked: at once when it is all simple.
+    if (slot > lastSlot && !tailChecked) {
+      if (simpleTail(text, i)) break;
+      tailChecked = true;
+    }
     let c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13) {
       i++;
@@ -162,15 +201,17 @@ export function parseSimpleSeriesColumns(
     const head = text.charCodeAt(from);
     if (head === 95 /* _ */) {
       if (to - from === 1) {
-        gaps = true;
+        if (slot <= lastSlot) gaps = true;
         slot++;
       } else if (x === from + 1) {
-        if (times > 0) gaps = true;
+        if (times > 0 && slot <= lastSlot) gaps = true;
         slot += times;
       } else return null;
       continue;
     }
-    const need = count + (x < 0 ? 1 : times + 1);
+    // Samples of this token that are kept.
+    const kept = Math.max(0, Math.min(x < 0 ? 1 : times + 1, lastSlot - slot + 1));
+    const need = count + kept;
     if (need > vs.length) {
       grow(into, need, count);
       vs = into.vs;
@@ -179,21 +220,25 @@ export function parseSimpleSeriesColumns(
     }
     if (head === 115 /* s */) {
       if (x >= 0 || to - from !== 5 || text.slice(from, to) !== 'stale') return null;
-      anyStale = true;
-      stale[count] = 1;
-      into.dirty = count + 1;
-      vs[count] = NaN;
-      ts[count] = startMs + slot * intervalMs;
-      count++;
+      if (kept > 0) {
+        anyStale = true;
+        stale[count] = 1;
+        into.dirty = count + 1;
+        vs[count] = NaN;
+        ts[count] = startMs + slot * intervalMs;
+        count++;
+      }
       slot++;
       continue;
     }
     if (x < 0) {
       const v = scanDecimal(text, from, to, true);
       if (v === undefined) return null;
-      vs[count] = v;
-      ts[count] = startMs + slot * intervalMs;
-      count++;
+      if (kept > 0) {
+        vs[count] = v;
+        ts[count] = startMs + slot * intervalMs;
+        count++;
+      }
       slot++;
       continue;
     }
@@ -214,7 +259,85 @@ export function parseSimpleSeriesColumns(
     }
     // Iterative addition, as the series grammar does (so float rounding agrees).
     let v = start;
-    for (let k = 0; k <= times; k++) {
+    for (let k = 0; k < kept; k++) {
+      ts[count] = startMs + (slot + k) * intervalMs;
+      vs[count++] = v;
+      v += inc;
+    }
+    slot += times + 1;
+  }
+  return {
+    ts: gaps ? ts.slice(0, count) : null,
+    vs: vs.slice(0, count),
+    stale: anyStale ? stale.slice(0, count) : null,
+  };
+}
+
+/** The tokens of a values text: runs of anything but spaces, tabs and line ends. */
+const TOKENS = /[^ \t\r\n]+/g;
+
+/**
+ * parseSimpleSeriesColumns of a text that SIMPLE_TAIL matched whole: every token is known to be
+ * well formed, so each is cut by a regex and its numbers read by Number(), whose rounding is
+ * the scanner's (and Go's ParseFloat's). Native code, where the scanner's loop runs in the
+ * interpreter for the first thousands of tokens of a process: a test file is read once.
+ */
+function readSimple(
+  text: string,
+  intervalMs: number,
+  startMs: number,
+  into: ColumnScratch,
+  lastSlot: number,
+): ValueColumns {
+  let vs = into.vs;
+  let ts = into.ts;
+  let stale = into.stale;
+  let gaps = false;
+  let anyStale = false;
+  let count = 0;
+  let slot = 0;
+  TOKENS.lastIndex = 0;
+  // Tokens after the last slot kept are left unread: the match said they are well formed.
+  while (slot <= lastSlot) {
+    const m = TOKENS.exec(text);
+    if (m === null) break;
+    const tok = m[0];
+    const head = tok.charCodeAt(0);
+    const x = tok.indexOf('x');
+    const times = x < 0 ? 0 : Number(tok.slice(x + 1));
+    if (head === 95 /* _ */) {
+      // `_x0` skips nothing.
+      if (x < 0 || times > 0) gaps = true;
+      slot += x < 0 ? 1 : times;
+      continue;
+    }
+    const kept = Math.min(x < 0 ? 1 : times + 1, lastSlot - slot + 1);
+    if (count + kept > vs.length) {
+      grow(into, count + kept, count);
+      vs = into.vs;
+      ts = into.ts;
+      stale = into.stale;
+    }
+    if (head === 115 /* s */) {
+      anyStale = true;
+      stale[count] = 1;
+      into.dirty = count + 1;
+      vs[count] = NaN;
+      ts[count++] = startMs + slot++ * intervalMs;
+      continue;
+    }
+    if (x < 0) {
+      vs[count] = Number(tok);
+      ts[count++] = startMs + slot++ * intervalMs;
+      continue;
+    }
+    // `a±bxN`: without exponents, a sign after the first character is the one between a and b.
+    let split = x - 1;
+    while (split > 0 && tok.charCodeAt(split) !== 43 && tok.charCodeAt(split) !== 45) split--;
+    const inc = split > 0 ? Number(tok.slice(split, x)) : 0;
+    // Iterative addition, as the series grammar does (so float rounding agrees).
+    let v = Number(tok.slice(0, split > 0 ? split : x));
+    for (let k = 0; k < kept; k++) {
       ts[count] = startMs + (slot + k) * intervalMs;
       vs[count++] = v;
       v += inc;

@@ -179,6 +179,11 @@ const LIST_FIELDS: Record<string, readonly [string, string]> = {
   alert_rule_test: ['eval_time', 'alertname'],
 };
 
+/** What a double-quoted scalar read as its text must not hold: a tab, quote or backslash. */
+const QUOTED_SPECIAL = /[\t"\\]/;
+/** What a plain scalar read as its text must not hold: a tab, `: ` or ` #`. */
+const PLAIN_SPECIAL = /\t|: | #/;
+
 /**
  * The string a one-line scalar spells (what the test file's reader takes from it), when it is
  * of a form read the same by every YAML reader: a plain scalar that cannot be anything but text
@@ -194,26 +199,16 @@ function simpleScalar(raw: string): string | null {
     if (t.length < 2 || !t.endsWith("'") || !/^(?:[^']|'')*$/.test(t.slice(1, -1))) return null;
     return t.slice(1, -1).replaceAll("''", "'");
   }
+  // Values lines run to megabytes: each check is one regex pass (compiled code), not a loop.
   if (q === '"') {
     if (t.length < 2 || !t.endsWith('"')) return null;
-    // One pass (values lines run to megabytes): no tab, quote or backslash inside.
-    for (let i = 1; i < t.length - 1; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 9 || c === 34 || c === 92) return null;
-    }
-    return t.slice(1, -1);
+    // No tab, quote or backslash inside.
+    const inner = t.slice(1, -1);
+    return QUOTED_SPECIAL.test(inner) ? null : inner;
   }
   if (!/^(?:[A-Za-z0-9_]|[-+.][0-9.])/.test(t)) return null;
   if (t.endsWith(':')) return null;
-  // One pass: no tab, no `: ` and no ` #`.
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 9) return null;
-    if ((c === 58 || c === 32) && i + 1 < t.length) {
-      const next = t.charCodeAt(i + 1);
-      if ((c === 58 && next === 32) || (c === 32 && next === 35)) return null;
-    }
-  }
+  if (PLAIN_SPECIAL.test(t)) return null;
   if (t === 'null' || t === 'Null' || t === 'NULL') return null;
   return t;
 }
@@ -789,6 +784,15 @@ function runTestGroup(
   // The lazy loader keys series by labels: a later line for the same series replaces it.
   const inputs = new Map<string, InputSeries>();
   const grid = gridTimes(tg.startTimestamp, seriesInterval);
+  const mint = tg.startTimestamp;
+  const maxEval = Math.max(
+    0,
+    ...tg.alertTests.map((a) => a.evalTime),
+    ...tg.exprTests.map((e) => e.evalTime),
+  );
+  // No evaluation reads a sample after the last one (promtool's lazy loader appends samples up
+  // to each evaluation time), so later values are checked but not kept.
+  const maxt = mint + maxEval;
   for (const is of tg.inputSeries) {
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
@@ -802,6 +806,7 @@ function runTestGroup(
       seriesInterval,
       tg.startTimestamp,
       caches.scratch,
+      maxt,
     );
     if (values === null) {
       const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
@@ -845,7 +850,7 @@ function runTestGroup(
     const cacheKey = `${compat}\0${rf}\0${text}`;
     let parsed = caches.ruleFiles.get(cacheKey);
     if (parsed === undefined) {
-      parsed = parseRuleFile(text, rf, { compat });
+      parsed = parseRuleFile(text, rf, { compat, exprs: caches.exprs });
       caches.ruleFiles.set(cacheKey, parsed);
     }
     if (!parsed.ok) {
@@ -892,13 +897,6 @@ function runTestGroup(
   if (loadErrors.length > 0) return setupFailure(loadErrors);
   const ordered = parsedFiles.sort((a, b) => a.order - b.order);
 
-  const mint = tg.startTimestamp;
-  const maxEval = Math.max(
-    0,
-    ...tg.alertTests.map((a) => a.evalTime),
-    ...tg.exprTests.map((e) => e.evalTime),
-  );
-
   for (const a of tg.alertTests) {
     if (a.alertname === '') {
       const where = tg.name !== '' ? ` (in TestGroup ${tg.name})` : '';
@@ -919,7 +917,7 @@ function runTestGroup(
     groupsKey: ordered.map((g) => g.group).join('\0'),
     plans: caches.plans,
     mint,
-    maxt: mint + maxEval,
+    maxt,
     evalTimes: [...new Set(tg.alertTests.map((a) => a.evalTime))].sort((a, b) => a - b),
     total,
   };

@@ -267,3 +267,41 @@ describe('alert_rule_test lists', () => {
     }
   });
 });
+
+// Values after a group's last evaluation are not kept (nothing reads them), but still checked.
+describe('values after the last evaluation', () => {
+  const tail = (values: string, evalTime: string): string =>
+    `rule_files: [rules.yaml]
+evaluation_interval: 1m
+tests:
+- interval: 1m
+  input_series:
+  - series: m{i="a"}
+    values: ${values}
+  alert_rule_test:
+  - eval_time: ${evalTime}
+    alertname: High
+`;
+  const cases = [
+    { name: 'a bad token', values: `${LONG} 1+x 2` },
+    { name: 'a number out of range', values: `${LONG} 1e400` },
+    { name: 'too many values', values: `${LONG} 1x20000000` },
+    { name: 'an exponent and a long integer', values: `${LONG} 1e3 ${'9'.repeat(30)} 2+1e-1x3` },
+  ];
+  it.each(cases)('$name: reported as when the evaluation reaches it', ({ values }) => {
+    const late = run({ 'rules.yaml': RULES, 'test.yaml': tail(values, '2h') });
+    const early = run({ 'rules.yaml': RULES, 'test.yaml': tail(values, '5m') });
+    expect(text(early, 'stderr')).toBe(text(late, 'stderr'));
+    expect(early.exitCode).toBe(late.exitCode);
+  });
+
+  it('promtool agrees on a bad token after the last evaluation', () => {
+    const files = { 'rules.yaml': RULES, 'test.yaml': tail(`${LONG} 1e400`, '5m') };
+    const report = run(files);
+    const want = runPromtool(files, ['test', 'rules', 'test.yaml']);
+    expect(text(report, 'stderr')).toBe(want.stderr);
+    expect(text(report, 'stdout')).toBe(want.stdout);
+    expect(report.exitCode).toBe(want.code);
+    expect(report.exitCode).toBe(1);
+  });
+});

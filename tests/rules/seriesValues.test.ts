@@ -130,3 +130,115 @@ describe('parseSimpleSeriesValues', () => {
     }
   });
 });
+
+describe('parseSimpleSeriesColumns with a last time', () => {
+  /** Columns as [t, v] pairs, markers as null. */
+  const pairs = (
+    c: ReturnType<typeof parseSimpleSeriesColumns>,
+    interval: number,
+    start: number,
+  ): [number, number | null][] | null =>
+    c === null
+      ? null
+      : Array.from(c.vs, (v, i) => [
+          c.ts === null ? start + i * interval : (c.ts[i] ?? NaN),
+          c.stale?.[i] === 1 ? null : v,
+        ]);
+
+  /** The cut gives the uncut samples up to the last time, and declines exactly when it does. */
+  function sameCut(text: string, interval: number, start: number): void {
+    const whole = pairs(parseSimpleSeriesColumns(text, interval, start), interval, start);
+    for (const until of [-1, start - 1, start, start + interval, start + 2.5 * interval, 1e15]) {
+      const scratch = columnScratch();
+      const cut = pairs(
+        parseSimpleSeriesColumns(text, interval, start, scratch, until),
+        interval,
+        start,
+      );
+      if (whole === null) {
+        expect(cut).toBeNull();
+        continue;
+      }
+      // Object.is tells -0 from 0 and NaN from a marker's null.
+      const want = whole.filter(([t]) => t <= until || interval <= 0);
+      expect(cut?.length).toBe(want.length);
+      cut?.forEach(([t, v], i) => {
+        expect(t).toBe(want[i]?.[0]);
+        expect(Object.is(v, want[i]?.[1])).toBe(true);
+      });
+    }
+  }
+
+  const TAILS = [
+    ...CASES.map((c) => c.text),
+    '1 2 3 1e400',
+    '1 2 3 4 1e3',
+    '1 2 3 4 5 123456789012345678901234567890',
+    `1 2 3 4 ${'9'.repeat(400)}`,
+    '1 2 3 4 5x20000000',
+    '1 2 3 4 5x999',
+    '1 2 3 4 5 _x',
+    '1 2 3 4 5 stale _x2 -1.5+.5x3 7.x2 .5 5. +3 1.5.5',
+    '1 2 3 4 5 6-+2x3',
+    '1 2 3 4 5 6+-2x3',
+    '1 2 3 4 5 6-2',
+    '1 2 3 4 5 0x1F',
+    '1 2 3 4 5 . 1',
+    '1 2 3 4 5\t6\r\n7 ',
+  ];
+
+  it.each(TAILS)('%s', (text) => {
+    sameCut(text, 15_000, 0);
+    sameCut(text, 60_000, 1_700_000_000_000);
+    sameCut(text, 0, 0);
+  });
+
+  it('agrees with the uncut scanner on random token soup', () => {
+    let seed = 7;
+    const r = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const pieces = ['1', '25', '.', '+', '-', 'x', '3', '_', 'stale', 'e', '0', ' ', ' ', '\t'];
+    for (let k = 0; k < 2000; k++) {
+      let text = '1 2 3 ';
+      const n = r(12);
+      for (let i = 0; i < n; i++) text += pieces[r(pieces.length)];
+      // Short repeats only: a long one is millions of samples to compare.
+      if (!/x\d{5}/.test(text)) sameCut(text, 15_000, 0);
+    }
+  });
+});
+
+describe('parseSimpleSeriesColumns on texts of well-formed tokens only', () => {
+  it('agrees with the full parser on random tokens without exponents', () => {
+    let seed = 99;
+    const r = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const num = (signed: boolean): string => {
+      const digits = String(r(10 ** (1 + r(9))));
+      const cut = r(digits.length + 1);
+      let t = r(2) === 0 ? `${digits.slice(0, cut)}.${digits.slice(cut)}` : digits;
+      if (t === '.') t = '0';
+      return signed && r(4) === 0 ? `${r(2) === 0 ? '-' : '+'}${t}` : t;
+    };
+    for (let k = 0; k < 200; k++) {
+      const tokens: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const kind = r(8);
+        if (kind === 0) tokens.push(r(2) === 0 ? '_' : `_x${r(4)}`);
+        else if (kind === 1) tokens.push('stale');
+        else if (kind === 2) tokens.push(`${num(true)}x${r(5)}`);
+        else if (kind === 3)
+          tokens.push(`${num(true)}${r(2) === 0 ? '-' : '+'}${num(false)}x${r(5)}`);
+        else tokens.push(num(true));
+      }
+      const text = tokens.join(r(3) === 0 ? ' \t ' : ' ');
+      expect(parseSimpleSeriesValues(text, 15_000, 0)).not.toBeNull();
+      same(text);
+      same(text, 60_000, 1_700_000_000_000);
+    }
+  });
+});

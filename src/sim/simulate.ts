@@ -10,20 +10,13 @@ import {
   formatLe,
 } from './catalog.ts';
 import type { GrpcCode } from './catalog.ts';
-import { createSeries } from './columns.ts';
+import { seriesFromScrapes } from './columns.ts';
 import { createMembers, targetLabels } from './members.ts';
 import { connected } from './physical.ts';
 import { deriveRng } from './prng.ts';
 import { quorumSize, runRaft } from './raft.ts';
 import type { RaftSegment } from './raft.ts';
-import type {
-  Scenario,
-  SimSeries,
-  SimEvent,
-  Simulation,
-  TruthPoint,
-  TruthSegment,
-} from './types.ts';
+import type { Scenario, SimEvent, Simulation, TruthPoint, TruthSegment } from './types.ts';
 import { validateScenario } from './validate.ts';
 
 /** Default `--quota-backend-bytes`: 2 GiB. */
@@ -855,17 +848,8 @@ export function simulate(scenario: Scenario): Simulation {
     }
   }
 
-  const series: SimSeries[] = [];
-  // One array of the scrape times for every series' columns.
-  const times = Float64Array.from(scrapeTimes);
-  allLabels.forEach((labels, i) => {
-    const from = i * scrapeCount;
-    const state = allState.subarray(from, from + scrapeCount);
-    if (state.some((x) => x !== 0)) {
-      const values = allValues.subarray(from, from + scrapeCount);
-      series.push(createSeries(labels, { times, values, state }));
-    }
-  });
+  // One array of the scrape times for every series' columns; the buffers become the series'.
+  const series = seriesFromScrapes(allLabels, Float64Array.from(scrapeTimes), allValues, allState);
   return {
     scenario: s,
     members,

@@ -54,7 +54,8 @@ function toPoints({ ts, vs, stale }: SampleColumns): Point[] {
  * Turns the scrape loop's buffers into series. values and state hold series i's scrape k at
  * i * times.length + k; state[k] is 0 (nothing stored), 1 (values[k]) or 2 (a staleness
  * marker). Each series' part of both buffers is rewritten in place into its samples (values,
- * NaN at markers) and flags, so the buffers must be the caller's own and not read afterwards.
+ * NaN at markers) and flags, so the buffers must be the caller's own and not read afterwards;
+ * a series whose samples are another's (aliasOf) shares that one's columns.
  * Series whose samples fall on the same scrapes share one array of times, and series whose
  * markers fall on the same samples one array of flags. A series with no sample is left out.
  */
@@ -63,19 +64,28 @@ export function seriesFromScrapes(
   times: Float64Array,
   values: Float64Array,
   state: Uint8Array,
+  /** aliasOf[i] >= 0: series i has the samples of that earlier series, its part is not read. */
+  aliasOf: Int32Array,
 ): SimSeries[] {
   const out: SimSeries[] = [];
   const n = times.length;
+  const made: (Columns | null)[] = [];
   let sharedTs: Float64Array | null = null;
   let sharedStale: Uint8Array | null = null;
   for (let i = 0; i < labels.length; i++) {
-    const from = i * n;
-    const st = state.subarray(from, from + n);
-    const c = compact(times, values.subarray(from, from + n), st, sharedTs, sharedStale);
-    if (c === null) continue;
-    if (c.ts.buffer !== times.buffer) sharedTs = c.ts;
-    if (c.stale !== null) sharedStale = c.stale;
-    out.push(createSeries(labels[i]!, { times, ...c }));
+    const alias = aliasOf[i]!;
+    let columns: Columns | null;
+    if (alias >= 0) columns = made[alias]!;
+    else {
+      const from = i * n;
+      const st = state.subarray(from, from + n);
+      const c = compact(times, values.subarray(from, from + n), st, sharedTs, sharedStale);
+      columns = c === null ? null : { times, ...c };
+      if (c !== null && c.ts.buffer !== times.buffer) sharedTs = c.ts;
+      if (c?.stale) sharedStale = c.stale;
+    }
+    made.push(columns);
+    if (columns !== null) out.push(createSeries(labels[i]!, columns));
   }
   return out;
 }
@@ -84,6 +94,7 @@ export function seriesFromScrapes(
  * One series' samples from its scrapes (see seriesFromScrapes), rewritten in place: a view of
  * the times when no scrape between its first sample and its last stored nothing, else
  * `sharedTs` when that holds the same times, else times of its own; flags likewise shared.
+ * Each loop is a function of its own, so that V8 optimises it on its own (see store.ts).
  */
 function compact(
   times: Float64Array,
@@ -92,38 +103,86 @@ function compact(
   sharedTs: Float64Array | null,
   sharedStale: Uint8Array | null,
 ): SampleColumns | null {
-  const n = state.length;
-  let first = 0;
-  while (first < n && state[first] === 0) first++;
-  if (first === n) return null;
-  let last = n;
-  while (state[last - 1] === 0) last--;
-  // Read first, rewrite after: how many samples, whether any is a marker, whether the times
-  // are sharedTs's.
-  let count = 0;
-  let markers = false;
-  let sameTs = sharedTs !== null;
-  for (let k = first; k < last; k++) {
-    const s = state[k]!;
-    if (s === 0) continue;
-    if (s === 2) markers = true;
-    if (sameTs && (count >= sharedTs!.length || sharedTs![count] !== times[k])) sameTs = false;
-    count++;
+  // The typed arrays' own searches first: most series have a sample at every scrape from their
+  // first to their last, and no marker.
+  const firstValue = state.indexOf(1);
+  const firstMarker = state.indexOf(2);
+  if (firstMarker < 0) {
+    if (firstValue < 0) return null;
+    const last = state.lastIndexOf(1) + 1;
+    if (state.subarray(firstValue, last).indexOf(0) < 0) {
+      return {
+        ts: times.subarray(firstValue, last),
+        vs: values.subarray(firstValue, last),
+        stale: null,
+      };
+    }
   }
-  if (sameTs && count !== sharedTs!.length) sameTs = false;
-  const gaps = count !== last - first;
-  if (!gaps && !markers) {
-    return { ts: times.subarray(first, last), vs: values.subarray(first, last), stale: null };
-  }
+  const first = firstValue < 0 ? firstMarker : Math.min(firstValue, Math.max(firstMarker, 0));
+  const last = Math.max(state.lastIndexOf(1), state.lastIndexOf(2)) + 1;
+  const count = present(state, first, last);
   let ts: Float64Array;
-  if (!gaps) ts = times.subarray(first, last);
-  else if (sameTs) ts = sharedTs!;
-  else {
-    ts = new Float64Array(count);
-    for (let k = first, j = 0; k < last; k++) if (state[k] !== 0) ts[j++] = times[k]!;
+  if (count === last - first) ts = times.subarray(first, last);
+  else if (sharedTs !== null && sameTimes(times, state, first, last, sharedTs)) ts = sharedTs;
+  else ts = presentTimes(times, state, first, last, count);
+  compactInPlace(values, state, first, last);
+  const vs = values.subarray(first, first + count);
+  if (firstMarker < 0) return { ts, vs, stale: null };
+  const stale = state.subarray(first, first + count);
+  return {
+    ts,
+    vs,
+    stale: sharedStale !== null && sameFlags(sharedStale, stale) ? sharedStale : stale,
+  };
+}
+
+/** How many of the scrapes first..last-1 stored something. */
+function present(state: Uint8Array, first: number, last: number): number {
+  let count = 0;
+  for (let k = first; k < last; k++) if (state[k] !== 0) count++;
+  return count;
+}
+
+/** Whether the scrapes first..last-1 that stored something are at exactly the times `ts`. */
+function sameTimes(
+  times: Float64Array,
+  state: Uint8Array,
+  first: number,
+  last: number,
+  ts: Float64Array,
+): boolean {
+  let j = 0;
+  for (let k = first; k < last; k++) {
+    if (state[k] === 0) continue;
+    if (j >= ts.length || ts[j] !== times[k]) return false;
+    j++;
   }
-  // Samples and flags move towards the start of the series' part (j <= k: nothing unread is
-  // overwritten).
+  return j === ts.length;
+}
+
+/** The times of the scrapes first..last-1 that stored something (count of them). */
+function presentTimes(
+  times: Float64Array,
+  state: Uint8Array,
+  first: number,
+  last: number,
+  count: number,
+): Float64Array {
+  const ts = new Float64Array(count);
+  for (let k = first, j = 0; k < last; k++) if (state[k] !== 0) ts[j++] = times[k]!;
+  return ts;
+}
+
+/**
+ * Moves the samples of scrapes first..last-1 to first, first + 1, …: values (NaN at markers),
+ * and in state a flag (1 at markers, else 0). j <= k: nothing unread is overwritten.
+ */
+function compactInPlace(
+  values: Float64Array,
+  state: Uint8Array,
+  first: number,
+  last: number,
+): void {
   for (let k = first, j = first; k < last; k++) {
     const s = state[k]!;
     if (s === 0) continue;
@@ -131,11 +190,6 @@ function compact(
     state[j] = s === 2 ? 1 : 0;
     j++;
   }
-  const vs = values.subarray(first, first + count);
-  let stale = state.subarray(first, first + count);
-  if (!markers) return { ts, vs, stale: null };
-  if (sharedStale !== null && sameFlags(sharedStale, stale)) stale = sharedStale;
-  return { ts, vs, stale };
 }
 
 function sameFlags(a: Uint8Array, b: Uint8Array): boolean {

@@ -2,7 +2,11 @@
 // parser gives (the same points, bit for bit), or declines (null) and leaves it to that parser.
 import { describe, expect, it } from 'vitest';
 import { parseSeriesValues } from '../../src/promql/index.ts';
-import { columnScratch, parseSimpleSeriesColumns } from '../../src/rules/seriesValues.ts';
+import {
+  columnScratch,
+  parseSimpleSeriesColumns,
+  spacedSimpleTokens,
+} from '../../src/rules/seriesValues.ts';
 
 /** The scanner's columns as points (times on the grid where it left them implicit). */
 function parseSimpleSeriesValues(
@@ -240,5 +244,23 @@ describe('parseSimpleSeriesColumns on texts of well-formed tokens only', () => {
       same(text);
       same(text, 60_000, 1_700_000_000_000);
     }
+  });
+});
+
+describe('long lines', () => {
+  it('reads and checks a values line of megabytes in pieces, the same as a short one', () => {
+    const tokens = Array.from({ length: 300_000 }, (_, i) =>
+      i % 7 === 0 ? `${i % 100}+1x2` : String((i * 13) % 1000),
+    );
+    const text = tokens.join(' ');
+    expect(spacedSimpleTokens(text)).toBe(true);
+    const whole = parseSimpleSeriesColumns(text, 15_000, 0);
+    const known = parseSimpleSeriesColumns(text, 15_000, 0, undefined, Infinity, true);
+    expect(whole?.vs.length).toBe(300_000 + 2 * Math.ceil(300_000 / 7));
+    expect(Array.from(known?.vs ?? [])).toEqual(Array.from(whole?.vs ?? []));
+    // A bad token near the end, past the first pieces, is still found.
+    const bad = `${text} 1..2 ${text}`;
+    expect(spacedSimpleTokens(bad)).toBe(false);
+    expect(parseSimpleSeriesColumns(bad, 15_000, 0, undefined, 60_000)).toBeNull();
   });
 });

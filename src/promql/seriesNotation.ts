@@ -102,70 +102,109 @@ export function parseSeriesValues(text: string, intervalMs: number, startMs = 0)
 const dummyName = 'quorumlab_descriptor_placeholder';
 
 /**
- * Metric and label names already checked with the grammar, by the text that checked them
- * (`name`, `{label="v"}`): does it read as that name? Kept by a caller that reads many
- * descriptors (a test file's input series, an import), as the grammar keeps nothing itself.
+ * Metric and label names already checked with the grammar, by name: whether it reads as that
+ * name, as a metric name (`name`) and as a label name (`{name="v"}`), in the bits below. Kept by
+ * a caller that reads many descriptors (a test file's input series, an import), as the grammar
+ * keeps nothing itself. Keyed by the bare name, so that a name seen before is looked up without
+ * building its probe text.
  */
-export type CheckedNames = Map<string, boolean>;
+export type CheckedNames = Map<string, number>;
 
-function checkedName(names: CheckedNames, probe: string, label: string, value: string): boolean {
-  let ok = names.get(probe);
-  if (ok === undefined) {
-    const r = parseExpr(probe);
-    const m = r.ok && r.value.type === 'vectorSelector' ? r.value.matchers : [];
-    ok = m.length === 1 && m[0]?.type === '=' && m[0].name === label && m[0].value === value;
-    names.set(probe, ok);
-  }
+const METRIC_CHECKED = 1;
+const METRIC_OK = 2;
+const LABEL_CHECKED = 4;
+const LABEL_OK = 8;
+
+/** Whether `name` reads as itself: as a metric name, or (`label`) as a label name. */
+function checkedName(names: CheckedNames, name: string, label: boolean): boolean {
+  const bits = names.get(name) ?? 0;
+  const checked = label ? LABEL_CHECKED : METRIC_CHECKED;
+  const good = label ? LABEL_OK : METRIC_OK;
+  if ((bits & checked) !== 0) return (bits & good) !== 0;
+  const r = parseExpr(label ? `{${name}="v"}` : name);
+  const m = r.ok && r.value.type === 'vectorSelector' ? r.value.matchers : [];
+  const ok =
+    m.length === 1 &&
+    m[0]?.type === '=' &&
+    m[0].name === (label ? name : '__name__') &&
+    m[0].value === (label ? 'v' : name);
+  names.set(name, bits | checked | (ok ? good : 0));
   return ok;
 }
 
-const SIMPLE_DESCRIPTOR =
-  /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:\s*[a-zA-Z_][a-zA-Z0-9_]*\s*=\s*(?:"[^"\\\n]*"|'[^'\\\n]*')\s*,)*(?:\s*[a-zA-Z_][a-zA-Z0-9_]*\s*=\s*(?:"[^"\\\n]*"|'[^'\\\n]*')\s*)?)\})?$/;
 const isSpace = (c: number): boolean =>
   c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+/** [a-zA-Z_], with `:` too for a metric name, and [0-9] after the first character. */
+const isNameChar = (c: number, first: boolean, colon: boolean): boolean =>
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  c === 95 ||
+  (colon && c === 58) ||
+  (!first && c >= 48 && c <= 57);
 
 /**
- * `name{a="x",b='y'}` without escapes, read by hand: test files hold thousands of them. Names
- * are checked once each with the grammar (keywords and the like read otherwise); null when the
- * text is anything else, or names a label twice or `__name__`.
+ * `name{a="x",b='y'}` without escapes, read by hand in one pass: test files hold thousands of
+ * them. Names are checked once each with the grammar (keywords and the like read otherwise);
+ * null when the text is anything else (the grammar reads it then), or names a label twice or
+ * `__name__`.
  */
 function simpleDescriptor(text: string, names: CheckedNames): Labels | null {
-  const m = SIMPLE_DESCRIPTOR.exec(text);
-  if (m === null) return null;
-  const name = m[1] ?? '';
-  if (!checkedName(names, name, '__name__', name)) return null;
+  const end = text.length;
+  let i = 0;
+  while (i < end && isNameChar(text.charCodeAt(i), i === 0, true)) i++;
+  if (i === 0) return null;
+  const name = text.slice(0, i);
+  if (!checkedName(names, name, false)) return null;
   const keys = ['__name__'];
   const values = [name];
-  const body = m[2] ?? '';
-  // The pattern has checked the pairs' form: name, `=`, a quoted value, an optional comma,
-  // with spaces anywhere between.
-  let i = 0;
-  for (;;) {
-    while (i < body.length && isSpace(body.charCodeAt(i))) i++;
-    if (i >= body.length) break;
-    const start = i;
-    while (i < body.length && body[i] !== '=' && !isSpace(body.charCodeAt(i))) i++;
-    const k = body.slice(start, i);
-    while (body[i] !== '"' && body[i] !== "'") i++;
-    const q = body[i] ?? '"';
-    const end = body.indexOf(q, i + 1);
-    const v = body.slice(i + 1, end);
-    i = end + 1;
-    while (i < body.length && isSpace(body.charCodeAt(i))) i++;
-    if (body[i] === ',') i++;
-    // Kept in name order as they come (insertion sort: a few names), refusing a name twice.
-    let j = keys.length;
-    while (j > 0 && keys[j - 1]! > k) j--;
-    if (keys[j - 1] === k) return null;
-    if (!checkedName(names, `{${k}="v"}`, k, 'v')) return null;
-    keys.push(k);
-    values.push(v);
-    for (let x = keys.length - 1; x > j; x--) {
-      keys[x] = keys[x - 1]!;
-      values[x] = values[x - 1]!;
+  if (i < end) {
+    if (text.charCodeAt(i) !== 123 || text.charCodeAt(end - 1) !== 125) return null;
+    i++;
+    const close = end - 1;
+    // Pairs: spaces, a label name, spaces, `=`, spaces, a quoted value without escapes or
+    // newlines, spaces, then a comma or the closing brace.
+    for (;;) {
+      while (i < close && isSpace(text.charCodeAt(i))) i++;
+      if (i >= close) break;
+      const start = i;
+      while (i < close && isNameChar(text.charCodeAt(i), i === start, false)) i++;
+      if (i === start) return null;
+      const k = text.slice(start, i);
+      while (i < close && isSpace(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) !== 61) return null;
+      i++;
+      while (i < close && isSpace(text.charCodeAt(i))) i++;
+      const q = text.charCodeAt(i);
+      if (q !== 34 && q !== 39) return null;
+      const from = i + 1;
+      i = from;
+      for (; i < close; i++) {
+        const c = text.charCodeAt(i);
+        if (c === q) break;
+        if (c === 92 || c === 10) return null;
+      }
+      if (i >= close) return null;
+      const v = text.slice(from, i);
+      i++;
+      while (i < close && isSpace(text.charCodeAt(i))) i++;
+      if (i < close) {
+        if (text.charCodeAt(i) !== 44) return null;
+        i++;
+      }
+      // Kept in name order as they come (insertion sort: a few names), refusing a name twice.
+      let j = keys.length;
+      while (j > 0 && keys[j - 1]! > k) j--;
+      if (keys[j - 1] === k) return null;
+      if (!checkedName(names, k, true)) return null;
+      keys.push(k);
+      values.push(v);
+      for (let x = keys.length - 1; x > j; x--) {
+        keys[x] = keys[x - 1]!;
+        values[x] = values[x - 1]!;
+      }
+      keys[j] = k;
+      values[j] = v;
     }
-    keys[j] = k;
-    values[j] = v;
   }
   // What makeLabels makes: names in order, empty values left out, frozen.
   const labels: Record<string, string> = {};

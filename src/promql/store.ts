@@ -38,6 +38,13 @@ export class SeriesStore {
   private generation = 0;
   /** The times of the series sealed last, shared by the next one when its times are equal. */
   private grid: Float64Array | null = null;
+  /**
+   * What addColumns checked last, for series loaded together that share their arrays (a
+   * simulation's series share their times, and their staleness flags where they match): the
+   * times found ascending, and the flags with their counts.
+   */
+  private rising: Float64Array | null = null;
+  private flagged: { flags: Uint8Array; before: Int32Array } | null = null;
 
   /** Adds samples (sorted by time) to the series with these labels, creating it if needed. */
   addSeries(labels: Labels, points: ReadonlyArray<Point>): void {
@@ -87,7 +94,7 @@ export class SeriesStore {
     const increasing =
       vs.length === ts.length &&
       (stale === null || stale.length === ts.length) &&
-      strictlyIncreasing(ts);
+      this.strictlyIncreasing(ts);
     if (this.byKey.has(key) || !increasing) {
       const points: Point[] = [];
       for (let i = 0; i < ts.length; i++) points.push([ts[i]!, stale?.[i] ? null : vs[i]!]);
@@ -100,11 +107,11 @@ export class SeriesStore {
     const n = ts.length;
     let staleBefore: Int32Array | null = null;
     let values = vs;
-    const anyStale = stale !== null && anyFlag(stale);
+    const anyStale = stale !== null && (this.flagged?.flags === stale || anyFlag(stale));
     // Series without markers share one array of zero flags (nothing writes stored arrays).
     const flags = anyStale && stale !== null ? stale : noMarkers(n);
     if (anyStale) {
-      staleBefore = markersBefore(flags);
+      staleBefore = this.markersBefore(flags);
       // Markers hold NaN, as sealed points do (a copy: the caller's values stay as they are).
       if (numberedMarker(flags, vs)) {
         values = vs.slice();
@@ -118,6 +125,29 @@ export class SeriesStore {
     const list = this.byName.get(name);
     if (list) list.push(s);
     else this.byName.set(name, [s]);
+  }
+
+  /** Whether times rise strictly, remembering the array last found so (and parts of it). */
+  private strictlyIncreasing(ts: Float64Array): boolean {
+    const r = this.rising;
+    if (
+      r !== null &&
+      ts.buffer === r.buffer &&
+      ts.byteOffset >= r.byteOffset &&
+      ts.byteOffset + ts.byteLength <= r.byteOffset + r.byteLength
+    )
+      return true;
+    if (!strictlyIncreasing(ts)) return false;
+    this.rising = ts;
+    return true;
+  }
+
+  /** markersBefore, remembering the flags counted last. */
+  private markersBefore(flags: Uint8Array): Int32Array {
+    if (this.flagged?.flags === flags) return this.flagged.before;
+    const before = markersBefore(flags);
+    this.flagged = { flags, before };
+    return before;
   }
 
   /**

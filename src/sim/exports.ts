@@ -2,7 +2,7 @@
 // `load` block (promql/promqltest), and OpenMetrics text for
 // `promtool tsdb create-blocks-from openmetrics` (model/textparse/openmetricsparse.go).
 import { FAMILIES, familyOf } from './catalog.ts';
-import { columnsOf } from './columns.ts';
+import { sampleColumns, scrapeTokens } from './columns.ts';
 import { formatDuration, formatFloat, formatFloatPlain, formatSeriesName } from '../text/index.ts';
 import type { SimSeries, Simulation } from './types.ts';
 
@@ -10,18 +10,9 @@ type Token = number | '_' | 'stale';
 
 /** One token per scrape time: a value, a missing scrape, or a staleness marker. */
 function tokens(series: SimSeries, sim: Simulation): Token[] {
+  const own = scrapeTokens(series);
+  if (own) return own;
   const out: Token[] = [];
-  const columns = columnsOf(series);
-  if (columns) {
-    const { values, state } = columns;
-    let last = state.length - 1;
-    while (last >= 0 && state[last] === 0) last--;
-    for (let k = 0; k <= last; k++) {
-      const st = state[k];
-      out.push(st === 2 ? 'stale' : st === 0 ? '_' : values[k]!);
-    }
-    return out;
-  }
   const interval = sim.scenario.scrapeInterval;
   let i = 0;
   for (const [t, v] of series.points) {
@@ -163,19 +154,10 @@ export function* openMetricsChunks(
     for (const series of byFamily.get(family)!) {
       const name = formatSeriesName(series.labels, ',');
       const lines: string[] = [];
-      const columns = columnsOf(series);
-      if (columns) {
-        const { times, values, state } = columns;
-        for (let k = 0; k < values.length; k++) {
-          if (state[k] !== 1) continue;
-          const v = values[k]!;
-          lines.push(`${name} ${formatFloat(v)} ${formatTimestamp(times[k]! + offset)}\n`);
-        }
-      } else {
-        for (const [t, v] of series.points) {
-          if (v === null) continue;
-          lines.push(`${name} ${formatFloat(v)} ${formatTimestamp(t + offset)}\n`);
-        }
+      const { ts, vs, stale } = sampleColumns(series);
+      for (let i = 0; i < ts.length; i++) {
+        if (stale?.[i]) continue;
+        lines.push(`${name} ${formatFloat(vs[i]!)} ${formatTimestamp(ts[i]! + offset)}\n`);
       }
       yield lines.join('');
     }

@@ -10,20 +10,13 @@ import {
   formatLe,
 } from './catalog.ts';
 import type { GrpcCode } from './catalog.ts';
-import { createSeries } from './columns.ts';
+import { seriesFromScrapes } from './columns.ts';
 import { createMembers, targetLabels } from './members.ts';
 import { connected } from './physical.ts';
 import { deriveRng } from './prng.ts';
 import { quorumSize, runRaft } from './raft.ts';
 import type { RaftSegment } from './raft.ts';
-import type {
-  Scenario,
-  SimSeries,
-  SimEvent,
-  Simulation,
-  TruthPoint,
-  TruthSegment,
-} from './types.ts';
+import type { Scenario, SimEvent, Simulation, TruthPoint, TruthSegment } from './types.ts';
 import { validateScenario } from './validate.ts';
 
 /** Default `--quota-backend-bytes`: 2 GiB. */
@@ -240,19 +233,65 @@ interface DescTable {
   slot: Int32Array;
   /** The series exists once floor(acc[exists]) >= 1 (a lazily created child), or always (-1). */
   exists: Int32Array;
+  /** How many series the entry stands for: itself and those with the same samples (aliases). */
+  weight: Int32Array;
 }
 
+const kindCode = (kind: string): number =>
+  kind === 'counter' ? 0 : kind === 'float' ? 1 : 2 + GAUGE_KINDS.indexOf(kind as GaugeKind);
+
 function toDescTable(
-  list: readonly { series: number; kind: string; slot: number; exists: number }[],
+  list: readonly { series: number; kind: string; slot: number; exists: number; weight: number }[],
 ): DescTable {
-  const code = (kind: string): number =>
-    kind === 'counter' ? 0 : kind === 'float' ? 1 : 2 + GAUGE_KINDS.indexOf(kind as GaugeKind);
   return {
     series: Int32Array.from(list, (d) => d.series),
-    code: Int32Array.from(list, (d) => code(d.kind)),
+    code: Int32Array.from(list, (d) => kindCode(d.kind)),
     slot: Int32Array.from(list, (d) => d.slot),
     exists: Int32Array.from(list, (d) => d.exists),
+    weight: Int32Array.from(list, (d) => d.weight),
   };
+}
+
+/** Whether two numbers have the same bits as far as arithmetic tells (-0 is not 0). */
+const same = (a: number, b: number): boolean => a === b && (a !== 0 || 1 / a === 1 / b);
+
+/**
+ * For each slot of member m, the first slot whose accumulated value is always the same bits:
+ * both noisy or both not, the same rate in every segment, and neither written other than by
+ * accumulation (`fixed`); the slot itself when there is none. acc starts at rate × uptime (or
+ * 0) and each integration adds rate × dt × (noisy ? f : 1), so such slots never differ.
+ */
+function equalSlots(
+  rates: readonly (readonly Float64Array[])[],
+  m: number,
+  noisy: Uint8Array,
+  fixed: Uint8Array,
+): Int32Array {
+  const slots = noisy.length;
+  const canon = Int32Array.from({ length: slots }, (_, k) => k);
+  let groups: number[][] = [[], []];
+  for (let k = 0; k < slots; k++) if (!fixed[k]) groups[noisy[k]!]!.push(k);
+  for (const segRates of rates) {
+    const r = segRates[m]!;
+    const next: number[][] = [];
+    for (const g of groups) {
+      if (g.length < 2) continue;
+      // Split g by this segment's rate (groups are small: a pass per distinct value).
+      let rest = g;
+      while (rest.length > 1) {
+        const v = r[rest[0]!]!;
+        const here: number[] = [];
+        const other: number[] = [];
+        for (const k of rest) (same(r[k]!, v) ? here : other).push(k);
+        if (here.length > 1) next.push(here);
+        rest = other;
+      }
+    }
+    groups = next;
+    if (groups.length === 0) break;
+  }
+  for (const g of groups) for (const k of g) canon[k] = g[0]!;
+  return canon;
 }
 
 /** x += rates × dt, the noisy slots scaled by f. Kept small so that V8 optimizes it early. */
@@ -305,9 +344,10 @@ function emitSamples(
           ? Math.round(x[table.slot[d]!]! * 1e6) / 1e6
           : gauges[c - 2]!;
     state[at] = 1;
-    if (!exposed[d]) added++;
+    const weight = table.weight[d]!;
+    if (!exposed[d]) added += weight;
     exposed[d] = 1;
-    count++;
+    count += weight;
   }
   tally[0] = count;
   tally[1] = added;
@@ -731,14 +771,44 @@ export function simulate(scenario: Scenario): Simulation {
 
   const noise = deriveRng(s.seed, 4);
   const scrapeNoise = deriveRng(s.seed, 5);
-  const tables = descs.map(toDescTable);
+  // A member's series whose samples are those of an earlier one of its own (a histogram's +Inf
+  // bucket and its count; buckets above every observation; peers alike in every segment) are
+  // not written: the scrape loop writes the first, weighted, and the others share its columns.
+  const fixed = new Uint8Array(slots);
+  for (let pi = 0; pi < n - 1; pi++) {
+    fixed[pi * PEER_SIZE + 2] = 1;
+    fixed[pi * PEER_SIZE + PEER_ACTIVE] = 1;
+    fixed[pi * PEER_SIZE + PEER_DISCONNECTED] = 1;
+  }
+  const allRates = segs.map((_, i) => ratesAt(i));
+  const aliasOf = new Int32Array(allLabels.length).fill(-1);
+  const kept = descs.map((list, m) => {
+    const canon = equalSlots(allRates, m, noisy, fixed);
+    const first = new Map<string, Desc & { weight: number }>();
+    const out: (Desc & { weight: number })[] = [];
+    for (const d of list) {
+      const code = kindCode(d.kind);
+      const key = `${code} ${code < 2 ? canon[d.slot] : -1} ${d.exists < 0 ? -1 : canon[d.exists]}`;
+      const earlier = first.get(key);
+      if (earlier) {
+        aliasOf[d.series] = earlier.series;
+        earlier.weight++;
+      } else {
+        const entry = { ...d, weight: 1 };
+        first.set(key, entry);
+        out.push(entry);
+      }
+    }
+    return out;
+  });
+  const tables = kept.map(toDescTable);
   const w: Scrapes = {
     values: allValues,
     state: allState,
     scrapeCount,
     report,
     tables,
-    exposed: descs.map((d) => new Uint8Array(d.length)),
+    exposed: kept.map((d) => new Uint8Array(d.length)),
     hadExposed: members.map(() => false),
     targetActive: members.map(() => false),
   };
@@ -855,17 +925,14 @@ export function simulate(scenario: Scenario): Simulation {
     }
   }
 
-  const series: SimSeries[] = [];
-  // One array of the scrape times for every series' columns.
-  const times = Float64Array.from(scrapeTimes);
-  allLabels.forEach((labels, i) => {
-    const from = i * scrapeCount;
-    const state = allState.subarray(from, from + scrapeCount);
-    if (state.some((x) => x !== 0)) {
-      const values = allValues.subarray(from, from + scrapeCount);
-      series.push(createSeries(labels, { times, values, state }));
-    }
-  });
+  // One array of the scrape times for every series' columns; the buffers become the series'.
+  const series = seriesFromScrapes(
+    allLabels,
+    Float64Array.from(scrapeTimes),
+    allValues,
+    allState,
+    aliasOf,
+  );
   return {
     scenario: s,
     members,

@@ -47,6 +47,39 @@ describe('SeriesStore.addColumns', () => {
     new SeriesStore().addColumns({ __name__: 'x' }, ts, vs, stale);
     expect(vs[2]).toBe(0);
   });
+
+  it('stores series that share times and flags as it stores each on its own', () => {
+    // Parts of one array of times, and one array of flags, handed in for several series (as a
+    // simulation's series share them); then a part of one buffer that does not rise, after a part that does.
+    const times = Float64Array.from([0, 15_000, 30_000, 45_000, 60_000]);
+    const flags = Uint8Array.from([0, 1, 0]);
+    const shared = new SeriesStore();
+    const apart = new SeriesStore();
+    const add = (name: string, ts: Float64Array, vs: number[], stale: Uint8Array | null) => {
+      shared.addColumns({ __name__: name }, ts, Float64Array.from(vs), stale);
+      apart.addColumns({ __name__: name }, ts.slice(), Float64Array.from(vs), stale?.slice());
+    };
+    add('a', times, [1, 2, 3, 4, 5], null);
+    add('b', times.subarray(1, 4), [6, 0, 8], flags);
+    add('c', times.subarray(2), [9, NaN, 11], flags);
+    add('d', times.subarray(0, 2), [12, 13], null);
+    expect([...shared.series()]).toEqual([...apart.series()]);
+    const q = (s: SeriesStore) => evalRange('count_over_time(a[1m]) + b', s, 0, 60_000, 15_000);
+    expect(q(shared)).toEqual(q(apart));
+    const grid = Float64Array.from([0, 15_000, 30_000, 10_000, 20_000]);
+    const s = new SeriesStore();
+    s.addColumns({ __name__: 'a' }, grid.subarray(0, 3), Float64Array.from([1, 2, 3]));
+    s.addColumns({ __name__: 'e' }, grid.subarray(1), Float64Array.from([4, 5, 6, 7]));
+    expect([...s.series()][1]).toEqual({
+      labels: { __name__: 'e' },
+      points: [
+        [10_000, 6],
+        [15_000, 4],
+        [20_000, 7],
+        [30_000, 5],
+      ],
+    });
+  });
 });
 
 describe('SeriesStore.addSeries', () => {

@@ -134,13 +134,15 @@ function extrapolate(
   isCounter: boolean,
   isRate: boolean,
   ctx: { readonly compat: 'v3' | 'v2' },
+  /** False where the caller knows no sample of the window is below the one before it. */
+  mayReset = true,
 ): number {
   const n = hi - lo + 1;
   const rangeSeconds = (rangeEnd - rangeStart) / 1000;
   const first = vs[lo]!;
   const last = vs[hi]!;
   let result = last - first;
-  if (isCounter) {
+  if (isCounter && mayReset) {
     let prev = first;
     for (let i = lo + 1; i <= hi; i++) {
       const cur = vs[i]!;
@@ -1100,12 +1102,30 @@ function rateKernel(isCounter: boolean, isRate: boolean): WindowSpec['kernel'] {
     const counterLike =
       compat === 'v2' || metricName === undefined || counterSuffix.test(metricName);
     if (isCounter && !counterLike) return null;
+    // Where the next counter reset is (the first index from `from` whose sample is below the
+    // one before it, or the length): the windows of one series slide forward, so the samples
+    // are searched once per series instead of once per window.
+    let resetsOf: Float64Array | null = null;
+    let from = 0;
+    let next = 0;
     return (ts, vs, lo, hi, rangeStart, rangeEnd, _t, out, at) => {
       if (hi === lo) return false;
-      out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx);
+      if (isCounter && (vs !== resetsOf || lo + 1 < from || next < lo + 1)) {
+        resetsOf = vs;
+        from = lo + 1;
+        next = nextReset(vs, from);
+      }
+      const mayReset = next <= hi;
+      out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx, mayReset);
       return true;
     };
   };
+}
+
+/** The first index from `from` (>= 1) whose sample is below the one before it, or the length. */
+function nextReset(vs: Float64Array, from: number): number {
+  for (let i = from; i < vs.length; i++) if (vs[i]! < vs[i - 1]!) return i;
+  return vs.length;
 }
 
 function instantValueKernel(isRate: boolean): WindowSpec['kernel'] {

@@ -999,8 +999,15 @@ export class Evaluator {
         kernel = window.kernel?.(q.compat, metricName, scalars) ?? null;
         kernels.set(metricName, kernel);
       }
-      // Windows holding staleness markers are left to the implementation.
-      if (kernel !== null && slideKernel(kernel, s.ts, s.vs, s.staleBefore, g, out, i, pending)) {
+      // Windows holding staleness markers: on a short series the kernel reads them from the
+      // series copied without its markers (once per query); else they are left to the
+      // implementation.
+      const clean =
+        kernel !== null && hasMarkers(s) && s.ts.length <= shortSeries ? unmarked(q, s) : null;
+      if (
+        kernel !== null &&
+        slideKernel(kernel, s.ts, s.vs, s.staleBefore, clean, g, out, i, pending)
+      ) {
         continue;
       }
       if (!slideCalls(q, s, i, g, kernel === null ? null : pending, call, out)) return null;
@@ -1369,14 +1376,31 @@ function withoutMarkers(
   const from = lo - sb[lo]!;
   const to = hi + 1 - sb[hi + 1]!;
   if (to <= from) return null;
-  let clean = q.unmarked.get(s);
-  if (clean === undefined && hi - lo < shortWindow) return copyWithoutMarkers(s, lo, hi, to - from);
-  if (clean === undefined) {
-    clean = copyWithoutMarkers(s, 0, s.ts.length - 1, s.ts.length - sb[s.ts.length]!);
-    q.unmarked.set(s, clean);
-  }
+  if (!q.unmarked.has(s) && hi - lo < shortWindow) return copyWithoutMarkers(s, lo, hi, to - from);
+  const clean = unmarked(q, s);
   return { ts: clean.ts.subarray(from, to), vs: clean.vs.subarray(from, to) };
 }
+
+/** A stored series without its staleness markers, copied once per query. */
+function unmarked(q: QueryContext, s: StoredSeries): { ts: Float64Array; vs: Float64Array } {
+  let clean = q.unmarked.get(s);
+  if (clean === undefined) {
+    const len = s.ts.length;
+    clean = copyWithoutMarkers(s, 0, len - 1, len - (s.staleBefore?.[len] ?? 0));
+    q.unmarked.set(s, clean);
+  }
+  return clean;
+}
+
+/** Whether a stored series holds staleness markers. */
+function hasMarkers(s: StoredSeries): boolean {
+  const sb = s.staleBefore;
+  return sb !== null && sb[s.ts.length]! > 0;
+}
+
+// Series up to this many samples are copied without their markers whole for a window kernel
+// (test files of many short series); longer ones copy only the windows that hold markers.
+const shortSeries = 2048;
 
 // Windows with staleness markers up to this many samples are copied on their own.
 const shortWindow = 128;
@@ -1419,6 +1443,8 @@ function slideKernel(
   ts: Float64Array,
   vs: Float64Array,
   staleBefore: Int32Array | null,
+  /** The series without its markers, where windows holding markers are read from it. */
+  clean: { ts: Float64Array; vs: Float64Array } | null,
   g: WindowGrid,
   out: SlidWindows,
   i: number,
@@ -1439,8 +1465,20 @@ function slideKernel(
     else while (lo < len && ts[lo]! <= rangeStart) lo++;
     if (hi < lo) continue;
     if (staleBefore !== null && staleBefore[hi + 1]! - staleBefore[lo]! !== 0) {
-      pending[k] = 1;
-      done = false;
+      if (clean === null) {
+        pending[k] = 1;
+        done = false;
+        continue;
+      }
+      // Raw index i of a sample that is no marker sits at i - staleBefore[i] in the copy.
+      const from = lo - staleBefore[lo]!;
+      const to = hi + 1 - staleBefore[hi + 1]!;
+      if (to <= from) continue;
+      windowSamples[k] = windowSamples[k]! + (to - from);
+      const at = k * n + i;
+      if (kernel(clean.ts, clean.vs, from, to - 1, rangeStart, rangeEnd, t, vals, at)) {
+        present[at] = 1;
+      }
       continue;
     }
     windowSamples[k] = windowSamples[k]! + (hi - lo + 1);

@@ -31,6 +31,7 @@ import {
   setBinop,
   vectorBinop,
   vectorScalarBinop,
+  vectorScalarColumns,
   type OperatorOptions,
   type VectorColumns,
 } from './operators.ts';
@@ -914,7 +915,7 @@ export class Evaluator {
       const out = selected.map((s) =>
         drops && !q.delayedNameRemoval ? q.state.dropMetricName(s.labels) : s.labels,
       );
-      if (drops && !q.delayedNameRemoval) {
+      if (drops && !q.delayedNameRemoval && !oneName(selected)) {
         // Names dropped from distinct series may collide; the step-by-step path raises the error.
         const keys = new Set(out.map((l) => q.state.labelsKey(l)));
         if (keys.size !== n) return null;
@@ -1108,12 +1109,48 @@ export class Evaluator {
       return { kind: 'scalar', vs };
     }
     const opts = { compat: q.compat, delayedNameRemoval: q.delayedNameRemoval, state: q.state };
+    if (!q.trace && (lt === 'vector') !== (rt === 'vector')) {
+      // A vector in columns (a window function's or an aggregation's output) and a scalar: the
+      // result in columns too, without a sample object per input.
+      const [vec, scalar] = lt === 'vector' ? [l, r] : [r, l];
+      if (vec.kind === 'vector' && vec.cols !== null && scalar.kind === 'scalar') {
+        const cols = vectorScalarColumns(node, vec.cols, scalar.vs, this.n, lt !== 'vector', opts);
+        if (cols !== null) return this.columnSteps(node, cols);
+      }
+    }
     let steps: VSample[][];
     if (lt === 'vector' && rt === 'vector') steps = vectorSteps(this, node, l, r, opts);
     else if (lt === 'vector') steps = vectorScalarSteps(this, node, l, r, false, opts);
     else steps = vectorScalarSteps(this, node, r, l, true, opts);
     if (q.trace && this.n > 0) this.explainBinary(node, this.n - 1, l, r, steps[this.n - 1]!);
     return vectorOf(steps);
+  }
+
+  /** A node's values from columns: counted at each step, samples made when asked for. */
+  private columnSteps(node: Expr, cols: VectorColumns): StepValues {
+    const { n, labels, vals, present, dropName } = cols;
+    for (let k = 0; k < this.n; k++) {
+      this.q.tick(node);
+      let count = 0;
+      for (let i = k * n; i < (k + 1) * n; i++) count += present[i]!;
+      this.add(node, k, count);
+    }
+    return {
+      kind: 'vector',
+      at: (k) => {
+        const samples: VSample[] = [];
+        for (let i = 0; i < n; i++) {
+          const at = k * n + i;
+          if (present[at] === 0) continue;
+          const v = vals[at]!;
+          samples.push(
+            dropName ? { labels: labels[i]!, v, dropName: true } : { labels: labels[i]!, v },
+          );
+        }
+        return samples;
+      },
+      cols,
+    };
   }
 
   private explainBinary(
@@ -1543,6 +1580,18 @@ function slideCalls(
 
 // Above this many (series x steps) cells a window call is evaluated step by step instead.
 const maxWindowCallCells = 20_000_000;
+
+/**
+ * Whether the series all have one metric name (or none): distinct stored series then stay
+ * distinct without it, since they differ in another label.
+ */
+function oneName(series: readonly StoredSeries[]): boolean {
+  const name = series[0]?.labels['__name__'];
+  for (let i = 1; i < series.length; i++) {
+    if (series[i]!.labels['__name__'] !== name) return false;
+  }
+  return true;
+}
 
 /** Whether an expression is a scalar that is the same at every step (number literals only). */
 function isConstantScalar(e: Expr): boolean {

@@ -425,6 +425,85 @@ export function vectorScalarBinop(
   return out;
 }
 
+/** An arithmetic operator's value (scalarBinop's first half, without a tuple per call). */
+function arithmetic(op: BinaryOp, l: number, r: number): number {
+  switch (op) {
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      return l / r;
+    case '%':
+      return l % r;
+    case '^':
+      return goPow(l, r);
+    case 'atan2':
+      return goAtan2(l, r);
+    default:
+      return scalarBinop(op, l, r)[0];
+  }
+}
+
+/**
+ * vectorScalarBinop at each step of a vector in columns, with the scalar's value at each step:
+ * the same samples in the same order, in columns. Null where the output's label sets (names
+ * dropped) are not all distinct, so that a step may have to fail: the caller then takes the
+ * step-by-step path, which raises the error where it arises.
+ */
+export function vectorScalarColumns(
+  e: BinaryExpr,
+  cols: VectorColumns,
+  scalars: Float64Array,
+  steps: number,
+  scalarOnLeft: boolean,
+  opts: OperatorOptions,
+): VectorColumns | null {
+  const { n, vals, present } = cols;
+  const comparison = isComparisonOp(e.op);
+  const drop = dropsName(e.op, e.bool, opts.compat);
+  // As vectorScalarBinop then Evaluator.settle: without delayed name removal the name is
+  // dropped at once (the columns' labels hold no marked name then); with it, it stays marked.
+  const dropNow = drop && !opts.delayedNameRemoval;
+  let labels = cols.labels;
+  if (dropNow) {
+    labels = cols.labels.map((l) => opts.state.dropMetricName(l));
+    if (labels.some((l, i) => l !== cols.labels[i])) {
+      const keys = new Set(labels.map((l) => opts.state.labelsKey(l)));
+      if (keys.size !== n) return null;
+    }
+  }
+  const outVals = new Float64Array(n * steps);
+  const outPresent = new Uint8Array(n * steps);
+  const op = e.op;
+  const filter = comparison && !e.bool;
+  for (let k = 0; k < steps; k++) {
+    const c = scalars[k]!;
+    for (let at = k * n; at < (k + 1) * n; at++) {
+      if (present[at] === 0) continue;
+      const x = vals[at]!;
+      const l = scalarOnLeft ? c : x;
+      const r = scalarOnLeft ? x : c;
+      if (comparison) {
+        const keep = compare(op, l, r);
+        if (filter && !keep) continue;
+        // The vector's value is the output of a filtering comparison, on either side.
+        outVals[at] = e.bool ? (keep ? 1 : 0) : x;
+      } else outVals[at] = arithmetic(op, l, r);
+      outPresent[at] = 1;
+    }
+  }
+  return {
+    n,
+    labels,
+    vals: outVals,
+    present: outPresent,
+    dropName: !dropNow && (drop || cols.dropName),
+  };
+}
+
 /** A label set's group under an aggregation's by/without list: its key and its labels. */
 interface GroupOf {
   readonly key: string;
@@ -558,6 +637,7 @@ export function aggregate(
  */
 export interface VectorColumns {
   readonly n: number;
+  /** Distinct label sets, one per column. */
   readonly labels: readonly Labels[];
   readonly vals: Float64Array;
   readonly present: Uint8Array;

@@ -14,7 +14,9 @@ import {
 } from './ast.ts';
 import {
   callFunction,
+  columnarHistogram,
   functions,
+  histogramQuantileAt,
   type FuncContext,
   type WindowKernel,
   type WindowSpec,
@@ -31,6 +33,7 @@ import {
   setBinop,
   vectorBinop,
   vectorScalarBinop,
+  vectorScalarColumns,
   type OperatorOptions,
   type VectorColumns,
 } from './operators.ts';
@@ -845,9 +848,34 @@ export class Evaluator {
       info: (pos, message) => q.annotate(pos, message),
     };
     const scalars = node.func.returnType === 'scalar' ? new Float64Array(this.n) : null;
+    // histogram_quantile over buckets in columns (a window function's output, as rate(…)):
+    // read from them, not from a sample object per bucket and step.
+    const [qArg, bucketArg] = args;
+    const qs =
+      name === 'histogram_quantile' && typeof qArg === 'object' && qArg.kind === 'scalar'
+        ? qArg.vs
+        : null;
+    const histogram =
+      qs !== null &&
+      q.trace === null &&
+      typeof bucketArg === 'object' &&
+      bucketArg.kind === 'vector' &&
+      bucketArg.cols !== null
+        ? columnarHistogram(q.state, bucketArg.cols)
+        : null;
     const steps: VSample[][] = [];
     for (let k = 0; k < this.n; k++) {
       q.tick(node);
+      const done =
+        histogram === null || qs === null
+          ? null
+          : histogramQuantileAt(histogram, qs[k]!, k, node.args[1]!, ctx);
+      if (done !== null) {
+        const samples = this.settle(node, done);
+        this.add(node, k, samples.length);
+        steps.push(samples);
+        continue;
+      }
       const at = args.map((a) => (typeof a === 'function' ? a(k) : valueAt(a, k)));
       const a0 = at[0];
       if (stripTimes && a0?.kind === 'vector') {
@@ -914,7 +942,7 @@ export class Evaluator {
       const out = selected.map((s) =>
         drops && !q.delayedNameRemoval ? q.state.dropMetricName(s.labels) : s.labels,
       );
-      if (drops && !q.delayedNameRemoval) {
+      if (drops && !q.delayedNameRemoval && !oneName(selected)) {
         // Names dropped from distinct series may collide; the step-by-step path raises the error.
         const keys = new Set(out.map((l) => q.state.labelsKey(l)));
         if (keys.size !== n) return null;
@@ -999,8 +1027,15 @@ export class Evaluator {
         kernel = window.kernel?.(q.compat, metricName, scalars) ?? null;
         kernels.set(metricName, kernel);
       }
-      // Windows holding staleness markers are left to the implementation.
-      if (kernel !== null && slideKernel(kernel, s.ts, s.vs, s.staleBefore, g, out, i, pending)) {
+      // Windows holding staleness markers: on a short series the kernel reads them from the
+      // series copied without its markers (once per query); else they are left to the
+      // implementation.
+      const clean =
+        kernel !== null && hasMarkers(s) && s.ts.length <= shortSeries ? unmarked(q, s) : null;
+      if (
+        kernel !== null &&
+        slideKernel(kernel, s.ts, s.vs, s.staleBefore, clean, g, out, i, pending)
+      ) {
         continue;
       }
       if (!slideCalls(q, s, i, g, kernel === null ? null : pending, call, out)) return null;
@@ -1061,7 +1096,7 @@ export class Evaluator {
           q.tick(node);
           this.add(node, k, steps.count(k));
         }
-        return { kind: 'vector', at: steps.at, cols: null };
+        return { kind: 'vector', at: steps.at, cols: steps.cols };
       }
     }
     const steps: VSample[][] = [];
@@ -1101,12 +1136,48 @@ export class Evaluator {
       return { kind: 'scalar', vs };
     }
     const opts = { compat: q.compat, delayedNameRemoval: q.delayedNameRemoval, state: q.state };
+    if (!q.trace && (lt === 'vector') !== (rt === 'vector')) {
+      // A vector in columns (a window function's or an aggregation's output) and a scalar: the
+      // result in columns too, without a sample object per input.
+      const [vec, scalar] = lt === 'vector' ? [l, r] : [r, l];
+      if (vec.kind === 'vector' && vec.cols !== null && scalar.kind === 'scalar') {
+        const cols = vectorScalarColumns(node, vec.cols, scalar.vs, this.n, lt !== 'vector', opts);
+        if (cols !== null) return this.columnSteps(node, cols);
+      }
+    }
     let steps: VSample[][];
     if (lt === 'vector' && rt === 'vector') steps = vectorSteps(this, node, l, r, opts);
     else if (lt === 'vector') steps = vectorScalarSteps(this, node, l, r, false, opts);
     else steps = vectorScalarSteps(this, node, r, l, true, opts);
     if (q.trace && this.n > 0) this.explainBinary(node, this.n - 1, l, r, steps[this.n - 1]!);
     return vectorOf(steps);
+  }
+
+  /** A node's values from columns: counted at each step, samples made when asked for. */
+  private columnSteps(node: Expr, cols: VectorColumns): StepValues {
+    const { n, labels, vals, present, dropName } = cols;
+    for (let k = 0; k < this.n; k++) {
+      this.q.tick(node);
+      let count = 0;
+      for (let i = k * n; i < (k + 1) * n; i++) count += present[i]!;
+      this.add(node, k, count);
+    }
+    return {
+      kind: 'vector',
+      at: (k) => {
+        const samples: VSample[] = [];
+        for (let i = 0; i < n; i++) {
+          const at = k * n + i;
+          if (present[at] === 0) continue;
+          const v = vals[at]!;
+          samples.push(
+            dropName ? { labels: labels[i]!, v, dropName: true } : { labels: labels[i]!, v },
+          );
+        }
+        return samples;
+      },
+      cols,
+    };
   }
 
   private explainBinary(
@@ -1369,14 +1440,31 @@ function withoutMarkers(
   const from = lo - sb[lo]!;
   const to = hi + 1 - sb[hi + 1]!;
   if (to <= from) return null;
-  let clean = q.unmarked.get(s);
-  if (clean === undefined && hi - lo < shortWindow) return copyWithoutMarkers(s, lo, hi, to - from);
-  if (clean === undefined) {
-    clean = copyWithoutMarkers(s, 0, s.ts.length - 1, s.ts.length - sb[s.ts.length]!);
-    q.unmarked.set(s, clean);
-  }
+  if (!q.unmarked.has(s) && hi - lo < shortWindow) return copyWithoutMarkers(s, lo, hi, to - from);
+  const clean = unmarked(q, s);
   return { ts: clean.ts.subarray(from, to), vs: clean.vs.subarray(from, to) };
 }
+
+/** A stored series without its staleness markers, copied once per query. */
+function unmarked(q: QueryContext, s: StoredSeries): { ts: Float64Array; vs: Float64Array } {
+  let clean = q.unmarked.get(s);
+  if (clean === undefined) {
+    const len = s.ts.length;
+    clean = copyWithoutMarkers(s, 0, len - 1, len - (s.staleBefore?.[len] ?? 0));
+    q.unmarked.set(s, clean);
+  }
+  return clean;
+}
+
+/** Whether a stored series holds staleness markers. */
+function hasMarkers(s: StoredSeries): boolean {
+  const sb = s.staleBefore;
+  return sb !== null && sb[s.ts.length]! > 0;
+}
+
+// Series up to this many samples are copied without their markers whole for a window kernel
+// (test files of many short series); longer ones copy only the windows that hold markers.
+const shortSeries = 2048;
 
 // Windows with staleness markers up to this many samples are copied on their own.
 const shortWindow = 128;
@@ -1419,6 +1507,8 @@ function slideKernel(
   ts: Float64Array,
   vs: Float64Array,
   staleBefore: Int32Array | null,
+  /** The series without its markers, where windows holding markers are read from it. */
+  clean: { ts: Float64Array; vs: Float64Array } | null,
   g: WindowGrid,
   out: SlidWindows,
   i: number,
@@ -1439,8 +1529,20 @@ function slideKernel(
     else while (lo < len && ts[lo]! <= rangeStart) lo++;
     if (hi < lo) continue;
     if (staleBefore !== null && staleBefore[hi + 1]! - staleBefore[lo]! !== 0) {
-      pending[k] = 1;
-      done = false;
+      if (clean === null) {
+        pending[k] = 1;
+        done = false;
+        continue;
+      }
+      // Raw index i of a sample that is no marker sits at i - staleBefore[i] in the copy.
+      const from = lo - staleBefore[lo]!;
+      const to = hi + 1 - staleBefore[hi + 1]!;
+      if (to <= from) continue;
+      windowSamples[k] = windowSamples[k]! + (to - from);
+      const at = k * n + i;
+      if (kernel(clean.ts, clean.vs, from, to - 1, rangeStart, rangeEnd, t, vals, at)) {
+        present[at] = 1;
+      }
       continue;
     }
     windowSamples[k] = windowSamples[k]! + (hi - lo + 1);
@@ -1505,6 +1607,18 @@ function slideCalls(
 
 // Above this many (series x steps) cells a window call is evaluated step by step instead.
 const maxWindowCallCells = 20_000_000;
+
+/**
+ * Whether the series all have one metric name (or none): distinct stored series then stay
+ * distinct without it, since they differ in another label.
+ */
+function oneName(series: readonly StoredSeries[]): boolean {
+  const name = series[0]?.labels['__name__'];
+  for (let i = 1; i < series.length; i++) {
+    if (series[i]!.labels['__name__'] !== name) return false;
+  }
+  return true;
+}
 
 /** Whether an expression is a scalar that is the same at every step (number literals only). */
 function isConstantScalar(e: Expr): boolean {

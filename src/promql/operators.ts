@@ -425,6 +425,85 @@ export function vectorScalarBinop(
   return out;
 }
 
+/** An arithmetic operator's value (scalarBinop's first half, without a tuple per call). */
+function arithmetic(op: BinaryOp, l: number, r: number): number {
+  switch (op) {
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      return l / r;
+    case '%':
+      return l % r;
+    case '^':
+      return goPow(l, r);
+    case 'atan2':
+      return goAtan2(l, r);
+    default:
+      return scalarBinop(op, l, r)[0];
+  }
+}
+
+/**
+ * vectorScalarBinop at each step of a vector in columns, with the scalar's value at each step:
+ * the same samples in the same order, in columns. Null where the output's label sets (names
+ * dropped) are not all distinct, so that a step may have to fail: the caller then takes the
+ * step-by-step path, which raises the error where it arises.
+ */
+export function vectorScalarColumns(
+  e: BinaryExpr,
+  cols: VectorColumns,
+  scalars: Float64Array,
+  steps: number,
+  scalarOnLeft: boolean,
+  opts: OperatorOptions,
+): VectorColumns | null {
+  const { n, vals, present } = cols;
+  const comparison = isComparisonOp(e.op);
+  const drop = dropsName(e.op, e.bool, opts.compat);
+  // As vectorScalarBinop then Evaluator.settle: without delayed name removal the name is
+  // dropped at once (the columns' labels hold no marked name then); with it, it stays marked.
+  const dropNow = drop && !opts.delayedNameRemoval;
+  let labels = cols.labels;
+  if (dropNow) {
+    labels = cols.labels.map((l) => opts.state.dropMetricName(l));
+    if (labels.some((l, i) => l !== cols.labels[i])) {
+      const keys = new Set(labels.map((l) => opts.state.labelsKey(l)));
+      if (keys.size !== n) return null;
+    }
+  }
+  const outVals = new Float64Array(n * steps);
+  const outPresent = new Uint8Array(n * steps);
+  const op = e.op;
+  const filter = comparison && !e.bool;
+  for (let k = 0; k < steps; k++) {
+    const c = scalars[k]!;
+    for (let at = k * n; at < (k + 1) * n; at++) {
+      if (present[at] === 0) continue;
+      const x = vals[at]!;
+      const l = scalarOnLeft ? c : x;
+      const r = scalarOnLeft ? x : c;
+      if (comparison) {
+        const keep = compare(op, l, r);
+        if (filter && !keep) continue;
+        // The vector's value is the output of a filtering comparison, on either side.
+        outVals[at] = e.bool ? (keep ? 1 : 0) : x;
+      } else outVals[at] = arithmetic(op, l, r);
+      outPresent[at] = 1;
+    }
+  }
+  return {
+    n,
+    labels,
+    vals: outVals,
+    present: outPresent,
+    dropName: !dropNow && (drop || cols.dropName),
+  };
+}
+
 /** A label set's group under an aggregation's by/without list: its key and its labels. */
 interface GroupOf {
   readonly key: string;
@@ -558,6 +637,7 @@ export function aggregate(
  */
 export interface VectorColumns {
   readonly n: number;
+  /** Distinct label sets, one per column. */
   readonly labels: readonly Labels[];
   readonly vals: Float64Array;
   readonly present: Uint8Array;
@@ -574,6 +654,11 @@ export interface StepSamples {
   count(k: number): number;
   /** The samples at step k, made afresh on each call. */
   at(k: number): VSample[];
+  /**
+   * The same samples as columns (VectorColumns: at(k) gives each step's in index order), where
+   * every step's groups come in the order of their ids; else null.
+   */
+  readonly cols: VectorColumns | null;
 }
 
 /**
@@ -617,7 +702,41 @@ export function aggregateColumns(
   };
   const count = (k: number): number => offsets[k + 1]! - offsets[k]!;
   foldColumns(op, ctx.compat === 'v2', cols, steps, gid, size, offsets, ids, values);
-  return { at, count };
+  return {
+    at,
+    count,
+    cols: groupColumns(labelsOf, marked, steps, size, offsets, ids, values),
+  };
+}
+
+/**
+ * aggregateColumns' groups as VectorColumns (a group per column, its id): null where a step's
+ * groups are not in ascending id order (at(k) would give another order than the columns), a
+ * group id has no labels, or only some groups' names are marked for dropping.
+ */
+function groupColumns(
+  labelsOf: readonly Labels[],
+  marked: readonly boolean[],
+  steps: number,
+  size: number,
+  offsets: Int32Array,
+  ids: Int32Array,
+  values: Float64Array,
+): VectorColumns | null {
+  for (let g = 0; g < size; g++)
+    if (labelsOf[g] === undefined || marked[g] !== marked[0]) return null;
+  for (let k = 0; k < steps; k++) {
+    for (let j = offsets[k]! + 1; j < offsets[k + 1]!; j++) if (ids[j]! <= ids[j - 1]!) return null;
+  }
+  const vals = new Float64Array(steps * size);
+  const present = new Uint8Array(steps * size);
+  for (let k = 0; k < steps; k++) {
+    for (let j = offsets[k]!; j < offsets[k + 1]!; j++) {
+      vals[k * size + ids[j]!] = values[j]!;
+      present[k * size + ids[j]!] = 1;
+    }
+  }
+  return { n: size, labels: labelsOf, vals, present, dropName: marked[0] ?? false };
 }
 
 /** aggregateColumns' arithmetic: each step's groups (ids) and values from offsets[k]. */

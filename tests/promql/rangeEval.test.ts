@@ -10,6 +10,7 @@ import {
   SeriesStore,
   evalInstant,
   evalRange,
+  explainInstant,
   labelsKey,
   type EvalOptions,
 } from '../../src/promql/index.ts';
@@ -107,8 +108,23 @@ const windowExprs = [
   'rate(g[5m])',
   'sum by (job) (rate(x_total[5m]))',
   'histogram_quantile(0.9, sum without (instance) (rate(h_bucket[5m])))',
+  'histogram_quantile(0.9, rate(h_bucket[5m]))',
+  'histogram_quantile(0.25, increase(h_bucket[3m] offset 1m))',
+  'histogram_quantile(1.5, rate(h_bucket[5m]))',
+  'histogram_quantile(0.5, rate({__name__=~"h_bucket|x_total"}[5m]))',
   'rate(x_total[5m] @ 600)',
   'max_over_time(rate(x_total[5m])[10m:1m])',
+  // Operators with a scalar over the columns of a window function or an aggregation.
+  'rate(x_total[5m]) > 0.5',
+  '0.5 < rate(x_total[5m])',
+  'delta(g[4m]) >= bool 1',
+  '100 * rate(x_total[5m])',
+  'sum by (job) (rate(x_total[5m])) / 2',
+  '-1 - last_over_time(g[5m])',
+  'last_over_time({__name__=~"g|x_total"}[5m]) > 100',
+  'last_over_time({__name__=~"g|x_total"}[5m]) * 2',
+  'last_over_time(g[5m]) == bool 0',
+  '(rate(x_total[5m]) > 0.5) * 100 > 60',
 ];
 
 function windowStore(): SeriesStore {
@@ -154,6 +170,138 @@ describe('range evaluation agrees with instant evaluation at every step', () => 
       expect(rangeVersusInstant(expr, store, 7_000, 3_000_000, 37_000, opts)).toBeNull();
     });
   }
+
+  it('for histogram_quantile over buckets in columns as over bucket samples', () => {
+    // `+ 0` makes the same buckets sample objects: the general path, the judge of the columnar
+    // one (an instant query takes the columnar path too). Buckets that are not monotonic (an
+    // info), absent at some steps (gaps, markers), and a quantile outside [0, 1] (a warning).
+    const s = windowStore();
+    for (const instance of ['1', '2']) {
+      for (const [le, f] of [
+        ['0.5', 0.7],
+        ['2', 0.6],
+        ['+Inf', 1],
+      ] as const) {
+        const pts: [number, number][] = [];
+        for (let t = 0; t <= 3_600_000; t += 15_000) pts.push([t, Math.round((t / 1000) * f)]);
+        s.addSeries({ __name__: 'm_bucket', instance, le }, pts);
+      }
+    }
+    for (const [q, inner] of [
+      ['0.9', 'rate(h_bucket[5m])'],
+      ['0.25', 'increase(h_bucket[3m] offset 1m)'],
+      ['0.3', 'sum without (instance) (rate(h_bucket[5m]))'],
+      ['0.8', 'rate(m_bucket[2m])'],
+      ['-1', 'rate(h_bucket[5m])'],
+    ] as const) {
+      for (const opts of [{ compat: 'v2' }, { compat: 'v3' }] as EvalOptions[]) {
+        const run = (text: string) => evalRange(text, s, 0, 3_600_000, 60_000, opts);
+        const cols = run(`histogram_quantile(${q}, ${inner})`);
+        expect(cols.ok && cols.value.series.length).toBeGreaterThan(0);
+        expect(cols).toEqual(run(`histogram_quantile(${q}, ${inner} + 0)`));
+      }
+    }
+  });
+
+  it('for rate and increase over counter resets as the implementation gives them', () => {
+    // Explain mode runs the function's implementation on each window (no sliding kernel): the
+    // judge of the kernels' reset search. Two series share one array of values, as a
+    // simulation's look-alike series do, so a series' windows start over on the same array.
+    const s = windowStore();
+    const rng = createRng(5);
+    const ts: number[] = [];
+    const vs: number[] = [];
+    let c = 0;
+    for (let t = 0; t <= 3_600_000; t += 15_000) {
+      c = rng.chance(0.05) ? rng.int(0, 5) : c + rng.int(0, 50);
+      ts.push(t);
+      vs.push(c);
+    }
+    const times = Float64Array.from(ts);
+    const values = Float64Array.from(vs);
+    for (const pod of ['a', 'b']) s.addColumns({ __name__: 'y_total', pod }, times, values);
+    for (const expr of [
+      'rate(x_total[5m])',
+      'increase(x_total[2m])',
+      'rate(y_total[5m])',
+      'increase(y_total[10m] offset 1m)',
+    ]) {
+      for (const opts of [{ compat: 'v2' }, { compat: 'v3' }] as EvalOptions[]) {
+        const range = evalRange(expr, s, 0, 3_600_000, 60_000, opts);
+        if (!range.ok) throw new Error(range.error.message);
+        const got = new Map<string, number>();
+        for (const series of range.value.series) {
+          for (const p of series.points) got.set(`${labelsKey(series.labels)}@${p.t}`, p.v);
+        }
+        let compared = 0;
+        for (let t = 0; t <= 3_600_000; t += 60_000) {
+          const r = explainInstant(expr, s, t, opts);
+          if (!r.ok || r.value.value?.type !== 'vector') throw new Error(`${expr} at ${t}`);
+          for (const sample of r.value.value.samples) {
+            const v = got.get(`${labelsKey(sample.labels)}@${t}`);
+            expect(v !== undefined && sameFloat(v, sample.v), `${expr} at ${t}`).toBe(true);
+            compared++;
+          }
+        }
+        expect(compared).toBeGreaterThan(100);
+      }
+    }
+  });
+
+  // Explain mode evaluates each call step by step with the function's implementation, not its
+  // window kernel; the kernels read windows holding staleness markers from the series copied
+  // without them, and must give the implementation's values there too.
+  it.each(windowExprs.filter((e) => !e.includes('@') && !e.includes(':')))(
+    'window kernels agree with the implementations: %s',
+    (expr) => {
+      // (Explain's root value comes before delayed name removal ends the query: not compared.)
+      const settings: EvalOptions[] = [{ compat: 'v2' }, { compat: 'v3' }];
+      for (const opts of settings) {
+        for (let t = 0; t <= 3_600_000; t += 45_000) {
+          const fast = evalInstant(expr, store, t, opts);
+          const slow = explainInstant(expr, store, t, opts);
+          if (!fast.ok || !slow.ok) {
+            expect(fast.ok).toBe(slow.ok && slow.value.notes.every((n) => n.kind !== 'error'));
+            continue;
+          }
+          const want = new Map<string, number>();
+          const value = slow.value.value;
+          if (value?.type === 'vector') {
+            for (const s of value.samples) want.set(labelsKey(s.labels), s.v);
+          }
+          const got = new Map<string, number>();
+          if (fast.value.type === 'vector') {
+            for (const s of fast.value.samples) got.set(labelsKey(s.labels), s.v);
+          }
+          expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+          for (const [key, v] of want) expect(sameFloat(got.get(key)!, v)).toBe(true);
+        }
+      }
+    },
+  );
+
+  // `X and on() vector(1)` is X sample by sample (no columns): the operators over columns must
+  // give what they give over it, names marked for delayed removal included.
+  it.each([
+    ['rate(x_total[5m]) > 0.5', '(rate(x_total[5m]) and on() vector(1)) > 0.5'],
+    ['2 * rate(x_total[5m])', '2 * (rate(x_total[5m]) and on() vector(1))'],
+    ['delta(g[4m]) < bool 0', '(delta(g[4m]) and on() vector(1)) < bool 0'],
+    [
+      'last_over_time({__name__=~"g|x_total"}[5m]) / 2',
+      '(last_over_time({__name__=~"g|x_total"}[5m]) and on() vector(1)) / 2',
+    ],
+    [
+      'sum by (job) (rate(x_total[5m])) - 1',
+      '(sum by (job) (rate(x_total[5m])) and on() vector(1)) - 1',
+    ],
+  ])('operators over columns, delayed name removal: %s', (expr, reference) => {
+    const opts: EvalOptions = { compat: 'v3', delayedNameRemoval: true };
+    const a = evalRange(expr, store, 0, 3_600_000, 60_000, opts);
+    const b = evalRange(reference, store, 0, 3_600_000, 60_000, opts);
+    expect(a.ok).toBe(b.ok);
+    if (!a.ok || !b.ok) return;
+    expect(a.value.series).toEqual(b.value.series);
+  });
 
   it('for the etcd mixin alert expressions over random series', () => {
     const rules = (

@@ -14,7 +14,9 @@ import {
 } from './ast.ts';
 import {
   callFunction,
+  columnarHistogram,
   functions,
+  histogramQuantileAt,
   type FuncContext,
   type WindowKernel,
   type WindowSpec,
@@ -854,9 +856,34 @@ export class Evaluator {
       info: (pos, message) => q.annotate(pos, message),
     };
     const scalars = node.func.returnType === 'scalar' ? new Float64Array(this.n) : null;
+    // histogram_quantile over buckets in columns (a window function's output, as rate(…)):
+    // read from them, not from a sample object per bucket and step.
+    const [qArg, bucketArg] = args;
+    const qs =
+      name === 'histogram_quantile' && typeof qArg === 'object' && qArg.kind === 'scalar'
+        ? qArg.vs
+        : null;
+    const histogram =
+      qs !== null &&
+      q.trace === null &&
+      typeof bucketArg === 'object' &&
+      bucketArg.kind === 'vector' &&
+      bucketArg.cols !== null
+        ? columnarHistogram(q.state, bucketArg.cols)
+        : null;
     const steps: VSample[][] = [];
     for (let k = 0; k < this.n; k++) {
       q.tick(node);
+      const done =
+        histogram === null || qs === null
+          ? null
+          : histogramQuantileAt(histogram, qs[k]!, k, node.args[1]!, ctx);
+      if (done !== null) {
+        const samples = this.settle(node, done);
+        this.add(node, k, samples.length);
+        steps.push(samples);
+        continue;
+      }
       const at = args.map((a) => (typeof a === 'function' ? a(k) : valueAt(a, k)));
       const a0 = at[0];
       if (stripTimes && a0?.kind === 'vector') {
@@ -1077,7 +1104,7 @@ export class Evaluator {
           q.tick(node);
           this.add(node, k, steps.count(k));
         }
-        return { kind: 'vector', at: steps.at, cols: null };
+        return { kind: 'vector', at: steps.at, cols: steps.cols };
       }
     }
     const steps: VSample[][] = [];

@@ -134,13 +134,15 @@ function extrapolate(
   isCounter: boolean,
   isRate: boolean,
   ctx: { readonly compat: 'v3' | 'v2' },
+  /** False where the caller knows no sample of the window is below the one before it. */
+  mayReset = true,
 ): number {
   const n = hi - lo + 1;
   const rangeSeconds = (rangeEnd - rangeStart) / 1000;
   const first = vs[lo]!;
   const last = vs[hi]!;
   let result = last - first;
-  if (isCounter) {
+  if (isCounter && mayReset) {
     let prev = first;
     for (let i = lo + 1; i <= hi; i++) {
       const cur = vs[i]!;
@@ -577,12 +579,7 @@ function histogramQuantileOf(
   for (const q of qs) {
     for (const g of plan.groups) {
       const [v, forced] = planQuantile(q, g, input);
-      if (forced) {
-        ctx.info(
-          vectorNode,
-          `PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${g.name}"`,
-        );
-      }
+      if (forced) ctx.info(vectorNode, monotonicityInfo(g.name));
       const labels =
         qLabel === null
           ? g.labels
@@ -591,6 +588,62 @@ function histogramQuantileOf(
     }
   }
   return vec(out);
+}
+
+function monotonicityInfo(name: string): string {
+  return `PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${name}"`;
+}
+
+/**
+ * histogram_quantile over buckets held in columns at every step of a grid (vals[k * n + i] where
+ * present[k * n + i], as a window function's output): the plan of all n inputs, made once.
+ */
+export interface ColumnarHistogram {
+  readonly plan: HistogramPlan;
+  readonly n: number;
+  readonly vals: Float64Array;
+  readonly present: Uint8Array;
+}
+
+/** The columns' histogram plan; null where it has a bucket without a usable `le` (a warning). */
+export function columnarHistogram(
+  state: QueryState,
+  cols: { n: number; labels: readonly Labels[]; vals: Float64Array; present: Uint8Array },
+): ColumnarHistogram | null {
+  const plan = makeHistogramPlan(state, cols.labels);
+  if (plan.invalid.length > 0) return null;
+  return { plan, n: cols.n, vals: cols.vals, present: cols.present };
+}
+
+/**
+ * histogram_quantile(q, buckets) at step k of columnar buckets: what histogramQuantileOf gives
+ * for that step's samples, read from the columns instead of a sample object per bucket. Null
+ * where the step needs the general path: a bucket absent at it (another plan), or q outside
+ * [0, 1] (a warning).
+ */
+export function histogramQuantileAt(
+  h: ColumnarHistogram,
+  q: number,
+  k: number,
+  vectorNode: Expr | Call,
+  ctx: FuncContext,
+): VSample[] | null {
+  if (!(q >= 0 && q <= 1)) return null;
+  const { n, vals, present } = h;
+  const base = k * n;
+  for (let i = base; i < base + n; i++) if (present[i] === 0) return null;
+  const out: VSample[] = [];
+  for (const g of h.plan.groups) {
+    let v = NaN;
+    if (g.usable) {
+      const n = g.uppers.length;
+      const counts = countsAt(g, vals, base);
+      if (monotonize(counts, n)) ctx.info(vectorNode, monotonicityInfo(g.name));
+      v = bucketQuantile(q, g.uppers, counts, n);
+    }
+    out.push({ labels: g.labels, v });
+  }
+  return out;
 }
 
 /**
@@ -631,23 +684,26 @@ function histogramPlan(state: QueryState, call: Call, input: VSample[]): Histogr
     }
     if (same) return last;
   }
-  const plan = makeHistogramPlan(state, input);
+  const plan = makeHistogramPlan(
+    state,
+    input.map((s) => s.labels),
+  );
   state.setNode(call, 'histogram', plan);
   return plan;
 }
 
-function makeHistogramPlan(state: QueryState, input: VSample[]): HistogramPlan {
+function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): HistogramPlan {
   const invalid: number[] = [];
   const byKey = new Map<string, { labels: Labels; name: string; entries: Bucket[] }>();
-  input.forEach((s, i) => {
-    const bucket = bucketOf(state, s.labels);
+  inputs.forEach((labels, i) => {
+    const bucket = bucketOf(state, labels);
     if (bucket.upper === null) {
       invalid.push(i);
       return;
     }
     let g = byKey.get(bucket.key);
     if (!g) {
-      g = { labels: bucket.labels, name: s.labels['__name__'] ?? '', entries: [] };
+      g = { labels: bucket.labels, name: labels['__name__'] ?? '', entries: [] };
       byKey.set(bucket.key, g);
     }
     // The count field carries the input index here; the sort looks at upper only.
@@ -673,7 +729,7 @@ function makeHistogramPlan(state: QueryState, input: VSample[]): HistogramPlan {
       usable: sorted.length > 0 && sorted[sorted.length - 1]!.upper === Infinity,
     };
   });
-  return { inputs: input.map((s) => s.labels), groups, invalid };
+  return { inputs, groups, invalid };
 }
 
 let planCounts = new Float64Array(64);
@@ -697,6 +753,21 @@ function planQuantile(q: number, g: PlanGroup, input: VSample[]): [number, boole
   return quantileOfCounts(q, g.uppers, counts, n);
 }
 
+/** A plan group's counts at one step of columns (the step's values from base). */
+function countsAt(g: PlanGroup, vals: Float64Array, base: number): Float64Array {
+  const n = g.uppers.length;
+  if (planCounts.length < n) planCounts = new Float64Array(n * 2);
+  const counts = planCounts;
+  // Buckets with equal bounds are summed in sorted order, as bucketQuantile coalesces them.
+  let m = 0;
+  for (let b = 0; b < n; b++) {
+    let c = vals[base + g.members[m++]!]!;
+    for (let r = 1; r < g.runs[b]!; r++) c += vals[base + g.members[m++]!]!;
+    counts[b] = c;
+  }
+  return counts;
+}
+
 /** BucketQuantile (promql/quantile.go) after sorting and coalescing, on parallel arrays. */
 function quantileOfCounts(
   q: number,
@@ -704,6 +775,15 @@ function quantileOfCounts(
   counts: Float64Array,
   n: number,
 ): [number, boolean] {
+  const forced = monotonize(counts, n);
+  return [bucketQuantile(q, uppers, counts, n), forced];
+}
+
+/**
+ * BucketQuantile's fix of counts that fall (or nearly equal the one before): returns whether
+ * one fell (the monotonicity info).
+ */
+function monotonize(counts: Float64Array, n: number): boolean {
   let forced = false;
   let prev = counts[0]!;
   for (let i = 1; i < n; i++) {
@@ -720,9 +800,19 @@ function quantileOfCounts(
     }
     prev = cur;
   }
-  if (n < 2) return [NaN, forced];
+  return forced;
+}
+
+/** BucketQuantile's interpolation over monotonic counts. */
+function bucketQuantile(
+  q: number,
+  uppers: readonly number[],
+  counts: Float64Array,
+  n: number,
+): number {
+  if (n < 2) return NaN;
   const observations = counts[n - 1]!;
-  if (observations === 0) return [NaN, forced];
+  if (observations === 0) return NaN;
   let rank = q * observations;
   let b = n - 1;
   for (let i = 0; i < n - 1; i++) {
@@ -731,8 +821,8 @@ function quantileOfCounts(
       break;
     }
   }
-  if (b === n - 1) return [uppers[n - 2]!, forced];
-  if (b === 0 && uppers[0]! <= 0) return [uppers[0]!, forced];
+  if (b === n - 1) return uppers[n - 2]!;
+  if (b === 0 && uppers[0]! <= 0) return uppers[0]!;
   let start = 0;
   const end = uppers[b]!;
   let count = counts[b]!;
@@ -741,7 +831,7 @@ function quantileOfCounts(
     count -= counts[b - 1]!;
     rank -= counts[b - 1]!;
   }
-  return [start + (end - start) * (rank / count), forced];
+  return start + (end - start) * (rank / count);
 }
 
 /** Prepares classic buckets like BucketQuantile: sorted, coalesced, monotonic; null if unusable. */
@@ -1012,12 +1102,30 @@ function rateKernel(isCounter: boolean, isRate: boolean): WindowSpec['kernel'] {
     const counterLike =
       compat === 'v2' || metricName === undefined || counterSuffix.test(metricName);
     if (isCounter && !counterLike) return null;
+    // Where the next counter reset is (the first index from `from` whose sample is below the
+    // one before it, or the length): the windows of one series slide forward, so the samples
+    // are searched once per series instead of once per window.
+    let resetsOf: Float64Array | null = null;
+    let from = 0;
+    let next = 0;
     return (ts, vs, lo, hi, rangeStart, rangeEnd, _t, out, at) => {
       if (hi === lo) return false;
-      out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx);
+      if (isCounter && (vs !== resetsOf || lo + 1 < from || next < lo + 1)) {
+        resetsOf = vs;
+        from = lo + 1;
+        next = nextReset(vs, from);
+      }
+      const mayReset = next <= hi;
+      out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx, mayReset);
       return true;
     };
   };
+}
+
+/** The first index from `from` (>= 1) whose sample is below the one before it, or the length. */
+function nextReset(vs: Float64Array, from: number): number {
+  for (let i = from; i < vs.length; i++) if (vs[i]! < vs[i - 1]!) return i;
+  return vs.length;
 }
 
 function instantValueKernel(isRate: boolean): WindowSpec['kernel'] {

@@ -719,6 +719,11 @@ export interface StepSamples {
   count(k: number): number;
   /** The samples at step k, made afresh on each call. */
   at(k: number): VSample[];
+  /**
+   * The same samples as columns (VectorColumns: at(k) gives each step's in index order), where
+   * every step's groups come in the order of their ids; else null.
+   */
+  readonly cols: VectorColumns | null;
 }
 
 /**
@@ -762,7 +767,41 @@ export function aggregateColumns(
   };
   const count = (k: number): number => offsets[k + 1]! - offsets[k]!;
   foldColumns(op, ctx.compat === 'v2', cols, steps, gid, size, offsets, ids, values);
-  return { at, count };
+  return {
+    at,
+    count,
+    cols: groupColumns(labelsOf, marked, steps, size, offsets, ids, values),
+  };
+}
+
+/**
+ * aggregateColumns' groups as VectorColumns (a group per column, its id): null where a step's
+ * groups are not in ascending id order (at(k) would give another order than the columns), a
+ * group id has no labels, or only some groups' names are marked for dropping.
+ */
+function groupColumns(
+  labelsOf: readonly Labels[],
+  marked: readonly boolean[],
+  steps: number,
+  size: number,
+  offsets: Int32Array,
+  ids: Int32Array,
+  values: Float64Array,
+): VectorColumns | null {
+  for (let g = 0; g < size; g++)
+    if (labelsOf[g] === undefined || marked[g] !== marked[0]) return null;
+  for (let k = 0; k < steps; k++) {
+    for (let j = offsets[k]! + 1; j < offsets[k + 1]!; j++) if (ids[j]! <= ids[j - 1]!) return null;
+  }
+  const vals = new Float64Array(steps * size);
+  const present = new Uint8Array(steps * size);
+  for (let k = 0; k < steps; k++) {
+    for (let j = offsets[k]!; j < offsets[k + 1]!; j++) {
+      vals[k * size + ids[j]!] = values[j]!;
+      present[k * size + ids[j]!] = 1;
+    }
+  }
+  return { n: size, labels: labelsOf, vals, present, dropName: marked[0] ?? false };
 }
 
 /** aggregateColumns' arithmetic: each step's groups (ids) and values from offsets[k]. */

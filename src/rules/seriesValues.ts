@@ -82,6 +82,22 @@ const SIMPLE_TAIL = new RegExp(
   'y',
 );
 
+/** A whole text of simple tokens (SIMPLE_TAIL's) separated by spaces alone, not empty. */
+const SPACED_TOKENS = new RegExp(String.raw`^ *${TOKEN}(?: +${TOKEN})* *$`);
+
+/**
+ * Whether text is simple tokens separated by spaces (at least one token): such a text reads
+ * the same as a plain YAML scalar (no tab, `: `, ` #` or leading indicator) and needs no other
+ * check before parseSimpleSeriesColumns (pass `wellFormed`). One regex pass over the line.
+ */
+export function spacedSimpleTokens(text: string): boolean {
+  try {
+    return SPACED_TOKENS.test(text);
+  } catch {
+    return false;
+  }
+}
+
 /** Whether the tokens of text from `from` on are all simple (see SIMPLE_TAIL). */
 function simpleTail(text: string, from: number): boolean {
   SIMPLE_TAIL.lastIndex = from;
@@ -150,13 +166,17 @@ export function parseSimpleSeriesColumns(
   startMs: number,
   scratch: ColumnScratch = columnScratch(),
   untilMs = Infinity,
+  /** The text is known to match spacedSimpleTokens. */
+  wellFormed = false,
 ): ValueColumns | null {
   const into = scratch;
   // The last slot kept: every slot when all samples share one time (interval 0).
   const lastSlot = intervalMs > 0 ? Math.floor((untilMs - startMs) / intervalMs) : Infinity;
   if (into.dirty > 0) into.stale.fill(0, 0, into.dirty);
   into.dirty = 0;
-  if (simpleTail(text, 0)) return readSimple(text, intervalMs, startMs, into, lastSlot);
+  if (wellFormed || simpleTail(text, 0)) {
+    return readSimple(text, intervalMs, startMs, into, lastSlot);
+  }
   let vs = into.vs;
   let ts = into.ts;
   let stale = into.stale;

@@ -34,6 +34,7 @@ import {
   columnScratch,
   parseSimpleSeriesColumns,
   pointsToColumns,
+  spacedSimpleTokens,
   type ColumnScratch,
 } from './seriesValues.ts';
 import type { ParsedTemplates } from './template/expand.ts';
@@ -94,7 +95,8 @@ interface ExprCase {
 
 interface TestGroup {
   interval: number | undefined;
-  inputSeries: { series: string; values: string }[];
+  /** `wellFormed`: values known to be simple tokens (see spacedSimpleTokens). */
+  inputSeries: { series: string; values: string; wellFormed?: boolean }[];
   alertTests: AlertCase[];
   exprTests: ExprCase[];
   externalLabels: Record<string, string>;
@@ -171,6 +173,8 @@ const SERIES_MARK = '__quorumlab_series_';
 interface StashedList {
   key: string;
   items: [string, string][];
+  /** Per item of an input_series list: its values are simple tokens (spacedSimpleTokens). */
+  wellFormed: boolean[];
 }
 
 /** The lists stashLists takes out, each with the two fields its items may have. */
@@ -262,6 +266,7 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     const itemPrefix = `${' '.repeat(itemIndent)}- `;
     const secondPrefix = ' '.repeat(itemIndent + 2);
     const items: [string, string][] = [];
+    const wellFormed: boolean[] = [];
     let j = i + 1;
     let ok = true;
     for (;;) {
@@ -271,13 +276,19 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
       const [k1, raw1] = sm;
       const k2 = vm?.[0] ?? '';
       const sv = simpleScalar(raw1);
-      const vv = vm === null ? null : simpleScalar(vm[1]);
+      // A values line of simple tokens is a plain scalar of its own text: one regex pass (such
+      // lines run to megabytes) that also spares the values scanner its check.
+      const spaced =
+        key === 'input_series' && k2 === 'values' && vm !== null && spacedSimpleTokens(vm[1]);
+      const vv = vm === null ? null : spaced ? vm[1].trim() : simpleScalar(vm[1]);
       if (sv === null || vv === null) {
         ok = false;
         break;
       }
-      if (k1 === fieldNames[0] && k2 === fieldNames[1]) items.push([sv, vv]);
-      else if (key === 'alert_rule_test' && k1 === fieldNames[1] && k2 === fieldNames[0]) {
+      if (k1 === fieldNames[0] && k2 === fieldNames[1]) {
+        items.push([sv, vv]);
+        wellFormed.push(spaced);
+      } else if (key === 'alert_rule_test' && k1 === fieldNames[1] && k2 === fieldNames[0]) {
         items.push([vv, sv]);
       } else {
         ok = false;
@@ -297,7 +308,7 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     if (!ok || items.length === 0) continue;
     lines[i] = `${' '.repeat(keyIndent)}${key}: ${SERIES_MARK}${series.length}`;
     for (let x = i + 1; x < j; x++) drop[x] = true;
-    series.push({ key, items });
+    series.push({ key, items, wellFormed });
     i = j - 1;
   }
   if (series.length === 0) return null;
@@ -485,7 +496,7 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
   };
 
   /** A stashed list for its placeholder under `key` (see stashLists), else null. */
-  const unstashList = (raw: Node | undefined, key: string): [string, string][] | null => {
+  const unstashList = (raw: Node | undefined, key: string): StashedList | null => {
     if (stash === null || stash.series.length === 0) return null;
     const n = y.deref(raw);
     if (n === undefined || !isScalar(n) || typeof n.value !== 'string') return null;
@@ -497,12 +508,20 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
       return null;
     }
     stash.seriesTaken[i] = true;
-    return list.items;
+    return list;
   };
-  const unstashSeries = (raw: Node | undefined): { series: string; values: string }[] | null =>
-    unstashList(raw, 'input_series')?.map(([series, values]) => ({ series, values })) ?? null;
+  const unstashSeries = (raw: Node | undefined): TestGroup['inputSeries'] | null => {
+    const list = unstashList(raw, 'input_series');
+    return (
+      list?.items.map(([series, values], i) => ({
+        series,
+        values,
+        wellFormed: list.wellFormed[i] === true,
+      })) ?? null
+    );
+  };
   const unstashAlertTests = (raw: Node | undefined): AlertCase[] | null =>
-    unstashList(raw, 'alert_rule_test')?.map(([s, alertname]) => {
+    unstashList(raw, 'alert_rule_test')?.items.map(([s, alertname]) => {
       const ms = parseDuration(s);
       if (ms === null) throw new TestFileError(`not a valid duration string: ${JSON.stringify(s)}`);
       return {
@@ -807,6 +826,7 @@ function runTestGroup(
       tg.startTimestamp,
       caches.scratch,
       maxt,
+      is.wellFormed === true,
     );
     if (values === null) {
       const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);

@@ -84,6 +84,25 @@ describe('aggregateColumns', () => {
     });
   }
 
+  it('gives its output as columns where they hold the same samples in the same order', () => {
+    let columnar = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      for (const text of exprs) {
+        const ctx = { compat: 'v2' as const, state: new QueryState(), warn: (): void => {} };
+        const out = aggregateColumns(
+          aggregation(text),
+          randomColumns(seed, seed % 3 === 0),
+          20,
+          ctx,
+        );
+        if (!out?.cols) continue;
+        columnar++;
+        for (let k = 0; k < 20; k++) expect(stepSamples(out.cols, k)).toEqual(out.at(k));
+      }
+    }
+    expect(columnar).toBeGreaterThan(100);
+  });
+
   it('leaves other operations to aggregate()', () => {
     const cols = randomColumns(1, false);
     for (const text of ['avg(x)', 'stddev(x)', 'quantile(0.5, x)', 'topk(1, x)']) {

@@ -156,6 +156,13 @@ const LISTS: { name: string; test: string; promtool: boolean }[] = [
     promtool: true,
   },
   {
+    name: 'values of every simple token, spaced or with tabs',
+    test: TWO_GROUPS(
+      `  - series: m{i="a"}\n    values: -1 +2 .5 5. _ _x2 stale 1+1x3 60-0.5x4 ${LONG}  \n  - series: m{i="b"}\n    values: 1\t2 3 ${LONG}\n  - series: m{i="c"}\n    values: 1 2 # three\n  - series: m{i="d"}\n    values: 1e1 ${LONG}`,
+    ),
+    promtool: true,
+  },
+  {
     name: 'a series with a colon and space (left to the parser)',
     test: TWO_GROUPS(`  - series: m{i="a: b"}\n    values: 60x20`),
     promtool: false,

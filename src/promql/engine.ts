@@ -32,6 +32,7 @@ import {
   scalarBinop,
   setBinop,
   vectorBinop,
+  vectorColumnsBinop,
   vectorScalarBinop,
   vectorScalarColumns,
   type OperatorOptions,
@@ -446,11 +447,15 @@ export class Evaluator {
       const series: number[] = [];
       const index: number[] = [];
       const offsets = new Int32Array(this.n + 1);
-      const cursor = new Int32Array(selected.length).fill(-1);
+      const n = selected.length;
+      const cursor = new Int32Array(n).fill(-1);
+      // The same values in columns (step k's at k * n + si), for operators that read them so.
+      const vals = new Float64Array(n * this.n);
+      const present = new Uint8Array(n * this.n);
       for (let k = 0; k < this.n; k++) {
         const ref = this.times[k]! - node.offset;
         const minT = ref - q.lookback;
-        for (let si = 0; si < selected.length; si++) {
+        for (let si = 0; si < n; si++) {
           const s = selected[si]!;
           const i = advanceTo(s.ts, ref, cursor[si]!);
           cursor[si] = i;
@@ -460,10 +465,13 @@ export class Evaluator {
           if (s.stale[i]) continue;
           series.push(si);
           index.push(i);
+          vals[k * n + si] = s.vs[i]!;
+          present[k * n + si] = 1;
         }
         offsets[k + 1] = series.length;
         counts[k] = series.length - offsets[k]!;
       }
+      const labels = selected.map((s) => s.labels);
       result = {
         kind: 'vector',
         at: (k) => {
@@ -475,7 +483,7 @@ export class Evaluator {
           }
           return out;
         },
-        cols: null,
+        cols: { n, labels, vals, present, dropName: false },
       };
     }
     for (let k = 0; k < this.n; k++) this.add(node, k, counts[k]!);
@@ -1142,6 +1150,14 @@ export class Evaluator {
       const [vec, scalar] = lt === 'vector' ? [l, r] : [r, l];
       if (vec.kind === 'vector' && vec.cols !== null && scalar.kind === 'scalar') {
         const cols = vectorScalarColumns(node, vec.cols, scalar.vs, this.n, lt !== 'vector', opts);
+        if (cols !== null) return this.columnSteps(node, cols);
+      }
+    }
+    const setOp = node.op === 'and' || node.op === 'or' || node.op === 'unless';
+    if (!q.trace && !setOp && l.kind === 'vector' && r.kind === 'vector') {
+      // Two vectors in columns, matched one to one: the result in columns too.
+      if (l.cols !== null && r.cols !== null) {
+        const cols = vectorColumnsBinop(node, l.cols, r.cols, this.n, opts);
         if (cols !== null) return this.columnSteps(node, cols);
       }
     }

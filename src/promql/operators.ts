@@ -504,6 +504,71 @@ export function vectorScalarColumns(
   };
 }
 
+/**
+ * A one-to-one binary operation (not a set operator) between two vectors in columns at each
+ * step: what vectorBinop gives for each step's samples, in columns (the left-hand side's order).
+ * Null where a step could raise a matching error (a match group twice on one side over all
+ * columns) or the matching is not one-to-one: the caller then takes the step-by-step path.
+ */
+export function vectorColumnsBinop(
+  e: BinaryExpr,
+  lc: VectorColumns,
+  rc: VectorColumns,
+  steps: number,
+  opts: OperatorOptions,
+): VectorColumns | null {
+  const m = e.matching!;
+  if (m.card !== 'one-to-one') return null;
+  const signature = signatureOf(opts.state, m.on, m.labels);
+  const right = new Map<string, number>();
+  for (let i = 0; i < rc.n; i++) {
+    const sig = signature(rc.labels[i]!);
+    if (right.has(sig)) return null;
+    right.set(sig, i);
+  }
+  const drop = dropsName(e.op, e.bool, opts.compat);
+  // As applyOneToOnePlan: the labels are final unless name removal is delayed (then marked).
+  const dropNow = drop && !opts.delayedNameRemoval;
+  const left: number[] = [];
+  const match: number[] = [];
+  const labels: Labels[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < lc.n; i++) {
+    const sig = signature(lc.labels[i]!);
+    const ri = right.get(sig);
+    if (ri === undefined) continue;
+    if (seen.has(sig)) return null;
+    seen.add(sig);
+    left.push(i);
+    match.push(ri);
+    // Distinct match groups give distinct result labels (the match group's labels, and the
+    // name where it stays).
+    labels.push(resultMetric(opts.state, lc.labels[i]!, rc.labels[ri]!, m, dropNow));
+  }
+  const n = left.length;
+  const vals = new Float64Array(n * steps);
+  const present = new Uint8Array(n * steps);
+  const op = e.op;
+  const comparison = isComparisonOp(op);
+  for (let k = 0; k < steps; k++) {
+    for (let j = 0; j < n; j++) {
+      const a = k * lc.n + left[j]!;
+      const b = k * rc.n + match[j]!;
+      if (lc.present[a] === 0 || rc.present[b] === 0) continue;
+      const lv = lc.vals[a]!;
+      const rv = rc.vals[b]!;
+      const at = k * n + j;
+      if (comparison) {
+        const keep = compare(op, lv, rv);
+        if (!e.bool && !keep) continue;
+        vals[at] = e.bool ? (keep ? 1 : 0) : lv;
+      } else vals[at] = arithmetic(op, lv, rv);
+      present[at] = 1;
+    }
+  }
+  return { n, labels, vals, present, dropName: (drop && !dropNow) || lc.dropName };
+}
+
 /** A label set's group under an aggregation's by/without list: its key and its labels. */
 interface GroupOf {
   readonly key: string;

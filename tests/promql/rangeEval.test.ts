@@ -125,6 +125,25 @@ const windowExprs = [
   'last_over_time({__name__=~"g|x_total"}[5m]) * 2',
   'last_over_time(g[5m]) == bool 0',
   '(rate(x_total[5m]) > 0.5) * 100 > 60',
+  // A selector's values in columns, under aggregations and operators with a scalar.
+  'g > 500',
+  '1000 - g',
+  'sum by (job) (g)',
+  'count without (instance) (x_total)',
+  'max({__name__=~"g|x_total"})',
+  'min without (job) (g offset 1m)',
+  'group by (instance) (g)',
+  'sum(g >= bool 500) without (instance)',
+  'sum without (job) ({__name__=~"g|x_total"} * 2)',
+  // Two vectors in columns, one to one (and where a step may have to fail).
+  'last_over_time(g[5m]) / last_over_time(g[5m] offset 1m)',
+  'rate(x_total[5m]) > on(job, instance) delta(g[4m])',
+  'g > bool x_total',
+  'g - x_total',
+  '(g > 500) / ignoring(instance) (x_total < 1e9)',
+  'last_over_time({__name__=~"g|x_total"}[5m]) + on(job, instance) g',
+  'g + on(job) g',
+  'x_total == on(job, instance) group_left g',
 ];
 
 function windowStore(): SeriesStore {
@@ -172,8 +191,8 @@ describe('range evaluation agrees with instant evaluation at every step', () => 
   }
 
   it('for histogram_quantile over buckets in columns as over bucket samples', () => {
-    // `+ 0` makes the same buckets sample objects: the general path, the judge of the columnar
-    // one (an instant query takes the columnar path too). Buckets that are not monotonic (an
+    // `and on() vector(1)` makes the same buckets sample objects: the general path, the judge of
+    // the columnar one (an instant query takes the columnar path too; `+ 0` stays in columns). Buckets that are not monotonic (an
     // info), absent at some steps (gaps, markers), and a quantile outside [0, 1] (a warning).
     const s = windowStore();
     for (const instance of ['1', '2']) {
@@ -198,7 +217,7 @@ describe('range evaluation agrees with instant evaluation at every step', () => 
         const run = (text: string) => evalRange(text, s, 0, 3_600_000, 60_000, opts);
         const cols = run(`histogram_quantile(${q}, ${inner})`);
         expect(cols.ok && cols.value.series.length).toBeGreaterThan(0);
-        expect(cols).toEqual(run(`histogram_quantile(${q}, ${inner} + 0)`));
+        expect(cols).toEqual(run(`histogram_quantile(${q}, ${inner} and on() vector(1))`));
       }
     }
   });
@@ -248,11 +267,12 @@ describe('range evaluation agrees with instant evaluation at every step', () => 
     }
   });
 
-  // Explain mode evaluates each call step by step with the function's implementation, not its
-  // window kernel; the kernels read windows holding staleness markers from the series copied
-  // without them, and must give the implementation's values there too.
+  // Explain mode evaluates sample by sample: each call step by step with the function's
+  // implementation, not its window kernel, and operators on sample objects, not on columns. The
+  // kernels (which read windows holding staleness markers from the series copied without them)
+  // and the operators over columns must give the same values.
   it.each(windowExprs.filter((e) => !e.includes('@') && !e.includes(':')))(
-    'window kernels agree with the implementations: %s',
+    'kernels and columns agree with evaluation sample by sample: %s',
     (expr) => {
       // (Explain's root value comes before delayed name removal ends the query: not compared.)
       const settings: EvalOptions[] = [{ compat: 'v2' }, { compat: 'v3' }];
@@ -290,6 +310,8 @@ describe('range evaluation agrees with instant evaluation at every step', () => 
       'last_over_time({__name__=~"g|x_total"}[5m]) / 2',
       '(last_over_time({__name__=~"g|x_total"}[5m]) and on() vector(1)) / 2',
     ],
+    ['g / x_total', '(g and on() vector(1)) / x_total'],
+    ['x_total >= on(job, instance) g', '(x_total and on() vector(1)) >= on(job, instance) g'],
     [
       'sum by (job) (rate(x_total[5m])) - 1',
       '(sum by (job) (rate(x_total[5m])) and on() vector(1)) - 1',

@@ -291,15 +291,46 @@ export function parseSimpleSeriesColumns(
       if (step === undefined) return null;
       inc = text.charCodeAt(split) === 45 ? -step : step;
     }
-    // Iterative addition, as the series grammar does (so float rounding agrees).
-    let v = start;
-    for (let k = 0; k < kept; k++) {
-      ts[count] = startMs + (slot + k) * intervalMs;
-      vs[count++] = v;
-      v += inc;
-    }
+    count = writeRamp(ts, vs, count, kept, startMs, slot, intervalMs, start, inc);
     slot += times + 1;
   }
+  return packColumns(ts, vs, stale, count, gaps, anyStale);
+}
+
+/**
+ * Writes `kept` samples of the ramp `start`, `start + inc`, … from `count` on, at the times of
+ * slots `slot`, `slot + 1`, …, by iterative addition as the series grammar does (so float rounding
+ * agrees); returns the new count.
+ */
+function writeRamp(
+  ts: Float64Array,
+  vs: Float64Array,
+  count: number,
+  kept: number,
+  startMs: number,
+  slot: number,
+  intervalMs: number,
+  start: number,
+  inc: number,
+): number {
+  let v = start;
+  for (let k = 0; k < kept; k++) {
+    ts[count] = startMs + (slot + k) * intervalMs;
+    vs[count++] = v;
+    v += inc;
+  }
+  return count;
+}
+
+/** The first `count` samples of a reader's scratch columns, copied out. */
+function packColumns(
+  ts: Float64Array,
+  vs: Float64Array,
+  stale: Uint8Array,
+  count: number,
+  gaps: boolean,
+  anyStale: boolean,
+): ValueColumns {
   return {
     ts: gaps ? ts.slice(0, count) : null,
     vs: vs.slice(0, count),
@@ -369,20 +400,11 @@ function readSimple(
     let split = x - 1;
     while (split > 0 && tok.charCodeAt(split) !== 43 && tok.charCodeAt(split) !== 45) split--;
     const inc = split > 0 ? Number(tok.slice(split, x)) : 0;
-    // Iterative addition, as the series grammar does (so float rounding agrees).
-    let v = Number(tok.slice(0, split > 0 ? split : x));
-    for (let k = 0; k < kept; k++) {
-      ts[count] = startMs + (slot + k) * intervalMs;
-      vs[count++] = v;
-      v += inc;
-    }
+    const start = Number(tok.slice(0, split > 0 ? split : x));
+    count = writeRamp(ts, vs, count, kept, startMs, slot, intervalMs, start, inc);
     slot += times + 1;
   }
-  return {
-    ts: gaps ? ts.slice(0, count) : null,
-    vs: vs.slice(0, count),
-    stale: anyStale ? stale.slice(0, count) : null,
-  };
+  return packColumns(ts, vs, stale, count, gaps, anyStale);
 }
 
 /** Columns of points (sorted by time); staleness markers (null values) flagged. */

@@ -95,8 +95,11 @@ interface ExprCase {
 
 interface TestGroup {
   interval: number | undefined;
-  /** `wellFormed`: values known to be simple tokens (see spacedSimpleTokens). */
-  inputSeries: { series: string; values: string; wellFormed?: boolean }[];
+  /**
+   * The input series, read when the group runs (from the file's text, for a stashed list: see
+   * StashedList). `wellFormed`: values known to be simple tokens (see spacedSimpleTokens).
+   */
+  inputSeries: () => { series: string; values: string; wellFormed?: boolean }[];
   alertTests: AlertCase[];
   exprTests: ExprCase[];
   externalLabels: Record<string, string>;
@@ -169,12 +172,22 @@ interface ValuesStash {
 
 const SERIES_MARK = '__quorumlab_series_';
 
-/** A list taken out of a test file's text: its key and each item's two fields (LIST_FIELDS order). */
+/**
+ * A list taken out of a test file's text (see stashLists): its key and where each item's two
+ * fields are in the text, read when they are needed (a file of many groups keeps no strings or
+ * objects per input series while other groups run).
+ */
 interface StashedList {
   key: string;
-  items: [string, string][];
-  /** Per item of an input_series list: its values are simple tokens (spacedSimpleTokens). */
-  wellFormed: boolean[];
+  /** The text the offsets are in. */
+  source: string;
+  /**
+   * Per item, four offsets: where the raw text of each of its two fields (LIST_FIELDS order)
+   * starts and ends (from after `key: ` to the end of its line).
+   */
+  at: Int32Array;
+  /** Per item of an input_series list: 1 when its values are simple tokens (spacedSimpleTokens). */
+  wellFormed: Uint8Array;
 }
 
 /** The lists stashLists takes out, each with the two fields its items may have. */
@@ -217,22 +230,47 @@ function simpleScalar(raw: string): string | null {
   return t;
 }
 
+/** A line that opens a list stashLists may take out. */
+const LIST_HEAD = /^( *)(input_series|alert_rule_test): *$/gm;
+/** An item's first line, read at the start of the line after the list's key. */
+const FIRST_ITEM = /( *)- ([a-z_]+): /y;
+/** A line holding nothing but white space or a comment, read at its start. */
+const BLANK_LINE = /[^\S\n]*(?:#[^\n]*)?(?:\n|$)/y;
+/** The white space a line starts with, read at its start. */
+const LEADING_SPACE = /[^\S\n]*/y;
+
+/** Where the line starting at `from` ends (its `\n`, or the end of the text). */
+function lineEnd(text: string, from: number): number {
+  const e = text.indexOf('\n', from);
+  return e < 0 ? text.length : e;
+}
+
+/** Where the line after the one holding `from` starts, or -1 when that is the last line. */
+function nextLine(text: string, from: number): number {
+  const e = text.indexOf('\n', from);
+  return e < 0 ? -1 : e + 1;
+}
+
 /**
- * The `key: value` after `prefix` on a line, with a key of [a-z_]+, or null. A line holding
- * U+2028 or U+2029 is left to the YAML parser.
+ * Where the key ends (its `:`) of a `key: value` line that starts at `from` with `prefix`, the
+ * key of [a-z_]+, or -1.
  */
-function listField(line: string, prefix: string): [key: string, value: string] | null {
-  if (!line.startsWith(prefix)) return null;
-  const from = prefix.length;
-  let i = from;
-  for (; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+function listFieldKeyEnd(text: string, from: number, to: number, prefix: string): number {
+  if (!text.startsWith(prefix, from)) return -1;
+  const keyFrom = from + prefix.length;
+  let i = keyFrom;
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i);
     if (!((c >= 97 && c <= 122) || c === 95)) break;
   }
-  if (i === from || line.charCodeAt(i) !== 58 || line.charCodeAt(i + 1) !== 32) return null;
-  // For a one-byte string (an ASCII file), V8 answers these at once.
-  if (line.includes('\u2028') || line.includes('\u2029')) return null;
-  return [line.slice(from, i), line.slice(i + 2)];
+  if (i === keyFrom || i + 1 >= to || text.charCodeAt(i) !== 58 || text.charCodeAt(i + 1) !== 32)
+    return -1;
+  return i;
+}
+
+/** Whether text[from, to) is `name`. */
+function spells(text: string, from: number, to: number, name: string): boolean {
+  return to - from === name.length && text.startsWith(name, from);
 }
 
 /**
@@ -243,76 +281,130 @@ function listField(line: string, prefix: string): [key: string, value: string] |
  * the run. The key's line keeps a placeholder and the block's lines go (even blank lines cost
  * the parser): line numbers of the rest shift, but any error found in the stashed text makes
  * the caller parse the original text for its message. Anything unusual leaves the block to the
- * parser.
+ * parser. Each item is checked here and only its place kept (see StashedList): its strings are
+ * made again when the list is read. The text is read in place, never split into lines.
  */
 function stashLists(text: string): { text: string; series: StashedList[] } | null {
   if (text.includes('\r') || text.includes(SERIES_MARK)) return null;
+  // Lines holding U+2028 or U+2029 are left to the YAML parser (for a one-byte string, as an
+  // ASCII file is read, V8 answers these at once).
+  if (text.includes('\u2028') || text.includes('\u2029')) return null;
   if (!text.includes('input_series:') && !text.includes('alert_rule_test:')) return null;
-  const lines = text.split('\n');
-  const indentOf = (l: string): number => l.length - l.trimStart().length;
-  const blank = (l: string): boolean => /^\s*(?:#.*)?$/.test(l);
   const series: StashedList[] = [];
-  const drop: boolean[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const head = /^( *)(input_series|alert_rule_test): *$/.exec(lines[i] ?? '');
-    if (head === null) continue;
+  const out: string[] = [];
+  let copied = 0;
+  const at: number[] = [];
+  const flags: number[] = [];
+  LIST_HEAD.lastIndex = 0;
+  for (let head = LIST_HEAD.exec(text); head !== null; head = LIST_HEAD.exec(text)) {
     const keyIndent = head[1]?.length ?? 0;
     const key = head[2] ?? '';
     const fieldNames = LIST_FIELDS[key];
     if (fieldNames === undefined) continue;
-    const first = /^( *)- ([a-z_]+): /.exec(lines[i + 1] ?? '');
-    const itemIndent = first?.[1]?.length ?? -1;
+    const itemsFrom = nextLine(text, head.index);
+    if (itemsFrom < 0) continue;
+    FIRST_ITEM.lastIndex = itemsFrom;
+    const itemIndent = FIRST_ITEM.exec(text)?.[1]?.length ?? -1;
     if (itemIndent < keyIndent) continue;
     const itemPrefix = `${' '.repeat(itemIndent)}- `;
     const secondPrefix = ' '.repeat(itemIndent + 2);
-    const items: [string, string][] = [];
-    const wellFormed: boolean[] = [];
-    let j = i + 1;
+    at.length = 0;
+    flags.length = 0;
+    // The start of the line read next (-1: there is none).
+    let j = itemsFrom;
     let ok = true;
-    for (;;) {
-      const sm = listField(lines[j] ?? '', itemPrefix);
-      if (sm === null) break;
-      const vm = listField(lines[j + 1] ?? '', secondPrefix);
-      const [k1, raw1] = sm;
-      const k2 = vm?.[0] ?? '';
-      const sv = simpleScalar(raw1);
-      // A values line of simple tokens is a plain scalar of its own text: one regex pass (such
-      // lines run to megabytes) that also spares the values scanner its check.
-      const spaced =
-        key === 'input_series' && k2 === 'values' && vm !== null && spacedSimpleTokens(vm[1]);
-      const vv = vm === null ? null : spaced ? vm[1].trim() : simpleScalar(vm[1]);
-      if (sv === null || vv === null) {
+    while (j >= 0) {
+      const end1 = lineEnd(text, j);
+      const key1 = listFieldKeyEnd(text, j, end1, itemPrefix);
+      if (key1 < 0) break;
+      const j2 = nextLine(text, j);
+      const end2 = j2 < 0 ? -1 : lineEnd(text, j2);
+      const key2 = j2 < 0 ? -1 : listFieldKeyEnd(text, j2, end2, secondPrefix);
+      if (key2 < 0) {
         ok = false;
         break;
       }
-      if (k1 === fieldNames[0] && k2 === fieldNames[1]) {
-        items.push([sv, vv]);
-        wellFormed.push(spaced);
-      } else if (key === 'alert_rule_test' && k1 === fieldNames[1] && k2 === fieldNames[0]) {
-        items.push([vv, sv]);
+      const from1 = j + itemPrefix.length;
+      const from2 = j2 + secondPrefix.length;
+      const raw2 = text.slice(key2 + 2, end2);
+      // A values line of simple tokens is a plain scalar of its own text: one regex pass (such
+      // lines run to megabytes) that also spares the values scanner its check.
+      const spaced =
+        key === 'input_series' && spells(text, from2, key2, 'values') && spacedSimpleTokens(raw2);
+      if (
+        simpleScalar(text.slice(key1 + 2, end1)) === null ||
+        (!spaced && simpleScalar(raw2) === null)
+      ) {
+        ok = false;
+        break;
+      }
+      if (spells(text, from1, key1, fieldNames[0]) && spells(text, from2, key2, fieldNames[1])) {
+        at.push(key1 + 2, end1, key2 + 2, end2);
+      } else if (
+        key === 'alert_rule_test' &&
+        spells(text, from1, key1, fieldNames[1]) &&
+        spells(text, from2, key2, fieldNames[0])
+      ) {
+        at.push(key2 + 2, end2, key1 + 2, end1);
       } else {
         ok = false;
         break;
       }
-      j += 2;
+      flags.push(spaced ? 1 : 0);
+      j = nextLine(text, j2);
     }
     // What follows must close the list: the end, or a line no deeper than the key that is not
     // another item of it (blank and comment lines are skipped to find it).
     let k = j;
-    while (k < lines.length && blank(lines[k] ?? '')) k++;
-    if (k < lines.length) {
-      const next = lines[k] ?? '';
-      const d = indentOf(next);
-      if (d > keyIndent || (d === itemIndent && next.trimStart().startsWith('-'))) ok = false;
+    for (;;) {
+      if (k < 0) break;
+      BLANK_LINE.lastIndex = k;
+      if (!BLANK_LINE.test(text)) break;
+      k = nextLine(text, k);
     }
-    if (!ok || items.length === 0) continue;
-    lines[i] = `${' '.repeat(keyIndent)}${key}: ${SERIES_MARK}${series.length}`;
-    for (let x = i + 1; x < j; x++) drop[x] = true;
-    series.push({ key, items, wellFormed });
-    i = j - 1;
+    if (k >= 0) {
+      LEADING_SPACE.lastIndex = k;
+      LEADING_SPACE.test(text);
+      const d = LEADING_SPACE.lastIndex - k;
+      if (d > keyIndent || (d === itemIndent && text.charCodeAt(k + d) === 45) /* - */) ok = false;
+    }
+    if (!ok || flags.length === 0) continue;
+    out.push(
+      text.slice(copied, head.index),
+      `${' '.repeat(keyIndent)}${key}: ${SERIES_MARK}${series.length}`,
+    );
+    // The newline before the line that closes the list stays.
+    copied = j < 0 ? text.length : j - 1;
+    series.push({
+      key,
+      source: text,
+      at: Int32Array.from(at),
+      wellFormed: Uint8Array.from(flags),
+    });
+    if (j < 0) break;
+    LIST_HEAD.lastIndex = j;
   }
   if (series.length === 0) return null;
-  return { text: lines.filter((_, x) => drop[x] !== true).join('\n'), series };
+  out.push(text.slice(copied));
+  return { text: out.join(''), series };
+}
+
+/** The items of a stashed list: each field's string as the YAML reader gives it. */
+function stashedItems<T>(
+  list: StashedList,
+  make: (first: string, second: string, wellFormed: boolean) => T,
+): T[] {
+  const { source, at, wellFormed } = list;
+  const out: T[] = [];
+  for (let i = 0; i < wellFormed.length; i++) {
+    const o = i * 4;
+    const spaced = wellFormed[i] === 1;
+    const raw2 = source.slice(at[o + 2], at[o + 3]);
+    // stashLists checked both: neither is null.
+    const first = simpleScalar(source.slice(at[o], at[o + 1])) ?? '';
+    out.push(make(first, spaced ? raw2.trim() : (simpleScalar(raw2) ?? ''), spaced));
+  }
+  return out;
 }
 
 /**
@@ -512,16 +604,14 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
   };
   const unstashSeries = (raw: Node | undefined): TestGroup['inputSeries'] | null => {
     const list = unstashList(raw, 'input_series');
-    return (
-      list?.items.map(([series, values], i) => ({
-        series,
-        values,
-        wellFormed: list.wellFormed[i] === true,
-      })) ?? null
-    );
+    if (list === null) return null;
+    return () =>
+      stashedItems(list, (series, values, wellFormed) => ({ series, values, wellFormed }));
   };
-  const unstashAlertTests = (raw: Node | undefined): AlertCase[] | null =>
-    unstashList(raw, 'alert_rule_test')?.items.map(([s, alertname]) => {
+  const unstashAlertTests = (raw: Node | undefined): AlertCase[] | null => {
+    const list = unstashList(raw, 'alert_rule_test');
+    if (list === null) return null;
+    return stashedItems(list, (s, alertname) => {
       const ms = parseDuration(s);
       if (ms === null) throw new TestFileError(`not a valid duration string: ${JSON.stringify(s)}`);
       return {
@@ -530,7 +620,8 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
         alertname,
         expAlerts: [],
       };
-    }) ?? null;
+    });
+  };
   const topFields = ['rule_files', 'evaluation_interval', 'group_eval_order', 'tests'];
   const groupFields = [
     'interval',
@@ -573,10 +664,15 @@ function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash
       interval,
       inputSeries:
         unstashSeries(g.get('input_series')) ??
-        seq(g.get('input_series'), '[]main.series').map((sn) => {
-          const f = fields(sn, ['series', 'values'], 'main.series');
-          return { series: str(f.get('series')), values: unstash(str(f.get('values')), stash) };
-        }),
+        (
+          (items) => () =>
+            items
+        )(
+          seq(g.get('input_series'), '[]main.series').map((sn) => {
+            const f = fields(sn, ['series', 'values'], 'main.series');
+            return { series: str(f.get('series')), values: unstash(str(f.get('values')), stash) };
+          }),
+        ),
       alertTests:
         unstashAlertTests(g.get('alert_rule_test')) ??
         seq(g.get('alert_rule_test'), '[]main.alertTestCase').map((an) => {
@@ -812,7 +908,7 @@ function runTestGroup(
   // No evaluation reads a sample after the last one (promtool's lazy loader appends samples up
   // to each evaluation time), so later values are checked but not kept.
   const maxt = mint + maxEval;
-  for (const is of tg.inputSeries) {
+  for (const is of tg.inputSeries()) {
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
     const labels = parseSeriesDescriptor(is.series, caches.names);

@@ -168,6 +168,34 @@ const LISTS: { name: string; test: string; promtool: boolean }[] = [
     promtool: false,
   },
   {
+    name: 'blank and comment lines after a list',
+    test: TWO_GROUPS(`  - series: m{i="a"}\n    values: 60x20\n\n  # the checks\n`),
+    promtool: true,
+  },
+  {
+    name: 'a blank line between items (left to the parser)',
+    test: TWO_GROUPS(
+      `  - series: m{i="a"}\n    values: 60x20\n\n  - series: m{i="b"}\n    values: 1 2`,
+    ),
+    promtool: true,
+  },
+  {
+    name: 'a list that ends the file, with no newline after it',
+    test: `rule_files: [rules.yaml]
+evaluation_interval: 1m
+tests:
+- interval: 1m
+  alert_rule_test:
+  - eval_time: 10m
+    alertname: High
+  input_series:
+  - series: m{i="a"}
+    values: 60x20
+  - series: m{i="b"}
+    values: 0+10x20`,
+    promtool: true,
+  },
+  {
     name: 'an extra key in an item',
     test: TWO_GROUPS(`  - series: m{i="a"}\n    values: 60x20\n    other: 1`),
     promtool: true,

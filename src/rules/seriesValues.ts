@@ -146,11 +146,63 @@ export interface ColumnScratch {
   /** Zero but below `dirty`, where the last call may have left marker flags. */
   stale: Uint8Array;
   dirty: number;
+  /**
+   * With `pooled`, short results are views of larger arrays that the results of later calls
+   * share (each part handed out once, never written again): a test file of many short series
+   * makes one array per few hundred series instead of one or two per series (each an
+   * ArrayBuffer with memory of its own, allocated and freed outside V8's heap). Such views must
+   * not be sent to another thread or cloned: that copies the whole shared array.
+   */
+  pool: { numbers: Float64Array; numbersUsed: number; flags: Uint8Array; flagsUsed: number } | null;
 }
 
-/** An empty scratch for parseSimpleSeriesColumns. */
-export function columnScratch(): ColumnScratch {
-  return { vs: new Float64Array(0), ts: new Float64Array(0), stale: new Uint8Array(0), dirty: 0 };
+/**
+ * An empty scratch for parseSimpleSeriesColumns; `pooled`: short results share larger arrays
+ * (see ColumnScratch.pool).
+ */
+export function columnScratch(pooled = false): ColumnScratch {
+  return {
+    vs: new Float64Array(0),
+    ts: new Float64Array(0),
+    stale: new Uint8Array(0),
+    dirty: 0,
+    pool: pooled
+      ? { numbers: new Float64Array(0), numbersUsed: 0, flags: new Uint8Array(0), flagsUsed: 0 }
+      : null,
+  };
+}
+
+/** Samples in a pool's array: 64 KB of numbers. */
+const POOL_SIZE = 8192;
+/** The longest result that takes part of a pool's array rather than an array of its own. */
+const POOLED_MAX = 1024;
+
+/** The first `count` numbers of `from`, copied into the pool's array (or an array of their own). */
+function pooledNumbers(into: ColumnScratch, from: Float64Array, count: number): Float64Array {
+  const pool = into.pool;
+  if (pool === null || count > POOLED_MAX) return from.slice(0, count);
+  if (pool.numbersUsed + count > pool.numbers.length) {
+    pool.numbers = new Float64Array(POOL_SIZE);
+    pool.numbersUsed = 0;
+  }
+  const out = pool.numbers.subarray(pool.numbersUsed, pool.numbersUsed + count);
+  pool.numbersUsed += count;
+  out.set(count === from.length ? from : from.subarray(0, count));
+  return out;
+}
+
+/** The first `count` flags of `from`, copied as pooledNumbers copies numbers. */
+function pooledFlags(into: ColumnScratch, from: Uint8Array, count: number): Uint8Array {
+  const pool = into.pool;
+  if (pool === null || count > POOLED_MAX) return from.slice(0, count);
+  if (pool.flagsUsed + count > pool.flags.length) {
+    pool.flags = new Uint8Array(POOL_SIZE);
+    pool.flagsUsed = 0;
+  }
+  const out = pool.flags.subarray(pool.flagsUsed, pool.flagsUsed + count);
+  pool.flagsUsed += count;
+  out.set(count === from.length ? from : from.subarray(0, count));
+  return out;
 }
 
 /** The scratch grown to hold at least n samples, keeping its first `count`. */
@@ -294,7 +346,7 @@ export function parseSimpleSeriesColumns(
     count = writeRamp(ts, vs, count, kept, startMs, slot, intervalMs, start, inc);
     slot += times + 1;
   }
-  return packColumns(ts, vs, stale, count, gaps, anyStale);
+  return packColumns(into, count, gaps, anyStale);
 }
 
 /**
@@ -324,17 +376,15 @@ function writeRamp(
 
 /** The first `count` samples of a reader's scratch columns, copied out. */
 function packColumns(
-  ts: Float64Array,
-  vs: Float64Array,
-  stale: Uint8Array,
+  into: ColumnScratch,
   count: number,
   gaps: boolean,
   anyStale: boolean,
 ): ValueColumns {
   return {
-    ts: gaps ? ts.slice(0, count) : null,
-    vs: vs.slice(0, count),
-    stale: anyStale ? stale.slice(0, count) : null,
+    ts: gaps ? pooledNumbers(into, into.ts, count) : null,
+    vs: pooledNumbers(into, into.vs, count),
+    stale: anyStale ? pooledFlags(into, into.stale, count) : null,
   };
 }
 
@@ -404,7 +454,7 @@ function readSimple(
     count = writeRamp(ts, vs, count, kept, startMs, slot, intervalMs, start, inc);
     slot += times + 1;
   }
-  return packColumns(ts, vs, stale, count, gaps, anyStale);
+  return packColumns(into, count, gaps, anyStale);
 }
 
 /** Columns of points (sorted by time); staleness markers (null values) flagged. */

@@ -1548,7 +1548,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
     templates: new Map(),
     fileIds: new Map(),
     plans: new Map(),
-    scratch: columnScratch(),
+    scratch: columnScratch(true),
   };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);

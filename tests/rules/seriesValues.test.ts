@@ -264,3 +264,36 @@ describe('long lines', () => {
     expect(parseSimpleSeriesColumns(bad, 15_000, 0, undefined, 60_000)).toBeNull();
   });
 });
+
+describe('pooled results', () => {
+  it('share arrays, each part written once: later results leave earlier ones as they were', () => {
+    const scratch = columnScratch(true);
+    const texts = ['1 2 _ stale 5', '0+1x40', '7x3 _x2 8', 'stale 1 2', '9 8 7 6 5 4 3 2 1'];
+    // Enough series to fill several of the pool's arrays.
+    const all = Array.from({ length: 3000 }, (_, i) => texts[i % texts.length]!);
+    const results = all.map((t) => parseSimpleSeriesColumns(t, 15_000, 0, scratch)!);
+    all.forEach((t, i) => {
+      const alone = parseSimpleSeriesColumns(t, 15_000, 0)!;
+      const got = results[i]!;
+      expect(Array.from(got.vs)).toEqual(Array.from(alone.vs));
+      expect(got.ts === null ? null : Array.from(got.ts)).toEqual(
+        alone.ts === null ? null : Array.from(alone.ts),
+      );
+      expect(got.stale === null ? null : Array.from(got.stale)).toEqual(
+        alone.stale === null ? null : Array.from(alone.stale),
+      );
+    });
+    // Short results are views of a few shared arrays.
+    expect(new Set(results.map((r) => r.vs.buffer)).size).toBeLessThan(10);
+  });
+
+  it('gives a long series an array of its own', () => {
+    const scratch = columnScratch(true);
+    const long = parseSimpleSeriesColumns('0+1x5000', 15_000, 0, scratch)!;
+    const short = parseSimpleSeriesColumns('1 2 3', 15_000, 0, scratch)!;
+    expect(long.vs.length).toBe(5001);
+    expect(long.vs.buffer).not.toBe(short.vs.buffer);
+    expect(long.vs.byteOffset).toBe(0);
+    expect(long.vs.buffer.byteLength).toBe(5001 * 8);
+  });
+});

@@ -66,6 +66,13 @@ function scanDecimal(text: string, from: number, to: number, signed: boolean): n
   return neg ? -v : v;
 }
 
+/**
+ * The longest well-formed text the scanner reads rather than readSimple: a test file of many
+ * short series reads them without a string and a match array per token (most of what reading
+ * them allocated).
+ */
+const SCANNED_MAX = 1024;
+
 /** An unsigned decimal the scanner takes as it is: no exponent, at most 20 integer digits. */
 const PLAIN = String.raw`(?:\d{1,20}(?:\.\d*)?|\.\d+)`;
 /** `_`, `_xN`, `stale`, `a`, `axN` and `a±bxN` with plain decimals and N < 10^7. */
@@ -240,7 +247,10 @@ export function parseSimpleSeriesColumns(
   const lastSlot = intervalMs > 0 ? Math.floor((untilMs - startMs) / intervalMs) : Infinity;
   if (into.dirty > 0) into.stale.fill(0, 0, into.dirty);
   into.dirty = 0;
-  if (wellFormed || simpleTail(text, 0)) {
+  // A short text known to be well formed is scanned below, which makes no string or match per
+  // token; a long one goes to readSimple (native matching and number parsing, faster until the
+  // scanner's loop is compiled), as does any other text the regex finds all simple.
+  if (wellFormed ? text.length > SCANNED_MAX : simpleTail(text, 0)) {
     return readSimple(text, intervalMs, startMs, into, lastSlot);
   }
   let vs = into.vs;
@@ -256,7 +266,7 @@ export function parseSimpleSeriesColumns(
   while (i < n) {
     // Past the last slot kept, the rest is only checked: at once when it is all simple.
     if (slot > lastSlot && !tailChecked) {
-      if (simpleTail(text, i)) break;
+      if (wellFormed || simpleTail(text, i)) break;
       tailChecked = true;
     }
     let c = text.charCodeAt(i);
@@ -305,7 +315,7 @@ export function parseSimpleSeriesColumns(
       stale = into.stale;
     }
     if (head === 115 /* s */) {
-      if (x >= 0 || to - from !== 5 || text.slice(from, to) !== 'stale') return null;
+      if (x >= 0 || to - from !== 5 || !text.startsWith('stale', from)) return null;
       if (kept > 0) {
         anyStale = true;
         stale[count] = 1;

@@ -243,6 +243,16 @@ describe('parseSimpleSeriesColumns on texts of well-formed tokens only', () => {
       expect(parseSimpleSeriesValues(text, 15_000, 0)).not.toBeNull();
       same(text);
       same(text, 60_000, 1_700_000_000_000);
+      // Known well formed (spaces alone between tokens), a short text is read by the scanner
+      // and a long one by readSimple: both as when the reader checks the text itself.
+      for (const spaced of [tokens.join(' '), Array.from({ length: 60 }, () => text).join(' ')]) {
+        if (!spacedSimpleTokens(spaced)) continue;
+        for (const until of [Infinity, 20 * 15_000]) {
+          const checked = parseSimpleSeriesColumns(spaced, 15_000, 0, undefined, until);
+          const known = parseSimpleSeriesColumns(spaced, 15_000, 0, undefined, until, true);
+          expect(known).toEqual(checked);
+        }
+      }
     }
   });
 });

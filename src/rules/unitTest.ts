@@ -182,12 +182,31 @@ interface StashedList {
   /** The text the offsets are in. */
   source: string;
   /**
-   * Per item, four offsets: where the raw text of each of its two fields (LIST_FIELDS order)
-   * starts and ends (from after `key: ` to the end of its line).
+   * Per item, four offsets: where each of its two fields (LIST_FIELDS order) starts and ends:
+   * the string itself where it stands verbatim in the text (see VERBATIM_FIRST), else the raw
+   * scalar (from after `key: ` to the end of its line).
    */
   at: Int32Array;
-  /** Per item of an input_series list: 1 when its values are simple tokens (spacedSimpleTokens). */
-  wellFormed: Uint8Array;
+  /** Per item: WELL_FORMED, VERBATIM_FIRST, VERBATIM_SECOND. */
+  flags: Uint8Array;
+}
+
+/** An input_series item's values are simple tokens (spacedSimpleTokens). */
+const WELL_FORMED = 1;
+/** The offsets of an item's first field are those of its string, not of the raw scalar. */
+const VERBATIM_FIRST = 2;
+/** The same for its second field. */
+const VERBATIM_SECOND = 4;
+
+/**
+ * Where `value`, what a scalar written as `raw` (which starts at `from`) spells, stands in the
+ * text as it is (a plain scalar, or a quoted one without escapes), else -1.
+ */
+function verbatimAt(text: string, from: number, raw: string, value: string): number {
+  const lead = raw.length - raw.trimStart().length;
+  const q = raw.charCodeAt(lead);
+  const start = from + lead + (q === 39 || q === 34 ? 1 : 0);
+  return text.startsWith(value, start) ? start : -1;
 }
 
 /** The lists stashLists takes out, each with the two fields its items may have. */
@@ -326,31 +345,39 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
       }
       const from1 = j + itemPrefix.length;
       const from2 = j2 + secondPrefix.length;
+      const raw1 = text.slice(key1 + 2, end1);
       const raw2 = text.slice(key2 + 2, end2);
       // A values line of simple tokens is a plain scalar of its own text: one regex pass (such
       // lines run to megabytes) that also spares the values scanner its check.
       const spaced =
         key === 'input_series' && spells(text, from2, key2, 'values') && spacedSimpleTokens(raw2);
-      if (
-        simpleScalar(text.slice(key1 + 2, end1)) === null ||
-        (!spaced && simpleScalar(raw2) === null)
-      ) {
+      const value1 = simpleScalar(raw1);
+      const value2 = spaced ? raw2.trim() : simpleScalar(raw2);
+      if (value1 === null || value2 === null) {
         ok = false;
         break;
       }
+      // Each field by its string's place where it stands verbatim, else by the raw scalar's.
+      const at1 = verbatimAt(text, key1 + 2, raw1, value1);
+      const at2 = verbatimAt(text, key2 + 2, raw2, value2);
+      const field1 = at1 < 0 ? [key1 + 2, end1] : [at1, at1 + value1.length];
+      const field2 = at2 < 0 ? [key2 + 2, end2] : [at2, at2 + value2.length];
+      let bits = spaced ? WELL_FORMED : 0;
       if (spells(text, from1, key1, fieldNames[0]) && spells(text, from2, key2, fieldNames[1])) {
-        at.push(key1 + 2, end1, key2 + 2, end2);
+        at.push(field1[0]!, field1[1]!, field2[0]!, field2[1]!);
+        bits |= (at1 < 0 ? 0 : VERBATIM_FIRST) | (at2 < 0 ? 0 : VERBATIM_SECOND);
       } else if (
         key === 'alert_rule_test' &&
         spells(text, from1, key1, fieldNames[1]) &&
         spells(text, from2, key2, fieldNames[0])
       ) {
-        at.push(key2 + 2, end2, key1 + 2, end1);
+        at.push(field2[0]!, field2[1]!, field1[0]!, field1[1]!);
+        bits |= (at2 < 0 ? 0 : VERBATIM_FIRST) | (at1 < 0 ? 0 : VERBATIM_SECOND);
       } else {
         ok = false;
         break;
       }
-      flags.push(spaced ? 1 : 0);
+      flags.push(bits);
       j = nextLine(text, j2);
     }
     // What follows must close the list: the end, or a line no deeper than the key that is not
@@ -379,7 +406,7 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
       key,
       source: text,
       at: Int32Array.from(at),
-      wellFormed: Uint8Array.from(flags),
+      flags: Uint8Array.from(flags),
     });
     if (j < 0) break;
     LIST_HEAD.lastIndex = j;
@@ -394,15 +421,21 @@ function stashedItems<T>(
   list: StashedList,
   make: (first: string, second: string, wellFormed: boolean) => T,
 ): T[] {
-  const { source, at, wellFormed } = list;
+  const { source, at, flags } = list;
   const out: T[] = [];
-  for (let i = 0; i < wellFormed.length; i++) {
+  for (let i = 0; i < flags.length; i++) {
     const o = i * 4;
-    const spaced = wellFormed[i] === 1;
-    const raw2 = source.slice(at[o + 2], at[o + 3]);
-    // stashLists checked both: neither is null.
-    const first = simpleScalar(source.slice(at[o], at[o + 1])) ?? '';
-    out.push(make(first, spaced ? raw2.trim() : (simpleScalar(raw2) ?? ''), spaced));
+    const bits = flags[i] ?? 0;
+    const field1 = source.slice(at[o], at[o + 1]);
+    const field2 = source.slice(at[o + 2], at[o + 3]);
+    // stashLists read both: neither is null.
+    out.push(
+      make(
+        (bits & VERBATIM_FIRST) !== 0 ? field1 : (simpleScalar(field1) ?? ''),
+        (bits & VERBATIM_SECOND) !== 0 ? field2 : (simpleScalar(field2) ?? ''),
+        (bits & WELL_FORMED) !== 0,
+      ),
+    );
   }
   return out;
 }

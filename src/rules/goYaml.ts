@@ -19,7 +19,6 @@ import {
 
 /** A parsed YAML document and how to turn its offsets into the source's line:column. */
 export interface GoYamlDoc {
-  readonly doc: Document.Parsed;
   /** The root node, null for an empty document. */
   readonly contents: Node | null;
   /** The 1-based line and column of an offset, in the text as given. */
@@ -114,7 +113,6 @@ export function parseGoYaml(text: string): GoYamlDoc {
     return cur ?? undefined;
   };
   return {
-    doc,
     contents: (doc.contents ?? null) as Node | null,
     linePos,
     nodePos,
@@ -128,6 +126,15 @@ export function parseGoYaml(text: string): GoYamlDoc {
       : {}),
     deref,
   };
+}
+
+/**
+ * A GoYamlDoc of nodes made in code rather than parsed (unitTest.ts's readSkeleton): no anchors,
+ * no errors, and no positions (every node at line 0, column 0).
+ */
+export function goYamlTree(contents: Node): GoYamlDoc {
+  const nowhere = (): { line: number; col: number } => ({ line: 0, col: 0 });
+  return { contents, linePos: nowhere, nodePos: nowhere, deref: (n) => n ?? undefined };
 }
 
 function indexAnchors(doc: Document): Map<string, { offset: number; node: Node }[]> {

@@ -1,7 +1,7 @@
 // promtool's rule unit tests (cmd/promtool/unittest.go): the test file format, the rule
 // manager's evaluation schedule from 0 to the largest eval_time, alert and PromQL expression
 // checks, and promtool's output word for word (`alertname: X, time: 5m, exp:… got:…`).
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import {
   SeriesStore,
   children,
@@ -28,7 +28,7 @@ import {
   type QuerySample,
 } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
-import { goPairs, parseGoYaml } from './goYaml.ts';
+import { goPairs, goYamlTree, parseGoYaml, type GoYamlDoc } from './goYaml.ts';
 import { isAlertRule, parseRuleFile, type ParsedRuleFile } from './ruleFile.ts';
 import {
   columnScratch,
@@ -504,23 +504,151 @@ function unstash(v: string, stash: ValuesStash | null): string {
   return original;
 }
 
+/** A top-level key of a test file that readSkeleton takes, and whether its value is a list. */
+const SKELETON_TOP: Record<string, 'list' | 'scalar' | 'groups'> = {
+  rule_files: 'list',
+  evaluation_interval: 'scalar',
+  group_eval_order: 'list',
+  tests: 'groups',
+};
+/** The keys of a test group that readSkeleton takes (each read as a string or a duration). */
+const SKELETON_GROUP = new Set(['name', 'interval', 'input_series', 'alert_rule_test']);
+/** A `key: value` line (the value may be empty), after its indentation. */
+const SKELETON_FIELD = /^([a-z_]+):(?: (.*))?$/;
+/** A blank line or a comment line. */
+const SKELETON_BLANK = /^ *(?:#.*)?$/;
+/** A plain item of a one-line flow list (rule files' paths) and a quoted one without escapes. */
+const FLOW_PLAIN = /^[A-Za-z0-9_./+-]+$/;
+const FLOW_QUOTED = /^(?:"[^"\\,]*"|'[^',]*')$/;
+
+/** A scalar node as the YAML parser makes it for a plain or quoted scalar spelling `s`. */
+function skeletonScalar(s: string): Scalar {
+  const n = new Scalar(s);
+  n.source = s;
+  return n;
+}
+
+/**
+ * What is left of a test file once its lists are stashed (stashValues) is usually a skeleton:
+ * `rule_files`, `evaluation_interval` and `tests`, each test group a few `key: value` lines
+ * (name, interval, the placeholders). Read here, line by line, into the nodes the YAML parser
+ * would make of it (strings only: every field read from them is read as a string or a
+ * duration): the parser's first run in a process costs tens of milliseconds even on a few
+ * kilobytes. Null for anything else, which the YAML parser then reads; any error found in the
+ * nodes makes the caller read the original text, as for the stashed lists.
+ */
+function readSkeleton(text: string): Node | null {
+  if (text.includes('\t') || text.includes('\r')) return null;
+  const lines = text.split('\n');
+  const indentOf = (l: string): number => l.length - l.trimStart().length;
+  let i = 0;
+  const skipBlank = (): void => {
+    while (i < lines.length && SKELETON_BLANK.test(lines[i] ?? '')) i++;
+  };
+  /** A scalar's string, or null unless it is simple (see simpleScalar). */
+  const scalarOf = (raw: string | undefined): Scalar | null => {
+    const s = raw === undefined ? null : simpleScalar(raw);
+    return s === null ? null : skeletonScalar(s);
+  };
+  /** A block list of scalars, `- value` lines at one indentation. */
+  const readList = (): YAMLSeq | null => {
+    skipBlank();
+    const indent = indentOf(lines[i] ?? '');
+    const seq = new YAMLSeq();
+    for (; i < lines.length; skipBlank()) {
+      const line = lines[i] ?? '';
+      const d = indentOf(line);
+      // A line less indented, or a key's line where the items stand at the key's indentation,
+      // ends the list.
+      if (d < indent || (d === 0 && !line.startsWith('- '))) break;
+      if (d !== indent || !line.startsWith('- ', indent)) return null;
+      const item = scalarOf(line.slice(indent + 2));
+      if (item === null) return null;
+      seq.items.push(item);
+      i++;
+    }
+    return seq.items.length === 0 ? null : seq;
+  };
+  /** A block list of test groups, each `key: value` lines. */
+  const readGroups = (): YAMLSeq | null => {
+    skipBlank();
+    const indent = indentOf(lines[i] ?? '');
+    const seq = new YAMLSeq();
+    let group: YAMLMap | null = null;
+    let seen = new Set<string>();
+    for (; i < lines.length; skipBlank()) {
+      const line = lines[i] ?? '';
+      const d = indentOf(line);
+      const item = d === indent && line.startsWith('- ', indent);
+      if (d < indent || (d === 0 && !item)) break;
+      let field: RegExpExecArray | null;
+      if (item) {
+        group = new YAMLMap();
+        seen = new Set();
+        seq.items.push(group);
+        field = SKELETON_FIELD.exec(line.slice(indent + 2));
+      } else if (group !== null && d === indent + 2) field = SKELETON_FIELD.exec(line.slice(d));
+      else return null;
+      const key = field?.[1];
+      const value = scalarOf(field?.[2]);
+      if (group === null || key === undefined || value === null) return null;
+      if (!SKELETON_GROUP.has(key) || seen.has(key)) return null;
+      seen.add(key);
+      group.items.push(new Pair(skeletonScalar(key), value));
+      i++;
+    }
+    return seq.items.length === 0 ? null : seq;
+  };
+  const root = new YAMLMap();
+  const seen = new Set<string>();
+  for (skipBlank(); i < lines.length; skipBlank()) {
+    const field = SKELETON_FIELD.exec(lines[i] ?? '');
+    const key = field?.[1];
+    const kind = key === undefined ? undefined : SKELETON_TOP[key];
+    if (key === undefined || kind === undefined || seen.has(key)) return null;
+    seen.add(key);
+    i++;
+    const rest = (field?.[2] ?? '').trim();
+    let value: Node | null = null;
+    if (rest === '') {
+      if (kind === 'list') value = readList();
+      else if (kind === 'groups') value = readGroups();
+    } else if (kind === 'scalar') value = scalarOf(rest);
+    else if (kind === 'list' && rest.startsWith('[') && rest.endsWith(']')) {
+      const inner = rest.slice(1, -1).trim();
+      const seq = new YAMLSeq();
+      for (const part of inner === '' ? [] : inner.split(',')) {
+        const t = part.trim();
+        const item = FLOW_PLAIN.test(t) || FLOW_QUOTED.test(t) ? scalarOf(t) : null;
+        if (item === null) return null;
+        seq.items.push(item);
+      }
+      value = seq;
+    }
+    if (value === null) return null;
+    root.items.push(new Pair(skeletonScalar(key), value));
+  }
+  return root;
+}
+
 /** Parses a unit test file strictly (unknown fields are errors, as yaml.UnmarshalStrict). */
 function parseTestFile(text: string, compat: 'v2' | 'v3'): TestFile {
   const stashed = stashValues(text);
   if (stashed !== null) {
     try {
-      const file = parseTestFileText(stashed.text, compat, stashed.stash);
+      const skeleton = readSkeleton(stashed.text);
+      const y = skeleton === null ? parseGoYaml(stashed.text) : goYamlTree(skeleton);
+      const file = parseTestFileDoc(y, compat, stashed.stash);
       const { bad, taken, seriesTaken } = stashed.stash;
       if (!bad && taken.every((t) => t) && seriesTaken.every((t) => t)) return file;
     } catch {
       // The original text reports the error, with its own positions.
     }
   }
-  return parseTestFileText(text, compat, null);
+  return parseTestFileDoc(parseGoYaml(text), compat, null);
 }
 
-function parseTestFileText(text: string, compat: 'v2' | 'v3', stash: ValuesStash | null): TestFile {
-  const y = parseGoYaml(text);
+function parseTestFileDoc(y: GoYamlDoc, compat: 'v2' | 'v3', stash: ValuesStash | null): TestFile {
   if (y.error) throw new TestFileError(`yaml: line ${y.error.line}: ${y.error.message}`);
   const problems: { line: number; text: string }[] = [];
   const lineOf = (n: Node | null | undefined): number => {

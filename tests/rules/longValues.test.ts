@@ -340,3 +340,86 @@ tests:
     expect(report.exitCode).toBe(1);
   });
 });
+
+// What is left once the lists are stashed is read without the YAML parser when it is a plain
+// skeleton (rule files, evaluation interval, groups of `key: value` lines): the same report as
+// when a comment after the list's key leaves everything to the parser.
+const GROUP = (indent: string, fields: string): string =>
+  `${indent}- ${fields.trimStart().replaceAll('\n', `\n${indent}  `)}
+${indent}  input_series:
+${indent}  - series: m{i="a"}
+${indent}    values: 0+10x20
+${indent}  alert_rule_test:
+${indent}  - eval_time: 10m
+${indent}    alertname: High
+${indent}  - eval_time: 15m
+${indent}    alertname: High
+`;
+
+const SKELETONS: { name: string; test: string; promtool: boolean }[] = [
+  {
+    name: 'a flow list of rule files, groups indented, comments and blank lines',
+    test: `# rules
+rule_files: ["rules.yaml"]
+
+evaluation_interval: "1m"
+tests:
+${GROUP('  ', `name: 'first'\ninterval: 1m`)}
+  # the second group
+
+${GROUP('  ', `interval: 30s\nname: second group`)}`,
+    promtool: true,
+  },
+  {
+    name: 'a block list of rule files, groups at the key indentation, an evaluation order',
+    test: `rule_files:
+- rules.yaml
+group_eval_order:
+  - g
+tests:
+${GROUP('', `name: first`)}${GROUP('', `name: second`)}evaluation_interval: 1m
+`,
+    promtool: true,
+  },
+  {
+    name: 'a bad interval in the second group',
+    test: `rule_files: [rules.yaml]\ntests:\n${GROUP('', 'name: a')}${GROUP('', 'name: b\ninterval: 15x')}`,
+    promtool: true,
+  },
+  {
+    name: 'a name continued on the next line (left to the parser)',
+    test: `rule_files: [rules.yaml]\ntests:\n${GROUP('', 'name: a\n  b')}`,
+    promtool: true,
+  },
+  {
+    name: 'a name written twice (left to the parser)',
+    test: `rule_files: [rules.yaml]\ntests:\n${GROUP('', 'name: a\nname: b')}`,
+    promtool: false,
+  },
+  {
+    name: 'other group fields (left to the parser)',
+    test: `rule_files: [rules.yaml]\ntests:\n${GROUP('', 'name: a\nexternal_labels:\n  x: y')}`,
+    promtool: true,
+  },
+  {
+    name: 'a null interval and an empty list of rule files (left to the parser)',
+    test: `rule_files: []\ntests:\n${GROUP('', 'name: a\ninterval: null')}`,
+    promtool: true,
+  },
+];
+
+describe('test files left as a skeleton', () => {
+  it.each(SKELETONS)('$name', ({ test, promtool }) => {
+    const files: Record<string, string> = { 'rules.yaml': RULES, 'test.yaml': test };
+    const report = run(files);
+    const parsed = test.replaceAll('input_series:\n', 'input_series: # parsed\n');
+    expect(parsed).not.toBe(test);
+    expect(report).toEqual(run({ ...files, 'test.yaml': parsed }));
+    if (promtool) {
+      const want = runPromtool(files, ['test', 'rules', 'test.yaml']);
+      expect(text(report, 'stderr')).toBe(want.stderr);
+      expect(text(report, 'stdout')).toBe(want.stdout);
+      expect(report.exitCode).toBe(want.code);
+    }
+  });
+});

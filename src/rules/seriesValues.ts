@@ -87,6 +87,12 @@ const TOKEN = String.raw`(?:_(?:x\d{1,7})?|stale|[+-]?${PLAIN}(?:(?:[+-]${PLAIN}
 const SIMPLE_TAIL = new RegExp(
   String.raw`^[ \t\r\n]*(?:${TOKEN}(?:[ \t\r\n]+${TOKEN})*)?[ \t\r\n]*$`,
 );
+/**
+ * One or more simple tokens with spaces alone around and between them: a regex source, for
+ * readers that match a values line together with what surrounds it (short lines only: see
+ * CHUNK). A text it matches whole is one that spacedSimpleTokens accepts.
+ */
+export const SPACED_TOKENS_SOURCE = String.raw` *${TOKEN}(?: +${TOKEN})* *`;
 /** SIMPLE_TAIL with spaces alone between the tokens. */
 const SPACED_TOKENS = new RegExp(String.raw`^ *(?:${TOKEN}(?: +${TOKEN})*)? *$`);
 

@@ -168,6 +168,13 @@ const LISTS: { name: string; test: string; promtool: boolean }[] = [
     promtool: false,
   },
   {
+    name: 'spaces around quoted series and values',
+    test: TWO_GROUPS(
+      `  - series: "m{i='a'}"   \n    values:   0+10x20  \n  - series: 'm{i="b"}' \n    values: 1 2\t3`,
+    ),
+    promtool: true,
+  },
+  {
     name: 'blank and comment lines after a list',
     test: TWO_GROUPS(`  - series: m{i="a"}\n    values: 60x20\n\n  # the checks\n`),
     promtool: true,
@@ -255,6 +262,13 @@ const ALERT_LISTS: { name: string; test: string; promtool: boolean }[] = [
     name: 'either order, quoted scalars, seconds',
     test: ALERT_TESTS(
       `  - eval_time: 10m\n    alertname: High\n  - alertname: 'High'\n    eval_time: "600s"\n  - eval_time: 1h\n    alertname: Other`,
+    ),
+    promtool: true,
+  },
+  {
+    name: 'spaces around plain words, and an alert named null',
+    test: ALERT_TESTS(
+      `  - eval_time: 10m   \n    alertname:   High  \n  - eval_time: 20m\n    alertname: null`,
     ),
     promtool: true,
   },

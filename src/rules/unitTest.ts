@@ -1044,16 +1044,25 @@ interface InputSeries {
 
 /**
  * The times of samples on a group's grid (start + i * interval) as one array that every series
- * on the grid shares a prefix of (the store keeps arrays it is given and never writes them).
+ * on the grid shares a prefix of (the store keeps arrays it is given and never writes them),
+ * each prefix one view: series of a group mostly have the same number of samples, and a view
+ * for each was an object per series living as long as its group.
  */
 function gridTimes(start: number, interval: number): (n: number) => Float64Array {
   let times = new Float64Array(0);
+  const views = new Map<number, Float64Array>();
   return (n) => {
     if (n > times.length) {
       times = new Float64Array(Math.max(n, times.length * 2));
       for (let i = 0; i < times.length; i++) times[i] = start + i * interval;
+      views.clear();
     }
-    return times.subarray(0, n);
+    let view = views.get(n);
+    if (view === undefined) {
+      view = times.subarray(0, n);
+      views.set(n, view);
+    }
+    return view;
   };
 }
 

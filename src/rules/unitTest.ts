@@ -439,7 +439,10 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
       }
       // Each field by its string's place where it stands verbatim, else by the raw scalar's.
       const at1 = verbatimAt(text, key1 + 2, raw1, value1);
-      const at2 = verbatimAt(text, key2 + 2, raw2, value2);
+      // A values line of simple tokens stands trimmed where it is (no need to compare it).
+      const at2 = spaced
+        ? key2 + 2 + raw2.length - raw2.trimStart().length
+        : verbatimAt(text, key2 + 2, raw2, value2);
       const field1 = at1 < 0 ? [key1 + 2, end1] : [at1, at1 + value1.length];
       const field2 = at2 < 0 ? [key2 + 2, end2] : [at2, at2 + value2.length];
       let bits = spaced ? WELL_FORMED : 0;

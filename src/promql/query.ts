@@ -3,7 +3,7 @@
 import { children, documentedType, exprType, type Expr } from './ast.ts';
 import { Evaluator, QueryContext, valueAt, type EvalOptions, type StepValues } from './engine.ts';
 import { describeNode, type ExplainNote } from './explain.ts';
-import { compareLabels, type Labels } from './labels.ts';
+import { sortByLabelSets, type Labels } from './labels.ts';
 import { parseExpr } from './parser.ts';
 import type { Result } from './result.ts';
 import type { SeriesStore } from './store.ts';
@@ -222,7 +222,7 @@ export function evalRange(
       const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start, reuse, from);
       points = collect(ev, e, ev.eval(e), out, points, opts.limitEachStep === true);
     }
-    const series = [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels));
+    const series = sortByLabelSets([...out.values()], (s) => s.labels);
     return { ok: true, value: { type: 'matrix', series }, warnings: [...q.warnings] };
   } catch (err) {
     return fail(err, e);

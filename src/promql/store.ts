@@ -271,11 +271,17 @@ function numberedMarker(flags: Uint8Array, vs: Float64Array): boolean {
 }
 
 let zeros = new Uint8Array(0);
+let lastZeros = zeros;
 
-/** n zero flags, a view of one array shared by every series without staleness markers. */
+/**
+ * n zero flags, a view of one array shared by every series without staleness markers (the same
+ * view for the same length as the last one: series loaded together mostly have one length).
+ */
 function noMarkers(n: number): Uint8Array {
+  if (lastZeros.length === n) return lastZeros;
   if (n > zeros.length) zeros = new Uint8Array(Math.max(n, zeros.length * 2));
-  return zeros.subarray(0, n);
+  lastZeros = zeros.subarray(0, n);
+  return lastZeros;
 }
 
 /** Columnar samples of a series from its points: sorted, the last write for a time winning. */

@@ -533,15 +533,52 @@ function bucketOf(state: QueryState, labels: Labels): BucketOf {
   const buckets = state.derived<BucketOf>(state, 'bucket');
   let b = buckets.get(labels);
   if (b === undefined) {
-    const group = makeLabels(Object.freeze(omitLabels(labels, 'le', '__name__')));
-    b = { labels: group, key: labelsKey(group), upper: parseLe(labels['le']) };
+    b = bucketGroup(labels);
     buckets.set(labels, b);
   }
   return b;
 }
 
+/**
+ * A bucket's histogram and `le`: its labels without `le` and the metric name, built with their
+ * key in one pass over a label set in order (as makeLabels makes them), else through makeLabels.
+ */
+function bucketGroup(labels: Labels): BucketOf {
+  const upper = parseLe(labels['le']);
+  const out: Record<string, string> = {};
+  let key = '';
+  let prev = '';
+  let first = true;
+  for (const k in labels) {
+    const v = labels[k]!;
+    if ((!first && !(prev < k)) || v === '') {
+      const group = makeLabels(Object.freeze(omitLabels(labels, 'le', '__name__')));
+      return { labels: group, key: labelsKey(group), upper };
+    }
+    prev = k;
+    first = false;
+    if (k === 'le' || k === '__name__') continue;
+    out[k] = v;
+    key += k + '\xff' + v + '\xfe';
+  }
+  return { labels: Object.freeze(out), key, upper };
+}
+
+/** parseLe's answers by text: a few `le` values recur in every histogram. */
+const leValues = new Map<string, number | null>();
+
 function parseLe(text: string | undefined): number | null {
   if (text === undefined) return null;
+  let v = leValues.get(text);
+  if (v === undefined) {
+    v = parseLeText(text);
+    if (leValues.size >= 4096) leValues.clear();
+    leValues.set(text, v);
+  }
+  return v;
+}
+
+function parseLeText(text: string): number | null {
   const t = text.trim();
   const lower = t.toLowerCase();
   if (lower === '+inf' || lower === 'inf') return Infinity;
@@ -695,7 +732,19 @@ function histogramPlan(state: QueryState, call: Call, input: VSample[]): Histogr
 function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): HistogramPlan {
   const invalid: number[] = [];
   const byKey = new Map<string, { labels: Labels; name: string; entries: Bucket[] }>();
+  // The buckets of a histogram usually come one after another (sorted by labels, `le` last):
+  // a bucket with its predecessor's labels but `le` and the name joins its group unkeyed.
+  let prev: Labels | null = null;
+  let prevGroup: { labels: Labels; name: string; entries: Bucket[] } | null = null;
   inputs.forEach((labels, i) => {
+    if (prev !== null && prevGroup !== null && sameBucketGroup(labels, prev)) {
+      const upper = parseLe(labels['le']);
+      if (upper !== null) {
+        prev = labels;
+        prevGroup.entries.push({ upper, count: i });
+        return;
+      }
+    }
     const bucket = bucketOf(state, labels);
     if (bucket.upper === null) {
       invalid.push(i);
@@ -708,6 +757,8 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
     }
     // The count field carries the input index here; the sort looks at upper only.
     g.entries.push({ upper: bucket.upper, count: i });
+    prev = labels;
+    prevGroup = g;
   });
   const groups = [...byKey.values()].map((g): PlanGroup => {
     const sorted = g.entries.slice().sort((a, b) => a.upper - b.upper);
@@ -730,6 +781,26 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
     };
   });
   return { inputs, groups, invalid };
+}
+
+/**
+ * Whether two label sets are equal but for `le` and the metric name (then their buckets'
+ * histogram is one: bucketOf keys them alike, empty values counting as absent).
+ */
+function sameBucketGroup(a: Labels, b: Labels): boolean {
+  let count = 0;
+  for (const k in a) {
+    if (k === 'le' || k === '__name__') continue;
+    const v = a[k]!;
+    if (v === '') continue;
+    if (b[k] !== v) return false;
+    count++;
+  }
+  for (const k in b) {
+    if (k === 'le' || k === '__name__' || b[k] === '') continue;
+    count--;
+  }
+  return count === 0;
 }
 
 let planCounts = new Float64Array(64);

@@ -119,3 +119,36 @@ export function compareKeyedLabels(
   }
   return ak.length - bk.length;
 }
+
+/**
+ * Sorts items by their label sets (in place) as compareLabels orders them, each set's names
+ * and values listed once (not at every comparison), so that a comparison reads two arrays
+ * instead of looking names up in two label objects of many shapes.
+ */
+export function sortByLabelSets<T>(items: T[], labelsOf: (item: T) => Labels): T[] {
+  if (items.length < 2) return items;
+  const keyed: { item: T; names: string[]; values: string[] }[] = [];
+  for (const item of items) {
+    const labels = labelsOf(item);
+    const names = sortedKeys(labels);
+    const values: string[] = [];
+    for (const k of names) values.push(labels[k]!);
+    keyed.push({ item, names, values });
+  }
+  keyed.sort((a, b) => {
+    const an = a.names;
+    const bn = b.names;
+    const n = Math.min(an.length, bn.length);
+    for (let i = 0; i < n; i++) {
+      const x = an[i]!;
+      const y = bn[i]!;
+      if (x !== y) return x < y ? -1 : 1;
+      const v = a.values[i]!;
+      const w = b.values[i]!;
+      if (v !== w) return v < w ? -1 : 1;
+    }
+    return an.length - bn.length;
+  });
+  for (let i = 0; i < keyed.length; i++) items[i] = keyed[i]!.item;
+  return items;
+}

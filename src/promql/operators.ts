@@ -603,16 +603,11 @@ export function groupLabels(labels: Labels, grouping: readonly string[], without
   return computeGroupLabels(labels, grouping, without);
 }
 
-/** Each `by` list's names sorted, once per list (lists belong to the syntax tree). */
-const sortedGroupings = new WeakMap<readonly string[], readonly string[]>();
-
+/** A `by` list's names sorted: the list itself when written in order, as it mostly is. */
 function sortedGrouping(grouping: readonly string[]): readonly string[] {
-  let sorted = sortedGroupings.get(grouping);
-  if (sorted === undefined) {
-    sorted = [...grouping].sort(compareStrings);
-    sortedGroupings.set(grouping, sorted);
-  }
-  return sorted;
+  for (let i = 1; i < grouping.length; i++)
+    if (!(grouping[i - 1]! < grouping[i]!)) return [...grouping].sort(compareStrings);
+  return grouping;
 }
 
 function computeGroupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {

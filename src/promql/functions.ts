@@ -798,7 +798,9 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
     prevGroup = g;
   });
   const groups = [...byKey.values()].map((g): PlanGroup => {
-    const sorted = g.entries.slice().sort((a, b) => a.upper - b.upper);
+    // Sorted in place (the list is the plan's own); the comparison's sign as `a.upper -
+    // b.upper`'s (NaN as equal), without a float to box per comparison.
+    const sorted = g.entries.sort((a, b) => (a.upper < b.upper ? -1 : a.upper > b.upper ? 1 : 0));
     const uppers: number[] = [];
     const runs: number[] = [];
     for (const b of sorted) {

@@ -20,7 +20,7 @@ import { expandGo } from './regex.ts';
 import { formatFloat as formatG, formatGoFloat } from '../text/index.ts';
 import type { QueryState } from './queryState.ts';
 import { compareLabels, labelsKey, makeLabels, omitLabels, type Labels } from './labels.ts';
-import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
+import { kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
 /** What a function implementation gets besides its arguments. */
@@ -123,6 +123,9 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
   };
 }
 
+// extrapolateInto's answer for extrapolate.
+const rateScratch = new Float64Array(1);
+
 /** extrapolatedRate's value over samples lo..hi (at least two) of a window. */
 function extrapolate(
   ts: ArrayLike<number>,
@@ -134,9 +137,43 @@ function extrapolate(
   isCounter: boolean,
   isRate: boolean,
   ctx: { readonly compat: 'v3' | 'v2' },
-  /** False where the caller knows no sample of the window is below the one before it. */
-  mayReset = true,
 ): number {
+  extrapolateInto(
+    ts,
+    vs,
+    lo,
+    hi,
+    rangeStart,
+    rangeEnd,
+    isCounter,
+    isRate,
+    ctx,
+    true,
+    rateScratch,
+    0,
+  );
+  return rateScratch[0]!;
+}
+
+/**
+ * extrapolate's value written to out[at]: a float returned from a call that is not inlined is
+ * boxed (a heap number per window), one written to a typed array is not.
+ */
+function extrapolateInto(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  rangeStart: number,
+  rangeEnd: number,
+  isCounter: boolean,
+  isRate: boolean,
+  ctx: { readonly compat: 'v3' | 'v2' },
+  /** False where the caller knows no sample of the window is below the one before it. */
+  mayReset: boolean,
+  out: Float64Array,
+  at: number,
+): void {
   const n = hi - lo + 1;
   const rangeSeconds = (rangeEnd - rangeStart) / 1000;
   const first = vs[lo]!;
@@ -179,7 +216,7 @@ function extrapolate(
     factor = (sampled + toStart + toEnd) / sampled;
   }
   if (isRate) factor /= rangeSeconds;
-  return result * factor;
+  out[at] = result * factor;
 }
 
 /** Mirrors instantValue in functions.go (irate, idelta). */
@@ -751,7 +788,9 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
     prevGroup = g;
   });
   const groups = [...byKey.values()].map((g): PlanGroup => {
-    const sorted = g.entries.slice().sort((a, b) => a.upper - b.upper);
+    // Sorted in place (the list is the plan's own); the comparison's sign as `a.upper -
+    // b.upper`'s (NaN as equal), without a float to box per comparison.
+    const sorted = g.entries.sort((a, b) => (a.upper < b.upper ? -1 : a.upper > b.upper ? 1 : 0));
     const uppers: number[] = [];
     const runs: number[] = [];
     for (const b of sorted) {
@@ -844,13 +883,25 @@ function quantileOfCounts(
  * BucketQuantile's fix of counts that fall (or nearly equal the one before): returns whether
  * one fell (the monotonicity info).
  */
+// The smallest normal float64 (almostEqual's).
+const minNormal = 2.2250738585072014e-308;
+
 function monotonize(counts: Float64Array, n: number): boolean {
   let forced = false;
   let prev = counts[0]!;
   for (let i = 1; i < n; i++) {
     const cur = counts[i]!;
     if (cur === prev) continue;
-    if (almostEqual(prev, cur, 1e-12)) {
+    // almostEqual(prev, cur, 1e-12), written out: passing floats to a call that is not inlined
+    // boxes them (two heap numbers per bucket and step).
+    const absSum = Math.abs(prev) + Math.abs(cur);
+    const diff = Math.abs(prev - cur);
+    const near =
+      (Number.isNaN(prev) && Number.isNaN(cur)) ||
+      (prev === 0 || cur === 0 || absSum < minNormal
+        ? diff < 1e-12 * minNormal
+        : diff / Math.min(absSum, Number.MAX_VALUE) < 1e-12);
+    if (near) {
       counts[i] = prev;
       continue;
     }
@@ -1177,7 +1228,20 @@ function rateKernel(isCounter: boolean, isRate: boolean): WindowSpec['kernel'] {
         next = nextReset(vs, from);
       }
       const mayReset = next <= hi;
-      out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx, mayReset);
+      extrapolateInto(
+        ts,
+        vs,
+        lo,
+        hi,
+        rangeStart,
+        rangeEnd,
+        isCounter,
+        isRate,
+        ctx,
+        mayReset,
+        out,
+        at,
+      );
       return true;
     };
   };

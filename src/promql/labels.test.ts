@@ -61,6 +61,18 @@ describe('sortByLabelSets', () => {
     }
   });
 
+  it('orders sets that all have the same names (values compared alone)', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const next = rng(seed);
+      const pick = (): string => VALUES[Math.floor(next() * VALUES.length)]!;
+      const sets = Array.from({ length: 40 }, () =>
+        makeLabels({ __name__: 'x', a: pick() || 'v', instance: pick() || 'w', le: pick() || 'u' }),
+      );
+      const want = sets.slice().sort(compareLabels);
+      expect(sortByLabelSets(sets.slice(), (l) => l)).toEqual(want);
+    }
+  });
+
   it('orders sets whose names are not in order', () => {
     const unordered: Labels = Object.freeze({ job: 'b', instance: 'a' });
     const ordered = makeLabels({ instance: 'a', job: 'a' });

@@ -121,12 +121,46 @@ export function compareKeyedLabels(
 }
 
 /**
- * Sorts items by their label sets (in place) as compareLabels orders them, each set's names
- * and values listed once (not at every comparison), so that a comparison reads two arrays
- * instead of looking names up in two label objects of many shapes.
+ * Sorts items by their label sets (in place) as compareLabels orders them. Where every set has
+ * the same names in order (as a metric's series mostly have), their values are listed once
+ * into one array and the items' indexes sorted by them; else each set's names and values are
+ * listed once. Either way a comparison reads arrays instead of looking names up in two label
+ * objects of many shapes.
  */
 export function sortByLabelSets<T>(items: T[], labelsOf: (item: T) => Labels): T[] {
-  if (items.length < 2) return items;
+  const n = items.length;
+  if (n < 2) return items;
+  const names = sortedKeys(labelsOf(items[0]!));
+  const m = names.length;
+  const values: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const labels = labelsOf(items[i]!);
+    let j = 0;
+    for (const k in labels) {
+      if (k !== names[j]) return sortByNamesAndValues(items, labelsOf);
+      values.push(labels[k]!);
+      j++;
+    }
+    if (j !== m) return sortByNamesAndValues(items, labelsOf);
+  }
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) order.push(i);
+  order.sort((a, b) => {
+    const p = a * m;
+    const q = b * m;
+    for (let j = 0; j < m; j++) {
+      const v = values[p + j]!;
+      const w = values[q + j]!;
+      if (v !== w) return v < w ? -1 : 1;
+    }
+    return 0;
+  });
+  const copy = items.slice();
+  for (let i = 0; i < n; i++) items[i] = copy[order[i]!]!;
+  return items;
+}
+
+function sortByNamesAndValues<T>(items: T[], labelsOf: (item: T) => Labels): T[] {
   const keyed: { item: T; names: string[]; values: string[] }[] = [];
   for (const item of items) {
     const labels = labelsOf(item);

@@ -872,7 +872,17 @@ function foldColumns(
       switch (op) {
         case 'sum':
           if (v2) value[g] = value[g]! + v;
-          else [value[g], comp[g]] = kahanSumInc(v, value[g]!, comp[g]!);
+          else {
+            // kahanSumInc written out: its pair (and the floats passed to it) would be boxed.
+            const sum = value[g]!;
+            const t = sum + v;
+            let c = comp[g]!;
+            if (t === Infinity || t === -Infinity) c = 0;
+            else if (Math.abs(sum) >= Math.abs(v)) c += sum - t + v;
+            else c += v - t + sum;
+            value[g] = t;
+            comp[g] = c;
+          }
           count[g] = count[g]! + 1;
           break;
         case 'max':

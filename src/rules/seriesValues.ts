@@ -200,7 +200,8 @@ function pooledNumbers(into: ColumnScratch, from: Float64Array, count: number): 
   }
   const out = pool.numbers.subarray(pool.numbersUsed, pool.numbersUsed + count);
   pool.numbersUsed += count;
-  out.set(count === from.length ? from : from.subarray(0, count));
+  // A loop, not set() with a subarray of `from`: that is a second view made per result.
+  for (let i = 0; i < count; i++) out[i] = from[i]!;
   return out;
 }
 
@@ -214,7 +215,7 @@ function pooledFlags(into: ColumnScratch, from: Uint8Array, count: number): Uint
   }
   const out = pool.flags.subarray(pool.flagsUsed, pool.flagsUsed + count);
   pool.flagsUsed += count;
-  out.set(count === from.length ? from : from.subarray(0, count));
+  for (let i = 0; i < count; i++) out[i] = from[i]!;
   return out;
 }
 

@@ -97,16 +97,33 @@ interface ExprCase {
 interface TestGroup {
   interval: number | undefined;
   /**
-   * The input series, read when the group runs (from the file's text, for a stashed list: see
-   * StashedList). `wellFormed`: values known to be simple tokens (see spacedSimpleTokens).
+   * The input series, read one by one when the group runs (from the file's text, for a stashed
+   * list: see StashedList).
    */
-  inputSeries: () => { series: string; values: string; wellFormed?: boolean }[];
+  inputSeries: InputList;
   alertTests: AlertCase[];
   exprTests: ExprCase[];
   externalLabels: Record<string, string>;
   externalURL: string;
   name: string;
   startTimestamp: number;
+}
+
+/** An input series as the test file writes it. */
+interface InputItem {
+  series: string;
+  values: string;
+  /** The values are known to be simple tokens (see spacedSimpleTokens). */
+  wellFormed?: boolean;
+}
+
+/**
+ * A test group's input series, each read when asked for (an array, or a stashed list made item
+ * by item, so that each item's strings and object die young).
+ */
+interface InputList {
+  readonly length: number;
+  at(i: number): InputItem | undefined;
 }
 
 interface TestFile {
@@ -422,7 +439,10 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
       }
       // Each field by its string's place where it stands verbatim, else by the raw scalar's.
       const at1 = verbatimAt(text, key1 + 2, raw1, value1);
-      const at2 = verbatimAt(text, key2 + 2, raw2, value2);
+      // A values line of simple tokens stands trimmed where it is (no need to compare it).
+      const at2 = spaced
+        ? key2 + 2 + raw2.length - raw2.trimStart().length
+        : verbatimAt(text, key2 + 2, raw2, value2);
       const field1 = at1 < 0 ? [key1 + 2, end1] : [at1, at1 + value1.length];
       const field2 = at2 < 0 ? [key2 + 2, end2] : [at2, at2 + value2.length];
       let bits = spaced ? WELL_FORMED : 0;
@@ -484,23 +504,28 @@ function stashedItems<T>(
   list: StashedList,
   make: (first: string, second: string, wellFormed: boolean) => T,
 ): T[] {
-  const { source, at, flags } = list;
   const out: T[] = [];
-  for (let i = 0; i < flags.length; i++) {
-    const o = i * 4;
-    const bits = flags[i] ?? 0;
-    const field1 = source.slice(at[o], at[o + 1]);
-    const field2 = source.slice(at[o + 2], at[o + 3]);
-    // stashLists read both: neither is null.
-    out.push(
-      make(
-        (bits & VERBATIM_FIRST) !== 0 ? field1 : (simpleScalar(field1) ?? ''),
-        (bits & VERBATIM_SECOND) !== 0 ? field2 : (simpleScalar(field2) ?? ''),
-        (bits & WELL_FORMED) !== 0,
-      ),
-    );
-  }
+  for (let i = 0; i < list.flags.length; i++) out.push(stashedItem(list, i, make));
   return out;
+}
+
+/** The i-th item of a stashed list (see stashedItems). */
+function stashedItem<T>(
+  list: StashedList,
+  i: number,
+  make: (first: string, second: string, wellFormed: boolean) => T,
+): T {
+  const { source, at, flags } = list;
+  const o = i * 4;
+  const bits = flags[i] ?? 0;
+  const field1 = source.slice(at[o], at[o + 1]);
+  const field2 = source.slice(at[o + 2], at[o + 3]);
+  // stashLists read both: neither is null.
+  return make(
+    (bits & VERBATIM_FIRST) !== 0 ? field1 : (simpleScalar(field1) ?? ''),
+    (bits & VERBATIM_SECOND) !== 0 ? field2 : (simpleScalar(field2) ?? ''),
+    (bits & WELL_FORMED) !== 0,
+  );
 }
 
 /**
@@ -826,11 +851,18 @@ function parseTestFileDoc(y: GoYamlDoc, compat: 'v2' | 'v3', stash: ValuesStash 
     stash.seriesTaken[i] = true;
     return list;
   };
-  const unstashSeries = (raw: Node | undefined): TestGroup['inputSeries'] | null => {
+  const unstashSeries = (raw: Node | undefined): InputList | null => {
     const list = unstashList(raw, 'input_series');
     if (list === null) return null;
-    return () =>
-      stashedItems(list, (series, values, wellFormed) => ({ series, values, wellFormed }));
+    const make = (series: string, values: string, wellFormed: boolean): InputItem => ({
+      series,
+      values,
+      wellFormed,
+    });
+    return {
+      length: list.flags.length,
+      at: (i) => (i >= 0 && i < list.flags.length ? stashedItem(list, i, make) : undefined),
+    };
   };
   const unstashAlertTests = (raw: Node | undefined): AlertCase[] | null => {
     const list = unstashList(raw, 'alert_rule_test');
@@ -888,15 +920,10 @@ function parseTestFileDoc(y: GoYamlDoc, compat: 'v2' | 'v3', stash: ValuesStash 
       interval,
       inputSeries:
         unstashSeries(g.get('input_series')) ??
-        (
-          (items) => () =>
-            items
-        )(
-          seq(g.get('input_series'), '[]main.series').map((sn) => {
-            const f = fields(sn, ['series', 'values'], 'main.series');
-            return { series: str(f.get('series')), values: unstash(str(f.get('values')), stash) };
-          }),
-        ),
+        seq(g.get('input_series'), '[]main.series').map((sn) => {
+          const f = fields(sn, ['series', 'values'], 'main.series');
+          return { series: str(f.get('series')), values: unstash(str(f.get('values')), stash) };
+        }),
       alertTests:
         unstashAlertTests(g.get('alert_rule_test')) ??
         seq(g.get('alert_rule_test'), '[]main.alertTestCase').map((an) => {
@@ -1141,7 +1168,10 @@ function runTestGroup(
   // No evaluation reads a sample after the last one (promtool's lazy loader appends samples up
   // to each evaluation time), so later values are checked but not kept.
   const maxt = mint + maxEval;
-  for (const is of tg.inputSeries()) {
+  const inputList = tg.inputSeries;
+  for (let i = 0; i < inputList.length; i++) {
+    const is = inputList.at(i);
+    if (is === undefined) continue;
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
     const labels = parseSeriesDescriptor(is.series, caches.names);

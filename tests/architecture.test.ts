@@ -54,10 +54,10 @@ const graph = new Map<string, string[]>(
  * The module-level variables of the pure folders that ARCHITECTURE.md allows, each with its
  * reason there ("State"): none of them remembers anything a caller handed in.
  */
-const allowedModuleState: Record<string, string> = {
-  'promql/store.ts': 'zeros',
-  'promql/functions.ts': 'planCounts',
-  'lab/recordings.ts': 'catalog',
+const allowedModuleState: Record<string, readonly string[]> = {
+  'promql/store.ts': ['zeros', 'lastZeros'],
+  'promql/functions.ts': ['planCounts'],
+  'lab/recordings.ts': ['catalog'],
 };
 
 const folderOf = (file: string) => relative(src, file).split('/')[0] ?? '';
@@ -156,14 +156,17 @@ describe('architecture', () => {
       for (const m of text.matchAll(emptyCollection)) found.push(`${rel(file)}: ${m[1]}`);
       if (!pure.has(folderOf(file))) continue;
       for (const m of text.matchAll(mutable))
-        if (allowedModuleState[rel(file)] !== m[1]) found.push(`${rel(file)}: let ${m[1]}`);
+        if (!allowedModuleState[rel(file)]?.includes(m[1]!))
+          found.push(`${rel(file)}: let ${m[1]}`);
     }
     expect(found).toEqual([]);
     // Each allowed one is still there and documented with its reason.
     const doc = readFileSync(resolve(src, '../docs/ARCHITECTURE.md'), 'utf8');
-    for (const [file, name] of Object.entries(allowedModuleState)) {
-      expect(readFileSync(join(src, file), 'utf8')).toMatch(new RegExp(`^let ${name}\\b`, 'm'));
-      expect(doc).toContain(`\`${name}\` (\`src/${file}\`)`);
+    for (const [file, names] of Object.entries(allowedModuleState)) {
+      for (const name of names) {
+        expect(readFileSync(join(src, file), 'utf8')).toMatch(new RegExp(`^let ${name}\\b`, 'm'));
+        expect(doc).toContain(`\`${name}\` (\`src/${file}\`)`);
+      }
     }
   });
 });

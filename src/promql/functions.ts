@@ -20,7 +20,7 @@ import { expandGo } from './regex.ts';
 import { formatFloat as formatG, formatGoFloat } from '../text/index.ts';
 import type { QueryState } from './queryState.ts';
 import { compareLabels, labelsKey, makeLabels, omitLabels, type Labels } from './labels.ts';
-import { almostEqual, kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
+import { kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
 /** What a function implementation gets besides its arguments. */
@@ -123,6 +123,9 @@ function extrapolatedRate(isCounter: boolean, isRate: boolean): FuncImpl {
   };
 }
 
+// extrapolateInto's answer for extrapolate.
+const rateScratch = new Float64Array(1);
+
 /** extrapolatedRate's value over samples lo..hi (at least two) of a window. */
 function extrapolate(
   ts: ArrayLike<number>,
@@ -134,9 +137,43 @@ function extrapolate(
   isCounter: boolean,
   isRate: boolean,
   ctx: { readonly compat: 'v3' | 'v2' },
-  /** False where the caller knows no sample of the window is below the one before it. */
-  mayReset = true,
 ): number {
+  extrapolateInto(
+    ts,
+    vs,
+    lo,
+    hi,
+    rangeStart,
+    rangeEnd,
+    isCounter,
+    isRate,
+    ctx,
+    true,
+    rateScratch,
+    0,
+  );
+  return rateScratch[0]!;
+}
+
+/**
+ * extrapolate's value written to out[at]: a float returned from a call that is not inlined is
+ * boxed (a heap number per window), one written to a typed array is not.
+ */
+function extrapolateInto(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  rangeStart: number,
+  rangeEnd: number,
+  isCounter: boolean,
+  isRate: boolean,
+  ctx: { readonly compat: 'v3' | 'v2' },
+  /** False where the caller knows no sample of the window is below the one before it. */
+  mayReset: boolean,
+  out: Float64Array,
+  at: number,
+): void {
   const n = hi - lo + 1;
   const rangeSeconds = (rangeEnd - rangeStart) / 1000;
   const first = vs[lo]!;
@@ -179,7 +216,7 @@ function extrapolate(
     factor = (sampled + toStart + toEnd) / sampled;
   }
   if (isRate) factor /= rangeSeconds;
-  return result * factor;
+  out[at] = result * factor;
 }
 
 /** Mirrors instantValue in functions.go (irate, idelta). */
@@ -533,15 +570,42 @@ function bucketOf(state: QueryState, labels: Labels): BucketOf {
   const buckets = state.derived<BucketOf>(state, 'bucket');
   let b = buckets.get(labels);
   if (b === undefined) {
-    const group = makeLabels(Object.freeze(omitLabels(labels, 'le', '__name__')));
-    b = { labels: group, key: labelsKey(group), upper: parseLe(labels['le']) };
+    b = bucketGroup(labels);
     buckets.set(labels, b);
   }
   return b;
 }
 
+/**
+ * A bucket's histogram and `le`: its labels without `le` and the metric name, built with their
+ * key in one pass over a label set in order (as makeLabels makes them), else through makeLabels.
+ */
+function bucketGroup(labels: Labels): BucketOf {
+  const upper = parseLe(labels['le']);
+  const out: Record<string, string> = {};
+  let key = '';
+  let prev = '';
+  let first = true;
+  for (const k in labels) {
+    const v = labels[k]!;
+    if ((!first && !(prev < k)) || v === '') {
+      const group = makeLabels(Object.freeze(omitLabels(labels, 'le', '__name__')));
+      return { labels: group, key: labelsKey(group), upper };
+    }
+    prev = k;
+    first = false;
+    if (k === 'le' || k === '__name__') continue;
+    out[k] = v;
+    key += k + '\xff' + v + '\xfe';
+  }
+  return { labels: Object.freeze(out), key, upper };
+}
+
 function parseLe(text: string | undefined): number | null {
-  if (text === undefined) return null;
+  return text === undefined ? null : parseLeText(text);
+}
+
+function parseLeText(text: string): number | null {
   const t = text.trim();
   const lower = t.toLowerCase();
   if (lower === '+inf' || lower === 'inf') return Infinity;
@@ -695,7 +759,19 @@ function histogramPlan(state: QueryState, call: Call, input: VSample[]): Histogr
 function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): HistogramPlan {
   const invalid: number[] = [];
   const byKey = new Map<string, { labels: Labels; name: string; entries: Bucket[] }>();
+  // The buckets of a histogram usually come one after another (sorted by labels, `le` last):
+  // a bucket with its predecessor's labels but `le` and the name joins its group unkeyed.
+  let prev: Labels | null = null;
+  let prevGroup: { labels: Labels; name: string; entries: Bucket[] } | null = null;
   inputs.forEach((labels, i) => {
+    if (prev !== null && prevGroup !== null && sameBucketGroup(labels, prev)) {
+      const upper = parseLe(labels['le']);
+      if (upper !== null) {
+        prev = labels;
+        prevGroup.entries.push({ upper, count: i });
+        return;
+      }
+    }
     const bucket = bucketOf(state, labels);
     if (bucket.upper === null) {
       invalid.push(i);
@@ -708,9 +784,13 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
     }
     // The count field carries the input index here; the sort looks at upper only.
     g.entries.push({ upper: bucket.upper, count: i });
+    prev = labels;
+    prevGroup = g;
   });
   const groups = [...byKey.values()].map((g): PlanGroup => {
-    const sorted = g.entries.slice().sort((a, b) => a.upper - b.upper);
+    // Sorted in place (the list is the plan's own); the comparison's sign as `a.upper -
+    // b.upper`'s (NaN as equal), without a float to box per comparison.
+    const sorted = g.entries.sort((a, b) => (a.upper < b.upper ? -1 : a.upper > b.upper ? 1 : 0));
     const uppers: number[] = [];
     const runs: number[] = [];
     for (const b of sorted) {
@@ -730,6 +810,26 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
     };
   });
   return { inputs, groups, invalid };
+}
+
+/**
+ * Whether two label sets are equal but for `le` and the metric name (then their buckets'
+ * histogram is one: bucketOf keys them alike, empty values counting as absent).
+ */
+function sameBucketGroup(a: Labels, b: Labels): boolean {
+  let count = 0;
+  for (const k in a) {
+    if (k === 'le' || k === '__name__') continue;
+    const v = a[k]!;
+    if (v === '') continue;
+    if (b[k] !== v) return false;
+    count++;
+  }
+  for (const k in b) {
+    if (k === 'le' || k === '__name__' || b[k] === '') continue;
+    count--;
+  }
+  return count === 0;
 }
 
 let planCounts = new Float64Array(64);
@@ -783,13 +883,25 @@ function quantileOfCounts(
  * BucketQuantile's fix of counts that fall (or nearly equal the one before): returns whether
  * one fell (the monotonicity info).
  */
+// The smallest normal float64 (almostEqual's).
+const minNormal = 2.2250738585072014e-308;
+
 function monotonize(counts: Float64Array, n: number): boolean {
   let forced = false;
   let prev = counts[0]!;
   for (let i = 1; i < n; i++) {
     const cur = counts[i]!;
     if (cur === prev) continue;
-    if (almostEqual(prev, cur, 1e-12)) {
+    // almostEqual(prev, cur, 1e-12), written out: passing floats to a call that is not inlined
+    // boxes them (two heap numbers per bucket and step).
+    const absSum = Math.abs(prev) + Math.abs(cur);
+    const diff = Math.abs(prev - cur);
+    const near =
+      (Number.isNaN(prev) && Number.isNaN(cur)) ||
+      (prev === 0 || cur === 0 || absSum < minNormal
+        ? diff < 1e-12 * minNormal
+        : diff / Math.min(absSum, Number.MAX_VALUE) < 1e-12);
+    if (near) {
       counts[i] = prev;
       continue;
     }
@@ -1116,7 +1228,20 @@ function rateKernel(isCounter: boolean, isRate: boolean): WindowSpec['kernel'] {
         next = nextReset(vs, from);
       }
       const mayReset = next <= hi;
-      out[at] = extrapolate(ts, vs, lo, hi, rangeStart, rangeEnd, isCounter, isRate, ctx, mayReset);
+      extrapolateInto(
+        ts,
+        vs,
+        lo,
+        hi,
+        rangeStart,
+        rangeEnd,
+        isCounter,
+        isRate,
+        ctx,
+        mayReset,
+        out,
+        at,
+      );
       return true;
     };
   };

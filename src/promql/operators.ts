@@ -108,19 +108,8 @@ function signatureOf(
 }
 
 function computeSignature(labels: Labels, on: boolean, names: readonly string[]): string {
-  let out = '';
-  if (on) {
-    for (const n of [...names].sort(compareStrings)) {
-      const v = labels[n];
-      if (v !== undefined) out += n + '\xff' + v + '\xfe';
-    }
-    return out;
-  }
-  for (const n of sortedKeys(labels)) {
-    if (n === '__name__' || names.includes(n)) continue;
-    out += n + '\xff' + labels[n] + '\xfe';
-  }
-  return out;
+  // The same key as an aggregation's by(...)/without(...) grouping.
+  return computeGroupingKey(labels, names, !on);
 }
 
 function matchedLabels(labels: Labels, m: VectorMatching): Labels {
@@ -614,15 +603,37 @@ export function groupLabels(labels: Labels, grouping: readonly string[], without
   return computeGroupLabels(labels, grouping, without);
 }
 
+/** A `by` list's names sorted: the list itself when written in order, as it mostly is. */
+function sortedGrouping(grouping: readonly string[]): readonly string[] {
+  for (let i = 1; i < grouping.length; i++)
+    if (!(grouping[i - 1]! < grouping[i]!)) return [...grouping].sort(compareStrings);
+  return grouping;
+}
+
 function computeGroupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
   let out = '';
   if (!without) {
-    for (const n of [...grouping].sort(compareStrings)) {
+    for (const n of sortedGrouping(grouping)) {
       const v = labels[n];
       if (v !== undefined) out += n + '\xff' + v + '\xfe';
     }
     return out;
   }
+  // Names in order (as makeLabels builds sets) read without listing them into an array first.
+  let prev = '';
+  let first = true;
+  for (const n in labels) {
+    if (!first && !(prev < n)) return sortedGroupingKey(labels, grouping);
+    prev = n;
+    first = false;
+    if (n === '__name__' || grouping.includes(n)) continue;
+    out += n + '\xff' + labels[n] + '\xfe';
+  }
+  return out;
+}
+
+function sortedGroupingKey(labels: Labels, grouping: readonly string[]): string {
+  let out = '';
   for (const n of sortedKeys(labels)) {
     if (n === '__name__' || grouping.includes(n)) continue;
     out += n + '\xff' + labels[n] + '\xfe';
@@ -630,19 +641,38 @@ function computeGroupingKey(labels: Labels, grouping: readonly string[], without
   return out;
 }
 
+/**
+ * The group's label set. Built in name order without empty values, it is what makeLabels makes
+ * of it, frozen as it is (no second object); a set not in order goes through makeLabels.
+ */
 function computeGroupLabels(labels: Labels, grouping: readonly string[], without: boolean): Labels {
   const out: Record<string, string> = {};
   if (without) {
-    for (const [k, v] of Object.entries(labels)) {
+    let prev = '';
+    let first = true;
+    for (const k in labels) {
+      const v = labels[k]!;
+      if ((!first && !(prev < k)) || v === '') return makeLabels(groupLabelsOf(labels, grouping));
+      prev = k;
+      first = false;
       if (k !== '__name__' && !grouping.includes(k)) out[k] = v;
     }
   } else {
-    for (const n of grouping) {
+    for (const n of sortedGrouping(grouping)) {
       const v = labels[n];
-      if (v !== undefined) out[n] = v;
+      if (v !== undefined && v !== '') out[n] = v;
     }
   }
-  return makeLabels(out);
+  return Object.freeze(out);
+}
+
+/** The labels a `without` grouping keeps, in the set's own order. */
+function groupLabelsOf(labels: Labels, grouping: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) {
+    if (k !== '__name__' && !grouping.includes(k)) out[k] = v;
+  }
+  return out;
 }
 
 interface Group {
@@ -842,7 +872,17 @@ function foldColumns(
       switch (op) {
         case 'sum':
           if (v2) value[g] = value[g]! + v;
-          else [value[g], comp[g]] = kahanSumInc(v, value[g]!, comp[g]!);
+          else {
+            // kahanSumInc written out: its pair (and the floats passed to it) would be boxed.
+            const sum = value[g]!;
+            const t = sum + v;
+            let c = comp[g]!;
+            if (t === Infinity || t === -Infinity) c = 0;
+            else if (Math.abs(sum) >= Math.abs(v)) c += sum - t + v;
+            else c += v - t + sum;
+            value[g] = t;
+            comp[g] = c;
+          }
           count[g] = count[g]! + 1;
           break;
         case 'max':

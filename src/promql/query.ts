@@ -3,7 +3,7 @@
 import { children, documentedType, exprType, type Expr } from './ast.ts';
 import { Evaluator, QueryContext, valueAt, type EvalOptions, type StepValues } from './engine.ts';
 import { describeNode, type ExplainNote } from './explain.ts';
-import { compareLabels, type Labels } from './labels.ts';
+import { sortByLabelSets, type Labels } from './labels.ts';
 import { parseExpr } from './parser.ts';
 import type { Result } from './result.ts';
 import type { SeriesStore } from './store.ts';
@@ -125,6 +125,10 @@ function collect(
 ): number {
   const q = ev.q;
   let points = held;
+  // A vector in columns is read from them (the samples its steps would make, in column order),
+  // each column's series looked up once rather than once per step.
+  const cols = v.kind === 'vector' && !q.delayedNameRemoval ? v.cols : null;
+  const colSeries: (Series | undefined)[] = [];
   for (let k = 0; k < ev.n; k++) {
     const ts = ev.times[k]!;
     if (!limitEachStep && points + ev.peak(k) > q.maxSamples) {
@@ -141,6 +145,25 @@ function collect(
       }
       s.points.push({ t: ts, v: v.vs[k]! });
       points++;
+    } else if (cols !== null) {
+      const { n, labels, vals, present } = cols;
+      for (let i = 0; i < n; i++) {
+        const at = k * n + i;
+        if (present[at] === 0) continue;
+        let s = colSeries[i];
+        if (s === undefined) {
+          const l = labels[i]!;
+          const key = q.state.labelsKey(l);
+          s = out.get(key);
+          if (!s) {
+            s = { labels: l, points: [] };
+            out.set(key, s);
+          }
+          colSeries[i] = s;
+        }
+        s.points.push({ t: ts, v: vals[at]! });
+        points++;
+      }
     } else if (v.kind === 'vector') {
       for (const sample of ev.finish(e, v.at(k))) {
         const key = q.state.labelsKey(sample.labels);
@@ -222,7 +245,7 @@ export function evalRange(
       const ev = new Evaluator(q, grid.subarray(from, from + rangeBatch), start, reuse, from);
       points = collect(ev, e, ev.eval(e), out, points, opts.limitEachStep === true);
     }
-    const series = [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels));
+    const series = sortByLabelSets([...out.values()], (s) => s.labels);
     return { ok: true, value: { type: 'matrix', series }, warnings: [...q.warnings] };
   } catch (err) {
     return fail(err, e);

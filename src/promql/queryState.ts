@@ -1,7 +1,7 @@
 // What one query evaluation remembers between its nodes and steps: derived label sets and keys,
 // compiled regexes and each node's plans, as Prometheus keeps such state in EvalNodeHelper
 // (promql/engine.go) rather than in globals. It lives and dies with one evaluation.
-import { metricNameLabel, omitLabels, sortedKeys, type Labels } from './labels.ts';
+import { labelsKey, metricNameLabel, omitLabels, type Labels } from './labels.ts';
 import { compileMatcherRegex, type AnchoredRegex } from './regex.ts';
 
 /** The caches of one query evaluation. */
@@ -16,10 +16,7 @@ export class QueryState {
   labelsKey(labels: Labels): string {
     let key = this.keys.get(labels);
     if (key === undefined) {
-      key = '';
-      for (const k of sortedKeys(labels)) {
-        key += k + '\xff' + labels[k] + '\xfe';
-      }
+      key = labelsKey(labels);
       this.keys.set(labels, key);
     }
     return key;

@@ -1,7 +1,7 @@
 // In-memory series storage for the engine: per series sorted timestamps and values in typed
 // arrays (binary-searched by the evaluator), a posting list by metric name, staleness markers
 // kept as a flag beside the value (Prometheus uses a special NaN; JS cannot carry NaN payloads).
-import { compareKeyedLabels, labelsKey, makeLabels, sortedKeys, type Labels } from './labels.ts';
+import { labelsKey, makeLabels, sortByLabelSets, type Labels } from './labels.ts';
 
 /** One ingested sample; a null value is a staleness marker. */
 export type Point = readonly [t: number, v: number | null];
@@ -235,15 +235,9 @@ export class SeriesStore {
   }
 }
 
-/**
- * Series sorted by labels (in place), each set's names listed once rather than twice at every
- * comparison (compareLabels lists them anew; a sort makes n log n comparisons).
- */
+/** Series sorted by labels (in place). */
 function sortByLabels(list: StoredSeries[]): StoredSeries[] {
-  const keyed = list.map((s) => ({ s, keys: sortedKeys(s.labels) }));
-  keyed.sort((a, b) => compareKeyedLabels(a.s.labels, a.keys, b.s.labels, b.keys));
-  for (let i = 0; i < keyed.length; i++) list[i] = keyed[i]!.s;
-  return list;
+  return sortByLabelSets(list, (s) => s.labels);
 }
 
 // The loops of a store build, each in a function of its own: V8 compiles a hot loop on its own
@@ -277,11 +271,17 @@ function numberedMarker(flags: Uint8Array, vs: Float64Array): boolean {
 }
 
 let zeros = new Uint8Array(0);
+let lastZeros = zeros;
 
-/** n zero flags, a view of one array shared by every series without staleness markers. */
+/**
+ * n zero flags, a view of one array shared by every series without staleness markers (the same
+ * view for the same length as the last one: series loaded together mostly have one length).
+ */
 function noMarkers(n: number): Uint8Array {
+  if (lastZeros.length === n) return lastZeros;
   if (n > zeros.length) zeros = new Uint8Array(Math.max(n, zeros.length * 2));
-  return zeros.subarray(0, n);
+  lastZeros = zeros.subarray(0, n);
+  return lastZeros;
 }
 
 /** Columnar samples of a series from its points: sorted, the last write for a time winning. */

@@ -1611,7 +1611,8 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
       if (rule === undefined || expr === undefined) return null;
       const res = rangeOf(rule.spec.expr, expr, qo);
       if (res === null) return null;
-      const byStep: QuerySample[][] = Array.from({ length: steps }, () => []);
+      const byStep: QuerySample[][] = [];
+      for (let k = 0; k < steps; k++) byStep.push([]);
       for (const series of res) {
         for (const p of series.points) {
           byStep[Math.round((p.t - (mint - qo)) / evalInterval)]?.push({
@@ -1638,9 +1639,14 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
         g.evalRule(i, ts, stepQuery, write);
         if (g.lastErrors[i] !== undefined) return null;
         if (rule instanceof AlertingRule && wantedAt.get(k)?.has(rule.name)) {
-          const got = gotAt.get(k) ?? new Map<string, AlertEntry[]>();
-          got.set(rule.name, [...(got.get(rule.name) ?? []), ...firingAlerts(rule, query)]);
-          gotAt.set(k, got);
+          let got = gotAt.get(k);
+          if (got === undefined) {
+            got = new Map<string, AlertEntry[]>();
+            gotAt.set(k, got);
+          }
+          const list = got.get(rule.name);
+          if (list === undefined) got.set(rule.name, firingAlerts(rule, query));
+          else for (const a of firingAlerts(rule, query)) list.push(a);
         }
       }
       for (const b of buffer.values()) store.addSeries(b.labels, b.points);

@@ -77,6 +77,18 @@ describe('the packed command', () => {
     const scenario = run('quorumlab', ['scenario', 'list'], clean);
     expect(scenario.out).toContain('pod-eviction-default');
 
+    // NODE_EXTRA_CA_CERTS is read only by the subcommands that open connections (node parses
+    // the file as it starts: a file it cannot read says so on standard error).
+    const withCerts = (args: string[]): string =>
+      spawnSync('quorumlab', args, {
+        cwd: clean,
+        env: { ...env, NODE_EXTRA_CA_CERTS: join(clean, 'missing.pem') },
+        encoding: 'utf8',
+      }).stderr;
+    expect(withCerts(['test', 'rules', 'test.yaml'])).toBe('');
+    expect(withCerts(['--version'])).toBe('');
+    expect(withCerts(['backtest', '--help'])).toContain('missing.pem');
+
     // The command starts from its startup snapshot, built by this node; a blob another node
     // built is left alone, and the command runs the same without it.
     const traced = (): { out: string; err: string } => {

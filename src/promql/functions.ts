@@ -601,18 +601,8 @@ function bucketGroup(labels: Labels): BucketOf {
   return { labels: Object.freeze(out), key, upper };
 }
 
-/** parseLe's answers by text: a few `le` values recur in every histogram. */
-const leValues = new Map<string, number | null>();
-
 function parseLe(text: string | undefined): number | null {
-  if (text === undefined) return null;
-  let v = leValues.get(text);
-  if (v === undefined) {
-    v = parseLeText(text);
-    if (leValues.size >= 4096) leValues.clear();
-    leValues.set(text, v);
-  }
-  return v;
+  return text === undefined ? null : parseLeText(text);
 }
 
 function parseLeText(text: string): number | null {

@@ -603,22 +603,10 @@ export function groupLabels(labels: Labels, grouping: readonly string[], without
   return computeGroupLabels(labels, grouping, without);
 }
 
-/** Each `by` list's names sorted, once per list (lists belong to the syntax tree). */
-const sortedGroupings = new WeakMap<readonly string[], readonly string[]>();
-
-function sortedGrouping(grouping: readonly string[]): readonly string[] {
-  let sorted = sortedGroupings.get(grouping);
-  if (sorted === undefined) {
-    sorted = [...grouping].sort(compareStrings);
-    sortedGroupings.set(grouping, sorted);
-  }
-  return sorted;
-}
-
 function computeGroupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
   let out = '';
   if (!without) {
-    for (const n of sortedGrouping(grouping)) {
+    for (const n of [...grouping].sort(compareStrings)) {
       const v = labels[n];
       if (v !== undefined) out += n + '\xff' + v + '\xfe';
     }
@@ -663,7 +651,7 @@ function computeGroupLabels(labels: Labels, grouping: readonly string[], without
       if (k !== '__name__' && !grouping.includes(k)) out[k] = v;
     }
   } else {
-    for (const n of sortedGrouping(grouping)) {
+    for (const n of [...grouping].sort(compareStrings)) {
       const v = labels[n];
       if (v !== undefined && v !== '') out[n] = v;
     }

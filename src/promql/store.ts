@@ -45,6 +45,8 @@ export class SeriesStore {
    */
   private rising: Float64Array | null = null;
   private flagged: { flags: Uint8Array; before: Int32Array } | null = null;
+  /** The zero flags handed out last (zeroFlags). */
+  private lastZeros: Uint8Array | null = null;
 
   /** Adds samples (sorted by time) to the series with these labels, creating it if needed. */
   addSeries(labels: Labels, points: ReadonlyArray<Point>): void {
@@ -109,7 +111,7 @@ export class SeriesStore {
     let values = vs;
     const anyStale = stale !== null && (this.flagged?.flags === stale || anyFlag(stale));
     // Series without markers share one array of zero flags (nothing writes stored arrays).
-    const flags = anyStale && stale !== null ? stale : noMarkers(n);
+    const flags = anyStale && stale !== null ? stale : this.zeroFlags(n);
     if (anyStale) {
       staleBefore = this.markersBefore(flags);
       // Markers hold NaN, as sealed points do (a copy: the caller's values stay as they are).
@@ -140,6 +142,16 @@ export class SeriesStore {
     if (!strictlyIncreasing(ts)) return false;
     this.rising = ts;
     return true;
+  }
+
+  /**
+   * noMarkers(n), the same view for the same length as the last one (series loaded together
+   * mostly have one length; a typed array's subarray per series cost as much as the rest of
+   * addColumns' checks).
+   */
+  private zeroFlags(n: number): Uint8Array {
+    if (this.lastZeros?.length !== n) this.lastZeros = noMarkers(n);
+    return this.lastZeros;
   }
 
   /** markersBefore, remembering the flags counted last. */
@@ -271,17 +283,11 @@ function numberedMarker(flags: Uint8Array, vs: Float64Array): boolean {
 }
 
 let zeros = new Uint8Array(0);
-let lastZeros = zeros;
 
-/**
- * n zero flags, a view of one array shared by every series without staleness markers (the same
- * view for the same length as the last one: series loaded together mostly have one length).
- */
+/** n zero flags, a view of one array shared by every series without staleness markers. */
 function noMarkers(n: number): Uint8Array {
-  if (lastZeros.length === n) return lastZeros;
   if (n > zeros.length) zeros = new Uint8Array(Math.max(n, zeros.length * 2));
-  lastZeros = zeros.subarray(0, n);
-  return lastZeros;
+  return zeros.subarray(0, n);
 }
 
 /** Columnar samples of a series from its points: sorted, the last write for a time winning. */

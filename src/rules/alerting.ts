@@ -66,6 +66,13 @@ export type EvalResult =
   | { ok: true; output: OutputSample[]; samples: { labels: Labels; v: number }[] }
   | { ok: false; error: string };
 
+/** What an evaluation that returned nothing, with no alert active, gives (shared: read only). */
+const IDLE: EvalResult = Object.freeze({
+  ok: true,
+  output: Object.freeze([]) as unknown as OutputSample[],
+  samples: Object.freeze([]) as unknown as { labels: Labels; v: number }[],
+});
+
 /** An alerting rule with its active alerts. */
 export class AlertingRule {
   /** Active alerts (pending, firing, and resolved ones still retained), by label-set key. */
@@ -99,60 +106,19 @@ export class AlertingRule {
   eval(ts: number, query: QueryFn, queryOffset = 0, limit = 0): EvalResult {
     const res = query(this.spec.expr, ts - queryOffset);
     if (!res.ok) return { ok: false, error: res.message };
+    // Nothing returned and no alert active (most evaluations of most rules): nothing changes
+    // and nothing is written, so nothing is allocated.
+    if (res.samples.length === 0 && this.active.size === 0) return IDLE;
 
-    const resultKeys = new Set<string>();
-    const fresh = new Map<string, Alert>();
-    const defer = this.opts.deferAnnotations === true;
-    for (const smpl of res.samples) {
-      let made = this.staticLabels ? this.alertLabels.get(smpl.labels) : undefined;
-      if (made === undefined) {
-        const lb: Record<string, string> = { ...smpl.labels };
-        delete lb['__name__'];
-        for (const [k, v] of Object.entries(this.spec.labels)) {
-          lb[k] = this.expand(v, smpl, ts, query);
-        }
-        lb['alertname'] = this.spec.alert;
-        const labels = makeLabels(lb);
-        made = { labels, key: labelsKey(labels) };
-        if (this.staticLabels) this.alertLabels.set(smpl.labels, made);
-      }
-      const { labels, key } = made;
-      const annotations = defer ? {} : this.expandAll(smpl, ts, query);
-      resultKeys.add(key);
-      if (fresh.has(key)) {
-        return {
-          ok: false,
-          error: 'vector contains metrics with the same labelset after applying alert labels',
-        };
-      }
-      fresh.set(key, {
-        labels,
-        annotations,
-        state: 'pending',
-        value: smpl.v,
-        activeAt: ts,
-        firedAt: undefined,
-        resolvedAt: undefined,
-        keepFiringSince: undefined,
-        source: defer ? { labels: smpl.labels, v: smpl.v, ts } : undefined,
-      });
-    }
-
-    for (const [key, a] of fresh) {
-      const existing = this.active.get(key);
-      if (existing && existing.state !== 'inactive') {
-        existing.value = a.value;
-        existing.annotations = a.annotations;
-        existing.source = a.source;
-        continue;
-      }
-      this.active.set(key, a);
-    }
+    // The label keys of this evaluation's samples (none: no set is made).
+    const resultKeys = res.samples.length > 0 ? this.addSamples(res.samples, ts, query) : null;
+    if (typeof resultKeys === 'string') return { ok: false, error: resultKeys };
 
     const output: OutputSample[] = [];
     let numActivePending = 0;
-    for (const [key, a] of [...this.active]) {
-      if (!resultKeys.has(key)) {
+    // Entries deleted while a Map is iterated are not visited again; none is added meanwhile.
+    this.active.forEach((a, key) => {
+      if (resultKeys === null || !resultKeys.has(key)) {
         let keepFiring = false;
         if (a.state === 'firing' && this.spec.keepFiringFor > 0) {
           if (a.keepFiringSince === undefined) a.keepFiringSince = ts;
@@ -168,7 +134,7 @@ export class AlertingRule {
           a.state = 'inactive';
           a.resolvedAt = ts;
         }
-        if (!keepFiring) continue;
+        if (!keepFiring) return;
       } else {
         a.keepFiringSince = undefined;
       }
@@ -199,13 +165,70 @@ export class AlertingRule {
         { labels: out.alerts, t: ts - queryOffset, v: 1 },
         { labels: out.forState, t: ts - queryOffset, v: Math.floor(a.activeAt / 1000) },
       );
-    }
+    });
 
     if (limit > 0 && numActivePending > limit) {
       this.active.clear();
       return { ok: false, error: `exceeded limit of ${limit} with ${numActivePending} alerts` };
     }
     return { ok: true, output, samples: res.samples };
+  }
+
+  /**
+   * Makes an alert of each sample (or updates the active one of its labels); returns their
+   * keys, or the error when two samples make one label set (then nothing has changed).
+   */
+  private addSamples(
+    samples: readonly { labels: Labels; v: number }[],
+    ts: number,
+    query: QueryFn,
+  ): Set<string> | string {
+    const resultKeys = new Set<string>();
+    const fresh = new Map<string, Alert>();
+    const defer = this.opts.deferAnnotations === true;
+    for (const smpl of samples) {
+      let made = this.staticLabels ? this.alertLabels.get(smpl.labels) : undefined;
+      if (made === undefined) {
+        const lb: Record<string, string> = { ...smpl.labels };
+        delete lb['__name__'];
+        for (const [k, v] of Object.entries(this.spec.labels)) {
+          lb[k] = this.expand(v, smpl, ts, query);
+        }
+        lb['alertname'] = this.spec.alert;
+        const labels = makeLabels(lb);
+        made = { labels, key: labelsKey(labels) };
+        if (this.staticLabels) this.alertLabels.set(smpl.labels, made);
+      }
+      const { labels, key } = made;
+      const annotations = defer ? {} : this.expandAll(smpl, ts, query);
+      resultKeys.add(key);
+      if (fresh.has(key)) {
+        return 'vector contains metrics with the same labelset after applying alert labels';
+      }
+      fresh.set(key, {
+        labels,
+        annotations,
+        state: 'pending',
+        value: smpl.v,
+        activeAt: ts,
+        firedAt: undefined,
+        resolvedAt: undefined,
+        keepFiringSince: undefined,
+        source: defer ? { labels: smpl.labels, v: smpl.v, ts } : undefined,
+      });
+    }
+
+    for (const [key, a] of fresh) {
+      const existing = this.active.get(key);
+      if (existing && existing.state !== 'inactive') {
+        existing.value = a.value;
+        existing.annotations = a.annotations;
+        existing.source = a.source;
+        continue;
+      }
+      this.active.set(key, a);
+    }
+    return resultKeys;
   }
 
   private expand(

@@ -138,13 +138,16 @@ export class RuleGroup {
       return;
     }
     this.lastErrors[i] = undefined;
+    const previous = this.seriesInPreviousEval[i];
+    // No output now and none before (a rule whose alerts are all inactive): nothing to write.
+    if (res.output.length === 0 && previous !== undefined && previous.size === 0) return;
     const returned = new Map<string, Labels>();
     for (const s of res.output) {
       const refused = write(s.labels, s.t, s.v);
       if (refused !== undefined) this.lastErrors[i] = refused;
       returned.set(this.keyOf(s.labels), s.labels);
     }
-    for (const [key, labels] of this.seriesInPreviousEval[i] ?? []) {
+    for (const [key, labels] of previous ?? []) {
       // A refused marker is expected when another rule writes the series: no error.
       if (!returned.has(key)) write(labels, ts - queryOffset, null);
     }

@@ -25,6 +25,7 @@ import {
   parseRuleExpr,
   ruleQueryText,
   type QueryFn,
+  type QueryResult,
   type QuerySample,
 } from './engine.ts';
 import { RecordingRule, RuleGroup, type Rule, type SampleSink } from './group.ts';
@@ -1611,14 +1612,16 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
       if (rule === undefined || expr === undefined) return null;
       const res = rangeOf(rule.spec.expr, expr, qo);
       if (res === null) return null;
-      const byStep: QuerySample[][] = [];
-      for (let k = 0; k < steps; k++) byStep.push([]);
+      // Each step's samples, made only for the steps that have any (most rules return nothing).
+      const byStep: (QuerySample[] | undefined)[] = [];
       for (const series of res) {
         for (const p of series.points) {
-          byStep[Math.round((p.t - (mint - qo)) / evalInterval)]?.push({
-            labels: series.labels,
-            v: p.v,
-          });
+          const k = Math.round((p.t - (mint - qo)) / evalInterval);
+          if (!(k >= 0 && k < steps)) continue;
+          const sample = { labels: series.labels, v: p.v };
+          const list = byStep[k];
+          if (list === undefined) byStep[k] = [sample];
+          else list.push(sample);
         }
       }
       const buffer = new Map<string, { labels: Labels; points: Point[] }>();
@@ -1630,12 +1633,18 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
               if (b) b.points.push([t, v]);
               else buffer.set(key, { labels, points: [[t, v]] });
             }
-          : () => {};
+          : ignoreSample;
+      // The rule's query at the step being evaluated gives that step's samples; one function
+      // for all steps, reading the step from these two.
+      let stepTime = 0;
+      let stepResult: QueryResult = NO_SAMPLES;
+      const stepQuery: QueryFn = (text, t) =>
+        text === rule.spec.expr && t === stepTime ? stepResult : query(text, t);
       for (let k = 0; k < steps; k++) {
         const ts = mint + k * evalInterval;
-        const samples = byStep[k] ?? [];
-        const stepQuery: QueryFn = (text, t) =>
-          text === rule.spec.expr && t === ts - qo ? { ok: true, samples } : query(text, t);
+        const samples = byStep[k];
+        stepTime = ts - qo;
+        stepResult = samples === undefined ? NO_SAMPLES : { ok: true, samples };
         g.evalRule(i, ts, stepQuery, write);
         if (g.lastErrors[i] !== undefined) return null;
         if (rule instanceof AlertingRule && wantedAt.get(k)?.has(rule.name)) {
@@ -1659,6 +1668,15 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   checkExprs(run, query, outcome);
   return outcome;
 }
+
+/** A rule query's answer with no samples (shared: read only). */
+const NO_SAMPLES: QueryResult = Object.freeze({
+  ok: true,
+  samples: Object.freeze([]) as unknown as QuerySample[],
+});
+
+/** A sample sink that drops what it is given (a rule whose output nothing reads). */
+const ignoreSample: SampleSink = () => undefined;
 
 /**
  * `X op c` with a comparison `op` (no `bool`), X an instant vector and c a number: filtering X's

@@ -97,10 +97,11 @@ function signatureOf(
   names: readonly string[],
 ): (labels: Labels) => string {
   const cache = state.derived<string>(names, on ? 'sig:on' : 'sig:ignoring');
+  const pair: PairPart = (n, v) => state.pairCode(n, v);
   return (labels) => {
     let sig = cache.get(labels);
     if (sig === undefined) {
-      sig = computeSignature(labels, on, names);
+      sig = computeGroupingKey(labels, names, !on, pair);
       cache.set(labels, sig);
     }
     return sig;
@@ -580,10 +581,11 @@ function groupsOf(state: QueryState, grouping: readonly string[], without: boole
   return state.node(grouping, without ? 'groups:without' : 'groups:by', () => {
     const cache = new Map<Labels, GroupOf>();
     const byKey = new Map<string, GroupOf>();
+    const pair: PairPart = (n, v) => state.pairCode(n, v);
     const lookup = (labels: Labels): GroupOf => {
       let hit = cache.get(labels);
       if (hit === undefined) {
-        const key = computeGroupingKey(labels, grouping, without);
+        const key = computeGroupingKey(labels, grouping, without, pair);
         // Equal groups share one object (and label set), which keeps later caches small.
         hit = byKey.get(key);
         if (!hit) {
@@ -610,12 +612,23 @@ function sortedGrouping(grouping: readonly string[]): readonly string[] {
   return grouping;
 }
 
-function computeGroupingKey(labels: Labels, grouping: readonly string[], without: boolean): string {
+/** A label pair's part of a grouping key (with the names in order, the key is injective). */
+type PairPart = (name: string, value: string) => string;
+
+/** The pair as text: the key the explain notes build without a query's state. */
+const pairText: PairPart = (n, v) => n + '\xff' + v + '\xfe';
+
+function computeGroupingKey(
+  labels: Labels,
+  grouping: readonly string[],
+  without: boolean,
+  pair: PairPart = pairText,
+): string {
   let out = '';
   if (!without) {
     for (const n of sortedGrouping(grouping)) {
       const v = labels[n];
-      if (v !== undefined) out += n + '\xff' + v + '\xfe';
+      if (v !== undefined) out += pair(n, v);
     }
     return out;
   }
@@ -623,20 +636,20 @@ function computeGroupingKey(labels: Labels, grouping: readonly string[], without
   let prev = '';
   let first = true;
   for (const n in labels) {
-    if (!first && !(prev < n)) return sortedGroupingKey(labels, grouping);
+    if (!first && !(prev < n)) return sortedGroupingKey(labels, grouping, pair);
     prev = n;
     first = false;
     if (n === '__name__' || grouping.includes(n)) continue;
-    out += n + '\xff' + labels[n] + '\xfe';
+    out += pair(n, labels[n]!);
   }
   return out;
 }
 
-function sortedGroupingKey(labels: Labels, grouping: readonly string[]): string {
+function sortedGroupingKey(labels: Labels, grouping: readonly string[], pair: PairPart): string {
   let out = '';
   for (const n of sortedKeys(labels)) {
     if (n === '__name__' || grouping.includes(n)) continue;
-    out += n + '\xff' + labels[n] + '\xfe';
+    out += pair(n, labels[n]!);
   }
   return out;
 }

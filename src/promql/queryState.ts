@@ -11,6 +11,8 @@ export class QueryState {
   private readonly derivations = new Map<object, Map<string, Map<Labels, unknown>>>();
   private readonly nodes = new Map<object, Map<string, unknown>>();
   private readonly regexes = new Map<string, AnchoredRegex | string>();
+  private readonly pairCodes = new Map<string, Map<string, string>>();
+  private pairCount = 0;
 
   /** labelsKey, remembered per label set (a range query meets the same objects at every step). */
   labelsKey(labels: Labels): string {
@@ -73,6 +75,31 @@ export class QueryState {
       this.nodes.set(owner, byOwner);
     }
     byOwner.set(name, value);
+  }
+
+  /**
+   * A label pair's code for the query's grouping and matching keys: the pairs are numbered as
+   * they are met, each number written as one character (two from 0x8000 on: a high one, then a
+   * low one, so a key of codes reads back one way). A key of a few characters is one small
+   * string, where the names and values written out made a chain of strings per key, and
+   * another copy when a map flattened it.
+   */
+  pairCode(name: string, value: string): string {
+    let byValue = this.pairCodes.get(name);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.pairCodes.set(name, byValue);
+    }
+    let code = byValue.get(value);
+    if (code === undefined) {
+      const id = this.pairCount++;
+      code =
+        id < 0x8000
+          ? String.fromCharCode(id)
+          : String.fromCharCode(0x8000 | (id >>> 15), id & 0x7fff);
+      byValue.set(value, code);
+    }
+    return code;
   }
 
   /** compileMatcherRegex, compiled once per query and pattern. */

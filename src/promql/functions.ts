@@ -19,7 +19,7 @@ import {
 import { expandGo } from './regex.ts';
 import { formatFloat as formatG, formatGoFloat } from '../text/index.ts';
 import type { QueryState } from './queryState.ts';
-import { compareLabels, labelsKey, makeLabels, omitLabels, type Labels } from './labels.ts';
+import { compareLabels, makeLabels, omitLabels, type Labels } from './labels.ts';
 import { kahanMean, kahanSumInc, quantile, sortValuesNaNFirst } from './mathx.ts';
 import { EvalError, type EvalValue, type MSeries, type VSample } from './values.ts';
 
@@ -570,7 +570,7 @@ function bucketOf(state: QueryState, labels: Labels): BucketOf {
   const buckets = state.derived<BucketOf>(state, 'bucket');
   let b = buckets.get(labels);
   if (b === undefined) {
-    b = bucketGroup(labels);
+    b = bucketGroup(state, labels);
     buckets.set(labels, b);
   }
   return b;
@@ -578,10 +578,11 @@ function bucketOf(state: QueryState, labels: Labels): BucketOf {
 
 /**
  * A bucket's histogram and `le`: its labels without `le` and the metric name, built with their
- * key in one pass over a label set in order (as makeLabels makes them), else through makeLabels.
+ * key (of the query's pair codes) in one pass over a label set in order (as makeLabels makes
+ * them), else through makeLabels.
  */
-function bucketGroup(labels: Labels): BucketOf {
-  const upper = parseLe(labels['le']);
+function bucketGroup(state: QueryState, labels: Labels): BucketOf {
+  const upper = parseLe(leBounds(state), labels['le']);
   const out: Record<string, string> = {};
   let key = '';
   let prev = '';
@@ -590,19 +591,39 @@ function bucketGroup(labels: Labels): BucketOf {
     const v = labels[k]!;
     if ((!first && !(prev < k)) || v === '') {
       const group = makeLabels(Object.freeze(omitLabels(labels, 'le', '__name__')));
-      return { labels: group, key: labelsKey(group), upper };
+      key = '';
+      for (const g in group) key += state.pairCode(g, group[g]!);
+      return { labels: group, key, upper };
     }
     prev = k;
     first = false;
     if (k === 'le' || k === '__name__') continue;
     out[k] = v;
-    key += k + '\xff' + v + '\xfe';
+    key += state.pairCode(k, v);
   }
   return { labels: Object.freeze(out), key, upper };
 }
 
-function parseLe(text: string | undefined): number | null {
-  return text === undefined ? null : parseLeText(text);
+/** The `le` texts a query has parsed, with their bounds (a histogram repeats its bounds). */
+type LeBounds = Map<string, number | null>;
+
+function leBounds(state: QueryState): LeBounds {
+  return state.node(state, 'le bounds', newLeBounds);
+}
+
+function newLeBounds(): LeBounds {
+  return new Map();
+}
+
+/** An `le` label's bound (null where it is missing or malformed), parsed once per query. */
+function parseLe(memo: LeBounds, text: string | undefined): number | null {
+  if (text === undefined) return null;
+  let upper = memo.get(text);
+  if (upper === undefined) {
+    upper = parseLeText(text);
+    memo.set(text, upper);
+  }
+  return upper;
 }
 
 function parseLeText(text: string): number | null {
@@ -758,58 +779,107 @@ function histogramPlan(state: QueryState, call: Call, input: VSample[]): Histogr
 
 function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): HistogramPlan {
   const invalid: number[] = [];
-  const byKey = new Map<string, { labels: Labels; name: string; entries: Bucket[] }>();
+  const byKey = new Map<string, PlanBuild>();
+  const builds: PlanBuild[] = [];
   // The buckets of a histogram usually come one after another (sorted by labels, `le` last):
   // a bucket with its predecessor's labels but `le` and the name joins its group unkeyed.
   let prev: Labels | null = null;
-  let prevGroup: { labels: Labels; name: string; entries: Bucket[] } | null = null;
-  inputs.forEach((labels, i) => {
+  let prevGroup: PlanBuild | null = null;
+  const les = leBounds(state);
+  for (let i = 0; i < inputs.length; i++) {
+    const labels = inputs[i]!;
     if (prev !== null && prevGroup !== null && sameBucketGroup(labels, prev)) {
-      const upper = parseLe(labels['le']);
+      const upper = parseLe(les, labels['le']);
       if (upper !== null) {
         prev = labels;
-        prevGroup.entries.push({ upper, count: i });
-        return;
+        prevGroup.bounds.push(upper);
+        prevGroup.members.push(i);
+        continue;
       }
     }
     const bucket = bucketOf(state, labels);
     if (bucket.upper === null) {
       invalid.push(i);
-      return;
+      continue;
     }
     let g = byKey.get(bucket.key);
     if (!g) {
-      g = { labels: bucket.labels, name: labels['__name__'] ?? '', entries: [] };
+      g = { labels: bucket.labels, name: labels['__name__'] ?? '', bounds: [], members: [] };
       byKey.set(bucket.key, g);
+      builds.push(g);
     }
-    // The count field carries the input index here; the sort looks at upper only.
-    g.entries.push({ upper: bucket.upper, count: i });
+    g.bounds.push(bucket.upper);
+    g.members.push(i);
     prev = labels;
     prevGroup = g;
-  });
-  const groups = [...byKey.values()].map((g): PlanGroup => {
-    // Sorted in place (the list is the plan's own); the comparison's sign as `a.upper -
+  }
+  const groups: PlanGroup[] = [];
+  for (const g of builds) {
+    // Sorted in place (the lists are the plan's own); the comparison's sign as `a.upper -
     // b.upper`'s (NaN as equal), without a float to box per comparison.
-    const sorted = g.entries.sort((a, b) => (a.upper < b.upper ? -1 : a.upper > b.upper ? 1 : 0));
+    sortBuckets(g.bounds, g.members);
+    const { bounds } = g;
     const uppers: number[] = [];
     const runs: number[] = [];
-    for (const b of sorted) {
-      if (uppers.length > 0 && uppers[uppers.length - 1] === b.upper) runs[runs.length - 1]!++;
+    for (let b = 0; b < bounds.length; b++) {
+      const upper = bounds[b]!;
+      if (uppers.length > 0 && uppers[uppers.length - 1] === upper) runs[runs.length - 1]!++;
       else {
-        uppers.push(b.upper);
+        uppers.push(upper);
         runs.push(1);
       }
     }
-    return {
+    groups.push({
       labels: g.labels,
       name: g.name,
-      members: sorted.map((b) => b.count),
+      members: g.members,
       uppers,
       runs,
-      usable: sorted.length > 0 && sorted[sorted.length - 1]!.upper === Infinity,
-    };
-  });
+      usable: bounds.length > 0 && bounds[bounds.length - 1] === Infinity,
+    });
+  }
   return { inputs, groups, invalid };
+}
+
+/** A plan group being built: its buckets' bounds and input indexes, in input order. */
+interface PlanBuild {
+  labels: Labels;
+  name: string;
+  bounds: number[];
+  members: number[];
+}
+
+/**
+ * Sorts a group's bounds ascending, and its members alike (a stable sort). Without NaN the
+ * order is a total one, which an insertion sort in place gives as Array.prototype.sort does,
+ * with nothing allocated; with NaN (equal to every bound) the result depends on the algorithm,
+ * so that case keeps the sort of pairs it had.
+ */
+function sortBuckets(bounds: number[], members: number[]): void {
+  const n = bounds.length;
+  let nan = false;
+  for (let i = 0; i < n; i++) if (Number.isNaN(bounds[i])) nan = true;
+  if (nan || n > 64) {
+    const pairs: { upper: number; member: number }[] = [];
+    for (let i = 0; i < n; i++) pairs.push({ upper: bounds[i]!, member: members[i]! });
+    pairs.sort((a, b) => (a.upper < b.upper ? -1 : a.upper > b.upper ? 1 : 0));
+    for (let i = 0; i < n; i++) {
+      bounds[i] = pairs[i]!.upper;
+      members[i] = pairs[i]!.member;
+    }
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const x = bounds[i]!;
+    const m = members[i]!;
+    let j = i - 1;
+    for (; j >= 0 && bounds[j]! > x; j--) {
+      bounds[j + 1] = bounds[j]!;
+      members[j + 1] = members[j]!;
+    }
+    bounds[j + 1] = x;
+    members[j + 1] = m;
+  }
 }
 
 /**

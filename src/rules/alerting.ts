@@ -184,9 +184,11 @@ export class AlertingRule {
     query: QueryFn,
   ): Set<string> | string {
     const resultKeys = new Set<string>();
-    const fresh = new Map<string, Alert>();
+    const fresh: Alert[] = [];
+    const freshKeys: string[] = [];
     const defer = this.opts.deferAnnotations === true;
-    for (const smpl of samples) {
+    for (let i = 0; i < samples.length; i++) {
+      const smpl = samples[i]!;
       let made = this.staticLabels ? this.alertLabels.get(smpl.labels) : undefined;
       if (made === undefined) {
         const lb: Record<string, string> = { ...smpl.labels };
@@ -201,11 +203,12 @@ export class AlertingRule {
       }
       const { labels, key } = made;
       const annotations = defer ? {} : this.expandAll(smpl, ts, query);
-      resultKeys.add(key);
-      if (fresh.has(key)) {
+      if (resultKeys.has(key)) {
         return 'vector contains metrics with the same labelset after applying alert labels';
       }
-      fresh.set(key, {
+      resultKeys.add(key);
+      freshKeys.push(key);
+      fresh.push({
         labels,
         annotations,
         state: 'pending',
@@ -218,7 +221,9 @@ export class AlertingRule {
       });
     }
 
-    for (const [key, a] of fresh) {
+    for (let i = 0; i < fresh.length; i++) {
+      const key = freshKeys[i]!;
+      const a = fresh[i]!;
       const existing = this.active.get(key);
       if (existing && existing.state !== 'inactive') {
         existing.value = a.value;

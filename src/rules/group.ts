@@ -138,19 +138,28 @@ export class RuleGroup {
       return;
     }
     this.lastErrors[i] = undefined;
-    const previous = this.seriesInPreviousEval[i];
+    const previous = this.seriesInPreviousEval[i] ?? new Map<string, Labels>();
+    const output = res.output;
     // No output now and none before (a rule whose alerts are all inactive): nothing to write.
-    if (res.output.length === 0 && previous !== undefined && previous.size === 0) return;
-    const returned = new Map<string, Labels>();
-    for (const s of res.output) {
+    if (output.length === 0 && previous.size === 0) return;
+    // The same series as before (an alert still firing) keep the map of the last evaluation.
+    let same = output.length === previous.size;
+    for (let o = 0; o < output.length; o++) {
+      const s = output[o]!;
       const refused = write(s.labels, s.t, s.v);
       if (refused !== undefined) this.lastErrors[i] = refused;
-      returned.set(this.keyOf(s.labels), s.labels);
+      if (same && !previous.has(this.keyOf(s.labels))) same = false;
     }
-    for (const [key, labels] of previous ?? []) {
+    if (same) return;
+    const returned = new Map<string, Labels>();
+    for (let o = 0; o < output.length; o++) {
+      const labels = output[o]!.labels;
+      returned.set(this.keyOf(labels), labels);
+    }
+    previous.forEach((labels, key) => {
       // A refused marker is expected when another rule writes the series: no error.
       if (!returned.has(key)) write(labels, ts - queryOffset, null);
-    }
+    });
     this.seriesInPreviousEval[i] = returned;
   }
 }

@@ -1538,7 +1538,8 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   const steps = Math.floor((maxt - mint) / evalInterval) + 1;
   const last = mint + (steps - 1) * evalInterval;
   const store = new SeriesStore();
-  for (const s of run.inputs) {
+  for (let i = 0; i < run.inputs.length; i++) {
+    const s = run.inputs[i]!;
     let end = s.ts.length;
     while (end > 0 && (s.ts[end - 1] ?? Infinity) > last) end--;
     if (end === 0) continue;
@@ -1614,8 +1615,10 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
       if (res === null) return null;
       // Each step's samples, made only for the steps that have any (most rules return nothing).
       const byStep: (QuerySample[] | undefined)[] = [];
-      for (const series of res) {
-        for (const p of series.points) {
+      for (let r = 0; r < res.length; r++) {
+        const series = res[r]!;
+        for (let j = 0; j < series.points.length; j++) {
+          const p = series.points[j]!;
           const k = Math.round((p.t - (mint - qo)) / evalInterval);
           if (!(k >= 0 && k < steps)) continue;
           const sample = { labels: series.labels, v: p.v };

@@ -141,19 +141,25 @@ export function sortByLabelSets<T>(items: T[], labelsOf: (item: T) => Labels): T
   if (n < 2) return items;
   const names = sortedKeys(labelsOf(items[0]!));
   const m = names.length;
-  const values: string[] = [];
+  // Arrays of their final size (growing them by push copies them at every growth), up to a
+  // size V8 still makes a plain array of; larger ones are filled in order from empty.
+  const values = sizedArray<string>(n * m);
+  let sorted = true;
   for (let i = 0; i < n; i++) {
     const labels = labelsOf(items[i]!);
     let j = 0;
     for (const k in labels) {
       if (k !== names[j]) return sortByNamesAndValues(items, labelsOf);
-      values.push(labels[k]!);
+      values[i * m + j] = labels[k]!;
       j++;
     }
     if (j !== m) return sortByNamesAndValues(items, labelsOf);
+    if (sorted && i > 0) sorted = compareRows(values, (i - 1) * m, i * m, m) <= 0;
   }
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) order.push(i);
+  // Already in order (a stable sort leaves them so).
+  if (sorted) return items;
+  const order = sizedArray<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => {
     const p = a * m;
     const q = b * m;
@@ -167,6 +173,21 @@ export function sortByLabelSets<T>(items: T[], labelsOf: (item: T) => Labels): T
   const copy = items.slice();
   for (let i = 0; i < n; i++) items[i] = copy[order[i]!]!;
   return items;
+}
+
+/** An array to fill from index 0 in order: of that length where that keeps it a plain one. */
+function sizedArray<T>(n: number): T[] {
+  return n <= 16384 ? new Array<T>(n) : [];
+}
+
+/** Compares the m values from p with the m values from q (the values of two label sets). */
+function compareRows(values: readonly string[], p: number, q: number, m: number): number {
+  for (let j = 0; j < m; j++) {
+    const v = values[p + j]!;
+    const w = values[q + j]!;
+    if (v !== w) return v < w ? -1 : 1;
+  }
+  return 0;
 }
 
 function sortByNamesAndValues<T>(items: T[], labelsOf: (item: T) => Labels): T[] {

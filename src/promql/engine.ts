@@ -147,11 +147,10 @@ export class QueryContext {
   readonly uniqueOutputs = new Map<Expr, readonly Labels[]>();
   /** Series with staleness markers, copied without them once per query for long windows. */
   readonly unmarked = new Map<StoredSeries, { ts: Float64Array; vs: Float64Array }>();
-  private readonly evalStartDependent = new Map<Expr, boolean>();
+  private evalStartDependent: Map<Expr, boolean> | null = null;
   /** The annotations of the nodes being evaluated for the subtree cache, innermost last. */
   readonly recording: { from: number; notes: { at: number; message: string }[] }[] = [];
-  /** What every reused node's key starts with: the query's range and options. */
-  readonly reuseKey: string;
+  private reuseKeyText: string | null = null;
   /** A range query's steps (evaluated in batches, each an Evaluator with its gridOffset). */
   grid: Float64Array | null = null;
   private readonly deadline: number | null;
@@ -176,16 +175,21 @@ export class QueryContext {
     this.trace = opts.explain ? new Map() : null;
     this.deadline =
       opts.timeBudgetMs !== undefined && opts.now ? opts.now() + opts.timeBudgetMs : null;
-    this.reuseKey = [
+  }
+
+  /** What every reused node's key starts with: the query's range and options. */
+  get reuseKey(): string {
+    this.reuseKeyText ??= [
       this.compat,
       this.lookback,
       this.maxSamples,
       this.defaultStep,
       this.delayedNameRemoval,
-      start,
-      end,
-      step,
+      this.start,
+      this.end,
+      this.step,
     ].join('|');
+    return this.reuseKeyText;
   }
 
   /** Adds a warning or info, with Prometheus's "(line:col)" position suffix. */
@@ -274,6 +278,7 @@ export class QueryContext {
 
   /** Whether a subtree's value depends on its grid's start (then subquery grids are not shared). */
   dependsOnEvalStart(node: Expr): boolean {
+    this.evalStartDependent ??= new Map();
     let hit = this.evalStartDependent.get(node);
     if (hit === undefined) {
       hit =

@@ -6,16 +6,19 @@ import { compileMatcherRegex, type AnchoredRegex } from './regex.ts';
 
 /** The caches of one query evaluation. */
 export class QueryState {
-  private readonly keys = new Map<Labels, string>();
-  private readonly withoutName = new Map<Labels, Labels>();
-  private readonly derivations = new Map<object, Map<string, Map<Labels, unknown>>>();
-  private readonly nodes = new Map<object, Map<string, unknown>>();
-  private readonly regexes = new Map<string, AnchoredRegex | string>();
-  private readonly pairCodes = new Map<string, Map<string, string>>();
+  // Each made when first used: a query uses some of them only (an empty map costs as much as a
+  // few samples, and a test run makes thousands of queries on small stores).
+  private keys: Map<Labels, string> | null = null;
+  private withoutName: Map<Labels, Labels> | null = null;
+  private derivations: Map<object, Map<string, Map<Labels, unknown>>> | null = null;
+  private nodes: Map<object, Map<string, unknown>> | null = null;
+  private regexes: Map<string, AnchoredRegex | string> | null = null;
+  private pairCodes: Map<string, Map<string, string>> | null = null;
   private pairCount = 0;
 
   /** labelsKey, remembered per label set (a range query meets the same objects at every step). */
   labelsKey(labels: Labels): string {
+    this.keys ??= new Map();
     let key = this.keys.get(labels);
     if (key === undefined) {
       key = labelsKey(labels);
@@ -27,6 +30,7 @@ export class QueryState {
   /** The label set without the metric name; the same object for the same input. */
   dropMetricName(labels: Labels): Labels {
     if (!(metricNameLabel in labels)) return labels;
+    this.withoutName ??= new Map();
     let out = this.withoutName.get(labels);
     if (out === undefined) {
       out = Object.freeze(omitLabels(labels, metricNameLabel));
@@ -41,6 +45,7 @@ export class QueryState {
    * per label set, so that no key string is built per sample.
    */
   derived<T>(owner: object, spec: string): Map<Labels, T> {
+    this.derivations ??= new Map();
     let byOwner = this.derivations.get(owner);
     if (!byOwner) {
       byOwner = new Map();
@@ -56,6 +61,7 @@ export class QueryState {
 
   /** A node's own state under a name (a plan, a cache), created on first use. */
   node<T>(owner: object, name: string, create: () => T): T {
+    this.nodes ??= new Map();
     let byOwner = this.nodes.get(owner);
     if (!byOwner) {
       byOwner = new Map();
@@ -69,6 +75,7 @@ export class QueryState {
 
   /** Replaces a node's state under a name. */
   setNode(owner: object, name: string, value: unknown): void {
+    this.nodes ??= new Map();
     let byOwner = this.nodes.get(owner);
     if (!byOwner) {
       byOwner = new Map();
@@ -85,6 +92,7 @@ export class QueryState {
    * another copy when a map flattened it.
    */
   pairCode(name: string, value: string): string {
+    this.pairCodes ??= new Map();
     let byValue = this.pairCodes.get(name);
     if (byValue === undefined) {
       byValue = new Map();
@@ -105,6 +113,7 @@ export class QueryState {
   /** compileMatcherRegex, compiled once per query and pattern. */
   matcherRegex(re: string, dotAll: boolean): AnchoredRegex | string {
     const key = (dotAll ? 's' : '-') + re;
+    this.regexes ??= new Map();
     let hit = this.regexes.get(key);
     if (hit === undefined) {
       hit = compileMatcherRegex(re, dotAll);

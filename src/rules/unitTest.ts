@@ -1566,16 +1566,18 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
   const writeAlerts = tg.exprTests.length > 0;
   // Rules that differ only in a threshold (`X > 1` warning, `X > 5` critical) evaluate X once.
   const flat = groups.flatMap((g) => g.rules.map((r) => ({ r, qo: g.settings.queryOffset })));
-  const thresholdKey = (text: string, e: Expr, qo: number): string | null => {
-    const t = splitThreshold(e);
-    return t === null ? null : `${qo}\0${text.slice(t.lhs.from, t.lhs.to)}`;
-  };
+  // Each rule's threshold split and its key, found once per group.
+  const splits: ({ key: string; lhs: Expr; keep: (v: number) => boolean } | null)[] = [];
   const keyCount = new Map<string, number>();
-  flat.forEach(({ r, qo }, i) => {
+  for (let i = 0; i < flat.length; i++) {
+    const { r, qo } = flat[i]!;
     const e = exprs[i];
-    const key = e === undefined ? null : thresholdKey(r.spec.expr, e, qo);
-    if (key !== null) keyCount.set(key, (keyCount.get(key) ?? 0) + 1);
-  });
+    const t = e === undefined ? null : splitThreshold(e);
+    const split =
+      t === null ? null : { key: `${qo}\0${r.spec.expr.slice(t.lhs.from, t.lhs.to)}`, ...t };
+    splits.push(split);
+    if (split !== null) keyCount.set(split.key, (keyCount.get(split.key) ?? 0) + 1);
+  }
   const shared = new Map<string, { version: number; series: Series[] }>();
   const evalSeries = (e: Expr, qo: number): Series[] | null => {
     const res = evalRange(e, store, mint - qo, last - qo, evalInterval, {
@@ -1586,16 +1588,15 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
     });
     return res.ok ? res.value.series : null;
   };
-  const rangeOf = (text: string, e: Expr, qo: number): Series[] | null => {
-    const key = thresholdKey(text, e, qo);
-    const t = splitThreshold(e);
-    if (key === null || t === null || (keyCount.get(key) ?? 0) < 2) return evalSeries(e, qo);
-    let hit = shared.get(key);
+  const rangeOf = (at: number, e: Expr, qo: number): Series[] | null => {
+    const t = splits[at] ?? null;
+    if (t === null || (keyCount.get(t.key) ?? 0) < 2) return evalSeries(e, qo);
+    let hit = shared.get(t.key);
     if (hit === undefined || hit.version !== store.version) {
       const series = evalSeries(t.lhs, qo);
       if (series === null) return null;
       hit = { version: store.version, series };
-      shared.set(key, hit);
+      shared.set(t.key, hit);
     }
     const out: Series[] = [];
     for (const s of hit.series) {
@@ -1609,9 +1610,10 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
     const qo = g.settings.queryOffset;
     for (let i = 0; i < g.rules.length; i++) {
       const rule = g.rules[i];
-      const expr = exprs[pos++];
+      const at = pos++;
+      const expr = exprs[at];
       if (rule === undefined || expr === undefined) return null;
-      const res = rangeOf(rule.spec.expr, expr, qo);
+      const res = rangeOf(at, expr, qo);
       if (res === null) return null;
       // Each step's samples, made only for the steps that have any (most rules return nothing).
       const byStep: (QuerySample[] | undefined)[] = [];

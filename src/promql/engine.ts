@@ -901,8 +901,8 @@ export class Evaluator {
       if (stripTimes && a0?.kind === 'vector') {
         at[0] = { kind: 'vector', samples: a0.samples.map((s) => ({ labels: s.labels, v: s.v })) };
       }
-      for (const i of subqueryArgs) {
-        const v = at[i];
+      for (let a = 0; a < subqueryArgs.length; a++) {
+        const v = at[subqueryArgs[a]!];
         if (v?.kind !== 'matrix') continue;
         let count = 0;
         for (const s of v.series) count += s.ts.length;
@@ -1150,8 +1150,8 @@ export class Evaluator {
     if (lt === 'scalar' && rt === 'scalar') {
       const vs = new Float64Array(this.n);
       for (let k = 0; k < this.n; k++) {
-        const [v, keep] = scalarBinop(node.op, scalarAt(l, k), scalarAt(r, k));
-        vs[k] = node.bool ? (keep ? 1 : 0) : v;
+        const res = scalarBinop(node.op, scalarAt(l, k), scalarAt(r, k));
+        vs[k] = node.bool ? (res[1] ? 1 : 0) : res[0];
       }
       return { kind: 'scalar', vs };
     }

@@ -1345,8 +1345,9 @@ const predictLinearKernel: WindowSpec['kernel'] = (_compat, _name, scalars) => {
   const duration = scalars[0] ?? NaN;
   return (ts, vs, lo, hi, _rangeStart, _rangeEnd, t, out, at) => {
     if (hi === lo) return false;
-    const [slope, intercept] = linearRegressionOf(ts, vs, lo, hi, t);
-    out[at] = slope * duration + intercept;
+    // Read by index: a destructuring iterates the pair (an object per step, unoptimised).
+    const fit = linearRegressionOf(ts, vs, lo, hi, t);
+    out[at] = fit[0] * duration + fit[1];
     return true;
   };
 };

@@ -154,7 +154,9 @@ export function kahanMean(vs: ArrayLike<number>): number {
     const f = vs[i]!;
     count++;
     if (!incremental) {
-      const [ns, nc] = kahanSumInc(f, sum, c);
+      const next = kahanSumInc(f, sum, c);
+      const ns = next[0];
+      const nc = next[1];
       if (count === 1 || Number.isFinite(ns) || Number.isNaN(ns)) {
         sum = ns;
         c = nc;

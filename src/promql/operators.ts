@@ -201,8 +201,13 @@ export function vectorBinop(
     if (!rs) continue;
     let l = ls.v;
     let r = rs.v;
-    if (m.card === 'one-to-many') [l, r] = [r, l];
-    const [raw, keep] = scalarBinop(e.op, l, r);
+    if (m.card === 'one-to-many') {
+      l = rs.v;
+      r = ls.v;
+    }
+    const res = scalarBinop(e.op, l, r);
+    const raw = res[0];
+    const keep = res[1];
     const seen = matched.get(sig);
     // Prometheus 3 detects one-to-one matching errors even for samples a comparison filters
     // out; Prometheus 2 only once a second sample survives the filter.
@@ -316,7 +321,9 @@ function applyOneToOnePlan(
     const ri = plan.match[j]!;
     if (ri < 0) continue;
     const ls = lhs[j]!;
-    const [raw, keep] = scalarBinop(e.op, ls.v, rhs[ri]!.v);
+    const res = scalarBinop(e.op, ls.v, rhs[ri]!.v);
+    const raw = res[0];
+    const keep = res[1];
     if (!e.bool && !keep) continue;
     const v = e.bool ? (keep ? 1 : 0) : raw;
     const labels = plan.metric[j]!;
@@ -348,6 +355,12 @@ export function setBinop(
   rhs: VSample[],
   state: QueryState,
 ): VSample[] {
+  // A side without samples decides the result without matching (no set, no signatures).
+  if (lhs.length === 0 || rhs.length === 0) {
+    if (e.op === 'and') return [];
+    if (e.op === 'or') return lhs.length === 0 ? rhs : lhs;
+    if (e.op === 'unless') return lhs;
+  }
   const m = e.matching!;
   const signature = signatureOf(state, m.on, m.labels);
   const sig = (s: VSample) => signature(s.labels);
@@ -384,7 +397,8 @@ export function vectorScalarBinop(
   const drop = dropsName(e.op, e.bool, opts.compat);
   if (comparison && !e.bool && !scalarOnLeft) {
     // A filter such as `x > 0.15`: the sample is kept as it is (the common alerting shape).
-    for (const s of samples) {
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i]!;
       if (compare(e.op, s.v, scalar)) {
         out.push({ labels: s.labels, v: s.v, dropName: drop || s.dropName === true });
       }
@@ -393,14 +407,17 @@ export function vectorScalarBinop(
   }
   // Without delayed name removal the name is dropped here, as the evaluator would at once.
   const dropNow = drop && !opts.delayedNameRemoval;
-  for (const s of samples) {
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
     let l = s.v;
     let r = scalar;
     if (scalarOnLeft) {
       l = scalar;
       r = s.v;
     }
-    let [v, keep] = scalarBinop(e.op, l, r);
+    const res = scalarBinop(e.op, l, r);
+    let v = res[0];
+    let keep = res[1];
     // The vector's value is the output of a comparison even when the scalar is on the left.
     if (comparison && scalarOnLeft) v = r;
     if (e.bool) {
@@ -789,10 +806,15 @@ export function aggregateColumns(
   const n = cols.n;
   const groups = cols.labels.map((l) => lookup(l));
   let size = 0;
-  for (const g of groups) size = Math.max(size, g.id + 1);
-  const gid = Int32Array.from(groups, (g) => g.id);
+  // Indexed loops: an iterator's result per element otherwise, in code not yet optimised.
+  const gid = new Int32Array(groups.length);
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    size = Math.max(size, g.id + 1);
+    gid[i] = g.id;
+  }
   const labelsOf: Labels[] = [];
-  for (const g of groups) labelsOf[g.id] = g.labels;
+  for (let i = 0; i < groups.length; i++) labelsOf[groups[i]!.id] = groups[i]!.labels;
   const marked = labelsOf.map((l) => cols.dropName && '__name__' in l);
   // Each step's groups in order of their first sample, and their values, one after another.
   const offsets = new Int32Array(steps + 1);
@@ -983,7 +1005,9 @@ function aggregateGroups(
           break;
         }
         if (!g.incremental) {
-          const [nv, nc] = kahanSumInc(s.v, g.value, g.kahanC);
+          const sum = kahanSumInc(s.v, g.value, g.kahanC);
+          const nv = sum[0];
+          const nc = sum[1];
           if (nv !== Infinity && nv !== -Infinity) {
             g.value = nv;
             g.kahanC = nc;

@@ -454,19 +454,18 @@ export class Evaluator {
       counts.fill(samples.length);
       result = { kind: 'vector', at: () => samples, cols: null };
     } else {
-      // Which stored sample each step takes, step by step: series and index, kept columnar
-      // until a step's samples are asked for.
-      const series: number[] = [];
-      const index: number[] = [];
-      const offsets = new Int32Array(this.n + 1);
+      // Which stored sample each step takes (its index at k * n + si), kept columnar until a
+      // step's samples are asked for: arrays of their size, not lists grown sample by sample.
       const n = selected.length;
       const cursor = new Int32Array(n).fill(-1);
+      const taken = new Int32Array(n * this.n);
       // The same values in columns (step k's at k * n + si), for operators that read them so.
       const vals = new Float64Array(n * this.n);
       const present = new Uint8Array(n * this.n);
       for (let k = 0; k < this.n; k++) {
         const ref = this.times[k]! - node.offset;
         const minT = ref - q.lookback;
+        let count = 0;
         for (let si = 0; si < n; si++) {
           const s = selected[si]!;
           const i = advanceTo(s.ts, ref, cursor[si]!);
@@ -475,22 +474,22 @@ export class Evaluator {
           const st = s.ts[i]!;
           if (closed ? st < minT : st <= minT) continue;
           if (s.stale[i]) continue;
-          series.push(si);
-          index.push(i);
+          taken[k * n + si] = i;
           vals[k * n + si] = s.vs[i]!;
           present[k * n + si] = 1;
+          count++;
         }
-        offsets[k + 1] = series.length;
-        counts[k] = series.length - offsets[k]!;
+        counts[k] = count;
       }
       const labels = selected.map((s) => s.labels);
       result = {
         kind: 'vector',
         at: (k) => {
           const out: VSample[] = [];
-          for (let j = offsets[k]!; j < offsets[k + 1]!; j++) {
-            const s = selected[series[j]!]!;
-            const i = index[j]!;
+          for (let si = 0; si < n; si++) {
+            if (present[k * n + si] === 0) continue;
+            const s = selected[si]!;
+            const i = taken[k * n + si]!;
             out.push({ labels: s.labels, v: s.vs[i]!, st: s.ts[i]! });
           }
           return out;

@@ -9,13 +9,12 @@ import {
   exprType,
   parseSeriesDescriptor,
   parseSeriesValues,
+  SeriesDescriptorReader,
   type Expr,
   type Labels,
   type Point,
   type Series,
-  type CheckedNames,
   compareLabels,
-  labelsKey,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
 import {
@@ -1070,6 +1069,12 @@ interface InputSeries {
 }
 
 /**
+ * The longest values text whose columns a test group shares among the series that write it
+ * (a longer one is hashed by its length alone, and is seldom written twice).
+ */
+const SHARED_VALUES_MAX = 4096;
+
+/**
  * The times of samples on a group's grid (start + i * interval) as one array that every series
  * on the grid shares a prefix of (the store keeps arrays it is given and never writes them),
  * each prefix one view: series of a group mostly have the same number of samples, and a view
@@ -1100,8 +1105,8 @@ function gridTimes(start: number, interval: number): (n: number) => Float64Array
 interface RunCaches {
   ruleFiles: Map<string, ParsedRuleFile>;
   exprs: ParsedExprs;
-  /** The names the input series use, each checked with the grammar once. */
-  names: CheckedNames;
+  /** Reads the input series' descriptors, each name they use checked with the grammar once. */
+  descriptors: SeriesDescriptorReader;
   /** Alerting rules' label and annotation templates, parsed once for every group's rules. */
   templates: ParsedTemplates;
   /** Each parsed rule file's number, to key `plans` by. */
@@ -1169,42 +1174,57 @@ function runTestGroup(
   // to each evaluation time), so later values are checked but not kept.
   const maxt = mint + maxEval;
   const inputList = tg.inputSeries;
+  const descriptors = caches.descriptors;
+  const columnsByText = new Map<string, Omit<InputSeries, 'labels' | 'key'>>();
   for (let i = 0; i < inputList.length; i++) {
     const is = inputList.at(i);
     if (is === undefined) continue;
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
-    const labels = parseSeriesDescriptor(is.series, caches.names);
-    if (!labels.ok) {
-      const e = insideBracesError(is.series, is.values, labels.error) ?? labels.error;
+    const descriptorError = descriptors.read(is.series);
+    if (descriptorError !== null) {
+      const e = insideBracesError(is.series, is.values, descriptorError) ?? descriptorError;
       return setupFailure([`1:${e.from + 1}: parse error: ${e.message}`]);
     }
-    let values = parseSimpleSeriesColumns(
-      is.values,
-      seriesInterval,
-      tg.startTimestamp,
-      caches.scratch,
-      maxt,
-      is.wellFormed === true,
-    );
-    if (values === null) {
-      const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
-      if (!points.ok) {
-        const col = is.series.length + 2 + points.error.from;
-        return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
+    // Series of a group often share their values text (every target's `up` at 1, say): read
+    // once, their columns are shared too (nothing writes them). A long text is not kept.
+    const cacheable = is.values.length <= SHARED_VALUES_MAX;
+    let columns = cacheable ? columnsByText.get(is.values) : undefined;
+    if (columns === undefined) {
+      let values = parseSimpleSeriesColumns(
+        is.values,
+        seriesInterval,
+        tg.startTimestamp,
+        caches.scratch,
+        maxt,
+        is.wellFormed === true,
+      );
+      if (values === null) {
+        const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
+        if (!points.ok) {
+          const col = is.series.length + 2 + points.error.from;
+          return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
+        }
+        values = pointsToColumns(points.value);
       }
-      values = pointsToColumns(points.value);
+      let { vs, stale } = values;
+      // The TSDB rejects a second sample at a timestamp it already has (with `interval: 0`
+      // every value lands on 0): keep the first.
+      if (seriesInterval <= 0 && vs.length > 1) {
+        vs = vs.subarray(0, 1);
+        stale = stale?.subarray(0, 1) ?? null;
+      }
+      const ts =
+        values.ts === null
+          ? grid(vs.length)
+          : values.ts.length === vs.length
+            ? values.ts
+            : values.ts.subarray(0, vs.length);
+      columns = { ts, vs, stale };
+      if (cacheable) columnsByText.set(is.values, columns);
     }
-    let { vs, stale } = values;
-    // The TSDB rejects a second sample at a timestamp it already has (with `interval: 0`
-    // every value lands on 0): keep the first.
-    if (seriesInterval <= 0 && vs.length > 1) {
-      vs = vs.subarray(0, 1);
-      stale = stale?.subarray(0, 1) ?? null;
-    }
-    const ts = values.ts === null ? grid(vs.length) : values.ts.subarray(0, vs.length);
-    const key = labelsKey(labels.value);
-    inputs.set(key, { labels: labels.value, key, ts, vs, stale });
+    const { labels, key } = descriptors;
+    inputs.set(key, { labels, key, ts: columns.ts, vs: columns.vs, stale: columns.stale });
   }
 
   // Rule files.
@@ -1813,7 +1833,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   const caches: RunCaches = {
     ruleFiles: new Map(),
     exprs: new ParsedExprs(),
-    names: new Map(),
+    descriptors: new SeriesDescriptorReader(),
     templates: new Map(),
     fileIds: new Map(),
     plans: new Map(),

@@ -2,7 +2,12 @@
 // they must give what the PromQL grammar gives. An escaped extra label forces the grammar's path
 // for the same descriptor, to compare with.
 import { describe, expect, it } from 'vitest';
-import { parseSeriesDescriptor, type CheckedNames } from '../../src/promql/index.ts';
+import {
+  labelsKey,
+  parseSeriesDescriptor,
+  SeriesDescriptorReader,
+  type CheckedNames,
+} from '../../src/promql/index.ts';
 
 function viaGrammar(text: string): ReturnType<typeof parseSeriesDescriptor> {
   const forced = text.includes('{')
@@ -47,6 +52,32 @@ describe('parseSeriesDescriptor', () => {
       expect(fast.ok).toBe(full.ok);
       if (fast.ok && full.ok) expect({ ...fast.value }).toEqual(full.value);
     }
+  });
+
+  it('reads each descriptor with a reader as it parses, keyed as labelsKey keys', () => {
+    const reader = new SeriesDescriptorReader();
+    // Twice over, longer descriptors before shorter ones: the reader reuses its arrays.
+    for (const text of [...CASES, ...CASES.slice().reverse(), '{}', '{a=""}', 'x{b="1",a=""}']) {
+      const want = parseSeriesDescriptor(text);
+      const error = reader.read(text);
+      expect(error === null).toBe(want.ok);
+      if (want.ok) {
+        expect({ ...reader.labels }).toEqual({ ...want.value });
+        expect(Object.keys(reader.labels)).toEqual(Object.keys(want.value));
+        expect(Object.isFrozen(reader.labels)).toBe(true);
+        expect(reader.key).toBe(labelsKey(want.value));
+      } else if (!want.ok) expect(error).toEqual(want.error);
+    }
+  });
+
+  it('keys a label set the same whatever order and spacing its descriptor has', () => {
+    const reader = new SeriesDescriptorReader();
+    reader.read('up{job="a",instance="x"}');
+    const first = Object.keys(reader.labels);
+    reader.read('down{ instance = "y" , job="b"}');
+    const second = Object.keys(reader.labels);
+    expect(second).toEqual(first);
+    expect(reader.key).toBe('__name__\xffdown\xfeinstance\xffy\xfejob\xffb\xfe');
   });
 
   it("remembers each name in the caller's names only", () => {

@@ -169,12 +169,28 @@ const isNameChar = (c: number, first: boolean, colon: boolean): boolean =>
 
 /**
  * Where simpleDescriptor puts a descriptor's labels, in name order: the first `n` of `keys` and
- * `values` (arrays kept at their longest, for a reader of many descriptors to reuse).
+ * `values` (arrays kept at their longest, for a reader of many descriptors to reuse). `written`
+ * has the names and values of the descriptor read before, in the order it wrote them: a reader's
+ * descriptors mostly repeat the names of the one before, and many of its values, so that one
+ * found there again is taken as it is (no string made, no name looked up).
  */
 interface PairScratch {
   keys: Readonly<CheckedName>[];
   values: string[];
   n: number;
+  metric: Readonly<CheckedName> | null;
+  writtenKeys: Readonly<CheckedName>[];
+  writtenValues: string[];
+}
+
+/** An empty PairScratch. */
+function pairScratch(): PairScratch {
+  return { keys: [], values: [], n: 0, metric: null, writtenKeys: [], writtenValues: [] };
+}
+
+/** Whether `name` is written in text at `from`, ending at `to`. */
+function writes(text: string, from: number, to: number, name: string): boolean {
+  return to - from === name.length && text.startsWith(name, from);
 }
 
 /**
@@ -188,9 +204,14 @@ function simpleDescriptor(text: string, names: CheckedNames, out: PairScratch): 
   let i = 0;
   while (i < end && isNameChar(text.charCodeAt(i), i === 0, true)) i++;
   if (i === 0) return false;
-  const name = checkedName(names, text.slice(0, i), false);
+  const last = out.metric;
+  const name =
+    last !== null && writes(text, 0, i, last.name)
+      ? last
+      : checkedName(names, text.slice(0, i), false);
   if (name === null) return false;
-  const { keys, values } = out;
+  out.metric = name;
+  const { keys, values, writtenKeys, writtenValues } = out;
   keys[0] = METRIC_NAME;
   values[0] = name.name;
   let n = 1;
@@ -221,15 +242,25 @@ function simpleDescriptor(text: string, names: CheckedNames, out: PairScratch): 
         if (c === 92 || c === 10) return false;
       }
       if (i >= close) return false;
-      const v = text.slice(from, i);
+      // The pair written at this place by the descriptor before, taken again where it matches.
+      const w = n - 1;
+      const wasValue = writtenValues[w];
+      const v =
+        wasValue !== undefined && writes(text, from, i, wasValue) ? wasValue : text.slice(from, i);
       i++;
       while (i < close && isSpace(text.charCodeAt(i))) i++;
       if (i < close) {
         if (text.charCodeAt(i) !== 44) return false;
         i++;
       }
-      const k = checkedName(names, text.slice(start, nameTo), true);
+      const wasKey = writtenKeys[w];
+      const k =
+        wasKey !== undefined && writes(text, start, nameTo, wasKey.name)
+          ? wasKey
+          : checkedName(names, text.slice(start, nameTo), true);
       if (k === null) return false;
+      writtenKeys[w] = k;
+      writtenValues[w] = v;
       // Kept in name order as they come (insertion sort: a few names), refusing a name twice.
       let j = n;
       while (j > 0 && keys[j - 1]!.name > k.name) j--;
@@ -296,7 +327,7 @@ function grammarDescriptor(text: string, trimmed: string): Result<Labels> {
 export function parseSeriesDescriptor(text: string, names?: CheckedNames): Result<Labels> {
   const trimmed = text.trim();
   if (names !== undefined) {
-    const pairs: PairScratch = { keys: [], values: [], n: 0 };
+    const pairs = pairScratch();
     if (simpleDescriptor(trimmed, names, pairs)) {
       return { ok: true, value: pairLabels(pairs), warnings: [] };
     }
@@ -316,7 +347,7 @@ export class SeriesDescriptorReader {
   labels: Labels = Object.freeze({});
   /** labelsKey(labels). */
   key = '';
-  private readonly pairs: PairScratch = { keys: [], values: [], n: 0 };
+  private readonly pairs = pairScratch();
   /** The key's pieces, joined into one string (adding them made a string per piece). */
   private readonly pieces: string[] = [];
 

@@ -89,10 +89,13 @@ export class SeriesStore {
     ts: Float64Array,
     vs: Float64Array,
     stale: Uint8Array | null = null,
-    /** labelsKey of the labels where the caller has it already. */
+    /**
+     * labelsKey of the labels where the caller has it already; the labels are then a label set
+     * as makeLabels makes them (frozen, names in order, no empty value), not checked again.
+     */
     knownKey?: string,
   ): void {
-    const clean = makeLabels(labels);
+    const clean = knownKey === undefined ? makeLabels(labels) : labels;
     const key = knownKey ?? labelsKey(clean);
     const increasing =
       vs.length === ts.length &&

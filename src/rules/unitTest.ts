@@ -331,10 +331,15 @@ function commonItem(
   const firstValue = inputs ? String.raw`'[^'\t\n]*'|"[^"\\\t\n]*"` : '[0-9][0-9a-z.]*';
   const secondValue = inputs ? SPACED_TOKENS_SOURCE : ' *[A-Za-z_][A-Za-z0-9_]* *';
   const indent = ' '.repeat(itemIndent);
+  // Tested, not executed: a match array and its captures' strings per item were most of what
+  // reading the lists allocated. The fields' places follow from the form.
   const re = new RegExp(
-    String.raw`${indent}- ${first}: (${firstValue}) *\n${indent}  ${second}: (${secondValue})(\n|$)`,
+    String.raw`${indent}- ${first}: (?:${firstValue}) *\n${indent}  ${second}: (?:${secondValue})(?:\n|$)`,
     'y',
   );
+  /** Where the first field's value starts on its line, and the second's raw scalar on its. */
+  const firstAt = itemIndent + 2 + first.length + 2;
+  const secondAt = itemIndent + 2 + second.length + 2;
   const out = {
     next: -1,
     bits: VERBATIM_FIRST | VERBATIM_SECOND | (inputs ? WELL_FORMED : 0),
@@ -343,21 +348,31 @@ function commonItem(
       const e2 = e1 < 0 ? -1 : text.indexOf('\n', e1 + 1);
       if (e1 < 0 || (e2 < 0 ? text.length : e2) - from > COMMON_ITEM_MAX) return false;
       re.lastIndex = from;
-      const m = re.exec(text);
-      const v1 = m?.[1];
-      const raw2 = m?.[2];
-      if (m === null || v1 === undefined || raw2 === undefined) return false;
-      const v2 = raw2.trim();
-      // What simpleScalar refuses of plain words.
-      if (!inputs && (v2 === 'null' || v2 === 'Null' || v2 === 'NULL')) return false;
-      // A quoted series stands inside its quotes.
+      if (!re.test(text)) return false;
+      const matchEnd = re.lastIndex;
+      // The first value runs to its line's last character but spaces (a quoted series
+      // stands inside its quotes).
       const quote = inputs ? 1 : 0;
-      const from1 = from + itemIndent + 2 + first.length + 2 + quote;
-      const to1 = from1 + v1.length - 2 * quote;
-      const from2 =
-        e1 + 1 + itemIndent + 2 + second.length + 2 + (raw2.length - raw2.trimStart().length);
-      at.push(from1, to1, from2, from2 + v2.length);
-      out.next = m[3] === '' ? -1 : re.lastIndex;
+      let end1 = e1;
+      while (text.charCodeAt(end1 - 1) === 32) end1--;
+      const from1 = from + firstAt + quote;
+      const to1 = end1 - quote;
+      // The second, its raw scalar trimmed of spaces (what the pattern allows around it).
+      const atEnd = matchEnd === text.length && text.charCodeAt(matchEnd - 1) !== 10;
+      let from2 = e1 + 1 + secondAt;
+      let to2 = atEnd ? matchEnd : matchEnd - 1;
+      while (from2 < to2 && text.charCodeAt(from2) === 32) from2++;
+      while (to2 > from2 && text.charCodeAt(to2 - 1) === 32) to2--;
+      // What simpleScalar refuses of plain words.
+      if (
+        !inputs &&
+        (spells(text, from2, to2, 'null') ||
+          spells(text, from2, to2, 'Null') ||
+          spells(text, from2, to2, 'NULL'))
+      )
+        return false;
+      at.push(from1, to1, from2, to2);
+      out.next = atEnd ? -1 : matchEnd;
       return true;
     },
   };
@@ -1060,6 +1075,7 @@ interface GroupOutcome {
 
 /** An input series' samples in columns (times ascending; markers flagged, their values NaN). */
 interface InputSeries {
+  /** A label set as makeLabels makes it (SeriesDescriptorReader's). */
   labels: Labels;
   /** labelsKey(labels). */
   key: string;

@@ -70,6 +70,33 @@ describe('parseSeriesDescriptor', () => {
     }
   });
 
+  it('reads descriptors that repeat, or nearly repeat, the names and values before them', () => {
+    // A small alphabet, so that names and values often come again at the same place, or a
+    // prefix or extension of one does (`a` after `ab`, `x` after `xy`).
+    const names = ['a', 'ab', 'b', 'job', 'jo', 'on', '__name__', 'A'];
+    const values = ['', 'x', 'xy', 'etcd', 'etc', 'x y'];
+    const metrics = ['up', 'u', 'up_total', 'sum', 'a:b'];
+    let seed = 7;
+    const pick = <T>(list: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return list[seed % list.length]!;
+    };
+    const reader = new SeriesDescriptorReader();
+    for (let i = 0; i < 3000; i++) {
+      const pairs = Array.from(
+        { length: i % 5 },
+        () => `${pick(names)}${pick(['=', ' = '])}"${pick(values)}"`,
+      );
+      const text = `${pick(metrics)}${pairs.length > 0 || i % 3 === 0 ? `{${pairs.join(pick([',', ', ']))}}` : ''}`;
+      const want = parseSeriesDescriptor(text);
+      const error = reader.read(text);
+      expect(error === null, text).toBe(want.ok);
+      if (!want.ok) continue;
+      expect(Object.entries(reader.labels), text).toEqual(Object.entries(want.value));
+      expect(reader.key, text).toBe(labelsKey(want.value));
+    }
+  });
+
   it('keys a label set the same whatever order and spacing its descriptor has', () => {
     const reader = new SeriesDescriptorReader();
     reader.read('up{job="a",instance="x"}');

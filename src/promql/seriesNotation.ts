@@ -157,15 +157,37 @@ function checkedName(names: CheckedNames, name: string, label: boolean): Checked
   return ok ? entry : null;
 }
 
-const isSpace = (c: number): boolean =>
-  c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
-/** [a-zA-Z_], with `:` too for a metric name, and [0-9] after the first character. */
-const isNameChar = (c: number, first: boolean, colon: boolean): boolean =>
-  (c >= 97 && c <= 122) ||
-  (c >= 65 && c <= 90) ||
-  c === 95 ||
-  (colon && c === 58) ||
-  (!first && c >= 48 && c <= 57);
+/** Character classes of ASCII, for simpleDescriptor's loops (a call per character is slow). */
+const SPACE = 1;
+/** [a-zA-Z_]: starts a label name. */
+const NAME_START = 2;
+/** [a-zA-Z_0-9]: goes on with one. */
+const NAME_PART = 4;
+/** `:`, in a metric name. */
+const COLON = 8;
+const CHAR_CLASS = ((): Uint8Array => {
+  const classes = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    const digit = c >= 48 && c <= 57;
+    classes[c] =
+      (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 ? SPACE : 0) |
+      (letter ? NAME_START | NAME_PART : 0) |
+      (digit ? NAME_PART : 0) |
+      (c === 58 ? COLON : 0);
+  }
+  return classes;
+})();
+
+/** Where the characters of `text` in `classes` from `i` on end (at most at `end`). */
+function skipClass(text: string, i: number, end: number, classes: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || (CHAR_CLASS[c]! & classes) === 0) break;
+    i++;
+  }
+  return i;
+}
 
 /**
  * Where simpleDescriptor puts a descriptor's labels, in name order: the first `n` of `keys` and
@@ -188,11 +210,6 @@ function pairScratch(): PairScratch {
   return { keys: [], values: [], n: 0, metric: null, writtenKeys: [], writtenValues: [] };
 }
 
-/** Whether `name` is written in text at `from`, ending at `to`. */
-function writes(text: string, from: number, to: number, name: string): boolean {
-  return to - from === name.length && text.startsWith(name, from);
-}
-
 /**
  * `name{a="x",b='y'}` without escapes, read by hand in one pass: test files hold thousands of
  * them. Names are checked once each with the grammar (keywords and the like read otherwise);
@@ -201,15 +218,24 @@ function writes(text: string, from: number, to: number, name: string): boolean {
  */
 function simpleDescriptor(text: string, names: CheckedNames, out: PairScratch): boolean {
   const end = text.length;
-  let i = 0;
-  while (i < end && isNameChar(text.charCodeAt(i), i === 0, true)) i++;
-  if (i === 0) return false;
+  // A value with an escape or a line break is the grammar's; so is the rest with either.
+  if (text.includes('\\') || text.includes('\n')) return false;
+  // The metric name: the one before where it stands again (and ends there), else scanned.
   const last = out.metric;
-  const name =
-    last !== null && writes(text, 0, i, last.name)
-      ? last
-      : checkedName(names, text.slice(0, i), false);
-  if (name === null) return false;
+  let i =
+    last !== null &&
+    text.startsWith(last.name) &&
+    (last.name.length === end || text.charCodeAt(last.name.length) === 123)
+      ? last.name.length
+      : 0;
+  let name = i > 0 ? last : null;
+  if (name === null) {
+    const c = text.charCodeAt(0);
+    if (c >= 128 || (CHAR_CLASS[c]! & (NAME_START | COLON)) === 0) return false;
+    i = skipClass(text, 1, end, NAME_PART | COLON);
+    name = checkedName(names, text.slice(0, i), false);
+    if (name === null) return false;
+  }
   out.metric = name;
   const { keys, values, writtenKeys, writtenValues } = out;
   keys[0] = METRIC_NAME;
@@ -220,44 +246,48 @@ function simpleDescriptor(text: string, names: CheckedNames, out: PairScratch): 
     i++;
     const close = end - 1;
     // Pairs: spaces, a label name, spaces, `=`, spaces, a quoted value without escapes or
-    // newlines, spaces, then a comma or the closing brace.
+    // newlines, spaces, then a comma or the closing brace. The pair written at this place by
+    // the descriptor before is taken again where it matches.
     for (;;) {
-      while (i < close && isSpace(text.charCodeAt(i))) i++;
+      i = skipClass(text, i, close, SPACE);
       if (i >= close) break;
       const start = i;
-      while (i < close && isNameChar(text.charCodeAt(i), i === start, false)) i++;
-      if (i === start) return false;
-      const nameTo = i;
-      while (i < close && isSpace(text.charCodeAt(i))) i++;
+      const w = n - 1;
+      const wasKey = writtenKeys[w];
+      let k: Readonly<CheckedName> | null = null;
+      if (wasKey !== undefined && text.startsWith(wasKey.name, start)) {
+        const after = text.charCodeAt(start + wasKey.name.length);
+        if (after === 61 || after === 32) {
+          k = wasKey;
+          i = start + wasKey.name.length;
+        }
+      }
+      let nameTo = i;
+      if (k === null) {
+        const c = text.charCodeAt(i);
+        if (c >= 128 || (CHAR_CLASS[c]! & NAME_START) === 0) return false;
+        i = skipClass(text, i + 1, close, NAME_PART);
+        nameTo = i;
+      }
+      i = skipClass(text, i, close, SPACE);
       if (text.charCodeAt(i) !== 61) return false;
-      i++;
-      while (i < close && isSpace(text.charCodeAt(i))) i++;
+      i = skipClass(text, i + 1, close, SPACE);
       const q = text.charCodeAt(i);
       if (q !== 34 && q !== 39) return false;
       const from = i + 1;
-      i = from;
-      for (; i < close; i++) {
-        const c = text.charCodeAt(i);
-        if (c === q) break;
-        if (c === 92 || c === 10) return false;
-      }
-      if (i >= close) return false;
-      // The pair written at this place by the descriptor before, taken again where it matches.
-      const w = n - 1;
+      i = text.indexOf(q === 34 ? '"' : "'", from);
+      if (i < 0 || i >= close) return false;
       const wasValue = writtenValues[w];
       const v =
-        wasValue !== undefined && writes(text, from, i, wasValue) ? wasValue : text.slice(from, i);
-      i++;
-      while (i < close && isSpace(text.charCodeAt(i))) i++;
+        wasValue !== undefined && i - from === wasValue.length && text.startsWith(wasValue, from)
+          ? wasValue
+          : text.slice(from, i);
+      i = skipClass(text, i + 1, close, SPACE);
       if (i < close) {
         if (text.charCodeAt(i) !== 44) return false;
         i++;
       }
-      const wasKey = writtenKeys[w];
-      const k =
-        wasKey !== undefined && writes(text, start, nameTo, wasKey.name)
-          ? wasKey
-          : checkedName(names, text.slice(start, nameTo), true);
+      k ??= checkedName(names, text.slice(start, nameTo), true);
       if (k === null) return false;
       writtenKeys[w] = k;
       writtenValues[w] = v;

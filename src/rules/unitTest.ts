@@ -1119,7 +1119,11 @@ function gridTimes(start: number, interval: number): (n: number) => Float64Array
  * again, as promtool does: each file's parse and each expression's.
  */
 interface RunCaches {
-  ruleFiles: Map<string, ParsedRuleFile>;
+  /**
+   * Each rule file's parse by compat mode and path, with the text it parsed (a key holding the
+   * text was a copy of the file and its hash per group).
+   */
+  ruleFiles: Map<string, { text: string; parsed: ParsedRuleFile }>;
   exprs: ParsedExprs;
   /** Reads the input series' descriptors, each name they use checked with the grammar once. */
   descriptors: SeriesDescriptorReader;
@@ -1262,11 +1266,12 @@ function runTestGroup(
       continue;
     }
     // Each group loads the rule files again, as promtool does; the parse is the same each time.
-    const cacheKey = `${compat}\0${rf}\0${text}`;
-    let parsed = caches.ruleFiles.get(cacheKey);
+    const cacheKey = `${compat}\0${rf}`;
+    const cached = caches.ruleFiles.get(cacheKey);
+    let parsed = cached?.text === text ? cached.parsed : undefined;
     if (parsed === undefined) {
       parsed = parseRuleFile(text, rf, { compat, exprs: caches.exprs });
-      caches.ruleFiles.set(cacheKey, parsed);
+      caches.ruleFiles.set(cacheKey, { text, parsed });
     }
     if (!parsed.ok) {
       for (const e of parsed.errors) loadErrors.push(`${rf}: ${e.formatted}`);

@@ -309,6 +309,39 @@ function spells(text: string, from: number, to: number, name: string): boolean {
   return to - from === name.length && text.startsWith(name, from);
 }
 
+/**
+ * The places of a list's items as stashLists reads them (see StashedList), in arrays that grow
+ * and are reused from list to list (an array of numbers emptied per list gave up its store).
+ */
+class ItemPlaces {
+  places = new Int32Array(1024);
+  flags = new Uint8Array(256);
+  count = 0;
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  /** An item's two fields, from and to each, and its flags. */
+  push(from1: number, to1: number, from2: number, to2: number, bits: number): void {
+    const i = this.count;
+    if (i >= this.flags.length) {
+      const places = new Int32Array(this.places.length * 2);
+      places.set(this.places);
+      this.places = places;
+      const flags = new Uint8Array(this.flags.length * 2);
+      flags.set(this.flags);
+      this.flags = flags;
+    }
+    this.places[4 * i] = from1;
+    this.places[4 * i + 1] = to1;
+    this.places[4 * i + 2] = from2;
+    this.places[4 * i + 3] = to2;
+    this.flags[i] = bits;
+    this.count = i + 1;
+  }
+}
+
 /** The longest item (its two lines) that commonItem matches. */
 const COMMON_ITEM_MAX = 2048;
 
@@ -324,7 +357,7 @@ const COMMON_ITEM_MAX = 2048;
 function commonItem(
   key: string,
   itemIndent: number,
-): { read: (text: string, from: number, at: number[]) => boolean; next: number; bits: number } {
+): { read: (text: string, from: number, at: ItemPlaces) => boolean; next: number; bits: number } {
   const inputs = key === 'input_series';
   const first = inputs ? 'series' : 'eval_time';
   const second = inputs ? 'values' : 'alertname';
@@ -343,7 +376,7 @@ function commonItem(
   const out = {
     next: -1,
     bits: VERBATIM_FIRST | VERBATIM_SECOND | (inputs ? WELL_FORMED : 0),
-    read(text: string, from: number, at: number[]): boolean {
+    read(text: string, from: number, at: ItemPlaces): boolean {
       const e1 = text.indexOf('\n', from);
       const e2 = e1 < 0 ? -1 : text.indexOf('\n', e1 + 1);
       if (e1 < 0 || (e2 < 0 ? text.length : e2) - from > COMMON_ITEM_MAX) return false;
@@ -371,7 +404,7 @@ function commonItem(
           spells(text, from2, to2, 'NULL'))
       )
         return false;
-      at.push(from1, to1, from2, to2);
+      at.push(from1, to1, from2, to2, out.bits);
       out.next = atEnd ? -1 : matchEnd;
       return true;
     },
@@ -399,8 +432,7 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
   const series: StashedList[] = [];
   const out: string[] = [];
   let copied = 0;
-  const at: number[] = [];
-  const flags: number[] = [];
+  const at = new ItemPlaces();
   LIST_HEAD.lastIndex = 0;
   for (let head = LIST_HEAD.exec(text); head !== null; head = LIST_HEAD.exec(text)) {
     const keyIndent = head[1]?.length ?? 0;
@@ -414,8 +446,7 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     if (itemIndent < keyIndent) continue;
     const itemPrefix = `${' '.repeat(itemIndent)}- `;
     const secondPrefix = ' '.repeat(itemIndent + 2);
-    at.length = 0;
-    flags.length = 0;
+    at.clear();
     const common = commonItem(key, itemIndent);
     // The start of the line read next (-1: there is none).
     let j = itemsFrom;
@@ -423,7 +454,6 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     while (j >= 0) {
       // An item of the usual form, both its lines short, is read with one match.
       if (common.read(text, j, at)) {
-        flags.push(common.bits);
         j = common.next;
         continue;
       }
@@ -461,20 +491,19 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
       const field2 = at2 < 0 ? [key2 + 2, end2] : [at2, at2 + value2.length];
       let bits = spaced ? WELL_FORMED : 0;
       if (spells(text, from1, key1, fieldNames[0]) && spells(text, from2, key2, fieldNames[1])) {
-        at.push(field1[0]!, field1[1]!, field2[0]!, field2[1]!);
         bits |= (at1 < 0 ? 0 : VERBATIM_FIRST) | (at2 < 0 ? 0 : VERBATIM_SECOND);
+        at.push(field1[0]!, field1[1]!, field2[0]!, field2[1]!, bits);
       } else if (
         key === 'alert_rule_test' &&
         spells(text, from1, key1, fieldNames[1]) &&
         spells(text, from2, key2, fieldNames[0])
       ) {
-        at.push(field2[0]!, field2[1]!, field1[0]!, field1[1]!);
         bits |= (at2 < 0 ? 0 : VERBATIM_FIRST) | (at1 < 0 ? 0 : VERBATIM_SECOND);
+        at.push(field2[0]!, field2[1]!, field1[0]!, field1[1]!, bits);
       } else {
         ok = false;
         break;
       }
-      flags.push(bits);
       j = nextLine(text, j2);
     }
     // What follows must close the list: the end, or a line no deeper than the key that is not
@@ -492,7 +521,7 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
       const d = LEADING_SPACE.lastIndex - k;
       if (d > keyIndent || (d === itemIndent && text.charCodeAt(k + d) === 45) /* - */) ok = false;
     }
-    if (!ok || flags.length === 0) continue;
+    if (!ok || at.count === 0) continue;
     out.push(
       text.slice(copied, head.index),
       `${' '.repeat(keyIndent)}${key}: ${SERIES_MARK}${series.length}`,
@@ -502,8 +531,8 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     series.push({
       key,
       source: text,
-      at: Int32Array.from(at),
-      flags: Uint8Array.from(flags),
+      at: at.places.slice(0, 4 * at.count),
+      flags: at.flags.slice(0, at.count),
     });
     if (j < 0) break;
     LIST_HEAD.lastIndex = j;

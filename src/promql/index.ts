@@ -51,6 +51,7 @@ export {
   expandSeriesValues,
   parseSeriesDescriptor,
   parseSeriesValues,
+  SeriesDescriptorReader,
   splitSeriesLine,
 } from './seriesNotation.ts';
 export type { PromqlTestCase, PromqlTestOptions } from './promqltest.ts';

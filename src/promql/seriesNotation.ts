@@ -1,8 +1,8 @@
 // promtool's and promqltest's input series notation: `metric{l="v"}` descriptors and value
 // sequences like `0+10x5 _ stale 3x2` (promql/parser's series grammar, cmd/promtool/unittest.go).
 import { parseExpr } from './parser.ts';
-import { makeLabels, type Labels } from './labels.ts';
-import type { Result } from './result.ts';
+import { labelsKey, makeLabels, type Labels } from './labels.ts';
+import type { PositionedError, Result } from './result.ts';
 import type { Point } from './store.ts';
 
 const num = String.raw`[+-]?(?:[Ii]nf|NaN|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)`;
@@ -101,26 +101,47 @@ export function parseSeriesValues(text: string, intervalMs: number, startMs = 0)
 
 const dummyName = 'quorumlab_descriptor_placeholder';
 
+/** A name checked with the grammar: how it reads (the bits below), and the strings kept for it. */
+interface CheckedName {
+  bits: number;
+  /** The name, one string for every label set read that has it. */
+  name: string;
+  /** `name\xff`, its piece of a labelsKey when it comes first, and `\xfename\xff` after another. */
+  head: string;
+  link: string;
+}
+
 /**
  * Metric and label names already checked with the grammar, by name: whether it reads as that
  * name, as a metric name (`name`) and as a label name (`{name="v"}`), in the bits below. Kept by
  * a caller that reads many descriptors (a test file's input series, an import), as the grammar
  * keeps nothing itself. Keyed by the bare name, so that a name seen before is looked up without
- * building its probe text.
+ * building its probe text; the label sets read share each name's string.
  */
-export type CheckedNames = Map<string, number>;
+export type CheckedNames = Map<string, CheckedName>;
 
 const METRIC_CHECKED = 1;
 const METRIC_OK = 2;
 const LABEL_CHECKED = 4;
 const LABEL_OK = 8;
 
-/** Whether `name` reads as itself: as a metric name, or (`label`) as a label name. */
-function checkedName(names: CheckedNames, name: string, label: boolean): boolean {
-  const bits = names.get(name) ?? 0;
+function nameEntry(name: string): CheckedName {
+  return { bits: 0, name, head: `${name}\xff`, link: `\xfe${name}\xff` };
+}
+
+/** The metric name's label, first in a simple descriptor's pairs. */
+const METRIC_NAME: Readonly<CheckedName> = Object.freeze(nameEntry('__name__'));
+
+/**
+ * The names' entry for `name` when it reads as itself: as a metric name, or (`label`) as a
+ * label name; else null.
+ */
+function checkedName(names: CheckedNames, name: string, label: boolean): CheckedName | null {
+  let entry = names.get(name);
+  const bits = entry?.bits ?? 0;
   const checked = label ? LABEL_CHECKED : METRIC_CHECKED;
   const good = label ? LABEL_OK : METRIC_OK;
-  if ((bits & checked) !== 0) return (bits & good) !== 0;
+  if (entry !== undefined && (bits & checked) !== 0) return (bits & good) !== 0 ? entry : null;
   const r = parseExpr(label ? `{${name}="v"}` : name);
   const m = r.ok && r.value.type === 'vectorSelector' ? r.value.matchers : [];
   const ok =
@@ -128,99 +149,174 @@ function checkedName(names: CheckedNames, name: string, label: boolean): boolean
     m[0]?.type === '=' &&
     m[0].name === (label ? name : '__name__') &&
     m[0].value === (label ? 'v' : name);
-  names.set(name, bits | checked | (ok ? good : 0));
-  return ok;
+  if (entry === undefined) {
+    entry = nameEntry(name);
+    names.set(name, entry);
+  }
+  entry.bits = bits | checked | (ok ? good : 0);
+  return ok ? entry : null;
 }
 
-const isSpace = (c: number): boolean =>
-  c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
-/** [a-zA-Z_], with `:` too for a metric name, and [0-9] after the first character. */
-const isNameChar = (c: number, first: boolean, colon: boolean): boolean =>
-  (c >= 97 && c <= 122) ||
-  (c >= 65 && c <= 90) ||
-  c === 95 ||
-  (colon && c === 58) ||
-  (!first && c >= 48 && c <= 57);
+/** Character classes of ASCII, for simpleDescriptor's loops (a call per character is slow). */
+const SPACE = 1;
+/** [a-zA-Z_]: starts a label name. */
+const NAME_START = 2;
+/** [a-zA-Z_0-9]: goes on with one. */
+const NAME_PART = 4;
+/** `:`, in a metric name. */
+const COLON = 8;
+const CHAR_CLASS = ((): Uint8Array => {
+  const classes = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    const digit = c >= 48 && c <= 57;
+    classes[c] =
+      (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 ? SPACE : 0) |
+      (letter ? NAME_START | NAME_PART : 0) |
+      (digit ? NAME_PART : 0) |
+      (c === 58 ? COLON : 0);
+  }
+  return classes;
+})();
+
+/** Where the characters of `text` in `classes` from `i` on end (at most at `end`). */
+function skipClass(text: string, i: number, end: number, classes: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || (CHAR_CLASS[c]! & classes) === 0) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Where simpleDescriptor puts a descriptor's labels, in name order: the first `n` of `keys` and
+ * `values` (arrays kept at their longest, for a reader of many descriptors to reuse). `written`
+ * has the names and values of the descriptor read before, in the order it wrote them: a reader's
+ * descriptors mostly repeat the names of the one before, and many of its values, so that one
+ * found there again is taken as it is (no string made, no name looked up).
+ */
+interface PairScratch {
+  keys: Readonly<CheckedName>[];
+  values: string[];
+  n: number;
+  metric: Readonly<CheckedName> | null;
+  writtenKeys: Readonly<CheckedName>[];
+  writtenValues: string[];
+}
+
+/** An empty PairScratch. */
+function pairScratch(): PairScratch {
+  return { keys: [], values: [], n: 0, metric: null, writtenKeys: [], writtenValues: [] };
+}
 
 /**
  * `name{a="x",b='y'}` without escapes, read by hand in one pass: test files hold thousands of
  * them. Names are checked once each with the grammar (keywords and the like read otherwise);
- * null when the text is anything else (the grammar reads it then), or names a label twice or
- * `__name__`.
+ * false when the text is anything else (the grammar reads it then), or names a label twice or
+ * `__name__`. Else the labels are in `out`, empty values included.
  */
-function simpleDescriptor(text: string, names: CheckedNames): Labels | null {
+function simpleDescriptor(text: string, names: CheckedNames, out: PairScratch): boolean {
   const end = text.length;
-  let i = 0;
-  while (i < end && isNameChar(text.charCodeAt(i), i === 0, true)) i++;
-  if (i === 0) return null;
-  const name = text.slice(0, i);
-  if (!checkedName(names, name, false)) return null;
-  const keys = ['__name__'];
-  const values = [name];
+  // A value with an escape or a line break is the grammar's; so is the rest with either.
+  if (text.includes('\\') || text.includes('\n')) return false;
+  // The metric name: the one before where it stands again (and ends there), else scanned.
+  const last = out.metric;
+  let i =
+    last !== null &&
+    text.startsWith(last.name) &&
+    (last.name.length === end || text.charCodeAt(last.name.length) === 123)
+      ? last.name.length
+      : 0;
+  let name = i > 0 ? last : null;
+  if (name === null) {
+    const c = text.charCodeAt(0);
+    if (c >= 128 || (CHAR_CLASS[c]! & (NAME_START | COLON)) === 0) return false;
+    i = skipClass(text, 1, end, NAME_PART | COLON);
+    name = checkedName(names, text.slice(0, i), false);
+    if (name === null) return false;
+  }
+  out.metric = name;
+  const { keys, values, writtenKeys, writtenValues } = out;
+  keys[0] = METRIC_NAME;
+  values[0] = name.name;
+  let n = 1;
   if (i < end) {
-    if (text.charCodeAt(i) !== 123 || text.charCodeAt(end - 1) !== 125) return null;
+    if (text.charCodeAt(i) !== 123 || text.charCodeAt(end - 1) !== 125) return false;
     i++;
     const close = end - 1;
     // Pairs: spaces, a label name, spaces, `=`, spaces, a quoted value without escapes or
-    // newlines, spaces, then a comma or the closing brace.
+    // newlines, spaces, then a comma or the closing brace. The pair written at this place by
+    // the descriptor before is taken again where it matches.
     for (;;) {
-      while (i < close && isSpace(text.charCodeAt(i))) i++;
+      i = skipClass(text, i, close, SPACE);
       if (i >= close) break;
       const start = i;
-      while (i < close && isNameChar(text.charCodeAt(i), i === start, false)) i++;
-      if (i === start) return null;
-      const k = text.slice(start, i);
-      while (i < close && isSpace(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) !== 61) return null;
-      i++;
-      while (i < close && isSpace(text.charCodeAt(i))) i++;
-      const q = text.charCodeAt(i);
-      if (q !== 34 && q !== 39) return null;
-      const from = i + 1;
-      i = from;
-      for (; i < close; i++) {
-        const c = text.charCodeAt(i);
-        if (c === q) break;
-        if (c === 92 || c === 10) return null;
+      const w = n - 1;
+      const wasKey = writtenKeys[w];
+      let k: Readonly<CheckedName> | null = null;
+      if (wasKey !== undefined && text.startsWith(wasKey.name, start)) {
+        const after = text.charCodeAt(start + wasKey.name.length);
+        if (after === 61 || after === 32) {
+          k = wasKey;
+          i = start + wasKey.name.length;
+        }
       }
-      if (i >= close) return null;
-      const v = text.slice(from, i);
-      i++;
-      while (i < close && isSpace(text.charCodeAt(i))) i++;
+      let nameTo = i;
+      if (k === null) {
+        const c = text.charCodeAt(i);
+        if (c >= 128 || (CHAR_CLASS[c]! & NAME_START) === 0) return false;
+        i = skipClass(text, i + 1, close, NAME_PART);
+        nameTo = i;
+      }
+      i = skipClass(text, i, close, SPACE);
+      if (text.charCodeAt(i) !== 61) return false;
+      i = skipClass(text, i + 1, close, SPACE);
+      const q = text.charCodeAt(i);
+      if (q !== 34 && q !== 39) return false;
+      const from = i + 1;
+      i = text.indexOf(q === 34 ? '"' : "'", from);
+      if (i < 0 || i >= close) return false;
+      const wasValue = writtenValues[w];
+      const v =
+        wasValue !== undefined && i - from === wasValue.length && text.startsWith(wasValue, from)
+          ? wasValue
+          : text.slice(from, i);
+      i = skipClass(text, i + 1, close, SPACE);
       if (i < close) {
-        if (text.charCodeAt(i) !== 44) return null;
+        if (text.charCodeAt(i) !== 44) return false;
         i++;
       }
+      k ??= checkedName(names, text.slice(start, nameTo), true);
+      if (k === null) return false;
+      writtenKeys[w] = k;
+      writtenValues[w] = v;
       // Kept in name order as they come (insertion sort: a few names), refusing a name twice.
-      let j = keys.length;
-      while (j > 0 && keys[j - 1]! > k) j--;
-      if (keys[j - 1] === k) return null;
-      if (!checkedName(names, k, true)) return null;
-      keys.push(k);
-      values.push(v);
-      for (let x = keys.length - 1; x > j; x--) {
+      let j = n;
+      while (j > 0 && keys[j - 1]!.name > k.name) j--;
+      if (keys[j - 1]?.name === k.name) return false;
+      for (let x = n; x > j; x--) {
         keys[x] = keys[x - 1]!;
         values[x] = values[x - 1]!;
       }
       keys[j] = k;
       values[j] = v;
+      n++;
     }
   }
-  // What makeLabels makes: names in order, empty values left out, frozen.
+  out.n = n;
+  return true;
+}
+
+/** What makeLabels makes of the pairs: empty values left out, frozen. */
+function pairLabels({ keys, values, n }: PairScratch): Labels {
   const labels: Record<string, string> = {};
-  for (let j = 0; j < keys.length; j++) if (values[j] !== '') labels[keys[j]!] = values[j]!;
+  for (let j = 0; j < n; j++) if (values[j] !== '') labels[keys[j]!.name] = values[j]!;
   return Object.freeze(labels);
 }
 
-/**
- * Parses a series descriptor such as 'up{job="x"}' into labels (via the PromQL grammar). With
- * `names`, simple descriptors (`name{a="x"}`, no escapes) are read by hand, each name checked with
- * the grammar once in `names`: a caller reading many descriptors passes one for all of them.
- */
-export function parseSeriesDescriptor(text: string, names?: CheckedNames): Result<Labels> {
-  const trimmed = text.trim();
-  const simple = names === undefined ? null : simpleDescriptor(trimmed, names);
-  if (simple !== null) return { ok: true, value: simple, warnings: [] };
+/** The descriptor's labels through the PromQL grammar (any descriptor; positioned errors). */
+function grammarDescriptor(text: string, trimmed: string): Result<Labels> {
   let r = parseExpr(trimmed);
   let dummy = false;
   if (!r.ok && trimmed.startsWith('{')) {
@@ -251,6 +347,73 @@ export function parseSeriesDescriptor(text: string, names?: CheckedNames): Resul
     labels[m.name] = m.value;
   }
   return { ok: true, value: makeLabels(labels), warnings: [] };
+}
+
+/**
+ * Parses a series descriptor such as 'up{job="x"}' into labels (via the PromQL grammar). With
+ * `names`, simple descriptors (`name{a="x"}`, no escapes) are read by hand, each name checked with
+ * the grammar once in `names`: a caller reading many descriptors passes one for all of them.
+ */
+export function parseSeriesDescriptor(text: string, names?: CheckedNames): Result<Labels> {
+  const trimmed = text.trim();
+  if (names !== undefined) {
+    const pairs = pairScratch();
+    if (simpleDescriptor(trimmed, names, pairs)) {
+      return { ok: true, value: pairLabels(pairs), warnings: [] };
+    }
+  }
+  return grammarDescriptor(text, trimmed);
+}
+
+/**
+ * Reads many series descriptors (a test file's input series), as parseSeriesDescriptor with one
+ * CheckedNames for all of them, each into its label set and that set's labelsKey, built in the
+ * same pass over a simple descriptor's names and values (already in order): a test file of many
+ * short series reads tens of thousands of them, and keying each label set again afterwards made
+ * as much garbage as reading it. The label sets share their names' strings (see CheckedNames).
+ */
+export class SeriesDescriptorReader {
+  /** The labels of the descriptor read last. */
+  labels: Labels = Object.freeze({});
+  /** labelsKey(labels). */
+  key = '';
+  private readonly pairs = pairScratch();
+  /** The key's pieces, joined into one string (adding them made a string per piece). */
+  private readonly pieces: string[] = [];
+
+  constructor(readonly names: CheckedNames = new Map()) {}
+
+  /** Reads a descriptor into labels and key; its error (as parseSeriesDescriptor's) or null. */
+  read(text: string): PositionedError | null {
+    const trimmed = text.trim();
+    const pairs = this.pairs;
+    if (simpleDescriptor(trimmed, this.names, pairs)) {
+      const { keys, values, n } = pairs;
+      const pieces = this.pieces;
+      // labelsKey's form, `name\xffvalue\xfe` for each label in name order, as the names'
+      // pieces between the values.
+      let p = 0;
+      for (let j = 0; j < n; j++) {
+        const v = values[j]!;
+        if (v === '') continue;
+        pieces[p] = p === 0 ? keys[j]!.head : keys[j]!.link;
+        pieces[p + 1] = v;
+        p += 2;
+      }
+      pieces[p] = p === 0 ? '' : '\xfe';
+      p++;
+      // Pieces past `p` are left from a longer key: cut them off (the array keeps its store).
+      if (pieces.length > p) pieces.length = p;
+      this.labels = pairLabels(pairs);
+      this.key = pieces.join('');
+      return null;
+    }
+    const r = grammarDescriptor(text, trimmed);
+    if (!r.ok) return r.error;
+    this.labels = r.value;
+    this.key = labelsKey(r.value);
+    return null;
+  }
 }
 
 /** Splits "metric{a="b c"} 1 2 3" into the descriptor and the values text. */

@@ -25,7 +25,8 @@ export interface StoredSeries {
 interface MutableSeries {
   labels: Labels;
   key: string;
-  pending: Point[];
+  /** Points added since the series was last sealed (null for none: most series are sealed). */
+  pending: Point[] | null;
   sealed: StoredSeries | null;
 }
 
@@ -39,12 +40,13 @@ export class SeriesStore {
   /** The times of the series sealed last, shared by the next one when its times are equal. */
   private grid: Float64Array | null = null;
   /**
-   * What addColumns checked last, for series loaded together that share their arrays (a
-   * simulation's series share their times, and their staleness flags where they match): the
-   * times found ascending, and the flags with their counts.
+   * What addColumns checked, for series loaded together that share their arrays (a
+   * simulation's series share their times, and their staleness flags where they match; a test
+   * group's series the few patterns of gaps and markers they have): the times found ascending
+   * last, and each array of flags with its counts.
    */
   private rising: Float64Array | null = null;
-  private flagged: { flags: Uint8Array; before: Int32Array } | null = null;
+  private readonly flagged = new Map<Uint8Array, Int32Array>();
   /** The zero flags handed out last (zeroFlags). */
   private lastZeros: Uint8Array | null = null;
 
@@ -53,12 +55,10 @@ export class SeriesStore {
     const clean = makeLabels(labels);
     const key = labelsKey(clean);
     let s = this.byKey.get(key);
-    this.ordered = null;
-    this.orderedByName.clear();
-    this.generation++;
+    this.changed();
     if (!s) {
       // A new series is sealed at once: no copy of its points is kept.
-      s = { labels: clean, key, pending: [], sealed: null };
+      s = { labels: clean, key, pending: null, sealed: null };
       s.sealed = sealPoints(s, points, this.grid);
       this.grid = s.sealed.ts;
       this.byKey.set(key, s);
@@ -68,14 +68,15 @@ export class SeriesStore {
       else this.byName.set(name, [s]);
       return;
     }
+    const pending = (s.pending ??= []);
     if (s.sealed) {
       const old = s.sealed;
       for (let i = 0; i < old.ts.length; i++) {
-        s.pending.push([old.ts[i]!, old.stale[i] ? null : old.vs[i]!]);
+        pending.push([old.ts[i]!, old.stale[i] ? null : old.vs[i]!]);
       }
       s.sealed = null;
     }
-    for (const p of points) s.pending.push(p);
+    for (const p of points) pending.push(p);
   }
 
   /**
@@ -88,10 +89,13 @@ export class SeriesStore {
     ts: Float64Array,
     vs: Float64Array,
     stale: Uint8Array | null = null,
-    /** labelsKey of the labels where the caller has it already. */
+    /**
+     * labelsKey of the labels where the caller has it already; the labels are then a label set
+     * as makeLabels makes them (frozen, names in order, no empty value), not checked again.
+     */
     knownKey?: string,
   ): void {
-    const clean = makeLabels(labels);
+    const clean = knownKey === undefined ? makeLabels(labels) : labels;
     const key = knownKey ?? labelsKey(clean);
     const increasing =
       vs.length === ts.length &&
@@ -103,13 +107,11 @@ export class SeriesStore {
       this.addSeries(labels, points);
       return;
     }
-    this.ordered = null;
-    this.orderedByName.clear();
-    this.generation++;
+    this.changed();
     const n = ts.length;
     let staleBefore: Int32Array | null = null;
     let values = vs;
-    const anyStale = stale !== null && (this.flagged?.flags === stale || anyFlag(stale));
+    const anyStale = stale !== null && (this.flagged.has(stale) || anyFlag(stale));
     // Series without markers share one array of zero flags (nothing writes stored arrays).
     const flags = anyStale && stale !== null ? stale : this.zeroFlags(n);
     if (anyStale) {
@@ -120,13 +122,21 @@ export class SeriesStore {
         for (let i = 0; i < n; i++) if (flags[i]) values[i] = NaN;
       }
     }
-    const s: MutableSeries = { labels: clean, key, pending: [], sealed: null };
+    const s: MutableSeries = { labels: clean, key, pending: null, sealed: null };
     s.sealed = { labels: clean, key, ts, vs: values, stale: flags, staleBefore };
     this.byKey.set(key, s);
     const name = clean['__name__'] ?? '';
     const list = this.byName.get(name);
     if (list) list.push(s);
     else this.byName.set(name, [s]);
+  }
+
+  /** Forgets the orders found, as the contents change. */
+  private changed(): void {
+    this.ordered = null;
+    // Clearing a map allocates its table anew: not once per series loaded.
+    if (this.orderedByName.size > 0) this.orderedByName.clear();
+    this.generation++;
   }
 
   /** Whether times rise strictly, remembering the array last found so (and parts of it). */
@@ -154,11 +164,13 @@ export class SeriesStore {
     return this.lastZeros;
   }
 
-  /** markersBefore, remembering the flags counted last. */
+  /** markersBefore, remembering each array of flags counted. */
   private markersBefore(flags: Uint8Array): Int32Array {
-    if (this.flagged?.flags === flags) return this.flagged.before;
-    const before = markersBefore(flags);
-    this.flagged = { flags, before };
+    let before = this.flagged.get(flags);
+    if (before === undefined) {
+      before = markersBefore(flags);
+      this.flagged.set(flags, before);
+    }
     return before;
   }
 
@@ -169,7 +181,7 @@ export class SeriesStore {
   lastSample(labels: Labels): Point | null {
     const s = this.byKey.get(labelsKey(makeLabels(labels)));
     if (!s) return null;
-    const p = s.pending[s.pending.length - 1];
+    const p = s.pending?.[s.pending.length - 1];
     if (p) return p;
     const sealed = s.sealed;
     const n = sealed?.ts.length ?? 0;
@@ -189,9 +201,9 @@ export class SeriesStore {
 
   private seal(s: MutableSeries): StoredSeries {
     if (s.sealed) return s.sealed;
-    s.sealed = sealPoints(s, s.pending, this.grid);
+    s.sealed = sealPoints(s, s.pending ?? [], this.grid);
     this.grid = s.sealed.ts;
-    s.pending = [];
+    s.pending = null;
     return s.sealed;
   }
 

@@ -166,7 +166,22 @@ export interface ColumnScratch {
    * ArrayBuffer with memory of its own, allocated and freed outside V8's heap). Such views must
    * not be sent to another thread or cloned: that copies the whole shared array.
    */
-  pool: { numbers: Float64Array; numbersUsed: number; flags: Uint8Array; flagsUsed: number } | null;
+  pool: ColumnPool | null;
+}
+
+/** The shared arrays of a pooled scratch (see ColumnScratch.pool). */
+interface ColumnPool {
+  numbers: Float64Array;
+  numbersUsed: number;
+  flags: Uint8Array;
+  flagsUsed: number;
+  /**
+   * The last few times (of series with gaps) and marker flags handed out: a series whose times
+   * or flags equal one of them gets that one. Series of a test group mostly have a few patterns
+   * of gaps and markers, and one array each lets the store count a pattern's markers once.
+   */
+  recentTimes: Float64Array[];
+  recentFlags: Uint8Array[];
 }
 
 /**
@@ -180,7 +195,14 @@ export function columnScratch(pooled = false): ColumnScratch {
     stale: new Uint8Array(0),
     dirty: 0,
     pool: pooled
-      ? { numbers: new Float64Array(0), numbersUsed: 0, flags: new Uint8Array(0), flagsUsed: 0 }
+      ? {
+          numbers: new Float64Array(0),
+          numbersUsed: 0,
+          flags: new Uint8Array(0),
+          flagsUsed: 0,
+          recentTimes: [],
+          recentFlags: [],
+        }
       : null,
   };
 }
@@ -203,6 +225,51 @@ function pooledNumbers(into: ColumnScratch, from: Float64Array, count: number): 
   // A loop, not set() with a subarray of `from`: that is a second view made per result.
   for (let i = 0; i < count; i++) out[i] = from[i]!;
   return out;
+}
+
+/** How many arrays of times and of flags a pool remembers (see ColumnPool.recentTimes). */
+const RECENT = 4;
+
+/** One of `recent` that holds the first `count` values of `from`, or null. */
+function recentEqual<T extends Float64Array | Uint8Array>(
+  recent: readonly T[],
+  from: T,
+  count: number,
+): T | null {
+  for (const r of recent) {
+    if (r.length !== count) continue;
+    let i = 0;
+    while (i < count && r[i] === from[i]) i++;
+    if (i === count) return r;
+  }
+  return null;
+}
+
+/** `array` remembered in `recent`, in place of the one remembered longest. */
+function remember<T>(recent: T[], array: T): T {
+  if (recent.length >= RECENT) recent.shift();
+  recent.push(array);
+  return array;
+}
+
+/** The first `count` times of `from`, as pooledNumbers, or an equal array handed out lately. */
+function sharedTimes(into: ColumnScratch, from: Float64Array, count: number): Float64Array {
+  const pool = into.pool;
+  if (pool === null || count > POOLED_MAX) return from.slice(0, count);
+  return (
+    recentEqual(pool.recentTimes, from, count) ??
+    remember(pool.recentTimes, pooledNumbers(into, from, count))
+  );
+}
+
+/** The first `count` flags of `from`, as pooledFlags, or equal flags handed out lately. */
+function sharedFlags(into: ColumnScratch, from: Uint8Array, count: number): Uint8Array {
+  const pool = into.pool;
+  if (pool === null || count > POOLED_MAX) return from.slice(0, count);
+  return (
+    recentEqual(pool.recentFlags, from, count) ??
+    remember(pool.recentFlags, pooledFlags(into, from, count))
+  );
 }
 
 /** The first `count` flags of `from`, copied as pooledNumbers copies numbers. */
@@ -399,9 +466,9 @@ function packColumns(
   anyStale: boolean,
 ): ValueColumns {
   return {
-    ts: gaps ? pooledNumbers(into, into.ts, count) : null,
+    ts: gaps ? sharedTimes(into, into.ts, count) : null,
     vs: pooledNumbers(into, into.vs, count),
-    stale: anyStale ? pooledFlags(into, into.stale, count) : null,
+    stale: anyStale ? sharedFlags(into, into.stale, count) : null,
   };
 }
 

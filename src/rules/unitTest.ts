@@ -9,13 +9,12 @@ import {
   exprType,
   parseSeriesDescriptor,
   parseSeriesValues,
+  SeriesDescriptorReader,
   type Expr,
   type Labels,
   type Point,
   type Series,
-  type CheckedNames,
   compareLabels,
-  labelsKey,
 } from '../promql/index.ts';
 import { AlertingRule } from './alerting.ts';
 import {
@@ -311,6 +310,39 @@ function spells(text: string, from: number, to: number, name: string): boolean {
   return to - from === name.length && text.startsWith(name, from);
 }
 
+/**
+ * The places of a list's items as stashLists reads them (see StashedList), in arrays that grow
+ * and are reused from list to list (an array of numbers emptied per list gave up its store).
+ */
+class ItemPlaces {
+  places = new Int32Array(1024);
+  flags = new Uint8Array(256);
+  count = 0;
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  /** An item's two fields, from and to each, and its flags. */
+  push(from1: number, to1: number, from2: number, to2: number, bits: number): void {
+    const i = this.count;
+    if (i >= this.flags.length) {
+      const places = new Int32Array(this.places.length * 2);
+      places.set(this.places);
+      this.places = places;
+      const flags = new Uint8Array(this.flags.length * 2);
+      flags.set(this.flags);
+      this.flags = flags;
+    }
+    this.places[4 * i] = from1;
+    this.places[4 * i + 1] = to1;
+    this.places[4 * i + 2] = from2;
+    this.places[4 * i + 3] = to2;
+    this.flags[i] = bits;
+    this.count = i + 1;
+  }
+}
+
 /** The longest item (its two lines) that commonItem matches. */
 const COMMON_ITEM_MAX = 2048;
 
@@ -326,40 +358,55 @@ const COMMON_ITEM_MAX = 2048;
 function commonItem(
   key: string,
   itemIndent: number,
-): { read: (text: string, from: number, at: number[]) => boolean; next: number; bits: number } {
+): { read: (text: string, from: number, at: ItemPlaces) => boolean; next: number; bits: number } {
   const inputs = key === 'input_series';
   const first = inputs ? 'series' : 'eval_time';
   const second = inputs ? 'values' : 'alertname';
   const firstValue = inputs ? String.raw`'[^'\t\n]*'|"[^"\\\t\n]*"` : '[0-9][0-9a-z.]*';
   const secondValue = inputs ? SPACED_TOKENS_SOURCE : ' *[A-Za-z_][A-Za-z0-9_]* *';
   const indent = ' '.repeat(itemIndent);
+  // Tested, not executed: a match array and its captures' strings per item were most of what
+  // reading the lists allocated. The fields' places follow from the form.
   const re = new RegExp(
-    String.raw`${indent}- ${first}: (${firstValue}) *\n${indent}  ${second}: (${secondValue})(\n|$)`,
+    String.raw`${indent}- ${first}: (?:${firstValue}) *\n${indent}  ${second}: (?:${secondValue})(?:\n|$)`,
     'y',
   );
+  /** Where the first field's value starts on its line, and the second's raw scalar on its. */
+  const firstAt = itemIndent + 2 + first.length + 2;
+  const secondAt = itemIndent + 2 + second.length + 2;
   const out = {
     next: -1,
     bits: VERBATIM_FIRST | VERBATIM_SECOND | (inputs ? WELL_FORMED : 0),
-    read(text: string, from: number, at: number[]): boolean {
+    read(text: string, from: number, at: ItemPlaces): boolean {
       const e1 = text.indexOf('\n', from);
       const e2 = e1 < 0 ? -1 : text.indexOf('\n', e1 + 1);
       if (e1 < 0 || (e2 < 0 ? text.length : e2) - from > COMMON_ITEM_MAX) return false;
       re.lastIndex = from;
-      const m = re.exec(text);
-      const v1 = m?.[1];
-      const raw2 = m?.[2];
-      if (m === null || v1 === undefined || raw2 === undefined) return false;
-      const v2 = raw2.trim();
-      // What simpleScalar refuses of plain words.
-      if (!inputs && (v2 === 'null' || v2 === 'Null' || v2 === 'NULL')) return false;
-      // A quoted series stands inside its quotes.
+      if (!re.test(text)) return false;
+      const matchEnd = re.lastIndex;
+      // The first value runs to its line's last character but spaces (a quoted series
+      // stands inside its quotes).
       const quote = inputs ? 1 : 0;
-      const from1 = from + itemIndent + 2 + first.length + 2 + quote;
-      const to1 = from1 + v1.length - 2 * quote;
-      const from2 =
-        e1 + 1 + itemIndent + 2 + second.length + 2 + (raw2.length - raw2.trimStart().length);
-      at.push(from1, to1, from2, from2 + v2.length);
-      out.next = m[3] === '' ? -1 : re.lastIndex;
+      let end1 = e1;
+      while (text.charCodeAt(end1 - 1) === 32) end1--;
+      const from1 = from + firstAt + quote;
+      const to1 = end1 - quote;
+      // The second, its raw scalar trimmed of spaces (what the pattern allows around it).
+      const atEnd = matchEnd === text.length && text.charCodeAt(matchEnd - 1) !== 10;
+      let from2 = e1 + 1 + secondAt;
+      let to2 = atEnd ? matchEnd : matchEnd - 1;
+      while (from2 < to2 && text.charCodeAt(from2) === 32) from2++;
+      while (to2 > from2 && text.charCodeAt(to2 - 1) === 32) to2--;
+      // What simpleScalar refuses of plain words.
+      if (
+        !inputs &&
+        (spells(text, from2, to2, 'null') ||
+          spells(text, from2, to2, 'Null') ||
+          spells(text, from2, to2, 'NULL'))
+      )
+        return false;
+      at.push(from1, to1, from2, to2, out.bits);
+      out.next = atEnd ? -1 : matchEnd;
       return true;
     },
   };
@@ -386,8 +433,7 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
   const series: StashedList[] = [];
   const out: string[] = [];
   let copied = 0;
-  const at: number[] = [];
-  const flags: number[] = [];
+  const at = new ItemPlaces();
   LIST_HEAD.lastIndex = 0;
   for (let head = LIST_HEAD.exec(text); head !== null; head = LIST_HEAD.exec(text)) {
     const keyIndent = head[1]?.length ?? 0;
@@ -401,8 +447,7 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     if (itemIndent < keyIndent) continue;
     const itemPrefix = `${' '.repeat(itemIndent)}- `;
     const secondPrefix = ' '.repeat(itemIndent + 2);
-    at.length = 0;
-    flags.length = 0;
+    at.clear();
     const common = commonItem(key, itemIndent);
     // The start of the line read next (-1: there is none).
     let j = itemsFrom;
@@ -410,7 +455,6 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     while (j >= 0) {
       // An item of the usual form, both its lines short, is read with one match.
       if (common.read(text, j, at)) {
-        flags.push(common.bits);
         j = common.next;
         continue;
       }
@@ -448,20 +492,19 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
       const field2 = at2 < 0 ? [key2 + 2, end2] : [at2, at2 + value2.length];
       let bits = spaced ? WELL_FORMED : 0;
       if (spells(text, from1, key1, fieldNames[0]) && spells(text, from2, key2, fieldNames[1])) {
-        at.push(field1[0]!, field1[1]!, field2[0]!, field2[1]!);
         bits |= (at1 < 0 ? 0 : VERBATIM_FIRST) | (at2 < 0 ? 0 : VERBATIM_SECOND);
+        at.push(field1[0]!, field1[1]!, field2[0]!, field2[1]!, bits);
       } else if (
         key === 'alert_rule_test' &&
         spells(text, from1, key1, fieldNames[1]) &&
         spells(text, from2, key2, fieldNames[0])
       ) {
-        at.push(field2[0]!, field2[1]!, field1[0]!, field1[1]!);
         bits |= (at2 < 0 ? 0 : VERBATIM_FIRST) | (at1 < 0 ? 0 : VERBATIM_SECOND);
+        at.push(field2[0]!, field2[1]!, field1[0]!, field1[1]!, bits);
       } else {
         ok = false;
         break;
       }
-      flags.push(bits);
       j = nextLine(text, j2);
     }
     // What follows must close the list: the end, or a line no deeper than the key that is not
@@ -479,7 +522,7 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
       const d = LEADING_SPACE.lastIndex - k;
       if (d > keyIndent || (d === itemIndent && text.charCodeAt(k + d) === 45) /* - */) ok = false;
     }
-    if (!ok || flags.length === 0) continue;
+    if (!ok || at.count === 0) continue;
     out.push(
       text.slice(copied, head.index),
       `${' '.repeat(keyIndent)}${key}: ${SERIES_MARK}${series.length}`,
@@ -489,8 +532,8 @@ function stashLists(text: string): { text: string; series: StashedList[] } | nul
     series.push({
       key,
       source: text,
-      at: Int32Array.from(at),
-      flags: Uint8Array.from(flags),
+      at: at.places.slice(0, 4 * at.count),
+      flags: at.flags.slice(0, at.count),
     });
     if (j < 0) break;
     LIST_HEAD.lastIndex = j;
@@ -1062,6 +1105,7 @@ interface GroupOutcome {
 
 /** An input series' samples in columns (times ascending; markers flagged, their values NaN). */
 interface InputSeries {
+  /** A label set as makeLabels makes it (SeriesDescriptorReader's). */
   labels: Labels;
   /** labelsKey(labels). */
   key: string;
@@ -1069,6 +1113,12 @@ interface InputSeries {
   vs: Float64Array;
   stale: Uint8Array | null;
 }
+
+/**
+ * The longest values text whose columns a test group shares among the series that write it
+ * (a longer one is hashed by its length alone, and is seldom written twice).
+ */
+const SHARED_VALUES_MAX = 4096;
 
 /**
  * The times of samples on a group's grid (start + i * interval) as one array that every series
@@ -1099,10 +1149,14 @@ function gridTimes(start: number, interval: number): (n: number) => Float64Array
  * again, as promtool does: each file's parse and each expression's.
  */
 interface RunCaches {
-  ruleFiles: Map<string, ParsedRuleFile>;
+  /**
+   * Each rule file's parse by compat mode and path, with the text it parsed (a key holding the
+   * text was a copy of the file and its hash per group).
+   */
+  ruleFiles: Map<string, { text: string; parsed: ParsedRuleFile }>;
   exprs: ParsedExprs;
-  /** The names the input series use, each checked with the grammar once. */
-  names: CheckedNames;
+  /** Reads the input series' descriptors, each name they use checked with the grammar once. */
+  descriptors: SeriesDescriptorReader;
   /** Alerting rules' label and annotation templates, parsed once for every group's rules. */
   templates: ParsedTemplates;
   /** Each parsed rule file's number, to key `plans` by. */
@@ -1170,42 +1224,57 @@ function runTestGroup(
   // to each evaluation time), so later values are checked but not kept.
   const maxt = mint + maxEval;
   const inputList = tg.inputSeries;
+  const descriptors = caches.descriptors;
+  const columnsByText = new Map<string, Omit<InputSeries, 'labels' | 'key'>>();
   for (let i = 0; i < inputList.length; i++) {
     const is = inputList.at(i);
     if (is === undefined) continue;
     // promtool parses each `series values` line with the series grammar; errors carry the
     // 1-based column in that line.
-    const labels = parseSeriesDescriptor(is.series, caches.names);
-    if (!labels.ok) {
-      const e = insideBracesError(is.series, is.values, labels.error) ?? labels.error;
+    const descriptorError = descriptors.read(is.series);
+    if (descriptorError !== null) {
+      const e = insideBracesError(is.series, is.values, descriptorError) ?? descriptorError;
       return setupFailure([`1:${e.from + 1}: parse error: ${e.message}`]);
     }
-    let values = parseSimpleSeriesColumns(
-      is.values,
-      seriesInterval,
-      tg.startTimestamp,
-      caches.scratch,
-      maxt,
-      is.wellFormed === true,
-    );
-    if (values === null) {
-      const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
-      if (!points.ok) {
-        const col = is.series.length + 2 + points.error.from;
-        return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
+    // Series of a group often share their values text (every target's `up` at 1, say): read
+    // once, their columns are shared too (nothing writes them). A long text is not kept.
+    const cacheable = is.values.length <= SHARED_VALUES_MAX;
+    let columns = cacheable ? columnsByText.get(is.values) : undefined;
+    if (columns === undefined) {
+      let values = parseSimpleSeriesColumns(
+        is.values,
+        seriesInterval,
+        tg.startTimestamp,
+        caches.scratch,
+        maxt,
+        is.wellFormed === true,
+      );
+      if (values === null) {
+        const points = parseSeriesValues(is.values, seriesInterval, tg.startTimestamp);
+        if (!points.ok) {
+          const col = is.series.length + 2 + points.error.from;
+          return setupFailure([`1:${col}: parse error: ${points.error.message}`]);
+        }
+        values = pointsToColumns(points.value);
       }
-      values = pointsToColumns(points.value);
+      let { vs, stale } = values;
+      // The TSDB rejects a second sample at a timestamp it already has (with `interval: 0`
+      // every value lands on 0): keep the first.
+      if (seriesInterval <= 0 && vs.length > 1) {
+        vs = vs.subarray(0, 1);
+        stale = stale?.subarray(0, 1) ?? null;
+      }
+      const ts =
+        values.ts === null
+          ? grid(vs.length)
+          : values.ts.length === vs.length
+            ? values.ts
+            : values.ts.subarray(0, vs.length);
+      columns = { ts, vs, stale };
+      if (cacheable) columnsByText.set(is.values, columns);
     }
-    let { vs, stale } = values;
-    // The TSDB rejects a second sample at a timestamp it already has (with `interval: 0`
-    // every value lands on 0): keep the first.
-    if (seriesInterval <= 0 && vs.length > 1) {
-      vs = vs.subarray(0, 1);
-      stale = stale?.subarray(0, 1) ?? null;
-    }
-    const ts = values.ts === null ? grid(vs.length) : values.ts.subarray(0, vs.length);
-    const key = labelsKey(labels.value);
-    inputs.set(key, { labels: labels.value, key, ts, vs, stale });
+    const { labels, key } = descriptors;
+    inputs.set(key, { labels, key, ts: columns.ts, vs: columns.vs, stale: columns.stale });
   }
 
   // Rule files.
@@ -1227,11 +1296,12 @@ function runTestGroup(
       continue;
     }
     // Each group loads the rule files again, as promtool does; the parse is the same each time.
-    const cacheKey = `${compat}\0${rf}\0${text}`;
-    let parsed = caches.ruleFiles.get(cacheKey);
+    const cacheKey = `${compat}\0${rf}`;
+    const cached = caches.ruleFiles.get(cacheKey);
+    let parsed = cached?.text === text ? cached.parsed : undefined;
     if (parsed === undefined) {
       parsed = parseRuleFile(text, rf, { compat, exprs: caches.exprs });
-      caches.ruleFiles.set(cacheKey, parsed);
+      caches.ruleFiles.set(cacheKey, { text, parsed });
     }
     if (!parsed.ok) {
       for (const e of parsed.errors) loadErrors.push(`${rf}: ${e.formatted}`);
@@ -1836,7 +1906,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
   const caches: RunCaches = {
     ruleFiles: new Map(),
     exprs: new ParsedExprs(),
-    names: new Map(),
+    descriptors: new SeriesDescriptorReader(),
     templates: new Map(),
     fileIds: new Map(),
     plans: new Map(),

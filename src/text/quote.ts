@@ -4,8 +4,13 @@
 // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
+/** Printable ASCII but the double quote and the backslash: what strconv.Quote writes as it is. */
+const plainAscii = /^[ !#-[\]-~]*$/;
+
 /** Quotes a string like Go's strconv.Quote: `"a\"b\n"`. */
 export function quoteString(s: string): string {
+  // Most label values in promtool's output are plain: one pass, not a string per character.
+  if (plainAscii.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;

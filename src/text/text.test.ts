@@ -169,6 +169,8 @@ describe("quoteString is Go's strconv.Quote", () => {
     ['\n\t\r\x07\b\f\v', '"\\n\\t\\r\\a\\b\\f\\v"'],
     ['\x00\x1f\x7f', '"\\x00\\x1f\\x7f"'],
     ["it's", '"it\'s"'],
+    // Every printable ASCII character but the two escaped ones, as it is.
+    [" !#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}~", '" !#$%&\'()*+,-./09:;<=>?@AZ[]^_`az{|}~"'],
     ['é ü 日本 😀', '"é ü 日本 😀"'],
     // Not printable in Go (unicode.IsPrint): C1 controls, spaces other than ASCII's, formats,
     // private use.

@@ -2,7 +2,12 @@
 // they must give what the PromQL grammar gives. An escaped extra label forces the grammar's path
 // for the same descriptor, to compare with.
 import { describe, expect, it } from 'vitest';
-import { parseSeriesDescriptor, type CheckedNames } from '../../src/promql/index.ts';
+import {
+  labelsKey,
+  parseSeriesDescriptor,
+  SeriesDescriptorReader,
+  type CheckedNames,
+} from '../../src/promql/index.ts';
 
 function viaGrammar(text: string): ReturnType<typeof parseSeriesDescriptor> {
   const forced = text.includes('{')
@@ -47,6 +52,59 @@ describe('parseSeriesDescriptor', () => {
       expect(fast.ok).toBe(full.ok);
       if (fast.ok && full.ok) expect({ ...fast.value }).toEqual(full.value);
     }
+  });
+
+  it('reads each descriptor with a reader as it parses, keyed as labelsKey keys', () => {
+    const reader = new SeriesDescriptorReader();
+    // Twice over, longer descriptors before shorter ones: the reader reuses its arrays.
+    for (const text of [...CASES, ...CASES.slice().reverse(), '{}', '{a=""}', 'x{b="1",a=""}']) {
+      const want = parseSeriesDescriptor(text);
+      const error = reader.read(text);
+      expect(error === null).toBe(want.ok);
+      if (want.ok) {
+        expect({ ...reader.labels }).toEqual({ ...want.value });
+        expect(Object.keys(reader.labels)).toEqual(Object.keys(want.value));
+        expect(Object.isFrozen(reader.labels)).toBe(true);
+        expect(reader.key).toBe(labelsKey(want.value));
+      } else if (!want.ok) expect(error).toEqual(want.error);
+    }
+  });
+
+  it('reads descriptors that repeat, or nearly repeat, the names and values before them', () => {
+    // A small alphabet, so that names and values often come again at the same place, or a
+    // prefix or extension of one does (`a` after `ab`, `x` after `xy`).
+    const names = ['a', 'ab', 'b', 'job', 'jo', 'on', '__name__', 'A'];
+    const values = ['', 'x', 'xy', 'etcd', 'etc', 'x y'];
+    const metrics = ['up', 'u', 'up_total', 'sum', 'a:b'];
+    let seed = 7;
+    const pick = <T>(list: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return list[seed % list.length]!;
+    };
+    const reader = new SeriesDescriptorReader();
+    for (let i = 0; i < 3000; i++) {
+      const pairs = Array.from(
+        { length: i % 5 },
+        () => `${pick(names)}${pick(['=', ' = '])}"${pick(values)}"`,
+      );
+      const text = `${pick(metrics)}${pairs.length > 0 || i % 3 === 0 ? `{${pairs.join(pick([',', ', ']))}}` : ''}`;
+      const want = parseSeriesDescriptor(text);
+      const error = reader.read(text);
+      expect(error === null, text).toBe(want.ok);
+      if (!want.ok) continue;
+      expect(Object.entries(reader.labels), text).toEqual(Object.entries(want.value));
+      expect(reader.key, text).toBe(labelsKey(want.value));
+    }
+  });
+
+  it('keys a label set the same whatever order and spacing its descriptor has', () => {
+    const reader = new SeriesDescriptorReader();
+    reader.read('up{job="a",instance="x"}');
+    const first = Object.keys(reader.labels);
+    reader.read('down{ instance = "y" , job="b"}');
+    const second = Object.keys(reader.labels);
+    expect(second).toEqual(first);
+    expect(reader.key).toBe('__name__\xffdown\xfeinstance\xffy\xfejob\xffb\xfe');
   });
 
   it("remembers each name in the caller's names only", () => {

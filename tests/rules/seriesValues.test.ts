@@ -297,6 +297,21 @@ describe('pooled results', () => {
     expect(new Set(results.map((r) => r.vs.buffer)).size).toBeLessThan(10);
   });
 
+  it('gives series with the same gaps or markers one array of times or flags', () => {
+    const scratch = columnScratch(true);
+    const a = parseSimpleSeriesColumns('1 stale _ 2', 15_000, 0, scratch)!;
+    const b = parseSimpleSeriesColumns('7 stale _ 9', 15_000, 0, scratch)!;
+    const c = parseSimpleSeriesColumns('7 8 stale _ 9', 15_000, 0, scratch)!;
+    expect(b.ts).toBe(a.ts);
+    expect(b.stale).toBe(a.stale);
+    expect(Array.from(b.vs)).toEqual([7, NaN, 9]);
+    expect(Array.from(c.ts!)).toEqual([0, 15_000, 30_000, 60_000]);
+    expect(Array.from(c.stale!)).toEqual([0, 0, 1, 0]);
+    // What a scratch of its own gives.
+    expect(Array.from(a.ts!)).toEqual([0, 15_000, 45_000]);
+    expect(Array.from(a.stale!)).toEqual([0, 1, 0]);
+  });
+
   it('gives a long series an array of its own', () => {
     const scratch = columnScratch(true);
     const long = parseSimpleSeriesColumns('0+1x5000', 15_000, 0, scratch)!;

@@ -191,10 +191,11 @@ function skipClass(text: string, i: number, end: number, classes: number): numbe
 
 /**
  * Where simpleDescriptor puts a descriptor's labels, in name order: the first `n` of `keys` and
- * `values` (arrays kept at their longest, for a reader of many descriptors to reuse). `written`
- * has the names and values of the descriptor read before, in the order it wrote them: a reader's
- * descriptors mostly repeat the names of the one before, and many of its values, so that one
- * found there again is taken as it is (no string made, no name looked up).
+ * `values` (arrays kept at their longest, for a reader of many descriptors to reuse). `metric`,
+ * `writtenKeys` and `writtenValues` are the metric name and the pairs of the descriptor read
+ * before, in the order it wrote them: a reader's descriptors mostly repeat the names of the one
+ * before, and many of its values, so that one found there again is taken as it is (no string
+ * made, no name looked up).
  */
 interface PairScratch {
   keys: Readonly<CheckedName>[];

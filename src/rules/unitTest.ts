@@ -1115,10 +1115,46 @@ interface InputSeries {
 }
 
 /**
- * The longest values text whose columns a test group shares among the series that write it
- * (a longer one is hashed by its length alone, and is seldom written twice).
+ * The longest values text whose columns a test group shares among the series that write it (a
+ * longer one is seldom written twice, and is kept to itself).
  */
 const SHARED_VALUES_MAX = 4096;
+
+/** An input series' columns (see InputSeries). */
+type InputColumns = Omit<InputSeries, 'labels' | 'key'>;
+
+/**
+ * A test group's input columns by the values text they were read from, found by the text's
+ * length and a few of its characters, then compared: a map keyed by the text hashed each one
+ * whole (spelled-out values run to hundreds of characters), which took longer than the compare.
+ */
+class ColumnsByText {
+  private readonly buckets = new Map<number, { text: string; columns: InputColumns }[]>();
+
+  private static place(text: string): number {
+    const n = text.length;
+    return (
+      (((n * 31 + text.charCodeAt(n >> 1)) * 31 + text.charCodeAt(n >> 2)) * 31 +
+        text.charCodeAt(n - 1 - (n >> 3))) |
+      0
+    );
+  }
+
+  get(text: string): InputColumns | undefined {
+    const bucket = this.buckets.get(ColumnsByText.place(text));
+    if (bucket === undefined) return undefined;
+    for (const e of bucket) if (e.text === text) return e.columns;
+    return undefined;
+  }
+
+  set(text: string, columns: InputColumns): void {
+    const place = ColumnsByText.place(text);
+    const bucket = this.buckets.get(place);
+    if (bucket === undefined) this.buckets.set(place, [{ text, columns }]);
+    // Texts alike in those characters are many only in a made-up file: a few are enough.
+    else if (bucket.length < 8) bucket.push({ text, columns });
+  }
+}
 
 /**
  * The times of samples on a group's grid (start + i * interval) as one array that every series
@@ -1225,7 +1261,7 @@ function runTestGroup(
   const maxt = mint + maxEval;
   const inputList = tg.inputSeries;
   const descriptors = caches.descriptors;
-  const columnsByText = new Map<string, Omit<InputSeries, 'labels' | 'key'>>();
+  const columnsByText = new ColumnsByText();
   for (let i = 0; i < inputList.length; i++) {
     const is = inputList.at(i);
     if (is === undefined) continue;

@@ -245,6 +245,44 @@ testCases.push(
     },
   },
   {
+    // Series that share a values text share its columns, and series with the same gaps and
+    // markers share their times and flags: each must still read as its own. A descriptor written
+    // again (its labels in another order) replaces the first.
+    name: 'series sharing values texts, gap patterns and labels',
+    files: {
+      'rules.yaml':
+        'groups:\n- name: a\n  rules:\n  - record: job:x:sum\n    expr: sum by (job) (x)\n',
+      'test.yaml': `rule_files: [rules.yaml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'x{job="a",i="1"}'
+        values: 1 2 stale _ 5 6
+      - series: 'x{job="a",i="2"}'
+        values: 1 2 stale _ 5 6
+      - series: 'x{job="b",i="1"}'
+        values: 7 8 stale _ 9 10
+      - series: 'x{job="b",i="2"}'
+        values: 1 2 stale _ 5 6
+      - series: 'x{i="2",job="a"}'
+        values: 3 3 3 3 3 3
+      - series: 'y{job="a"}'
+        values: 1 2 stale _ 5 6
+    promql_expr_test:
+      - expr: job:x:sum
+        eval_time: 1m
+      - expr: job:x:sum
+        eval_time: 4m
+      - expr: x + on(job) group_left y
+        eval_time: 5m
+        exp_samples:
+          - labels: '{i="1",job="a"}'
+            value: 12
+`,
+    },
+  },
+  {
     name: 'a recording rule writing an input series',
     files: {
       'rules.yaml': 'groups:\n- name: a\n  rules:\n  - record: up\n    expr: vector(5)\n',

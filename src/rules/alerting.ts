@@ -81,12 +81,14 @@ export class AlertingRule {
   /** True when no label is a template: an alert's labels then depend on its sample's alone. */
   private readonly staticLabels: boolean;
   /** An input sample's label set (the same object from step to step) to its alert's labels. */
-  private readonly alertLabels = new WeakMap<object, { labels: Labels; key: string }>();
+  // (Both maps made when first needed: a test run builds every rule again for each test group,
+  // and most rules never return a sample there.)
+  private alertLabels: WeakMap<object, { labels: Labels; key: string }> | null = null;
   /** Each alert's ALERTS and ALERTS_FOR_STATE label sets, for the state they were made in. */
-  private readonly outputLabels = new WeakMap<
+  private outputLabels: WeakMap<
     Alert,
     { state: AlertState; alerts: Labels; forState: Labels }
-  >();
+  > | null = null;
   /** The rule's label and annotation templates, each parsed once. */
   private readonly templates: ParsedTemplates;
 
@@ -143,6 +145,7 @@ export class AlertingRule {
         a.state = 'firing';
         a.firedAt = ts;
       }
+      this.outputLabels ??= new WeakMap();
       let out = this.outputLabels.get(a);
       if (out === undefined || out.state !== a.state) {
         out = {
@@ -189,6 +192,7 @@ export class AlertingRule {
     const defer = this.opts.deferAnnotations === true;
     for (let i = 0; i < samples.length; i++) {
       const smpl = samples[i]!;
+      this.alertLabels ??= new WeakMap();
       let made = this.staticLabels ? this.alertLabels.get(smpl.labels) : undefined;
       if (made === undefined) {
         const lb: Record<string, string> = { ...smpl.labels };

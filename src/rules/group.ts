@@ -69,24 +69,26 @@ export interface GroupSettings {
 export class RuleGroup {
   /** The last error of each rule (undefined when its last evaluation succeeded). */
   readonly lastErrors: (string | undefined)[];
-  private seriesInPreviousEval: Map<string, Labels>[];
+  /** Each rule's output series of its last evaluation (undefined: none yet). */
+  private seriesInPreviousEval: (Map<string, Labels> | undefined)[];
   /**
    * Label keys the group has computed, per label set: its alerting rules hand back the same
    * ALERTS and ALERTS_FOR_STATE label objects at every evaluation. The group's own state, as
    * Prometheus's Group keeps seriesInPreviousEval, so it lives as long as the group.
    */
-  private readonly keys = new WeakMap<Labels, string>();
+  private keys: WeakMap<Labels, string> | null = null;
 
   constructor(
     readonly settings: GroupSettings,
     readonly rules: Rule[],
   ) {
     this.lastErrors = rules.map(() => undefined);
-    this.seriesInPreviousEval = rules.map(() => new Map());
+    this.seriesInPreviousEval = rules.map(() => undefined);
   }
 
   /** labelsKey of a label set, remembered for the group's lifetime. */
   keyOf(labels: Labels): string {
+    this.keys ??= new WeakMap();
     let key = this.keys.get(labels);
     if (key === undefined) {
       key = labelsKey(labels);
@@ -138,10 +140,11 @@ export class RuleGroup {
       return;
     }
     this.lastErrors[i] = undefined;
-    const previous = this.seriesInPreviousEval[i] ?? new Map<string, Labels>();
     const output = res.output;
+    const before = this.seriesInPreviousEval[i];
     // No output now and none before (a rule whose alerts are all inactive): nothing to write.
-    if (output.length === 0 && previous.size === 0) return;
+    if (output.length === 0 && (before === undefined || before.size === 0)) return;
+    const previous = before ?? new Map<string, Labels>();
     // The same series as before (an alert still firing) keep the map of the last evaluation.
     let same = output.length === previous.size;
     for (let o = 0; o < output.length; o++) {

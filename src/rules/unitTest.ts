@@ -1633,7 +1633,9 @@ function planRanged(
 function replayRanged(run: GroupRun): GroupOutcome | null {
   const { tg, compat, evalInterval, mint, maxt, evalTimes } = run;
   const groups = run.makeGroups(true);
-  const inputNames = new Set(run.inputs.map((s) => s.labels['__name__'] ?? ''));
+  const inputNames = new Set<string>();
+  for (let i = 0; i < run.inputs.length; i++)
+    inputNames.add(run.inputs[i]!.labels['__name__'] ?? '');
   const planKey = `${compat}\0${run.groupsKey}\0\0${[...inputNames].sort().join('\0')}`;
   let exprs = run.plans.get(planKey);
   if (exprs === undefined) {

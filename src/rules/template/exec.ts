@@ -269,14 +269,18 @@ interface Variable {
   value: GoValue;
 }
 
-/** Runs a parsed template over `data` with the given functions. */
+/**
+ * Runs a parsed template over `data` with the given functions (made when the template first
+ * calls one: most alert templates only print labels and the value).
+ */
 export function executeTemplate(
   name: string,
   text: string,
   nodes: Node[],
   data: GoValue,
-  funcs: Readonly<Record<string, TemplateFunc>>,
+  makeFuncs: () => Readonly<Record<string, TemplateFunc>>,
 ): string {
+  let funcs: Readonly<Record<string, TemplateFunc>> | null = null;
   const vars: Variable[] = [{ name: '$', value: data }];
   let current: ArgNode | CommandNode | Node | undefined;
   let out = '';
@@ -500,6 +504,7 @@ export function executeTemplate(
     const fnName = node.name;
     if (fnName === 'and' || fnName === 'or')
       return evalAndOr(dot, fnName === 'and', cmd, args, final);
+    funcs ??= makeFuncs();
     const fn = funcs[fnName] ?? BUILTIN_FUNCS[fnName];
     if (!fn) return errorf(`"${fnName}" is not a defined function`);
     return evalCall(dot, fnName, fn, cmd, args, final);

@@ -454,7 +454,7 @@ export function expandTemplate(
   try {
     return {
       ok: true,
-      text: executeTemplate(name, full, nodes, templateData(ctx), buildFuncs(ctx)),
+      text: executeTemplate(name, full, nodes, templateData(ctx), () => buildFuncs(ctx)),
     };
   } catch (err) {
     if (err instanceof TemplateExecError) {

@@ -781,6 +781,9 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
   const invalid: number[] = [];
   const byKey = new Map<string, PlanBuild>();
   const builds: PlanBuild[] = [];
+  // Each input's bound, in one array of the inputs' size (a list of bounds per group made a
+  // list of floats apiece, grown and converted from small integers on its first bound).
+  const bound = new Float64Array(inputs.length);
   // The buckets of a histogram usually come one after another (sorted by labels, `le` last):
   // a bucket with its predecessor's labels but `le` and the name joins its group unkeyed.
   let prev: Labels | null = null;
@@ -792,7 +795,7 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
       const upper = parseLe(les, labels['le']);
       if (upper !== null) {
         prev = labels;
-        prevGroup.bounds.push(upper);
+        bound[i] = upper;
         prevGroup.members.push(i);
         continue;
       }
@@ -804,25 +807,26 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
     }
     let g = byKey.get(bucket.key);
     if (!g) {
-      g = { labels: bucket.labels, name: labels['__name__'] ?? '', bounds: [], members: [] };
+      g = { labels: bucket.labels, name: labels['__name__'] ?? '', members: [] };
       byKey.set(bucket.key, g);
       builds.push(g);
     }
-    g.bounds.push(bucket.upper);
+    bound[i] = bucket.upper;
     g.members.push(i);
     prev = labels;
     prevGroup = g;
   }
   const groups: PlanGroup[] = [];
-  for (const g of builds) {
-    // Sorted in place (the lists are the plan's own); the comparison's sign as `a.upper -
+  for (let gi = 0; gi < builds.length; gi++) {
+    const g = builds[gi]!;
+    // Sorted in place (the list is the plan's own); the comparison's sign as `a.upper -
     // b.upper`'s (NaN as equal), without a float to box per comparison.
-    sortBuckets(g.bounds, g.members);
-    const { bounds } = g;
+    const { members } = g;
+    sortBuckets(bound, members);
     const uppers: number[] = [];
     const runs: number[] = [];
-    for (let b = 0; b < bounds.length; b++) {
-      const upper = bounds[b]!;
+    for (let b = 0; b < members.length; b++) {
+      const upper = bound[members[b]!]!;
       if (uppers.length > 0 && uppers[uppers.length - 1] === upper) runs[runs.length - 1]!++;
       else {
         uppers.push(upper);
@@ -832,52 +836,44 @@ function makeHistogramPlan(state: QueryState, inputs: readonly Labels[]): Histog
     groups.push({
       labels: g.labels,
       name: g.name,
-      members: g.members,
+      members,
       uppers,
       runs,
-      usable: bounds.length > 0 && bounds[bounds.length - 1] === Infinity,
+      usable: members.length > 0 && bound[members[members.length - 1]!] === Infinity,
     });
   }
   return { inputs, groups, invalid };
 }
 
-/** A plan group being built: its buckets' bounds and input indexes, in input order. */
+/** A plan group being built: its buckets' input indexes, in input order. */
 interface PlanBuild {
   labels: Labels;
   name: string;
-  bounds: number[];
   members: number[];
 }
 
 /**
- * Sorts a group's bounds ascending, and its members alike (a stable sort). Without NaN the
- * order is a total one, which an insertion sort in place gives as Array.prototype.sort does,
- * with nothing allocated; with NaN (equal to every bound) the result depends on the algorithm,
- * so that case keeps the sort of pairs it had.
+ * Sorts a group's members (input indexes) by their bounds, ascending (a stable sort). Without
+ * NaN the order is a total one, which an insertion sort in place gives as Array.prototype.sort
+ * does, with nothing allocated; with NaN (equal to every bound) the result depends on the
+ * algorithm, so that case keeps the sort of pairs it had.
  */
-function sortBuckets(bounds: number[], members: number[]): void {
-  const n = bounds.length;
+function sortBuckets(bound: Float64Array, members: number[]): void {
+  const n = members.length;
   let nan = false;
-  for (let i = 0; i < n; i++) if (Number.isNaN(bounds[i])) nan = true;
+  for (let i = 0; i < n; i++) if (Number.isNaN(bound[members[i]!])) nan = true;
   if (nan || n > 64) {
     const pairs: { upper: number; member: number }[] = [];
-    for (let i = 0; i < n; i++) pairs.push({ upper: bounds[i]!, member: members[i]! });
+    for (let i = 0; i < n; i++) pairs.push({ upper: bound[members[i]!]!, member: members[i]! });
     pairs.sort((a, b) => (a.upper < b.upper ? -1 : a.upper > b.upper ? 1 : 0));
-    for (let i = 0; i < n; i++) {
-      bounds[i] = pairs[i]!.upper;
-      members[i] = pairs[i]!.member;
-    }
+    for (let i = 0; i < n; i++) members[i] = pairs[i]!.member;
     return;
   }
   for (let i = 1; i < n; i++) {
-    const x = bounds[i]!;
     const m = members[i]!;
+    const x = bound[m]!;
     let j = i - 1;
-    for (; j >= 0 && bounds[j]! > x; j--) {
-      bounds[j + 1] = bounds[j]!;
-      members[j + 1] = members[j]!;
-    }
-    bounds[j + 1] = x;
+    for (; j >= 0 && bound[members[j]!]! > x; j--) members[j + 1] = members[j]!;
     members[j + 1] = m;
   }
 }

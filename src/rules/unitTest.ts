@@ -119,7 +119,8 @@ interface InputItem {
 
 /**
  * A test group's input series, each read when asked for (an array, or a stashed list made item
- * by item, so that each item's strings and object die young).
+ * by item, so that each item's strings die young). A stashed list hands out one item object,
+ * filled anew by each `at`: take what is needed from it before the next call.
  */
 interface InputList {
   readonly length: number;
@@ -898,11 +899,15 @@ function parseTestFileDoc(y: GoYamlDoc, compat: 'v2' | 'v3', stash: ValuesStash 
   const unstashSeries = (raw: Node | undefined): InputList | null => {
     const list = unstashList(raw, 'input_series');
     if (list === null) return null;
-    const make = (series: string, values: string, wellFormed: boolean): InputItem => ({
-      series,
-      values,
-      wellFormed,
-    });
+    // One item for the list, filled anew by each `at` (its reader takes the strings before
+    // asking for the next): an object per input series made garbage for nothing.
+    const item: InputItem = { series: '', values: '', wellFormed: false };
+    const make = (series: string, values: string, wellFormed: boolean): InputItem => {
+      item.series = series;
+      item.values = values;
+      item.wellFormed = wellFormed;
+      return item;
+    };
     return {
       length: list.flags.length,
       at: (i) => (i >= 0 && i < list.flags.length ? stashedItem(list, i, make) : undefined),

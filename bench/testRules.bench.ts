@@ -138,6 +138,24 @@ function sameOutput(ours: Run, theirs: Run): string {
 }
 
 const load = (): string => (loadavg()[0] ?? NaN).toFixed(1);
+
+// The vCPUs of this project's VMs are not equal, and the host changes which one is slow: a
+// random-access loop over 64 MB pinned to each took 268 ms on one and 381 ms on the other, and
+// minutes later the other way round (a pure arithmetic loop took the same on both). A
+// single-threaded run of ours lands on one of them; promtool spreads over both. Each run prints
+// this probe beside its figures, so a slow run can be told from a slow machine.
+const PROBE = `const n=1<<24,a=new Int32Array(n);let j=1;const t=performance.now();
+for(let i=0;i<2e7;i++){j=(j*1103515245+12345)&(n-1);a[j]+=i}
+console.log(Math.round(performance.now()-t))`;
+function vcpuProbe(): string {
+  const times = cpus().map((_, i) => {
+    const r = spawnSync('taskset', ['-c', String(i), process.execPath, '-e', PROBE], {
+      encoding: 'utf8',
+    });
+    return r.status === 0 ? `${r.stdout.trim()}` : '?';
+  });
+  return `${times.join('/')} ms`;
+}
 const verdict = (ok: boolean): string => (ok ? 'pass' : 'MISS');
 
 interface Row {
@@ -145,6 +163,7 @@ interface Row {
   ours: Run;
   theirs: Run;
   load: string;
+  probe: string;
   same: string;
 }
 const summary: Row[] = [];
@@ -156,13 +175,13 @@ function printSummary(): void {
     `${(r.ms / 1000).toFixed(2)} s, ${(r.cpu / 1000).toFixed(2)} s, ${r.mb.toFixed(0)} MB`;
   console.log('\n### summary');
   console.log(
-    `| shape | quorumlab: wall, CPU, peak | promtool 2.42: wall, CPU, peak | ratio wall (CPU) | target ${TARGET_RATIO}x | memory <= promtool | load | same output |`,
+    `| shape | quorumlab: wall, CPU, peak | promtool 2.42: wall, CPU, peak | ratio wall (CPU) | target ${TARGET_RATIO}x | memory <= promtool | load | vCPU probe | same output |`,
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const { name, ours, theirs, load: l, same } of summary) {
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const { name, ours, theirs, load: l, probe, same } of summary) {
     const ratio = theirs.ms / ours.ms;
     console.log(
-      `| ${name} | ${s(ours)} | ${s(theirs)} | ${ratio.toFixed(1)}x (${(theirs.cpu / ours.cpu).toFixed(1)}x) | ${verdict(ratio >= TARGET_RATIO)} | ${verdict(ours.mb <= theirs.mb)} | ${l} | ${same.split(' (')[0]} |`,
+      `| ${name} | ${s(ours)} | ${s(theirs)} | ${ratio.toFixed(1)}x (${(theirs.cpu / ours.cpu).toFixed(1)}x) | ${verdict(ratio >= TARGET_RATIO)} | ${verdict(ours.mb <= theirs.mb)} | ${l} | ${probe} | ${same.split(' (')[0]} |`,
     );
   }
 }
@@ -171,6 +190,7 @@ function compare(name: string, files: string[], detail: string): void {
   const rel = files.map((f) => f.slice(dir.length + 1));
   const runs = Number(process.env['RUNS'] ?? 1);
   for (let i = 0; i < runs; i++) {
+    const probe = vcpuProbe();
     const loadBefore = load();
     const ours = measure(cli, ['test', 'rules', '--compat', 'v2', ...rel]);
     const theirs = measure('promtool', ['test', 'rules', ...rel]);
@@ -191,8 +211,10 @@ function compare(name: string, files: string[], detail: string): void {
       `peak memory: ${ours.mb.toFixed(0)} MB against ${theirs.mb.toFixed(0)} MB, target <= promtool's: ${verdict(ours.mb <= theirs.mb)}`,
     );
     const loadAfter = load();
-    console.log(`same output as promtool: ${same}; load ${loadBefore} -> ${loadAfter}`);
-    summary.push({ name, ours, theirs, load: `${loadBefore} to ${loadAfter}`, same });
+    console.log(
+      `same output as promtool: ${same}; load ${loadBefore} -> ${loadAfter}; vCPU probe (random access, per vCPU) ${probe}`,
+    );
+    summary.push({ name, ours, theirs, load: `${loadBefore} to ${loadAfter}`, probe, same });
   }
 }
 

@@ -1224,6 +1224,13 @@ interface RunCaches {
   plans: Map<string, Expr[] | null>;
   /** Scratch columns the input values are read into, once per value text. */
   scratch: ColumnScratch;
+  /**
+   * The group before's input columns by values text, and its grid (interval, start and last
+   * sample kept): a group on the same grid takes the columns of a text it shares with the one
+   * before from there. Groups of a file mostly write the same values (100 groups of many short
+   * series: 5,240 texts read, 69 of them distinct); two groups' worth is all that is kept.
+   */
+  lastColumns: { grid: string; columns: ColumnsByText } | null;
 }
 
 /** Everything a test group's replay needs, set up once for either path. */
@@ -1282,6 +1289,9 @@ function runTestGroup(
   const inputList = tg.inputSeries;
   const descriptors = caches.descriptors;
   const columnsByText = new ColumnsByText();
+  const gridKey = `${seriesInterval} ${mint} ${maxt}`;
+  const before = caches.lastColumns?.grid === gridKey ? caches.lastColumns.columns : undefined;
+  caches.lastColumns = null;
   for (let i = 0; i < inputList.length; i++) {
     const is = inputList.at(i);
     if (is === undefined) continue;
@@ -1296,6 +1306,10 @@ function runTestGroup(
     // once, their columns are shared too (nothing writes them). A long text is not kept.
     const cacheable = is.values.length <= SHARED_VALUES_MAX;
     let columns = cacheable ? columnsByText.get(is.values) : undefined;
+    if (columns === undefined && cacheable && before !== undefined) {
+      columns = before.get(is.values);
+      if (columns !== undefined) columnsByText.set(is.values, columns);
+    }
     if (columns === undefined) {
       let values = parseSimpleSeriesColumns(
         is.values,
@@ -1332,6 +1346,7 @@ function runTestGroup(
     const { labels, key } = descriptors;
     inputs.set(key, { labels, key, ts: columns.ts, vs: columns.vs, stale: columns.stale });
   }
+  caches.lastColumns = { grid: gridKey, columns: columnsByText };
 
   // Rule files.
   const parsedFiles: {
@@ -1977,6 +1992,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
     fileIds: new Map(),
     plans: new Map(),
     scratch: columnScratch(true),
+    lastColumns: null,
   };
   for (const f of files) {
     out(`Unit Testing:  ${f}\n`);

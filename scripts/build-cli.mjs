@@ -11,7 +11,15 @@
 // command runs without it, as before.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,11 +61,15 @@ try {
   const flags = /^':' \/\/; flags='([^']*)'$/m.exec(bin)?.[1];
   if (flags === undefined) throw new Error("bin/quorumlab has no flags='...' line");
   const blob = join(outdir, 'quorumlab.blob');
+  // The builder's standard output a file and its standard error a pipe: src/cli/snapshot.ts
+  // makes both streams, so that the snapshot holds the modules of either kind.
+  const builderOut = openSync(join(tmp, 'build-snapshot.out'), 'w');
   const made = spawnSync(
     process.execPath,
     [...flags.split(' '), '--snapshot-blob', blob, '--build-snapshot', entry],
-    { encoding: 'utf8', cwd: tmp },
+    { encoding: 'utf8', cwd: tmp, stdio: ['ignore', builderOut, 'pipe'] },
   );
+  closeSync(builderOut);
   // The same inode and size that bin/quorumlab reads with `ls -iLn` for the node it runs.
   const id = spawnSync(
     'sh',

@@ -6,11 +6,16 @@ const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
 /** Printable ASCII but the double quote and the backslash: what strconv.Quote writes as it is. */
 const plainAscii = /^[ !#-[\]-~]*$/;
+/** Printable ASCII: strconv.Quote escapes only its double quotes and backslashes. */
+const printableAscii = /^[ -~]*$/;
 
 /** Quotes a string like Go's strconv.Quote: `"a\"b\n"`. */
 export function quoteString(s: string): string {
   // Most label values in promtool's output are plain: one pass, not a string per character.
   if (plainAscii.test(s)) return `"${s}"`;
+  // Annotations quote their own values: still one pass (character by character, a string and
+  // an iterator result each, was 0.7 MB of garbage on 100 test groups' failures).
+  if (printableAscii.test(s)) return `"${s.replace(/["\\]/g, '\\$&')}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;

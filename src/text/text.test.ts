@@ -166,6 +166,7 @@ describe("quoteString is Go's strconv.Quote", () => {
   const cases: [string, string][] = [
     ['', '""'],
     ['a"b\\c', '"a\\"b\\\\c"'],
+    ['cluster "etcd": 7% failed on {{ x }}\\n', '"cluster \\"etcd\\": 7% failed on {{ x }}\\\\n"'],
     ['\n\t\r\x07\b\f\v', '"\\n\\t\\r\\a\\b\\f\\v"'],
     ['\x00\x1f\x7f', '"\\x00\\x1f\\x7f"'],
     ["it's", '"it\'s"'],

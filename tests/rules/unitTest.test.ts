@@ -283,6 +283,43 @@ tests:
     },
   },
   {
+    // A group on the grid of the group before takes the columns of the values it shares with
+    // it; one on another grid (interval, or last evaluation) reads its own.
+    name: 'groups writing the same values on the same grid and on others',
+    files: {
+      'test.yaml': `tests:
+- interval: 1m
+  input_series:
+  - series: 'a{i="1"}'
+    values: '0+1x10 stale'
+  - series: 'b'
+    values: 0+1x10 stale
+  promql_expr_test:
+  - expr: a + on() group_left b
+    eval_time: 4m
+    exp_samples:
+    - labels: '{i="1"}'
+      value: 8
+${['4m', '4m', '2m', '5m']
+  .map(
+    (t) => `- interval: 30s
+  input_series:
+  - series: 'a{i="1"}'
+    values: '0+1x10 stale'
+  - series: 'b'
+    values: 0+1x10 stale
+  promql_expr_test:
+  - expr: a + on() group_left b
+    eval_time: ${t}
+    exp_samples:
+    - labels: '{i="1"}'
+      value: 16
+`,
+  )
+  .join('')}`,
+    },
+  },
+  {
     name: 'a recording rule writing an input series',
     files: {
       'rules.yaml': 'groups:\n- name: a\n  rules:\n  - record: up\n    expr: vector(5)\n',

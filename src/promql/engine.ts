@@ -959,7 +959,7 @@ export class Evaluator {
     // The output labels, settled once per query (a range query's batches share them).
     const labels = q.state.node(node, 'window-labels', () => {
       const out = selected.map((s) =>
-        drops && !q.delayedNameRemoval ? q.state.dropMetricName(s.labels) : s.labels,
+        drops && !q.delayedNameRemoval ? q.store.labelsWithoutName(s) : s.labels,
       );
       if (drops && !q.delayedNameRemoval && !oneName(selected)) {
         // Names dropped from distinct series may collide; the step-by-step path raises the error.

@@ -1,7 +1,14 @@
 // In-memory series storage for the engine: per series sorted timestamps and values in typed
 // arrays (binary-searched by the evaluator), a posting list by metric name, staleness markers
 // kept as a flag beside the value (Prometheus uses a special NaN; JS cannot carry NaN payloads).
-import { labelsKey, makeLabels, sortByLabelSets, type Labels } from './labels.ts';
+import {
+  labelsKey,
+  makeLabels,
+  metricNameLabel,
+  omitLabels,
+  sortByLabelSets,
+  type Labels,
+} from './labels.ts';
 
 /** One ingested sample; a null value is a staleness marker. */
 export type Point = readonly [t: number, v: number | null];
@@ -22,12 +29,17 @@ export interface StoredSeries {
   readonly staleBefore: Int32Array | null;
 }
 
+/** A stored series as the store keeps it: with the label set without its name, once made. */
+interface SealedSeries extends StoredSeries {
+  withoutName: Labels | null;
+}
+
 interface MutableSeries {
   labels: Labels;
   key: string;
   /** Points added since the series was last sealed (null for none: most series are sealed). */
   pending: Point[] | null;
-  sealed: StoredSeries | null;
+  sealed: SealedSeries | null;
 }
 
 /** The time series the engine queries; series with equal labels are merged. */
@@ -123,7 +135,16 @@ export class SeriesStore {
       }
     }
     const s: MutableSeries = { labels: clean, key, pending: null, sealed: null };
-    s.sealed = { labels: clean, key, ts, vs: values, stale: flags, staleBefore };
+    const sealed: SealedSeries = {
+      labels: clean,
+      key,
+      ts,
+      vs: values,
+      stale: flags,
+      staleBefore,
+      withoutName: null,
+    };
+    s.sealed = sealed;
     this.byKey.set(key, s);
     const name = clean['__name__'] ?? '';
     const list = this.byName.get(name);
@@ -189,6 +210,18 @@ export class SeriesStore {
     return [sealed.ts[n - 1]!, sealed.stale[n - 1] ? null : sealed.vs[n - 1]!];
   }
 
+  /**
+   * A stored series' labels without the metric name (a window function's output labels), made
+   * once per store: a test group's queries each meet the same series, and a map per query of
+   * the sets made cost more than making them.
+   */
+  labelsWithoutName(series: StoredSeries): Labels {
+    const s = series as SealedSeries;
+    if (!(metricNameLabel in s.labels)) return s.labels;
+    s.withoutName ??= Object.freeze(omitLabels(s.labels, metricNameLabel));
+    return s.withoutName;
+  }
+
   /** Changes whenever the contents change (lets callers cache derived data). */
   get version(): number {
     return this.generation;
@@ -199,7 +232,7 @@ export class SeriesStore {
     return this.byKey.size;
   }
 
-  private seal(s: MutableSeries): StoredSeries {
+  private seal(s: MutableSeries): SealedSeries {
     if (s.sealed) return s.sealed;
     s.sealed = sealPoints(s, s.pending ?? [], this.grid);
     this.grid = s.sealed.ts;
@@ -307,7 +340,7 @@ function sealPoints(
   s: { labels: Labels; key: string },
   pts: ReadonlyArray<Point>,
   grid: Float64Array | null,
-): StoredSeries {
+): SealedSeries {
   // One pass over points in time order (the usual case); others are sorted first.
   const inOrder = copyPoints(s, pts, grid, true);
   if (inOrder !== null) return inOrder;
@@ -327,7 +360,7 @@ function copyPoints(
   pts: ReadonlyArray<Point>,
   grid: Float64Array | null,
   check: boolean,
-): StoredSeries | null {
+): SealedSeries | null {
   const n = pts.length;
   let ts: Float64Array | null = grid !== null && grid.length === n ? grid : null;
   const vs = new Float64Array(n);
@@ -362,6 +395,7 @@ function copyPoints(
     vs,
     stale: stale ?? noMarkers(n),
     staleBefore,
+    withoutName: null,
   };
 }
 

@@ -1769,6 +1769,7 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
       if (res === null) return null;
       // Each step's samples, made only for the steps that have any (most rules return nothing).
       const byStep: (QuerySample[] | undefined)[] = [];
+      let sampled = false;
       for (let r = 0; r < res.length; r++) {
         const series = res[r]!;
         for (let j = 0; j < series.points.length; j++) {
@@ -1777,10 +1778,15 @@ function replayRanged(run: GroupRun): GroupOutcome | null {
           if (!(k >= 0 && k < steps)) continue;
           const sample = { labels: series.labels, v: p.v };
           const list = byStep[k];
+          sampled = true;
           if (list === undefined) byStep[k] = [sample];
           else list.push(sample);
         }
       }
+      // A rule without a sample at any step, never evaluated before (its group was made for this
+      // replay), stays idle at every step: no alert, nothing written, no error; and checkAlerts
+      // reads a rule missing from gotAt as one without firing alerts.
+      if (!sampled) continue;
       const buffer = new Map<string, { labels: Labels; points: Point[] }>();
       const write: SampleSink =
         rule instanceof RecordingRule || writeAlerts

@@ -702,9 +702,11 @@ export function columnarHistogram(
 
 /**
  * histogram_quantile(q, buckets) at step k of columnar buckets: what histogramQuantileOf gives
- * for that step's samples, read from the columns instead of a sample object per bucket. Null
- * where the step needs the general path: a bucket absent at it (another plan), or q outside
- * [0, 1] (a warning).
+ * for that step's samples, read from the columns instead of a sample object per bucket. A
+ * histogram whose buckets are all absent at the step is left out: the plan of the present
+ * buckets alone has the other groups, in the same order, with the same buckets. Null where the
+ * step needs the general path: a histogram with some of its buckets absent (another plan), or q
+ * outside [0, 1] (a warning).
  */
 export function histogramQuantileAt(
   h: ColumnarHistogram,
@@ -716,9 +718,27 @@ export function histogramQuantileAt(
   if (!(q >= 0 && q <= 1)) return null;
   const { n, vals, present } = h;
   const base = k * n;
-  for (let i = base; i < base + n; i++) if (present[i] === 0) return null;
+  const groups = h.plan.groups;
+  let all = true;
+  for (let i = base; i < base + n; i++) {
+    if (present[i] === 0) {
+      all = false;
+      break;
+    }
+  }
+  // Before any info is noted: a group partly present sends the whole step the general way.
+  if (!all) {
+    for (let gi = 0; gi < groups.length; gi++) {
+      const members = groups[gi]!.members;
+      let have = 0;
+      for (let j = 0; j < members.length; j++) have += present[base + members[j]!]!;
+      if (have !== 0 && have !== members.length) return null;
+    }
+  }
   const out: VSample[] = [];
-  for (const g of h.plan.groups) {
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi]!;
+    if (!all && present[base + g.members[0]!] === 0) continue;
     let v = NaN;
     if (g.usable) {
       const n = g.uppers.length;

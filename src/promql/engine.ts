@@ -17,6 +17,7 @@ import {
   columnarHistogram,
   functions,
   histogramQuantileAt,
+  histogramQuantileColumns,
   type FuncContext,
   type WindowKernel,
   type WindowSpec,
@@ -882,6 +883,14 @@ export class Evaluator {
       bucketArg.cols !== null
         ? columnarHistogram(q.state, bucketArg.cols)
         : null;
+    if (histogram !== null && qs !== null) {
+      // Every step's histograms at once, in columns (a histogram's labels are distinct).
+      const cols = histogramQuantileColumns(histogram, qs, this.n, node.args[1]!, ctx);
+      if (cols !== null) {
+        const { labels, vals, present } = cols;
+        return this.columnSteps(node, { n: labels.length, labels, vals, present, dropName: false });
+      }
+    }
     const steps: VSample[][] = [];
     for (let k = 0; k < this.n; k++) {
       q.tick(node);

@@ -752,6 +752,56 @@ export function histogramQuantileAt(
 }
 
 /**
+ * histogram_quantile(qs[k], buckets) at every step k of columnar buckets, in columns of its own
+ * (a histogram per column, in plan order): at each step the samples histogramQuantileAt gives,
+ * with the same infos in the same order. Null, before anything is noted, where a step needs the
+ * general path (see histogramQuantileAt).
+ */
+export function histogramQuantileColumns(
+  h: ColumnarHistogram,
+  qs: Float64Array,
+  steps: number,
+  vectorNode: Expr | Call,
+  ctx: FuncContext,
+): { labels: Labels[]; vals: Float64Array; present: Uint8Array } | null {
+  const { n, vals, present } = h;
+  const groups = h.plan.groups;
+  const size = groups.length;
+  for (let k = 0; k < steps; k++) {
+    const q = qs[k]!;
+    if (!(q >= 0 && q <= 1)) return null;
+    const base = k * n;
+    for (let gi = 0; gi < size; gi++) {
+      const members = groups[gi]!.members;
+      let have = 0;
+      for (let j = 0; j < members.length; j++) have += present[base + members[j]!]!;
+      if (have !== 0 && have !== members.length) return null;
+    }
+  }
+  const outVals = new Float64Array(steps * size);
+  const outPresent = new Uint8Array(steps * size);
+  for (let k = 0; k < steps; k++) {
+    const base = k * n;
+    for (let gi = 0; gi < size; gi++) {
+      const g = groups[gi]!;
+      if (present[base + g.members[0]!] === 0) continue;
+      let v = NaN;
+      if (g.usable) {
+        const b = g.uppers.length;
+        const counts = countsAt(g, vals, base);
+        if (monotonize(counts, b)) ctx.info(vectorNode, monotonicityInfo(g.name));
+        v = bucketQuantile(qs[k]!, g.uppers, counts, b);
+      }
+      outVals[k * size + gi] = v;
+      outPresent[k * size + gi] = 1;
+    }
+  }
+  const labels: Labels[] = [];
+  for (let gi = 0; gi < size; gi++) labels.push(groups[gi]!.labels);
+  return { labels, vals: outVals, present: outPresent };
+}
+
+/**
  * How the samples of one input vector fall into histograms: the groups in order of their first
  * bucket, and each group's buckets in the order BucketQuantile's sort puts them (which depends on
  * the `le` values alone). A range query meets the same label objects at every step, so the plan

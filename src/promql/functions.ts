@@ -264,10 +264,16 @@ function linearRegressionOf(
   let sumX2 = 0;
   let cX2 = 0;
   const initY = vs[lo]!;
-  let constY = true;
+  // A window of one value (a gauge that stays put) is answered without the sums: Prometheus
+  // computes them but returns its constant answer.
+  let same = lo;
+  while (same < hi && vs[same + 1] === initY) same++;
+  if (same >= hi) {
+    if (!Number.isFinite(initY) && !Number.isNaN(initY)) return [NaN, NaN];
+    return [0, initY];
+  }
   for (let i = lo; i <= hi; i++) {
     const y = vs[i]!;
-    if (constY && i > lo && y !== initY) constY = false;
     n += 1;
     const x = (ts[i]! - interceptTime) / 1000;
     // kahanSumInc (mathx.ts) written out four times: this loop runs over every sample of every
@@ -294,10 +300,6 @@ function linearRegressionOf(
     else if (Math.abs(sumX2) >= Math.abs(x2)) cX2 += sumX2 - t + x2;
     else cX2 += x2 - t + sumX2;
     sumX2 = t;
-  }
-  if (constY) {
-    if (!Number.isFinite(initY) && !Number.isNaN(initY)) return [NaN, NaN];
-    return [0, initY];
   }
   sumX += cX;
   sumY += cY;

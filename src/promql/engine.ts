@@ -17,6 +17,7 @@ import {
   columnarHistogram,
   functions,
   histogramQuantileAt,
+  histogramQuantileColumns,
   type FuncContext,
   type WindowKernel,
   type WindowSpec,
@@ -882,6 +883,14 @@ export class Evaluator {
       bucketArg.cols !== null
         ? columnarHistogram(q.state, bucketArg.cols)
         : null;
+    if (histogram !== null && qs !== null) {
+      // Every step's histograms at once, in columns (a histogram's labels are distinct).
+      const cols = histogramQuantileColumns(histogram, qs, this.n, node.args[1]!, ctx);
+      if (cols !== null) {
+        const { labels, vals, present } = cols;
+        return this.columnSteps(node, { n: labels.length, labels, vals, present, dropName: false });
+      }
+    }
     const steps: VSample[][] = [];
     for (let k = 0; k < this.n; k++) {
       q.tick(node);
@@ -1046,16 +1055,18 @@ export class Evaluator {
         kernel = window.kernel?.(q.compat, metricName, scalars) ?? null;
         kernels.set(metricName, kernel);
       }
-      // Windows holding staleness markers: on a short series the kernel reads them from the
-      // series copied without its markers (once per query); else they are left to the
+      // A short series with staleness markers: the kernel slides over the series copied
+      // without them (its windows hold the same samples but the markers; the store keeps the
+      // copy for the next queries); on a long one the windows holding markers are left to the
       // implementation.
-      const clean =
-        kernel !== null && hasMarkers(s) && s.ts.length <= shortSeries ? unmarked(q, s) : null;
-      if (
-        kernel !== null &&
-        slideKernel(kernel, s.ts, s.vs, s.staleBefore, clean, g, out, i, pending)
-      ) {
-        continue;
+      if (kernel !== null) {
+        const clean =
+          hasMarkers(s) && s.ts.length <= shortSeries ? q.store.withoutMarkers(s) : null;
+        const done =
+          clean === null
+            ? slideKernel(kernel, s.ts, s.vs, s.staleBefore, g, out, i, pending)
+            : slideKernel(kernel, clean.ts, clean.vs, null, g, out, i, pending);
+        if (done) continue;
       }
       if (!slideCalls(q, s, i, g, kernel === null ? null : pending, call, out)) return null;
     }
@@ -1534,8 +1545,6 @@ function slideKernel(
   ts: Float64Array,
   vs: Float64Array,
   staleBefore: Int32Array | null,
-  /** The series without its markers, where windows holding markers are read from it. */
-  clean: { ts: Float64Array; vs: Float64Array } | null,
   g: WindowGrid,
   out: SlidWindows,
   i: number,
@@ -1556,20 +1565,8 @@ function slideKernel(
     else while (lo < len && ts[lo]! <= rangeStart) lo++;
     if (hi < lo) continue;
     if (staleBefore !== null && staleBefore[hi + 1]! - staleBefore[lo]! !== 0) {
-      if (clean === null) {
-        pending[k] = 1;
-        done = false;
-        continue;
-      }
-      // Raw index i of a sample that is no marker sits at i - staleBefore[i] in the copy.
-      const from = lo - staleBefore[lo]!;
-      const to = hi + 1 - staleBefore[hi + 1]!;
-      if (to <= from) continue;
-      windowSamples[k] = windowSamples[k]! + (to - from);
-      const at = k * n + i;
-      if (kernel(clean.ts, clean.vs, from, to - 1, rangeStart, rangeEnd, t, vals, at)) {
-        present[at] = 1;
-      }
+      pending[k] = 1;
+      done = false;
       continue;
     }
     windowSamples[k] = windowSamples[k]! + (hi - lo + 1);

@@ -264,10 +264,16 @@ function linearRegressionOf(
   let sumX2 = 0;
   let cX2 = 0;
   const initY = vs[lo]!;
-  let constY = true;
+  // A window of one value (a gauge that stays put) is answered without the sums: Prometheus
+  // computes them but returns its constant answer.
+  let same = lo;
+  while (same < hi && vs[same + 1] === initY) same++;
+  if (same >= hi) {
+    if (!Number.isFinite(initY) && !Number.isNaN(initY)) return [NaN, NaN];
+    return [0, initY];
+  }
   for (let i = lo; i <= hi; i++) {
     const y = vs[i]!;
-    if (constY && i > lo && y !== initY) constY = false;
     n += 1;
     const x = (ts[i]! - interceptTime) / 1000;
     // kahanSumInc (mathx.ts) written out four times: this loop runs over every sample of every
@@ -294,10 +300,6 @@ function linearRegressionOf(
     else if (Math.abs(sumX2) >= Math.abs(x2)) cX2 += sumX2 - t + x2;
     else cX2 += x2 - t + sumX2;
     sumX2 = t;
-  }
-  if (constY) {
-    if (!Number.isFinite(initY) && !Number.isNaN(initY)) return [NaN, NaN];
-    return [0, initY];
   }
   sumX += cX;
   sumY += cY;
@@ -702,9 +704,11 @@ export function columnarHistogram(
 
 /**
  * histogram_quantile(q, buckets) at step k of columnar buckets: what histogramQuantileOf gives
- * for that step's samples, read from the columns instead of a sample object per bucket. Null
- * where the step needs the general path: a bucket absent at it (another plan), or q outside
- * [0, 1] (a warning).
+ * for that step's samples, read from the columns instead of a sample object per bucket. A
+ * histogram whose buckets are all absent at the step is left out: the plan of the present
+ * buckets alone has the other groups, in the same order, with the same buckets. Null where the
+ * step needs the general path: a histogram with some of its buckets absent (another plan), or q
+ * outside [0, 1] (a warning).
  */
 export function histogramQuantileAt(
   h: ColumnarHistogram,
@@ -716,9 +720,27 @@ export function histogramQuantileAt(
   if (!(q >= 0 && q <= 1)) return null;
   const { n, vals, present } = h;
   const base = k * n;
-  for (let i = base; i < base + n; i++) if (present[i] === 0) return null;
+  const groups = h.plan.groups;
+  let all = true;
+  for (let i = base; i < base + n; i++) {
+    if (present[i] === 0) {
+      all = false;
+      break;
+    }
+  }
+  // Before any info is noted: a group partly present sends the whole step the general way.
+  if (!all) {
+    for (let gi = 0; gi < groups.length; gi++) {
+      const members = groups[gi]!.members;
+      let have = 0;
+      for (let j = 0; j < members.length; j++) have += present[base + members[j]!]!;
+      if (have !== 0 && have !== members.length) return null;
+    }
+  }
   const out: VSample[] = [];
-  for (const g of h.plan.groups) {
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi]!;
+    if (!all && present[base + g.members[0]!] === 0) continue;
     let v = NaN;
     if (g.usable) {
       const n = g.uppers.length;
@@ -729,6 +751,56 @@ export function histogramQuantileAt(
     out.push({ labels: g.labels, v });
   }
   return out;
+}
+
+/**
+ * histogram_quantile(qs[k], buckets) at every step k of columnar buckets, in columns of its own
+ * (a histogram per column, in plan order): at each step the samples histogramQuantileAt gives,
+ * with the same infos in the same order. Null, before anything is noted, where a step needs the
+ * general path (see histogramQuantileAt).
+ */
+export function histogramQuantileColumns(
+  h: ColumnarHistogram,
+  qs: Float64Array,
+  steps: number,
+  vectorNode: Expr | Call,
+  ctx: FuncContext,
+): { labels: Labels[]; vals: Float64Array; present: Uint8Array } | null {
+  const { n, vals, present } = h;
+  const groups = h.plan.groups;
+  const size = groups.length;
+  for (let k = 0; k < steps; k++) {
+    const q = qs[k]!;
+    if (!(q >= 0 && q <= 1)) return null;
+    const base = k * n;
+    for (let gi = 0; gi < size; gi++) {
+      const members = groups[gi]!.members;
+      let have = 0;
+      for (let j = 0; j < members.length; j++) have += present[base + members[j]!]!;
+      if (have !== 0 && have !== members.length) return null;
+    }
+  }
+  const outVals = new Float64Array(steps * size);
+  const outPresent = new Uint8Array(steps * size);
+  for (let k = 0; k < steps; k++) {
+    const base = k * n;
+    for (let gi = 0; gi < size; gi++) {
+      const g = groups[gi]!;
+      if (present[base + g.members[0]!] === 0) continue;
+      let v = NaN;
+      if (g.usable) {
+        const b = g.uppers.length;
+        const counts = countsAt(g, vals, base);
+        if (monotonize(counts, b)) ctx.info(vectorNode, monotonicityInfo(g.name));
+        v = bucketQuantile(qs[k]!, g.uppers, counts, b);
+      }
+      outVals[k * size + gi] = v;
+      outPresent[k * size + gi] = 1;
+    }
+  }
+  const labels: Labels[] = [];
+  for (let gi = 0; gi < size; gi++) labels.push(groups[gi]!.labels);
+  return { labels, vals: outVals, present: outPresent };
 }
 
 /**

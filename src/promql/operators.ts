@@ -469,7 +469,6 @@ export function vectorScalarColumns(
   opts: OperatorOptions,
 ): VectorColumns | null {
   const { n, vals, present } = cols;
-  const comparison = isComparisonOp(e.op);
   const drop = dropsName(e.op, e.bool, opts.compat);
   // As vectorScalarBinop then Evaluator.settle: without delayed name removal the name is
   // dropped at once (the columns' labels hold no marked name then); with it, it stays marked.
@@ -484,8 +483,35 @@ export function vectorScalarColumns(
   }
   const outVals = new Float64Array(n * steps);
   const outPresent = new Uint8Array(n * steps);
-  const op = e.op;
-  const filter = comparison && !e.bool;
+  scalarCells(e.op, e.bool, scalarOnLeft, n, steps, scalars, vals, present, outVals, outPresent);
+  return {
+    n,
+    labels,
+    vals: outVals,
+    present: outPresent,
+    dropName: !dropNow && (drop || cols.dropName),
+  };
+}
+
+/**
+ * vectorScalarColumns' values: each present cell with its step's scalar. Kept apart from the
+ * label work so that it sees typed arrays only and is optimised across queries (a query calls
+ * its caller too few times for that).
+ */
+function scalarCells(
+  op: BinaryOp,
+  bool: boolean,
+  scalarOnLeft: boolean,
+  n: number,
+  steps: number,
+  scalars: Float64Array,
+  vals: Float64Array,
+  present: Uint8Array,
+  outVals: Float64Array,
+  outPresent: Uint8Array,
+): void {
+  const comparison = isComparisonOp(op);
+  const filter = comparison && !bool;
   for (let k = 0; k < steps; k++) {
     const c = scalars[k]!;
     for (let at = k * n; at < (k + 1) * n; at++) {
@@ -497,18 +523,11 @@ export function vectorScalarColumns(
         const keep = compare(op, l, r);
         if (filter && !keep) continue;
         // The vector's value is the output of a filtering comparison, on either side.
-        outVals[at] = e.bool ? (keep ? 1 : 0) : x;
+        outVals[at] = bool ? (keep ? 1 : 0) : x;
       } else outVals[at] = arithmetic(op, l, r);
       outPresent[at] = 1;
     }
   }
-  return {
-    n,
-    labels,
-    vals: outVals,
-    present: outPresent,
-    dropName: !dropNow && (drop || cols.dropName),
-  };
 }
 
 /**
@@ -555,25 +574,45 @@ export function vectorColumnsBinop(
   const n = left.length;
   const vals = new Float64Array(n * steps);
   const present = new Uint8Array(n * steps);
-  const op = e.op;
+  pairCells(e.op, e.bool, steps, left, match, lc, rc, vals, present);
+  return { n, labels, vals, present, dropName: (drop && !dropNow) || lc.dropName };
+}
+
+/**
+ * vectorColumnsBinop's values: left column left[j] with right column match[j] at each step.
+ * Kept apart from the matching, as scalarCells is.
+ */
+function pairCells(
+  op: BinaryOp,
+  bool: boolean,
+  steps: number,
+  left: readonly number[],
+  match: readonly number[],
+  lc: VectorColumns,
+  rc: VectorColumns,
+  vals: Float64Array,
+  present: Uint8Array,
+): void {
+  const n = left.length;
   const comparison = isComparisonOp(op);
+  const { n: ln, vals: lVals, present: lPresent } = lc;
+  const { n: rn, vals: rVals, present: rPresent } = rc;
   for (let k = 0; k < steps; k++) {
     for (let j = 0; j < n; j++) {
-      const a = k * lc.n + left[j]!;
-      const b = k * rc.n + match[j]!;
-      if (lc.present[a] === 0 || rc.present[b] === 0) continue;
-      const lv = lc.vals[a]!;
-      const rv = rc.vals[b]!;
+      const a = k * ln + left[j]!;
+      const b = k * rn + match[j]!;
+      if (lPresent[a] === 0 || rPresent[b] === 0) continue;
+      const lv = lVals[a]!;
+      const rv = rVals[b]!;
       const at = k * n + j;
       if (comparison) {
         const keep = compare(op, lv, rv);
-        if (!e.bool && !keep) continue;
-        vals[at] = e.bool ? (keep ? 1 : 0) : lv;
+        if (!bool && !keep) continue;
+        vals[at] = bool ? (keep ? 1 : 0) : lv;
       } else vals[at] = arithmetic(op, lv, rv);
       present[at] = 1;
     }
   }
-  return { n, labels, vals, present, dropName: (drop && !dropNow) || lc.dropName };
 }
 
 /** A label set's group under an aggregation's by/without list: its key and its labels. */

@@ -61,6 +61,10 @@ export class SeriesStore {
   private readonly flagged = new Map<Uint8Array, Int32Array>();
   /** The zero flags handed out last (zeroFlags). */
   private lastZeros: Uint8Array | null = null;
+  /** Series copied without their staleness markers (withoutMarkers), while the contents stay. */
+  private readonly unmarked = new Map<StoredSeries, { ts: Float64Array; vs: Float64Array }>();
+  /** The times without markers copied last, the times and flags they were copied from. */
+  private unmarkedTimes: { from: Float64Array; flags: Uint8Array; ts: Float64Array } | null = null;
 
   /** Adds samples (sorted by time) to the series with these labels, creating it if needed. */
   addSeries(labels: Labels, points: ReadonlyArray<Point>): void {
@@ -157,7 +161,29 @@ export class SeriesStore {
     this.ordered = null;
     // Clearing a map allocates its table anew: not once per series loaded.
     if (this.orderedByName.size > 0) this.orderedByName.clear();
+    if (this.unmarked.size > 0) this.unmarked.clear();
+    this.unmarkedTimes = null;
     this.generation++;
+  }
+
+  /**
+   * A sealed series' samples without its staleness markers, copied once while the contents
+   * stay: the window kernels of every query on short series read them (a test group's series
+   * mostly hold a marker). Series with the same times and markers as the one copied last (a
+   * test group's series mostly) share its copied times.
+   */
+  withoutMarkers(s: StoredSeries): { ts: Float64Array; vs: Float64Array } {
+    let clean = this.unmarked.get(s);
+    if (clean !== undefined) return clean;
+    const count = s.ts.length - (s.staleBefore?.[s.ts.length] ?? 0);
+    let times = this.unmarkedTimes;
+    if (times === null || !sameArray(times.from, s.ts) || !sameArray(times.flags, s.stale)) {
+      times = { from: s.ts, flags: s.stale, ts: unflagged(s.ts, s.stale, count) };
+      this.unmarkedTimes = times;
+    }
+    clean = { ts: times.ts, vs: unflagged(s.vs, s.stale, count) };
+    this.unmarked.set(s, clean);
+    return clean;
   }
 
   /** Whether times rise strictly, remembering the array last found so (and parts of it). */
@@ -330,6 +356,22 @@ function numberedMarker(flags: Uint8Array, vs: Float64Array): boolean {
 let zeros = new Uint8Array(0);
 
 /** n zero flags, a view of one array shared by every series without staleness markers. */
+/** Whether two arrays hold the same numbers. */
+function sameArray(a: Float64Array | Uint8Array, b: Float64Array | Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The count values of xs whose flag is 0, copied. */
+function unflagged(xs: Float64Array, flags: Uint8Array, count: number): Float64Array {
+  const out = new Float64Array(count);
+  let j = 0;
+  for (let i = 0; i < xs.length; i++) if (flags[i] === 0) out[j++] = xs[i]!;
+  return out;
+}
+
 function noMarkers(n: number): Uint8Array {
   if (n > zeros.length) zeros = new Uint8Array(Math.max(n, zeros.length * 2));
   return zeros.subarray(0, n);

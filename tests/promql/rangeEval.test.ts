@@ -206,11 +206,27 @@ describe('range evaluation agrees with instant evaluation at every step', () => 
         s.addSeries({ __name__: 'm_bucket', instance, le }, pts);
       }
     }
+    // Histograms that end part way: one whole (its buckets absent together while the other
+    // histogram goes on), one but a bucket (a step with part of a histogram).
+    for (const [instance, le, f, end] of [
+      ['1', '0.5', 0.3, 3_600_000],
+      ['1', '+Inf', 1, 3_600_000],
+      ['2', '0.5', 0.4, 1_200_000],
+      ['2', '+Inf', 1, 1_200_000],
+      ['3', '0.5', 0.2, 3_600_000],
+      ['3', '1', 0.7, 2_400_000],
+      ['3', '+Inf', 1, 3_600_000],
+    ] as const) {
+      const pts: [number, number][] = [];
+      for (let t = 0; t <= end; t += 15_000) pts.push([t, Math.round((t / 1000) * f)]);
+      s.addSeries({ __name__: 'e_bucket', instance, le }, pts);
+    }
     for (const [q, inner] of [
       ['0.9', 'rate(h_bucket[5m])'],
       ['0.25', 'increase(h_bucket[3m] offset 1m)'],
       ['0.3', 'sum without (instance) (rate(h_bucket[5m]))'],
       ['0.8', 'rate(m_bucket[2m])'],
+      ['0.5', 'rate(e_bucket[5m])'],
       ['-1', 'rate(h_bucket[5m])'],
     ] as const) {
       for (const opts of [{ compat: 'v2' }, { compat: 'v3' }] as EvalOptions[]) {

@@ -142,3 +142,22 @@ describe('SeriesStore.addSeries', () => {
     ]);
   });
 });
+
+describe('SeriesStore.withoutMarkers', () => {
+  it('copies a series without its markers once, sharing equal times, until the contents change', () => {
+    const s = new SeriesStore();
+    s.addColumns({ __name__: 'x', job: 'a' }, ...columns(points));
+    s.addColumns({ __name__: 'x', job: 'b' }, ...columns(points.map(([t, v]) => [t, v && v * 2])));
+    const [a, b] = s.candidates('x');
+    const ca = s.withoutMarkers(a!);
+    expect([...ca.ts]).toEqual([0, 15_000, 60_000, 75_000]);
+    expect([...ca.vs]).toEqual([1, 2, 4, 8]);
+    expect(s.withoutMarkers(a!)).toBe(ca);
+    const cb = s.withoutMarkers(b!);
+    expect([...cb.vs]).toEqual([2, 4, 8, 16]);
+    expect(cb.ts).toBe(ca.ts);
+    s.addSeries({ __name__: 'y' }, [[0, 1]]);
+    expect(s.withoutMarkers(a!)).not.toBe(ca);
+    expect(s.withoutMarkers(a!)).toEqual(ca);
+  });
+});

@@ -135,7 +135,7 @@ export function loadImportedSeries(source: ImportedSource): LoadedSeries {
   const errors: Extract<LoadedSeries, { ok: false }>['errors'] = [];
   const series: LoadedSeriesEntry[] = [];
   const start = source.start ?? 0;
-  const shared: Shared = { ts: new Float64Array(0), scratch: columnScratch() };
+  const shared: Shared = { ts: new Float64Array(0), scratch: columnScratch({ scanAlways: true }) };
   let duration = 0;
   const names: CheckedNames = new Map();
   source.series.forEach((s, index) => {

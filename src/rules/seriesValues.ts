@@ -167,6 +167,16 @@ export interface ColumnScratch {
    * not be sent to another thread or cloned: that copies the whole shared array.
    */
   pool: ColumnPool | null;
+  /**
+   * The last few times (of series with gaps) and marker flags handed out: a series whose times
+   * or flags equal one of them gets that one. Series of a test group, or of an imported day of
+   * a cluster, mostly have a few patterns of gaps and markers, and one array each lets the store
+   * count a pattern's markers once (and keeps megabytes of equal times out of memory).
+   */
+  recentTimes: Float64Array[];
+  recentFlags: Uint8Array[];
+  /** Every text is read by the scanner (see ColumnScratchOptions.scanAlways). */
+  scanAlways: boolean;
 }
 
 /** The shared arrays of a pooled scratch (see ColumnScratch.pool). */
@@ -175,35 +185,35 @@ interface ColumnPool {
   numbersUsed: number;
   flags: Uint8Array;
   flagsUsed: number;
-  /**
-   * The last few times (of series with gaps) and marker flags handed out: a series whose times
-   * or flags equal one of them gets that one. Series of a test group mostly have a few patterns
-   * of gaps and markers, and one array each lets the store count a pattern's markers once.
-   */
-  recentTimes: Float64Array[];
-  recentFlags: Uint8Array[];
 }
 
-/**
- * An empty scratch for parseSimpleSeriesColumns; `pooled`: short results share larger arrays
- * (see ColumnScratch.pool).
- */
-export function columnScratch(pooled = false): ColumnScratch {
+/** How a scratch's caller reads its texts. */
+export interface ColumnScratchOptions {
+  /** Short results share larger arrays (see ColumnScratch.pool). */
+  pooled?: boolean;
+  /**
+   * Every text is read by the scanner, a long one too (not matched by a regex first and cut
+   * into a string per token by readSimple): for a caller that reads millions of tokens (an
+   * imported day of a cluster), whose scanner loop is compiled within its first series and
+   * then reads a text in one pass, allocating nothing.
+   */
+  scanAlways?: boolean;
+}
+
+/** An empty scratch for parseSimpleSeriesColumns. */
+export function columnScratch(options: ColumnScratchOptions = {}): ColumnScratch {
   return {
     vs: new Float64Array(0),
     ts: new Float64Array(0),
     stale: new Uint8Array(0),
     dirty: 0,
-    pool: pooled
-      ? {
-          numbers: new Float64Array(0),
-          numbersUsed: 0,
-          flags: new Uint8Array(0),
-          flagsUsed: 0,
-          recentTimes: [],
-          recentFlags: [],
-        }
-      : null,
+    pool:
+      options.pooled === true
+        ? { numbers: new Float64Array(0), numbersUsed: 0, flags: new Uint8Array(0), flagsUsed: 0 }
+        : null,
+    recentTimes: [],
+    recentFlags: [],
+    scanAlways: options.scanAlways === true,
   };
 }
 
@@ -227,7 +237,7 @@ function pooledNumbers(into: ColumnScratch, from: Float64Array, count: number): 
   return out;
 }
 
-/** How many arrays of times and of flags a pool remembers (see ColumnPool.recentTimes). */
+/** How many arrays of times and of flags a scratch remembers (see ColumnScratch.recentTimes). */
 const RECENT = 4;
 
 /** One of `recent` that holds the first `count` values of `from`, or null. */
@@ -254,21 +264,17 @@ function remember<T>(recent: T[], array: T): T {
 
 /** The first `count` times of `from`, as pooledNumbers, or an equal array handed out lately. */
 function sharedTimes(into: ColumnScratch, from: Float64Array, count: number): Float64Array {
-  const pool = into.pool;
-  if (pool === null || count > POOLED_MAX) return from.slice(0, count);
   return (
-    recentEqual(pool.recentTimes, from, count) ??
-    remember(pool.recentTimes, pooledNumbers(into, from, count))
+    recentEqual(into.recentTimes, from, count) ??
+    remember(into.recentTimes, pooledNumbers(into, from, count))
   );
 }
 
 /** The first `count` flags of `from`, as pooledFlags, or equal flags handed out lately. */
 function sharedFlags(into: ColumnScratch, from: Uint8Array, count: number): Uint8Array {
-  const pool = into.pool;
-  if (pool === null || count > POOLED_MAX) return from.slice(0, count);
   return (
-    recentEqual(pool.recentFlags, from, count) ??
-    remember(pool.recentFlags, pooledFlags(into, from, count))
+    recentEqual(into.recentFlags, from, count) ??
+    remember(into.recentFlags, pooledFlags(into, from, count))
   );
 }
 
@@ -323,8 +329,9 @@ export function parseSimpleSeriesColumns(
   into.dirty = 0;
   // A short text known to be well formed is scanned below, which makes no string or match per
   // token; a long one goes to readSimple (native matching and number parsing, faster until the
-  // scanner's loop is compiled), as does any other text the regex finds all simple.
-  if (wellFormed ? text.length > SCANNED_MAX : simpleTail(text, 0)) {
+  // scanner's loop is compiled), as does any other text the regex finds all simple. With
+  // scanAlways every text is scanned, checked by the scanner alone.
+  if (!into.scanAlways && (wellFormed ? text.length > SCANNED_MAX : simpleTail(text, 0))) {
     return readSimple(text, intervalMs, startMs, into, lastSlot);
   }
   let vs = into.vs;
@@ -349,6 +356,56 @@ export function parseSimpleSeriesColumns(
       continue;
     }
     const from = i;
+    // The commonest token, a plain decimal (`12.5`, `-3`) before a space or the end: read in
+    // one pass, as scanDecimal reads it. Anything else (an exponent, `x`, a sign after the
+    // number, more than 15 digits) is cut out and read below.
+    {
+      let j = i;
+      const sign = c;
+      if (sign === 43 || sign === 45) j++;
+      // -0: see scanDecimal.
+      let mantissa = -0;
+      let digits = 0;
+      let decimals = 0;
+      // The character at j, -1 past the end.
+      let ch = j < n ? text.charCodeAt(j) : -1;
+      while (ch >= 48 && ch <= 57) {
+        mantissa = mantissa * 10 + (ch - 48);
+        digits++;
+        ch = ++j < n ? text.charCodeAt(j) : -1;
+      }
+      if (ch === 46 /* . */) {
+        ch = ++j < n ? text.charCodeAt(j) : -1;
+        while (ch >= 48 && ch <= 57) {
+          mantissa = mantissa * 10 + (ch - 48);
+          digits++;
+          decimals++;
+          ch = ++j < n ? text.charCodeAt(j) : -1;
+        }
+      }
+      // What ends the token: the end of the text, a space, a tab or a line end.
+      if (
+        digits > 0 &&
+        digits <= 15 &&
+        (ch === -1 || ch === 32 || ch === 9 || ch === 10 || ch === 13)
+      ) {
+        const v = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
+        if (slot <= lastSlot) {
+          if (count >= vs.length) {
+            grow(into, count + 1, count);
+            vs = into.vs;
+            ts = into.ts;
+            stale = into.stale;
+          }
+          vs[count] = sign === 45 ? -v : v;
+          ts[count] = startMs + slot * intervalMs;
+          count++;
+        }
+        slot++;
+        i = j;
+        continue;
+      }
+    }
     let x = -1;
     while (i < n) {
       c = text.charCodeAt(i);

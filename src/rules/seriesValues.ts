@@ -344,6 +344,7 @@ export function parseSimpleSeriesColumns(
   const n = text.length;
   let i = 0;
   let tailChecked = false;
+  const run: PlainRun = { count: 0, slot: 0 };
   while (i < n) {
     // Past the last slot kept, the rest is only checked: at once when it is all simple.
     if (slot > lastSlot && !tailChecked) {
@@ -356,55 +357,18 @@ export function parseSimpleSeriesColumns(
       continue;
     }
     const from = i;
-    // The commonest token, a plain decimal (`12.5`, `-3`) before a space or the end: read in
-    // one pass, as scanDecimal reads it. Anything else (an exponent, `x`, a sign after the
-    // number, more than 15 digits) is cut out and read below.
-    {
-      let j = i;
-      const sign = c;
-      if (sign === 43 || sign === 45) j++;
-      // -0: see scanDecimal.
-      let mantissa = -0;
-      let digits = 0;
-      let decimals = 0;
-      // The character at j, -1 past the end.
-      let ch = j < n ? text.charCodeAt(j) : -1;
-      while (ch >= 48 && ch <= 57) {
-        mantissa = mantissa * 10 + (ch - 48);
-        digits++;
-        ch = ++j < n ? text.charCodeAt(j) : -1;
-      }
-      if (ch === 46 /* . */) {
-        ch = ++j < n ? text.charCodeAt(j) : -1;
-        while (ch >= 48 && ch <= 57) {
-          mantissa = mantissa * 10 + (ch - 48);
-          digits++;
-          decimals++;
-          ch = ++j < n ? text.charCodeAt(j) : -1;
-        }
-      }
-      // What ends the token: the end of the text, a space, a tab or a line end.
-      if (
-        digits > 0 &&
-        digits <= 15 &&
-        (ch === -1 || ch === 32 || ch === 9 || ch === 10 || ch === 13)
-      ) {
-        const v = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
-        if (slot <= lastSlot) {
-          if (count >= vs.length) {
-            grow(into, count + 1, count);
-            vs = into.vs;
-            ts = into.ts;
-            stale = into.stale;
-          }
-          vs[count] = sign === 45 ? -v : v;
-          ts[count] = startMs + slot * intervalMs;
-          count++;
-        }
-        slot++;
-        i = j;
-        continue;
-      }
+    // Plain decimals, the commonest tokens, are read by a loop of their own.
+    run.count = count;
+    run.slot = slot;
+    const stop = scanPlainRun(text, i, into, run, lastSlot, startMs, intervalMs);
+    if (stop !== i) {
+      count = run.count;
+      slot = run.slot;
+      vs = into.vs;
+      ts = into.ts;
+      stale = into.stale;
+      i = stop;
+      continue;
     }
     let x = -1;
     while (i < n) {
@@ -488,6 +452,86 @@ export function parseSimpleSeriesColumns(
     slot += times + 1;
   }
   return packColumns(into, count, gaps, anyStale);
+}
+
+/** Where scanPlainRun starts and leaves the columns: the samples written, the next slot. */
+interface PlainRun {
+  count: number;
+  slot: number;
+}
+
+/**
+ * Reads plain decimals (`12.5`, `-3`) from `at` on, each as scanDecimal reads it, into the
+ * scratch's columns from run.count on, at slots from run.slot on; stops at the end, at the
+ * first token that is anything else (an exponent, `x`, a sign after the number, more than 15
+ * digits: the caller reads it) or past lastSlot. Returns where it stopped. The commonest
+ * tokens in a loop of their own: small, it is compiled early in a long text, and stays
+ * compiled whatever other tokens come.
+ */
+function scanPlainRun(
+  text: string,
+  at: number,
+  into: ColumnScratch,
+  run: PlainRun,
+  lastSlot: number,
+  startMs: number,
+  intervalMs: number,
+): number {
+  const n = text.length;
+  let vs = into.vs;
+  let ts = into.ts;
+  let count = run.count;
+  let slot = run.slot;
+  let i = at;
+  while (i < n && slot <= lastSlot) {
+    const sign = text.charCodeAt(i);
+    if (sign === 32 || sign === 9 || sign === 10 || sign === 13) {
+      i++;
+      continue;
+    }
+    let j = sign === 43 || sign === 45 ? i + 1 : i;
+    // -0: see scanDecimal.
+    let mantissa = -0;
+    let digits = 0;
+    let decimals = 0;
+    // The character at j, -1 past the end.
+    let ch = j < n ? text.charCodeAt(j) : -1;
+    while (ch >= 48 && ch <= 57) {
+      mantissa = mantissa * 10 + (ch - 48);
+      digits++;
+      ch = ++j < n ? text.charCodeAt(j) : -1;
+    }
+    if (ch === 46 /* . */) {
+      ch = ++j < n ? text.charCodeAt(j) : -1;
+      while (ch >= 48 && ch <= 57) {
+        mantissa = mantissa * 10 + (ch - 48);
+        digits++;
+        decimals++;
+        ch = ++j < n ? text.charCodeAt(j) : -1;
+      }
+    }
+    // The token ends at the end of the text, a space, a tab or a line end.
+    if (
+      digits === 0 ||
+      digits > 15 ||
+      !(ch === -1 || ch === 32 || ch === 9 || ch === 10 || ch === 13)
+    )
+      break;
+    const v = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
+    if (count >= vs.length) {
+      grow(into, count + 1, count);
+      vs = into.vs;
+      ts = into.ts;
+    }
+    vs[count] = sign === 45 ? -v : v;
+    ts[count] = startMs + slot * intervalMs;
+    count++;
+    slot++;
+    i = j;
+  }
+  run.count = count;
+  run.slot = slot;
+  return i;
 }
 
 /**

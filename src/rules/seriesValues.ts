@@ -334,130 +334,138 @@ export function parseSimpleSeriesColumns(
   if (!into.scanAlways && (wellFormed ? text.length > SCANNED_MAX : simpleTail(text, 0))) {
     return readSimple(text, intervalMs, startMs, into, lastSlot);
   }
-  let vs = into.vs;
-  let ts = into.ts;
-  let stale = into.stale;
-  let gaps = false;
-  let anyStale = false;
-  let count = 0;
-  let slot = 0;
   const n = text.length;
   let i = 0;
   let tailChecked = false;
-  const run: PlainRun = { count: 0, slot: 0 };
+  const run: ReadState = { count: 0, slot: 0, gaps: false, anyStale: false };
   while (i < n) {
     // Past the last slot kept, the rest is only checked: at once when it is all simple.
-    if (slot > lastSlot && !tailChecked) {
+    if (run.slot > lastSlot && !tailChecked) {
       if (wellFormed || simpleTail(text, i)) break;
       tailChecked = true;
     }
-    let c = text.charCodeAt(i);
+    const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13) {
       i++;
       continue;
     }
-    const from = i;
-    // Plain decimals, the commonest tokens, are read by a loop of their own.
-    run.count = count;
-    run.slot = slot;
+    // Plain decimals, the commonest tokens, are read by a loop of their own; any other token
+    // by readToken.
     const stop = scanPlainRun(text, i, into, run, lastSlot, startMs, intervalMs);
     if (stop !== i) {
-      count = run.count;
-      slot = run.slot;
-      vs = into.vs;
-      ts = into.ts;
-      stale = into.stale;
       i = stop;
       continue;
     }
-    let x = -1;
-    while (i < n) {
-      c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) break;
-      if (c === 120 /* x */ && x < 0) x = i;
-      i++;
-    }
-    const to = i;
-    // `xN`: N plain digits, at most MAX_REPEAT.
-    let times = 0;
-    if (x >= 0) {
-      if (x + 1 >= to) return null;
-      for (let j = x + 1; j < to; j++) {
-        const d = text.charCodeAt(j);
-        if (!isDigit(d)) return null;
-        times = times * 10 + (d - 48);
-      }
-      if (times > MAX_REPEAT) return null;
-    }
-    const head = text.charCodeAt(from);
-    if (head === 95 /* _ */) {
-      if (to - from === 1) {
-        if (slot <= lastSlot) gaps = true;
-        slot++;
-      } else if (x === from + 1) {
-        if (times > 0 && slot <= lastSlot) gaps = true;
-        slot += times;
-      } else return null;
-      continue;
-    }
-    // Samples of this token that are kept.
-    const kept = Math.max(0, Math.min(x < 0 ? 1 : times + 1, lastSlot - slot + 1));
-    const need = count + kept;
-    if (need > vs.length) {
-      grow(into, need, count);
-      vs = into.vs;
-      ts = into.ts;
-      stale = into.stale;
-    }
-    if (head === 115 /* s */) {
-      if (x >= 0 || to - from !== 5 || !text.startsWith('stale', from)) return null;
-      if (kept > 0) {
-        anyStale = true;
-        stale[count] = 1;
-        into.dirty = count + 1;
-        vs[count] = NaN;
-        ts[count] = startMs + slot * intervalMs;
-        count++;
-      }
-      slot++;
-      continue;
-    }
-    if (x < 0) {
-      const v = scanDecimal(text, from, to, true);
-      if (v === undefined) return null;
-      if (kept > 0) {
-        vs[count] = v;
-        ts[count] = startMs + slot * intervalMs;
-        count++;
-      }
-      slot++;
-      continue;
-    }
-    // `a+bxn` / `a-bxn`: the sign after the first character (and not an exponent's) splits them.
-    let split = -1;
-    for (let j = from + 1; j < x; j++) {
-      const ch = text.charCodeAt(j);
-      const prev = text.charCodeAt(j - 1);
-      if ((ch === 43 || ch === 45) && prev !== 101 && prev !== 69) split = j;
-    }
-    const start = scanDecimal(text, from, split < 0 ? x : split, true);
-    if (start === undefined) return null;
-    let inc = 0;
-    if (split >= 0) {
-      const step = scanDecimal(text, split + 1, x, false);
-      if (step === undefined) return null;
-      inc = text.charCodeAt(split) === 45 ? -step : step;
-    }
-    count = writeRamp(ts, vs, count, kept, startMs, slot, intervalMs, start, inc);
-    slot += times + 1;
+    i = readToken(text, i, into, run, lastSlot, startMs, intervalMs);
+    if (i < 0) return null;
   }
-  return packColumns(into, count, gaps, anyStale);
+  return packColumns(into, run.count, run.gaps, run.anyStale);
 }
 
-/** Where scanPlainRun starts and leaves the columns: the samples written, the next slot. */
-interface PlainRun {
+/**
+ * Reads the token at `from` (not a space), as parseSimpleSeriesColumns does, into the scratch's
+ * columns and `run`; returns where it ends, or -1 when the token needs the full parser.
+ */
+function readToken(
+  text: string,
+  from: number,
+  into: ColumnScratch,
+  run: ReadState,
+  lastSlot: number,
+  startMs: number,
+  intervalMs: number,
+): number {
+  const n = text.length;
+  let i = from;
+  let x = -1;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) break;
+    if (c === 120 /* x */ && x < 0) x = i;
+    i++;
+  }
+  const to = i;
+  // `xN`: N plain digits, at most MAX_REPEAT.
+  let times = 0;
+  if (x >= 0) {
+    if (x + 1 >= to) return -1;
+    for (let j = x + 1; j < to; j++) {
+      const d = text.charCodeAt(j);
+      if (!isDigit(d)) return -1;
+      times = times * 10 + (d - 48);
+    }
+    if (times > MAX_REPEAT) return -1;
+  }
+  const slot = run.slot;
+  const head = text.charCodeAt(from);
+  if (head === 95 /* _ */) {
+    if (to - from === 1) {
+      if (slot <= lastSlot) run.gaps = true;
+      run.slot = slot + 1;
+    } else if (x === from + 1) {
+      if (times > 0 && slot <= lastSlot) run.gaps = true;
+      run.slot = slot + times;
+    } else return -1;
+    return to;
+  }
+  // Samples of this token that are kept.
+  const count = run.count;
+  const kept = Math.max(0, Math.min(x < 0 ? 1 : times + 1, lastSlot - slot + 1));
+  if (count + kept > into.vs.length) grow(into, count + kept, count);
+  const vs = into.vs;
+  const ts = into.ts;
+  if (head === 115 /* s */) {
+    if (x >= 0 || to - from !== 5 || !text.startsWith('stale', from)) return -1;
+    if (kept > 0) {
+      run.anyStale = true;
+      into.stale[count] = 1;
+      into.dirty = count + 1;
+      vs[count] = NaN;
+      ts[count] = startMs + slot * intervalMs;
+      run.count = count + 1;
+    }
+    run.slot = slot + 1;
+    return to;
+  }
+  if (x < 0) {
+    const v = scanDecimal(text, from, to, true);
+    if (v === undefined) return -1;
+    if (kept > 0) {
+      vs[count] = v;
+      ts[count] = startMs + slot * intervalMs;
+      run.count = count + 1;
+    }
+    run.slot = slot + 1;
+    return to;
+  }
+  // `a+bxn` / `a-bxn`: the sign after the first character (and not an exponent's) splits them.
+  let split = -1;
+  for (let j = from + 1; j < x; j++) {
+    const ch = text.charCodeAt(j);
+    const prev = text.charCodeAt(j - 1);
+    if ((ch === 43 || ch === 45) && prev !== 101 && prev !== 69) split = j;
+  }
+  const start = scanDecimal(text, from, split < 0 ? x : split, true);
+  if (start === undefined) return -1;
+  let inc = 0;
+  if (split >= 0) {
+    const step = scanDecimal(text, split + 1, x, false);
+    if (step === undefined) return -1;
+    inc = text.charCodeAt(split) === 45 ? -step : step;
+  }
+  run.count = writeRamp(ts, vs, count, kept, startMs, slot, intervalMs, start, inc);
+  run.slot = slot + times + 1;
+  return to;
+}
+
+/** Where a text's reading stands: the samples written, the next slot, what was met. */
+interface ReadState {
   count: number;
   slot: number;
+  /** A `_` skipped a slot kept: the times are not the grid's. */
+  gaps: boolean;
+  /** A staleness marker was kept. */
+  anyStale: boolean;
 }
 
 /**
@@ -472,7 +480,7 @@ function scanPlainRun(
   text: string,
   at: number,
   into: ColumnScratch,
-  run: PlainRun,
+  run: ReadState,
   lastSlot: number,
   startMs: number,
   intervalMs: number,

@@ -167,6 +167,16 @@ export interface ColumnScratch {
    * not be sent to another thread or cloned: that copies the whole shared array.
    */
   pool: ColumnPool | null;
+  /**
+   * The last few times (of series with gaps) and marker flags handed out: a series whose times
+   * or flags equal one of them gets that one. Series of a test group, or of an imported day of
+   * a cluster, mostly have a few patterns of gaps and markers, and one array each lets the store
+   * count a pattern's markers once (and keeps megabytes of equal times out of memory).
+   */
+  recentTimes: Float64Array[];
+  recentFlags: Uint8Array[];
+  /** Every text is read by the scanner (see ColumnScratchOptions.scanAlways). */
+  scanAlways: boolean;
 }
 
 /** The shared arrays of a pooled scratch (see ColumnScratch.pool). */
@@ -175,35 +185,35 @@ interface ColumnPool {
   numbersUsed: number;
   flags: Uint8Array;
   flagsUsed: number;
-  /**
-   * The last few times (of series with gaps) and marker flags handed out: a series whose times
-   * or flags equal one of them gets that one. Series of a test group mostly have a few patterns
-   * of gaps and markers, and one array each lets the store count a pattern's markers once.
-   */
-  recentTimes: Float64Array[];
-  recentFlags: Uint8Array[];
 }
 
-/**
- * An empty scratch for parseSimpleSeriesColumns; `pooled`: short results share larger arrays
- * (see ColumnScratch.pool).
- */
-export function columnScratch(pooled = false): ColumnScratch {
+/** How a scratch's caller reads its texts. */
+export interface ColumnScratchOptions {
+  /** Short results share larger arrays (see ColumnScratch.pool). */
+  pooled?: boolean;
+  /**
+   * Every text is read by the scanner, a long one too (not matched by a regex first and cut
+   * into a string per token by readSimple): for a caller that reads millions of tokens (an
+   * imported day of a cluster), whose scanner loop is compiled within its first series and
+   * then reads a text in one pass, allocating nothing.
+   */
+  scanAlways?: boolean;
+}
+
+/** An empty scratch for parseSimpleSeriesColumns. */
+export function columnScratch(options: ColumnScratchOptions = {}): ColumnScratch {
   return {
     vs: new Float64Array(0),
     ts: new Float64Array(0),
     stale: new Uint8Array(0),
     dirty: 0,
-    pool: pooled
-      ? {
-          numbers: new Float64Array(0),
-          numbersUsed: 0,
-          flags: new Uint8Array(0),
-          flagsUsed: 0,
-          recentTimes: [],
-          recentFlags: [],
-        }
-      : null,
+    pool:
+      options.pooled === true
+        ? { numbers: new Float64Array(0), numbersUsed: 0, flags: new Uint8Array(0), flagsUsed: 0 }
+        : null,
+    recentTimes: [],
+    recentFlags: [],
+    scanAlways: options.scanAlways === true,
   };
 }
 
@@ -227,7 +237,7 @@ function pooledNumbers(into: ColumnScratch, from: Float64Array, count: number): 
   return out;
 }
 
-/** How many arrays of times and of flags a pool remembers (see ColumnPool.recentTimes). */
+/** How many arrays of times and of flags a scratch remembers (see ColumnScratch.recentTimes). */
 const RECENT = 4;
 
 /** One of `recent` that holds the first `count` values of `from`, or null. */
@@ -254,21 +264,17 @@ function remember<T>(recent: T[], array: T): T {
 
 /** The first `count` times of `from`, as pooledNumbers, or an equal array handed out lately. */
 function sharedTimes(into: ColumnScratch, from: Float64Array, count: number): Float64Array {
-  const pool = into.pool;
-  if (pool === null || count > POOLED_MAX) return from.slice(0, count);
   return (
-    recentEqual(pool.recentTimes, from, count) ??
-    remember(pool.recentTimes, pooledNumbers(into, from, count))
+    recentEqual(into.recentTimes, from, count) ??
+    remember(into.recentTimes, pooledNumbers(into, from, count))
   );
 }
 
 /** The first `count` flags of `from`, as pooledFlags, or equal flags handed out lately. */
 function sharedFlags(into: ColumnScratch, from: Uint8Array, count: number): Uint8Array {
-  const pool = into.pool;
-  if (pool === null || count > POOLED_MAX) return from.slice(0, count);
   return (
-    recentEqual(pool.recentFlags, from, count) ??
-    remember(pool.recentFlags, pooledFlags(into, from, count))
+    recentEqual(into.recentFlags, from, count) ??
+    remember(into.recentFlags, pooledFlags(into, from, count))
   );
 }
 
@@ -323,114 +329,217 @@ export function parseSimpleSeriesColumns(
   into.dirty = 0;
   // A short text known to be well formed is scanned below, which makes no string or match per
   // token; a long one goes to readSimple (native matching and number parsing, faster until the
-  // scanner's loop is compiled), as does any other text the regex finds all simple.
-  if (wellFormed ? text.length > SCANNED_MAX : simpleTail(text, 0)) {
+  // scanner's loop is compiled), as does any other text the regex finds all simple. With
+  // scanAlways every text is scanned, checked by the scanner alone.
+  if (!into.scanAlways && (wellFormed ? text.length > SCANNED_MAX : simpleTail(text, 0))) {
     return readSimple(text, intervalMs, startMs, into, lastSlot);
   }
-  let vs = into.vs;
-  let ts = into.ts;
-  let stale = into.stale;
-  let gaps = false;
-  let anyStale = false;
-  let count = 0;
-  let slot = 0;
   const n = text.length;
   let i = 0;
   let tailChecked = false;
+  const run: ReadState = { count: 0, slot: 0, gaps: false, anyStale: false };
   while (i < n) {
     // Past the last slot kept, the rest is only checked: at once when it is all simple.
-    if (slot > lastSlot && !tailChecked) {
+    if (run.slot > lastSlot && !tailChecked) {
       if (wellFormed || simpleTail(text, i)) break;
       tailChecked = true;
     }
-    let c = text.charCodeAt(i);
+    const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13) {
       i++;
       continue;
     }
-    const from = i;
-    let x = -1;
-    while (i < n) {
-      c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) break;
-      if (c === 120 /* x */ && x < 0) x = i;
-      i++;
-    }
-    const to = i;
-    // `xN`: N plain digits, at most MAX_REPEAT.
-    let times = 0;
-    if (x >= 0) {
-      if (x + 1 >= to) return null;
-      for (let j = x + 1; j < to; j++) {
-        const d = text.charCodeAt(j);
-        if (!isDigit(d)) return null;
-        times = times * 10 + (d - 48);
-      }
-      if (times > MAX_REPEAT) return null;
-    }
-    const head = text.charCodeAt(from);
-    if (head === 95 /* _ */) {
-      if (to - from === 1) {
-        if (slot <= lastSlot) gaps = true;
-        slot++;
-      } else if (x === from + 1) {
-        if (times > 0 && slot <= lastSlot) gaps = true;
-        slot += times;
-      } else return null;
+    // Plain decimals, the commonest tokens, are read by a loop of their own; any other token
+    // by readToken.
+    const stop = scanPlainRun(text, i, into, run, lastSlot, startMs, intervalMs);
+    if (stop !== i) {
+      i = stop;
       continue;
     }
-    // Samples of this token that are kept.
-    const kept = Math.max(0, Math.min(x < 0 ? 1 : times + 1, lastSlot - slot + 1));
-    const need = count + kept;
-    if (need > vs.length) {
-      grow(into, need, count);
+    i = readToken(text, i, into, run, lastSlot, startMs, intervalMs);
+    if (i < 0) return null;
+  }
+  return packColumns(into, run.count, run.gaps, run.anyStale);
+}
+
+/**
+ * Reads the token at `from` (not a space), as parseSimpleSeriesColumns does, into the scratch's
+ * columns and `run`; returns where it ends, or -1 when the token needs the full parser.
+ */
+function readToken(
+  text: string,
+  from: number,
+  into: ColumnScratch,
+  run: ReadState,
+  lastSlot: number,
+  startMs: number,
+  intervalMs: number,
+): number {
+  const n = text.length;
+  let i = from;
+  let x = -1;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) break;
+    if (c === 120 /* x */ && x < 0) x = i;
+    i++;
+  }
+  const to = i;
+  // `xN`: N plain digits, at most MAX_REPEAT.
+  let times = 0;
+  if (x >= 0) {
+    if (x + 1 >= to) return -1;
+    for (let j = x + 1; j < to; j++) {
+      const d = text.charCodeAt(j);
+      if (!isDigit(d)) return -1;
+      times = times * 10 + (d - 48);
+    }
+    if (times > MAX_REPEAT) return -1;
+  }
+  const slot = run.slot;
+  const head = text.charCodeAt(from);
+  if (head === 95 /* _ */) {
+    if (to - from === 1) {
+      if (slot <= lastSlot) run.gaps = true;
+      run.slot = slot + 1;
+    } else if (x === from + 1) {
+      if (times > 0 && slot <= lastSlot) run.gaps = true;
+      run.slot = slot + times;
+    } else return -1;
+    return to;
+  }
+  // Samples of this token that are kept.
+  const count = run.count;
+  const kept = Math.max(0, Math.min(x < 0 ? 1 : times + 1, lastSlot - slot + 1));
+  if (count + kept > into.vs.length) grow(into, count + kept, count);
+  const vs = into.vs;
+  const ts = into.ts;
+  if (head === 115 /* s */) {
+    if (x >= 0 || to - from !== 5 || !text.startsWith('stale', from)) return -1;
+    if (kept > 0) {
+      run.anyStale = true;
+      into.stale[count] = 1;
+      into.dirty = count + 1;
+      vs[count] = NaN;
+      ts[count] = startMs + slot * intervalMs;
+      run.count = count + 1;
+    }
+    run.slot = slot + 1;
+    return to;
+  }
+  if (x < 0) {
+    const v = scanDecimal(text, from, to, true);
+    if (v === undefined) return -1;
+    if (kept > 0) {
+      vs[count] = v;
+      ts[count] = startMs + slot * intervalMs;
+      run.count = count + 1;
+    }
+    run.slot = slot + 1;
+    return to;
+  }
+  // `a+bxn` / `a-bxn`: the sign after the first character (and not an exponent's) splits them.
+  let split = -1;
+  for (let j = from + 1; j < x; j++) {
+    const ch = text.charCodeAt(j);
+    const prev = text.charCodeAt(j - 1);
+    if ((ch === 43 || ch === 45) && prev !== 101 && prev !== 69) split = j;
+  }
+  const start = scanDecimal(text, from, split < 0 ? x : split, true);
+  if (start === undefined) return -1;
+  let inc = 0;
+  if (split >= 0) {
+    const step = scanDecimal(text, split + 1, x, false);
+    if (step === undefined) return -1;
+    inc = text.charCodeAt(split) === 45 ? -step : step;
+  }
+  run.count = writeRamp(ts, vs, count, kept, startMs, slot, intervalMs, start, inc);
+  run.slot = slot + times + 1;
+  return to;
+}
+
+/** Where a text's reading stands: the samples written, the next slot, what was met. */
+interface ReadState {
+  count: number;
+  slot: number;
+  /** A `_` skipped a slot kept: the times are not the grid's. */
+  gaps: boolean;
+  /** A staleness marker was kept. */
+  anyStale: boolean;
+}
+
+/**
+ * Reads plain decimals (`12.5`, `-3`) from `at` on, each as scanDecimal reads it, into the
+ * scratch's columns from run.count on, at slots from run.slot on; stops at the end, at the
+ * first token that is anything else (an exponent, `x`, a sign after the number, more than 15
+ * digits: the caller reads it) or past lastSlot. Returns where it stopped. The commonest
+ * tokens in a loop of their own: small, it is compiled early in a long text, and stays
+ * compiled whatever other tokens come.
+ */
+function scanPlainRun(
+  text: string,
+  at: number,
+  into: ColumnScratch,
+  run: ReadState,
+  lastSlot: number,
+  startMs: number,
+  intervalMs: number,
+): number {
+  const n = text.length;
+  let vs = into.vs;
+  let ts = into.ts;
+  let count = run.count;
+  let slot = run.slot;
+  let i = at;
+  while (i < n && slot <= lastSlot) {
+    const sign = text.charCodeAt(i);
+    if (sign === 32 || sign === 9 || sign === 10 || sign === 13) {
+      i++;
+      continue;
+    }
+    let j = sign === 43 || sign === 45 ? i + 1 : i;
+    // -0: see scanDecimal.
+    let mantissa = -0;
+    let digits = 0;
+    let decimals = 0;
+    // The character at j, -1 past the end.
+    let ch = j < n ? text.charCodeAt(j) : -1;
+    while (ch >= 48 && ch <= 57) {
+      mantissa = mantissa * 10 + (ch - 48);
+      digits++;
+      ch = ++j < n ? text.charCodeAt(j) : -1;
+    }
+    if (ch === 46 /* . */) {
+      ch = ++j < n ? text.charCodeAt(j) : -1;
+      while (ch >= 48 && ch <= 57) {
+        mantissa = mantissa * 10 + (ch - 48);
+        digits++;
+        decimals++;
+        ch = ++j < n ? text.charCodeAt(j) : -1;
+      }
+    }
+    // The token ends at the end of the text, a space, a tab or a line end.
+    if (
+      digits === 0 ||
+      digits > 15 ||
+      !(ch === -1 || ch === 32 || ch === 9 || ch === 10 || ch === 13)
+    )
+      break;
+    const v = decimals === 0 ? mantissa : mantissa / POW10[decimals]!;
+    if (count >= vs.length) {
+      grow(into, count + 1, count);
       vs = into.vs;
       ts = into.ts;
-      stale = into.stale;
     }
-    if (head === 115 /* s */) {
-      if (x >= 0 || to - from !== 5 || !text.startsWith('stale', from)) return null;
-      if (kept > 0) {
-        anyStale = true;
-        stale[count] = 1;
-        into.dirty = count + 1;
-        vs[count] = NaN;
-        ts[count] = startMs + slot * intervalMs;
-        count++;
-      }
-      slot++;
-      continue;
-    }
-    if (x < 0) {
-      const v = scanDecimal(text, from, to, true);
-      if (v === undefined) return null;
-      if (kept > 0) {
-        vs[count] = v;
-        ts[count] = startMs + slot * intervalMs;
-        count++;
-      }
-      slot++;
-      continue;
-    }
-    // `a+bxn` / `a-bxn`: the sign after the first character (and not an exponent's) splits them.
-    let split = -1;
-    for (let j = from + 1; j < x; j++) {
-      const ch = text.charCodeAt(j);
-      const prev = text.charCodeAt(j - 1);
-      if ((ch === 43 || ch === 45) && prev !== 101 && prev !== 69) split = j;
-    }
-    const start = scanDecimal(text, from, split < 0 ? x : split, true);
-    if (start === undefined) return null;
-    let inc = 0;
-    if (split >= 0) {
-      const step = scanDecimal(text, split + 1, x, false);
-      if (step === undefined) return null;
-      inc = text.charCodeAt(split) === 45 ? -step : step;
-    }
-    count = writeRamp(ts, vs, count, kept, startMs, slot, intervalMs, start, inc);
-    slot += times + 1;
+    vs[count] = sign === 45 ? -v : v;
+    ts[count] = startMs + slot * intervalMs;
+    count++;
+    slot++;
+    i = j;
   }
-  return packColumns(into, count, gaps, anyStale);
+  run.count = count;
+  run.slot = slot;
+  return i;
 }
 
 /**

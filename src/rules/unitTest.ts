@@ -1999,7 +1999,7 @@ export function runRuleTests(files: readonly string[], opts: RuleTestOptions): R
     templates: new Map(),
     fileIds: new Map(),
     plans: new Map(),
-    scratch: columnScratch(true),
+    scratch: columnScratch({ pooled: true }),
     lastColumns: null,
   };
   for (const f of files) {

@@ -13,8 +13,9 @@ function parseSimpleSeriesValues(
   text: string,
   interval: number,
   start: number,
+  scratch = columnScratch(),
 ): [number, number | null][] | null {
-  const c = parseSimpleSeriesColumns(text, interval, start);
+  const c = parseSimpleSeriesColumns(text, interval, start, scratch);
   if (c === null) return null;
   return Array.from(c.vs, (v, i) => {
     const t = c.ts === null ? start + i * interval : (c.ts[i] ?? NaN);
@@ -26,19 +27,32 @@ function parseSimpleSeriesValues(
   });
 }
 
+/**
+ * The scanner gives what the full parser gives, or declines; read by the scanner alone
+ * (scanAlways, as imported series are read) it gives the same, and declines the same texts.
+ */
 function same(text: string, interval = 15_000, start = 0): void {
   const fast = parseSimpleSeriesValues(text, interval, start);
+  const scanned = parseSimpleSeriesValues(
+    text,
+    interval,
+    start,
+    columnScratch({ scanAlways: true }),
+  );
+  expect(scanned === null).toBe(fast === null);
   const full = parseSeriesValues(text, interval, start);
   if (fast === null) return;
   expect(full.ok).toBe(true);
   if (!full.ok) return;
-  expect(fast.length).toBe(full.value.length);
-  fast.forEach(([t, v], i) => {
-    const [ft, fv] = full.value[i] ?? [NaN, NaN];
-    expect(t).toBe(ft);
-    // Object.is tells -0 from 0.
-    expect(Object.is(v, fv)).toBe(true);
-  });
+  for (const got of [fast, scanned!]) {
+    expect(got.length).toBe(full.value.length);
+    got.forEach(([t, v], i) => {
+      const [ft, fv] = full.value[i] ?? [NaN, NaN];
+      expect(t).toBe(ft);
+      // Object.is tells -0 from 0.
+      expect(Object.is(v, fv)).toBe(true);
+    });
+  }
 }
 
 const CASES: { text: string; declines?: boolean }[] = [
@@ -152,8 +166,13 @@ describe('parseSimpleSeriesColumns with a last time', () => {
   /** The cut gives the uncut samples up to the last time, and declines exactly when it does. */
   function sameCut(text: string, interval: number, start: number): void {
     const whole = pairs(parseSimpleSeriesColumns(text, interval, start), interval, start);
-    for (const until of [-1, start - 1, start, start + interval, start + 2.5 * interval, 1e15]) {
-      const scratch = columnScratch();
+    const cuts = [-1, start - 1, start, start + interval, start + 2.5 * interval, 1e15];
+    // Read as test rules reads, and by the scanner alone as imported series are read.
+    const runs = [false, true].flatMap((scanAlways) =>
+      cuts.map((until) => ({ until, scanAlways })),
+    );
+    for (const { until, scanAlways } of runs) {
+      const scratch = columnScratch({ scanAlways });
       const cut = pairs(
         parseSimpleSeriesColumns(text, interval, start, scratch, until),
         interval,
@@ -277,7 +296,7 @@ describe('long lines', () => {
 
 describe('pooled results', () => {
   it('share arrays, each part written once: later results leave earlier ones as they were', () => {
-    const scratch = columnScratch(true);
+    const scratch = columnScratch({ pooled: true });
     const texts = ['1 2 _ stale 5', '0+1x40', '7x3 _x2 8', 'stale 1 2', '9 8 7 6 5 4 3 2 1'];
     // Enough series to fill several of the pool's arrays.
     const all = Array.from({ length: 3000 }, (_, i) => texts[i % texts.length]!);
@@ -298,7 +317,7 @@ describe('pooled results', () => {
   });
 
   it('gives series with the same gaps or markers one array of times or flags', () => {
-    const scratch = columnScratch(true);
+    const scratch = columnScratch({ pooled: true });
     const a = parseSimpleSeriesColumns('1 stale _ 2', 15_000, 0, scratch)!;
     const b = parseSimpleSeriesColumns('7 stale _ 9', 15_000, 0, scratch)!;
     const c = parseSimpleSeriesColumns('7 8 stale _ 9', 15_000, 0, scratch)!;
@@ -313,7 +332,7 @@ describe('pooled results', () => {
   });
 
   it('gives a long series an array of its own', () => {
-    const scratch = columnScratch(true);
+    const scratch = columnScratch({ pooled: true });
     const long = parseSimpleSeriesColumns('0+1x5000', 15_000, 0, scratch)!;
     const short = parseSimpleSeriesColumns('1 2 3', 15_000, 0, scratch)!;
     expect(long.vs.length).toBe(5001);

@@ -157,10 +157,12 @@ async function benchEtcdMixin(): Promise<void> {
     return store;
   });
   console.log(`ours: store built in ${fmtTime(load)}`);
-  // Issue 15: store build <= 0.5 s for 6M samples (scaled to this cluster's count).
+  // Per 6M samples for comparison only: this build includes the differential generator's own
+  // token parsing (seriesColumns, test code), in the process that made the tokens, heap not
+  // settled. Issue 15's store-build target is measured per way samples arrive, below.
   const per6M = (load.ms * 6e6) / samples;
   console.log(
-    `store build per 6M samples: ${fmtMs(per6M)}; target <= 0.50 s: ${per6M <= 500 ? 'pass' : 'MISS'} (load ${loadavg()[0]?.toFixed(1)})`,
+    `store build per 6M samples (generator tokens, for comparison; the target's figures are below): ${fmtMs(per6M)} (load ${loadavg()[0]?.toFixed(1)})`,
   );
   const ours = new Map<number, Map<number, Outcome>>();
   let evalMs = 0;
